@@ -1,0 +1,61 @@
+#include "cli_args.h"
+#include "commands.h"
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+namespace {
+
+const char* kUsage = R"(adclick — exact ad click aggregation (the engine of AdClick Monitor)
+
+usage: adclick COMMAND [options]
+
+commands:
+  ingest     --db F [--format auto|book|csv|jsonl] [--lateness S] [--late drop|update]
+             [--dedup-horizon S] [--idle S] [--follow] [--durable] SOURCE...
+             SOURCE: a file, a .gz file, a directory of rotated logs (name order), or - for stdin.
+             Resumes where the database left off. Prints a JSON summary of the counters.
+  count      --db F --ad ID --from T --to T [--filter EXPR]        -> {"ad_id":..,"count":N}
+  popular    --db F --count N --window M [--at T] [--filter EXPR]  -> {"ad_ids":[..],"counts":[..]}
+  stats      --db F                                               -> counters, watermark, sources
+  export     --db F --out FILE.csv (--minutes --from T --to T [--ad ID] | --top --count N --window M [--at T])
+             [--filter EXPR]
+  filter     save --db F --name NAME --expr EXPR | list --db F | drop --db F --name NAME
+  recompute  --db F --from T --to T                                -> corrections made from raw events
+  gen        --out FILE [--events N] [--format book|csv|jsonl] [--seed N] ... (see adclick gen --help)
+
+T is ISO-8601 (2021-01-01T00:00:00Z, 2021-01-01 00:00:00) or epoch milliseconds.
+EXPR: country=US, country in (US,KR), ip=10.1.0.0/16, user_id=u42, != for each, joined by 'and'.
+Run 'adclick COMMAND --help' for the options of one command.
+)";
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    using namespace adclick::app;
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+        std::fputs(kUsage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const std::string command = argv[1];
+    Args args(argc, argv, 2);
+    if (command == "ingest")
+        return cmdIngest(args);
+    if (command == "stats")
+        return cmdStats(args);
+    if (command == "count")
+        return cmdCount(args);
+    if (command == "popular")
+        return cmdPopular(args);
+    if (command == "export")
+        return cmdExport(args);
+    if (command == "filter")
+        return cmdFilter(args);
+    if (command == "recompute")
+        return cmdRecompute(args);
+    if (command == "gen")
+        return cmdGen(args);
+    return fail("unknown command '" + command + "' (try adclick --help)", 2);
+}

@@ -1,0 +1,65 @@
+#pragma once
+
+namespace adclick::core {
+
+//! Schema of the store. One writer (the engine, holding `<db>.lock`), any number of readers.
+//! All tables of one ingest batch change in one transaction together with the source positions
+//! and the committed lengths of the raw segments, so the database always holds exactly the
+//! result of a prefix of the input.
+inline constexpr const char* kSchemaSql = R"sql(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value ANY) WITHOUT ROWID;
+-- meta keys: schema_version, lateness_ms, late_policy ('drop'|'update'), dedup_horizon_ms,
+--            max_event_ms (largest event time seen; absent before the first event),
+--            watermark_ms (max_event_ms - lateness, or later after idle advance)
+
+CREATE TABLE IF NOT EXISTS ads(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+
+-- Per-minute aggregates: one row per (filter, pane, ad, country).
+-- filter_id 0 = all clicks; otherwise saved_filters.id (the design's filter_id dimension).
+-- minute = epoch minutes (event time ms / 60000, floored). clicks = aggregated events;
+-- late = events that arrived after the pane was final (in clicks too only with --late update).
+-- A pane is final when watermark_ms >= (minute + 1) * 60000; rows of open panes are provisional.
+CREATE TABLE IF NOT EXISTS agg(
+    filter_id INTEGER NOT NULL,
+    minute INTEGER NOT NULL,
+    ad INTEGER NOT NULL,
+    country TEXT NOT NULL,
+    clicks INTEGER NOT NULL,
+    late INTEGER NOT NULL,
+    PRIMARY KEY(filter_id, minute, ad, country)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS agg_by_ad ON agg(filter_id, ad, minute);
+
+-- Per event-minute totals over all ads, for health views: accepted, duplicates, late events.
+CREATE TABLE IF NOT EXISTS minute_stats(
+    minute INTEGER PRIMARY KEY, accepted INTEGER NOT NULL, duplicates INTEGER NOT NULL,
+    late INTEGER NOT NULL);
+
+-- Counters: lines, accepted, duplicates, late, late_applied, rejected, rejected.<reason>.
+CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+
+-- The first rejected lines (up to a cap), for inspection.
+CREATE TABLE IF NOT EXISTS rejects(
+    id INTEGER PRIMARY KEY, source TEXT NOT NULL, offset INTEGER NOT NULL, reason TEXT NOT NULL,
+    line BLOB NOT NULL);
+
+-- Source positions. A file is known by its content fingerprint (fp_len, fp_hash), so renames and
+-- compression by rotation do not make it new. offset = content bytes fully processed.
+CREATE TABLE IF NOT EXISTS sources(
+    id INTEGER PRIMARY KEY, uri TEXT NOT NULL, fp_len INTEGER NOT NULL, fp_hash INTEGER NOT NULL,
+    offset INTEGER NOT NULL, updated_ms INTEGER NOT NULL);
+
+-- Raw event segments (files in `<db>.raw/`). Only the first `bytes` bytes of a file are
+-- committed; a longer file has an uncommitted tail that readers ignore and the engine truncates.
+CREATE TABLE IF NOT EXISTS segments(
+    id INTEGER PRIMARY KEY, file TEXT NOT NULL, bytes INTEGER NOT NULL, events INTEGER NOT NULL,
+    min_ms INTEGER, max_ms INTEGER);
+
+-- Saved filters (the design's filter_id). state: 'pending' until back-filled, then 'ready'.
+CREATE TABLE IF NOT EXISTS saved_filters(
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, expr TEXT NOT NULL, state TEXT NOT NULL,
+    created_ms INTEGER NOT NULL);
+)sql";
+
+inline constexpr int kSchemaVersion = 1;
+
+} // namespace adclick::core

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace adclick::core {
+
+//! Parses `YYYY-MM-DD HH:MM:SS[.fff]` (UTC), ISO-8601 `YYYY-MM-DDTHH:MM:SS[.fff](Z|±hh:mm)`
+//! (a space may stand for the T), or integer epoch milliseconds. Returns false on anything else,
+//! including impossible dates (Feb 30), hours over 23 and offsets over 18 h.
+bool parseTimestamp(std::string_view text, int64_t& epochMs);
+
+//! `2021-01-01T00:00:01.000Z`
+std::string formatIsoUtc(int64_t epochMs);
+
+//! Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's algorithm).
+int64_t daysFromCivil(int64_t year, unsigned month, unsigned day);
+
+} // namespace adclick::core
