@@ -1,0 +1,132 @@
+#include "cli_args.h"
+#include "commands.h"
+#include "json_out.h"
+
+#include "core/ingest.h"
+#include "core/timestamp.h"
+
+#include <csignal>
+#include <cstdio>
+#include <thread>
+#include <unistd.h>
+
+namespace adclick::app {
+
+namespace {
+
+const char* kHelp = R"(usage: adclick ingest --db F [options] SOURCE...
+
+Reads click logs into the database, exactly once: a run that is killed and started again
+continues where the database left off, with the same final counts as an uninterrupted run.
+
+SOURCE           a file, a .gz file, a directory of rotated logs (name order), or - for stdin
+--db F           the database (created when missing; raw events go to F.raw/)
+--format X       auto (default: detected per source) | book | csv | jsonl
+--lateness S     allowed lateness behind the largest event time (default 60 s; fixed per database)
+--late X         drop (default: late events are counted, not aggregated) | update (they correct their pane)
+--dedup-horizon S  how far behind the watermark duplicates are still recognised (default 300 s)
+--follow         keep following the last SOURCE as it grows (and is rotated) until interrupted
+--idle S         follow mode: after S seconds without input the watermark advances with wall time (default 30)
+--durable        fsync every batch (survives power loss, not only crashes; slower)
+--commit-every N commit at least every N lines (default 1000000)
+--lock-wait S    how long to retry while another connection locks the database (default 60)
+Durations take an optional unit: 90, 90s, 5m, 1h.
+)";
+
+std::stop_source g_stop;
+
+void onSignal(int) { g_stop.request_stop(); }
+
+} // namespace
+
+int cmdIngest(Args& args)
+{
+    if (args.flag("help")) {
+        std::fputs(kHelp, stdout);
+        return 0;
+    }
+    core::IngestOptions o;
+    const auto db = args.value("db");
+    if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.format))
+        return fail("--format must be auto, book, csv or jsonl, not '" + *f + "'", 2);
+    auto duration = [&](const char* name, std::optional<int64_t>& out) -> bool {
+        if (auto v = args.value(name)) {
+            out = parseDurationMs(*v);
+            if (!out) {
+                fail(std::string("--") + name + " needs a duration such as 60 or 5m, not '" + *v + "'", 2);
+                return false;
+            }
+        }
+        return true;
+    };
+    std::optional<int64_t> idle, lockWait;
+    if (!duration("lateness", o.latenessMs) || !duration("dedup-horizon", o.dedupHorizonMs) || !duration("idle", idle)
+        || !duration("lock-wait", lockWait))
+        return 2;
+    if (o.dedupHorizonMs && *o.dedupHorizonMs < core::kMinuteMs)
+        return fail("--dedup-horizon must be at least 60 s (it must cover an open pane)", 2);
+    if (idle)
+        o.idleMs = *idle;
+    if (lockWait)
+        o.store.lockRetryMs = static_cast<int>(*lockWait);
+    if (auto late = args.value("late")) {
+        if (*late == "drop")
+            o.late = core::LatePolicy::Drop;
+        else if (*late == "update")
+            o.late = core::LatePolicy::Update;
+        else
+            return fail("--late must be drop or update, not '" + *late + "'", 2);
+    }
+    if (auto n = args.value("commit-every")) {
+        o.commitEvents = std::atoll(n->c_str());
+        if (o.commitEvents <= 0)
+            return fail("--commit-every needs a positive number", 2);
+    }
+    o.follow = args.flag("follow");
+    o.store.durable = args.flag("durable");
+    o.sources = args.positionals();
+    if (auto rest = args.finish(); !rest.empty())
+        return fail(rest + " (see adclick ingest --help)", 2);
+    if (!db)
+        return fail("ingest needs --db FILE (see adclick ingest --help)", 2);
+    if (o.sources.empty())
+        return fail("ingest needs at least one SOURCE (a file, a .gz, a directory or -)", 2);
+
+    auto ingestor = core::Ingestor::open(*db, o);
+    if (!ingestor)
+        return fail(ingestor.message());
+    (*ingestor)->onWarning = [](const std::string& w) { std::fprintf(stderr, "adclick: warning: %s\n", w.c_str()); };
+    if (::isatty(STDERR_FILENO)) {
+        (*ingestor)->onProgress = [](const core::IngestProgress& p) {
+            std::fprintf(stderr, "\r%lld lines, %.0f lines/s, %lld accepted, %lld dup, %lld late, %lld rejected, watermark %s   ",
+                static_cast<long long>(p.totals.lines), p.seconds > 0 ? double(p.runLines) / p.seconds : 0.0,
+                static_cast<long long>(p.totals.accepted), static_cast<long long>(p.totals.duplicates),
+                static_cast<long long>(p.totals.late), static_cast<long long>(p.totals.rejected),
+                p.watermarkMs == core::kNoTime ? "-" : core::formatIsoUtc(p.watermarkMs).c_str());
+            std::fflush(stderr);
+        };
+    }
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    auto result = (*ingestor)->run(g_stop.get_token());
+    if ((*ingestor)->onProgress)
+        std::fputc('\n', stderr);
+    if (!result)
+        return fail(result.message());
+    const auto& r = *result;
+    std::string out = "{" + countersJsonFields(r.totals) + ",\"watermark\":" + timeJson(r.watermarkMs)
+        + ",\"max_event_time\":" + timeJson(r.maxEventMs) + ",\"run\":{\"lines\":" + std::to_string(r.run.lines)
+        + ",\"bytes\":" + std::to_string(r.bytes) + ",\"seconds\":" + std::to_string(r.seconds)
+        + ",\"lines_per_s\":" + std::to_string(r.seconds > 0 ? static_cast<long long>(double(r.run.lines) / r.seconds) : 0)
+        + ",\"dedup_keys\":" + std::to_string(r.dedupKeys) + "},\"sources\":[";
+    for (std::size_t i = 0; i < r.sources.size(); ++i) {
+        const auto& s = r.sources[i];
+        out += (i ? "," : "") + std::string("{\"path\":") + jsonString(s.path)
+            + ",\"resumed_from\":" + std::to_string(s.resumedFrom) + ",\"offset\":" + std::to_string(s.offset) + "}";
+    }
+    out += "]}\n";
+    std::fputs(out.c_str(), stdout);
+    return 0;
+}
+
+} // namespace adclick::app

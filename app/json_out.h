@@ -1,0 +1,19 @@
+#pragma once
+
+#include "core/engine.h"
+
+#include <optional>
+#include <string>
+
+namespace adclick::app {
+
+//! `"lines":N,"accepted":N,…,"rejected_by_reason":{…}` (no braces, so callers can add fields).
+std::string countersJsonFields(const core::Counters& c);
+
+//! ISO-8601 UTC text in quotes, or null for kNoTime.
+std::string timeJson(int64_t ms);
+
+//! Seconds as "60", "60s", "5m", "1h" → milliseconds; nullopt for anything else.
+std::optional<int64_t> parseDurationMs(const std::string& text);
+
+} // namespace adclick::app

@@ -1,0 +1,193 @@
+#include "engine.h"
+
+#include "failpoint.h"
+
+#include <algorithm>
+
+namespace adclick::core {
+
+Counters& Counters::operator+=(const Counters& o)
+{
+    lines += o.lines;
+    accepted += o.accepted;
+    duplicates += o.duplicates;
+    late += o.late;
+    lateApplied += o.lateApplied;
+    rejected += o.rejected;
+    for (std::size_t i = 0; i < rejectedBy.size(); ++i)
+        rejectedBy[i] += o.rejectedBy[i];
+    return *this;
+}
+
+uint32_t packCountry(std::string_view code)
+{
+    uint32_t v = 0;
+    for (std::size_t i = 0; i < code.size() && i < 4; ++i)
+        v |= uint32_t(static_cast<unsigned char>(code[i])) << (8 * i);
+    return v;
+}
+
+std::string unpackCountry(uint32_t packed)
+{
+    std::string s;
+    for (; packed; packed >>= 8)
+        s.push_back(static_cast<char>(packed & 0xff));
+    return s;
+}
+
+void Batch::clear()
+{
+    panes.clear();
+    minutes.clear();
+    counters = {};
+    rejects.clear();
+    newAds.clear();
+    raw.clear();
+    rawEvents = 0;
+    rawMinMs = rawMaxMs = kNoTime;
+}
+
+Engine::Engine(EngineConfig config)
+    : m_config(config)
+{
+}
+
+void Engine::restore(int64_t maxEventMs, int64_t watermarkMs, const Counters& totals,
+    std::vector<std::pair<uint32_t, std::string>> ads, int64_t rejectSamples)
+{
+    m_maxEventMs = maxEventMs;
+    m_watermarkMs = watermarkMs;
+    m_committed = totals;
+    m_rejectSamples = rejectSamples;
+    m_ads.clear();
+    m_nextAd = 1;
+    for (auto& [id, name] : ads) {
+        m_nextAd = std::max(m_nextAd, id + 1);
+        m_ads.emplace(std::move(name), id);
+    }
+    m_dedup.clear();
+    m_batch.clear();
+}
+
+int64_t Engine::dedupCutoffMs() const
+{
+    return m_watermarkMs == kNoTime ? kNoTime : m_watermarkMs - m_config.dedupHorizonMs;
+}
+
+void Engine::restoreKey(const RawEvent& e)
+{
+    if (e.status == RawStatus::Duplicate || e.timeMs < dedupCutoffMs())
+        return;
+    const Hash128 key = clickIdentity(e.adId, e.timeMs, e.userId, e.ip, e.clickId, m_scratch);
+    m_dedup.checkAndInsert(key, e.timeMs, dedupCutoffMs());
+}
+
+uint32_t Engine::internAd(std::string_view name)
+{
+    auto it = m_ads.find(name);
+    if (it != m_ads.end())
+        return it->second;
+    const uint32_t id = m_nextAd++;
+    m_ads.emplace(std::string(name), id);
+    m_batch.newAds.emplace_back(id, std::string(name));
+    return id;
+}
+
+void Engine::onEvent(const ClickEvent& e)
+{
+    Counters& c = m_batch.counters;
+    ++c.lines;
+    const int64_t pane = paneOf(e.timeMs);
+    const int64_t cutoff = dedupCutoffMs();
+
+    if (m_watermarkMs != kNoTime && e.timeMs < cutoff) {
+        // Beyond the dedup horizon: too old to prove unique, so never applied.
+        ++c.late;
+        record(e, RawStatus::LateDropped, pane, false, true);
+    } else {
+        const Hash128 key = clickIdentity(e.adId, e.timeMs, e.userId, e.ip, e.clickId, m_scratch);
+        if (m_dedup.checkAndInsert(key, e.timeMs, cutoff)) {
+            ++c.duplicates;
+            ++m_batch.minutes[pane].duplicates;
+            appendRawLine(m_batch.raw, RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip,
+                e.clickId);
+            ++m_batch.rawEvents;
+        } else {
+            const bool final = m_watermarkMs != kNoTime && m_watermarkMs >= (pane + 1) * kMinuteMs;
+            if (!final) {
+                ++c.accepted;
+                record(e, RawStatus::Accepted, pane, true, false);
+            } else if (m_config.late == LatePolicy::Update) {
+                ++c.late;
+                ++c.lateApplied;
+                record(e, RawStatus::LateApplied, pane, true, true);
+            } else {
+                ++c.late;
+                record(e, RawStatus::LateDropped, pane, false, true);
+            }
+        }
+    }
+    if (m_batch.rawMinMs == kNoTime || e.timeMs < m_batch.rawMinMs)
+        m_batch.rawMinMs = e.timeMs;
+    if (m_batch.rawMaxMs == kNoTime || e.timeMs > m_batch.rawMaxMs)
+        m_batch.rawMaxMs = e.timeMs;
+    if (m_maxEventMs == kNoTime || e.timeMs > m_maxEventMs) {
+        m_maxEventMs = e.timeMs;
+        m_watermarkMs = std::max(m_watermarkMs, m_maxEventMs - m_config.latenessMs);
+    }
+}
+
+void Engine::record(const ClickEvent& e, RawStatus status, int64_t pane, bool counted, bool late)
+{
+    const PaneKey key { 0, internAd(e.adId), pane, packCountry(e.country) };
+    PaneDelta& d = m_batch.panes[key];
+    MinuteDelta& m = m_batch.minutes[pane];
+    if (counted && !late)
+        ++m.accepted;
+    if (late)
+        ++m.late;
+    d.clicks += counted;
+    d.late += late;
+    for (const EventFilter& f : m_filters) {
+        if (!f.matches(f.ctx, e.country, e.userId, e.ip))
+            continue;
+        PaneDelta& fd = m_batch.panes[PaneKey { f.id, key.ad, pane, key.country }];
+        fd.clicks += counted;
+        fd.late += late;
+    }
+    appendRawLine(m_batch.raw, status, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
+    ++m_batch.rawEvents;
+}
+
+void Engine::onReject(RejectReason reason, std::string_view source, uint64_t offset, std::string_view line)
+{
+    Counters& c = m_batch.counters;
+    ++c.lines;
+    ++c.rejected;
+    ++c.rejectedBy[static_cast<std::size_t>(reason)];
+    if (m_rejectSamples < kMaxRejectSamples) {
+        ++m_rejectSamples;
+        m_batch.rejects.push_back({ std::string(source), offset, reason, std::string(line.substr(0, 1024)) });
+    }
+}
+
+void Engine::advanceWatermark(int64_t watermarkMs)
+{
+    if (m_watermarkMs == kNoTime || watermarkMs > m_watermarkMs)
+        m_watermarkMs = watermarkMs;
+}
+
+Counters Engine::totals() const
+{
+    Counters t = m_committed;
+    t += m_batch.counters;
+    return t;
+}
+
+void Engine::batchCommitted()
+{
+    m_committed += m_batch.counters;
+    m_batch.clear();
+}
+
+} // namespace adclick::core

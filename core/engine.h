@@ -1,0 +1,150 @@
+#pragma once
+
+#include "click_event.h"
+#include "dedup_set.h"
+#include "line_parser.h"
+#include "raw_format.h"
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace adclick::core {
+
+enum class LatePolicy : uint8_t { Drop, Update };
+
+struct EngineConfig {
+    int64_t latenessMs = 60'000;
+    LatePolicy late = LatePolicy::Drop;
+    int64_t dedupHorizonMs = 300'000;
+};
+
+//! Running totals. lines = accepted + duplicates + late + rejected.
+struct Counters {
+    int64_t lines = 0, accepted = 0, duplicates = 0, late = 0, lateApplied = 0, rejected = 0;
+    std::array<int64_t, kRejectReasonCount> rejectedBy {};
+
+    Counters& operator+=(const Counters& o);
+};
+
+constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
+
+//! A pane cell: the design's aggregation key (filter_id, minute, ad_id, country).
+struct PaneKey {
+    uint32_t filterId = 0;
+    uint32_t ad = 0; //!< interned ad id (ads.id)
+    int64_t minute = 0;
+    uint32_t country = 0; //!< packed upper-case code (packCountry)
+    bool operator==(const PaneKey&) const = default;
+};
+struct PaneKeyHash {
+    std::size_t operator()(const PaneKey& k) const noexcept
+    {
+        uint64_t h = (uint64_t(k.minute) * 0x9E3779B97F4A7C15ull) ^ (uint64_t(k.ad) << 32 | k.country);
+        h ^= uint64_t(k.filterId) * 0xC2B2AE3D27D4EB4Full;
+        h ^= h >> 29;
+        h *= 0xBF58476D1CE4E5B9ull;
+        return h ^ (h >> 32);
+    }
+};
+struct PaneDelta {
+    int64_t clicks = 0, late = 0;
+};
+struct MinuteDelta {
+    int64_t accepted = 0, duplicates = 0, late = 0;
+};
+
+uint32_t packCountry(std::string_view code); //!< up to 3 ASCII letters
+std::string unpackCountry(uint32_t packed);
+
+struct RejectSample {
+    std::string source;
+    uint64_t offset = 0;
+    RejectReason reason = RejectReason::Count;
+    std::string line; //!< first 1 KiB
+};
+
+//! Everything one batch changes; the store writes it in one transaction.
+struct Batch {
+    std::unordered_map<PaneKey, PaneDelta, PaneKeyHash> panes;
+    std::map<int64_t, MinuteDelta> minutes;
+    Counters counters;
+    std::vector<RejectSample> rejects;
+    std::vector<std::pair<uint32_t, std::string>> newAds;
+    std::string raw; //!< segment lines
+    int64_t rawEvents = 0, rawMinMs = kNoTime, rawMaxMs = kNoTime;
+    int64_t events() const { return counters.lines; }
+    void clear();
+};
+
+//! A saved filter applied per event (the design's filter_id dimension).
+struct EventFilter {
+    uint32_t id = 0;
+    //! true when the click belongs to the filter.
+    bool (*matches)(const void* ctx, std::string_view country, std::string_view userId, std::string_view ip) = nullptr;
+    const void* ctx = nullptr;
+};
+
+//! The exact event-time logic of docs/semantics.md: dedup, one-minute panes, watermark, late
+//! events. Pure computation: it fills a Batch that the store commits; it does no I/O.
+class Engine {
+public:
+    explicit Engine(EngineConfig config);
+
+    const EngineConfig& config() const { return m_config; }
+
+    //! State that survives restarts, loaded from the store before the first event.
+    void restore(int64_t maxEventMs, int64_t watermarkMs, const Counters& totals,
+        std::vector<std::pair<uint32_t, std::string>> ads, int64_t rejectSamples);
+    //! Re-remember the identity of a raw event read back from the store (restart).
+    void restoreKey(const RawEvent& event);
+
+    void onEvent(const ClickEvent& event);
+    void onReject(RejectReason reason, std::string_view source, uint64_t offset, std::string_view line);
+
+    //! Idle advance: the watermark moves to at least `watermarkMs`.
+    void advanceWatermark(int64_t watermarkMs);
+
+    int64_t watermarkMs() const { return m_watermarkMs; } //!< kNoTime before the first event
+    int64_t maxEventMs() const { return m_maxEventMs; }
+    int64_t dedupCutoffMs() const;
+    std::size_t dedupKeys() const { return m_dedup.size(); }
+    std::size_t dedupMemoryBytes() const { return m_dedup.memoryBytes(); }
+
+    void setFilters(std::vector<EventFilter> filters) { m_filters = std::move(filters); }
+
+    Batch& batch() { return m_batch; }
+    //! Totals including the open batch.
+    Counters totals() const;
+    //! Call after the batch was committed.
+    void batchCommitted();
+
+    static constexpr int kMaxRejectSamples = 1000;
+
+private:
+    uint32_t internAd(std::string_view name);
+    void record(const ClickEvent& e, RawStatus status, int64_t pane, bool counted, bool late);
+
+    EngineConfig m_config;
+    int64_t m_maxEventMs = kNoTime;
+    int64_t m_watermarkMs = kNoTime;
+    Counters m_committed;
+    int64_t m_rejectSamples = 0;
+    DedupSet m_dedup;
+    std::string m_scratch;
+    struct StringHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view> {}(s); }
+    };
+    std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> m_ads;
+    uint32_t m_nextAd = 1;
+    std::vector<EventFilter> m_filters;
+    Batch m_batch;
+};
+
+} // namespace adclick::core

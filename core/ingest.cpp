@@ -1,0 +1,426 @@
+#include "ingest.h"
+
+#include "failpoint.h"
+#include "input_file.h"
+#include "line_splitter.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+namespace adclick::core {
+
+namespace {
+
+int64_t steadyMs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+int64_t wallMs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+//! The first kFingerprintBytes content bytes of `path`, read through a second handle.
+Result<std::string> readHead(const std::string& path)
+{
+    auto file = InputFile::open(path);
+    if (!file)
+        return Result<std::string>(file.status());
+    std::string head(kFingerprintBytes, '\0');
+    std::size_t got = 0;
+    while (got < head.size()) {
+        auto n = (*file)->read(std::span<char>(head.data() + got, head.size() - got));
+        if (!n)
+            return Result<std::string>(n.status());
+        if (*n == 0)
+            break;
+        got += *n;
+    }
+    head.resize(got);
+    return head;
+}
+
+} // namespace
+
+struct Ingestor::Source {
+    std::string path;
+    std::unique_ptr<InputFile> file;
+    LineParser parser;
+    LineSplitter splitter;
+    SourcePosition pos;
+    std::size_t report = 0;
+    bool resumable = true;
+};
+
+Ingestor::~Ingestor() = default;
+
+Result<std::unique_ptr<Ingestor>> Ingestor::open(const std::string& dbPath, IngestOptions options)
+{
+    using R = Result<std::unique_ptr<Ingestor>>;
+    std::unique_ptr<Ingestor> in(new Ingestor());
+    in->m_options = std::move(options);
+    auto store = Store::open(dbPath, in->m_options.store);
+    if (!store)
+        return R(store.status());
+    in->m_store = std::move(*store);
+    auto state = in->m_store->load();
+    if (!state)
+        return R(state.status());
+
+    EngineConfig config = state->hasSettings ? state->settings : EngineConfig {};
+    auto conflict = [&](const char* option, const std::string& stored, const std::string& given) {
+        return R::error("database '" + dbPath + "' was built with " + option + " " + stored + "; ingesting with "
+            + given + " would make its counts depend on when the setting changed (use the same setting or a new database)");
+    };
+    const IngestOptions& o = in->m_options;
+    if (o.latenessMs) {
+        if (state->hasSettings && *o.latenessMs != config.latenessMs)
+            return conflict("--lateness", std::to_string(config.latenessMs / 1000) + " s",
+                std::to_string(*o.latenessMs / 1000) + " s");
+        config.latenessMs = *o.latenessMs;
+    }
+    if (o.late) {
+        if (state->hasSettings && *o.late != config.late)
+            return conflict("--late", config.late == LatePolicy::Update ? "update" : "drop",
+                *o.late == LatePolicy::Update ? "update" : "drop");
+        config.late = *o.late;
+    }
+    if (o.dedupHorizonMs) {
+        if (state->hasSettings && *o.dedupHorizonMs != config.dedupHorizonMs)
+            return conflict("--dedup-horizon", std::to_string(config.dedupHorizonMs / 1000) + " s",
+                std::to_string(*o.dedupHorizonMs / 1000) + " s");
+        config.dedupHorizonMs = *o.dedupHorizonMs;
+    }
+    if (!state->hasSettings)
+        if (auto st = in->m_store->saveSettings(config); !st)
+            return R(st);
+
+    in->m_engine = std::make_unique<Engine>(config);
+    in->m_engine->restore(state->maxEventMs, state->watermarkMs, state->counters, std::move(state->ads),
+        state->rejectSamples);
+    if (activeFault() != Fault::NoDedupRestore && state->watermarkMs != kNoTime) {
+        Engine& engine = *in->m_engine;
+        if (auto st = in->m_store->forEachRawSince(engine.dedupCutoffMs(), [&](const RawEvent& e) { engine.restoreKey(e); });
+            !st)
+            return R(st);
+    }
+    in->m_known = std::move(state->sources);
+    for (const auto& s : in->m_known)
+        in->m_nextSourceId = std::max(in->m_nextSourceId, s.id + 1);
+    return R(std::move(in));
+}
+
+void Ingestor::warn(const std::string& message)
+{
+    m_result.warnings.push_back(message);
+    if (onWarning)
+        onWarning(message);
+}
+
+Status Ingestor::openSource(const std::string& path, Source& src)
+{
+    src.path = path;
+    auto file = InputFile::open(path);
+    if (!file)
+        return file.status();
+    src.file = std::move(*file);
+    src.parser = LineParser(m_options.format);
+    src.pos = SourcePosition { m_nextSourceId, path, 0, 0, 0 };
+    src.resumable = src.file->seekable() || src.file->compressed();
+    m_result.sources.push_back({ path, 0, 0 });
+    src.report = m_result.sources.size() - 1;
+    if (path == "-" || !src.resumable) {
+        ++m_nextSourceId; // stdin cannot be resumed: every run is new input
+        src.splitter.reset(0);
+        return Status::ok();
+    }
+
+    auto head = readHead(path);
+    if (!head)
+        return head.status();
+    // Match the stored source whose fingerprint is a prefix of this file's head. A full-length
+    // fingerprint identifies a file wherever it moved (rotation); a short one (the file was small)
+    // is only trusted under the same path.
+    const SourcePosition* match = nullptr;
+    for (const SourcePosition& k : m_known) {
+        if (k.fpLen > head->size() || fingerprintHash(head->data(), k.fpLen) != k.fpHash)
+            continue;
+        if (k.fpLen < kFingerprintBytes && k.uri != path)
+            continue;
+        if (!match || k.fpLen > match->fpLen)
+            match = &k;
+    }
+    const uint32_t fpLen = static_cast<uint32_t>(head->size());
+    src.pos.fpLen = fpLen;
+    src.pos.fpHash = fingerprintHash(head->data(), fpLen);
+    if (!match) {
+        ++m_nextSourceId;
+        src.splitter.reset(0);
+        return Status::ok();
+    }
+    src.pos.id = match->id;
+    src.pos.offset = match->offset;
+    if (match->offset > 0) {
+        if (auto st = src.file->seek(match->offset); !st) {
+            warn("'" + path + "' is shorter than its stored position " + std::to_string(match->offset)
+                + " (truncated and rewritten?); reading it from the start");
+            src.pos.offset = 0;
+            auto reopened = InputFile::open(path);
+            if (!reopened)
+                return reopened.status();
+            src.file = std::move(*reopened);
+        } else {
+            // Resuming mid-file: let the parser see the first line again (the CSV header, or the
+            // line that fixes the auto-detected format). It was counted in the earlier run.
+            const std::string_view h(*head);
+            const auto nl = h.find('\n');
+            if (nl != std::string_view::npos && nl < match->offset) {
+                ClickEvent ignored;
+                std::string_view first = h.substr(0, nl);
+                src.parser.parse(first, ignored);
+            }
+        }
+    }
+    src.splitter.reset(src.pos.offset);
+    m_result.sources[src.report].resumedFrom = src.pos.offset;
+    m_result.sources[src.report].offset = src.pos.offset;
+    return Status::ok();
+}
+
+void Ingestor::processLine(Source& src, const Line& line)
+{
+    if (line.tooLong) {
+        m_engine->onReject(RejectReason::LineTooLong, src.path, line.offset, line.text);
+        return;
+    }
+    ClickEvent event;
+    const ParseOutcome out = src.parser.parse(line.text, event);
+    switch (out.kind) {
+    case LineKind::Event:
+        m_engine->onEvent(event);
+        break;
+    case LineKind::Rejected:
+        m_engine->onReject(out.reason, src.path, line.offset, line.text);
+        break;
+    case LineKind::Blank:
+    case LineKind::Header:
+        break;
+    }
+}
+
+Status Ingestor::processChunk(Source& src, std::string_view chunk)
+{
+    src.splitter.feed(chunk);
+    Line line;
+    while (src.splitter.next(line)) {
+        processLine(src, line);
+        if (m_engine->batch().events() >= m_options.commitEvents) {
+            src.pos.offset = src.splitter.consumedOffset();
+            if (auto st = commit(&src); !st)
+                return st;
+        }
+    }
+    src.pos.offset = src.splitter.consumedOffset();
+    return maybeCommit(src, false);
+}
+
+Status Ingestor::maybeCommit(Source& src, bool force)
+{
+    const int64_t now = steadyMs();
+    progress(src, false);
+    if (force || now - m_lastCommitMs >= m_options.commitIntervalMs)
+        return commit(&src);
+    return Status::ok();
+}
+
+Status Ingestor::commit(Source* src)
+{
+    if (src) {
+        if (src->resumable && src->pos.fpLen < kFingerprintBytes) {
+            // The file was small when first seen: extend its fingerprint as it grows.
+            if (auto fp = src->file->fingerprint()) {
+                src->pos.fpLen = fp->length;
+                src->pos.fpHash = fp->hash;
+            }
+        }
+        auto it = std::find_if(m_pending.begin(), m_pending.end(), [&](const auto& p) { return p.id == src->pos.id; });
+        if (it == m_pending.end())
+            m_pending.push_back(src->pos);
+        else
+            *it = src->pos;
+        m_result.sources[src->report].offset = src->pos.offset;
+    }
+    Batch& batch = m_engine->batch();
+    std::vector<SourcePosition> positions;
+    for (const auto& p : m_pending)
+        if (p.uri != "-")
+            positions.push_back(p);
+    if (auto st = m_store->commit(batch, m_engine->maxEventMs(), m_engine->watermarkMs(), positions); !st)
+        return st;
+    m_engine->batchCommitted();
+    for (const auto& p : positions) {
+        auto it = std::find_if(m_known.begin(), m_known.end(), [&](const auto& k) { return k.id == p.id; });
+        if (it == m_known.end())
+            m_known.push_back(p);
+        else
+            *it = p;
+    }
+    m_pending.clear();
+    m_lastCommitMs = steadyMs();
+    return Status::ok();
+}
+
+void Ingestor::progress(const Source& src, bool force)
+{
+    if (!onProgress)
+        return;
+    const int64_t now = steadyMs();
+    if (!force && now - m_lastProgressMs < m_options.progressIntervalMs)
+        return;
+    m_lastProgressMs = now;
+    IngestProgress p;
+    p.totals = m_engine->totals();
+    p.runLines = p.totals.lines - m_runStart.lines;
+    p.runBytes = m_runBytes;
+    p.seconds = double(now - m_startMs) / 1000.0;
+    p.watermarkMs = m_engine->watermarkMs();
+    p.maxEventMs = m_engine->maxEventMs();
+    p.source = src.path;
+    onProgress(p);
+}
+
+Status Ingestor::readToEnd(Source& src, std::stop_token& stop, bool& stopped)
+{
+    for (;;) {
+        if (stop.stop_requested()) {
+            stopped = true;
+            return Status::ok();
+        }
+        auto n = src.file->read(std::span<char>(m_buffer.data(), m_buffer.size()));
+        if (!n)
+            return n.status();
+        if (*n == 0)
+            return Status::ok();
+        m_runBytes += *n;
+        if (auto st = processChunk(src, std::string_view(m_buffer.data(), *n)); !st)
+            return st;
+    }
+}
+
+Status Ingestor::follow(Source& src, std::stop_token& stop)
+{
+    int64_t lastDataMs = steadyMs();
+    for (;;) {
+        bool stopped = false;
+        const uint64_t before = m_runBytes;
+        if (auto st = readToEnd(src, stop, stopped); !st)
+            return st;
+        if (stopped)
+            return Status::ok();
+        const int64_t now = steadyMs();
+        if (m_runBytes != before)
+            lastDataMs = now;
+        if (m_options.idleMs > 0 && now - lastDataMs >= m_options.idleMs && m_engine->maxEventMs() != kNoTime) {
+            const int64_t target = wallMs() - m_engine->config().latenessMs - m_options.idleMs;
+            if (target > m_engine->watermarkMs())
+                m_engine->advanceWatermark(target);
+        }
+        if (auto st = maybeCommit(src, false); !st)
+            return st;
+        switch (src.file->checkChange()) {
+        case FileChange::Truncated: {
+            warn("'" + src.path + "' was truncated; reading it again from the start");
+            if (auto st = commit(&src); !st)
+                return st;
+            if (auto st = src.file->seek(0); !st)
+                return st;
+            src.splitter.reset(0);
+            src.parser = LineParser(m_options.format);
+            src.pos.offset = 0;
+            src.pos.fpLen = 0;
+            continue;
+        }
+        case FileChange::Replaced: {
+            // Rotation: the old file is complete; take its last partial line, then move on.
+            Line line;
+            if (src.splitter.finish(line))
+                processLine(src, line);
+            src.pos.offset = src.splitter.consumedOffset();
+            if (auto st = commit(&src); !st)
+                return st;
+            Source next;
+            if (auto st = openSource(src.path, next); !st)
+                return st;
+            src.file = std::move(next.file);
+            src.parser = std::move(next.parser);
+            src.splitter = std::move(next.splitter);
+            src.pos = next.pos;
+            src.report = next.report;
+            continue;
+        }
+        default:
+            break;
+        }
+        for (int i = 0; i < 10 && !stop.stop_requested(); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (stop.stop_requested())
+            return Status::ok();
+    }
+}
+
+Result<IngestResult> Ingestor::run(std::stop_token stop)
+{
+    auto paths = expandSources(m_options.sources);
+    if (!paths)
+        return Result<IngestResult>(paths.status());
+    m_buffer.resize(m_options.readBufferBytes);
+    m_startMs = steadyMs();
+    m_lastCommitMs = m_lastProgressMs = m_startMs;
+    m_runStart = m_engine->totals();
+
+    for (std::size_t i = 0; i < paths->size(); ++i) {
+        const bool followThis = m_options.follow && i + 1 == paths->size();
+        Source src;
+        if (auto st = openSource((*paths)[i], src); !st)
+            return Result<IngestResult>(st);
+        bool stopped = false;
+        Status st = followThis ? follow(src, stop) : readToEnd(src, stop, stopped);
+        if (!st)
+            return Result<IngestResult>(st);
+        if (!followThis && !stopped) {
+            // An archive ends here: a last line without '\n' is complete.
+            Line line;
+            if (src.splitter.finish(line)) {
+                processLine(src, line);
+                src.pos.offset = line.endOffset;
+            }
+        }
+        if (auto cst = commit(&src); !cst)
+            return Result<IngestResult>(cst);
+        progress(src, true);
+        if (stop.stop_requested())
+            break;
+    }
+    m_result.totals = m_engine->totals();
+    m_result.run = m_result.totals;
+    m_result.run.lines -= m_runStart.lines;
+    m_result.run.accepted -= m_runStart.accepted;
+    m_result.run.duplicates -= m_runStart.duplicates;
+    m_result.run.late -= m_runStart.late;
+    m_result.run.lateApplied -= m_runStart.lateApplied;
+    m_result.run.rejected -= m_runStart.rejected;
+    for (std::size_t i = 0; i < kRejectReasonCount; ++i)
+        m_result.run.rejectedBy[i] -= m_runStart.rejectedBy[i];
+    m_result.watermarkMs = m_engine->watermarkMs();
+    m_result.maxEventMs = m_engine->maxEventMs();
+    m_result.seconds = double(steadyMs() - m_startMs) / 1000.0;
+    m_result.bytes = m_runBytes;
+    m_result.dedupKeys = m_engine->dedupKeys();
+    return m_result;
+}
+
+} // namespace adclick::core

@@ -1,0 +1,105 @@
+#pragma once
+
+#include "engine.h"
+#include "line_parser.h"
+#include "status.h"
+#include "store.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+namespace adclick::core {
+
+class InputFile;
+
+struct IngestOptions {
+    std::vector<std::string> sources; //!< files, .gz files, directories, "-"
+    LineFormat format = LineFormat::Auto;
+    // Engine settings; unset ones come from the database (or the defaults for a new one).
+    std::optional<int64_t> latenessMs;
+    std::optional<LatePolicy> late;
+    std::optional<int64_t> dedupHorizonMs;
+    bool follow = false; //!< after the other sources, keep following the last one
+    int64_t idleMs = 30'000; //!< follow mode: an idle source lets the watermark advance with wall time
+    StoreOptions store;
+    int64_t commitEvents = 1'000'000; //!< commit at least this often (events) ...
+    int64_t commitIntervalMs = 1000; //!< ... and at least this often (wall time)
+    std::size_t readBufferBytes = 4u << 20;
+    int64_t progressIntervalMs = 1000;
+};
+
+struct SourceReport {
+    std::string path;
+    uint64_t resumedFrom = 0;
+    uint64_t offset = 0; //!< content bytes processed when it was left
+};
+
+struct IngestProgress {
+    Counters totals; //!< all-time totals in the database, including the open batch
+    int64_t runLines = 0; //!< lines of this run
+    uint64_t runBytes = 0;
+    double seconds = 0;
+    int64_t watermarkMs = kNoTime;
+    int64_t maxEventMs = kNoTime;
+    std::string source;
+};
+
+struct IngestResult {
+    Counters totals;
+    Counters run;
+    int64_t watermarkMs = kNoTime;
+    int64_t maxEventMs = kNoTime;
+    double seconds = 0;
+    uint64_t bytes = 0;
+    std::size_t dedupKeys = 0;
+    std::vector<SourceReport> sources;
+    std::vector<std::string> warnings;
+};
+
+//! Runs sources through parser → engine → store with exactly-once positions. Open() takes the
+//! single-writer lock and restores the engine (counters, watermark, dedup keys from raw events);
+//! run() continues every source from its stored position.
+class Ingestor {
+public:
+    ~Ingestor();
+    static Result<std::unique_ptr<Ingestor>> open(const std::string& dbPath, IngestOptions options);
+
+    std::function<void(const IngestProgress&)> onProgress;
+    std::function<void(const std::string&)> onWarning;
+
+    Result<IngestResult> run(std::stop_token stop = {});
+
+private:
+    Ingestor() = default;
+    struct Source;
+    Status openSource(const std::string& path, Source& src);
+    Status processChunk(Source& src, std::string_view chunk);
+    void processLine(Source& src, const struct Line& line);
+    Status maybeCommit(Source& src, bool force);
+    Status commit(Source* src);
+    Status readToEnd(Source& src, std::stop_token& stop, bool& stopped);
+    Status follow(Source& src, std::stop_token& stop);
+    void warn(const std::string& message);
+    void progress(const Source& src, bool force);
+
+    IngestOptions m_options;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<Engine> m_engine;
+    std::vector<SourcePosition> m_known;
+    std::vector<SourcePosition> m_pending; //!< positions reached by the open batch
+    int64_t m_nextSourceId = 1;
+    int64_t m_lastCommitMs = 0;
+    int64_t m_lastProgressMs = 0;
+    int64_t m_startMs = 0;
+    Counters m_runStart;
+    uint64_t m_runBytes = 0;
+    std::string m_buffer;
+    IngestResult m_result;
+};
+
+} // namespace adclick::core

@@ -1,0 +1,119 @@
+#include "stats.h"
+
+#include "sqlite_util.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+namespace adclick::core {
+
+Result<sqlite3*> openReadOnly(const std::string& dbPath)
+{
+    struct stat st {};
+    if (::stat(dbPath.c_str(), &st) != 0)
+        return Result<sqlite3*>::error("database '" + dbPath + "' does not exist");
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(dbPath.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = sql::describe(db, rc, "cannot open database '" + dbPath + "'");
+        sqlite3_close_v2(db);
+        return Result<sqlite3*>::error(msg);
+    }
+    sqlite3_busy_timeout(db, 5000);
+    sql::Stmt q(db, "SELECT value FROM meta WHERE key='schema_version'");
+    if (!q.ok() || !q.step()) {
+        std::string msg = "'" + dbPath + "' is not an AdClick database";
+        if (!q.ok())
+            msg += std::string(" (") + sqlite3_errmsg(db) + ")";
+        q = sql::Stmt();
+        sqlite3_close_v2(db);
+        return Result<sqlite3*>::error(msg);
+    }
+    return db;
+}
+
+Result<StatsReport> readStats(const std::string& dbPath, int rejectSampleLimit)
+{
+    auto opened = openReadOnly(dbPath);
+    if (!opened)
+        return Result<StatsReport>(opened.status());
+    sqlite3* db = *opened;
+    struct Closer {
+        sqlite3* db;
+        ~Closer() { sqlite3_close_v2(db); }
+    } closer { db };
+
+    StatsReport r;
+    // One read transaction: every figure comes from the same committed batch.
+    sql::exec(db, "BEGIN");
+    {
+        sql::Stmt q(db, "SELECT key, value FROM meta");
+        while (q.step()) {
+            const std::string_view key = q.text(0);
+            if (key == "lateness_ms")
+                r.settings.latenessMs = q.int64(1);
+            else if (key == "late_policy")
+                r.settings.late = q.text(1) == "update" ? LatePolicy::Update : LatePolicy::Drop;
+            else if (key == "dedup_horizon_ms")
+                r.settings.dedupHorizonMs = q.int64(1);
+            else if (key == "max_event_ms")
+                r.maxEventMs = q.int64(1);
+            else if (key == "watermark_ms")
+                r.watermarkMs = q.int64(1);
+        }
+    }
+    {
+        sql::Stmt q(db, "SELECT name, value FROM counters");
+        while (q.step()) {
+            const std::string_view name = q.text(0);
+            const int64_t v = q.int64(1);
+            Counters& c = r.counters;
+            if (name == "lines")
+                c.lines = v;
+            else if (name == "accepted")
+                c.accepted = v;
+            else if (name == "duplicates")
+                c.duplicates = v;
+            else if (name == "late")
+                c.late = v;
+            else if (name == "late_applied")
+                c.lateApplied = v;
+            else if (name == "rejected")
+                c.rejected = v;
+            else
+                for (std::size_t i = 0; i < kRejectReasonCount; ++i)
+                    if (name == "rejected." + std::string(rejectReasonName(static_cast<RejectReason>(i))))
+                        c.rejectedBy[i] = v;
+        }
+    }
+    {
+        sql::Stmt q(db, "SELECT (SELECT count(*) FROM ads), (SELECT count(*) FROM agg), "
+                        "(SELECT count(*) FROM segments), (SELECT total(bytes) FROM segments), "
+                        "(SELECT total(events) FROM segments)");
+        if (q.step()) {
+            r.ads = q.int64(0);
+            r.aggRows = q.int64(1);
+            r.raw = { q.int64(2), q.int64(3), q.int64(4) };
+        }
+    }
+    {
+        sql::Stmt q(db, "SELECT id, uri, fp_len, fp_hash, offset FROM sources ORDER BY id");
+        while (q.step())
+            r.sources.push_back({ q.int64(0), std::string(q.text(1)), static_cast<uint32_t>(q.int64(2)),
+                static_cast<uint64_t>(q.int64(3)), static_cast<uint64_t>(q.int64(4)) });
+    }
+    {
+        sql::Stmt q(db, "SELECT source, offset, reason, line FROM rejects ORDER BY id LIMIT ?1");
+        q.bind(1, int64_t(rejectSampleLimit));
+        while (q.step())
+            r.rejectSamples.push_back({ std::string(q.text(0)), q.int64(1), std::string(q.text(2)),
+                std::string(static_cast<const char*>(sqlite3_column_blob(q.get(), 3)) ? std::string_view(
+                                static_cast<const char*>(sqlite3_column_blob(q.get(), 3)),
+                                static_cast<std::size_t>(sqlite3_column_bytes(q.get(), 3)))
+                                                                                         : std::string_view()) });
+    }
+    sql::exec(db, "COMMIT");
+    return r;
+}
+
+} // namespace adclick::core

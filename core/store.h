@@ -1,0 +1,101 @@
+#pragma once
+
+#include "engine.h"
+#include "status.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace adclick::core {
+
+//! A source position row: a file known by its content fingerprint, and how far it was processed.
+struct SourcePosition {
+    int64_t id = 0;
+    std::string uri;
+    uint32_t fpLen = 0;
+    uint64_t fpHash = 0;
+    uint64_t offset = 0;
+};
+
+struct StoreOptions {
+    //! fdatasync raw segments and synchronous=FULL: acknowledged batches survive power loss,
+    //! not only process crashes (the default, WAL + synchronous=NORMAL).
+    bool durable = false;
+    //! How long to keep retrying while another connection holds the write lock.
+    int lockRetryMs = 60'000;
+};
+
+//! What a restarted engine needs from the store.
+struct StoredState {
+    bool hasSettings = false;
+    EngineConfig settings;
+    int64_t maxEventMs = kNoTime;
+    int64_t watermarkMs = kNoTime;
+    Counters counters;
+    int64_t rejectSamples = 0;
+    std::vector<std::pair<uint32_t, std::string>> ads;
+    std::vector<SourcePosition> sources;
+};
+
+//! The single writer of an AdClick database: SQLite (WAL) plus append-only raw segment files in
+//! `<db>.raw/`. Holding `<db>.lock` (flock) makes it the only writer; a second one is refused at
+//! once. Every commit writes the raw lines first and then, in one SQLite transaction, the
+//! aggregates, counters, samples, source positions and the segment's new committed length —
+//! so after a crash the database is the result of a prefix of the input, and raw bytes past a
+//! segment's committed length are cut off on the next open.
+class Store {
+public:
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    static Result<std::unique_ptr<Store>> open(const std::string& dbPath, const StoreOptions& options);
+
+    const std::string& path() const { return m_path; }
+    Result<StoredState> load();
+
+    //! Stores the engine settings on first use. They cannot change later: that would make the
+    //! aggregates depend on when the change happened.
+    Status saveSettings(const EngineConfig& config);
+
+    //! Calls `fn` for every committed raw event in segments whose time range reaches `sinceMs`.
+    Status forEachRawSince(int64_t sinceMs, const std::function<void(const RawEvent&)>& fn);
+
+    //! Commits one batch with the positions it reached. On failure nothing of the batch is
+    //! stored (the raw bytes written for it are cut back) and the message says why.
+    Status commit(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs,
+        const std::vector<SourcePosition>& positions);
+
+    sqlite3* db() const { return m_db; }
+
+private:
+    Store() = default;
+    Status recoverSegments();
+    Status beginImmediate();
+    Status writeRaw(const std::string& bytes);
+    Status commitTxn(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs,
+        const std::vector<SourcePosition>& positions);
+    Status writePositions(const std::vector<SourcePosition>& positions);
+
+    std::string m_path;
+    std::string m_rawDir;
+    StoreOptions m_options;
+    sqlite3* m_db = nullptr;
+    int m_lockFd = -1;
+    // The segment raw lines are appended to.
+    int64_t m_segId = 0;
+    int m_segFd = -1;
+    uint64_t m_segBytes = 0; //!< committed length
+    int64_t m_segEvents = 0, m_segMinMs = kNoTime, m_segMaxMs = kNoTime;
+};
+
+//! Name of a raw segment file inside `<db>.raw/`.
+std::string segmentFileName(int64_t id);
+
+} // namespace adclick::core
