@@ -3,6 +3,8 @@
 #include "failpoint.h"
 #include "input_file.h"
 #include "line_splitter.h"
+#include "maintenance.h"
+#include "sqlite_util.h"
 
 #include <algorithm>
 #include <chrono>
@@ -108,6 +110,8 @@ Result<std::unique_ptr<Ingestor>> Ingestor::open(const std::string& dbPath, Inge
             !st)
             return R(st);
     }
+    if (auto st = in->syncSavedFilters(); !st)
+        return R(st);
     in->m_known = std::move(state->sources);
     for (const auto& s : in->m_known)
         in->m_nextSourceId = std::max(in->m_nextSourceId, s.id + 1);
@@ -271,6 +275,54 @@ Status Ingestor::commit(Source* src)
     }
     m_pending.clear();
     m_lastCommitMs = steadyMs();
+    return syncSavedFilters();
+}
+
+Status Ingestor::syncSavedFilters()
+{
+    sqlite3* db = m_store->db();
+    std::string states;
+    {
+        sql::Stmt q(db, "SELECT group_concat(id || ':' || state, ';') FROM saved_filters");
+        if (q.step() && !q.isNull(0))
+            states = q.text(0);
+    }
+    if (states == m_filterStates)
+        return Status::ok();
+    auto rows = listSavedFilters(db);
+    if (!rows)
+        return rows.status();
+    for (const SavedFilterRow& row : *rows) {
+        if (row.state == "ready")
+            continue;
+        auto filter = parseFilter(row.expr);
+        Status st = m_store->transaction([&]() -> Status {
+            if (row.state == "dropping" || !filter)
+                return deleteSavedFilter(db, row.id);
+            auto n = backfillSavedFilter(db, m_store->rawDir(), row.id, *filter);
+            return n ? Status::ok() : n.status();
+        });
+        if (!st)
+            return st;
+        if (row.state != "dropping" && !filter)
+            warn("saved filter '" + row.name + "' could not be parsed and was dropped: " + filter.message());
+    }
+    m_filters.clear();
+    std::vector<EventFilter> engineFilters;
+    rows = listSavedFilters(db);
+    if (!rows)
+        return rows.status();
+    m_filterStates.clear();
+    for (const SavedFilterRow& row : *rows) {
+        m_filterStates += (m_filterStates.empty() ? "" : ";") + std::to_string(row.id) + ":" + row.state;
+        auto filter = parseFilter(row.expr);
+        if (row.state != "ready" || !filter)
+            continue;
+        auto owned = std::make_unique<Filter>(std::move(*filter));
+        engineFilters.push_back({ static_cast<uint32_t>(row.id), &filterMatches, owned.get() });
+        m_filters.emplace_back(row.id, std::move(owned));
+    }
+    m_engine->setFilters(std::move(engineFilters));
     return Status::ok();
 }
 

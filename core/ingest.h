@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine.h"
+#include "filter_expr.h"
 #include "line_parser.h"
 #include "status.h"
 #include "store.h"
@@ -86,6 +87,9 @@ private:
     Status follow(Source& src, std::stop_token& stop);
     void warn(const std::string& message);
     void progress(const Source& src, bool force);
+    //! Applies saved-filter changes made by other commands (new → back-filled, dropped →
+    //! removed) between batches, and hands the ready ones to the engine.
+    Status syncSavedFilters();
 
     IngestOptions m_options;
     std::unique_ptr<Store> m_store;
@@ -100,6 +104,8 @@ private:
     uint64_t m_runBytes = 0;
     std::string m_buffer;
     IngestResult m_result;
+    std::vector<std::pair<int64_t, std::unique_ptr<Filter>>> m_filters; //!< ready saved filters
+    std::string m_filterStates; //!< "id:state;…" as last seen, to notice changes cheaply
 };
 
 } // namespace adclick::core

@@ -63,18 +63,44 @@ public:
     LineFormat format() const { return m_format; }
 
 private:
+    enum class CsvHeaderCheck : uint8_t {
+        None, //!< not a header: fewer than two column names
+        Partial, //!< names columns, but not ad_id and a time column
+        AdAndTime, //!< names ad_id and a time column, but lacks user_id, ip or country
+        Complete //!< every required column: the column map is set
+    };
+    //! Bits for finishEvent: a JSON value of the wrong type for that field.
+    enum : unsigned {
+        kWrongAdId = 1,
+        kWrongTime = 2,
+        kWrongUserId = 4,
+        kWrongIp = 8,
+        kWrongCountry = 16,
+        kWrongClickId = 32
+    };
+
     ParseOutcome parseBook(std::string_view line, ClickEvent& event);
     ParseOutcome parseCsv(std::string_view line, ClickEvent& event);
     ParseOutcome parseJson(std::string_view line, ClickEvent& event);
-    bool tryCsvHeader(std::string_view line);
+    //! Validates the field texts (same checks and order for all formats) and fills `event`.
+    ParseOutcome finishEvent(std::string_view adId, std::string_view time, std::string_view userId,
+        std::string_view ip, std::string_view country, std::string_view clickId, ClickEvent& event,
+        unsigned wrongType = 0);
+    CsvHeaderCheck classifyCsvHeader(std::string_view line);
+    void useDefaultCsvOrder();
 
     LineFormat m_format;
-    bool m_csvHeaderSeen = false;
+    bool m_csvHeaderSeen = false; //!< the first sound non-blank CSV row was classified
+    bool m_csvHeaderBad = false; //!< that row was a header lacking required columns
     std::string m_csvHeaderLine; //!< to skip repeated headers of concatenated CSV files
     // Column index of each field in the CSV header; -1 when absent.
     int m_colAdId = -1, m_colTime = -1, m_colUser = -1, m_colIp = -1, m_colCountry = -1, m_colClickId = -1;
-    int m_colCount = 0;
-    std::string m_scratch; //!< unescaped JSON/CSV values and upper-cased countries
+    int m_colCount = 0; //!< columns of the header: a row with more is TooManyFields
+    int m_colRequired = 0; //!< a row with fewer columns lacks a required one: MissingField
+    //! Unescaped JSON/CSV values and upper-cased countries. Grown (never shrunk) to the line
+    //! size at the start of parse(), so the views into it stay put until the next call.
+    std::string m_scratch;
+    std::size_t m_scratchPos = 0;
     std::vector<std::string_view> m_fields;
 };
 

@@ -43,15 +43,22 @@ public:
     uint64_t consumedOffset() const { return m_consumed; }
 
 private:
+    void holdRest(); //!< moves the unscanned rest of the chunk into m_carry (bounded)
+    static void setText(Line& line, std::string_view text, bool tooLong);
+
     std::size_t m_max;
     uint64_t m_consumed = 0; //!< end of the last returned line
     uint64_t m_chunkOffset = 0; //!< stream offset of m_chunk[0]
     std::string_view m_chunk;
     std::size_t m_pos = 0; //!< scan position in m_chunk
-    std::string m_carry; //!< start of a line that began in an earlier chunk (≤ m_max bytes)
+    //! Start of a line that began in an earlier chunk: all of it (≤ m_max + 1 bytes, the +1
+    //! for a CRLF's '\r'), or only its first 256 bytes once it is known to be too long.
+    std::string m_carry;
+    bool m_holding = false; //!< a partial line is held (m_carry may be short of it when too long)
     bool m_carryTooLong = false;
-    uint64_t m_carryOffset = 0;
+    uint64_t m_carryOffset = 0; //!< stream offset of the held line's first byte
     std::string m_lineBuf; //!< a carried line joined with its end, returned by next()
+    std::string m_own; //!< the unread rest of a chunk when feed() came before next() was drained
 };
 
 } // namespace adclick::core

@@ -318,6 +318,21 @@ Status Store::beginImmediate()
     }
 }
 
+Status Store::transaction(const std::function<Status()>& body)
+{
+    if (auto st = beginImmediate(); !st)
+        return st;
+    Status st = body();
+    if (st) {
+        const int rc = sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
+        if (rc == SQLITE_OK)
+            return Status::ok();
+        st = Status::error(sql::describe(m_db, rc, "cannot commit to '" + m_path + "'"));
+    }
+    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return st;
+}
+
 Status Store::writeRaw(const std::string& bytes)
 {
     if (bytes.empty())

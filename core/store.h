@@ -72,7 +72,12 @@ public:
     Status commit(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs,
         const std::vector<SourcePosition>& positions);
 
+    //! Runs `body` in one write transaction (BEGIN IMMEDIATE, with the lock retries); rolls
+    //! back when it fails.
+    Status transaction(const std::function<Status()>& body);
+
     sqlite3* db() const { return m_db; }
+    const std::string& rawDir() const { return m_rawDir; }
 
 private:
     Store() = default;

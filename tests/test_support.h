@@ -1,0 +1,150 @@
+#pragma once
+// Helpers shared by the integration tests: run the CLI, read a database independently of the
+// core (plain SQL), and read the generator's truth files.
+
+#include <QByteArray>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMap>
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+#include <QTextStream>
+
+#include <sqlite3.h>
+
+namespace testsupport {
+
+struct Run {
+    int exitCode = -1;
+    bool crashed = false;
+    QByteArray out, err;
+};
+
+inline Run runCli(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment(),
+    int timeoutMs = 300'000)
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(ADCLICK_CLI), args);
+    Run r;
+    if (!p.waitForStarted(10'000))
+        return r;
+    p.closeWriteChannel();
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+    }
+    r.crashed = p.exitStatus() == QProcess::CrashExit;
+    r.exitCode = p.exitCode();
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+inline QJsonObject json(const QByteArray& text) { return QJsonDocument::fromJson(text).object(); }
+
+//! Rows of one query joined as text lines (columns separated by ',').
+inline QString queryText(const QString& dbPath, const char* sqlText)
+{
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(dbPath.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        sqlite3_close(db);
+        return QStringLiteral("<cannot open>");
+    }
+    sqlite3_stmt* st = nullptr;
+    QString out;
+    if (sqlite3_prepare_v2(db, sqlText, -1, &st, nullptr) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            for (int c = 0; c < sqlite3_column_count(st); ++c) {
+                if (c)
+                    out += ',';
+                out += QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(st, c)));
+            }
+            out += '\n';
+        }
+    } else {
+        out = QStringLiteral("<error: %1>").arg(sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+}
+
+//! The unfiltered aggregates as `minute,ad_id,country,clicks,late` lines in truth-file order.
+inline QString aggText(const QString& db)
+{
+    return queryText(db,
+        "SELECT a.minute, ads.name, a.country, a.clicks, a.late FROM agg a JOIN ads ON ads.id = a.ad "
+        "WHERE a.filter_id = 0 ORDER BY a.minute, ads.name, a.country");
+}
+
+inline QString countersText(const QString& db)
+{
+    return queryText(db, "SELECT name, value FROM counters WHERE value != 0 ORDER BY name");
+}
+
+inline QString integrity(const QString& db) { return queryText(db, "PRAGMA integrity_check").trimmed(); }
+
+//! SHA-1 of the committed raw events (all segments in order, each cut at its committed length).
+inline QByteArray rawDigest(const QString& db)
+{
+    QCryptographicHash h(QCryptographicHash::Sha1);
+    const QStringList rows = queryText(db, "SELECT file, bytes FROM segments ORDER BY id").split('\n', Qt::SkipEmptyParts);
+    for (const QString& row : rows) {
+        const auto parts = row.split(',');
+        QFile f(db + ".raw/" + parts[0]);
+        if (!f.open(QIODevice::ReadOnly))
+            return "<missing segment>";
+        h.addData(f.read(parts[1].toLongLong()));
+    }
+    return h.result().toHex();
+}
+
+//! Everything that must be equal between an interrupted and an uninterrupted run.
+inline QString fullState(const QString& db)
+{
+    return aggText(db) + "--\n" + countersText(db) + "--\n"
+        + queryText(db, "SELECT * FROM minute_stats ORDER BY minute") + "--\n"
+        + queryText(db, "SELECT key, value FROM meta ORDER BY key") + "--\n"
+        + queryText(db, "SELECT uri, offset FROM sources ORDER BY id") + "--\n"
+        + queryText(db, "SELECT source, offset, reason FROM rejects ORDER BY id") + "--\n" + rawDigest(db);
+}
+
+//! The generator's per-pane truth without its header, in the same form as aggText().
+inline QString truthAggText(const QString& prefix)
+{
+    QFile f(prefix + ".truth.csv");
+    if (!f.open(QIODevice::ReadOnly))
+        return QStringLiteral("<no truth file>");
+    QString text = QString::fromUtf8(f.readAll());
+    const auto nl = text.indexOf('\n');
+    return nl < 0 ? QString() : text.mid(nl + 1);
+}
+
+inline QJsonObject truthCounters(const QString& prefix)
+{
+    QFile f(prefix + ".truth.json");
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+//! Counters of a database in the truth file's terms, as "name=value" lines.
+inline QString countersAsTruth(const QJsonObject& o)
+{
+    QString s;
+    for (const char* k : { "lines", "accepted", "duplicates", "late", "late_applied", "rejected" })
+        s += QStringLiteral("%1=%2\n").arg(k).arg(o.value(k).toInteger());
+    const QJsonObject by = o.value("rejected_by_reason").toObject();
+    for (auto it = by.begin(); it != by.end(); ++it)
+        if (it.value().toInteger() != 0)
+            s += QStringLiteral("rejected.%1=%2\n").arg(it.key()).arg(it.value().toInteger());
+    return s;
+}
+
+} // namespace testsupport

@@ -1,0 +1,167 @@
+// R3: differential oracle. The generator writes a log with duplicates, late, out-of-order and
+// malformed lines plus its own ground truth (an independent model of docs/semantics.md); the
+// engine's database must equal it in every (minute, ad, country) cell and every counter.
+#include "test_support.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace testsupport;
+
+class TestEndToEnd : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+
+    void generate(const QString& log, const QStringList& extra)
+    {
+        const Run g = runCli(QStringList { "gen", "--out", log } + extra);
+        QVERIFY2(g.exitCode == 0 && !g.crashed, g.err.constData());
+    }
+
+    void compareWithTruth(const QString& db, const QString& truthPrefix)
+    {
+        QCOMPARE(integrity(db), QStringLiteral("ok"));
+        const QString agg = aggText(db);
+        const QString truth = truthAggText(truthPrefix);
+        QVERIFY(truth.count('\n') > 10);
+        QCOMPARE(agg, truth);
+        const Run stats = runCli({ "stats", "--db", db });
+        QCOMPARE(stats.exitCode, 0);
+        const QJsonObject s = json(stats.out);
+        const QJsonObject t = truthCounters(truthPrefix);
+        QCOMPARE(countersAsTruth(s), countersAsTruth(t));
+        // Every non-blank line lands in exactly one class.
+        QCOMPARE(s["lines"].toInteger(),
+            s["accepted"].toInteger() + s["duplicates"].toInteger() + s["late"].toInteger() + s["rejected"].toInteger());
+        QVERIFY(t["duplicates"].toInteger() > 0);
+        QVERIFY(t["late"].toInteger() > 0);
+        QVERIFY(t["rejected"].toInteger() > 0);
+    }
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void formats_data()
+    {
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<QString>("late");
+        QTest::newRow("book") << "book"
+                              << "drop";
+        QTest::newRow("csv") << "csv"
+                             << "drop";
+        QTest::newRow("jsonl") << "jsonl"
+                               << "drop";
+        QTest::newRow("csv, late update") << "csv"
+                                          << "update";
+    }
+    void formats()
+    {
+        QFETCH(QString, format);
+        QFETCH(QString, late);
+        const QString tag = format + "-" + late;
+        const QString log = path(tag + ".log");
+        generate(log, { "--events", "120000", "--format", format, "--seed", "11", "--late", late });
+        const QString db = path(tag + ".db");
+        const Run r = runCli({ "ingest", "--db", db, "--late", late, log });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        compareWithTruth(db, log);
+
+        // Ingesting the same file again adds nothing: it resumes at its end.
+        const Run again = runCli({ "ingest", "--db", db, log });
+        QCOMPARE(again.exitCode, 0);
+        QCOMPARE(json(again.out)["run"].toObject()["lines"].toInteger(), 0);
+        compareWithTruth(db, log);
+    }
+
+    void gzipStdinAndRotatedDirectoryGiveTheSameResult()
+    {
+        const QString log = path("parts.log");
+        generate(log, { "--events", "60000", "--format", "csv", "--seed", "5" });
+        const QString plainDb = path("plain.db");
+        QCOMPARE(runCli({ "ingest", "--db", plainDb, log }).exitCode, 0);
+        compareWithTruth(plainDb, log);
+
+        // The same content gzip-compressed.
+        const QString gz = path("parts.log.gz");
+        QCOMPARE(QProcess::execute("sh", { "-c", QStringLiteral("gzip -c '%1' > '%2'").arg(log, gz) }), 0);
+        const QString gzDb = path("gz.db");
+        QCOMPARE(runCli({ "ingest", "--db", gzDb, gz }).exitCode, 0);
+        QCOMPARE(aggText(gzDb), aggText(plainDb));
+
+        // Through stdin.
+        QProcess p;
+        p.setStandardInputFile(log);
+        const QString stdinDb = path("stdin.db");
+        p.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", stdinDb, "-" });
+        QVERIFY(p.waitForFinished(120'000));
+        QCOMPARE(p.exitCode(), 0);
+        QCOMPARE(aggText(stdinDb), aggText(plainDb));
+
+        // Split at a line boundary into a directory of rotated files (name order). The second
+        // part has no CSV header, so the format is forced.
+        QFile in(log);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QByteArray all = in.readAll();
+        const qsizetype cut = all.indexOf('\n', all.size() / 2) + 1;
+        QDir().mkpath(path("rotated"));
+        QFile a(path("rotated/clicks.log.1")), b(path("rotated/clicks.log.2"));
+        QVERIFY(a.open(QIODevice::WriteOnly) && b.open(QIODevice::WriteOnly));
+        a.write(all.left(cut));
+        const qsizetype headerEnd = all.indexOf('\n') + 1;
+        b.write(all.left(headerEnd) + all.mid(cut)); // each rotated CSV file has its header
+        a.close();
+        b.close();
+        const QString dirDb = path("dir.db");
+        const Run r = runCli({ "ingest", "--db", dirDb, path("rotated") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(aggText(dirDb), aggText(plainDb));
+        QCOMPARE(countersText(dirDb), countersText(plainDb));
+    }
+
+    void queriesAnswerFromTheAggregates()
+    {
+        const QString log = path("q.log");
+        generate(log, { "--events", "50000", "--format", "jsonl", "--seed", "3" });
+        const QString db = path("q.db");
+        QCOMPARE(runCli({ "ingest", "--db", db, log }).exitCode, 0);
+
+        // Truth: per-ad clicks of the first 10 minutes, straight from the truth file.
+        QMap<QString, qint64> perAd;
+        qint64 firstMinute = -1;
+        const QStringList rows = truthAggText(log).split('\n', Qt::SkipEmptyParts);
+        for (const QString& row : rows) {
+            const auto f = row.split(',');
+            const qint64 minute = f[0].toLongLong();
+            if (firstMinute < 0)
+                firstMinute = minute;
+            if (minute < firstMinute + 10)
+                perAd[f[1]] += f[3].toLongLong();
+        }
+        QVERIFY(!perAd.isEmpty());
+        const QString from = QString::number(firstMinute * 60'000);
+        const QString to = QString::number((firstMinute + 10) * 60'000);
+        const QString someAd = perAd.firstKey();
+        const Run c = runCli({ "count", "--db", db, "--ad", someAd, "--from", from, "--to", to });
+        QVERIFY2(c.exitCode == 0, c.err.constData());
+        QCOMPARE(json(c.out)["count"].toInteger(), perAd[someAd]);
+
+        // Top 5 of those 10 minutes, ties by ad_id.
+        QList<QPair<qint64, QString>> ranked;
+        for (auto it = perAd.begin(); it != perAd.end(); ++it)
+            ranked.append({ -it.value(), it.key() });
+        std::sort(ranked.begin(), ranked.end());
+        const Run p = runCli({ "popular", "--db", db, "--count", "5", "--window", "10", "--at", to });
+        QVERIFY2(p.exitCode == 0, p.err.constData());
+        const QJsonObject o = json(p.out);
+        QCOMPARE(o["ad_ids"].toArray().size(), 5);
+        for (int i = 0; i < 5; ++i) {
+            QCOMPARE(o["ad_ids"].toArray()[i].toString(), ranked[i].second);
+            QCOMPARE(o["counts"].toArray()[i].toInteger(), -ranked[i].first);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEndToEnd)
+#include "tst_end_to_end.moc"
