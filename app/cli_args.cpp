@@ -1,5 +1,6 @@
 #include "cli_args.h"
 
+#include <cstdint>
 #include <cstdio>
 
 namespace adclick::app {
@@ -92,10 +93,41 @@ int fail(const std::string& message, int code)
     return code;
 }
 
+namespace {
+//! Length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
+std::size_t utf8Length(const std::string& s, std::size_t i)
+{
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (n == 0 || i + n > s.size())
+        return 0;
+    uint32_t cp = n == 1 ? c : c & (0x7f >> n);
+    for (std::size_t k = 1; k < n; ++k) {
+        const auto b = static_cast<unsigned char>(s[i + k]);
+        if ((b & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (b & 0x3f);
+    }
+    static constexpr uint32_t kMin[] = { 0, 0, 0x80, 0x800, 0x10000 };
+    if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
+}
+} // namespace
+
 std::string jsonString(const std::string& s)
 {
     std::string out = "\"";
-    for (const unsigned char c : s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            // Rejected lines may hold invalid UTF-8: show U+FFFD so the JSON stays valid.
+            const std::size_t n = utf8Length(s, i);
+            out += n ? s.substr(i, n) : "\\ufffd";
+            i += n ? n : 1;
+            continue;
+        }
+        ++i;
         switch (c) {
         case '"':
             out += "\\\"";
@@ -113,7 +145,7 @@ std::string jsonString(const std::string& s)
             out += "\\t";
             break;
         default:
-            if (c < 0x20) {
+            if (c < 0x20 || c == 0x7f) {
                 char buf[8];
                 std::snprintf(buf, sizeof buf, "\\u%04x", c);
                 out += buf;

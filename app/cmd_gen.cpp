@@ -5,6 +5,7 @@
 #include "core/click_generator.h"
 #include "core/timestamp.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -42,7 +43,7 @@ options:
   --zipf S              Zipf exponent of ad, country and user popularity (default 1.1; 0 = uniform)
   --start T             event time of the first click (default 2021-01-01T00:00:00Z)
   --rate R              on-time clicks per second of event time (default 1000)
-  --disorder-ms D       on-time events arrive up to D ms out of order (default 20000; < lateness)
+  --disorder-ms D       on-time events arrive up to D ms out of order (default 20000, at most the lateness)
   --dup-rate F          fraction of lines repeating a recent accepted event (default 0.02)
   --late-rate F         fraction of lines with events far behind the watermark (default 0.005)
   --malformed-rate F    fraction of malformed lines, a mix of reject reasons (default 0.005)
@@ -65,8 +66,7 @@ bool parseI64(const std::string& text, int64_t& out)
 
 bool parseDouble(const std::string& text, double& out)
 {
-    if (text.empty())
-        return false;
+    if (text.empty()) return false;
     char* end = nullptr;
     out = std::strtod(text.c_str(), &end);
     return end == text.c_str() + text.size() && std::isfinite(out);
@@ -85,8 +85,7 @@ int cmdGen(Args& args)
     std::string error;
     auto integer = [&](const char* name, int64_t min, int64_t max, auto& field) {
         const auto v = args.value(name);
-        if (!v || !error.empty())
-            return;
+        if (!v || !error.empty()) return;
         int64_t n = 0;
         if (!parseI64(*v, n) || n < min || n > max)
             error = "--" + std::string(name) + ": expected an integer from " + std::to_string(min) + " to "
@@ -96,16 +95,14 @@ int cmdGen(Args& args)
     };
     auto real = [&](const char* name, double& field) {
         const auto v = args.value(name);
-        if (!v || !error.empty())
-            return;
+        if (!v || !error.empty()) return;
         if (!parseDouble(*v, field))
             error = "--" + std::string(name) + ": expected a number, got '" + *v + "'";
     };
     auto seconds = [&](const char* name, int64_t& fieldMs) {
         int64_t s = -1;
         integer(name, 0, 365LL * 86400, s);
-        if (s >= 0)
-            fieldMs = s * 1000;
+        if (s >= 0) fieldMs = s * 1000;
     };
 
     const auto out = args.value("out");
@@ -140,10 +137,8 @@ int cmdGen(Args& args)
                     code.clear();
                 } else {
                     char ch = (*c)[i];
-                    if (ch >= 'a' && ch <= 'z')
-                        ch = static_cast<char>(ch - 'a' + 'A');
-                    if (ch != ' ')
-                        code.push_back(ch);
+                    if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+                    if (ch != ' ') code.push_back(ch);
                 }
             }
         }
@@ -154,13 +149,16 @@ int cmdGen(Args& args)
             error = "--start: expected an ISO-8601 time or epoch milliseconds, got '" + *t + "'";
     }
     real("rate", o.rate);
-    integer("disorder-ms", 0, 365LL * 86'400'000, o.disorderMs);
+    int64_t disorderMs = -1;
+    integer("disorder-ms", 0, 365LL * 86'400'000, disorderMs);
     real("dup-rate", o.dupRate);
     real("late-rate", o.lateRate);
     real("malformed-rate", o.malformedRate);
     real("click-ids", o.clickIdFraction);
     seconds("lateness", o.latenessMs);
     seconds("dedup-horizon", o.dedupHorizonMs);
+    // Unless given, the disorder stays within a smaller lateness (on-time events are never late).
+    o.disorderMs = disorderMs >= 0 ? disorderMs : std::min(o.disorderMs, o.latenessMs);
     if (const auto l = args.value("late"); l && error.empty()) {
         if (*l == "drop" || *l == "update")
             o.lateUpdate = *l == "update";
@@ -170,22 +168,17 @@ int cmdGen(Args& args)
     o.gzip = args.flag("gzip");
     const auto truth = args.value("truth");
     o.truth = !args.flag("no-truth");
-    if (!error.empty())
-        return fail("gen: " + error, 2);
+    if (!error.empty()) return fail("gen: " + error, 2);
     if (const auto rest = args.finish(); !rest.empty())
         return fail("gen: " + rest + " (see adclick gen --help)", 2);
-    if (!out)
-        return fail("gen: --out FILE is required (- for stdout; see adclick gen --help)", 2);
+    if (!out) return fail("gen: --out FILE is required (- for stdout; see adclick gen --help)", 2);
     o.out = *out;
-    if (truth)
-        o.truthPrefix = *truth;
-    if (Status s = validateGenOptions(o); !s)
-        return fail("gen: " + s.message(), 2);
+    if (truth) o.truthPrefix = *truth;
+    if (Status s = validateGenOptions(o); !s) return fail("gen: " + s.message(), 2);
 
     const auto t0 = std::chrono::steady_clock::now();
     auto report = generateClicks(o);
-    if (!report)
-        return fail("gen: " + report.message());
+    if (!report) return fail("gen: " + report.message());
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     // The counters, then what was written.
@@ -196,7 +189,8 @@ int cmdGen(Args& args)
     json += ",\"bytes\":" + std::to_string(report->bytes);
     json += ",\"gzip\":";
     json += o.gzip ? "true" : "false";
-    json += ",\"truth\":" + (o.truth ? jsonString(o.truthPrefix.empty() ? o.out : o.truthPrefix) : std::string("null"));
+    json += ",\"truth\":"
+        + (o.truth ? jsonString(o.truthPrefix.empty() ? o.out : o.truthPrefix) : std::string("null"));
     json += ",\"verified\":";
     json += report->modelChecked ? "true" : "false";
     char buf[96];

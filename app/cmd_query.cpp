@@ -24,7 +24,8 @@ constexpr int kUsageError = 2;
 //! Larger windows would only overflow the millisecond arithmetic (this is ~19 years).
 constexpr int64_t kMaxWindowMinutes = 10'000'000;
 
-const char* kTimeHelp = "T is ISO-8601 (2021-01-01T00:00:00Z, 2021-01-01 00:00:00, +hh:mm offsets) or epoch ms.\n";
+const char* kTimeHelp
+    = "T is ISO-8601 (2021-01-01T00:00:00Z, 2021-01-01 00:00:00, +hh:mm offsets) or epoch ms.\n";
 const char* kFilterHelp
     = "EXPR: conditions joined by 'and' (keywords case-insensitive):\n"
       "  country=US  country!=US  country in (US,KR)  country not in (US,KR)\n"
@@ -39,7 +40,8 @@ struct Common {
     std::string error;
 };
 
-bool parseTime(const std::string& name, const std::optional<std::string>& text, int64_t& out, std::string& error)
+bool parseTime(
+    const std::string& name, const std::optional<std::string>& text, int64_t& out, std::string& error)
 {
     if (!text) {
         error = "--" + name + " is required";
@@ -63,7 +65,8 @@ bool parsePositive(const std::string& name, const std::optional<std::string>& te
     const char* end = text->data() + text->size();
     const auto [p, ec] = std::from_chars(text->data(), end, out);
     if (ec != std::errc() || p != end || out <= 0 || out > max) {
-        error = "--" + name + " must be a whole number from 1 to " + std::to_string(max) + ", not '" + *text + "'";
+        error = "--" + name + " must be a whole number from 1 to " + std::to_string(max) + ", not '" + *text
+            + "'";
         return false;
     }
     return true;
@@ -73,8 +76,7 @@ bool parsePositive(const std::string& name, const std::optional<std::string>& te
 int openService(const std::string& db, core::Filter& filter, std::unique_ptr<core::QueryService>& out)
 {
     auto q = core::QueryService::open(db);
-    if (!q)
-        return fail(q.message());
+    if (!q) return fail(q.message());
     auto resolved = (*q)->resolve(filter);
     if (!resolved) // an unknown @name is a bad argument
         return fail("bad --filter: " + resolved.message(), kUsageError);
@@ -105,12 +107,12 @@ bool readCommon(Args& args, Common& c)
 
 std::string csvField(std::string_view v)
 {
-    if (v.find_first_of(",\"\r\n") == std::string_view::npos && (v.empty() || (v.front() != ' ' && v.back() != ' ')))
+    if (v.find_first_of(",\"\r\n") == std::string_view::npos
+        && (v.empty() || (v.front() != ' ' && v.back() != ' ')))
         return std::string(v);
     std::string out = "\"";
     for (const char c : v) {
-        if (c == '"')
-            out += '"';
+        if (c == '"') out += '"';
         out += c;
     }
     return out + "\"";
@@ -122,8 +124,7 @@ public:
     explicit AtomicFile(std::string path)
         : m_path(std::move(path))
         , m_tmp(m_path + ".tmp")
-    {
-    }
+    { }
     ~AtomicFile()
     {
         if (m_fd >= 0) {
@@ -146,18 +147,21 @@ public:
         std::size_t done = 0;
         while (done < m_buf.size()) {
             const ssize_t n = ::write(m_fd, m_buf.data() + done, m_buf.size() - done);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0)
-                return error();
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) return error();
             done += static_cast<std::size_t>(n);
         }
-        if (::fsync(m_fd) != 0)
-            return error();
+        if (::fsync(m_fd) != 0) return error();
         const int fd = m_fd;
         m_fd = -1;
-        if (::close(fd) != 0 || ::rename(m_tmp.c_str(), m_path.c_str()) != 0) {
+        if (::close(fd) != 0) {
             const std::string msg = error();
+            ::unlink(m_tmp.c_str());
+            return msg;
+        }
+        if (::rename(m_tmp.c_str(), m_path.c_str()) != 0) {
+            const std::string msg
+                = "cannot rename '" + m_tmp + "' to '" + m_path + "': " + std::strerror(errno);
             ::unlink(m_tmp.c_str());
             return msg;
         }
@@ -177,10 +181,11 @@ private:
 int cmdCount(Args& args)
 {
     if (args.flag("help")) {
-        std::printf("usage: adclick count --db F --ad ID --from T --to T [--filter EXPR]\n\n"
-                    "Clicks of one ad with event time in [from, to), exact for any range: whole minutes come from\n"
-                    "the aggregates, partial minutes and ip/user_id filters from the raw events.\n"
-                    "Prints {\"ad_id\":ID,\"count\":N}. An ad never seen counts 0.\n\n%s%s",
+        std::printf(
+            "usage: adclick count --db F --ad ID --from T --to T [--filter EXPR]\n\n"
+            "Clicks of one ad with event time in [from, to), exact for any range: whole minutes come from\n"
+            "the aggregates, partial minutes and ip/user_id filters from the raw events.\n"
+            "Prints {\"ad_id\":ID,\"count\":N}. An ad never seen counts 0.\n\n%s%s",
             kTimeHelp, kFilterHelp);
         return 0;
     }
@@ -191,23 +196,18 @@ int cmdCount(Args& args)
     const auto to = args.value("to");
     if (auto rest = args.finish(); !rest.empty())
         return fail(rest + " (see adclick count --help)", kUsageError);
-    if (!commonOk)
-        return fail(c.error, kUsageError);
-    if (!ad || ad->empty())
-        return fail("--ad ID is required", kUsageError);
+    if (!commonOk) return fail(c.error, kUsageError);
+    if (!ad || ad->empty()) return fail("--ad ID is required", kUsageError);
     int64_t fromMs = 0, toMs = 0;
     std::string error;
     if (!parseTime("from", from, fromMs, error) || !parseTime("to", to, toMs, error))
         return fail(error, kUsageError);
-    if (fromMs >= toMs)
-        return fail("--from must be before --to (the range is [from, to))", kUsageError);
+    if (fromMs >= toMs) return fail("--from must be before --to (the range is [from, to))", kUsageError);
 
     std::unique_ptr<core::QueryService> q;
-    if (const int rc = openService(c.db, c.filter, q))
-        return rc;
+    if (const int rc = openService(c.db, c.filter, q)) return rc;
     auto n = q->count(*ad, fromMs, toMs, c.filter);
-    if (!n)
-        return fail(n.message());
+    if (!n) return fail(n.message());
     std::printf("{\"ad_id\":%s,\"count\":%lld}\n", jsonString(*ad).c_str(), static_cast<long long>(*n));
     return 0;
 }
@@ -215,12 +215,13 @@ int cmdCount(Args& args)
 int cmdPopular(Args& args)
 {
     if (args.flag("help")) {
-        std::printf("usage: adclick popular --db F --count N --window M [--at T] [--filter EXPR]\n\n"
-                    "The N ads with the most clicks over the one-minute panes [T - M min, T); ties go to the\n"
-                    "smaller ad_id (byte order). T defaults to the end of the newest final pane\n"
-                    "(the watermark rounded down to the minute); a given T is rounded down to the minute.\n"
-                    "Prints {\"ad_ids\":[..],\"counts\":[..],\"at\":T,\"window_minutes\":M}\n"
-                    "(\"at\" is null when the database holds no events and no --at was given).\n\n%s%s",
+        std::printf(
+            "usage: adclick popular --db F --count N --window M [--at T] [--filter EXPR]\n\n"
+            "The N ads with the most clicks over the one-minute panes [T - M min, T); ties go to the\n"
+            "smaller ad_id (byte order). T defaults to the end of the newest final pane\n"
+            "(the watermark rounded down to the minute); a given T is rounded down to the minute.\n"
+            "Prints {\"ad_ids\":[..],\"counts\":[..],\"at\":T,\"window_minutes\":M}\n"
+            "(\"at\" is null when the database holds no events and no --at was given).\n\n%s%s",
             kTimeHelp, kFilterHelp);
         return 0;
     }
@@ -231,8 +232,7 @@ int cmdPopular(Args& args)
     const auto at = args.value("at");
     if (auto rest = args.finish(); !rest.empty())
         return fail(rest + " (see adclick popular --help)", kUsageError);
-    if (!commonOk)
-        return fail(c.error, kUsageError);
+    if (!commonOk) return fail(c.error, kUsageError);
     int64_t n = 0, m = 0;
     std::string error;
     if (!parsePositive("count", count, INT64_MAX, n, error)
@@ -241,25 +241,22 @@ int cmdPopular(Args& args)
     std::optional<int64_t> atMs;
     if (at) {
         int64_t t = 0;
-        if (!parseTime("at", at, t, error))
-            return fail(error, kUsageError);
+        if (!parseTime("at", at, t, error)) return fail(error, kUsageError);
         atMs = t;
     }
 
     std::unique_ptr<core::QueryService> q;
-    if (const int rc = openService(c.db, c.filter, q))
-        return rc;
+    if (const int rc = openService(c.db, c.filter, q)) return rc;
     auto r = q->popular(n, m, atMs, c.filter);
-    if (!r)
-        return fail(r.message());
+    if (!r) return fail(r.message());
     std::string ids, counts;
     for (const auto& a : r->top) {
         ids += (ids.empty() ? "" : ",") + jsonString(a.adId);
         counts += (counts.empty() ? "" : ",") + std::to_string(a.clicks);
     }
     const std::string atJson = r->atMs ? jsonString(core::formatIsoUtc(*r->atMs)) : "null";
-    std::printf("{\"ad_ids\":[%s],\"counts\":[%s],\"at\":%s,\"window_minutes\":%lld}\n", ids.c_str(), counts.c_str(),
-        atJson.c_str(), static_cast<long long>(m));
+    std::printf("{\"ad_ids\":[%s],\"counts\":[%s],\"at\":%s,\"window_minutes\":%lld}\n", ids.c_str(),
+        counts.c_str(), atJson.c_str(), static_cast<long long>(m));
     return 0;
 }
 
@@ -267,8 +264,10 @@ int cmdExport(Args& args)
 {
     if (args.flag("help")) {
         std::printf(
-            "usage: adclick export --db F --out FILE.csv --minutes --from T --to T [--ad ID] [--filter EXPR]\n"
-            "       adclick export --db F --out FILE.csv --top --count N --window M [--at T] [--filter EXPR]\n\n"
+            "usage: adclick export --db F --out FILE.csv --minutes --from T --to T [--ad ID] [--filter "
+            "EXPR]\n"
+            "       adclick export --db F --out FILE.csv --top --count N --window M [--at T] [--filter "
+            "EXPR]\n\n"
             "--minutes: clicks per minute and ad over [from, to) widened to whole minutes, only minutes\n"
             "  with clicks; columns minute_utc,ad_id,clicks,range_from,range_to,filter.\n"
             "--top: the popular ranking (see adclick popular --help);\n"
@@ -292,72 +291,59 @@ int cmdExport(Args& args)
     const auto at = args.value("at");
     if (auto rest = args.finish(); !rest.empty())
         return fail(rest + " (see adclick export --help)", kUsageError);
-    if (!commonOk)
-        return fail(c.error, kUsageError);
-    if (!out || out->empty())
-        return fail("--out FILE.csv is required", kUsageError);
-    if (minutes == top)
-        return fail("export needs exactly one of --minutes and --top", kUsageError);
+    if (!commonOk) return fail(c.error, kUsageError);
+    if (!out || out->empty()) return fail("--out FILE.csv is required", kUsageError);
+    if (minutes == top) return fail("export needs exactly one of --minutes and --top", kUsageError);
     std::string error;
     int64_t fromMs = 0, toMs = 0, n = 0, m = 0;
     std::optional<int64_t> atMs;
     if (minutes) {
-        if (count || window || at)
-            return fail("--count, --window and --at belong to --top", kUsageError);
+        if (count || window || at) return fail("--count, --window and --at belong to --top", kUsageError);
         if (!parseTime("from", from, fromMs, error) || !parseTime("to", to, toMs, error))
             return fail(error, kUsageError);
-        if (fromMs >= toMs)
-            return fail("--from must be before --to (the range is [from, to))", kUsageError);
-        if (ad && ad->empty())
-            return fail("--ad needs an ad id", kUsageError);
+        if (fromMs >= toMs) return fail("--from must be before --to (the range is [from, to))", kUsageError);
+        if (ad && ad->empty()) return fail("--ad needs an ad id", kUsageError);
     } else {
-        if (from || to || ad)
-            return fail("--from, --to and --ad belong to --minutes", kUsageError);
+        if (from || to || ad) return fail("--from, --to and --ad belong to --minutes", kUsageError);
         if (!parsePositive("count", count, INT64_MAX, n, error)
             || !parsePositive("window", window, kMaxWindowMinutes, m, error))
             return fail(error, kUsageError);
         if (at) {
             int64_t t = 0;
-            if (!parseTime("at", at, t, error))
-                return fail(error, kUsageError);
+            if (!parseTime("at", at, t, error)) return fail(error, kUsageError);
             atMs = t;
         }
     }
 
     std::unique_ptr<core::QueryService> q;
-    if (const int rc = openService(c.db, c.filter, q))
-        return rc;
+    if (const int rc = openService(c.db, c.filter, q)) return rc;
     AtomicFile file(*out);
-    if (auto msg = file.open(); !msg.empty())
-        return fail(msg);
+    if (auto msg = file.open(); !msg.empty()) return fail(msg);
     const std::string filterText = csvField(c.filter.canonical());
     std::size_t rows = 0;
     if (minutes) {
         auto s = q->series(fromMs, toMs, ad, c.filter);
-        if (!s)
-            return fail(s.message());
+        if (!s) return fail(s.message());
         const std::string tail = "," + csvField(core::formatIsoUtc(s->fromMs)) + ","
             + csvField(core::formatIsoUtc(s->toMs)) + "," + filterText + "\n";
         file.append("minute_utc,ad_id,clicks,range_from,range_to,filter\n");
         for (const auto& r : s->rows) {
-            file.append(csvField(core::formatIsoUtc(r.minute * core::kMinuteMs)) + "," + csvField(r.adId) + ","
-                + std::to_string(r.clicks) + tail);
+            file.append(csvField(core::formatIsoUtc(r.minute * core::kMinuteMs)) + "," + csvField(r.adId)
+                + "," + std::to_string(r.clicks) + tail);
         }
         rows = s->rows.size();
     } else {
         auto r = q->popular(n, m, atMs, c.filter);
-        if (!r)
-            return fail(r.message());
-        const std::string tail = "," + (r->atMs ? csvField(core::formatIsoUtc(*r->atMs)) : std::string()) + ","
-            + std::to_string(m) + "," + filterText + "\n";
+        if (!r) return fail(r.message());
+        const std::string tail = "," + (r->atMs ? csvField(core::formatIsoUtc(*r->atMs)) : std::string())
+            + "," + std::to_string(m) + "," + filterText + "\n";
         file.append("rank,ad_id,clicks,at,window_minutes,filter\n");
         for (std::size_t i = 0; i < r->top.size(); ++i)
             file.append(std::to_string(i + 1) + "," + csvField(r->top[i].adId) + ","
                 + std::to_string(r->top[i].clicks) + tail);
         rows = r->top.size();
     }
-    if (auto msg = file.commit(); !msg.empty())
-        return fail(msg);
+    if (auto msg = file.commit(); !msg.empty()) return fail(msg);
     std::printf("{\"rows\":%zu,\"out\":%s}\n", rows, jsonString(*out).c_str());
     return 0;
 }

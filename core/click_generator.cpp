@@ -20,6 +20,7 @@
 #include <numeric>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 namespace adclick::core {
 
@@ -51,7 +52,10 @@ inline uint64_t mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
-inline uint64_t mulHi(uint64_t a, uint64_t b) { return static_cast<uint64_t>((U128(a) * b) >> 64); }
+inline uint64_t mulHi(uint64_t a, uint64_t b)
+{
+    return static_cast<uint64_t>((U128(a) * b) >> 64);
+}
 
 //! xoshiro256** (Blackman & Vigna), seeded with splitmix64.
 class Rng {
@@ -139,17 +143,14 @@ public:
     Shuffle(uint64_t n, Rng& rng)
         : m_n(n)
     {
-        if (n <= 1)
-            return;
+        if (n <= 1) return;
         do
             m_a = 1 + rng.below(n - 1);
         while (std::gcd(m_a, n) != 1);
         m_b = rng.below(n);
     }
-    uint32_t operator()(uint64_t rank) const
-    {
-        return static_cast<uint32_t>((U128(rank) * m_a + m_b) % m_n);
-    }
+    //! rank, a, b < n ≤ 10^8, so rank · a + b fits in 64 bits.
+    uint32_t operator()(uint64_t rank) const { return static_cast<uint32_t>((rank * m_a + m_b) % m_n); }
 
 private:
     uint64_t m_n, m_a = 1, m_b = 0;
@@ -213,8 +214,7 @@ std::string doubleText(double v)
 
 std::string msAsSeconds(int64_t ms)
 {
-    if (ms % 1000 == 0)
-        return std::to_string(ms / 1000);
+    if (ms % 1000 == 0) return std::to_string(ms / 1000);
     return doubleText(static_cast<double>(ms) / 1000);
 }
 
@@ -225,8 +225,7 @@ public:
     {
         const int64_t day = t / 86'400'000;
         const int64_t msOfDay = t % 86'400'000;
-        if (day != m_day)
-            setDay(day);
+        if (day != m_day) setDay(day);
         char buf[24];
         std::memcpy(buf, m_date, 10);
         buf[10] = sep;
@@ -262,7 +261,11 @@ private:
         const unsigned d = doy - (153 * mp + 2) / 5 + 1;
         const unsigned m = mp < 10 ? mp + 3 : mp - 9;
         y += m <= 2;
-        std::snprintf(m_date, sizeof m_date, "%04d-%02u-%02u", static_cast<int>(y), m, d);
+        const auto year = static_cast<unsigned>(y); // 1970..9999
+        const unsigned parts[] = { year / 1000, year / 100 % 10, year / 10 % 10, year % 10, 10, m / 10,
+            m % 10, 10, d / 10, d % 10 };
+        for (int i = 0; i < 10; ++i)
+            m_date[i] = parts[i] == 10 ? '-' : static_cast<char>('0' + parts[i]);
         m_day = days;
     }
 
@@ -284,8 +287,7 @@ class StringSink final : public Sink {
 public:
     explicit StringSink(std::string& out)
         : m_out(out)
-    {
-    }
+    { }
     Status write(const char* data, std::size_t size) override
     {
         m_out.append(data, size);
@@ -301,8 +303,7 @@ class FileSink final : public Sink {
 public:
     ~FileSink() override
     {
-        if (m_file && m_file != stdout)
-            std::fclose(m_file);
+        if (m_file && m_file != stdout) std::fclose(m_file);
     }
     Status open(const std::string& path)
     {
@@ -312,8 +313,7 @@ public:
             return {};
         }
         m_file = std::fopen(path.c_str(), "wb");
-        if (!m_file)
-            return Status::error("cannot write " + path + ": " + std::strerror(errno));
+        if (!m_file) return Status::error("cannot write " + path + ": " + std::strerror(errno));
         return {};
     }
     Status write(const char* data, std::size_t size) override
@@ -324,13 +324,11 @@ public:
     }
     Status close() override
     {
-        if (!m_file)
-            return {};
+        if (!m_file) return {};
         FILE* f = m_file;
         m_file = nullptr;
         const bool ok = f == stdout ? std::fflush(f) == 0 : std::fclose(f) == 0;
-        if (!ok)
-            return Status::error("cannot write " + m_path + ": " + std::strerror(errno));
+        if (!ok) return Status::error("cannot write " + m_path + ": " + std::strerror(errno));
         return {};
     }
 
@@ -351,35 +349,29 @@ public:
     }
     ~GzipSink() override
     {
-        if (m_ok)
-            deflateEnd(&m_z);
+        if (m_ok) deflateEnd(&m_z);
     }
     Status write(const char* data, std::size_t size) override { return run(data, size, Z_NO_FLUSH); }
     Status close() override
     {
-        if (Status s = run(nullptr, 0, Z_FINISH); !s)
-            return s;
+        if (Status s = run(nullptr, 0, Z_FINISH); !s) return s;
         return m_file->close();
     }
 
 private:
     Status run(const char* data, std::size_t size, int flush)
     {
-        if (!m_ok)
-            return Status::error("zlib: deflateInit2 failed");
+        if (!m_ok) return Status::error("zlib: deflateInit2 failed");
         m_z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data));
         m_z.avail_in = static_cast<uInt>(size); // callers pass ≤ a few MiB
         for (;;) {
             m_z.next_out = m_buf.data();
             m_z.avail_out = static_cast<uInt>(m_buf.size());
             const int rc = deflate(&m_z, flush);
-            if (rc == Z_STREAM_ERROR)
-                return Status::error("zlib: deflate failed");
+            if (rc == Z_STREAM_ERROR) return Status::error("zlib: deflate failed");
             const std::size_t have = m_buf.size() - m_z.avail_out;
-            if (Status s = m_file->write(reinterpret_cast<const char*>(m_buf.data()), have); !s)
-                return s;
-            if (flush == Z_FINISH ? rc == Z_STREAM_END : (m_z.avail_in == 0 && m_z.avail_out != 0))
-                return {};
+            if (Status s = m_file->write(reinterpret_cast<const char*>(m_buf.data()), have); !s) return s;
+            if (flush == Z_FINISH ? rc == Z_STREAM_END : (m_z.avail_in == 0 && m_z.avail_out != 0)) return {};
         }
     }
 
@@ -399,8 +391,7 @@ public:
         : m_lateness(latenessMs)
         , m_horizon(horizonMs)
         , m_update(lateUpdate)
-    {
-    }
+    { }
 
     void onReject(RejectReason reason)
     {
@@ -418,23 +409,21 @@ public:
         const bool haveW = m_maxEventMs.has_value();
         const int64_t w = haveW ? *m_maxEventMs - m_lateness : 0;
         const int64_t minute = paneOf(e.timeMs);
-        Cell& cell = m_panes[{ minute, e.adId, e.country }];
         if (haveW && e.timeMs < w - m_horizon) {
             // Late without a dedup check; its key is not kept; never applied.
             ++m_late;
-            ++cell.late;
+            ++m_panes[{ minute, e.adId, e.country }].late;
             result = GenClass::LateBeyondHorizon;
         } else {
             // 3. Dedup.
-            const Identity id = e.clickId.empty() ? Identity { "", e.adId, e.timeMs, e.userId, e.ip }
-                                                  : Identity { e.clickId, "", 0, "", "" };
-            const auto kept = m_keys.find(id);
-            if (kept != m_keys.end() && (!haveW || kept->second >= w - m_horizon)) {
+            const auto [kept, added] = m_keys.try_emplace(identity(e), e.timeMs);
+            if (!added && (!haveW || kept->second >= w - m_horizon)) {
                 ++m_duplicates;
                 result = GenClass::Duplicate;
             } else {
-                m_keys[id] = e.timeMs;
+                kept->second = e.timeMs; // new, or an expired key (treated as absent) kept anew
                 // 4. Window.
+                Cell& cell = m_panes[{ minute, e.adId, e.country }];
                 const bool final = haveW && w >= (minute + 1) * kMinuteMs;
                 if (final) {
                     ++m_late;
@@ -451,16 +440,13 @@ public:
                 }
             }
         }
-        if (cell.clicks == 0 && cell.late == 0) // a duplicate touched a new cell
-            m_panes.erase({ minute, e.adId, e.country });
         // 5. Watermark.
-        if (!haveW || e.timeMs > *m_maxEventMs)
-            m_maxEventMs = e.timeMs;
+        if (!haveW || e.timeMs > *m_maxEventMs) m_maxEventMs = e.timeMs;
         // Keys older than W − H are absent forever (W never decreases): dropping them changes
-        // nothing but memory.
-        if (++m_sincePrune == 100'000) {
-            m_sincePrune = 0;
-            const int64_t cutoff = *m_maxEventMs - m_lateness - m_horizon;
+        // nothing but memory. Done each time W moved on by H, so the map holds about 2·H of keys.
+        const int64_t cutoff = *m_maxEventMs - m_lateness - m_horizon;
+        if (!m_lastPrune || cutoff - *m_lastPrune >= m_horizon) {
+            m_lastPrune = cutoff;
             std::erase_if(m_keys, [cutoff](const auto& kv) { return kv.second < cutoff; });
         }
         return result;
@@ -470,13 +456,13 @@ public:
     {
         t.counters = { { "lines", m_lines }, { "accepted", m_accepted }, { "duplicates", m_duplicates },
             { "late", m_late }, { "late_applied", m_lateApplied }, { "rejected", m_rejected } };
-        if (m_maxEventMs)
-            t.counters["max_event_ms"] = *m_maxEventMs;
+        if (m_maxEventMs) t.counters["max_event_ms"] = *m_maxEventMs;
         t.rejectedByReason.clear();
         for (std::size_t r = 0; r < kRejectReasonCount; ++r) {
             const auto reason = static_cast<RejectReason>(r);
             const auto it = m_rejectedBy.find(reason);
-            t.rejectedByReason[std::string(rejectReasonName(reason))] = it == m_rejectedBy.end() ? 0 : it->second;
+            t.rejectedByReason[std::string(rejectReasonName(reason))]
+                = it == m_rejectedBy.end() ? 0 : it->second;
         }
         t.panes.clear();
         for (const auto& [key, cell] : m_panes)
@@ -487,17 +473,21 @@ private:
     struct Cell {
         int64_t clicks = 0, late = 0;
     };
-    //! click_id, or (ad_id, time, user_id, ip) with an empty click_id.
-    using Identity = std::tuple<std::string, std::string, int64_t, std::string, std::string>;
+    //! "c" + click_id, or "t" + ad_id, time, user_id, ip (NUL-separated: no field holds a NUL).
+    static std::string identity(const GenLine& e)
+    {
+        if (!e.clickId.empty()) return "c" + e.clickId;
+        return "t" + e.adId + '\0' + std::to_string(e.timeMs) + '\0' + e.userId + '\0' + e.ip;
+    }
 
     int64_t m_lateness, m_horizon;
     bool m_update;
     std::optional<int64_t> m_maxEventMs;
-    std::map<Identity, int64_t> m_keys; //!< kept identity → its event time
+    std::unordered_map<std::string, int64_t> m_keys; //!< kept identity → its event time
     std::map<ClickTruth::PaneKey, Cell> m_panes;
     int64_t m_lines = 0, m_accepted = 0, m_duplicates = 0, m_late = 0, m_lateApplied = 0, m_rejected = 0;
     std::map<RejectReason, int64_t> m_rejectedBy;
-    int64_t m_sincePrune = 0;
+    std::optional<int64_t> m_lastPrune; //!< the cutoff of the last pruning
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -514,13 +504,11 @@ public:
     bool insert(uint64_t key, int64_t timeMs, int64_t cutoffMs)
     {
         key |= key == 0; // 0 marks an empty slot
-        if ((m_used + 1) * 2 > m_slots.size())
-            rebuild(cutoffMs);
+        if ((m_used + 1) * 2 > m_slots.size()) rebuild(cutoffMs);
         const std::size_t mask = m_slots.size() - 1;
         for (std::size_t i = key & mask;; i = (i + 1) & mask) {
             Slot& s = m_slots[i];
-            if (s.key == key)
-                return false;
+            if (s.key == key) return false;
             if (s.key == 0) {
                 s = { key, timeMs };
                 ++m_used;
@@ -548,8 +536,7 @@ private:
         m_used = 0;
         const std::size_t mask = size - 1;
         for (const Slot& s : old) {
-            if (s.key == 0 || s.timeMs < cutoffMs)
-                continue;
+            if (s.key == 0 || s.timeMs < cutoffMs) continue;
             std::size_t i = s.key & mask;
             while (m_slots[i].key != 0)
                 i = (i + 1) & mask;
@@ -585,7 +572,8 @@ struct Event {
     uint32_t ad = 0, user = 0, country = 0;
     Ip ip;
     uint64_t clickSeq = 0; //!< 0: no click_id
-    uint8_t tsForm = 0; //!< 0 `YYYY-MM-DD HH:MM:SS.fff`, 1 ISO with Z, 2 epoch ms (JSON: number), 3 JSON "epoch"
+    uint8_t tsForm
+        = 0; //!< 0 `YYYY-MM-DD HH:MM:SS.fff`, 1 ISO with Z, 2 epoch ms (JSON: number), 3 JSON "epoch"
     uint8_t flags = 0;
     uint32_t variant = 0; //!< random bits for the style choices
     uint32_t spacing = 0; //!< book/CSV: 0 canonical separators, else a seed for other whitespace
@@ -635,7 +623,7 @@ enum Field : uint8_t { kAd, kTime, kUser, kIp, kCountry, kClick, kExtraField, kF
 
 constexpr std::string_view kJsonExtraKeys[] = { "ua", "session", "referrer", "campaign", "meta" };
 constexpr std::string_view kJsonExtraValues[] = {
-    R"("Mozilla/5.0 (X11; Linux x86_64)")",
+    R"j("Mozilla/5.0 (X11; Linux x86_64)")j",
     "12345",
     "-4.5e3",
     "true",
@@ -677,8 +665,7 @@ public:
         for (uint64_t n = o.ads > 0 ? o.ads - 1 : 0; n >= 10; n /= 10)
             ++m_adDigits;
         m_adDigits = std::max(m_adDigits, 6);
-        if (o.truth)
-            m_model.emplace(o.latenessMs, o.dedupHorizonMs, o.lateUpdate);
+        if (o.truth) m_model.emplace(o.latenessMs, o.dedupHorizonMs, o.lateUpdate);
         // CSV layout, fixed per seed: shuffled columns, one unknown column, name variants.
         std::array<Field, kFieldCount> cols { kAd, kTime, kUser, kIp, kCountry, kClick, kExtraField };
         for (std::size_t i = cols.size() - 1; i > 0; --i)
@@ -697,8 +684,7 @@ public:
     {
         m_sink = &sink;
         m_buf.reserve(kFlushBytes + (1 << 17));
-        if (m_o.format == LineFormat::Csv)
-            emitCsvHeader();
+        if (m_o.format == LineFormat::Csv) emitCsvHeader();
         const double pMal = m_o.malformedRate, pDup = pMal + m_o.dupRate, pLate = pDup + m_o.lateRate;
         for (int64_t i = 0; i < m_o.events && m_error.isOk(); ++i) {
             const double u = m_rng.uniform();
@@ -713,21 +699,15 @@ public:
                     done = emitLate();
                 }
             }
-            if (!done)
-                emitOnTime();
-            if (m_o.blankRate > 0 && m_rng.chance(m_o.blankRate))
-                emitBlank();
+            if (!done) emitOnTime();
+            if (m_o.blankRate > 0 && m_rng.chance(m_o.blankRate)) emitBlank();
             if (m_buf.size() >= kFlushBytes) {
-                if (Status s = flush(); !s)
-                    return s;
+                if (Status s = flush(); !s) return s;
             }
         }
-        if (!m_error)
-            return m_error;
-        if (Status s = flush(); !s)
-            return s;
-        if (Status s = sink.close(); !s)
-            return s;
+        if (!m_error) return m_error;
+        if (Status s = flush(); !s) return s;
+        if (Status s = sink.close(); !s) return s;
 
         report.bytes = m_bytes;
         report.blankLines = m_blank;
@@ -740,21 +720,23 @@ public:
             if (t.counter("accepted") != m_accepted || t.counter("duplicates") != m_duplicates
                 || t.counter("late") != m_late || t.counter("late_applied") != m_lateApplied
                 || t.counter("rejected") != m_rejected)
-                return Status::error("generator bug: the semantics model's counters differ from the intended ones");
+                return Status::error(
+                    "generator bug: the semantics model's counters differ from the intended ones");
         } else {
-            t.counters = { { "lines", m_accepted + m_duplicates + m_late + m_rejected }, { "accepted", m_accepted },
-                { "duplicates", m_duplicates }, { "late", m_late }, { "late_applied", m_lateApplied },
-                { "rejected", m_rejected } };
-            if (m_maxMs != kNone)
-                t.counters["max_event_ms"] = m_maxMs;
+            t.counters = { { "lines", m_accepted + m_duplicates + m_late + m_rejected },
+                { "accepted", m_accepted }, { "duplicates", m_duplicates }, { "late", m_late },
+                { "late_applied", m_lateApplied }, { "rejected", m_rejected } };
+            if (m_maxMs != kNone) t.counters["max_event_ms"] = m_maxMs;
             for (std::size_t r = 0; r < kRejectReasonCount; ++r)
-                t.rejectedByReason[std::string(rejectReasonName(static_cast<RejectReason>(r)))] = m_rejectedBy[r];
+                t.rejectedByReason[std::string(rejectReasonName(static_cast<RejectReason>(r)))]
+                    = m_rejectedBy[r];
         }
         t.settings = settingsOf(m_o, m_countries);
         return {};
     }
 
-    static std::map<std::string, std::string> settingsOf(const GenOptions& o, const std::vector<std::string>& countries)
+    static std::map<std::string, std::string> settingsOf(
+        const GenOptions& o, const std::vector<std::string>& countries)
     {
         std::string list;
         for (const auto& c : countries)
@@ -787,12 +769,6 @@ private:
     // --- state helpers -------------------------------------------------------------------
 
     int64_t watermark() const { return m_maxMs == kNone ? kNone : m_maxMs - m_o.latenessMs; }
-    //! Identities older than this can no longer matter to a generated event.
-    int64_t identityCutoff() const
-    {
-        return m_maxMs == kNone ? kNone : m_maxMs - m_o.latenessMs - m_o.dedupHorizonMs;
-    }
-
     Status flush()
     {
         m_bytes += m_buf.size();
@@ -813,7 +789,7 @@ private:
                 for (int k = 0; k < 4; ++k)
                     e.ip.g[k] = static_cast<uint16_t>(mix64(r + k));
             } else {
-                e.ip.v4 = static_cast<uint32_t>(r >> 32);
+                e.ip.v4 = outsideCgnat(static_cast<uint32_t>(r >> 32));
             }
             return;
         }
@@ -822,12 +798,19 @@ private:
             e.ip.kind = (h & 256) ? 1 : 2;
             for (int k = 0; k < (e.ip.kind == 1 ? 6 : 4); ++k)
                 e.ip.g[k] = static_cast<uint16_t>(mix64(h + k));
-            if (e.ip.kind == 1 && e.ip.g[0] == 0)
-                e.ip.g[0] = 1;
+            if (e.ip.kind == 1 && e.ip.g[0] == 0) e.ip.g[0] = 1;
         } else {
-            e.ip.v4 = static_cast<uint32_t>(h >> 32);
+            e.ip.v4 = outsideCgnat(static_cast<uint32_t>(h >> 32));
         }
     }
+
+    //! On-time events never use 100.64.0.0/10, the late ones without a click_id always do: so
+    //! their identities can never meet, and each kind is checked among its own kind only.
+    static uint32_t outsideCgnat(uint32_t v4)
+    {
+        return (v4 & 0xFFC00000u) == kCgnat ? v4 & ~0x00400000u : v4;
+    }
+    static constexpr uint32_t kCgnat = 0x64400000u; // 100.64.0.0
 
     //! The fields and the style of a fresh event at `t`.
     Event makeEvent(int64_t t)
@@ -838,8 +821,7 @@ private:
         e.country = m_countryZipf.sample(m_rng);
         const uint64_t r = m_rng.next();
         setUser(e, m_userShuffle(m_userZipf.sample(m_rng)), (r & 0xFF) < 26); // ~10% roaming
-        if (m_o.clickIdFraction > 0 && m_rng.chance(m_o.clickIdFraction))
-            e.clickSeq = ++m_clickCount;
+        if (m_o.clickIdFraction > 0 && m_rng.chance(m_o.clickIdFraction)) e.clickSeq = ++m_clickCount;
         const unsigned b1 = (r >> 8) & 0xFF, b2 = (r >> 16) & 0xFF, b3 = (r >> 24) & 0xFF;
         if (m_o.format == LineFormat::Book)
             e.tsForm = b1 < 77 ? 1 : 0; // 30% ISO
@@ -848,20 +830,14 @@ private:
         else
             e.tsForm = b1 < 96 ? 0 : (b1 < 160 ? 1 : (b1 < 224 ? 2 : 3));
         e.flags = 0;
-        if (b2 < 3)
-            e.flags |= kLowerCountry;
+        if (b2 < 3) e.flags |= kLowerCountry;
         if (m_o.format == LineFormat::Jsonl) {
             const unsigned b4 = (r >> 32) & 0xFF, b5 = (r >> 40) & 0xFF;
-            if (b3 < 3)
-                e.flags |= kEscapeUser;
-            if (b4 < 26)
-                e.flags |= kAltTimeKey;
-            if (b4 >= 128 && b4 < 154)
-                e.flags |= kShuffleKeys;
-            if (b5 < 51)
-                e.flags |= kExtra;
-            if (b5 >= 200 && b5 < 226)
-                e.flags |= kJsonSpaces;
+            if (b3 < 3) e.flags |= kEscapeUser;
+            if (b4 < 26) e.flags |= kAltTimeKey;
+            if (b4 >= 128 && b4 < 154) e.flags |= kShuffleKeys;
+            if (b5 < 51) e.flags |= kExtra;
+            if (b5 >= 200 && b5 < 226) e.flags |= kJsonSpaces;
         } else if (m_o.format == LineFormat::Csv && b3 < 8) {
             e.flags |= kQuote;
         }
@@ -874,24 +850,38 @@ private:
         uint64_t h = mix64(e.ad ^ (uint64_t(e.user) << 32));
         h = mix64(h ^ static_cast<uint64_t>(e.timeMs));
         h = mix64(h ^ e.ip.kind ^ (uint64_t(e.ip.v4) << 8));
-        h = mix64(h ^ e.ip.g[0] ^ (uint64_t(e.ip.g[1]) << 16) ^ (uint64_t(e.ip.g[2]) << 32) ^ (uint64_t(e.ip.g[3]) << 48));
+        h = mix64(h ^ e.ip.g[0] ^ (uint64_t(e.ip.g[1]) << 16) ^ (uint64_t(e.ip.g[2]) << 32)
+            ^ (uint64_t(e.ip.g[3]) << 48));
         return mix64(h ^ e.ip.g[4] ^ (uint64_t(e.ip.g[5]) << 16));
     }
 
-    //! Makes the identity of `e` new (among the recent ones) by changing its user or ip.
-    void makeUnique(Event& e)
+    //! Makes the identity of an on-time event new by changing its user (or ip). An on-time event
+    //! is at most D behind the newest event, and so are all on-time events it could equal
+    //! (identities include the time): older ones are forgotten. That keeps the table small and hot.
+    void makeUniqueOnTime(Event& e)
     {
-        if (e.clickSeq)
-            return; // click ids are unique by construction
-        const int64_t cutoff = identityCutoff();
+        if (e.clickSeq) return; // click ids are unique by construction
+        const int64_t cutoff = m_maxMs == kNone ? kNone : m_maxMs - m_o.disorderMs - 1000;
         for (int attempt = 0;; ++attempt) {
-            if (m_recent.insert(identityHash(e), e.timeMs, cutoff))
-                return;
-            ++m_perturbed;
+            if (m_recentOnTime.insert(identityHash(e), e.timeMs, cutoff)) return;
             if (attempt < 4)
                 setUser(e, m_userShuffle(m_userZipf.sample(m_rng)), false);
             else
                 setUser(e, e.user, true);
+        }
+    }
+
+    //! A late event without a click_id gets a 100.64.0.0/10 address (a carrier NAT: phones that
+    //! were offline), unused by on-time events, and one no recent late event has.
+    void makeUniqueLate(Event& e)
+    {
+        if (e.clickSeq) return;
+        // Late times are ≥ W − H − span; W is known (there are no late events before it).
+        const int64_t cutoff = watermark() - m_o.dedupHorizonMs - kBeyondSpanMs - kMarginMs;
+        for (;;) {
+            e.ip = Ip {};
+            e.ip.v4 = kCgnat | static_cast<uint32_t>(m_rng.next() & 0x3FFFFF);
+            if (m_recentLate.insert(identityHash(e), e.timeMs, cutoff)) return;
         }
     }
 
@@ -901,9 +891,10 @@ private:
     {
         const auto nominal = m_o.startMs + static_cast<int64_t>(static_cast<double>(m_onTime) * m_msPerEvent);
         ++m_onTime;
-        const int64_t jitter = m_o.disorderMs > 0 ? static_cast<int64_t>(m_rng.below(uint64_t(m_o.disorderMs) + 1)) : 0;
+        const int64_t jitter
+            = m_o.disorderMs > 0 ? static_cast<int64_t>(m_rng.below(uint64_t(m_o.disorderMs) + 1)) : 0;
         Event e = makeEvent(std::max<int64_t>(0, nominal - jitter));
-        makeUnique(e);
+        makeUniqueOnTime(e);
         const int64_t index = emitEvent(e, GenClass::Accepted, -1);
         m_ring[m_ringNext] = { e, index };
         m_ringNext = (m_ringNext + 1) % kRingSize;
@@ -913,12 +904,10 @@ private:
 
     bool emitDuplicate()
     {
-        if (m_ringCount == 0)
-            return false;
+        if (m_ringCount == 0) return false;
         const auto& [original, index] = m_ring[m_rng.below(m_ringCount)];
         // Certainly within the dedup horizon: time ≥ W − H (its key is kept, so: duplicate).
-        if (original.timeMs < watermark() - m_o.dedupHorizonMs + kMarginMs)
-            return false;
+        if (original.timeMs < watermark() - m_o.dedupHorizonMs + kMarginMs) return false;
         Event d = original;
         if (m_o.format != LineFormat::Jsonl && m_rng.chance(0.5))
             d.spacing = static_cast<uint32_t>(m_rng.next() | 1); // same fields, other whitespace
@@ -929,35 +918,36 @@ private:
     bool emitLate()
     {
         const int64_t w = watermark();
-        if (w == kNone)
-            return false;
+        if (w == kNone) return false;
         const int64_t h = m_o.dedupHorizonMs;
         // Within the horizon (pane certainly final): [W − H + m, W − 60 s − m].
         const int64_t inLo = w - h + kMarginMs, inHi = w - kMinuteMs - kMarginMs;
         // Beyond it: [W − H − span, W − H − m].
         const int64_t outLo = std::max<int64_t>(0, w - h - kBeyondSpanMs), outHi = w - h - kMarginMs;
         const bool inOk = inLo >= 0 && inLo <= inHi, outOk = outLo <= outHi;
-        if (!inOk && !outOk)
-            return false;
+        if (!inOk && !outOk) return false;
         const bool beyond = !inOk || (outOk && m_rng.chance(0.5));
         const int64_t lo = beyond ? outLo : inLo, hi = beyond ? outHi : inHi;
         Event e = makeEvent(lo + static_cast<int64_t>(m_rng.below(uint64_t(hi - lo) + 1)));
-        makeUnique(e); // fresh identity
+        makeUniqueLate(e); // a fresh identity
         emitEvent(e, beyond ? GenClass::LateBeyondHorizon : GenClass::Late, -1);
         return true;
     }
 
     void emitMalformed()
     {
-        static constexpr Defect kCommon[] = { Defect::MissingField, Defect::BadTimestamp, Defect::BadIp,
-            Defect::EmptyAdId, Defect::BadCountry, Defect::BinaryBytes, Defect::InvalidUtf8, Defect::BadJson };
+        static constexpr Defect kCommon[]
+            = { Defect::MissingField, Defect::BadTimestamp, Defect::BadIp, Defect::EmptyAdId,
+                  Defect::BadCountry, Defect::BinaryBytes, Defect::InvalidUtf8, Defect::BadJson };
         Defect d;
         if (m_rng.below(200) == 0)
             d = Defect::TooLong;
         else
             d = kCommon[m_rng.below(std::size(kCommon) - (m_o.format == LineFormat::Jsonl ? 0 : 1))];
         const auto nominal = m_o.startMs + static_cast<int64_t>(static_cast<double>(m_onTime) * m_msPerEvent);
-        Event e = makeEvent(nominal);
+        const int64_t jitter
+            = m_o.disorderMs > 0 ? static_cast<int64_t>(m_rng.below(uint64_t(m_o.disorderMs) + 1)) : 0;
+        Event e = makeEvent(std::max<int64_t>(0, nominal - jitter));
         const auto defectVariant = static_cast<uint32_t>(m_rng.next());
         const std::size_t start = m_buf.size();
         render(e, d, defectVariant, m_buf);
@@ -967,8 +957,7 @@ private:
         const RejectReason reason = reasonOf(d);
         ++m_rejected;
         ++m_rejectedBy[static_cast<std::size_t>(reason)];
-        if (m_model)
-            m_model->onReject(reason);
+        if (m_model) m_model->onReject(reason);
         if (m_lines) {
             GenLine gl;
             gl.cls = GenClass::Rejected;
@@ -983,15 +972,13 @@ private:
         m_buf.append(kBlanks[m_rng.below(std::size(kBlanks))]);
         m_buf.push_back('\n');
         ++m_blank;
-        if (m_lines)
-            m_lines->push_back(GenLine {});
+        if (m_lines) m_lines->push_back(GenLine {});
     }
 
     void emitCsvHeader()
     {
         for (std::size_t c = 0; c < m_csvCols.size(); ++c) {
-            if (c)
-                m_buf.push_back(',');
+            if (c) m_buf.push_back(',');
             std::string name;
             switch (m_csvCols[c]) {
             case kAd:
@@ -1051,8 +1038,7 @@ private:
         default:
             assert(false);
         }
-        if (!m_model && !m_lines)
-            return -1;
+        if (!m_model && !m_lines) return -1;
         GenLine gl;
         gl.cls = cls;
         gl.timeMs = e.timeMs;
@@ -1060,20 +1046,19 @@ private:
         appendText(kUser, e, Defect::None, 0, gl.userId);
         appendText(kIp, e, Defect::None, 0, gl.ip);
         gl.country = m_countries[e.country];
-        if (e.clickSeq)
-            appendText(kClick, e, Defect::None, 0, gl.clickId);
+        if (e.clickSeq) appendText(kClick, e, Defect::None, 0, gl.clickId);
         gl.original = original;
         if (m_model) {
             const GenClass verdict = m_model->onEvent(gl);
             if (verdict != cls && m_error) {
-                m_error = Status::error("generator bug: event line " + std::to_string(m_accepted + m_duplicates + m_late + m_rejected)
-                    + " was generated as " + std::string(genClassName(cls)) + " but docs/semantics.md makes it "
+                m_error = Status::error("generator bug: event line "
+                    + std::to_string(m_accepted + m_duplicates + m_late + m_rejected) + " was generated as "
+                    + std::string(genClassName(cls)) + " but docs/semantics.md makes it "
                     + std::string(genClassName(verdict)));
                 assert(!"intended class differs from the semantics model");
             }
         }
-        if (!m_lines)
-            return -1;
+        if (!m_lines) return -1;
         m_lines->push_back(std::move(gl));
         return static_cast<int64_t>(m_lines->size()) - 1;
     }
@@ -1127,11 +1112,9 @@ private:
             } else {
                 o += "user";
             }
-            if (d == Defect::InvalidUtf8)
-                o.push_back('\xFF');
+            if (d == Defect::InvalidUtf8) o.push_back('\xFF');
             appendUint(o, e.user);
-            if (d == Defect::TooLong)
-                o.append(kTooLongPad, 'x');
+            if (d == Defect::TooLong) o.append(kTooLongPad, 'x');
             return;
         case kIp:
             if (d == Defect::BadIp)
@@ -1204,8 +1187,7 @@ private:
         if (e.spacing) {
             const uint64_t tail = mix64(e.spacing + 1);
             appendSpace(o, tail & 7);
-            if (tail & 8)
-                o.push_back('\r');
+            if (tail & 8) o.push_back('\r');
         }
     }
 
@@ -1215,30 +1197,24 @@ private:
         const std::size_t quoted = (e.flags & kQuote) ? e.variant % m_csvCols.size() : m_csvCols.size();
         uint64_t sp = e.spacing ? mix64(e.spacing) : 0;
         for (std::size_t c = 0; c < n; ++c) {
-            if (c)
-                o.push_back(',');
-            if (sp)
-                appendSpace(o, sp & 3);
+            if (c) o.push_back(',');
+            if (sp) appendSpace(o, sp & 3);
             const Field f = m_csvCols[c];
             if (f == kExtraField) {
                 o += kCsvExtraValues[(e.variant >> 8) % std::size(kCsvExtraValues)];
             } else if (f == kClick && !e.clickSeq) {
-                if (c == quoted)
-                    o += "\"\"";
+                if (c == quoted) o += "\"\"";
             } else {
-                if (c == quoted)
-                    o.push_back('"');
+                if (c == quoted) o.push_back('"');
                 appendText(f, e, d, dv, o);
-                if (c == quoted)
-                    o.push_back('"');
+                if (c == quoted) o.push_back('"');
             }
             if (sp) {
                 appendSpace(o, (sp >> 2) & 3);
                 sp = (sp >> 4) | (uint64_t(1) << 60);
             }
         }
-        if (e.spacing && (mix64(e.spacing + 1) & 1))
-            o.push_back('\r');
+        if (e.spacing && (mix64(e.spacing + 1) & 1)) o.push_back('\r');
     }
 
     void renderJson(const Event& e, Defect d, uint32_t dv, std::string& o)
@@ -1247,10 +1223,8 @@ private:
         std::size_t n = 0;
         for (Field f : { kAd, kTime, kUser, kIp, kCountry })
             keys[n++] = f;
-        if (e.clickSeq)
-            keys[n++] = kClick;
-        if (e.flags & kExtra)
-            keys[n++] = kExtraField;
+        if (e.clickSeq) keys[n++] = kClick;
+        if (e.flags & kExtra) keys[n++] = kExtraField;
         if (e.flags & kShuffleKeys) {
             uint64_t bits = mix64(e.variant);
             for (std::size_t i = n - 1; i > 0; --i, bits >>= 4)
@@ -1263,10 +1237,8 @@ private:
         bool first = true;
         for (std::size_t k = 0; k < n; ++k) {
             const Field f = keys[k];
-            if (f == dropped)
-                continue;
-            if (!first)
-                o += spaces ? ", " : ",";
+            if (f == dropped) continue;
+            if (!first) o += spaces ? ", " : ",";
             first = false;
             o.push_back('"');
             switch (f) {
@@ -1302,8 +1274,7 @@ private:
                 o.push_back('"');
             }
         }
-        if (d != Defect::BadJson)
-            o.push_back('}');
+        if (d != Defect::BadJson) o.push_back('}');
     }
 
     const GenOptions& m_o;
@@ -1326,7 +1297,7 @@ private:
     Sink* m_sink = nullptr;
     std::string m_buf;
     TimeText m_time;
-    RecentIdentities m_recent;
+    RecentIdentities m_recentOnTime, m_recentLate;
     struct RingEntry {
         Event event;
         int64_t line = -1;
@@ -1337,7 +1308,6 @@ private:
     int64_t m_onTime = 0;
     int64_t m_maxMs = kNone;
     uint64_t m_clickCount = 0;
-    int64_t m_perturbed = 0;
     int64_t m_accepted = 0, m_duplicates = 0, m_late = 0, m_lateApplied = 0, m_rejected = 0;
     std::array<int64_t, kRejectReasonCount> m_rejectedBy {};
     int64_t m_blank = 0, m_header = 0;
@@ -1357,8 +1327,7 @@ struct JsonNode {
     const JsonNode* find(std::string_view key) const
     {
         for (const auto& [k, v] : members)
-            if (k == key)
-                return &v;
+            if (k == key) return &v;
         return nullptr;
     }
 };
@@ -1367,12 +1336,10 @@ class JsonText {
 public:
     explicit JsonText(std::string_view s)
         : m_s(s)
-    {
-    }
+    { }
     bool document(JsonNode& out)
     {
-        if (!value(out, 0))
-            return false;
+        if (!value(out, 0)) return false;
         ws();
         return m_p == m_s.size();
     }
@@ -1380,7 +1347,8 @@ public:
 private:
     void ws()
     {
-        while (m_p < m_s.size() && (m_s[m_p] == ' ' || m_s[m_p] == '\n' || m_s[m_p] == '\r' || m_s[m_p] == '\t'))
+        while (
+            m_p < m_s.size() && (m_s[m_p] == ' ' || m_s[m_p] == '\n' || m_s[m_p] == '\r' || m_s[m_p] == '\t'))
             ++m_p;
     }
     bool eat(char c)
@@ -1394,19 +1362,16 @@ private:
     }
     bool string(std::string& out)
     {
-        if (!eat('"'))
-            return false;
+        if (!eat('"')) return false;
         out.clear();
         while (m_p < m_s.size()) {
             const char c = m_s[m_p++];
-            if (c == '"')
-                return true;
+            if (c == '"') return true;
             if (c != '\\') {
                 out.push_back(c);
                 continue;
             }
-            if (m_p >= m_s.size())
-                return false;
+            if (m_p >= m_s.size()) return false;
             const char esc = m_s[m_p++];
             switch (esc) {
             case 'n':
@@ -1425,10 +1390,10 @@ private:
                 out.push_back('\f');
                 break;
             case 'u': {
-                if (m_p + 4 > m_s.size())
-                    return false;
+                if (m_p + 4 > m_s.size()) return false;
                 unsigned v = 0;
-                if (std::from_chars(m_s.data() + m_p, m_s.data() + m_p + 4, v, 16).ptr != m_s.data() + m_p + 4)
+                if (std::from_chars(m_s.data() + m_p, m_s.data() + m_p + 4, v, 16).ptr
+                    != m_s.data() + m_p + 4)
                     return false;
                 m_p += 4;
                 if (v < 0x80) {
@@ -1451,22 +1416,18 @@ private:
     }
     bool value(JsonNode& out, int depth)
     {
-        if (depth > 32)
-            return false;
+        if (depth > 32) return false;
         ws();
-        if (m_p >= m_s.size())
-            return false;
+        if (m_p >= m_s.size()) return false;
         const char c = m_s[m_p];
         if (c == '{') {
             ++m_p;
             out.type = JsonNode::Object;
-            if (eat('}'))
-                return true;
+            if (eat('}')) return true;
             do {
                 std::string key;
                 JsonNode v;
-                if (!string(key) || !eat(':') || !value(v, depth + 1))
-                    return false;
+                if (!string(key) || !eat(':') || !value(v, depth + 1)) return false;
                 out.members.emplace_back(std::move(key), std::move(v));
             } while (eat(','));
             return eat('}');
@@ -1474,12 +1435,10 @@ private:
         if (c == '[') {
             ++m_p;
             out.type = JsonNode::Array;
-            if (eat(']'))
-                return true;
+            if (eat(']')) return true;
             do {
                 JsonNode v;
-                if (!value(v, depth + 1))
-                    return false;
+                if (!value(v, depth + 1)) return false;
                 out.items.push_back(std::move(v));
             } while (eat(','));
             return eat(']');
@@ -1499,8 +1458,7 @@ private:
         const std::size_t start = m_p;
         while (m_p < m_s.size() && std::strchr("+-0123456789.eE", m_s[m_p]) && m_s[m_p] != '\0')
             ++m_p;
-        if (m_p == start)
-            return false;
+        if (m_p == start) return false;
         out.type = JsonNode::Number;
         out.text = m_s.substr(start, m_p - start);
         return true;
@@ -1531,24 +1489,21 @@ std::string jsonQuote(std::string_view s)
 
 bool isJsonNumber(std::string_view s)
 {
-    if (s.empty())
-        return false;
+    if (s.empty()) return false;
     double v = 0;
     const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (r.ec != std::errc() || r.ptr != s.data() + s.size() || !std::isfinite(v))
-        return false;
+    if (r.ec != std::errc() || r.ptr != s.data() + s.size() || !std::isfinite(v)) return false;
     // JSON: no leading '+', no leading zeros, digits around the '.'.
     std::size_t i = s[0] == '-' ? 1 : 0;
-    if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i])))
-        return false;
-    if (s[i] == '0' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))
-        return false;
+    if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    if (s[i] == '0' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1]))) return false;
     const std::size_t dot = s.find('.');
     return dot == std::string_view::npos
         || (dot + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[dot + 1])));
 }
 
-constexpr std::string_view kCounterOrder[] = { "lines", "accepted", "duplicates", "late", "late_applied", "rejected" };
+constexpr std::string_view kCounterOrder[]
+    = { "lines", "accepted", "duplicates", "late", "late_applied", "rejected" };
 
 std::string countersBody(const ClickTruth& t, std::string_view indent, std::string_view nl)
 {
@@ -1581,8 +1536,7 @@ std::string countersBody(const ClickTruth& t, std::string_view indent, std::stri
 Status writeWhole(const std::string& path, const std::string& text)
 {
     FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f)
-        return Status::error("cannot write " + path + ": " + std::strerror(errno));
+    if (!f) return Status::error("cannot write " + path + ": " + std::strerror(errno));
     const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
     const int err = errno;
     if (std::fclose(f) != 0 || !ok)
@@ -1593,8 +1547,7 @@ Status writeWhole(const std::string& path, const std::string& text)
 Result<std::string> readWhole(const std::string& path)
 {
     FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f)
-        return Result<std::string>::error("cannot read " + path + ": " + std::strerror(errno));
+    if (!f) return Result<std::string>::error("cannot read " + path + ": " + std::strerror(errno));
     std::string text;
     char buf[1 << 16];
     std::size_t n;
@@ -1602,8 +1555,7 @@ Result<std::string> readWhole(const std::string& path)
         text.append(buf, n);
     const bool bad = std::ferror(f);
     std::fclose(f);
-    if (bad)
-        return Result<std::string>::error("cannot read " + path);
+    if (bad) return Result<std::string>::error("cannot read " + path);
     return text;
 }
 
@@ -1617,8 +1569,7 @@ bool parseInt(std::string_view s, int64_t& out)
 Status checkWritable(const std::string& path)
 {
     FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f)
-        return Status::error("cannot write " + path + ": " + std::strerror(errno));
+    if (!f) return Status::error("cannot write " + path + ": " + std::strerror(errno));
     std::fclose(f);
     return {};
 }
@@ -1629,20 +1580,20 @@ Status checkWritable(const std::string& path)
 
 const std::vector<std::string>& defaultGenCountries()
 {
-    static const std::vector<std::string> kDefault = { "US", "KR", "JP", "DE", "GB", "FR", "IN", "BR", "CA", "AU",
-        "CN", "IT", "ES", "MX", "NL", "SE", "SG", "TW", "ID", "TR" };
+    static const std::vector<std::string> kDefault = { "US", "KR", "JP", "DE", "GB", "FR", "IN", "BR", "CA",
+        "AU", "CN", "IT", "ES", "MX", "NL", "SE", "SG", "TW", "ID", "TR" };
     return kDefault;
 }
 
 std::vector<std::string> genCountryCodes(std::size_t n)
 {
-    static const char* const kMore[] = { "CH", "AT", "BE", "PL", "RU", "UA", "AR", "CL", "CO", "PE", "ZA", "NG",
-        "EG", "SA", "AE", "IL", "TH", "VN", "PH", "MY", "NZ", "IE", "PT", "GR", "CZ", "HU", "RO", "DK", "NO", "FI" };
+    static const char* const kMore[]
+        = { "CH", "AT", "BE", "PL", "RU", "UA", "AR", "CL", "CO", "PE", "ZA", "NG", "EG", "SA", "AE", "IL",
+              "TH", "VN", "PH", "MY", "NZ", "IE", "PT", "GR", "CZ", "HU", "RO", "DK", "NO", "FI" };
     std::vector<std::string> out;
     std::set<std::string> used;
     auto add = [&](const std::string& c) {
-        if (out.size() < n && used.insert(c).second)
-            out.push_back(c);
+        if (out.size() < n && used.insert(c).second) out.push_back(c);
     };
     for (const auto& c : defaultGenCountries())
         add(c);
@@ -1688,20 +1639,17 @@ int64_t ClickTruth::counter(std::string_view name) const
 Status validateGenOptions(const GenOptions& o)
 {
     auto fraction = [](double v) { return std::isfinite(v) && v >= 0 && v <= 1; };
-    if (o.events < 0)
-        return Status::error("--events must be ≥ 0");
+    if (o.events < 0) return Status::error("--events must be ≥ 0");
     if (o.format != LineFormat::Book && o.format != LineFormat::Csv && o.format != LineFormat::Jsonl)
         return Status::error("--format must be book, csv or jsonl");
-    if (o.ads < 1 || o.ads > 100'000'000)
-        return Status::error("--ads must be between 1 and 100000000");
-    if (o.users < 1 || o.users > 100'000'000)
-        return Status::error("--users must be between 1 and 100000000");
+    if (o.ads < 1 || o.ads > 100'000'000) return Status::error("--ads must be between 1 and 100000000");
+    if (o.users < 1 || o.users > 100'000'000) return Status::error("--users must be between 1 and 100000000");
     std::set<std::string> seen;
     for (const auto& c : o.countries) {
-        if (c.size() < 2 || c.size() > 3 || !std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
+        if (c.size() < 2 || c.size() > 3
+            || !std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
             return Status::error("country codes must be 2 or 3 upper-case letters: '" + c + "'");
-        if (!seen.insert(c).second)
-            return Status::error("country code listed twice: " + c);
+        if (!seen.insert(c).second) return Status::error("country code listed twice: " + c);
     }
     if (!std::isfinite(o.zipf) || o.zipf < 0 || o.zipf > 10)
         return Status::error("--zipf must be between 0 and 10");
@@ -1711,70 +1659,69 @@ Status validateGenOptions(const GenOptions& o)
         return Status::error("--lateness must be between 0 and one year");
     if (o.dedupHorizonMs < 60'000 || o.dedupHorizonMs > 86'400'000LL * 365)
         return Status::error("--dedup-horizon must be at least 60 s (and at most one year)");
-    if (o.disorderMs < 0 || o.disorderMs >= o.latenessMs)
-        return Status::error("--disorder-ms must be ≥ 0 and below the lateness (" + std::to_string(o.latenessMs)
-            + " ms): on-time events must never be late");
-    if (!fraction(o.dupRate) || !fraction(o.lateRate) || !fraction(o.malformedRate) || !fraction(o.clickIdFraction)
-        || !fraction(o.blankRate))
-        return Status::error("--dup-rate, --late-rate, --malformed-rate and --click-ids must be between 0 and 1");
+    // An on-time event is at most D behind the newest one, so with D ≤ lateness it is never behind W.
+    if (o.disorderMs < 0 || o.disorderMs > o.latenessMs)
+        return Status::error("--disorder-ms must be ≥ 0 and at most the lateness ("
+            + std::to_string(o.latenessMs) + " ms): on-time events must never be late");
+    if (!fraction(o.dupRate) || !fraction(o.lateRate) || !fraction(o.malformedRate)
+        || !fraction(o.clickIdFraction) || !fraction(o.blankRate))
+        return Status::error(
+            "--dup-rate, --late-rate, --malformed-rate and --click-ids must be between 0 and 1");
     if (o.dupRate + o.lateRate + o.malformedRate > 1)
         return Status::error("--dup-rate + --late-rate + --malformed-rate must not exceed 1");
     const double spanMs = static_cast<double>(o.events) * 1000.0 / o.rate;
-    if (o.startMs < 0 || static_cast<double>(o.startMs) + spanMs > static_cast<double>(kMaxEpochMs - 86'400'000))
+    if (o.startMs < 0
+        || static_cast<double>(o.startMs) + spanMs > static_cast<double>(kMaxEpochMs - 86'400'000))
         return Status::error("--start must be from 1970 on, and the clicks must end before the year 9999");
     return {};
 }
 
-Result<GenReport> generateClicksToString(const GenOptions& options, std::string& out, std::vector<GenLine>* lines)
+Result<GenReport> generateClicksToString(
+    const GenOptions& options, std::string& out, std::vector<GenLine>* lines)
 {
-    if (Status s = validateGenOptions(options); !s)
-        return s;
-    if (lines)
-        lines->clear();
+    if (Status s = validateGenOptions(options); !s) return s;
+    if (lines) lines->clear();
     StringSink sink(out);
     Generator gen(options, lines);
     GenReport report;
-    if (Status s = gen.run(sink, report); !s)
-        return s;
+    if (Status s = gen.run(sink, report); !s) return s;
     return report;
 }
 
 Result<GenReport> generateClicks(const GenOptions& options)
 {
-    if (Status s = validateGenOptions(options); !s)
-        return s;
-    if (options.out.empty())
-        return Status::error("no output file (--out FILE, or - for stdout)");
+    if (Status s = validateGenOptions(options); !s) return s;
+    if (options.out.empty()) return Status::error("no output file (--out FILE, or - for stdout)");
     std::string prefix = options.truthPrefix.empty() ? options.out : options.truthPrefix;
     if (options.truth && prefix == "-")
-        return Status::error("writing the log to stdout: give the truth files a place with --truth PREFIX (or --no-truth)");
+        return Status::error(
+            "writing the log to stdout: give the truth files a place with --truth PREFIX (or --no-truth)");
+    auto file = std::make_unique<FileSink>();
+    if (Status s = file->open(options.out); !s) return s;
     GenReport report;
     if (options.truth) {
         report.truthJsonPath = prefix + ".truth.json";
         report.truthCsvPath = prefix + ".truth.csv";
         for (const auto& p : { report.truthJsonPath, report.truthCsvPath })
-            if (Status s = checkWritable(p); !s)
-                return s;
+            if (Status s = checkWritable(p); !s) return s;
     }
-    auto file = std::make_unique<FileSink>();
-    if (Status s = file->open(options.out); !s)
-        return s;
     std::unique_ptr<Sink> sink;
     if (options.gzip)
         sink = std::make_unique<GzipSink>(std::move(file));
     else
         sink = std::move(file);
     Generator gen(options, nullptr);
-    if (Status s = gen.run(*sink, report); !s)
-        return s;
+    if (Status s = gen.run(*sink, report); !s) return s;
     if (options.truth) {
-        if (Status s = writeTruthFiles(report.truth, prefix); !s)
-            return s;
+        if (Status s = writeTruthFiles(report.truth, prefix); !s) return s;
     }
     return report;
 }
 
-std::string truthCountersJson(const ClickTruth& truth) { return "{" + countersBody(truth, "", "") + "}"; }
+std::string truthCountersJson(const ClickTruth& truth)
+{
+    return "{" + countersBody(truth, "", "") + "}";
+}
 
 Status writeTruthFiles(const ClickTruth& t, const std::string& prefix)
 {
@@ -1786,8 +1733,7 @@ Status writeTruthFiles(const ClickTruth& t, const std::string& prefix)
         json += jsonQuote(key) + ":" + (isJsonNumber(value) ? value : jsonQuote(value));
     }
     json += "\n  }\n}\n";
-    if (Status s = writeWhole(prefix + ".truth.json", json); !s)
-        return s;
+    if (Status s = writeWhole(prefix + ".truth.json", json); !s) return s;
 
     std::string csv = "minute,ad_id,country,clicks,late\n";
     for (const auto& [key, cell] : t.panes) {
@@ -1811,15 +1757,13 @@ Result<ClickTruth> loadTruth(const std::string& prefix)
     ClickTruth t;
     const std::string jsonPath = prefix + ".truth.json", csvPath = prefix + ".truth.csv";
     auto json = readWhole(jsonPath);
-    if (!json)
-        return json.status();
+    if (!json) return json.status();
     JsonNode root;
     if (!JsonText(*json).document(root) || root.type != JsonNode::Object)
         return Status::error(jsonPath + ": not a JSON object");
     for (const auto& [key, v] : root.members) {
         if (key == "rejected_by_reason" || key == "settings") {
-            if (v.type != JsonNode::Object)
-                return Status::error(jsonPath + ": " + key + " is not an object");
+            if (v.type != JsonNode::Object) return Status::error(jsonPath + ": " + key + " is not an object");
             for (const auto& [k2, v2] : v.members) {
                 if (key == "settings") {
                     t.settings[k2] = v2.text;
@@ -1832,8 +1776,7 @@ Result<ClickTruth> loadTruth(const std::string& prefix)
             }
             continue;
         }
-        if (v.type == JsonNode::Null)
-            continue; // max_event_ms of a log without events
+        if (v.type == JsonNode::Null) continue; // max_event_ms of a log without events
         int64_t n = 0;
         if (v.type != JsonNode::Number || !parseInt(v.text, n))
             return Status::error(jsonPath + ": " + key + " is not an integer");
@@ -1844,8 +1787,7 @@ Result<ClickTruth> loadTruth(const std::string& prefix)
             return Status::error(jsonPath + ": no \"" + std::string(name) + "\"");
 
     auto csv = readWhole(csvPath);
-    if (!csv)
-        return csv.status();
+    if (!csv) return csv.status();
     std::string_view rest = *csv;
     bool header = true;
     int64_t lineNo = 0;
@@ -1860,17 +1802,14 @@ Result<ClickTruth> loadTruth(const std::string& prefix)
             header = false;
             continue;
         }
-        if (line.empty())
-            continue;
+        if (line.empty()) continue;
         std::string_view f[5];
         std::size_t n = 0;
         for (;;) {
             const std::size_t comma = line.find(',');
-            if (n == 5)
-                return Status::error(csvPath + ":" + std::to_string(lineNo) + ": too many fields");
+            if (n == 5) return Status::error(csvPath + ":" + std::to_string(lineNo) + ": too many fields");
             f[n++] = line.substr(0, comma);
-            if (comma == std::string_view::npos)
-                break;
+            if (comma == std::string_view::npos) break;
             line.remove_prefix(comma + 1);
         }
         int64_t minute = 0, clicks = 0, late = 0;
@@ -1878,8 +1817,7 @@ Result<ClickTruth> loadTruth(const std::string& prefix)
             return Status::error(csvPath + ":" + std::to_string(lineNo) + ": malformed row");
         t.panes[{ minute, std::string(f[1]), std::string(f[2]) }] = { clicks, late };
     }
-    if (header)
-        return Status::error(csvPath + ": empty file");
+    if (header) return Status::error(csvPath + ": empty file");
     return t;
 }
 

@@ -42,7 +42,7 @@ struct GenOptions {
     double zipf = 1.1; //!< Zipf exponent of the popularity of ads, countries and users (0 = uniform)
     int64_t startMs = 1'609'459'200'000; //!< 2021-01-01T00:00:00Z: event time of the first click
     double rate = 1000; //!< on-time clicks per second of event time
-    int64_t disorderMs = 20'000; //!< on-time events arrive up to this much out of order (< lateness)
+    int64_t disorderMs = 20'000; //!< on-time events arrive up to this much out of order (≤ lateness)
     double dupRate = 0.02; //!< fraction of lines repeating a recent accepted event (→ duplicate)
     double lateRate = 0.005; //!< fraction of lines with an event well behind the watermark (→ late)
     double malformedRate = 0.005; //!< fraction of malformed lines (→ rejected, a mix of reasons)

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 
 namespace adclick::core {
 
@@ -23,34 +23,39 @@ bool parseIpv4(std::string_view s, uint8_t out[4])
             ++i;
             ++digits;
         }
-        if (digits == 0 || digits > 3 || v > 255)
-            return false;
+        if (digits == 0 || digits > 3 || v > 255) return false;
         out[part++] = static_cast<uint8_t>(v);
         if (part < 4) {
-            if (i >= s.size() || s[i] != '.')
-                return false;
+            if (i >= s.size() || s[i] != '.') return false;
             ++i;
         }
     }
     return i == s.size();
 }
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+char lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+}
 
 bool equalsNoCase(std::string_view a, std::string_view b)
 {
-    if (a.size() != b.size())
-        return false;
+    if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i]))
-            return false;
+        if (lower(a[i]) != lower(b[i])) return false;
     return true;
 }
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 //! Characters that end an unquoted value (and so force quotes in canonical text).
-bool endsBareValue(char c) { return isSpace(c) || c == ',' || c == '(' || c == ')' || c == '\'' || c == '"'; }
+bool endsBareValue(char c)
+{
+    return isSpace(c) || c == ',' || c == '(' || c == ')' || c == '\'' || c == '"';
+}
 
 void appendValue(std::string& out, std::string_view v)
 {
@@ -61,8 +66,7 @@ void appendValue(std::string& out, std::string_view v)
     }
     out.push_back('"');
     for (const char c : v) {
-        if (c == '"')
-            out.push_back('"');
+        if (c == '"') out.push_back('"');
         out.push_back(c);
     }
     out.push_back('"');
@@ -72,28 +76,23 @@ class Parser {
 public:
     explicit Parser(std::string_view text)
         : m_text(text)
-    {
-    }
+    { }
 
     //! False on an error (see error()).
     bool parse(std::vector<FilterCondition>& conds, std::vector<std::string>& refs)
     {
         skipSpace();
-        if (atEnd())
-            return true;
+        if (atEnd()) return true;
         for (;;) {
-            if (!term(conds, refs))
-                return false;
+            if (!term(conds, refs)) return false;
             skipSpace();
-            if (atEnd())
-                return true;
+            if (atEnd()) return true;
             const std::size_t at = m_pos;
             const std::string_view word = readWord();
             if (!equalsNoCase(word, "and"))
                 return setError(at, "expected 'and' or the end of the filter, found " + found(at));
             skipSpace();
-            if (atEnd())
-                return setError(m_pos, "expected a condition after 'and'");
+            if (atEnd()) return setError(m_pos, "expected a condition after 'and'");
         }
     }
     const std::string& error() const { return m_error; }
@@ -110,8 +109,7 @@ private:
         const std::size_t start = m_pos;
         while (!atEnd()) {
             const char c = m_text[m_pos];
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'))
-                break;
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')) break;
             ++m_pos;
         }
         return m_text.substr(start, m_pos - start);
@@ -119,13 +117,11 @@ private:
     //! Quoted description of what starts at `at`, for messages.
     std::string found(std::size_t at) const
     {
-        if (at >= m_text.size())
-            return "the end";
+        if (at >= m_text.size()) return "the end";
         std::size_t end = at;
         while (end < m_text.size() && end - at < 20 && !isSpace(m_text[end]))
             ++end;
-        if (end == at)
-            end = at + 1;
+        if (end == at) end = at + 1;
         return "'" + std::string(m_text.substr(at, end - at)) + "'";
     }
     bool setError(std::size_t at, const std::string& what)
@@ -140,14 +136,12 @@ private:
         skipSpace();
         at = m_pos;
         out.clear();
-        if (atEnd())
-            return setError(m_pos, std::string("expected a value after ") + after);
+        if (atEnd()) return setError(m_pos, std::string("expected a value after ") + after);
         const char q = m_text[m_pos];
         if (q == '\'' || q == '"') {
             ++m_pos;
             for (;;) {
-                if (atEnd())
-                    return setError(at, "unterminated quoted value");
+                if (atEnd()) return setError(at, "unterminated quoted value");
                 const char c = m_text[m_pos++];
                 if (c == q) {
                     if (!atEnd() && m_text[m_pos] == q) {
@@ -171,19 +165,18 @@ private:
     {
         switch (c.field) {
         case FilterField::Country:
-            if (v.empty() || v.size() > 3
-                || !std::all_of(v.begin(), v.end(), [](char ch) {
-                       return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-                   }))
+            if (v.empty() || v.size() > 3 || !std::all_of(v.begin(), v.end(), [](char ch) {
+                    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+                }))
                 return setError(at, "a country is 1 to 3 letters, not '" + v + "'");
             for (char& ch : v)
-                if (ch >= 'a' && ch <= 'z')
-                    ch = char(ch - 'a' + 'A');
+                if (ch >= 'a' && ch <= 'z') ch = char(ch - 'a' + 'A');
             break;
         case FilterField::Ip: {
             const auto net = IpNet::parse(v);
             if (!net)
-                return setError(at, "'" + v + "' is not an IPv4/IPv6 address or CIDR network (like 10.1.0.0/16)");
+                return setError(
+                    at, "'" + v + "' is not an IPv4/IPv6 address or CIDR network (like 10.1.0.0/16)");
             v = net->text();
             c.nets.push_back(*net);
             break;
@@ -207,10 +200,8 @@ private:
             std::size_t at = 0;
             if (atEnd() || isSpace(m_text[m_pos]))
                 return setError(m_pos, "expected a saved filter name after '@'");
-            if (!value(name, at, "'@'"))
-                return false;
-            if (name.empty())
-                return setError(at, "a saved filter name cannot be empty");
+            if (!value(name, at, "'@'")) return false;
+            if (name.empty()) return setError(at, "a saved filter name cannot be empty");
             refs.push_back(std::move(name));
             return true;
         }
@@ -244,24 +235,22 @@ private:
                 list = true;
                 c.negated = true;
             } else {
-                return setError(
-                    opAt, "expected '=', '!=', 'in' or 'not in' after '" + fieldName + "', found " + found(opAt));
+                return setError(opAt,
+                    "expected '=', '!=', 'in' or 'not in' after '" + fieldName + "', found " + found(opAt));
             }
         }
         std::string v;
         std::size_t at = 0;
         if (!list) {
             const std::string after = c.negated ? "'!='" : "'='";
-            if (!value(v, at, after.c_str()) || !checkValue(c, v, at))
-                return false;
+            if (!value(v, at, after.c_str()) || !checkValue(c, v, at)) return false;
         } else {
             skipSpace();
             if (atEnd() || m_text[m_pos] != '(')
                 return setError(m_pos, "expected '(' to start the list, found " + found(m_pos));
             ++m_pos;
             for (;;) {
-                if (!value(v, at, "'(' or ','") || !checkValue(c, v, at))
-                    return false;
+                if (!value(v, at, "'(' or ','") || !checkValue(c, v, at)) return false;
                 skipSpace();
                 if (!atEnd() && m_text[m_pos] == ',') {
                     ++m_pos;
@@ -287,15 +276,12 @@ private:
 
 uint8_t parseIpAddress(std::string_view text, uint8_t out[16])
 {
-    if (text.find(':') == std::string_view::npos)
-        return parseIpv4(text, out) ? 4 : 0;
+    if (text.find(':') == std::string_view::npos) return parseIpv4(text, out) ? 4 : 0;
     char buf[64];
-    if (text.size() >= sizeof buf)
-        return 0;
+    if (text.size() >= sizeof buf) return 0;
     std::memcpy(buf, text.data(), text.size());
     buf[text.size()] = '\0';
-    if (::inet_pton(AF_INET6, buf, out) != 1)
-        return 0;
+    if (::inet_pton(AF_INET6, buf, out) != 1) return 0;
     if (std::memcmp(out, kV4MappedPrefix, 12) == 0) {
         std::memmove(out, out + 12, 4);
         return 4;
@@ -311,29 +297,24 @@ std::optional<IpNet> IpNet::parse(std::string_view text)
     if (const auto slash = text.find('/'); slash != std::string_view::npos) {
         addr = text.substr(0, slash);
         const std::string_view p = text.substr(slash + 1);
-        if (p.empty() || p.size() > 3)
-            return std::nullopt;
+        if (p.empty() || p.size() > 3) return std::nullopt;
         prefix = 0;
         for (const char c : p) {
-            if (c < '0' || c > '9')
-                return std::nullopt;
+            if (c < '0' || c > '9') return std::nullopt;
             prefix = prefix * 10 + (c - '0');
         }
     }
     uint8_t bytes[16] = {};
     const bool mapped = addr.find(':') != std::string_view::npos;
     net.length = parseIpAddress(addr, bytes);
-    if (net.length == 0)
-        return std::nullopt;
+    if (net.length == 0) return std::nullopt;
     const int maxPrefix = net.length * 8;
     if (net.length == 4 && mapped && prefix >= 0) {
         // ::ffff:a.b.c.d/p counts its prefix over 128 bits; as IPv4 it covers p - 96 bits.
-        if (prefix < 96)
-            return std::nullopt;
+        if (prefix < 96) return std::nullopt;
         prefix -= 96;
     }
-    if (prefix > maxPrefix)
-        return std::nullopt;
+    if (prefix > maxPrefix) return std::nullopt;
     net.prefix = static_cast<uint8_t>(prefix < 0 ? maxPrefix : prefix);
     std::memcpy(net.bytes.data(), bytes, net.length);
     // Clear host bits so equal networks have one representation.
@@ -350,21 +331,17 @@ std::string IpNet::text() const
     else
         ::inet_ntop(AF_INET6, bytes.data(), buf, sizeof buf);
     std::string out = buf;
-    if (prefix != length * 8)
-        out += "/" + std::to_string(prefix);
+    if (prefix != length * 8) out += "/" + std::to_string(prefix);
     return out;
 }
 
 bool IpNet::contains(const uint8_t* addr, uint8_t addrLength) const
 {
-    if (addrLength != length)
-        return false;
+    if (addrLength != length) return false;
     const int full = prefix / 8;
-    if (std::memcmp(addr, bytes.data(), static_cast<std::size_t>(full)) != 0)
-        return false;
+    if (std::memcmp(addr, bytes.data(), static_cast<std::size_t>(full)) != 0) return false;
     const int rest = prefix % 8;
-    if (rest == 0)
-        return true;
+    if (rest == 0) return true;
     const auto mask = static_cast<uint8_t>(0xff00u >> rest);
     return (addr[full] & mask) == bytes[static_cast<std::size_t>(full)];
 }
@@ -389,7 +366,8 @@ void Filter::normalize()
             std::vector<std::pair<std::string, IpNet>> pairs;
             for (std::size_t i = 0; i < c.values.size(); ++i)
                 pairs.emplace_back(c.values[i], c.nets[i]);
-            std::sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+            std::sort(
+                pairs.begin(), pairs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
             pairs.erase(std::unique(pairs.begin(), pairs.end(),
                             [](const auto& a, const auto& b) { return a.first == b.first; }),
                 pairs.end());
@@ -404,13 +382,12 @@ void Filter::normalize()
             c.values.erase(std::unique(c.values.begin(), c.values.end()), c.values.end());
         }
     }
-    std::sort(m_conditions.begin(), m_conditions.end(), [](const FilterCondition& a, const FilterCondition& b) {
-        if (a.field != b.field)
-            return a.field < b.field;
-        if (a.negated != b.negated)
-            return !a.negated;
-        return a.values < b.values;
-    });
+    std::sort(
+        m_conditions.begin(), m_conditions.end(), [](const FilterCondition& a, const FilterCondition& b) {
+            if (a.field != b.field) return a.field < b.field;
+            if (a.negated != b.negated) return !a.negated;
+            return a.values < b.values;
+        });
     m_conditions.erase(std::unique(m_conditions.begin(), m_conditions.end()), m_conditions.end());
     std::sort(m_refs.begin(), m_refs.end());
     m_refs.erase(std::unique(m_refs.begin(), m_refs.end()), m_refs.end());
@@ -422,8 +399,7 @@ std::string Filter::canonical() const
 {
     std::string out;
     auto sep = [&out] {
-        if (!out.empty())
-            out += " and ";
+        if (!out.empty()) out += " and ";
     };
     for (const std::string& r : m_refs) {
         sep();
@@ -440,8 +416,7 @@ std::string Filter::canonical() const
         }
         out += c.negated ? " not in (" : " in (";
         for (std::size_t i = 0; i < c.values.size(); ++i) {
-            if (i)
-                out += ',';
+            if (i) out += ',';
             appendValue(out, c.values[i]);
         }
         out += ')';
@@ -451,12 +426,10 @@ std::string Filter::canonical() const
 
 bool Filter::matches(std::string_view country, std::string_view userId, std::string_view ip) const
 {
-    if (!m_refs.empty())
-        return false;
+    if (!m_refs.empty()) return false;
     uint8_t addr[16];
     uint8_t addrLength = 0;
-    if (m_hasIp)
-        addrLength = parseIpAddress(ip, addr);
+    if (m_hasIp) addrLength = parseIpAddress(ip, addr);
     for (const FilterCondition& c : m_conditions) {
         bool in = false;
         switch (c.field) {
@@ -475,8 +448,7 @@ bool Filter::matches(std::string_view country, std::string_view userId, std::str
             }
             break;
         }
-        if (in == c.negated)
-            return false;
+        if (in == c.negated) return false;
     }
     return true;
 }
@@ -498,19 +470,15 @@ std::string Filter::countrySql(std::string_view column) const
 {
     std::string out;
     for (const FilterCondition& c : m_conditions) {
-        if (c.field != FilterField::Country)
-            continue;
-        if (!out.empty())
-            out += " AND ";
+        if (c.field != FilterField::Country) continue;
+        if (!out.empty()) out += " AND ";
         out.append(column);
         out += c.negated ? " NOT IN (" : " IN (";
         for (std::size_t i = 0; i < c.values.size(); ++i) {
-            if (i)
-                out += ',';
+            if (i) out += ',';
             out += '\'';
             for (const char ch : c.values[i]) {
-                if (ch == '\'')
-                    out += '\'';
+                if (ch == '\'') out += '\'';
                 out += ch;
             }
             out += '\'';
@@ -530,11 +498,9 @@ void Filter::addAll(const Filter& other)
 bool Filter::includes(const Filter& part) const
 {
     for (const FilterCondition& c : part.m_conditions)
-        if (std::find(m_conditions.begin(), m_conditions.end(), c) == m_conditions.end())
-            return false;
+        if (std::find(m_conditions.begin(), m_conditions.end(), c) == m_conditions.end()) return false;
     for (const std::string& r : part.m_refs)
-        if (!std::binary_search(m_refs.begin(), m_refs.end(), r))
-            return false;
+        if (!std::binary_search(m_refs.begin(), m_refs.end(), r)) return false;
     return true;
 }
 
@@ -553,8 +519,7 @@ Result<Filter> parseFilter(std::string_view text)
 {
     Filter f;
     Parser p(text);
-    if (!p.parse(f.m_conditions, f.m_refs))
-        return Result<Filter>::error(p.error());
+    if (!p.parse(f.m_conditions, f.m_refs)) return Result<Filter>::error(p.error());
     f.normalize();
     return f;
 }
@@ -569,21 +534,17 @@ Result<Filter> resolveFilter(
             if (std::find(stack.begin(), stack.end(), name) != stack.end())
                 return Status::error("filter: saved filter '" + name + "' refers to itself");
             const auto expr = lookup(name);
-            if (!expr)
-                return Status::error("filter: there is no saved filter named '" + name + "'");
+            if (!expr) return Status::error("filter: there is no saved filter named '" + name + "'");
             const auto parsed = parseFilter(*expr);
-            if (!parsed)
-                return Status::error("saved filter '" + name + "': " + parsed.message());
+            if (!parsed) return Status::error("saved filter '" + name + "': " + parsed.message());
             stack.push_back(name);
-            if (auto st = add(*parsed); !st)
-                return st;
+            if (auto st = add(*parsed); !st) return st;
             stack.pop_back();
         }
         out.m_conditions.insert(out.m_conditions.end(), f.m_conditions.begin(), f.m_conditions.end());
         return Status::ok();
     };
-    if (auto st = add(filter); !st)
-        return Result<Filter>(st);
+    if (auto st = add(filter); !st) return Result<Filter>(st);
     out.normalize();
     return out;
 }

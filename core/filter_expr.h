@@ -105,7 +105,8 @@ Result<Filter> resolveFilter(
     const Filter& filter, const std::function<std::optional<std::string>(const std::string& name)>& lookup);
 
 //! Adapter for EventFilter::matches (engine.h): ctx is a `const Filter*`.
-inline bool filterMatches(const void* ctx, std::string_view country, std::string_view userId, std::string_view ip)
+inline bool filterMatches(
+    const void* ctx, std::string_view country, std::string_view userId, std::string_view ip)
 {
     return static_cast<const Filter*>(ctx)->matches(country, userId, ip);
 }

@@ -54,6 +54,13 @@ std::string displayName(const std::string& path)
     return path == "-" ? "stdin" : quoted(path);
 }
 
+//! "<what> '<path>': <strerror(errno)>". Reads errno before anything can clobber it.
+std::string sysError(const char* what, const std::string& path)
+{
+    const int err = errno;
+    return std::string(what) + " " + displayName(path) + ": " + errnoText(err);
+}
+
 //! Owns a descriptor, except stdin, which belongs to the process.
 class Fd {
 public:
@@ -125,8 +132,7 @@ public:
         // Straight into the caller's buffer: no copy. At EOF this returns 0, and a later call
         // returns whatever was appended meanwhile (following).
         ssize_t n = readRetry(m_fd.get(), buf.data(), buf.size());
-        if (n < 0)
-            return Result<std::size_t>::error("cannot read " + displayName(m_path) + ": " + errnoText(errno));
+        if (n < 0) return Result<std::size_t>::error(sysError("cannot read", m_path));
         m_offset += static_cast<uint64_t>(n);
         return static_cast<std::size_t>(n);
     }
@@ -136,14 +142,13 @@ public:
         if (!m_seekable)
             return Status::error("cannot seek in " + displayName(m_path) + ": it is not seekable");
         struct stat st;
-        if (::fstat(m_fd.get(), &st) != 0)
-            return Status::error("cannot stat " + quoted(m_path) + ": " + errnoText(errno));
+        if (::fstat(m_fd.get(), &st) != 0) return Status::error(sysError("cannot stat", m_path));
         const auto size = static_cast<uint64_t>(st.st_size);
         if (offset > size)
             return Status::error("cannot seek to offset " + std::to_string(offset) + " in " + quoted(m_path)
                 + ": the file has only " + std::to_string(size) + " bytes");
         if (::lseek(m_fd.get(), static_cast<off_t>(offset), SEEK_SET) < 0)
-            return Status::error("cannot seek in " + quoted(m_path) + ": " + errnoText(errno));
+            return Status::error(sysError("cannot seek in", m_path));
         m_offset = offset;
         return Status::ok();
     }
@@ -158,8 +163,7 @@ public:
         char buf[kFingerprintBytes];
         // pread leaves the read position alone.
         ssize_t n = preadFull(m_fd.get(), buf, sizeof buf, 0);
-        if (n < 0)
-            return Result<Fingerprint>::error("cannot read " + quoted(m_path) + ": " + errnoText(errno));
+        if (n < 0) return Result<Fingerprint>::error(sysError("cannot read", m_path));
         return Fingerprint { static_cast<uint32_t>(n), fingerprintHash(buf, static_cast<std::size_t>(n)) };
     }
 
@@ -252,8 +256,7 @@ public:
 
         while (produced < out.size() && m_state != State::Done) {
             if (m_z.avail_in == 0 && !m_inputEof) {
-                if (!refill())
-                    return fail(Failure::Io, "cannot read " + quoted(m_path) + ": " + errnoText(errno));
+                if (!refill()) return fail(Failure::Io, sysError("cannot read", m_path));
                 continue;
             }
             if (m_state == State::BetweenMembers) {
@@ -424,18 +427,18 @@ Result<std::unique_ptr<InputFile>> InputFile::open(const std::string& path)
     do {
         raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     } while (raw < 0 && errno == EINTR);
-    if (raw < 0) return R::error("cannot open " + quoted(path) + ": " + errnoText(errno));
+    if (raw < 0) return R::error(sysError("cannot open", path));
     Fd fd(raw, true);
 
     struct stat st;
-    if (::fstat(fd.get(), &st) != 0) return R::error("cannot stat " + quoted(path) + ": " + errnoText(errno));
+    if (::fstat(fd.get(), &st) != 0) return R::error(sysError("cannot stat", path));
     if (S_ISDIR(st.st_mode)) return R::error(quoted(path) + " is a directory");
     if (!S_ISREG(st.st_mode)) // a FIFO or a device: a stream like stdin
         return std::unique_ptr<InputFile>(new PlainInputFile(path, std::move(fd), false));
 
     unsigned char magic[2] = {};
     ssize_t n = preadFull(fd.get(), reinterpret_cast<char*>(magic), sizeof magic, 0);
-    if (n < 0) return R::error("cannot read " + quoted(path) + ": " + errnoText(errno));
+    if (n < 0) return R::error(sysError("cannot read", path));
     ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
     if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
         auto file = std::make_unique<GzipInputFile>(path, std::move(fd));
@@ -452,7 +455,7 @@ Result<std::vector<std::string>> listDirectory(const std::string& dir)
 {
     using R = Result<std::vector<std::string>>;
     DIR* d = ::opendir(dir.c_str());
-    if (!d) return R::error("cannot read directory " + quoted(dir) + ": " + errnoText(errno));
+    if (!d) return R::error(sysError("cannot read directory", dir));
     std::vector<std::string> names;
     for (;;) {
         errno = 0;
@@ -491,7 +494,7 @@ Result<std::vector<std::string>> expandSources(const std::vector<std::string>& a
         if (arg.empty() || ::stat(arg.c_str(), &st) != 0) {
             if (arg.empty() || errno == ENOENT || errno == ENOTDIR)
                 return R::error("no such file or directory: " + quoted(arg));
-            return R::error("cannot access " + quoted(arg) + ": " + errnoText(errno));
+            return R::error(sysError("cannot access", arg));
         }
         if (!S_ISDIR(st.st_mode)) { // a regular file, or a FIFO/device the user named on purpose
             sources.push_back(arg);

@@ -6,7 +6,9 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
+#include <initializer_list>
 
 namespace adclick::core {
 
@@ -16,13 +18,22 @@ constexpr std::size_t kMaxFieldBytes = 128;
 constexpr int kMaxJsonDepth = 1024; //!< nesting deeper than this inside an unknown key is BadJson
 constexpr std::string_view kBookPrefix = "[AdClickEvent]";
 
-constexpr ParseOutcome reject(RejectReason reason) { return { LineKind::Rejected, reason }; }
+constexpr ParseOutcome reject(RejectReason reason)
+{
+    return { LineKind::Rejected, reason };
+}
 constexpr ParseOutcome kEvent { LineKind::Event, RejectReason::Count };
 constexpr ParseOutcome kHeader { LineKind::Header, RejectReason::Count };
 constexpr ParseOutcome kBlank { LineKind::Blank, RejectReason::Count };
 
-inline bool isSpace(char c) { return c == ' ' || c == '\t'; }
-inline bool isDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+inline bool isSpace(char c)
+{
+    return c == ' ' || c == '\t';
+}
+inline bool isDigit(char c)
+{
+    return static_cast<unsigned char>(c - '0') < 10;
+}
 
 inline std::string_view trim(std::string_view s)
 {
@@ -37,8 +48,7 @@ inline std::string_view trim(std::string_view s)
 inline bool isBlank(std::string_view s)
 {
     for (char c : s)
-        if (!isSpace(c))
-            return false;
+        if (!isSpace(c)) return false;
     return true;
 }
 
@@ -60,7 +70,10 @@ inline bool wordNeedsCare(uint64_t v)
     return ((v | below20 | is7f) & kHighs) != 0;
 }
 
-inline bool isCont(unsigned char c) { return (c & 0xC0) == 0x80; }
+inline bool isCont(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
 
 ByteCheck checkBytes(std::string_view s)
 {
@@ -79,8 +92,7 @@ ByteCheck checkBytes(std::string_view s)
         }
         const unsigned char c = p[i];
         if (c < 0x80) {
-            if ((c < 0x20 && c != '\t') || c == 0x7F)
-                return ByteCheck::Binary;
+            if ((c < 0x20 && c != '\t') || c == 0x7F) return ByteCheck::Binary;
             ++i;
             continue;
         }
@@ -117,15 +129,21 @@ ByteCheck checkBytes(std::string_view s)
 // ---------------------------------------------------------------------------------------------
 // Field checks shared by all formats.
 
-// ≤ 128 bytes and nothing that could break a tab-separated raw line.
+// ≤ 128 bytes and nothing that could break a tab-separated raw line (tab, control, DEL).
 inline bool plainField(std::string_view s)
 {
-    if (s.size() > kMaxFieldBytes)
-        return false;
-    for (char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7F)
-            return false;
+    if (s.size() > kMaxFieldBytes) return false;
+    const char* p = s.data();
+    const char* const e = p + s.size();
+    for (; e - p >= 8; p += 8) {
+        uint64_t v;
+        std::memcpy(&v, p, 8);
+        const uint64_t x = v ^ (kOnes * 0x7F);
+        if ((((v - kOnes * 0x20) & ~v) | ((x - kOnes) & ~x)) & kHighs) return false;
+    }
+    for (; p < e; ++p) {
+        const auto u = static_cast<unsigned char>(*p);
+        if (u < 0x20 || u == 0x7F) return false;
     }
     return true;
 }
@@ -135,8 +153,7 @@ bool validIpv4(std::string_view s)
     std::size_t i = 0;
     for (int part = 0; part < 4; ++part) {
         if (part > 0) {
-            if (i >= s.size() || s[i] != '.')
-                return false;
+            if (i >= s.size() || s[i] != '.') return false;
             ++i;
         }
         const std::size_t start = i;
@@ -147,8 +164,7 @@ bool validIpv4(std::string_view s)
         }
         const std::size_t len = i - start;
         // Leading zeros are refused, as inet_pton does: "010" would be octal to some tools.
-        if (len == 0 || v > 255 || (len > 1 && s[start] == '0'))
-            return false;
+        if (len == 0 || v > 255 || (len > 1 && s[start] == '0')) return false;
     }
     return i == s.size();
 }
@@ -157,8 +173,8 @@ bool validIp(std::string_view s)
 {
     if (s.size() < 2 || s.size() > 45) // "::" .. the longest IPv6 text with an embedded IPv4
         return false;
-    if (s.find(':') == std::string_view::npos)
-        return validIpv4(s);
+    if (validIpv4(s)) return true;
+    if (s.find(':') == std::string_view::npos) return false;
     char buf[48];
     std::memcpy(buf, s.data(), s.size());
     buf[s.size()] = '\0';
@@ -169,14 +185,11 @@ bool validIp(std::string_view s)
 // Case-insensitive compare of an ASCII name with a header field.
 bool equalsLower(std::string_view field, std::string_view lowerName)
 {
-    if (field.size() != lowerName.size())
-        return false;
+    if (field.size() != lowerName.size()) return false;
     for (std::size_t i = 0; i < field.size(); ++i) {
         char c = field[i];
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c + ('a' - 'A'));
-        if (c != lowerName[i])
-            return false;
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+        if (c != lowerName[i]) return false;
     }
     return true;
 }
@@ -190,18 +203,35 @@ struct Scratch {
     char* cur() { return base + pos; }
 };
 
+// The first ',' in [p, e), or e. Eight bytes at a time: the lowest flagged byte of the
+// "has zero" trick is exact (only bytes above a match can be false positives).
+inline const char* findComma(const char* p, const char* e)
+{
+    while (e - p >= 8) {
+        uint64_t v;
+        std::memcpy(&v, p, 8);
+        const uint64_t x = v ^ (kOnes * ',');
+        const uint64_t hit = (x - kOnes) & ~x & kHighs;
+        if (hit != 0) return p + (std::countr_zero(hit) >> 3);
+        p += 8;
+    }
+    while (p < e && *p != ',')
+        ++p;
+    return p;
+}
+
 // RFC 4180 fields of `line`. Unquoted fields are trimmed of spaces/tabs; a quoted field may be
 // surrounded by spaces/tabs, keeps its inner bytes, and `""` stands for `"`. A quote inside an
 // unquoted field is literal. Stops after `limit` fields (the caller then reports too many).
 // Returns false on a quoted field that is not closed or is followed by anything but a separator.
-bool splitCsv(std::string_view line, std::vector<std::string_view>& fields, Scratch& scratch, std::size_t limit)
+bool splitCsv(
+    std::string_view line, std::vector<std::string_view>& fields, Scratch& scratch, std::size_t limit)
 {
     fields.clear();
     const char* p = line.data();
     const char* const e = p + line.size();
     for (;;) {
-        if (fields.size() == limit)
-            return true;
+        if (fields.size() == limit) return true;
         while (p < e && isSpace(*p))
             ++p;
         if (p < e && *p == '"') {
@@ -209,8 +239,7 @@ bool splitCsv(std::string_view line, std::vector<std::string_view>& fields, Scra
             const char* start = p;
             while (p < e && *p != '"')
                 ++p;
-            if (p == e)
-                return false;
+            if (p == e) return false;
             if (p + 1 < e && p[1] == '"') {
                 // Escaped quotes: unescape into scratch.
                 char* out = scratch.cur();
@@ -227,8 +256,7 @@ bool splitCsv(std::string_view line, std::vector<std::string_view>& fields, Scra
                     }
                     while (p < e && *p != '"')
                         *o++ = *p++;
-                    if (p == e)
-                        return false;
+                    if (p == e) return false;
                 }
                 fields.emplace_back(out, static_cast<std::size_t>(o - out));
                 scratch.pos += static_cast<std::size_t>(o - out);
@@ -238,22 +266,18 @@ bool splitCsv(std::string_view line, std::vector<std::string_view>& fields, Scra
             ++p; // closing quote
             while (p < e && isSpace(*p))
                 ++p;
-            if (p == e)
-                return true;
-            if (*p != ',')
-                return false;
+            if (p == e) return true;
+            if (*p != ',') return false;
             ++p;
             continue;
         }
         const char* start = p;
-        while (p < e && *p != ',')
-            ++p;
+        p = findComma(p, e);
         const char* end = p;
         while (end > start && isSpace(end[-1]))
             --end;
         fields.emplace_back(start, static_cast<std::size_t>(end - start));
-        if (p == e)
-            return true;
+        if (p == e) return true;
         ++p; // ','
     }
 }
@@ -274,24 +298,19 @@ struct JsonReader {
 
     static int hexValue(char c)
     {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
         return -1;
     }
 
     bool hex4(unsigned& out)
     {
-        if (e - p < 4)
-            return false;
+        if (e - p < 4) return false;
         unsigned v = 0;
         for (int i = 0; i < 4; ++i) {
             const int h = hexValue(p[i]);
-            if (h < 0)
-                return false;
+            if (h < 0) return false;
             v = v << 4 | static_cast<unsigned>(h);
         }
         p += 4;
@@ -326,8 +345,7 @@ struct JsonReader {
         const char* start = p;
         while (p < e && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20)
             ++p;
-        if (p == e)
-            return false;
+        if (p == e) return false;
         if (*p == '"') {
             out = std::string_view(start, static_cast<std::size_t>(p - start));
             ++p;
@@ -345,15 +363,13 @@ struct JsonReader {
                 scratch.pos += out.size();
                 return true;
             }
-            if (static_cast<unsigned char>(c) < 0x20)
-                return false; // raw tab inside a string
+            if (static_cast<unsigned char>(c) < 0x20) return false; // raw tab inside a string
             if (c != '\\') {
                 *o++ = c;
                 ++p;
                 continue;
             }
-            if (++p == e)
-                return false;
+            if (++p == e) return false;
             switch (*p++) {
             case '"':
                 *o++ = '"';
@@ -381,17 +397,13 @@ struct JsonReader {
                 break;
             case 'u': {
                 unsigned cp = 0;
-                if (!hex4(cp))
-                    return false;
-                if (cp >= 0xDC00 && cp <= 0xDFFF)
-                    return false;
+                if (!hex4(cp)) return false;
+                if (cp >= 0xDC00 && cp <= 0xDFFF) return false;
                 if (cp >= 0xD800 && cp <= 0xDBFF) {
                     unsigned lo = 0;
-                    if (e - p < 2 || p[0] != '\\' || p[1] != 'u')
-                        return false;
+                    if (e - p < 2 || p[0] != '\\' || p[1] != 'u') return false;
                     p += 2;
-                    if (!hex4(lo) || lo < 0xDC00 || lo > 0xDFFF)
-                        return false;
+                    if (!hex4(lo) || lo < 0xDC00 || lo > 0xDFFF) return false;
                     cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                 }
                 o = putUtf8(o, cp);
@@ -408,10 +420,8 @@ struct JsonReader {
     bool number(std::string_view& text, bool& integer)
     {
         const char* start = p;
-        if (p < e && *p == '-')
-            ++p;
-        if (p == e)
-            return false;
+        if (p < e && *p == '-') ++p;
+        if (p == e) return false;
         if (*p == '0') {
             ++p;
         } else if (*p >= '1' && *p <= '9') {
@@ -424,18 +434,15 @@ struct JsonReader {
         if (p < e && *p == '.') {
             integer = false;
             ++p;
-            if (p == e || !isDigit(*p))
-                return false;
+            if (p == e || !isDigit(*p)) return false;
             while (p < e && isDigit(*p))
                 ++p;
         }
         if (p < e && (*p == 'e' || *p == 'E')) {
             integer = false;
             ++p;
-            if (p < e && (*p == '+' || *p == '-'))
-                ++p;
-            if (p == e || !isDigit(*p))
-                return false;
+            if (p < e && (*p == '+' || *p == '-')) ++p;
+            if (p == e || !isDigit(*p)) return false;
             while (p < e && isDigit(*p))
                 ++p;
         }
@@ -458,8 +465,7 @@ struct JsonReader {
         int depth = 0;
         auto top = [&] { return (isObject[(depth - 1) / 64] >> ((depth - 1) % 64) & 1) != 0; };
         auto push = [&](bool obj) {
-            if (depth == kMaxJsonDepth)
-                return false;
+            if (depth == kMaxJsonDepth) return false;
             const uint64_t bit = uint64_t(1) << (depth % 64);
             if (obj)
                 isObject[depth / 64] |= bit;
@@ -471,41 +477,34 @@ struct JsonReader {
         const std::size_t mark = scratch.pos;
         auto key = [&] {
             std::string_view ignored;
-            if (p == e || *p != '"')
-                return false;
+            if (p == e || *p != '"') return false;
             ++p;
-            if (!string(ignored))
-                return false;
+            if (!string(ignored)) return false;
             scratch.pos = mark;
             ws();
-            if (p == e || *p != ':')
-                return false;
+            if (p == e || *p != ':') return false;
             ++p;
             return true;
         };
         for (;;) {
             // A value is expected.
             ws();
-            if (p == e)
-                return false;
+            if (p == e) return false;
             switch (*p) {
             case '{':
                 ++p;
-                if (!push(true))
-                    return false;
+                if (!push(true)) return false;
                 ws();
                 if (p < e && *p == '}') {
                     ++p;
                     --depth;
                     break;
                 }
-                if (!key())
-                    return false;
+                if (!key()) return false;
                 continue;
             case '[':
                 ++p;
-                if (!push(false))
-                    return false;
+                if (!push(false)) return false;
                 ws();
                 if (p < e && *p == ']') {
                     ++p;
@@ -516,45 +515,37 @@ struct JsonReader {
             case '"': {
                 ++p;
                 std::string_view ignored;
-                if (!string(ignored))
-                    return false;
+                if (!string(ignored)) return false;
                 scratch.pos = mark;
                 break;
             }
             case 't':
-                if (!literal("true"))
-                    return false;
+                if (!literal("true")) return false;
                 break;
             case 'f':
-                if (!literal("false"))
-                    return false;
+                if (!literal("false")) return false;
                 break;
             case 'n':
-                if (!literal("null"))
-                    return false;
+                if (!literal("null")) return false;
                 break;
             default: {
                 std::string_view ignored;
                 bool integer = false;
-                if (!number(ignored, integer))
-                    return false;
+                if (!number(ignored, integer)) return false;
                 break;
             }
             }
             // A value ended: close containers, or find the next element.
             for (;;) {
-                if (depth == 0)
-                    return true;
+                if (depth == 0) return true;
                 ws();
-                if (p == e)
-                    return false;
+                if (p == e) return false;
                 const bool obj = top();
                 if (*p == ',') {
                     ++p;
                     if (obj) {
                         ws();
-                        if (!key())
-                            return false;
+                        if (!key()) return false;
                     }
                     break;
                 }
@@ -579,8 +570,7 @@ JsonKey jsonKey(std::string_view k)
     case 5:
         return k == "ad_id" ? kAdId : kUnknown;
     case 7:
-        if (k == "user_id")
-            return kUserId;
+        if (k == "user_id") return kUserId;
         return k == "country" ? kCountry : kUnknown;
     case 8:
         return k == "click_id" ? kClickId : kUnknown;
@@ -669,15 +659,12 @@ std::string_view rejectReasonName(RejectReason reason)
 
 LineParser::LineParser(LineFormat format)
     : m_format(format)
-{
-}
+{ }
 
 ParseOutcome LineParser::parse(std::string_view line, ClickEvent& event)
 {
-    if (!line.empty() && line.back() == '\r')
-        line.remove_suffix(1);
-    if (line.size() > kMaxLineBytes)
-        return reject(RejectReason::LineTooLong);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.size() > kMaxLineBytes) return reject(RejectReason::LineTooLong);
     // A UTF-8 byte order mark (spreadsheet exports) is no part of the first field.
     if (line.size() >= 3 && line[0] == '\xEF' && line[1] == '\xBB' && line[2] == '\xBF')
         line.remove_prefix(3);
@@ -689,12 +676,10 @@ ParseOutcome LineParser::parse(std::string_view line, ClickEvent& event)
     case ByteCheck::Ok:
         break;
     }
-    if (isBlank(line))
-        return kBlank;
+    if (isBlank(line)) return kBlank;
 
     // Unescaped values are never longer than their source text; upper-cased countries need 3.
-    if (m_scratch.size() < line.size() + 8)
-        m_scratch.resize(line.size() + 8);
+    if (m_scratch.size() < line.size() + 8) m_scratch.resize(line.size() + 8);
     m_scratchPos = 0;
 
     if (m_format == LineFormat::Auto) {
@@ -722,25 +707,19 @@ ParseOutcome LineParser::parse(std::string_view line, ClickEvent& event)
 }
 
 ParseOutcome LineParser::finishEvent(std::string_view adId, std::string_view time, std::string_view userId,
-    std::string_view ip, std::string_view country, std::string_view clickId, ClickEvent& event, unsigned wrongType)
+    std::string_view ip, std::string_view country, std::string_view clickId, ClickEvent& event,
+    unsigned wrongType)
 {
     // One order for every format, so a line with several faults gets the same reason anywhere.
-    if ((wrongType & kWrongAdId) != 0)
-        return reject(RejectReason::BadField);
-    if (isBlank(adId))
-        return reject(RejectReason::EmptyAdId);
-    if (!plainField(adId))
-        return reject(RejectReason::BadField);
+    if ((wrongType & kWrongAdId) != 0) return reject(RejectReason::BadField);
+    if (isBlank(adId)) return reject(RejectReason::EmptyAdId);
+    if (!plainField(adId)) return reject(RejectReason::BadField);
     if ((wrongType & kWrongTime) != 0 || !parseTimestamp(time, event.timeMs))
         return reject(RejectReason::BadTimestamp);
-    if ((wrongType & kWrongUserId) != 0)
-        return reject(RejectReason::BadField);
-    if (isBlank(userId))
-        return reject(RejectReason::MissingField);
-    if (!plainField(userId))
-        return reject(RejectReason::BadField);
-    if ((wrongType & kWrongIp) != 0 || !validIp(ip))
-        return reject(RejectReason::BadIp);
+    if ((wrongType & kWrongUserId) != 0) return reject(RejectReason::BadField);
+    if (isBlank(userId)) return reject(RejectReason::MissingField);
+    if (!plainField(userId)) return reject(RejectReason::BadField);
+    if ((wrongType & kWrongIp) != 0 || !validIp(ip)) return reject(RejectReason::BadIp);
     if ((wrongType & kWrongCountry) != 0 || country.size() < 2 || country.size() > 3)
         return reject(RejectReason::BadCountry);
     bool lower = false;
@@ -759,8 +738,7 @@ ParseOutcome LineParser::finishEvent(std::string_view adId, std::string_view tim
         country = std::string_view(out, country.size());
         m_scratchPos += country.size();
     }
-    if ((wrongType & kWrongClickId) != 0 || !plainField(clickId))
-        return reject(RejectReason::BadField);
+    if ((wrongType & kWrongClickId) != 0 || !plainField(clickId)) return reject(RejectReason::BadField);
     event.adId = adId;
     event.userId = userId;
     event.ip = ip;
@@ -772,29 +750,24 @@ ParseOutcome LineParser::finishEvent(std::string_view adId, std::string_view tim
 ParseOutcome LineParser::parseBook(std::string_view line, ClickEvent& event)
 {
     std::string_view t = trim(line);
-    if (t.starts_with(kBookPrefix))
-        t.remove_prefix(kBookPrefix.size());
+    if (t.starts_with(kBookPrefix)) t.remove_prefix(kBookPrefix.size());
     std::string_view f[6];
     std::size_t n = 0;
     for (;;) {
         const std::size_t comma = t.find(',');
-        if (n == 6)
-            return reject(RejectReason::TooManyFields);
+        if (n == 6) return reject(RejectReason::TooManyFields);
         f[n++] = trim(t.substr(0, comma));
-        if (comma == std::string_view::npos)
-            break;
+        if (comma == std::string_view::npos) break;
         t.remove_prefix(comma + 1);
     }
-    if (n < 5)
-        return reject(RejectReason::MissingField);
+    if (n < 5) return reject(RejectReason::MissingField);
     return finishEvent(f[0], f[1], f[2], f[3], f[4], n == 6 ? f[5] : std::string_view(), event);
 }
 
 LineParser::CsvHeaderCheck LineParser::classifyCsvHeader(std::string_view line)
 {
     Scratch scratch { m_scratch.data(), m_scratchPos };
-    if (!splitCsv(line, m_fields, scratch, static_cast<std::size_t>(-1)))
-        return CsvHeaderCheck::None;
+    if (!splitCsv(line, m_fields, scratch, static_cast<std::size_t>(-1))) return CsvHeaderCheck::None;
     int ad = -1, clickTime = -1, time = -1, user = -1, ip = -1, country = -1, clickId = -1;
     int known = 0;
     auto take = [&known](int& col, int i) {
@@ -820,8 +793,7 @@ LineParser::CsvHeaderCheck LineParser::classifyCsvHeader(std::string_view line)
         else if (equalsLower(name, "click_id"))
             take(clickId, idx);
     }
-    if (clickTime < 0)
-        clickTime = time;
+    if (clickTime < 0) clickTime = time;
     if (ad >= 0 && clickTime >= 0 && user >= 0 && ip >= 0 && country >= 0) {
         m_colAdId = ad;
         m_colTime = clickTime;
@@ -833,8 +805,7 @@ LineParser::CsvHeaderCheck LineParser::classifyCsvHeader(std::string_view line)
         m_colRequired = 1 + std::max({ ad, clickTime, user, ip, country });
         return CsvHeaderCheck::Complete;
     }
-    if (ad >= 0 && clickTime >= 0)
-        return CsvHeaderCheck::AdAndTime;
+    if (ad >= 0 && clickTime >= 0) return CsvHeaderCheck::AdAndTime;
     return known >= 2 ? CsvHeaderCheck::Partial : CsvHeaderCheck::None;
 }
 
@@ -882,18 +853,16 @@ ParseOutcome LineParser::parseCsv(std::string_view line, ClickEvent& event)
     const bool ok = splitCsv(line, m_fields, scratch, static_cast<std::size_t>(m_colCount) + 1);
     m_scratchPos = scratch.pos;
     const std::size_t n = m_fields.size();
-    if (n > static_cast<std::size_t>(m_colCount))
-        return reject(RejectReason::TooManyFields);
-    if (!ok)
-        return reject(RejectReason::BadField); // broken quoting
-    if (n < static_cast<std::size_t>(m_colRequired))
-        return reject(RejectReason::MissingField);
+    if (n > static_cast<std::size_t>(m_colCount)) return reject(RejectReason::TooManyFields);
+    if (!ok) return reject(RejectReason::BadField); // broken quoting
+    if (n < static_cast<std::size_t>(m_colRequired)) return reject(RejectReason::MissingField);
     const std::string_view clickId = m_colClickId >= 0 && static_cast<std::size_t>(m_colClickId) < n
         ? m_fields[static_cast<std::size_t>(m_colClickId)]
         : std::string_view();
-    return finishEvent(m_fields[static_cast<std::size_t>(m_colAdId)], m_fields[static_cast<std::size_t>(m_colTime)],
-        m_fields[static_cast<std::size_t>(m_colUser)], m_fields[static_cast<std::size_t>(m_colIp)],
-        m_fields[static_cast<std::size_t>(m_colCountry)], clickId, event);
+    return finishEvent(m_fields[static_cast<std::size_t>(m_colAdId)],
+        m_fields[static_cast<std::size_t>(m_colTime)], m_fields[static_cast<std::size_t>(m_colUser)],
+        m_fields[static_cast<std::size_t>(m_colIp)], m_fields[static_cast<std::size_t>(m_colCountry)],
+        clickId, event);
 }
 
 ParseOutcome LineParser::parseJson(std::string_view line, ClickEvent& event)
@@ -903,53 +872,43 @@ ParseOutcome LineParser::parseJson(std::string_view line, ClickEvent& event)
     JsonValue v[kKeyCount];
 
     r.ws();
-    if (r.p == r.e || *r.p != '{')
-        return reject(RejectReason::BadJson);
+    if (r.p == r.e || *r.p != '{') return reject(RejectReason::BadJson);
     ++r.p;
     r.ws();
     if (r.p < r.e && *r.p == '}') {
         ++r.p;
     } else {
         for (;;) {
-            if (r.p == r.e || *r.p != '"')
-                return reject(RejectReason::BadJson);
+            if (r.p == r.e || *r.p != '"') return reject(RejectReason::BadJson);
             ++r.p;
             const std::size_t mark = scratch.pos;
             std::string_view key;
-            if (!r.string(key))
-                return reject(RejectReason::BadJson);
+            if (!r.string(key)) return reject(RejectReason::BadJson);
             scratch.pos = mark; // an escaped key's text is not kept
             const JsonKey k = jsonKey(key);
             r.ws();
-            if (r.p == r.e || *r.p != ':')
-                return reject(RejectReason::BadJson);
+            if (r.p == r.e || *r.p != ':') return reject(RejectReason::BadJson);
             ++r.p;
             r.ws();
-            if (r.p == r.e)
-                return reject(RejectReason::BadJson);
+            if (r.p == r.e) return reject(RejectReason::BadJson);
             if (k == kUnknown) {
-                if (!r.skipValue())
-                    return reject(RejectReason::BadJson);
+                if (!r.skipValue()) return reject(RejectReason::BadJson);
             } else {
                 JsonValue& val = v[k]; // a duplicate key overwrites: the last one wins
                 const char c = *r.p;
                 if (c == '"') {
                     ++r.p;
-                    if (!r.string(val.text))
-                        return reject(RejectReason::BadJson);
+                    if (!r.string(val.text)) return reject(RejectReason::BadJson);
                     val.type = JsonType::String;
                 } else if (c == '-' || isDigit(c)) {
                     bool integer = false;
-                    if (!r.number(val.text, integer))
-                        return reject(RejectReason::BadJson);
+                    if (!r.number(val.text, integer)) return reject(RejectReason::BadJson);
                     val.type = integer ? JsonType::Integer : JsonType::Other;
                 } else if (c == 'n') {
-                    if (!r.literal("null"))
-                        return reject(RejectReason::BadJson);
+                    if (!r.literal("null")) return reject(RejectReason::BadJson);
                     val = JsonValue();
                 } else {
-                    if (!r.skipValue())
-                        return reject(RejectReason::BadJson);
+                    if (!r.skipValue()) return reject(RejectReason::BadJson);
                     val = JsonValue { JsonType::Other, {} };
                 }
             }
@@ -967,31 +926,25 @@ ParseOutcome LineParser::parseJson(std::string_view line, ClickEvent& event)
         }
     }
     r.ws();
-    if (r.p != r.e)
-        return reject(RejectReason::BadJson);
+    if (r.p != r.e) return reject(RejectReason::BadJson);
     m_scratchPos = scratch.pos;
 
     const JsonValue& time = v[kClickTimestamp].type != JsonType::Absent ? v[kClickTimestamp] : v[kTimestamp];
-    for (const JsonValue* required : std::initializer_list<const JsonValue*> { &v[kAdId], &time, &v[kUserId], &v[kIp], &v[kCountry] })
-        if (required->type == JsonType::Absent)
-            return reject(RejectReason::MissingField);
+    for (const JsonValue* required :
+        std::initializer_list<const JsonValue*> { &v[kAdId], &time, &v[kUserId], &v[kIp], &v[kCountry] })
+        if (required->type == JsonType::Absent) return reject(RejectReason::MissingField);
     // A value of the wrong JSON type fails like a malformed value of that field.
-    auto textual = [](const JsonValue& x) { return x.type == JsonType::String || x.type == JsonType::Integer; };
+    auto textual
+        = [](const JsonValue& x) { return x.type == JsonType::String || x.type == JsonType::Integer; };
     unsigned wrong = 0;
-    if (!textual(v[kAdId]))
-        wrong |= kWrongAdId;
-    if (!textual(time))
-        wrong |= kWrongTime;
-    if (!textual(v[kUserId]))
-        wrong |= kWrongUserId;
-    if (v[kIp].type != JsonType::String)
-        wrong |= kWrongIp;
-    if (v[kCountry].type != JsonType::String)
-        wrong |= kWrongCountry;
-    if (v[kClickId].type != JsonType::Absent && !textual(v[kClickId]))
-        wrong |= kWrongClickId;
-    return finishEvent(
-        v[kAdId].text, time.text, v[kUserId].text, v[kIp].text, v[kCountry].text, v[kClickId].text, event, wrong);
+    if (!textual(v[kAdId])) wrong |= kWrongAdId;
+    if (!textual(time)) wrong |= kWrongTime;
+    if (!textual(v[kUserId])) wrong |= kWrongUserId;
+    if (v[kIp].type != JsonType::String) wrong |= kWrongIp;
+    if (v[kCountry].type != JsonType::String) wrong |= kWrongCountry;
+    if (v[kClickId].type != JsonType::Absent && !textual(v[kClickId])) wrong |= kWrongClickId;
+    return finishEvent(v[kAdId].text, time.text, v[kUserId].text, v[kIp].text, v[kCountry].text,
+        v[kClickId].text, event, wrong);
 }
 
 } // namespace adclick::core

@@ -11,8 +11,7 @@ constexpr std::size_t kTooLongPrefix = 256; //!< bytes of a too-long line kept f
 
 LineSplitter::LineSplitter(std::size_t maxLineBytes)
     : m_max(std::min<std::size_t>(maxLineBytes, std::size_t(1) << 40))
-{
-}
+{ }
 
 void LineSplitter::reset(uint64_t offset)
 {
@@ -50,8 +49,7 @@ void LineSplitter::feed(std::string_view chunk)
 void LineSplitter::holdRest()
 {
     const std::size_t n = m_chunk.size() - m_pos;
-    if (n == 0)
-        return;
+    if (n == 0) return;
     const char* b = m_chunk.data() + m_pos;
     if (!m_holding) {
         m_holding = true;
@@ -59,18 +57,15 @@ void LineSplitter::holdRest()
         m_carry.clear();
         m_carryTooLong = false;
     }
-    if (!m_carryTooLong) {
-        // One byte over the limit may still be the '\r' of a CRLF, so hold m_max + 1.
-        if (n <= m_max + 1 - m_carry.size()) {
-            m_carry.append(b, n);
-        } else {
-            m_carryTooLong = true;
-            if (m_carry.size() < kTooLongPrefix)
-                m_carry.append(b, std::min(n, kTooLongPrefix - m_carry.size()));
-            else
-                m_carry.resize(kTooLongPrefix);
-        }
+    // One byte over the limit may still be the '\r' of a CRLF, so hold m_max + 1.
+    if (!m_carryTooLong && n > m_max + 1 - m_carry.size()) {
+        m_carryTooLong = true;
+        if (m_carry.size() > kTooLongPrefix) m_carry.resize(kTooLongPrefix);
     }
+    if (!m_carryTooLong)
+        m_carry.append(b, n);
+    else if (m_carry.size() < kTooLongPrefix) // only the report's prefix is kept
+        m_carry.append(b, std::min(n, kTooLongPrefix - m_carry.size()));
     m_pos = m_chunk.size();
 }
 
@@ -80,16 +75,14 @@ void LineSplitter::setText(Line& line, std::string_view text, bool tooLong)
     if (tooLong) {
         line.text = text.substr(0, kTooLongPrefix);
     } else {
-        if (!text.empty() && text.back() == '\r')
-            text.remove_suffix(1);
+        if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
         line.text = text;
     }
 }
 
 bool LineSplitter::next(Line& line)
 {
-    if (m_pos >= m_chunk.size())
-        return false;
+    if (m_pos >= m_chunk.size()) return false;
     const char* b = m_chunk.data() + m_pos;
     const std::size_t avail = m_chunk.size() - m_pos;
     const auto* nl = static_cast<const char*>(std::memchr(b, '\n', avail));
@@ -131,8 +124,7 @@ bool LineSplitter::finish(Line& line)
 {
     if (m_pos < m_chunk.size() && next(line))
         return true; // next() was not drained: a complete line comes first
-    if (!m_holding)
-        return false;
+    if (!m_holding) return false;
     const uint64_t end = m_chunkOffset + m_chunk.size();
     line.offset = m_carryOffset;
     line.endOffset = end;

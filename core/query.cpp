@@ -15,8 +15,14 @@ namespace adclick::core {
 
 namespace {
 
-int64_t floorMinute(int64_t ms) { return paneOf(ms); }
-int64_t ceilMinute(int64_t ms) { return -paneOf(-ms); }
+int64_t floorMinute(int64_t ms)
+{
+    return paneOf(ms);
+}
+int64_t ceilMinute(int64_t ms)
+{
+    return -paneOf(-ms);
+}
 
 struct StringHash {
     using is_transparent = void;
@@ -52,14 +58,15 @@ Split splitRange(int64_t fromMs, int64_t toMs, bool aggregates)
         s.edges.push_back({ fromMs, toMs });
         return s;
     }
-    if (fromMs < s.firstMinute * kMinuteMs)
-        s.edges.push_back({ fromMs, s.firstMinute * kMinuteMs });
-    if (s.endMinute * kMinuteMs < toMs)
-        s.edges.push_back({ s.endMinute * kMinuteMs, toMs });
+    if (fromMs < s.firstMinute * kMinuteMs) s.edges.push_back({ fromMs, s.firstMinute * kMinuteMs });
+    if (s.endMinute * kMinuteMs < toMs) s.edges.push_back({ s.endMinute * kMinuteMs, toMs });
     return s;
 }
 
-std::string andCountry(const QueryPlan& p) { return p.countrySql.empty() ? "" : " AND " + p.countrySql; }
+std::string andCountry(const QueryPlan& p)
+{
+    return p.countrySql.empty() ? "" : " AND " + p.countrySql;
+}
 
 } // namespace
 
@@ -71,8 +78,7 @@ public:
     {
         m_q.m_interrupt.store(false, std::memory_order_relaxed);
         m_status = sql::exec(q.m_db, "BEGIN");
-        if (!m_status)
-            m_status = Status::error("cannot read '" + q.m_path + "': " + m_status.message());
+        if (!m_status) m_status = Status::error("cannot read '" + q.m_path + "': " + m_status.message());
     }
     ~ReadTxn() { sqlite3_exec(m_q.m_db, "COMMIT", nullptr, nullptr, nullptr); }
     ReadTxn(const ReadTxn&) = delete;
@@ -87,27 +93,24 @@ private:
 QueryService::~QueryService()
 {
     m_raw.reset();
-    if (m_db)
-        sqlite3_close_v2(m_db);
+    if (m_db) sqlite3_close_v2(m_db);
 }
 
 Result<std::unique_ptr<QueryService>> QueryService::open(const std::string& dbPath)
 {
     using R = Result<std::unique_ptr<QueryService>>;
-    struct stat st {};
+    struct stat st { };
     if (::stat(dbPath.c_str(), &st) != 0) {
-        if (errno == ENOENT)
-            return R::error("database '" + dbPath + "' does not exist");
+        if (errno == ENOENT) return R::error("database '" + dbPath + "' does not exist");
         return R::error("cannot open database '" + dbPath + "': " + std::strerror(errno));
     }
-    if (S_ISDIR(st.st_mode))
-        return R::error("'" + dbPath + "' is a folder, not an AdClick database");
+    if (S_ISDIR(st.st_mode)) return R::error("'" + dbPath + "' is a folder, not an AdClick database");
 
     std::unique_ptr<QueryService> q(new QueryService());
     q->m_path = dbPath;
-    const int rc = sqlite3_open_v2(dbPath.c_str(), &q->m_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
-    if (rc != SQLITE_OK)
-        return R::error(sql::describe(q->m_db, rc, "cannot open database '" + dbPath + "'"));
+    const int rc
+        = sqlite3_open_v2(dbPath.c_str(), &q->m_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) return R::error(sql::describe(q->m_db, rc, "cannot open database '" + dbPath + "'"));
     sqlite3_busy_timeout(q->m_db, 5000);
 
     sql::Stmt v(q->m_db, "SELECT value FROM meta WHERE key = 'schema_version'");
@@ -136,20 +139,20 @@ void QueryService::interrupt()
     sqlite3_interrupt(m_db);
 }
 
-Status QueryService::interrupted() const { return Status::error("the query was interrupted"); }
+Status QueryService::interrupted() const
+{
+    return Status::error("the query was interrupted");
+}
 
 Result<Filter> QueryService::resolve(const Filter& filter)
 {
-    if (filter.savedRefs().empty())
-        return filter;
+    if (filter.savedRefs().empty()) return filter;
     sql::Stmt q(m_db, "SELECT expr FROM saved_filters WHERE name = ?1");
-    if (!q.ok())
-        return Result<Filter>::error(sql::describe(m_db, q.rc(), "cannot read saved filters"));
+    if (!q.ok()) return Result<Filter>::error(sql::describe(m_db, q.rc(), "cannot read saved filters"));
     return resolveFilter(filter, [&q](const std::string& name) -> std::optional<std::string> {
         q.reset();
         q.bind(1, name);
-        if (!q.step())
-            return std::nullopt;
+        if (!q.step()) return std::nullopt;
         return std::string(q.text(0));
     });
 }
@@ -157,8 +160,7 @@ Result<Filter> QueryService::resolve(const Filter& filter)
 Result<QueryPlan> QueryService::plan(const Filter& filter)
 {
     ReadTxn txn(*this);
-    if (!txn.status())
-        return Result<QueryPlan>(txn.status());
+    if (!txn.status()) return Result<QueryPlan>(txn.status());
     return planLocked(filter);
 }
 
@@ -166,8 +168,7 @@ Result<QueryPlan> QueryService::planLocked(const Filter& filter)
 {
     using R = Result<QueryPlan>;
     auto resolved = resolve(filter);
-    if (!resolved)
-        return R(resolved.status());
+    if (!resolved) return R(resolved.status());
     QueryPlan p;
     p.filter = std::move(resolved.value());
     if (p.filter.countryOnly()) {
@@ -178,24 +179,19 @@ Result<QueryPlan> QueryService::planLocked(const Filter& filter)
     // A ready saved filter whose conditions are part of this one: its aggregates hold exactly
     // the clicks it matches, and whatever remains must be country conditions.
     sql::Stmt q(m_db, "SELECT id, expr FROM saved_filters WHERE state = 'ready' ORDER BY id");
-    if (!q.ok())
-        return R::error(sql::describe(m_db, q.rc(), "cannot read saved filters"));
+    if (!q.ok()) return R::error(sql::describe(m_db, q.rc(), "cannot read saved filters"));
     std::vector<std::pair<int64_t, std::string>> ready;
     while (q.step())
         ready.emplace_back(q.int64(0), std::string(q.text(1)));
-    if (q.rc() != SQLITE_DONE)
-        return R::error(sql::describe(m_db, q.rc(), "cannot read saved filters"));
+    if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_db, q.rc(), "cannot read saved filters"));
     std::size_t best = 0;
     for (const auto& [id, expr] : ready) {
         auto parsed = parseFilter(expr);
-        if (!parsed)
-            continue;
+        if (!parsed) continue;
         auto saved = resolve(*parsed);
-        if (!saved || saved->countryOnly() || !p.filter.includes(*saved))
-            continue;
+        if (!saved || saved->countryOnly() || !p.filter.includes(*saved)) continue;
         const Filter rest = p.filter.without(*saved);
-        if (!rest.countryOnly() || saved->conditions().size() <= best)
-            continue;
+        if (!rest.countryOnly() || saved->conditions().size() <= best) continue;
         best = saved->conditions().size();
         p.fromAggregates = true;
         p.filterId = id;
@@ -208,8 +204,7 @@ Result<std::optional<int64_t>> QueryService::adKey(std::string_view adId)
 {
     sql::Stmt q(m_db, "SELECT id FROM ads WHERE name = ?1");
     q.bind(1, adId);
-    if (q.step())
-        return std::optional<int64_t>(q.int64(0));
+    if (q.step()) return std::optional<int64_t>(q.int64(0));
     if (q.rc() != SQLITE_DONE)
         return Result<std::optional<int64_t>>::error(sql::describe(m_db, q.rc(), "cannot read ads"));
     return std::optional<int64_t>();
@@ -218,29 +213,26 @@ Result<std::optional<int64_t>> QueryService::adKey(std::string_view adId)
 Result<std::optional<int64_t>> QueryService::watermarkLocked()
 {
     sql::Stmt q(m_db, "SELECT value FROM meta WHERE key = 'watermark_ms'");
-    if (q.step())
-        return q.isNull(0) ? std::optional<int64_t>() : std::optional<int64_t>(q.int64(0));
+    if (q.step()) return q.isNull(0) ? std::optional<int64_t>() : std::optional<int64_t>(q.int64(0));
     if (q.rc() != SQLITE_DONE)
-        return Result<std::optional<int64_t>>::error(sql::describe(m_db, q.rc(), "cannot read the watermark"));
+        return Result<std::optional<int64_t>>::error(
+            sql::describe(m_db, q.rc(), "cannot read the watermark"));
     return std::optional<int64_t>();
 }
 
 Result<std::optional<int64_t>> QueryService::watermark()
 {
     ReadTxn txn(*this);
-    if (!txn.status())
-        return Result<std::optional<int64_t>>(txn.status());
+    if (!txn.status()) return Result<std::optional<int64_t>>(txn.status());
     return watermarkLocked();
 }
 
 Status QueryService::scanRaw(const std::vector<TimeRange>& ranges, const Filter& filter,
     std::optional<std::string_view> adId, const RawReader::Callback& fn)
 {
-    if (ranges.empty())
-        return Status::ok();
+    if (ranges.empty()) return Status::ok();
     auto segments = committedSegments(m_db, ranges);
-    if (!segments)
-        return segments.status();
+    if (!segments) return segments.status();
     const bool all = filter.empty();
     bool stopped = false;
     auto st = m_raw->read(*segments, ranges, [&](const RawEvent& e) {
@@ -248,52 +240,45 @@ Status QueryService::scanRaw(const std::vector<TimeRange>& ranges, const Filter&
             stopped = true;
             return false;
         }
-        if (!isCounted(e.status) || (adId && e.adId != *adId))
-            return true;
-        if (!all && !filter.matches(e.country, e.userId, e.ip))
-            return true;
+        if (!isCounted(e.status) || (adId && e.adId != *adId)) return true;
+        if (!all && !filter.matches(e.country, e.userId, e.ip)) return true;
         return fn(e);
     });
-    if (st && stopped)
-        return interrupted();
+    if (st && stopped) return interrupted();
     return st;
 }
 
 Result<int64_t> QueryService::count(std::string_view adId, int64_t fromMs, int64_t toMs, const Filter& filter)
 {
     using R = Result<int64_t>;
-    if (fromMs >= toMs)
-        return R::error("the time range is empty: 'from' must be before 'to'");
+    if (fromMs >= toMs) return R::error("the time range is empty: 'from' must be before 'to'");
     ReadTxn txn(*this);
-    if (!txn.status())
-        return R(txn.status());
+    if (!txn.status()) return R(txn.status());
     auto p = planLocked(filter);
-    if (!p)
-        return R(p.status());
+    if (!p) return R(p.status());
     auto ad = adKey(adId);
-    if (!ad)
-        return R(ad.status());
-    if (!*ad)
-        return int64_t(0);
+    if (!ad) return R(ad.status());
+    if (!*ad) return int64_t(0);
 
     const Split split = splitRange(fromMs, toMs, p->fromAggregates);
     int64_t total = 0;
     if (split.firstMinute < split.endMinute) {
+        // One ad: its own index range, whatever the number of other ads (the planner, without
+        // statistics, would pick the primary key's minute range).
         sql::Stmt q(m_db,
-            "SELECT coalesce(sum(clicks), 0) FROM agg WHERE filter_id = ?1 AND ad = ?2 AND minute >= ?3 "
+            "SELECT coalesce(sum(clicks), 0) FROM agg INDEXED BY agg_by_ad WHERE filter_id = ?1 AND ad = ?2 "
+            "AND minute >= ?3 "
             "AND minute < ?4"
                 + andCountry(*p));
         q.bind(1, p->filterId).bind(2, **ad).bind(3, split.firstMinute).bind(4, split.endMinute);
-        if (!q.step())
-            return R::error(sql::describe(m_db, q.rc(), "cannot read aggregates"));
+        if (!q.step()) return R::error(sql::describe(m_db, q.rc(), "cannot read aggregates"));
         total = q.int64(0);
     }
     auto st = scanRaw(split.edges, p->filter, adId, [&total](const RawEvent&) {
         ++total;
         return true;
     });
-    if (!st)
-        return R(st);
+    if (!st) return R(st);
     return total;
 }
 
@@ -301,13 +286,10 @@ Result<PopularResult> QueryService::popular(
     int64_t n, int64_t windowMinutes, std::optional<int64_t> atMs, const Filter& filter)
 {
     using R = Result<PopularResult>;
-    if (n <= 0)
-        return R::error("the number of ads must be positive");
-    if (windowMinutes <= 0)
-        return R::error("the window must be at least one minute");
+    if (n <= 0) return R::error("the number of ads must be positive");
+    if (windowMinutes <= 0) return R::error("the window must be at least one minute");
     ReadTxn txn(*this);
-    if (!txn.status())
-        return R(txn.status());
+    if (!txn.status()) return R(txn.status());
     PopularResult out;
     out.windowMinutes = windowMinutes;
     int64_t endMinute = 0;
@@ -315,22 +297,20 @@ Result<PopularResult> QueryService::popular(
         endMinute = floorMinute(*atMs);
     } else {
         auto w = watermarkLocked();
-        if (!w)
-            return R(w.status());
-        if (!*w)
-            return out; // nothing was ingested yet: no final pane
+        if (!w) return R(w.status());
+        if (!*w) return out; // nothing was ingested yet: no final pane
         endMinute = floorMinute(**w);
     }
     out.atMs = endMinute * kMinuteMs;
     const int64_t firstMinute = endMinute - windowMinutes;
     auto p = planLocked(filter);
-    if (!p)
-        return R(p.status());
+    if (!p) return R(p.status());
 
     if (p->fromAggregates) {
         // Range scan of the primary key (filter_id, minute, …); only the grouped ads meet `ads`.
         sql::Stmt q(m_db,
-            "SELECT ads.name, t.c FROM (SELECT ad, sum(clicks) AS c FROM agg WHERE filter_id = ?1 AND minute >= ?2 "
+            "SELECT ads.name, t.c FROM (SELECT ad, sum(clicks) AS c FROM agg WHERE filter_id = ?1 AND minute "
+            ">= ?2 "
             "AND minute < ?3"
                 + andCountry(*p)
                 + " GROUP BY ad) AS t JOIN ads ON ads.id = t.ad WHERE t.c > 0 "
@@ -338,8 +318,7 @@ Result<PopularResult> QueryService::popular(
         q.bind(1, p->filterId).bind(2, firstMinute).bind(3, endMinute).bind(4, n);
         while (q.step())
             out.top.push_back({ std::string(q.text(0)), q.int64(1) });
-        if (q.rc() != SQLITE_DONE)
-            return R::error(sql::describe(m_db, q.rc(), "cannot read aggregates"));
+        if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_db, q.rc(), "cannot read aggregates"));
         return out;
     }
 
@@ -349,8 +328,7 @@ Result<PopularResult> QueryService::popular(
             addTo(counts, e.adId, 1);
             return true;
         });
-    if (!st)
-        return R(st);
+    if (!st) return R(st);
     std::vector<AdCount> all;
     all.reserve(counts.size());
     for (auto& [ad, c] : counts)
@@ -369,25 +347,20 @@ Result<Series> QueryService::series(
     int64_t fromMs, int64_t toMs, std::optional<std::string> adId, const Filter& filter)
 {
     using R = Result<Series>;
-    if (fromMs >= toMs)
-        return R::error("the time range is empty: 'from' must be before 'to'");
+    if (fromMs >= toMs) return R::error("the time range is empty: 'from' must be before 'to'");
     ReadTxn txn(*this);
-    if (!txn.status())
-        return R(txn.status());
+    if (!txn.status()) return R(txn.status());
     Series out;
     const int64_t firstMinute = floorMinute(fromMs), endMinute = ceilMinute(toMs);
     out.fromMs = firstMinute * kMinuteMs;
     out.toMs = endMinute * kMinuteMs;
     auto p = planLocked(filter);
-    if (!p)
-        return R(p.status());
+    if (!p) return R(p.status());
     std::optional<int64_t> ad;
     if (adId) {
         auto key = adKey(*adId);
-        if (!key)
-            return R(key.status());
-        if (!*key)
-            return out;
+        if (!key) return R(key.status());
+        if (!*key) return out;
         ad = *key;
     }
 
@@ -395,7 +368,8 @@ Result<Series> QueryService::series(
         sql::Stmt q;
         if (ad) {
             q = sql::Stmt(m_db,
-                "SELECT minute, sum(clicks) AS c FROM agg WHERE filter_id = ?1 AND ad = ?4 AND minute >= ?2 "
+                "SELECT minute, sum(clicks) AS c FROM agg INDEXED BY agg_by_ad WHERE filter_id = ?1 AND ad = "
+                "?4 AND minute >= ?2 "
                 "AND minute < ?3"
                     + andCountry(*p) + " GROUP BY minute HAVING c > 0 ORDER BY minute");
             q.bind(4, *ad);
@@ -414,16 +388,15 @@ Result<Series> QueryService::series(
             else
                 out.rows.push_back({ q.int64(0), std::string(q.text(1)), q.int64(2) });
         }
-        if (q.rc() != SQLITE_DONE)
-            return R::error(sql::describe(m_db, q.rc(), "cannot read aggregates"));
+        if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_db, q.rc(), "cannot read aggregates"));
         return out;
     }
 
     // Key: 8 bytes of minute (big-endian, offset so that order is kept) + ad_id.
     CountMap counts;
     std::string key;
-    auto st = scanRaw({ { out.fromMs, out.toMs } }, p->filter, adId ? std::optional<std::string_view>(*adId) : std::nullopt,
-        [&](const RawEvent& e) {
+    auto st = scanRaw({ { out.fromMs, out.toMs } }, p->filter,
+        adId ? std::optional<std::string_view>(*adId) : std::nullopt, [&](const RawEvent& e) {
             key.clear();
             const uint64_t m = static_cast<uint64_t>(floorMinute(e.timeMs)) ^ (uint64_t(1) << 63);
             for (int shift = 56; shift >= 0; shift -= 8)
@@ -432,8 +405,7 @@ Result<Series> QueryService::series(
             addTo(counts, key, 1);
             return true;
         });
-    if (!st)
-        return R(st);
+    if (!st) return R(st);
     std::vector<std::pair<std::string, int64_t>> sorted(counts.begin(), counts.end());
     std::sort(sorted.begin(), sorted.end()); // byte order: minute, then ad_id
     out.rows.reserve(sorted.size());
@@ -450,48 +422,40 @@ Result<std::vector<CountryCount>> QueryService::countries(
     int64_t fromMs, int64_t toMs, std::optional<std::string> adId, const Filter& filter)
 {
     using R = Result<std::vector<CountryCount>>;
-    if (fromMs >= toMs)
-        return R::error("the time range is empty: 'from' must be before 'to'");
+    if (fromMs >= toMs) return R::error("the time range is empty: 'from' must be before 'to'");
     ReadTxn txn(*this);
-    if (!txn.status())
-        return R(txn.status());
+    if (!txn.status()) return R(txn.status());
     auto p = planLocked(filter);
-    if (!p)
-        return R(p.status());
+    if (!p) return R(p.status());
     std::optional<int64_t> ad;
     if (adId) {
         auto key = adKey(*adId);
-        if (!key)
-            return R(key.status());
-        if (!*key)
-            return std::vector<CountryCount>();
+        if (!key) return R(key.status());
+        if (!*key) return std::vector<CountryCount>();
         ad = *key;
     }
     CountMap counts;
     const Split split = splitRange(fromMs, toMs, p->fromAggregates);
     if (split.firstMinute < split.endMinute) {
         sql::Stmt q(m_db,
-            "SELECT country, sum(clicks) FROM agg WHERE filter_id = ?1 AND minute >= ?2 AND minute < ?3"
-                + std::string(ad ? " AND ad = ?4" : "") + andCountry(*p) + " GROUP BY country");
+            std::string("SELECT country, sum(clicks) FROM agg") + (ad ? " INDEXED BY agg_by_ad" : "")
+                + " WHERE filter_id = ?1 AND minute >= ?2 AND minute < ?3" + (ad ? " AND ad = ?4" : "")
+                + andCountry(*p) + " GROUP BY country");
         q.bind(1, p->filterId).bind(2, split.firstMinute).bind(3, split.endMinute);
-        if (ad)
-            q.bind(4, *ad);
+        if (ad) q.bind(4, *ad);
         while (q.step())
             addTo(counts, q.text(0), q.int64(1));
-        if (q.rc() != SQLITE_DONE)
-            return R::error(sql::describe(m_db, q.rc(), "cannot read aggregates"));
+        if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_db, q.rc(), "cannot read aggregates"));
     }
     auto st = scanRaw(split.edges, p->filter, adId ? std::optional<std::string_view>(*adId) : std::nullopt,
         [&counts](const RawEvent& e) {
             addTo(counts, e.country, 1);
             return true;
         });
-    if (!st)
-        return R(st);
+    if (!st) return R(st);
     std::vector<CountryCount> out;
     for (const auto& [c, n] : counts)
-        if (n > 0)
-            out.push_back({ c, n });
+        if (n > 0) out.push_back({ c, n });
     std::sort(out.begin(), out.end(), [](const CountryCount& a, const CountryCount& b) {
         return a.clicks != b.clicks ? a.clicks > b.clicks : a.country < b.country;
     });
@@ -502,14 +466,13 @@ Result<std::vector<SavedFilterInfo>> QueryService::savedFilters()
 {
     using R = Result<std::vector<SavedFilterInfo>>;
     ReadTxn txn(*this);
-    if (!txn.status())
-        return R(txn.status());
+    if (!txn.status()) return R(txn.status());
     sql::Stmt q(m_db, "SELECT id, name, expr, state, created_ms FROM saved_filters ORDER BY name");
     std::vector<SavedFilterInfo> out;
     while (q.step())
-        out.push_back({ q.int64(0), std::string(q.text(1)), std::string(q.text(2)), std::string(q.text(3)), q.int64(4) });
-    if (q.rc() != SQLITE_DONE)
-        return R::error(sql::describe(m_db, q.rc(), "cannot read saved filters"));
+        out.push_back({ q.int64(0), std::string(q.text(1)), std::string(q.text(2)), std::string(q.text(3)),
+            q.int64(4) });
+    if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_db, q.rc(), "cannot read saved filters"));
     return out;
 }
 

@@ -102,7 +102,8 @@ public:
 
     //! Per-minute clicks over [fromMs, toMs) widened to whole minutes (from rounded down, to up),
     //! for one ad or all.
-    Result<Series> series(int64_t fromMs, int64_t toMs, std::optional<std::string> adId, const Filter& filter);
+    Result<Series> series(
+        int64_t fromMs, int64_t toMs, std::optional<std::string> adId, const Filter& filter);
 
     //! Clicks per country in [fromMs, toMs) (exact, like count), clicks descending then country;
     //! for one ad or all.
@@ -123,8 +124,8 @@ private:
     Result<std::optional<int64_t>> adKey(std::string_view adId);
     Result<std::optional<int64_t>> watermarkLocked();
     //! Counted raw events in `ranges` that pass the plan's filter (and are of `adId` if set).
-    Status scanRaw(const std::vector<TimeRange>& ranges, const Filter& filter, std::optional<std::string_view> adId,
-        const RawReader::Callback& fn);
+    Status scanRaw(const std::vector<TimeRange>& ranges, const Filter& filter,
+        std::optional<std::string_view> adId, const RawReader::Callback& fn);
     Status interrupted() const;
 
     std::string m_path;

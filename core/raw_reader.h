@@ -43,14 +43,15 @@ public:
     //! Calls `fn` for each committed event of `segments` whose time lies in one of `ranges`,
     //! in file order. The event's views are valid only during the call. A missing or short
     //! file or an unreadable committed line is an error: answers built on it would not be exact.
-    Status read(const std::vector<RawSegment>& segments, const std::vector<TimeRange>& ranges, const Callback& fn);
+    Status read(
+        const std::vector<RawSegment>& segments, const std::vector<TimeRange>& ranges, const Callback& fn);
 
     //! Committed bytes read so far (for progress and tests).
     uint64_t bytesRead() const { return m_bytesRead; }
 
 private:
-    Status readSegment(const RawSegment& segment, const std::vector<TimeRange>& ranges, const Callback& fn,
-        bool& stopped);
+    Status readSegment(
+        const RawSegment& segment, const std::vector<TimeRange>& ranges, const Callback& fn, bool& stopped);
 
     std::string m_rawDir;
     std::string m_block;

@@ -1,6 +1,7 @@
 #include "store.h"
 
 #include "failpoint.h"
+#include "raw_reader.h"
 #include "sqlite_util.h"
 #include "store_schema.h"
 
@@ -259,43 +260,15 @@ Status Store::saveSettings(const EngineConfig& c)
 
 Status Store::forEachRawSince(int64_t sinceMs, const std::function<void(const RawEvent&)>& fn)
 {
-    sql::Stmt q(m_db, "SELECT id, bytes FROM segments WHERE max_ms >= ?1 ORDER BY id");
-    q.bind(1, sinceMs);
-    std::string buf;
-    while (q.step()) {
-        const std::string file = m_rawDir + "/" + segmentFileName(q.int64(0));
-        const auto bytes = static_cast<uint64_t>(q.int64(1));
-        const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            return Status::error(errnoText("cannot read raw segment '" + file + "'"));
-        std::string carry;
-        uint64_t pos = 0;
-        buf.resize(8 << 20);
-        while (pos < bytes) {
-            const ssize_t n = ::pread(fd, buf.data(), std::min<uint64_t>(buf.size(), bytes - pos), static_cast<off_t>(pos));
-            if (n <= 0) {
-                ::close(fd);
-                return Status::error(errnoText("cannot read raw segment '" + file + "'"));
-            }
-            pos += static_cast<uint64_t>(n);
-            std::string_view chunk(buf.data(), static_cast<std::size_t>(n));
-            std::size_t start = 0;
-            for (std::size_t nl; (nl = chunk.find('\n', start)) != std::string_view::npos; start = nl + 1) {
-                std::string_view line = chunk.substr(start, nl - start);
-                if (!carry.empty()) {
-                    carry.append(line);
-                    line = carry;
-                }
-                RawEvent e;
-                if (parseRawLine(line, e) && e.timeMs >= sinceMs)
-                    fn(e);
-                carry.clear();
-            }
-            carry.append(chunk.substr(start));
-        }
-        ::close(fd);
-    }
-    return Status::ok();
+    const std::vector<TimeRange> ranges { { sinceMs, INT64_MAX } };
+    auto segments = committedSegments(m_db, ranges);
+    if (!segments)
+        return segments.status();
+    RawReader reader(m_rawDir);
+    return reader.read(*segments, ranges, [&](const RawEvent& e) {
+        fn(e);
+        return true;
+    });
 }
 
 Status Store::beginImmediate()

@@ -8,22 +8,27 @@ namespace {
 constexpr int64_t kMaxEpochMs = 253'402'300'799'999;
 constexpr int64_t kMaxOffsetMinutes = 18 * 60;
 
-inline bool isDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+inline bool isDigit(char c)
+{
+    return static_cast<unsigned char>(c - '0') < 10;
+}
 
 // `n` digits at p (the caller checked the length); false if any is not a digit.
 inline bool digits(const char* p, int n, int& out)
 {
     int v = 0;
     for (int i = 0; i < n; ++i) {
-        if (!isDigit(p[i]))
-            return false;
+        if (!isDigit(p[i])) return false;
         v = v * 10 + (p[i] - '0');
     }
     out = v;
     return true;
 }
 
-constexpr bool isLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+constexpr bool isLeap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 constexpr int daysInMonth(int y, int m)
 {
@@ -35,8 +40,7 @@ bool parseEpochMs(std::string_view text, int64_t& out)
 {
     int64_t v = 0;
     for (char c : text) {
-        if (!isDigit(c))
-            return false;
+        if (!isDigit(c)) return false;
         v = v * 10 + (c - '0');
         if (v > kMaxEpochMs) // checked per digit, so v never overflows
             return false;
@@ -52,24 +56,18 @@ bool parseZone(std::string_view z, int& offsetMinutes)
         offsetMinutes = 0;
         return true;
     }
-    if (z.size() != 5 && z.size() != 6)
-        return false;
-    if (z[0] != '+' && z[0] != '-')
-        return false;
+    if (z.size() != 5 && z.size() != 6) return false;
+    if (z[0] != '+' && z[0] != '-') return false;
     int hh = 0, mm = 0;
-    if (!digits(z.data() + 1, 2, hh))
-        return false;
+    if (!digits(z.data() + 1, 2, hh)) return false;
     const char* mp = z.data() + 3;
     if (z.size() == 6) {
-        if (z[3] != ':')
-            return false;
+        if (z[3] != ':') return false;
         ++mp;
     }
-    if (!digits(mp, 2, mm) || mm > 59)
-        return false;
+    if (!digits(mp, 2, mm) || mm > 59) return false;
     const int total = hh * 60 + mm;
-    if (total > kMaxOffsetMinutes)
-        return false;
+    if (total > kMaxOffsetMinutes) return false;
     offsetMinutes = z[0] == '-' ? -total : total;
     return true;
 }
@@ -88,17 +86,13 @@ int64_t daysFromCivil(int64_t y, unsigned m, unsigned d)
 
 bool parseTimestamp(std::string_view s, int64_t& epochMs)
 {
-    if (s.empty())
-        return false;
-    if (isDigit(s[0]) && (s.size() < 5 || s[4] != '-'))
-        return parseEpochMs(s, epochMs);
+    if (s.empty()) return false;
+    if (isDigit(s[0]) && (s.size() < 5 || s[4] != '-')) return parseEpochMs(s, epochMs);
 
     // YYYY-MM-DD?HH:MM:SS is 19 bytes.
-    if (s.size() < 19 || s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':')
-        return false;
+    if (s.size() < 19 || s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':') return false;
     const char sep = s[10];
-    if (sep != ' ' && sep != 'T')
-        return false;
+    if (sep != ' ' && sep != 'T') return false;
     int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
     const char* p = s.data();
     if (!digits(p, 4, year) || !digits(p + 5, 2, month) || !digits(p + 8, 2, day) || !digits(p + 11, 2, hour)
@@ -114,21 +108,18 @@ bool parseTimestamp(std::string_view s, int64_t& epochMs)
         ++i;
         const std::size_t fracStart = i;
         while (i < s.size() && isDigit(s[i])) {
-            if (i - fracStart < 3)
-                millis = millis * 10 + (s[i] - '0');
+            if (i - fracStart < 3) millis = millis * 10 + (s[i] - '0');
             ++i;
         }
         const std::size_t n = i - fracStart;
-        if (n == 0 || n > 9)
-            return false;
+        if (n == 0 || n > 9) return false;
         for (std::size_t k = n; k < 3; ++k)
             millis *= 10;
     }
 
     int offsetMinutes = 0;
     if (i < s.size()) {
-        if (!parseZone(s.substr(i), offsetMinutes))
-            return false;
+        if (!parseZone(s.substr(i), offsetMinutes)) return false;
     } else if (sep == 'T') {
         // ISO-8601 without a zone means local time, which a log line cannot pin down: refuse
         // rather than guess.
@@ -138,8 +129,7 @@ bool parseTimestamp(std::string_view s, int64_t& epochMs)
     const int64_t days = daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
     const int64_t ms = ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60'000 + second * 1000 + millis;
     // An offset can push the instant outside the range the epoch form allows; keep one domain.
-    if (ms < 0 || ms > kMaxEpochMs)
-        return false;
+    if (ms < 0 || ms > kMaxEpochMs) return false;
     epochMs = ms;
     return true;
 }

@@ -199,7 +199,8 @@ void TestTimestamp::roundTripEveryDay()
         const std::string iso = formatIsoUtc(ms);
         int64_t back = -1;
         if (!parseTimestamp(iso, back) || back != ms)
-            QFAIL(qPrintable(QStringLiteral("round trip failed for %1 (%2)").arg(ms).arg(QString::fromStdString(iso))));
+            QFAIL(qPrintable(
+                QStringLiteral("round trip failed for %1 (%2)").arg(ms).arg(QString::fromStdString(iso))));
     }
 }
 

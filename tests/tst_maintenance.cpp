@@ -1,0 +1,185 @@
+// Saved filters (the design's filter_id) and recalculation from raw events.
+#include "test_support.h"
+
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QtTest>
+
+using namespace testsupport;
+
+class TestMaintenance : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    QString m_log;
+    QString m_db;
+
+    QString path(const QString& n) const { return m_dir.filePath(n); }
+
+    //! Aggregates of one saved filter as text, like aggText().
+    static QString filterAgg(const QString& db, const QString& name)
+    {
+        const QString sqlText = QStringLiteral(
+            "SELECT a.minute, ads.name, a.country, a.clicks, a.late FROM agg a JOIN ads ON ads.id = a.ad "
+            "JOIN saved_filters f ON f.id = a.filter_id WHERE f.name = '%1' ORDER BY a.minute, ads.name, a.country")
+                                    .arg(name);
+        return queryText(db, sqlText.toUtf8().constData());
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_log = path("clicks.log");
+        QCOMPARE(runCli({ "gen", "--out", m_log, "--events", "40000", "--format", "csv", "--seed", "9" }).exitCode, 0);
+        m_db = path("clicks.db");
+        QCOMPARE(runCli({ "ingest", "--db", m_db, m_log }).exitCode, 0);
+    }
+
+    void savedCountryFilterEqualsTheCountryRowsAndAnswersTheSame()
+    {
+        const QStringList popular { "popular", "--db", m_db, "--count", "10", "--window", "30", "--filter",
+            "country in (US,KR)" };
+        const Run before = runCli(popular);
+        QVERIFY2(before.exitCode == 0, before.err.constData());
+        const Run saved = runCli({ "filter", "save", "--db", m_db, "--name", "uskr", "--expr", "country in (us, KR)" });
+        QVERIFY2(saved.exitCode == 0, saved.err.constData());
+        const QJsonObject s = json(saved.out);
+        QCOMPARE(s["state"].toString(), QStringLiteral("ready"));
+        const qint64 expected = queryText(m_db, "SELECT total(clicks) FROM agg WHERE filter_id = 0 AND country IN ('US','KR')")
+                                    .trimmed()
+                                    .toDouble();
+        QVERIFY(expected > 0);
+        QCOMPARE(s["backfilled_clicks"].toInteger(), expected);
+        const QString countryRows = queryText(m_db,
+            "SELECT a.minute, ads.name, a.country, a.clicks, a.late FROM agg a JOIN ads ON ads.id = a.ad "
+            "WHERE a.filter_id = 0 AND a.country IN ('US','KR') ORDER BY a.minute, ads.name, a.country");
+        QCOMPARE(filterAgg(m_db, "uskr"), countryRows);
+        const Run after = runCli(popular);
+        QCOMPARE(after.out, before.out);
+        const Run byName = runCli({ "popular", "--db", m_db, "--count", "10", "--window", "30", "--filter", "@uskr" });
+        QCOMPARE(byName.exitCode, 0);
+        QCOMPARE(json(byName.out)["ad_ids"], json(before.out)["ad_ids"]);
+    }
+
+    void savedUserFilterAnswersLikeTheRawScan()
+    {
+        // The most frequent user in the raw events.
+        QFile raw(m_db + ".raw/seg-000001.tsv");
+        QVERIFY(raw.open(QIODevice::ReadOnly));
+        QMap<QString, int> users;
+        while (!raw.atEnd()) {
+            const auto f = QString::fromUtf8(raw.readLine()).split('\t');
+            if (f.size() > 4 && f[0] == "A")
+                ++users[f[4]];
+        }
+        const QString top = std::max_element(users.begin(), users.end()).key();
+        const QString expr = QStringLiteral("user_id=%1").arg(top);
+        const QStringList popular { "popular", "--db", m_db, "--count", "5", "--window", "600", "--filter", expr };
+        const Run before = runCli(popular);
+        QVERIFY2(before.exitCode == 0, before.err.constData());
+        QCOMPARE(runCli({ "filter", "save", "--db", m_db, "--name", "topuser", "--expr", expr }).exitCode, 0);
+        const Run after = runCli(popular);
+        QCOMPARE(after.out, before.out);
+        QCOMPARE(runCli({ "filter", "list", "--db", m_db }).exitCode, 0);
+    }
+
+    void filterSavedMidwayEqualsFilterSavedFirst()
+    {
+        // Split the log into two rotated files; save the filter before everything in one
+        // database, between the two files in the other.
+        QFile in(m_log);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QByteArray all = in.readAll();
+        const qsizetype cut = all.indexOf('\n', all.size() / 2) + 1;
+        const qsizetype headerEnd = all.indexOf('\n') + 1;
+        QFile a(path("part1.csv")), b(path("part2.csv")), empty(path("empty.csv"));
+        QVERIFY(a.open(QIODevice::WriteOnly) && b.open(QIODevice::WriteOnly) && empty.open(QIODevice::WriteOnly));
+        a.write(all.left(cut));
+        b.write(all.left(headerEnd) + all.mid(cut));
+        a.close();
+        b.close();
+        empty.close();
+        const QString expr = "country!=US and ip=10.0.0.0/8";
+        const QString first = path("first.db"), midway = path("midway.db");
+        QCOMPARE(runCli({ "ingest", "--db", first, path("empty.csv") }).exitCode, 0);
+        QCOMPARE(runCli({ "filter", "save", "--db", first, "--name", "f", "--expr", expr }).exitCode, 0);
+        QCOMPARE(runCli({ "ingest", "--db", first, path("part1.csv"), path("part2.csv") }).exitCode, 0);
+        QCOMPARE(runCli({ "ingest", "--db", midway, path("part1.csv") }).exitCode, 0);
+        QCOMPARE(runCli({ "filter", "save", "--db", midway, "--name", "f", "--expr", expr }).exitCode, 0);
+        QCOMPARE(runCli({ "ingest", "--db", midway, path("part1.csv"), path("part2.csv") }).exitCode, 0);
+        const QString f1 = filterAgg(first, "f");
+        QVERIFY(f1.count('\n') > 10);
+        QCOMPARE(filterAgg(midway, "f"), f1);
+        QCOMPARE(aggText(midway), aggText(first));
+    }
+
+    void filterSavedWhileAnIngestRunsIsBackfilledByIt()
+    {
+        const QString live = path("live.csv");
+        QFile::copy(m_log, live);
+        const QString db = path("live.db");
+        QProcess p;
+        p.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", db, "--follow", live });
+        QVERIFY(p.waitForStarted());
+        QElapsedTimer t;
+        t.start();
+        while (json(runCli({ "stats", "--db", db }).out)["lines"].toInteger() < 40000 && t.elapsed() < 20'000)
+            QThread::msleep(50);
+        const Run saved = runCli({ "filter", "save", "--db", db, "--name", "kr", "--expr", "country=KR" });
+        QVERIFY2(saved.exitCode == 0, saved.err.constData());
+        QCOMPARE(json(saved.out)["state"].toString(), QStringLiteral("pending"));
+        t.restart();
+        while (!runCli({ "filter", "list", "--db", db }).out.contains("\"ready\"") && t.elapsed() < 20'000)
+            QThread::msleep(50);
+        QVERIFY(runCli({ "filter", "list", "--db", db }).out.contains("\"ready\""));
+        p.terminate();
+        QVERIFY(p.waitForFinished(10'000));
+        const QString krRows = queryText(db,
+            "SELECT a.minute, ads.name, a.country, a.clicks, a.late FROM agg a JOIN ads ON ads.id = a.ad "
+            "WHERE a.filter_id = 0 AND a.country = 'KR' ORDER BY a.minute, ads.name, a.country");
+        QVERIFY(!krRows.isEmpty());
+        QCOMPARE(filterAgg(db, "kr"), krRows);
+        const Run dropped = runCli({ "filter", "drop", "--db", db, "--name", "kr" });
+        QCOMPARE(dropped.exitCode, 0);
+        QCOMPARE(queryText(db, "SELECT count(*) FROM agg WHERE filter_id != 0").trimmed(), QStringLiteral("0"));
+    }
+
+    void recomputeRepairsDamagedAggregates()
+    {
+        const QString db = path("repair.db");
+        QCOMPARE(runCli({ "ingest", "--db", db, m_log }).exitCode, 0);
+        const QString truth = truthAggText(m_log);
+        QCOMPARE(aggText(db), truth);
+        // Damage three cells behind the engine's back.
+        sqlite3* conn = nullptr;
+        QCOMPARE(sqlite3_open(db.toUtf8().constData(), &conn), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(conn,
+                     "UPDATE agg SET clicks = clicks + 1 WHERE (minute, ad, country) = "
+                     "(SELECT minute, ad, country FROM agg WHERE filter_id = 0 ORDER BY minute LIMIT 1 OFFSET 5);"
+                     "DELETE FROM agg WHERE (minute, ad, country) = "
+                     "(SELECT minute, ad, country FROM agg WHERE filter_id = 0 ORDER BY minute LIMIT 1 OFFSET 50);"
+                     "INSERT INTO agg VALUES (0, (SELECT min(minute) FROM agg) + 2, 1, 'ZZ', 7, 0);",
+                     nullptr, nullptr, nullptr),
+            SQLITE_OK);
+        sqlite3_close(conn);
+        QVERIFY(aggText(db) != truth);
+        const Run r = runCli({ "recompute", "--db", db, "--from", "2020-12-31T00:00:00Z", "--to", "2021-01-03T00:00:00Z" });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(json(r.out)["corrected"].toInteger(), 3);
+        QCOMPARE(aggText(db), truth);
+        const Run again = runCli({ "recompute", "--db", db, "--from", "2020-12-31T00:00:00Z", "--to", "2021-01-03T00:00:00Z" });
+        QCOMPARE(json(again.out)["corrected"].toInteger(), 0);
+    }
+
+    void badArgumentsAreUsageErrors()
+    {
+        QCOMPARE(runCli({ "filter", "save", "--db", m_db, "--name", "x", "--expr", "country==US" }).exitCode, 1);
+        QCOMPARE(runCli({ "filter", "drop", "--db", m_db, "--name", "nope" }).exitCode, 1);
+        QCOMPARE(runCli({ "recompute", "--db", m_db, "--from", "2021-01-02", "--to", "2021-01-01" }).exitCode, 2);
+        QCOMPARE(runCli({ "filter", "list", "--db", path("missing.db") }).exitCode, 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMaintenance)
+#include "tst_maintenance.moc"
