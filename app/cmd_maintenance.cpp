@@ -27,15 +27,15 @@ EXPR: country=US, country in (US,KR), ip=10.1.0.0/16, user_id=u42, != for each, 
 int cmdFilter(Args& args)
 {
     const bool help = args.flag("help");
-    const auto pos = args.positionals();
+    const auto db = args.value("db");
+    const auto name = args.value("name");
+    const auto expr = args.value("expr");
+    const auto pos = args.positionals(); // after the options took their values
     if (help || pos.empty()) {
         std::fputs(kFilterHelp, help ? stdout : stderr);
         return help ? 0 : 2;
     }
     const std::string action = pos[0];
-    const auto db = args.value("db");
-    const auto name = args.value("name");
-    const auto expr = args.value("expr");
     if (auto rest = args.finish(); !rest.empty() || pos.size() > 1)
         return fail((rest.empty() ? "unexpected argument '" + pos[1] + "'" : rest) + " (see adclick filter --help)", 2);
     if (!db)
