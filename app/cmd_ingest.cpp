@@ -29,6 +29,7 @@ SOURCE           a file, a .gz file, a directory of rotated logs (name order), o
 --idle S         follow mode: after S seconds without input the watermark advances with wall time (default 30)
 --durable        fsync every batch (survives power loss, not only crashes; slower)
 --commit-every N commit at least every N lines (default 1000000)
+--stage-raw-bytes N  write a batch's raw events ahead in pieces of N bytes (default 8 MiB)
 --lock-wait S    how long to retry while another connection locks the database (default 60)
 Durations take an optional unit: 90, 90s, 5m, 1h.
 )";
@@ -81,6 +82,11 @@ int cmdIngest(Args& args)
         o.commitEvents = std::atoll(n->c_str());
         if (o.commitEvents <= 0)
             return fail("--commit-every needs a positive number", 2);
+    }
+    if (auto n = args.value("stage-raw-bytes")) {
+        o.stageRawBytes = static_cast<std::size_t>(std::atoll(n->c_str()));
+        if (o.stageRawBytes == 0)
+            return fail("--stage-raw-bytes needs a positive number", 2);
     }
     o.follow = args.flag("follow");
     o.store.durable = args.flag("durable");

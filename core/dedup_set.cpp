@@ -1,6 +1,10 @@
 #include "dedup_set.h"
 
+#include "big_alloc.h"
+
 #include <bit>
+#include <cstdlib>
+#include <new>
 #include <cstring>
 
 namespace adclick::core {
@@ -32,10 +36,19 @@ Hash128 clickIdentity(std::string_view adId, int64_t timeMs, std::string_view us
 
 DedupSet::DedupSet() { clear(); }
 
+DedupSet::~DedupSet() { freeZeroed(m_slots, m_capacity * sizeof(Slot)); }
+
+DedupSet::Slot* DedupSet::allocate(std::size_t n)
+{
+    return static_cast<Slot*>(allocateZeroed(n * sizeof(Slot)));
+}
+
 void DedupSet::clear()
 {
-    m_slots.assign(1024, Slot {});
-    m_mask = m_slots.size() - 1;
+    freeZeroed(m_slots, m_capacity * sizeof(Slot));
+    m_capacity = 1024;
+    m_slots = allocate(m_capacity);
+    m_mask = m_capacity - 1;
     m_size = 0;
 }
 
@@ -54,7 +67,7 @@ bool DedupSet::checkAndInsert(const Hash128& key, int64_t timeMs, int64_t cutoff
         }
         i = (i + 1) & m_mask;
     }
-    if ((m_size + 1) * 2 > m_slots.size()) {
+    if ((m_size + 1) * 2 > m_capacity) {
         rehash(cutoffMs);
         return checkAndInsert(key, timeMs, cutoffMs);
     }
@@ -66,16 +79,19 @@ bool DedupSet::checkAndInsert(const Hash128& key, int64_t timeMs, int64_t cutoff
 void DedupSet::rehash(int64_t cutoffMs)
 {
     std::size_t live = 0;
-    for (const Slot& s : m_slots)
-        if ((s.lo || s.hi) && s.timeMs >= cutoffMs)
+    for (std::size_t i = 0; i < m_capacity; ++i)
+        if ((m_slots[i].lo || m_slots[i].hi) && m_slots[i].timeMs >= cutoffMs)
             ++live;
-    // Load stays ≤ 1/4 right after a rehash, so growth is amortised O(1) per insert.
-    const std::size_t cap = std::max<std::size_t>(1024, std::bit_ceil((live + 1) * 4));
-    std::vector<Slot> old = std::move(m_slots);
-    m_slots.assign(cap, Slot {});
+    // Load stays ≤ 1/3 right after a rehash, so growth is amortised O(1) per insert.
+    const std::size_t cap = std::max<std::size_t>(1024, std::bit_ceil((live + 1) * 3));
+    Slot* old = m_slots;
+    const std::size_t oldCapacity = m_capacity;
+    m_slots = allocate(cap);
+    m_capacity = cap;
     m_mask = cap - 1;
     m_size = 0;
-    for (const Slot& s : old) {
+    for (std::size_t k = 0; k < oldCapacity; ++k) {
+        const Slot& s = old[k];
         if (!(s.lo || s.hi) || s.timeMs < cutoffMs)
             continue;
         std::size_t i = s.lo & m_mask;
@@ -84,6 +100,7 @@ void DedupSet::rehash(int64_t cutoffMs)
         m_slots[i] = s;
         ++m_size;
     }
+    freeZeroed(old, oldCapacity * sizeof(Slot));
 }
 
 } // namespace adclick::core

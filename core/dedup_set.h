@@ -23,14 +23,17 @@ Hash128 clickIdentity(std::string_view adId, int64_t timeMs, std::string_view us
 class DedupSet {
 public:
     DedupSet();
+    ~DedupSet();
+    DedupSet(const DedupSet&) = delete;
+    DedupSet& operator=(const DedupSet&) = delete;
 
     //! True when `key` was seen with a time ≥ cutoffMs (a duplicate). Otherwise remembers it
     //! with `timeMs` and returns false.
     bool checkAndInsert(const Hash128& key, int64_t timeMs, int64_t cutoffMs);
 
     std::size_t size() const { return m_size; }
-    std::size_t capacity() const { return m_slots.size(); }
-    std::size_t memoryBytes() const { return m_slots.size() * sizeof(Slot); }
+    std::size_t capacity() const { return m_capacity; }
+    std::size_t memoryBytes() const { return m_capacity * sizeof(Slot); }
     void clear();
 
 private:
@@ -39,8 +42,10 @@ private:
         int64_t timeMs = 0;
     };
     void rehash(int64_t cutoffMs);
+    static Slot* allocate(std::size_t n);
 
-    std::vector<Slot> m_slots;
+    Slot* m_slots = nullptr;
+    std::size_t m_capacity = 0;
     std::size_t m_size = 0;
     std::size_t m_mask = 0;
 };

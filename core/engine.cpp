@@ -1,5 +1,6 @@
 #include "engine.h"
 
+#include "big_alloc.h"
 #include "failpoint.h"
 
 #include <algorithm>
@@ -35,6 +36,76 @@ std::string unpackCountry(uint32_t packed)
     return s;
 }
 
+PaneDeltaMap::PaneDeltaMap() { reset(1024); }
+
+PaneDeltaMap::~PaneDeltaMap() { freeZeroed(m_entries, m_capacity * sizeof(Entry)); }
+
+void PaneDeltaMap::reset(std::size_t capacity)
+{
+    freeZeroed(m_entries, m_capacity * sizeof(Entry));
+    m_entries = static_cast<Entry*>(allocateZeroed(capacity * sizeof(Entry)));
+    m_capacity = capacity;
+    m_mask = capacity - 1;
+    m_size = 0;
+}
+
+void PaneDeltaMap::clear()
+{
+    if (m_size == 0)
+        return;
+    // Fresh zero pages are cheaper than clearing a big table that is mostly empty slots.
+    reset(m_capacity);
+}
+
+PaneDelta& PaneDeltaMap::operator[](const PaneKey& key)
+{
+    std::size_t i = PaneKeyHash {}(key) & m_mask;
+    for (;; i = (i + 1) & m_mask) {
+        Entry& e = m_entries[i];
+        if (!e.used)
+            break;
+        if (e.key == key)
+            return e.delta;
+    }
+    if ((m_size + 1) * 2 > m_capacity) {
+        grow();
+        return (*this)[key];
+    }
+    Entry& e = m_entries[i];
+    e.used = true;
+    e.key = key;
+    ++m_size;
+    return e.delta;
+}
+
+void PaneDeltaMap::grow()
+{
+    Entry* old = m_entries;
+    const std::size_t oldCapacity = m_capacity;
+    m_capacity *= 2;
+    m_entries = static_cast<Entry*>(allocateZeroed(m_capacity * sizeof(Entry)));
+    m_mask = m_capacity - 1;
+    for (std::size_t k = 0; k < oldCapacity; ++k) {
+        if (!old[k].used)
+            continue;
+        std::size_t i = PaneKeyHash {}(old[k].key) & m_mask;
+        while (m_entries[i].used)
+            i = (i + 1) & m_mask;
+        m_entries[i] = old[k];
+    }
+    freeZeroed(old, oldCapacity * sizeof(Entry));
+}
+
+std::vector<std::pair<PaneKey, PaneDelta>> PaneDeltaMap::items() const
+{
+    std::vector<std::pair<PaneKey, PaneDelta>> out;
+    out.reserve(m_size);
+    for (std::size_t k = 0; k < m_capacity; ++k)
+        if (m_entries[k].used)
+            out.emplace_back(m_entries[k].key, m_entries[k].delta);
+    return out;
+}
+
 void Batch::clear()
 {
     panes.clear();
@@ -67,6 +138,7 @@ void Engine::restore(int64_t maxEventMs, int64_t watermarkMs, const Counters& to
     }
     m_dedup.clear();
     m_batch.clear();
+    m_lastMinuteDelta = nullptr;
 }
 
 int64_t Engine::dedupCutoffMs() const
@@ -108,7 +180,7 @@ void Engine::onEvent(const ClickEvent& e)
         const Hash128 key = clickIdentity(e.adId, e.timeMs, e.userId, e.ip, e.clickId, m_scratch);
         if (m_dedup.checkAndInsert(key, e.timeMs, cutoff)) {
             ++c.duplicates;
-            ++m_batch.minutes[pane].duplicates;
+            ++minuteDelta(pane).duplicates;
             appendRawLine(m_batch.raw, RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip,
                 e.clickId);
             ++m_batch.rawEvents;
@@ -141,7 +213,7 @@ void Engine::record(const ClickEvent& e, RawStatus status, int64_t pane, bool co
 {
     const PaneKey key { 0, internAd(e.adId), pane, packCountry(e.country) };
     PaneDelta& d = m_batch.panes[key];
-    MinuteDelta& m = m_batch.minutes[pane];
+    MinuteDelta& m = minuteDelta(pane);
     if (counted && !late)
         ++m.accepted;
     if (late)
@@ -157,6 +229,15 @@ void Engine::record(const ClickEvent& e, RawStatus status, int64_t pane, bool co
     }
     appendRawLine(m_batch.raw, status, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
     ++m_batch.rawEvents;
+}
+
+MinuteDelta& Engine::minuteDelta(int64_t pane)
+{
+    if (pane != m_lastMinute || !m_lastMinuteDelta) {
+        m_lastMinute = pane;
+        m_lastMinuteDelta = &m_batch.minutes[pane]; // map nodes stay put until the batch is cleared
+    }
+    return *m_lastMinuteDelta;
 }
 
 void Engine::onReject(RejectReason reason, std::string_view source, uint64_t offset, std::string_view line)
@@ -188,6 +269,7 @@ void Engine::batchCommitted()
 {
     m_committed += m_batch.counters;
     m_batch.clear();
+    m_lastMinuteDelta = nullptr;
 }
 
 } // namespace adclick::core

@@ -229,6 +229,9 @@ Status Ingestor::processChunk(Source& src, std::string_view chunk)
         }
     }
     src.pos.offset = src.splitter.consumedOffset();
+    if (m_engine->batch().raw.size() >= m_options.stageRawBytes)
+        if (auto st = m_store->stageRaw(m_engine->batch().raw); !st)
+            return st;
     return maybeCommit(src, false);
 }
 

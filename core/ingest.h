@@ -31,6 +31,8 @@ struct IngestOptions {
     int64_t commitEvents = 1'000'000; //!< commit at least this often (events) ...
     int64_t commitIntervalMs = 1000; //!< ... and at least this often (wall time)
     std::size_t readBufferBytes = 4u << 20;
+    //! Raw lines of an open batch are written ahead in pieces of this size (Store::stageRaw).
+    std::size_t stageRawBytes = 8u << 20;
     int64_t progressIntervalMs = 1000;
 };
 

@@ -306,11 +306,28 @@ Status Store::transaction(const std::function<Status()>& body)
     return st;
 }
 
+Status Store::stageRaw(std::string& raw)
+{
+    Status st = writeRaw(raw);
+    if (!st)
+        dropStagedRaw();
+    raw.clear();
+    return st;
+}
+
+void Store::dropStagedRaw()
+{
+    if (m_staged > 0 && m_segFd >= 0)
+        (void)::ftruncate(m_segFd, static_cast<off_t>(m_segBytes));
+    m_staged = 0;
+}
+
 Status Store::writeRaw(const std::string& bytes)
 {
     if (bytes.empty())
         return Status::ok();
-    if (m_segFd < 0 || m_segBytes >= kSegmentMaxBytes) {
+    // A new segment starts only between batches, so a batch's raw bytes stay in one file.
+    if (m_segFd < 0 || (m_staged == 0 && m_segBytes >= kSegmentMaxBytes)) {
         if (m_segFd >= 0) {
             ::close(m_segFd);
             m_segFd = -1;
@@ -327,8 +344,9 @@ Status Store::writeRaw(const std::string& bytes)
             return Status::error(errnoText("cannot open raw segment '" + file + "'"));
     }
     const std::string file = m_rawDir + "/" + segmentFileName(m_segId);
-    if (auto st = pwriteAll(m_segFd, bytes, m_segBytes, file); !st)
+    if (auto st = pwriteAll(m_segFd, bytes, m_segBytes + m_staged, file); !st)
         return st;
+    m_staged += bytes.size();
     if (m_options.durable && ::fdatasync(m_segFd) != 0)
         return Status::error(errnoText("cannot sync raw segment '" + file + "'"));
     return Status::ok();
@@ -356,8 +374,6 @@ Status Store::commit(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs
     const std::vector<SourcePosition>& positions)
 {
     failpoint("commit.begin");
-    const uint64_t segBytesBefore = m_segBytes;
-    const int64_t segIdBefore = m_segId;
     Status st = writeRaw(batch.raw);
     if (st) {
         failpoint("commit.after_raw");
@@ -376,11 +392,11 @@ Status Store::commit(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs
     if (!st) {
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
         // Forget the uncommitted raw bytes so the next batch overwrites them.
-        if (m_segId == segIdBefore && m_segFd >= 0)
-            (void)::ftruncate(m_segFd, static_cast<off_t>(segBytesBefore));
+        dropStagedRaw();
         return st;
     }
-    m_segBytes += batch.raw.size();
+    m_segBytes += m_staged;
+    m_staged = 0;
     m_segEvents += batch.rawEvents;
     if (batch.rawMinMs != kNoTime && (m_segMinMs == kNoTime || batch.rawMinMs < m_segMinMs))
         m_segMinMs = batch.rawMinMs;
@@ -410,7 +426,7 @@ Status Store::commitTxn(const Batch& batch, int64_t maxEventMs, int64_t watermar
     }
     {
         // Sorted by the primary key so the B-tree is written in order.
-        std::vector<std::pair<PaneKey, PaneDelta>> rows(batch.panes.begin(), batch.panes.end());
+        std::vector<std::pair<PaneKey, PaneDelta>> rows = batch.panes.items();
         std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
             const PaneKey &x = a.first, &y = b.first;
             if (x.filterId != y.filterId)
@@ -482,7 +498,7 @@ Status Store::commitTxn(const Batch& batch, int64_t maxEventMs, int64_t watermar
                 return fail(q.rc(), "cannot store rejected lines");
         }
     }
-    if (!batch.raw.empty()) {
+    if (m_staged > 0) {
         int64_t minMs = m_segMinMs, maxMs = m_segMaxMs;
         if (batch.rawMinMs != kNoTime && (minMs == kNoTime || batch.rawMinMs < minMs))
             minMs = batch.rawMinMs;
@@ -493,7 +509,7 @@ Status Store::commitTxn(const Batch& batch, int64_t maxEventMs, int64_t watermar
             "ON CONFLICT(id) DO UPDATE SET bytes=excluded.bytes, events=excluded.events, min_ms=excluded.min_ms, "
             "max_ms=excluded.max_ms");
         q.bind(1, m_segId).bind(2, segmentFileName(m_segId));
-        q.bind(3, static_cast<int64_t>(m_segBytes + batch.raw.size())).bind(4, m_segEvents + batch.rawEvents);
+        q.bind(3, static_cast<int64_t>(m_segBytes + m_staged)).bind(4, m_segEvents + batch.rawEvents);
         q.bind(5, minMs).bind(6, maxMs);
         if (q.step(), q.rc() != SQLITE_DONE)
             return fail(q.rc(), "cannot store the raw segment length");

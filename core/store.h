@@ -67,6 +67,11 @@ public:
     //! Calls `fn` for every committed raw event in segments whose time range reaches `sinceMs`.
     Status forEachRawSince(int64_t sinceMs, const std::function<void(const RawEvent&)>& fn);
 
+    //! Writes the batch's raw lines so far to the segment ahead of the commit (uncommitted until
+    //! then, and cut off if the process dies first) and empties `raw`, so a big batch does not
+    //! hold all its raw bytes in memory.
+    Status stageRaw(std::string& raw);
+
     //! Commits one batch with the positions it reached. On failure nothing of the batch is
     //! stored (the raw bytes written for it are cut back) and the message says why.
     Status commit(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs,
@@ -84,6 +89,7 @@ private:
     Status recoverSegments();
     Status beginImmediate();
     Status writeRaw(const std::string& bytes);
+    void dropStagedRaw();
     Status commitTxn(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs,
         const std::vector<SourcePosition>& positions);
     Status writePositions(const std::vector<SourcePosition>& positions);
@@ -97,6 +103,7 @@ private:
     int64_t m_segId = 0;
     int m_segFd = -1;
     uint64_t m_segBytes = 0; //!< committed length
+    uint64_t m_staged = 0; //!< bytes of the open batch already written after m_segBytes
     int64_t m_segEvents = 0, m_segMinMs = kNoTime, m_segMaxMs = kNoTime;
 };
 

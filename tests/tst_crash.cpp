@@ -12,7 +12,9 @@
 using namespace testsupport;
 
 namespace {
-const QStringList kIngestArgs = { "--commit-every", "2000" };
+// Small batches, and raw bytes written ahead of the commit several times per batch, so every
+// crash site is hit many times per run.
+const QStringList kIngestArgs = { "--commit-every", "2000", "--stage-raw-bytes", "40000" };
 }
 
 class TestCrash : public QObject {
@@ -108,7 +110,7 @@ private slots:
         QCOMPARE(ingest(freshDb(), envWith({})).exitCode, 0);
         const int runMs = std::max<int>(50, int(t.elapsed()));
         QRandomGenerator rng(1234);
-        for (int round = 0; round < 6; ++round) {
+        for (int round = 0; round < 10; ++round) {
             const QString db = freshDb();
             int kills = 0;
             for (int attempt = 0; attempt < 25; ++attempt) {

@@ -26,7 +26,7 @@ ClickEvent click(int64_t t, std::string_view ad = "ad1", std::string_view user =
 int64_t clicksOf(const Batch& b, int64_t minute)
 {
     int64_t n = 0;
-    for (const auto& [k, d] : b.panes)
+    for (const auto& [k, d] : b.panes.items())
         if (k.minute == minute && k.filterId == 0)
             n += d.clicks;
     return n;
@@ -35,7 +35,7 @@ int64_t clicksOf(const Batch& b, int64_t minute)
 int64_t lateOf(const Batch& b, int64_t minute)
 {
     int64_t n = 0;
-    for (const auto& [k, d] : b.panes)
+    for (const auto& [k, d] : b.panes.items())
         if (k.minute == minute && k.filterId == 0)
             n += d.late;
     return n;
