@@ -1321,13 +1321,16 @@ private:
 struct JsonNode {
     enum Type { Null, Bool, Number, String, Object, Array } type = Null;
     std::string text; //!< Number: its text; String: the unescaped value; Bool: "true"/"false"
-    std::vector<std::pair<std::string, JsonNode>> members;
+    // Keys and values of an object in two vectors: a std::pair<std::string, JsonNode> member
+    // would need JsonNode complete here, which clang's library refuses.
+    std::vector<std::string> keys;
+    std::vector<JsonNode> values;
     std::vector<JsonNode> items;
 
     const JsonNode* find(std::string_view key) const
     {
-        for (const auto& [k, v] : members)
-            if (k == key) return &v;
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            if (keys[i] == key) return &values[i];
         return nullptr;
     }
 };
@@ -1428,7 +1431,8 @@ private:
                 std::string key;
                 JsonNode v;
                 if (!string(key) || !eat(':') || !value(v, depth + 1)) return false;
-                out.members.emplace_back(std::move(key), std::move(v));
+                out.keys.push_back(std::move(key));
+                out.values.push_back(std::move(v));
             } while (eat(','));
             return eat('}');
         }
@@ -1761,10 +1765,14 @@ Result<ClickTruth> loadTruth(const std::string& prefix)
     JsonNode root;
     if (!JsonText(*json).document(root) || root.type != JsonNode::Object)
         return Status::error(jsonPath + ": not a JSON object");
-    for (const auto& [key, v] : root.members) {
+    for (std::size_t i = 0; i < root.keys.size(); ++i) {
+        const std::string& key = root.keys[i];
+        const JsonNode& v = root.values[i];
         if (key == "rejected_by_reason" || key == "settings") {
             if (v.type != JsonNode::Object) return Status::error(jsonPath + ": " + key + " is not an object");
-            for (const auto& [k2, v2] : v.members) {
+            for (std::size_t j = 0; j < v.keys.size(); ++j) {
+                const std::string& k2 = v.keys[j];
+                const JsonNode& v2 = v.values[j];
                 if (key == "settings") {
                     t.settings[k2] = v2.text;
                     continue;

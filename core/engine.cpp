@@ -4,6 +4,7 @@
 #include "failpoint.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace adclick::core {
 
@@ -53,8 +54,9 @@ void PaneDeltaMap::clear()
 {
     if (m_size == 0)
         return;
-    // Fresh zero pages are cheaper than clearing a big table that is mostly empty slots.
-    reset(m_capacity);
+    // Reuse the table: its pages are already mapped (fresh ones would fault and be zeroed anyway).
+    std::memset(static_cast<void*>(m_entries), 0, m_capacity * sizeof(Entry));
+    m_size = 0;
 }
 
 PaneDelta& PaneDeltaMap::operator[](const PaneKey& key)
@@ -105,6 +107,8 @@ std::vector<std::pair<PaneKey, PaneDelta>> PaneDeltaMap::items() const
             out.emplace_back(m_entries[k].key, m_entries[k].delta);
     return out;
 }
+
+Batch::Batch() { raw.reserve(16u << 20); }
 
 void Batch::clear()
 {

@@ -100,6 +100,7 @@ struct RejectSample {
 
 //! Everything one batch changes; the store writes it in one transaction.
 struct Batch {
+    Batch();
     PaneDeltaMap panes;
     std::map<int64_t, MinuteDelta> minutes;
     Counters counters;

@@ -46,6 +46,22 @@ Result<std::string> readHead(const std::string& path)
     return head;
 }
 
+//! Resuming mid-file: the parser must see again the lines that fixed its format (and the CSV
+//! header) — they were counted in an earlier run. Blank lines and lines failing the byte checks
+//! decide nothing, so they are skipped over.
+void primeParser(LineParser& parser, std::string_view head)
+{
+    ClickEvent ignored;
+    for (std::size_t nl; (nl = head.find('\n')) != std::string_view::npos; head.remove_prefix(nl + 1)) {
+        const ParseOutcome out = parser.parse(head.substr(0, nl), ignored);
+        const bool undecided = out.kind == LineKind::Blank
+            || (out.kind == LineKind::Rejected
+                && (out.reason == RejectReason::BinaryBytes || out.reason == RejectReason::InvalidUtf8));
+        if (!undecided)
+            return;
+    }
+}
+
 } // namespace
 
 struct Ingestor::Source {
@@ -178,15 +194,7 @@ Status Ingestor::openSource(const std::string& path, Source& src)
                 return reopened.status();
             src.file = std::move(*reopened);
         } else {
-            // Resuming mid-file: let the parser see the first line again (the CSV header, or the
-            // line that fixes the auto-detected format). It was counted in the earlier run.
-            const std::string_view h(*head);
-            const auto nl = h.find('\n');
-            if (nl != std::string_view::npos && nl < match->offset) {
-                ClickEvent ignored;
-                std::string_view first = h.substr(0, nl);
-                src.parser.parse(first, ignored);
-            }
+            primeParser(src.parser, std::string_view(*head).substr(0, std::min<uint64_t>(head->size(), match->offset)));
         }
     }
     src.splitter.reset(src.pos.offset);

@@ -195,6 +195,25 @@ private slots:
         QCOMPARE(integrity(db), QStringLiteral("ok"));
     }
 
+    void resumedCsvStillKnowsItsHeader()
+    {
+        // The header is not the first line: blank and binary lines come before it. A resumed run
+        // must still read the file as CSV with that header.
+        const QString file = path("late-header.csv");
+        writeFile(file,
+            QByteArray("\n\x01\x02 junk\nuser_id,ad_id,ip,country,click_timestamp\n"
+                       "u1,ad1,1.2.3.4,US,2021-01-01 00:00:01\n"));
+        const QString db = path("late-header.db");
+        QCOMPARE(runCli({ "ingest", "--db", db, file }).exitCode, 0);
+        appendFile(file, "u2,ad2,1.2.3.5,KR,2021-01-01 00:00:02\nu3,ad2,1.2.3.6,KR,2021-01-01 00:00:03\n");
+        const Run r = runCli({ "ingest", "--db", db, file });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject s = json(r.out);
+        QCOMPARE(s["accepted"].toInteger(), 3);
+        QCOMPARE(s["rejected"].toInteger(), 1);
+        QCOMPARE(s["run"].toObject()["lines"].toInteger(), 2);
+    }
+
     void followedFileHoldsPartialLinesAndSurvivesTruncation()
     {
         const QString live = path("follow.log");
