@@ -1,5 +1,7 @@
 #include "query.h"
 
+#include "stats.h"
+
 #include "click_event.h"
 #include "sqlite_util.h"
 #include "store_schema.h"
@@ -99,36 +101,12 @@ QueryService::~QueryService()
 Result<std::unique_ptr<QueryService>> QueryService::open(const std::string& dbPath)
 {
     using R = Result<std::unique_ptr<QueryService>>;
-    struct stat st { };
-    if (::stat(dbPath.c_str(), &st) != 0) {
-        if (errno == ENOENT) return R::error("database '" + dbPath + "' does not exist");
-        return R::error("cannot open database '" + dbPath + "': " + std::strerror(errno));
-    }
-    if (S_ISDIR(st.st_mode)) return R::error("'" + dbPath + "' is a folder, not an AdClick database");
-
+    auto db = openReadOnly(dbPath);
+    if (!db)
+        return R(db.status());
     std::unique_ptr<QueryService> q(new QueryService());
     q->m_path = dbPath;
-    const int rc
-        = sqlite3_open_v2(dbPath.c_str(), &q->m_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
-    if (rc != SQLITE_OK) return R::error(sql::describe(q->m_db, rc, "cannot open database '" + dbPath + "'"));
-    sqlite3_busy_timeout(q->m_db, 5000);
-
-    sql::Stmt v(q->m_db, "SELECT value FROM meta WHERE key = 'schema_version'");
-    if (!v.ok()) {
-        const int code = sqlite3_errcode(q->m_db) & 0xff;
-        if (code == SQLITE_NOTADB || code == SQLITE_ERROR || code == SQLITE_CORRUPT)
-            return R::error("'" + dbPath + "' is not an AdClick database (" + sqlite3_errmsg(q->m_db) + ")");
-        return R::error(sql::describe(q->m_db, code, "cannot read database '" + dbPath + "'"));
-    }
-    if (!v.step()) {
-        if (v.rc() != SQLITE_DONE)
-            return R::error(sql::describe(q->m_db, v.rc(), "cannot read database '" + dbPath + "'"));
-        return R::error("'" + dbPath + "' is not an AdClick database (no meta.schema_version)");
-    }
-    if (v.int64(0) != kSchemaVersion)
-        return R::error("database '" + dbPath + "' has schema version " + std::string(v.text(0))
-            + "; this adclick reads version " + std::to_string(kSchemaVersion));
-    v = sql::Stmt();
+    q->m_db = *db;
     q->m_raw = std::make_unique<RawReader>(rawDirFor(dbPath));
     return R(std::move(q));
 }

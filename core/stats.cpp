@@ -1,6 +1,10 @@
 #include "stats.h"
 
 #include "sqlite_util.h"
+#include "store_schema.h"
+
+#include <cerrno>
+#include <cstring>
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -9,26 +13,43 @@ namespace adclick::core {
 
 Result<sqlite3*> openReadOnly(const std::string& dbPath)
 {
+    using R = Result<sqlite3*>;
     struct stat st {};
-    if (::stat(dbPath.c_str(), &st) != 0)
-        return Result<sqlite3*>::error("database '" + dbPath + "' does not exist");
+    if (::stat(dbPath.c_str(), &st) != 0) {
+        if (errno == ENOENT)
+            return R::error("database '" + dbPath + "' does not exist");
+        return R::error("cannot open database '" + dbPath + "': " + std::strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode))
+        return R::error("'" + dbPath + "' is a folder, not an AdClick database");
     sqlite3* db = nullptr;
-    int rc = sqlite3_open_v2(dbPath.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
-    if (rc != SQLITE_OK) {
-        std::string msg = sql::describe(db, rc, "cannot open database '" + dbPath + "'");
+    const int rc = sqlite3_open_v2(dbPath.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    auto failWith = [&](std::string msg) {
         sqlite3_close_v2(db);
-        return Result<sqlite3*>::error(msg);
-    }
+        return R::error(std::move(msg));
+    };
+    if (rc != SQLITE_OK)
+        return failWith(sql::describe(db, rc, "cannot open database '" + dbPath + "'"));
     sqlite3_busy_timeout(db, 5000);
-    sql::Stmt q(db, "SELECT value FROM meta WHERE key='schema_version'");
-    if (!q.ok() || !q.step()) {
-        std::string msg = "'" + dbPath + "' is not an AdClick database";
-        if (!q.ok())
-            msg += std::string(" (") + sqlite3_errmsg(db) + ")";
-        q = sql::Stmt();
-        sqlite3_close_v2(db);
-        return Result<sqlite3*>::error(msg);
+    std::string problem;
+    {
+        sql::Stmt v(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+        if (!v.ok()) {
+            const int code = sqlite3_errcode(db) & 0xff;
+            if (code == SQLITE_NOTADB || code == SQLITE_ERROR || code == SQLITE_CORRUPT)
+                problem = "'" + dbPath + "' is not an AdClick database (" + sqlite3_errmsg(db) + ")";
+            else
+                problem = sql::describe(db, code, "cannot read database '" + dbPath + "'");
+        } else if (!v.step()) {
+            problem = v.rc() != SQLITE_DONE ? sql::describe(db, v.rc(), "cannot read database '" + dbPath + "'")
+                                            : "'" + dbPath + "' is not an AdClick database (no meta.schema_version)";
+        } else if (v.int64(0) != kSchemaVersion) {
+            problem = "database '" + dbPath + "' has schema version " + std::string(v.text(0))
+                + "; this adclick reads version " + std::to_string(kSchemaVersion);
+        }
     }
+    if (!problem.empty())
+        return failWith(problem);
     return db;
 }
 
