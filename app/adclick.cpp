@@ -35,27 +35,20 @@ Run 'adclick COMMAND --help' for the options of one command.
 int main(int argc, char** argv)
 {
     using namespace adclick::app;
-    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")
+        || !std::strcmp(argv[1], "help")) {
         std::fputs(kUsage, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
     const std::string command = argv[1];
     Args args(argc, argv, 2);
-    if (command == "ingest")
-        return cmdIngest(args);
-    if (command == "stats")
-        return cmdStats(args);
-    if (command == "count")
-        return cmdCount(args);
-    if (command == "popular")
-        return cmdPopular(args);
-    if (command == "export")
-        return cmdExport(args);
-    if (command == "filter")
-        return cmdFilter(args);
-    if (command == "recompute")
-        return cmdRecompute(args);
-    if (command == "gen")
-        return cmdGen(args);
+    if (command == "ingest") return cmdIngest(args);
+    if (command == "stats") return cmdStats(args);
+    if (command == "count") return cmdCount(args);
+    if (command == "popular") return cmdPopular(args);
+    if (command == "export") return cmdExport(args);
+    if (command == "filter") return cmdFilter(args);
+    if (command == "recompute") return cmdRecompute(args);
+    if (command == "gen") return cmdGen(args);
     return fail("unknown command '" + command + "' (try adclick --help)", 2);
 }

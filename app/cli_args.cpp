@@ -17,8 +17,7 @@ std::optional<std::string> Args::value(const std::string& name)
     const std::string opt = "--" + name;
     for (std::size_t i = 0; i < m_items.size(); ++i) {
         auto& item = m_items[i];
-        if (item.used)
-            continue;
+        if (item.used) continue;
         if (item.text == opt && i + 1 < m_items.size()) {
             item.used = true;
             m_items[i + 1].used = true;
@@ -38,8 +37,7 @@ std::vector<std::string> Args::values(const std::string& name)
     const std::string opt = "--" + name;
     for (std::size_t i = 0; i < m_items.size(); ++i) {
         auto& item = m_items[i];
-        if (item.used)
-            continue;
+        if (item.used) continue;
         if (item.text == opt && i + 1 < m_items.size()) {
             item.used = true;
             m_items[i + 1].used = true;
@@ -69,8 +67,7 @@ std::vector<std::string> Args::positionals()
 {
     std::vector<std::string> result;
     for (auto& item : m_items) {
-        if (item.used)
-            continue;
+        if (item.used) continue;
         if (item.text == "-" || item.text.rfind("--", 0) != 0) {
             item.used = true;
             result.push_back(item.text);
@@ -82,8 +79,7 @@ std::vector<std::string> Args::positionals()
 std::string Args::finish()
 {
     for (const auto& item : m_items)
-        if (!item.used)
-            return "unknown or incomplete option '" + item.text + "'";
+        if (!item.used) return "unknown or incomplete option '" + item.text + "'";
     return {};
 }
 
@@ -99,18 +95,15 @@ std::size_t utf8Length(const std::string& s, std::size_t i)
 {
     const auto c = static_cast<unsigned char>(s[i]);
     std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-    if (n == 0 || i + n > s.size())
-        return 0;
+    if (n == 0 || i + n > s.size()) return 0;
     uint32_t cp = n == 1 ? c : c & (0x7f >> n);
     for (std::size_t k = 1; k < n; ++k) {
         const auto b = static_cast<unsigned char>(s[i + k]);
-        if ((b & 0xc0) != 0x80)
-            return 0;
+        if ((b & 0xc0) != 0x80) return 0;
         cp = (cp << 6) | (b & 0x3f);
     }
     static constexpr uint32_t kMin[] = { 0, 0, 0x80, 0x800, 0x10000 };
-    if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
+    if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
     return n;
 }
 } // namespace

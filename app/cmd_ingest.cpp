@@ -36,7 +36,10 @@ Durations take an optional unit: 90, 90s, 5m, 1h.
 
 std::stop_source g_stop;
 
-void onSignal(int) { g_stop.request_stop(); }
+void onSignal(int)
+{
+    g_stop.request_stop();
+}
 
 } // namespace
 
@@ -61,15 +64,13 @@ int cmdIngest(Args& args)
         return true;
     };
     std::optional<int64_t> idle, lockWait;
-    if (!duration("lateness", o.latenessMs) || !duration("dedup-horizon", o.dedupHorizonMs) || !duration("idle", idle)
-        || !duration("lock-wait", lockWait))
+    if (!duration("lateness", o.latenessMs) || !duration("dedup-horizon", o.dedupHorizonMs)
+        || !duration("idle", idle) || !duration("lock-wait", lockWait))
         return 2;
     if (o.dedupHorizonMs && *o.dedupHorizonMs < core::kMinuteMs)
         return fail("--dedup-horizon must be at least 60 s (it must cover an open pane)", 2);
-    if (idle)
-        o.idleMs = *idle;
-    if (lockWait)
-        o.store.lockRetryMs = static_cast<int>(*lockWait);
+    if (idle) o.idleMs = *idle;
+    if (lockWait) o.store.lockRetryMs = static_cast<int>(*lockWait);
     if (auto late = args.value("late")) {
         if (*late == "drop")
             o.late = core::LatePolicy::Drop;
@@ -80,31 +81,29 @@ int cmdIngest(Args& args)
     }
     if (auto n = args.value("commit-every")) {
         o.commitEvents = std::atoll(n->c_str());
-        if (o.commitEvents <= 0)
-            return fail("--commit-every needs a positive number", 2);
+        if (o.commitEvents <= 0) return fail("--commit-every needs a positive number", 2);
     }
     if (auto n = args.value("stage-raw-bytes")) {
         o.stageRawBytes = static_cast<std::size_t>(std::atoll(n->c_str()));
-        if (o.stageRawBytes == 0)
-            return fail("--stage-raw-bytes needs a positive number", 2);
+        if (o.stageRawBytes == 0) return fail("--stage-raw-bytes needs a positive number", 2);
     }
     o.follow = args.flag("follow");
     o.store.durable = args.flag("durable");
     o.sources = args.positionals();
-    if (auto rest = args.finish(); !rest.empty())
-        return fail(rest + " (see adclick ingest --help)", 2);
-    if (!db)
-        return fail("ingest needs --db FILE (see adclick ingest --help)", 2);
+    if (auto rest = args.finish(); !rest.empty()) return fail(rest + " (see adclick ingest --help)", 2);
+    if (!db) return fail("ingest needs --db FILE (see adclick ingest --help)", 2);
     if (o.sources.empty())
         return fail("ingest needs at least one SOURCE (a file, a .gz, a directory or -)", 2);
 
     auto ingestor = core::Ingestor::open(*db, o);
-    if (!ingestor)
-        return fail(ingestor.message());
-    (*ingestor)->onWarning = [](const std::string& w) { std::fprintf(stderr, "adclick: warning: %s\n", w.c_str()); };
+    if (!ingestor) return fail(ingestor.message());
+    (*ingestor)->onWarning
+        = [](const std::string& w) { std::fprintf(stderr, "adclick: warning: %s\n", w.c_str()); };
     if (::isatty(STDERR_FILENO)) {
         (*ingestor)->onProgress = [](const core::IngestProgress& p) {
-            std::fprintf(stderr, "\r%lld lines, %.0f lines/s, %lld accepted, %lld dup, %lld late, %lld rejected, watermark %s   ",
+            std::fprintf(stderr,
+                "\r%lld lines, %.0f lines/s, %lld accepted, %lld dup, %lld late, %lld rejected, watermark %s "
+                "  ",
                 static_cast<long long>(p.totals.lines), p.seconds > 0 ? double(p.runLines) / p.seconds : 0.0,
                 static_cast<long long>(p.totals.accepted), static_cast<long long>(p.totals.duplicates),
                 static_cast<long long>(p.totals.late), static_cast<long long>(p.totals.rejected),
@@ -115,20 +114,19 @@ int cmdIngest(Args& args)
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
     auto result = (*ingestor)->run(g_stop.get_token());
-    if ((*ingestor)->onProgress)
-        std::fputc('\n', stderr);
-    if (!result)
-        return fail(result.message());
+    if ((*ingestor)->onProgress) std::fputc('\n', stderr);
+    if (!result) return fail(result.message());
     const auto& r = *result;
     std::string out = "{" + countersJsonFields(r.totals) + ",\"watermark\":" + timeJson(r.watermarkMs)
-        + ",\"max_event_time\":" + timeJson(r.maxEventMs) + ",\"run\":{\"lines\":" + std::to_string(r.run.lines)
-        + ",\"bytes\":" + std::to_string(r.bytes) + ",\"seconds\":" + std::to_string(r.seconds)
-        + ",\"lines_per_s\":" + std::to_string(r.seconds > 0 ? static_cast<long long>(double(r.run.lines) / r.seconds) : 0)
+        + ",\"max_event_time\":" + timeJson(r.maxEventMs)
+        + ",\"run\":{\"lines\":" + std::to_string(r.run.lines) + ",\"bytes\":" + std::to_string(r.bytes)
+        + ",\"seconds\":" + std::to_string(r.seconds) + ",\"lines_per_s\":"
+        + std::to_string(r.seconds > 0 ? static_cast<long long>(double(r.run.lines) / r.seconds) : 0)
         + ",\"dedup_keys\":" + std::to_string(r.dedupKeys) + "},\"sources\":[";
     for (std::size_t i = 0; i < r.sources.size(); ++i) {
         const auto& s = r.sources[i];
-        out += (i ? "," : "") + std::string("{\"path\":") + jsonString(s.path)
-            + ",\"resumed_from\":" + std::to_string(s.resumedFrom) + ",\"offset\":" + std::to_string(s.offset) + "}";
+        out += (i ? "," : "") + std::string("{\"path\":") + jsonString(s.path) + ",\"resumed_from\":"
+            + std::to_string(s.resumedFrom) + ",\"offset\":" + std::to_string(s.offset) + "}";
     }
     out += "]}\n";
     std::fputs(out.c_str(), stdout);

@@ -37,39 +37,36 @@ int cmdFilter(Args& args)
     }
     const std::string action = pos[0];
     if (auto rest = args.finish(); !rest.empty() || pos.size() > 1)
-        return fail((rest.empty() ? "unexpected argument '" + pos[1] + "'" : rest) + " (see adclick filter --help)", 2);
-    if (!db)
-        return fail("filter needs --db FILE", 2);
+        return fail(
+            (rest.empty() ? "unexpected argument '" + pos[1] + "'" : rest) + " (see adclick filter --help)",
+            2);
+    if (!db) return fail("filter needs --db FILE", 2);
 
     if (action == "list") {
         auto rows = core::listSavedFilters(*db);
-        if (!rows)
-            return fail(rows.message());
+        if (!rows) return fail(rows.message());
         std::string out = "{\"filters\":[";
         for (std::size_t i = 0; i < rows->size(); ++i) {
             const auto& r = (*rows)[i];
-            out += (i ? "," : "") + std::string("{\"id\":") + std::to_string(r.id) + ",\"name\":" + jsonString(r.name)
-                + ",\"expr\":" + jsonString(r.expr) + ",\"state\":" + jsonString(r.state) + "}";
+            out += (i ? "," : "") + std::string("{\"id\":") + std::to_string(r.id)
+                + ",\"name\":" + jsonString(r.name) + ",\"expr\":" + jsonString(r.expr)
+                + ",\"state\":" + jsonString(r.state) + "}";
         }
         std::printf("%s]}\n", out.c_str());
         return 0;
     }
-    if (!name || name->empty())
-        return fail("filter " + action + " needs --name NAME", 2);
+    if (!name || name->empty()) return fail("filter " + action + " needs --name NAME", 2);
     if (action == "save") {
-        if (!expr)
-            return fail("filter save needs --expr EXPR", 2);
+        if (!expr) return fail("filter save needs --expr EXPR", 2);
         auto saved = core::saveFilter(*db, *name, *expr);
-        if (!saved)
-            return fail(saved.message());
-        std::printf("{\"name\":%s,\"expr\":%s,\"state\":\"%s\",\"backfilled_clicks\":%lld}\n", jsonString(*name).c_str(),
-            jsonString(saved->canonical).c_str(), saved->backfilled ? "ready" : "pending",
-            static_cast<long long>(saved->clicks));
+        if (!saved) return fail(saved.message());
+        std::printf("{\"name\":%s,\"expr\":%s,\"state\":\"%s\",\"backfilled_clicks\":%lld}\n",
+            jsonString(*name).c_str(), jsonString(saved->canonical).c_str(),
+            saved->backfilled ? "ready" : "pending", static_cast<long long>(saved->clicks));
         return 0;
     }
     if (action == "drop") {
-        if (auto st = core::dropFilter(*db, *name); !st)
-            return fail(st.message());
+        if (auto st = core::dropFilter(*db, *name); !st) return fail(st.message());
         std::printf("{\"name\":%s,\"dropped\":true}\n", jsonString(*name).c_str());
         return 0;
     }
@@ -79,27 +76,25 @@ int cmdFilter(Args& args)
 int cmdRecompute(Args& args)
 {
     if (args.flag("help")) {
-        std::puts("usage: adclick recompute --db F --from T --to T\n\n"
-                  "Rebuilds the aggregates (all clicks and every saved filter) of the panes in [from, to) from the\n"
-                  "raw events, in one transaction, and prints the cells it corrected. Safe while an ingest runs:\n"
-                  "the ingest only waits for the transaction, and its later increments apply on top.");
+        std::puts(
+            "usage: adclick recompute --db F --from T --to T\n\n"
+            "Rebuilds the aggregates (all clicks and every saved filter) of the panes in [from, to) from "
+            "the\n"
+            "raw events, in one transaction, and prints the cells it corrected. Safe while an ingest runs:\n"
+            "the ingest only waits for the transaction, and its later increments apply on top.");
         return 0;
     }
     const auto db = args.value("db");
     const auto from = args.value("from");
     const auto to = args.value("to");
-    if (auto rest = args.finish(); !rest.empty())
-        return fail(rest + " (see adclick recompute --help)", 2);
-    if (!db || !from || !to)
-        return fail("recompute needs --db F --from T --to T", 2);
+    if (auto rest = args.finish(); !rest.empty()) return fail(rest + " (see adclick recompute --help)", 2);
+    if (!db || !from || !to) return fail("recompute needs --db F --from T --to T", 2);
     int64_t fromMs = 0, toMs = 0;
     if (!core::parseTimestamp(*from, fromMs) || !core::parseTimestamp(*to, toMs))
         return fail("--from/--to need ISO-8601 times or epoch milliseconds", 2);
-    if (fromMs >= toMs)
-        return fail("--from must be before --to", 2);
+    if (fromMs >= toMs) return fail("--from must be before --to", 2);
     auto report = core::recompute(*db, fromMs, toMs);
-    if (!report)
-        return fail(report.message());
+    if (!report) return fail(report.message());
     std::string out = "{\"minutes\":" + std::to_string(report->minutes) + ",\"raw_events\":"
         + std::to_string(report->rawEvents) + ",\"cells_checked\":" + std::to_string(report->cellsChecked)
         + ",\"corrected\":" + std::to_string(report->corrections.size()) + ",\"corrections\":[";

@@ -11,38 +11,37 @@ namespace adclick::app {
 int cmdStats(Args& args)
 {
     if (args.flag("help")) {
-        std::puts("usage: adclick stats --db F [--samples N]\n\n"
-                  "Prints the database's counters (every non-blank input line is exactly one of accepted,\n"
-                  "duplicates, late, rejected), the watermark, the settings, the sources with their positions,\n"
-                  "and the first N rejected lines (default 20) with their source and byte offset.");
+        std::puts(
+            "usage: adclick stats --db F [--samples N]\n\n"
+            "Prints the database's counters (every non-blank input line is exactly one of accepted,\n"
+            "duplicates, late, rejected), the watermark, the settings, the sources with their positions,\n"
+            "and the first N rejected lines (default 20) with their source and byte offset.");
         return 0;
     }
     const auto db = args.value("db");
     const auto samples = args.value("samples");
-    if (auto rest = args.finish(); !rest.empty())
-        return fail(rest + " (see adclick stats --help)", 2);
-    if (!db)
-        return fail("stats needs --db FILE", 2);
+    if (auto rest = args.finish(); !rest.empty()) return fail(rest + " (see adclick stats --help)", 2);
+    if (!db) return fail("stats needs --db FILE", 2);
     auto report = core::readStats(*db, samples ? std::atoi(samples->c_str()) : 20);
-    if (!report)
-        return fail(report.message());
+    if (!report) return fail(report.message());
     const auto& r = *report;
     std::string out = "{" + countersJsonFields(r.counters) + ",\"watermark\":" + timeJson(r.watermarkMs)
-        + ",\"max_event_time\":" + timeJson(r.maxEventMs) + ",\"settings\":{\"lateness_s\":"
-        + std::to_string(r.settings.latenessMs / 1000) + ",\"late\":\""
-        + (r.settings.late == core::LatePolicy::Update ? "update" : "drop") + "\",\"dedup_horizon_s\":"
-        + std::to_string(r.settings.dedupHorizonMs / 1000) + "},\"ads\":" + std::to_string(r.ads)
-        + ",\"aggregate_rows\":" + std::to_string(r.aggRows) + ",\"raw\":{\"segments\":" + std::to_string(r.raw.count)
-        + ",\"bytes\":" + std::to_string(r.raw.bytes) + ",\"events\":" + std::to_string(r.raw.events)
-        + "},\"sources\":[";
+        + ",\"max_event_time\":" + timeJson(r.maxEventMs)
+        + ",\"settings\":{\"lateness_s\":" + std::to_string(r.settings.latenessMs / 1000) + ",\"late\":\""
+        + (r.settings.late == core::LatePolicy::Update ? "update" : "drop")
+        + "\",\"dedup_horizon_s\":" + std::to_string(r.settings.dedupHorizonMs / 1000)
+        + "},\"ads\":" + std::to_string(r.ads) + ",\"aggregate_rows\":" + std::to_string(r.aggRows)
+        + ",\"raw\":{\"segments\":" + std::to_string(r.raw.count) + ",\"bytes\":"
+        + std::to_string(r.raw.bytes) + ",\"events\":" + std::to_string(r.raw.events) + "},\"sources\":[";
     for (std::size_t i = 0; i < r.sources.size(); ++i)
         out += (i ? "," : "") + std::string("{\"uri\":") + jsonString(r.sources[i].uri)
             + ",\"offset\":" + std::to_string(r.sources[i].offset) + "}";
     out += "],\"rejected_samples\":[";
     for (std::size_t i = 0; i < r.rejectSamples.size(); ++i) {
         const auto& s = r.rejectSamples[i];
-        out += (i ? "," : "") + std::string("{\"source\":") + jsonString(s.source) + ",\"offset\":"
-            + std::to_string(s.offset) + ",\"reason\":" + jsonString(s.reason) + ",\"line\":" + jsonString(s.line) + "}";
+        out += (i ? "," : "") + std::string("{\"source\":") + jsonString(s.source)
+            + ",\"offset\":" + std::to_string(s.offset) + ",\"reason\":" + jsonString(s.reason)
+            + ",\"line\":" + jsonString(s.line) + "}";
     }
     out += "]}\n";
     std::fputs(out.c_str(), stdout);

@@ -15,8 +15,7 @@ std::string countersJsonFields(const core::Counters& c)
         + ",\"rejected_by_reason\":{";
     bool first = true;
     for (std::size_t i = 0; i < core::kRejectReasonCount; ++i) {
-        if (!first)
-            s += ',';
+        if (!first) s += ',';
         first = false;
         s += jsonString(std::string(core::rejectReasonName(static_cast<core::RejectReason>(i)))) + ":"
             + std::to_string(c.rejectedBy[i]);
@@ -34,17 +33,12 @@ std::optional<int64_t> parseDurationMs(const std::string& text)
     int64_t v = 0;
     const char* end = text.data() + text.size();
     auto [p, ec] = std::from_chars(text.data(), end, v);
-    if (ec != std::errc() || v < 0)
-        return std::nullopt;
+    if (ec != std::errc() || v < 0) return std::nullopt;
     const std::string unit(p, end);
-    if (unit.empty() || unit == "s")
-        return v * 1000;
-    if (unit == "ms")
-        return v;
-    if (unit == "m")
-        return v * 60'000;
-    if (unit == "h")
-        return v * 3'600'000;
+    if (unit.empty() || unit == "s") return v * 1000;
+    if (unit == "ms") return v;
+    if (unit == "m") return v * 60'000;
+    if (unit == "h") return v * 3'600'000;
     return std::nullopt;
 }
 

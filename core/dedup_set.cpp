@@ -4,8 +4,8 @@
 
 #include <bit>
 #include <cstdlib>
-#include <new>
 #include <cstring>
+#include <new>
 
 namespace adclick::core {
 
@@ -29,14 +29,19 @@ Hash128 clickIdentity(std::string_view adId, int64_t timeMs, std::string_view us
         scratch.append(ip);
     }
     Hash128 h = hash128(scratch.data(), scratch.size());
-    if (h.lo == 0 && h.hi == 0)
-        h.lo = 1; // keep the all-zero value free as the empty-slot marker
+    if (h.lo == 0 && h.hi == 0) h.lo = 1; // keep the all-zero value free as the empty-slot marker
     return h;
 }
 
-DedupSet::DedupSet() { clear(); }
+DedupSet::DedupSet()
+{
+    clear();
+}
 
-DedupSet::~DedupSet() { freeZeroed(m_slots, m_capacity * sizeof(Slot)); }
+DedupSet::~DedupSet()
+{
+    freeZeroed(m_slots, m_capacity * sizeof(Slot));
+}
 
 DedupSet::Slot* DedupSet::allocate(std::size_t n)
 {
@@ -57,11 +62,9 @@ bool DedupSet::checkAndInsert(const Hash128& key, int64_t timeMs, int64_t cutoff
     std::size_t i = key.lo & m_mask;
     for (;;) {
         Slot& s = m_slots[i];
-        if (s.lo == 0 && s.hi == 0)
-            break;
+        if (s.lo == 0 && s.hi == 0) break;
         if (s.lo == key.lo && s.hi == key.hi) {
-            if (s.timeMs >= cutoffMs)
-                return true;
+            if (s.timeMs >= cutoffMs) return true;
             s.timeMs = timeMs; // an expired key: this click is new again
             return false;
         }
@@ -80,8 +83,7 @@ void DedupSet::rehash(int64_t cutoffMs)
 {
     std::size_t live = 0;
     for (std::size_t i = 0; i < m_capacity; ++i)
-        if ((m_slots[i].lo || m_slots[i].hi) && m_slots[i].timeMs >= cutoffMs)
-            ++live;
+        if ((m_slots[i].lo || m_slots[i].hi) && m_slots[i].timeMs >= cutoffMs) ++live;
     // Load stays ≤ 1/3 right after a rehash, so growth is amortised O(1) per insert.
     const std::size_t cap = std::max<std::size_t>(1024, std::bit_ceil((live + 1) * 3));
     Slot* old = m_slots;
@@ -92,8 +94,7 @@ void DedupSet::rehash(int64_t cutoffMs)
     m_size = 0;
     for (std::size_t k = 0; k < oldCapacity; ++k) {
         const Slot& s = old[k];
-        if (!(s.lo || s.hi) || s.timeMs < cutoffMs)
-            continue;
+        if (!(s.lo || s.hi) || s.timeMs < cutoffMs) continue;
         std::size_t i = s.lo & m_mask;
         while (m_slots[i].lo || m_slots[i].hi)
             i = (i + 1) & m_mask;

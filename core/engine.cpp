@@ -37,9 +37,15 @@ std::string unpackCountry(uint32_t packed)
     return s;
 }
 
-PaneDeltaMap::PaneDeltaMap() { reset(1024); }
+PaneDeltaMap::PaneDeltaMap()
+{
+    reset(1024);
+}
 
-PaneDeltaMap::~PaneDeltaMap() { freeZeroed(m_entries, m_capacity * sizeof(Entry)); }
+PaneDeltaMap::~PaneDeltaMap()
+{
+    freeZeroed(m_entries, m_capacity * sizeof(Entry));
+}
 
 void PaneDeltaMap::reset(std::size_t capacity)
 {
@@ -52,8 +58,7 @@ void PaneDeltaMap::reset(std::size_t capacity)
 
 void PaneDeltaMap::clear()
 {
-    if (m_size == 0)
-        return;
+    if (m_size == 0) return;
     // Reuse the table: its pages are already mapped (fresh ones would fault and be zeroed anyway).
     std::memset(static_cast<void*>(m_entries), 0, m_capacity * sizeof(Entry));
     m_size = 0;
@@ -61,13 +66,11 @@ void PaneDeltaMap::clear()
 
 PaneDelta& PaneDeltaMap::operator[](const PaneKey& key)
 {
-    std::size_t i = PaneKeyHash {}(key) & m_mask;
+    std::size_t i = PaneKeyHash {}(key)&m_mask;
     for (;; i = (i + 1) & m_mask) {
         Entry& e = m_entries[i];
-        if (!e.used)
-            break;
-        if (e.key == key)
-            return e.delta;
+        if (!e.used) break;
+        if (e.key == key) return e.delta;
     }
     if ((m_size + 1) * 2 > m_capacity) {
         grow();
@@ -88,8 +91,7 @@ void PaneDeltaMap::grow()
     m_entries = static_cast<Entry*>(allocateZeroed(m_capacity * sizeof(Entry)));
     m_mask = m_capacity - 1;
     for (std::size_t k = 0; k < oldCapacity; ++k) {
-        if (!old[k].used)
-            continue;
+        if (!old[k].used) continue;
         std::size_t i = PaneKeyHash {}(old[k].key) & m_mask;
         while (m_entries[i].used)
             i = (i + 1) & m_mask;
@@ -103,12 +105,14 @@ std::vector<std::pair<PaneKey, PaneDelta>> PaneDeltaMap::items() const
     std::vector<std::pair<PaneKey, PaneDelta>> out;
     out.reserve(m_size);
     for (std::size_t k = 0; k < m_capacity; ++k)
-        if (m_entries[k].used)
-            out.emplace_back(m_entries[k].key, m_entries[k].delta);
+        if (m_entries[k].used) out.emplace_back(m_entries[k].key, m_entries[k].delta);
     return out;
 }
 
-Batch::Batch() { raw.reserve(16u << 20); }
+Batch::Batch()
+{
+    raw.reserve(16u << 20);
+}
 
 void Batch::clear()
 {
@@ -124,8 +128,7 @@ void Batch::clear()
 
 Engine::Engine(EngineConfig config)
     : m_config(config)
-{
-}
+{ }
 
 void Engine::restore(int64_t maxEventMs, int64_t watermarkMs, const Counters& totals,
     std::vector<std::pair<uint32_t, std::string>> ads, int64_t rejectSamples)
@@ -152,8 +155,7 @@ int64_t Engine::dedupCutoffMs() const
 
 void Engine::restoreKey(const RawEvent& e)
 {
-    if (e.status == RawStatus::Duplicate || e.timeMs < dedupCutoffMs())
-        return;
+    if (e.status == RawStatus::Duplicate || e.timeMs < dedupCutoffMs()) return;
     const Hash128 key = clickIdentity(e.adId, e.timeMs, e.userId, e.ip, e.clickId, m_scratch);
     m_dedup.checkAndInsert(key, e.timeMs, dedupCutoffMs());
 }
@@ -161,8 +163,7 @@ void Engine::restoreKey(const RawEvent& e)
 uint32_t Engine::internAd(std::string_view name)
 {
     auto it = m_ads.find(name);
-    if (it != m_ads.end())
-        return it->second;
+    if (it != m_ads.end()) return it->second;
     const uint32_t id = m_nextAd++;
     m_ads.emplace(std::string(name), id);
     m_batch.newAds.emplace_back(id, std::string(name));
@@ -185,8 +186,8 @@ void Engine::onEvent(const ClickEvent& e)
         if (m_dedup.checkAndInsert(key, e.timeMs, cutoff)) {
             ++c.duplicates;
             ++minuteDelta(pane).duplicates;
-            appendRawLine(m_batch.raw, RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip,
-                e.clickId);
+            appendRawLine(
+                m_batch.raw, RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
             ++m_batch.rawEvents;
         } else {
             const bool final = m_watermarkMs != kNoTime && m_watermarkMs >= (pane + 1) * kMinuteMs;
@@ -203,10 +204,8 @@ void Engine::onEvent(const ClickEvent& e)
             }
         }
     }
-    if (m_batch.rawMinMs == kNoTime || e.timeMs < m_batch.rawMinMs)
-        m_batch.rawMinMs = e.timeMs;
-    if (m_batch.rawMaxMs == kNoTime || e.timeMs > m_batch.rawMaxMs)
-        m_batch.rawMaxMs = e.timeMs;
+    if (m_batch.rawMinMs == kNoTime || e.timeMs < m_batch.rawMinMs) m_batch.rawMinMs = e.timeMs;
+    if (m_batch.rawMaxMs == kNoTime || e.timeMs > m_batch.rawMaxMs) m_batch.rawMaxMs = e.timeMs;
     if (m_maxEventMs == kNoTime || e.timeMs > m_maxEventMs) {
         m_maxEventMs = e.timeMs;
         m_watermarkMs = std::max(m_watermarkMs, m_maxEventMs - m_config.latenessMs);
@@ -218,15 +217,12 @@ void Engine::record(const ClickEvent& e, RawStatus status, int64_t pane, bool co
     const PaneKey key { 0, internAd(e.adId), pane, packCountry(e.country) };
     PaneDelta& d = m_batch.panes[key];
     MinuteDelta& m = minuteDelta(pane);
-    if (counted && !late)
-        ++m.accepted;
-    if (late)
-        ++m.late;
+    if (counted && !late) ++m.accepted;
+    if (late) ++m.late;
     d.clicks += counted;
     d.late += late;
     for (const EventFilter& f : m_filters) {
-        if (!f.matches(f.ctx, e.country, e.userId, e.ip))
-            continue;
+        if (!f.matches(f.ctx, e.country, e.userId, e.ip)) continue;
         PaneDelta& fd = m_batch.panes[PaneKey { f.id, key.ad, pane, key.country }];
         fd.clicks += counted;
         fd.late += late;
@@ -258,8 +254,7 @@ void Engine::onReject(RejectReason reason, std::string_view source, uint64_t off
 
 void Engine::advanceWatermark(int64_t watermarkMs)
 {
-    if (m_watermarkMs == kNoTime || watermarkMs > m_watermarkMs)
-        m_watermarkMs = watermarkMs;
+    if (m_watermarkMs == kNoTime || watermarkMs > m_watermarkMs) m_watermarkMs = watermarkMs;
 }
 
 Counters Engine::totals() const

@@ -116,7 +116,8 @@ struct Batch {
 struct EventFilter {
     uint32_t id = 0;
     //! true when the click belongs to the filter.
-    bool (*matches)(const void* ctx, std::string_view country, std::string_view userId, std::string_view ip) = nullptr;
+    bool (*matches)(const void* ctx, std::string_view country, std::string_view userId, std::string_view ip)
+        = nullptr;
     const void* ctx = nullptr;
 };
 
@@ -170,7 +171,10 @@ private:
     std::string m_scratch;
     struct StringHash {
         using is_transparent = void;
-        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view> {}(s); }
+        std::size_t operator()(std::string_view s) const noexcept
+        {
+            return std::hash<std::string_view> {}(s);
+        }
     };
     std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> m_ads;
     uint32_t m_nextAd = 1;

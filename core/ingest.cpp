@@ -30,16 +30,13 @@ int64_t wallMs()
 Result<std::string> readHead(const std::string& path)
 {
     auto file = InputFile::open(path);
-    if (!file)
-        return Result<std::string>(file.status());
+    if (!file) return Result<std::string>(file.status());
     std::string head(kFingerprintBytes, '\0');
     std::size_t got = 0;
     while (got < head.size()) {
         auto n = (*file)->read(std::span<char>(head.data() + got, head.size() - got));
-        if (!n)
-            return Result<std::string>(n.status());
-        if (*n == 0)
-            break;
+        if (!n) return Result<std::string>(n.status());
+        if (*n == 0) break;
         got += *n;
     }
     head.resize(got);
@@ -57,8 +54,7 @@ void primeParser(LineParser& parser, std::string_view head)
         const bool undecided = out.kind == LineKind::Blank
             || (out.kind == LineKind::Rejected
                 && (out.reason == RejectReason::BinaryBytes || out.reason == RejectReason::InvalidUtf8));
-        if (!undecided)
-            return;
+        if (!undecided) return;
     }
 }
 
@@ -82,17 +78,17 @@ Result<std::unique_ptr<Ingestor>> Ingestor::open(const std::string& dbPath, Inge
     std::unique_ptr<Ingestor> in(new Ingestor());
     in->m_options = std::move(options);
     auto store = Store::open(dbPath, in->m_options.store);
-    if (!store)
-        return R(store.status());
+    if (!store) return R(store.status());
     in->m_store = std::move(*store);
     auto state = in->m_store->load();
-    if (!state)
-        return R(state.status());
+    if (!state) return R(state.status());
 
     EngineConfig config = state->hasSettings ? state->settings : EngineConfig {};
     auto conflict = [&](const char* option, const std::string& stored, const std::string& given) {
-        return R::error("database '" + dbPath + "' was built with " + option + " " + stored + "; ingesting with "
-            + given + " would make its counts depend on when the setting changed (use the same setting or a new database)");
+        return R::error("database '" + dbPath + "' was built with " + option + " " + stored
+            + "; ingesting with " + given
+            + " would make its counts depend on when the setting changed (use the same setting or a new "
+              "database)");
     };
     const IngestOptions& o = in->m_options;
     if (o.latenessMs) {
@@ -114,20 +110,19 @@ Result<std::unique_ptr<Ingestor>> Ingestor::open(const std::string& dbPath, Inge
         config.dedupHorizonMs = *o.dedupHorizonMs;
     }
     if (!state->hasSettings)
-        if (auto st = in->m_store->saveSettings(config); !st)
-            return R(st);
+        if (auto st = in->m_store->saveSettings(config); !st) return R(st);
 
     in->m_engine = std::make_unique<Engine>(config);
-    in->m_engine->restore(state->maxEventMs, state->watermarkMs, state->counters, std::move(state->ads),
-        state->rejectSamples);
+    in->m_engine->restore(
+        state->maxEventMs, state->watermarkMs, state->counters, std::move(state->ads), state->rejectSamples);
     if (activeFault() != Fault::NoDedupRestore && state->watermarkMs != kNoTime) {
         Engine& engine = *in->m_engine;
-        if (auto st = in->m_store->forEachRawSince(engine.dedupCutoffMs(), [&](const RawEvent& e) { engine.restoreKey(e); });
+        if (auto st = in->m_store->forEachRawSince(
+                engine.dedupCutoffMs(), [&](const RawEvent& e) { engine.restoreKey(e); });
             !st)
             return R(st);
     }
-    if (auto st = in->syncSavedFilters(); !st)
-        return R(st);
+    if (auto st = in->syncSavedFilters(); !st) return R(st);
     in->m_known = std::move(state->sources);
     for (const auto& s : in->m_known)
         in->m_nextSourceId = std::max(in->m_nextSourceId, s.id + 1);
@@ -137,16 +132,14 @@ Result<std::unique_ptr<Ingestor>> Ingestor::open(const std::string& dbPath, Inge
 void Ingestor::warn(const std::string& message)
 {
     m_result.warnings.push_back(message);
-    if (onWarning)
-        onWarning(message);
+    if (onWarning) onWarning(message);
 }
 
 Status Ingestor::openSource(const std::string& path, Source& src)
 {
     src.path = path;
     auto file = InputFile::open(path);
-    if (!file)
-        return file.status();
+    if (!file) return file.status();
     src.file = std::move(*file);
     src.parser = LineParser(m_options.format);
     src.pos = SourcePosition { m_nextSourceId, path, 0, 0, 0 };
@@ -160,19 +153,15 @@ Status Ingestor::openSource(const std::string& path, Source& src)
     }
 
     auto head = readHead(path);
-    if (!head)
-        return head.status();
+    if (!head) return head.status();
     // Match the stored source whose fingerprint is a prefix of this file's head. A full-length
     // fingerprint identifies a file wherever it moved (rotation); a short one (the file was small)
     // is only trusted under the same path.
     const SourcePosition* match = nullptr;
     for (const SourcePosition& k : m_known) {
-        if (k.fpLen > head->size() || fingerprintHash(head->data(), k.fpLen) != k.fpHash)
-            continue;
-        if (k.fpLen < kFingerprintBytes && k.uri != path)
-            continue;
-        if (!match || k.fpLen > match->fpLen)
-            match = &k;
+        if (k.fpLen > head->size() || fingerprintHash(head->data(), k.fpLen) != k.fpHash) continue;
+        if (k.fpLen < kFingerprintBytes && k.uri != path) continue;
+        if (!match || k.fpLen > match->fpLen) match = &k;
     }
     const uint32_t fpLen = static_cast<uint32_t>(head->size());
     src.pos.fpLen = fpLen;
@@ -190,11 +179,11 @@ Status Ingestor::openSource(const std::string& path, Source& src)
                 + " (truncated and rewritten?); reading it from the start");
             src.pos.offset = 0;
             auto reopened = InputFile::open(path);
-            if (!reopened)
-                return reopened.status();
+            if (!reopened) return reopened.status();
             src.file = std::move(*reopened);
         } else {
-            primeParser(src.parser, std::string_view(*head).substr(0, std::min<uint64_t>(head->size(), match->offset)));
+            primeParser(src.parser,
+                std::string_view(*head).substr(0, std::min<uint64_t>(head->size(), match->offset)));
         }
     }
     src.splitter.reset(src.pos.offset);
@@ -232,14 +221,12 @@ Status Ingestor::processChunk(Source& src, std::string_view chunk)
         processLine(src, line);
         if (m_engine->batch().events() >= m_options.commitEvents) {
             src.pos.offset = src.splitter.consumedOffset();
-            if (auto st = commit(&src); !st)
-                return st;
+            if (auto st = commit(&src); !st) return st;
         }
     }
     src.pos.offset = src.splitter.consumedOffset();
     if (m_engine->batch().raw.size() >= m_options.stageRawBytes)
-        if (auto st = m_store->stageRaw(m_engine->batch().raw); !st)
-            return st;
+        if (auto st = m_store->stageRaw(m_engine->batch().raw); !st) return st;
     return maybeCommit(src, false);
 }
 
@@ -247,8 +234,7 @@ Status Ingestor::maybeCommit(Source& src, bool force)
 {
     const int64_t now = steadyMs();
     progress(src, false);
-    if (force || now - m_lastCommitMs >= m_options.commitIntervalMs)
-        return commit(&src);
+    if (force || now - m_lastCommitMs >= m_options.commitIntervalMs) return commit(&src);
     return Status::ok();
 }
 
@@ -262,7 +248,8 @@ Status Ingestor::commit(Source* src)
                 src->pos.fpHash = fp->hash;
             }
         }
-        auto it = std::find_if(m_pending.begin(), m_pending.end(), [&](const auto& p) { return p.id == src->pos.id; });
+        auto it = std::find_if(
+            m_pending.begin(), m_pending.end(), [&](const auto& p) { return p.id == src->pos.id; });
         if (it == m_pending.end())
             m_pending.push_back(src->pos);
         else
@@ -272,8 +259,7 @@ Status Ingestor::commit(Source* src)
     Batch& batch = m_engine->batch();
     std::vector<SourcePosition> positions;
     for (const auto& p : m_pending)
-        if (p.uri != "-")
-            positions.push_back(p);
+        if (p.uri != "-") positions.push_back(p);
     if (auto st = m_store->commit(batch, m_engine->maxEventMs(), m_engine->watermarkMs(), positions); !st)
         return st;
     m_engine->batchCommitted();
@@ -295,40 +281,32 @@ Status Ingestor::syncSavedFilters()
     std::string states;
     {
         sql::Stmt q(db, "SELECT group_concat(id || ':' || state, ';') FROM saved_filters");
-        if (q.step() && !q.isNull(0))
-            states = q.text(0);
+        if (q.step() && !q.isNull(0)) states = q.text(0);
     }
-    if (states == m_filterStates)
-        return Status::ok();
+    if (states == m_filterStates) return Status::ok();
     auto rows = listSavedFilters(db);
-    if (!rows)
-        return rows.status();
+    if (!rows) return rows.status();
     for (const SavedFilterRow& row : *rows) {
-        if (row.state == "ready")
-            continue;
+        if (row.state == "ready") continue;
         auto filter = parseFilter(row.expr);
         Status st = m_store->transaction([&]() -> Status {
-            if (row.state == "dropping" || !filter)
-                return deleteSavedFilter(db, row.id);
+            if (row.state == "dropping" || !filter) return deleteSavedFilter(db, row.id);
             auto n = backfillSavedFilter(db, m_store->rawDir(), row.id, *filter);
             return n ? Status::ok() : n.status();
         });
-        if (!st)
-            return st;
+        if (!st) return st;
         if (row.state != "dropping" && !filter)
             warn("saved filter '" + row.name + "' could not be parsed and was dropped: " + filter.message());
     }
     m_filters.clear();
     std::vector<EventFilter> engineFilters;
     rows = listSavedFilters(db);
-    if (!rows)
-        return rows.status();
+    if (!rows) return rows.status();
     m_filterStates.clear();
     for (const SavedFilterRow& row : *rows) {
         m_filterStates += (m_filterStates.empty() ? "" : ";") + std::to_string(row.id) + ":" + row.state;
         auto filter = parseFilter(row.expr);
-        if (row.state != "ready" || !filter)
-            continue;
+        if (row.state != "ready" || !filter) continue;
         auto owned = std::make_unique<Filter>(std::move(*filter));
         engineFilters.push_back({ static_cast<uint32_t>(row.id), &filterMatches, owned.get() });
         m_filters.emplace_back(row.id, std::move(owned));
@@ -339,11 +317,9 @@ Status Ingestor::syncSavedFilters()
 
 void Ingestor::progress(const Source& src, bool force)
 {
-    if (!onProgress)
-        return;
+    if (!onProgress) return;
     const int64_t now = steadyMs();
-    if (!force && now - m_lastProgressMs < m_options.progressIntervalMs)
-        return;
+    if (!force && now - m_lastProgressMs < m_options.progressIntervalMs) return;
     m_lastProgressMs = now;
     IngestProgress p;
     p.totals = m_engine->totals();
@@ -364,13 +340,10 @@ Status Ingestor::readToEnd(Source& src, std::stop_token& stop, bool& stopped)
             return Status::ok();
         }
         auto n = src.file->read(std::span<char>(m_buffer.data(), m_buffer.size()));
-        if (!n)
-            return n.status();
-        if (*n == 0)
-            return Status::ok();
+        if (!n) return n.status();
+        if (*n == 0) return Status::ok();
         m_runBytes += *n;
-        if (auto st = processChunk(src, std::string_view(m_buffer.data(), *n)); !st)
-            return st;
+        if (auto st = processChunk(src, std::string_view(m_buffer.data(), *n)); !st) return st;
     }
 }
 
@@ -380,27 +353,21 @@ Status Ingestor::follow(Source& src, std::stop_token& stop)
     for (;;) {
         bool stopped = false;
         const uint64_t before = m_runBytes;
-        if (auto st = readToEnd(src, stop, stopped); !st)
-            return st;
-        if (stopped)
-            return Status::ok();
+        if (auto st = readToEnd(src, stop, stopped); !st) return st;
+        if (stopped) return Status::ok();
         const int64_t now = steadyMs();
-        if (m_runBytes != before)
-            lastDataMs = now;
-        if (m_options.idleMs > 0 && now - lastDataMs >= m_options.idleMs && m_engine->maxEventMs() != kNoTime) {
+        if (m_runBytes != before) lastDataMs = now;
+        if (m_options.idleMs > 0 && now - lastDataMs >= m_options.idleMs
+            && m_engine->maxEventMs() != kNoTime) {
             const int64_t target = wallMs() - m_engine->config().latenessMs - m_options.idleMs;
-            if (target > m_engine->watermarkMs())
-                m_engine->advanceWatermark(target);
+            if (target > m_engine->watermarkMs()) m_engine->advanceWatermark(target);
         }
-        if (auto st = maybeCommit(src, false); !st)
-            return st;
+        if (auto st = maybeCommit(src, false); !st) return st;
         switch (src.file->checkChange()) {
         case FileChange::Truncated: {
             warn("'" + src.path + "' was truncated; reading it again from the start");
-            if (auto st = commit(&src); !st)
-                return st;
-            if (auto st = src.file->seek(0); !st)
-                return st;
+            if (auto st = commit(&src); !st) return st;
+            if (auto st = src.file->seek(0); !st) return st;
             src.splitter.reset(0);
             src.parser = LineParser(m_options.format);
             src.pos.offset = 0;
@@ -410,14 +377,11 @@ Status Ingestor::follow(Source& src, std::stop_token& stop)
         case FileChange::Replaced: {
             // Rotation: the old file is complete; take its last partial line, then move on.
             Line line;
-            if (src.splitter.finish(line))
-                processLine(src, line);
+            if (src.splitter.finish(line)) processLine(src, line);
             src.pos.offset = src.splitter.consumedOffset();
-            if (auto st = commit(&src); !st)
-                return st;
+            if (auto st = commit(&src); !st) return st;
             Source next;
-            if (auto st = openSource(src.path, next); !st)
-                return st;
+            if (auto st = openSource(src.path, next); !st) return st;
             src.file = std::move(next.file);
             src.parser = std::move(next.parser);
             src.splitter = std::move(next.splitter);
@@ -430,16 +394,14 @@ Status Ingestor::follow(Source& src, std::stop_token& stop)
         }
         for (int i = 0; i < 10 && !stop.stop_requested(); ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        if (stop.stop_requested())
-            return Status::ok();
+        if (stop.stop_requested()) return Status::ok();
     }
 }
 
 Result<IngestResult> Ingestor::run(std::stop_token stop)
 {
     auto paths = expandSources(m_options.sources);
-    if (!paths)
-        return Result<IngestResult>(paths.status());
+    if (!paths) return Result<IngestResult>(paths.status());
     m_buffer.resize(m_options.readBufferBytes);
     m_startMs = steadyMs();
     m_lastCommitMs = m_lastProgressMs = m_startMs;
@@ -448,12 +410,10 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
     for (std::size_t i = 0; i < paths->size(); ++i) {
         const bool followThis = m_options.follow && i + 1 == paths->size();
         Source src;
-        if (auto st = openSource((*paths)[i], src); !st)
-            return Result<IngestResult>(st);
+        if (auto st = openSource((*paths)[i], src); !st) return Result<IngestResult>(st);
         bool stopped = false;
         Status st = followThis ? follow(src, stop) : readToEnd(src, stop, stopped);
-        if (!st)
-            return Result<IngestResult>(st);
+        if (!st) return Result<IngestResult>(st);
         if (!followThis && !stopped) {
             // An archive ends here: a last line without '\n' is complete.
             Line line;
@@ -462,11 +422,9 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
                 src.pos.offset = line.endOffset;
             }
         }
-        if (auto cst = commit(&src); !cst)
-            return Result<IngestResult>(cst);
+        if (auto cst = commit(&src); !cst) return Result<IngestResult>(cst);
         progress(src, true);
-        if (stop.stop_requested())
-            break;
+        if (stop.stop_requested()) break;
     }
     m_result.totals = m_engine->totals();
     m_result.run = m_result.totals;

@@ -10,7 +10,8 @@ constexpr std::size_t kMaxLineBytes = 64 * 1024;
 
 //! One line cut from a byte stream.
 struct Line {
-    std::string_view text; //!< without '\n' (and without a trailing '\r'); for a too-long line, its first bytes
+    std::string_view
+        text; //!< without '\n' (and without a trailing '\r'); for a too-long line, its first bytes
     uint64_t offset = 0; //!< stream offset of the line's first byte
     uint64_t endOffset = 0; //!< stream offset just past its '\n' (where a resume starts)
     bool tooLong = false; //!< longer than the limit: its bytes past the limit were dropped

@@ -59,7 +59,8 @@ struct SavedFilterOutcome {
 
 //! Saves a named filter. With no ingest running this takes the writer lock and back-fills at
 //! once; otherwise it is stored as pending and the running ingest back-fills it.
-Result<SavedFilterOutcome> saveFilter(const std::string& dbPath, const std::string& name, const std::string& expr);
+Result<SavedFilterOutcome> saveFilter(
+    const std::string& dbPath, const std::string& name, const std::string& expr);
 
 //! Drops a saved filter and its aggregates (or marks it for the running ingest to drop).
 Status dropFilter(const std::string& dbPath, const std::string& name);

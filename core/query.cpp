@@ -102,8 +102,7 @@ Result<std::unique_ptr<QueryService>> QueryService::open(const std::string& dbPa
 {
     using R = Result<std::unique_ptr<QueryService>>;
     auto db = openReadOnly(dbPath);
-    if (!db)
-        return R(db.status());
+    if (!db) return R(db.status());
     std::unique_ptr<QueryService> q(new QueryService());
     q->m_path = dbPath;
     q->m_db = *db;

@@ -8,8 +8,7 @@ namespace {
 bool nextField(std::string_view& rest, std::string_view& field)
 {
     const auto tab = rest.find('\t');
-    if (tab == std::string_view::npos)
-        return false;
+    if (tab == std::string_view::npos) return false;
     field = rest.substr(0, tab);
     rest.remove_prefix(tab + 1);
     return true;
@@ -18,8 +17,7 @@ bool nextField(std::string_view& rest, std::string_view& field)
 
 bool parseRawLine(std::string_view line, RawEvent& out)
 {
-    if (line.size() < 3 || line[1] != '\t')
-        return false;
+    if (line.size() < 3 || line[1] != '\t') return false;
     switch (line[0]) {
     case 'A':
     case 'L':
@@ -32,16 +30,13 @@ bool parseRawLine(std::string_view line, RawEvent& out)
     }
     std::string_view rest = line.substr(2);
     std::string_view time;
-    if (!nextField(rest, time))
-        return false;
+    if (!nextField(rest, time)) return false;
     const auto [end, ec] = std::from_chars(time.data(), time.data() + time.size(), out.timeMs);
-    if (ec != std::errc() || end != time.data() + time.size())
-        return false;
+    if (ec != std::errc() || end != time.data() + time.size()) return false;
     if (!nextField(rest, out.adId) || !nextField(rest, out.country) || !nextField(rest, out.userId)
         || !nextField(rest, out.ip))
         return false;
-    if (rest.find('\t') != std::string_view::npos)
-        return false;
+    if (rest.find('\t') != std::string_view::npos) return false;
     out.clickId = rest;
     return !out.adId.empty();
 }

@@ -18,7 +18,10 @@ enum class RawStatus : char {
 };
 
 //! True when the event is part of the aggregates.
-constexpr bool isCounted(RawStatus s) { return s == RawStatus::Accepted || s == RawStatus::LateApplied; }
+constexpr bool isCounted(RawStatus s)
+{
+    return s == RawStatus::Accepted || s == RawStatus::LateApplied;
+}
 
 //! One raw event read back; views point into the reader's buffer.
 struct RawEvent {
@@ -34,6 +37,9 @@ bool parseRawLine(std::string_view line, RawEvent& out);
 void appendRawLine(std::string& out, RawStatus status, int64_t timeMs, std::string_view adId,
     std::string_view country, std::string_view userId, std::string_view ip, std::string_view clickId);
 
-inline std::string rawDirFor(const std::string& dbPath) { return dbPath + ".raw"; }
+inline std::string rawDirFor(const std::string& dbPath)
+{
+    return dbPath + ".raw";
+}
 
 } // namespace adclick::core

@@ -6,21 +6,23 @@ namespace adclick::core::sql {
 
 Stmt::Stmt(sqlite3* db, std::string_view text)
 {
-    m_rc = sqlite3_prepare_v3(db, text.data(), static_cast<int>(text.size()), SQLITE_PREPARE_PERSISTENT,
-        &m_stmt, nullptr);
+    m_rc = sqlite3_prepare_v3(
+        db, text.data(), static_cast<int>(text.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
     if (m_rc != SQLITE_OK) {
         sqlite3_finalize(m_stmt);
         m_stmt = nullptr;
     }
 }
 
-Stmt::~Stmt() { sqlite3_finalize(m_stmt); }
+Stmt::~Stmt()
+{
+    sqlite3_finalize(m_stmt);
+}
 
 Stmt::Stmt(Stmt&& other) noexcept
     : m_stmt(std::exchange(other.m_stmt, nullptr))
     , m_rc(other.m_rc)
-{
-}
+{ }
 
 Stmt& Stmt::operator=(Stmt&& other) noexcept
 {
@@ -73,8 +75,7 @@ Status exec(sqlite3* db, const char* text)
 {
     char* err = nullptr;
     const int rc = sqlite3_exec(db, text, nullptr, nullptr, &err);
-    if (rc == SQLITE_OK)
-        return Status::ok();
+    if (rc == SQLITE_OK) return Status::ok();
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
     return Status::error(msg);

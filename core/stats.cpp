@@ -14,22 +14,19 @@ namespace adclick::core {
 Result<sqlite3*> openReadOnly(const std::string& dbPath)
 {
     using R = Result<sqlite3*>;
-    struct stat st {};
+    struct stat st { };
     if (::stat(dbPath.c_str(), &st) != 0) {
-        if (errno == ENOENT)
-            return R::error("database '" + dbPath + "' does not exist");
+        if (errno == ENOENT) return R::error("database '" + dbPath + "' does not exist");
         return R::error("cannot open database '" + dbPath + "': " + std::strerror(errno));
     }
-    if (S_ISDIR(st.st_mode))
-        return R::error("'" + dbPath + "' is a folder, not an AdClick database");
+    if (S_ISDIR(st.st_mode)) return R::error("'" + dbPath + "' is a folder, not an AdClick database");
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(dbPath.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
     auto failWith = [&](std::string msg) {
         sqlite3_close_v2(db);
         return R::error(std::move(msg));
     };
-    if (rc != SQLITE_OK)
-        return failWith(sql::describe(db, rc, "cannot open database '" + dbPath + "'"));
+    if (rc != SQLITE_OK) return failWith(sql::describe(db, rc, "cannot open database '" + dbPath + "'"));
     sqlite3_busy_timeout(db, 5000);
     std::string problem;
     {
@@ -41,23 +38,22 @@ Result<sqlite3*> openReadOnly(const std::string& dbPath)
             else
                 problem = sql::describe(db, code, "cannot read database '" + dbPath + "'");
         } else if (!v.step()) {
-            problem = v.rc() != SQLITE_DONE ? sql::describe(db, v.rc(), "cannot read database '" + dbPath + "'")
-                                            : "'" + dbPath + "' is not an AdClick database (no meta.schema_version)";
+            problem = v.rc() != SQLITE_DONE
+                ? sql::describe(db, v.rc(), "cannot read database '" + dbPath + "'")
+                : "'" + dbPath + "' is not an AdClick database (no meta.schema_version)";
         } else if (v.int64(0) != kSchemaVersion) {
             problem = "database '" + dbPath + "' has schema version " + std::string(v.text(0))
                 + "; this adclick reads version " + std::to_string(kSchemaVersion);
         }
     }
-    if (!problem.empty())
-        return failWith(problem);
+    if (!problem.empty()) return failWith(problem);
     return db;
 }
 
 Result<StatsReport> readStats(const std::string& dbPath, int rejectSampleLimit)
 {
     auto opened = openReadOnly(dbPath);
-    if (!opened)
-        return Result<StatsReport>(opened.status());
+    if (!opened) return Result<StatsReport>(opened.status());
     sqlite3* db = *opened;
     struct Closer {
         sqlite3* db;
@@ -108,9 +104,10 @@ Result<StatsReport> readStats(const std::string& dbPath, int rejectSampleLimit)
         }
     }
     {
-        sql::Stmt q(db, "SELECT (SELECT count(*) FROM ads), (SELECT count(*) FROM agg), "
-                        "(SELECT count(*) FROM segments), (SELECT total(bytes) FROM segments), "
-                        "(SELECT total(events) FROM segments)");
+        sql::Stmt q(db,
+            "SELECT (SELECT count(*) FROM ads), (SELECT count(*) FROM agg), "
+            "(SELECT count(*) FROM segments), (SELECT total(bytes) FROM segments), "
+            "(SELECT total(events) FROM segments)");
         if (q.step()) {
             r.ads = q.int64(0);
             r.aggRows = q.int64(1);
@@ -128,10 +125,10 @@ Result<StatsReport> readStats(const std::string& dbPath, int rejectSampleLimit)
         q.bind(1, int64_t(rejectSampleLimit));
         while (q.step())
             r.rejectSamples.push_back({ std::string(q.text(0)), q.int64(1), std::string(q.text(2)),
-                std::string(static_cast<const char*>(sqlite3_column_blob(q.get(), 3)) ? std::string_view(
-                                static_cast<const char*>(sqlite3_column_blob(q.get(), 3)),
-                                static_cast<std::size_t>(sqlite3_column_bytes(q.get(), 3)))
-                                                                                         : std::string_view()) });
+                std::string(static_cast<const char*>(sqlite3_column_blob(q.get(), 3))
+                        ? std::string_view(static_cast<const char*>(sqlite3_column_blob(q.get(), 3)),
+                            static_cast<std::size_t>(sqlite3_column_bytes(q.get(), 3)))
+                        : std::string_view()) });
     }
     sql::exec(db, "COMMIT");
     return r;

@@ -29,17 +29,14 @@ private:
 };
 
 //! A value or an error message.
-template <typename T>
-class Result {
+template <typename T> class Result {
 public:
     Result(T value)
         : m_value(std::move(value))
-    {
-    }
+    { }
     Result(Status status)
         : m_status(std::move(status))
-    {
-    }
+    { }
     static Result error(std::string message) { return Result(Status::error(std::move(message))); }
 
     bool isOk() const { return m_value.has_value(); }

@@ -35,23 +35,25 @@ int64_t nowMs()
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-const char* latePolicyName(LatePolicy p) { return p == LatePolicy::Update ? "update" : "drop"; }
+const char* latePolicyName(LatePolicy p)
+{
+    return p == LatePolicy::Update ? "update" : "drop";
+}
 
 //! Writes all of `data` at `offset`; a failpoint may cut it in half first.
 Status pwriteAll(int fd, const std::string& data, uint64_t offset, const std::string& file)
 {
     std::size_t size = data.size();
-    if (failpointWantsPartial("commit.raw_write"))
-        size /= 2;
+    if (failpointWantsPartial("commit.raw_write")) size /= 2;
     std::size_t done = 0;
     while (done < size) {
         const ssize_t n = ::pwrite(fd, data.data() + done, size - done, static_cast<off_t>(offset + done));
-        if (n < 0 && errno == EINTR)
-            continue;
+        if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
             const bool full = errno == ENOSPC || errno == EFBIG || errno == EDQUOT;
             return Status::error(errnoText("cannot write raw events to '" + file + "'")
-                + (full ? " (the disk is full or the file size limit was reached: free space and run the same "
+                + (full ? " (the disk is full or the file size limit was reached: free space and run the "
+                          "same "
                           "command again; nothing was lost)"
                         : ""));
         }
@@ -72,12 +74,9 @@ std::string segmentFileName(int64_t id)
 
 Store::~Store()
 {
-    if (m_segFd >= 0)
-        ::close(m_segFd);
-    if (m_db)
-        sqlite3_close_v2(m_db);
-    if (m_lockFd >= 0)
-        ::close(m_lockFd); // releases the flock
+    if (m_segFd >= 0) ::close(m_segFd);
+    if (m_db) sqlite3_close_v2(m_db);
+    if (m_lockFd >= 0) ::close(m_lockFd); // releases the flock
 }
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& dbPath, const StoreOptions& options)
@@ -96,7 +95,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dbPath, const Stor
     if (::flock(s->m_lockFd, LOCK_EX | LOCK_NB) != 0) {
         char pid[32] = {};
         const ssize_t n = ::pread(s->m_lockFd, pid, sizeof pid - 1, 0);
-        std::string who = n > 0 ? std::string(" (pid ") + std::string(pid, strnlen(pid, sizeof pid)) + ")" : "";
+        std::string who
+            = n > 0 ? std::string(" (pid ") + std::string(pid, strnlen(pid, sizeof pid)) + ")" : "";
         while (!who.empty() && (who.back() == '\n'))
             who.pop_back();
         return Result<std::unique_ptr<Store>>::error("database '" + dbPath
@@ -108,12 +108,14 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dbPath, const Stor
     }
 
     if (::mkdir(s->m_rawDir.c_str(), 0755) != 0 && errno != EEXIST)
-        return Result<std::unique_ptr<Store>>::error(errnoText("cannot create raw event folder '" + s->m_rawDir + "'"));
+        return Result<std::unique_ptr<Store>>::error(
+            errnoText("cannot create raw event folder '" + s->m_rawDir + "'"));
 
-    int rc = sqlite3_open_v2(dbPath.c_str(), &s->m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-        nullptr);
+    int rc = sqlite3_open_v2(
+        dbPath.c_str(), &s->m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK)
-        return Result<std::unique_ptr<Store>>::error(sql::describe(s->m_db, rc, "cannot open database '" + dbPath + "'"));
+        return Result<std::unique_ptr<Store>>::error(
+            sql::describe(s->m_db, rc, "cannot open database '" + dbPath + "'"));
     sqlite3_busy_timeout(s->m_db, 2000);
     const std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=")
         + (options.durable ? "FULL" : "NORMAL") + "; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536;";
@@ -121,21 +123,22 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dbPath, const Stor
         return Result<std::unique_ptr<Store>>::error("cannot open database '" + dbPath + "': " + st.message()
             + " (is it an SQLite database, and is its folder writable?)");
     if (auto st = sql::exec(s->m_db, kSchemaSql); !st)
-        return Result<std::unique_ptr<Store>>::error("cannot create the schema in '" + dbPath + "': " + st.message());
+        return Result<std::unique_ptr<Store>>::error(
+            "cannot create the schema in '" + dbPath + "': " + st.message());
     {
         sql::Stmt v(s->m_db, "SELECT value FROM meta WHERE key='schema_version'");
         if (v.ok() && v.step() && v.int64(0) != kSchemaVersion)
-            return Result<std::unique_ptr<Store>>::error(
-                "database '" + dbPath + "' has schema version " + std::to_string(v.int64(0)) + ", expected "
-                + std::to_string(kSchemaVersion));
+            return Result<std::unique_ptr<Store>>::error("database '" + dbPath + "' has schema version "
+                + std::to_string(v.int64(0)) + ", expected " + std::to_string(kSchemaVersion));
     }
     if (auto st = sql::exec(s->m_db,
-            ("INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', " + std::to_string(kSchemaVersion) + ")")
+            ("INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', "
+                + std::to_string(kSchemaVersion) + ")")
                 .c_str());
         !st)
-        return Result<std::unique_ptr<Store>>::error(sql::describe(s->m_db, sqlite3_errcode(s->m_db), "cannot write to '" + dbPath + "'"));
-    if (auto st = s->recoverSegments(); !st)
-        return Result<std::unique_ptr<Store>>(st);
+        return Result<std::unique_ptr<Store>>::error(
+            sql::describe(s->m_db, sqlite3_errcode(s->m_db), "cannot write to '" + dbPath + "'"));
+    if (auto st = s->recoverSegments(); !st) return Result<std::unique_ptr<Store>>(st);
     return Result<std::unique_ptr<Store>>(std::move(s));
 }
 
@@ -149,7 +152,7 @@ Status Store::recoverSegments()
         const auto bytes = static_cast<uint64_t>(q.int64(1));
         known.push_back(id);
         const std::string file = m_rawDir + "/" + segmentFileName(id);
-        struct stat st {};
+        struct stat st { };
         if (::stat(file.c_str(), &st) != 0) {
             if (bytes > 0)
                 return Status::error("raw segment '" + file + "' is missing, but the database says it holds "
@@ -158,8 +161,10 @@ Status Store::recoverSegments()
         }
         if (static_cast<uint64_t>(st.st_size) < bytes)
             return Status::error("raw segment '" + file + "' is shorter than its committed length ("
-                + std::to_string(st.st_size) + " < " + std::to_string(bytes) + " bytes): it was damaged outside adclick");
-        if (static_cast<uint64_t>(st.st_size) > bytes && ::truncate(file.c_str(), static_cast<off_t>(bytes)) != 0)
+                + std::to_string(st.st_size) + " < " + std::to_string(bytes)
+                + " bytes): it was damaged outside adclick");
+        if (static_cast<uint64_t>(st.st_size) > bytes
+            && ::truncate(file.c_str(), static_cast<off_t>(bytes)) != 0)
             return Status::error(errnoText("cannot cut uncommitted bytes off '" + file + "'"));
         m_segId = id;
         m_segBytes = bytes;
@@ -222,15 +227,13 @@ Result<StoredState> Store::load()
                 c.rejected = v;
             else if (name.rfind("rejected.", 0) == 0) {
                 for (std::size_t i = 0; i < kRejectReasonCount; ++i)
-                    if (name.substr(9) == rejectReasonName(static_cast<RejectReason>(i)))
-                        c.rejectedBy[i] = v;
+                    if (name.substr(9) == rejectReasonName(static_cast<RejectReason>(i))) c.rejectedBy[i] = v;
             }
         }
     }
     {
         sql::Stmt q(m_db, "SELECT count(*) FROM rejects");
-        if (q.step())
-            s.rejectSamples = q.int64(0);
+        if (q.step()) s.rejectSamples = q.int64(0);
     }
     {
         sql::Stmt q(m_db, "SELECT id, name FROM ads");
@@ -262,8 +265,7 @@ Status Store::forEachRawSince(int64_t sinceMs, const std::function<void(const Ra
 {
     const std::vector<TimeRange> ranges { { sinceMs, INT64_MAX } };
     auto segments = committedSegments(m_db, ranges);
-    if (!segments)
-        return segments.status();
+    if (!segments) return segments.status();
     RawReader reader(m_rawDir);
     return reader.read(*segments, ranges, [&](const RawEvent& e) {
         fn(e);
@@ -279,13 +281,13 @@ Status Store::beginImmediate()
     int delayMs = 50;
     for (;;) {
         const int rc = sqlite3_exec(m_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-        if (rc == SQLITE_OK)
-            return Status::ok();
+        if (rc == SQLITE_OK) return Status::ok();
         if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
             return Status::error(sql::describe(m_db, rc, "cannot start a transaction on '" + m_path + "'"));
         if (std::chrono::steady_clock::now() >= deadline)
             return Status::error("database '" + m_path + "' stayed locked by another connection for "
-                + std::to_string(m_options.lockRetryMs / 1000) + " s; nothing was lost: run the same command again when it is free");
+                + std::to_string(m_options.lockRetryMs / 1000)
+                + " s; nothing was lost: run the same command again when it is free");
         std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
         delayMs = std::min(delayMs * 2, 1000);
     }
@@ -293,13 +295,11 @@ Status Store::beginImmediate()
 
 Status Store::transaction(const std::function<Status()>& body)
 {
-    if (auto st = beginImmediate(); !st)
-        return st;
+    if (auto st = beginImmediate(); !st) return st;
     Status st = body();
     if (st) {
         const int rc = sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
-        if (rc == SQLITE_OK)
-            return Status::ok();
+        if (rc == SQLITE_OK) return Status::ok();
         st = Status::error(sql::describe(m_db, rc, "cannot commit to '" + m_path + "'"));
     }
     sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -309,23 +309,20 @@ Status Store::transaction(const std::function<Status()>& body)
 Status Store::stageRaw(std::string& raw)
 {
     Status st = writeRaw(raw);
-    if (!st)
-        dropStagedRaw();
+    if (!st) dropStagedRaw();
     raw.clear();
     return st;
 }
 
 void Store::dropStagedRaw()
 {
-    if (m_staged > 0 && m_segFd >= 0)
-        (void)::ftruncate(m_segFd, static_cast<off_t>(m_segBytes));
+    if (m_staged > 0 && m_segFd >= 0) (void)::ftruncate(m_segFd, static_cast<off_t>(m_segBytes));
     m_staged = 0;
 }
 
 Status Store::writeRaw(const std::string& bytes)
 {
-    if (bytes.empty())
-        return Status::ok();
+    if (bytes.empty()) return Status::ok();
     // A new segment starts only between batches, so a batch's raw bytes stay in one file.
     if (m_segFd < 0 || (m_staged == 0 && m_segBytes >= kSegmentMaxBytes)) {
         if (m_segFd >= 0) {
@@ -340,12 +337,10 @@ Status Store::writeRaw(const std::string& bytes)
         }
         const std::string file = m_rawDir + "/" + segmentFileName(m_segId);
         m_segFd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (m_segFd < 0)
-            return Status::error(errnoText("cannot open raw segment '" + file + "'"));
+        if (m_segFd < 0) return Status::error(errnoText("cannot open raw segment '" + file + "'"));
     }
     const std::string file = m_rawDir + "/" + segmentFileName(m_segId);
-    if (auto st = pwriteAll(m_segFd, bytes, m_segBytes + m_staged, file); !st)
-        return st;
+    if (auto st = pwriteAll(m_segFd, bytes, m_segBytes + m_staged, file); !st) return st;
     m_staged += bytes.size();
     if (m_options.durable && ::fdatasync(m_segFd) != 0)
         return Status::error(errnoText("cannot sync raw segment '" + file + "'"));
@@ -365,13 +360,14 @@ Status Store::writePositions(const std::vector<SourcePosition>& positions)
         q.bind(5, static_cast<int64_t>(p.offset)).bind(6, now);
         q.step();
         if (q.rc() != SQLITE_DONE)
-            return Status::error(sql::describe(m_db, q.rc(), "cannot store source positions in '" + m_path + "'"));
+            return Status::error(
+                sql::describe(m_db, q.rc(), "cannot store source positions in '" + m_path + "'"));
     }
     return Status::ok();
 }
 
-Status Store::commit(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs,
-    const std::vector<SourcePosition>& positions)
+Status Store::commit(
+    const Batch& batch, int64_t maxEventMs, int64_t watermarkMs, const std::vector<SourcePosition>& positions)
 {
     failpoint("commit.begin");
     Status st = writeRaw(batch.raw);
@@ -380,14 +376,11 @@ Status Store::commit(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs
         if (activeFault() == Fault::OffsetSeparateTxn) {
             // Deliberately wrong (R6): positions become durable before the results they belong to.
             st = beginImmediate();
-            if (st)
-                st = writePositions(positions);
-            if (st)
-                st = sql::exec(m_db, "COMMIT");
+            if (st) st = writePositions(positions);
+            if (st) st = sql::exec(m_db, "COMMIT");
             failpoint("commit.between_txns");
         }
-        if (st)
-            st = commitTxn(batch, maxEventMs, watermarkMs, positions);
+        if (st) st = commitTxn(batch, maxEventMs, watermarkMs, positions);
     }
     if (!st) {
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -406,11 +399,10 @@ Status Store::commit(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs
     return Status::ok();
 }
 
-Status Store::commitTxn(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs,
-    const std::vector<SourcePosition>& positions)
+Status Store::commitTxn(
+    const Batch& batch, int64_t maxEventMs, int64_t watermarkMs, const std::vector<SourcePosition>& positions)
 {
-    if (auto st = beginImmediate(); !st)
-        return st;
+    if (auto st = beginImmediate(); !st) return st;
     auto fail = [this](int rc, const char* what) {
         return Status::error(sql::describe(m_db, rc, std::string(what) + " in '" + m_path + "'"));
     };
@@ -420,8 +412,7 @@ Status Store::commitTxn(const Batch& batch, int64_t maxEventMs, int64_t watermar
         for (const auto& [id, name] : batch.newAds) {
             q.reset();
             q.bind(1, int64_t(id)).bind(2, name);
-            if (q.step(), q.rc() != SQLITE_DONE)
-                return fail(q.rc(), "cannot store ads");
+            if (q.step(), q.rc() != SQLITE_DONE) return fail(q.rc(), "cannot store ads");
         }
     }
     {
@@ -429,12 +420,9 @@ Status Store::commitTxn(const Batch& batch, int64_t maxEventMs, int64_t watermar
         std::vector<std::pair<PaneKey, PaneDelta>> rows = batch.panes.items();
         std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
             const PaneKey &x = a.first, &y = b.first;
-            if (x.filterId != y.filterId)
-                return x.filterId < y.filterId;
-            if (x.minute != y.minute)
-                return x.minute < y.minute;
-            if (x.ad != y.ad)
-                return x.ad < y.ad;
+            if (x.filterId != y.filterId) return x.filterId < y.filterId;
+            if (x.minute != y.minute) return x.minute < y.minute;
+            if (x.ad != y.ad) return x.ad < y.ad;
             return x.country < y.country;
         });
         sql::Stmt q(m_db,
@@ -451,10 +439,8 @@ Status Store::commitTxn(const Batch& batch, int64_t maxEventMs, int64_t watermar
             q.bind(1, int64_t(k.filterId)).bind(2, k.minute).bind(3, int64_t(k.ad));
             q.bind(4, std::string_view(country, static_cast<std::size_t>(len)));
             q.bind(5, d.clicks).bind(6, d.late);
-            if (q.step(), q.rc() != SQLITE_DONE)
-                return fail(q.rc(), "cannot store aggregates");
-            if (++n == rows.size() / 2)
-                failpoint("commit.mid_txn");
+            if (q.step(), q.rc() != SQLITE_DONE) return fail(q.rc(), "cannot store aggregates");
+            if (++n == rows.size() / 2) failpoint("commit.mid_txn");
         }
     }
     {
@@ -465,17 +451,16 @@ Status Store::commitTxn(const Batch& batch, int64_t maxEventMs, int64_t watermar
         for (const auto& [minute, d] : batch.minutes) {
             q.reset();
             q.bind(1, minute).bind(2, d.accepted).bind(3, d.duplicates).bind(4, d.late);
-            if (q.step(), q.rc() != SQLITE_DONE)
-                return fail(q.rc(), "cannot store minute statistics");
+            if (q.step(), q.rc() != SQLITE_DONE) return fail(q.rc(), "cannot store minute statistics");
         }
     }
     {
         sql::Stmt q(m_db,
-            "INSERT INTO counters(name, value) VALUES(?1, ?2) ON CONFLICT DO UPDATE SET value = value + excluded.value");
+            "INSERT INTO counters(name, value) VALUES(?1, ?2) ON CONFLICT DO UPDATE SET value = value + "
+            "excluded.value");
         const Counters& c = batch.counters;
         auto add = [&](std::string_view name, int64_t v) {
-            if (v == 0)
-                return true;
+            if (v == 0) return true;
             q.reset();
             q.bind(1, name).bind(2, v);
             q.step();
@@ -484,9 +469,9 @@ Status Store::commitTxn(const Batch& batch, int64_t maxEventMs, int64_t watermar
         bool ok = add("lines", c.lines) && add("accepted", c.accepted) && add("duplicates", c.duplicates)
             && add("late", c.late) && add("late_applied", c.lateApplied) && add("rejected", c.rejected);
         for (std::size_t i = 0; ok && i < kRejectReasonCount; ++i)
-            ok = add("rejected." + std::string(rejectReasonName(static_cast<RejectReason>(i))), c.rejectedBy[i]);
-        if (!ok)
-            return fail(q.rc(), "cannot store counters");
+            ok = add(
+                "rejected." + std::string(rejectReasonName(static_cast<RejectReason>(i))), c.rejectedBy[i]);
+        if (!ok) return fail(q.rc(), "cannot store counters");
     }
     if (!batch.rejects.empty()) {
         sql::Stmt q(m_db, "INSERT INTO rejects(source, offset, reason, line) VALUES(?1, ?2, ?3, ?4)");
@@ -494,39 +479,34 @@ Status Store::commitTxn(const Batch& batch, int64_t maxEventMs, int64_t watermar
             q.reset();
             q.bind(1, r.source).bind(2, static_cast<int64_t>(r.offset)).bind(3, rejectReasonName(r.reason));
             q.bindBlob(4, r.line);
-            if (q.step(), q.rc() != SQLITE_DONE)
-                return fail(q.rc(), "cannot store rejected lines");
+            if (q.step(), q.rc() != SQLITE_DONE) return fail(q.rc(), "cannot store rejected lines");
         }
     }
     if (m_staged > 0) {
         int64_t minMs = m_segMinMs, maxMs = m_segMaxMs;
-        if (batch.rawMinMs != kNoTime && (minMs == kNoTime || batch.rawMinMs < minMs))
-            minMs = batch.rawMinMs;
-        if (batch.rawMaxMs != kNoTime && (maxMs == kNoTime || batch.rawMaxMs > maxMs))
-            maxMs = batch.rawMaxMs;
+        if (batch.rawMinMs != kNoTime && (minMs == kNoTime || batch.rawMinMs < minMs)) minMs = batch.rawMinMs;
+        if (batch.rawMaxMs != kNoTime && (maxMs == kNoTime || batch.rawMaxMs > maxMs)) maxMs = batch.rawMaxMs;
         sql::Stmt q(m_db,
             "INSERT INTO segments(id, file, bytes, events, min_ms, max_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
-            "ON CONFLICT(id) DO UPDATE SET bytes=excluded.bytes, events=excluded.events, min_ms=excluded.min_ms, "
+            "ON CONFLICT(id) DO UPDATE SET bytes=excluded.bytes, events=excluded.events, "
+            "min_ms=excluded.min_ms, "
             "max_ms=excluded.max_ms");
         q.bind(1, m_segId).bind(2, segmentFileName(m_segId));
         q.bind(3, static_cast<int64_t>(m_segBytes + m_staged)).bind(4, m_segEvents + batch.rawEvents);
         q.bind(5, minMs).bind(6, maxMs);
-        if (q.step(), q.rc() != SQLITE_DONE)
-            return fail(q.rc(), "cannot store the raw segment length");
+        if (q.step(), q.rc() != SQLITE_DONE) return fail(q.rc(), "cannot store the raw segment length");
     }
     if (maxEventMs != kNoTime) {
-        sql::Stmt q(m_db, "INSERT OR REPLACE INTO meta(key, value) VALUES('max_event_ms', ?1), ('watermark_ms', ?2)");
+        sql::Stmt q(
+            m_db, "INSERT OR REPLACE INTO meta(key, value) VALUES('max_event_ms', ?1), ('watermark_ms', ?2)");
         q.bind(1, maxEventMs).bind(2, watermarkMs);
-        if (q.step(), q.rc() != SQLITE_DONE)
-            return fail(q.rc(), "cannot store the watermark");
+        if (q.step(), q.rc() != SQLITE_DONE) return fail(q.rc(), "cannot store the watermark");
     }
     if (activeFault() != Fault::OffsetSeparateTxn)
-        if (auto st = writePositions(positions); !st)
-            return st;
+        if (auto st = writePositions(positions); !st) return st;
     failpoint("commit.before_commit");
     const int rc = sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK)
-        return fail(rc, "cannot commit");
+    if (rc != SQLITE_OK) return fail(rc, "cannot commit");
     return Status::ok();
 }
 

@@ -25,15 +25,14 @@ struct Run {
     QByteArray out, err;
 };
 
-inline Run runCli(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment(),
-    int timeoutMs = 300'000)
+inline Run runCli(const QStringList& args,
+    const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment(), int timeoutMs = 300'000)
 {
     QProcess p;
     p.setProcessEnvironment(env);
     p.start(QStringLiteral(ADCLICK_CLI), args);
     Run r;
-    if (!p.waitForStarted(10'000))
-        return r;
+    if (!p.waitForStarted(10'000)) return r;
     p.closeWriteChannel();
     if (!p.waitForFinished(timeoutMs)) {
         p.kill();
@@ -46,7 +45,10 @@ inline Run runCli(const QStringList& args, const QProcessEnvironment& env = QPro
     return r;
 }
 
-inline QJsonObject json(const QByteArray& text) { return QJsonDocument::fromJson(text).object(); }
+inline QJsonObject json(const QByteArray& text)
+{
+    return QJsonDocument::fromJson(text).object();
+}
 
 //! Rows of one query joined as text lines (columns separated by ',').
 inline QString queryText(const QString& dbPath, const char* sqlText)
@@ -61,8 +63,7 @@ inline QString queryText(const QString& dbPath, const char* sqlText)
     if (sqlite3_prepare_v2(db, sqlText, -1, &st, nullptr) == SQLITE_OK) {
         while (sqlite3_step(st) == SQLITE_ROW) {
             for (int c = 0; c < sqlite3_column_count(st); ++c) {
-                if (c)
-                    out += ',';
+                if (c) out += ',';
                 out += QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(st, c)));
             }
             out += '\n';
@@ -88,18 +89,21 @@ inline QString countersText(const QString& db)
     return queryText(db, "SELECT name, value FROM counters WHERE value != 0 ORDER BY name");
 }
 
-inline QString integrity(const QString& db) { return queryText(db, "PRAGMA integrity_check").trimmed(); }
+inline QString integrity(const QString& db)
+{
+    return queryText(db, "PRAGMA integrity_check").trimmed();
+}
 
 //! SHA-1 of the committed raw events (all segments in order, each cut at its committed length).
 inline QByteArray rawDigest(const QString& db)
 {
     QCryptographicHash h(QCryptographicHash::Sha1);
-    const QStringList rows = queryText(db, "SELECT file, bytes FROM segments ORDER BY id").split('\n', Qt::SkipEmptyParts);
+    const QStringList rows
+        = queryText(db, "SELECT file, bytes FROM segments ORDER BY id").split('\n', Qt::SkipEmptyParts);
     for (const QString& row : rows) {
         const auto parts = row.split(',');
         QFile f(db + ".raw/" + parts[0]);
-        if (!f.open(QIODevice::ReadOnly))
-            return "<missing segment>";
+        if (!f.open(QIODevice::ReadOnly)) return "<missing segment>";
         h.addData(f.read(parts[1].toLongLong()));
     }
     return h.result().toHex();
@@ -119,8 +123,7 @@ inline QString fullState(const QString& db)
 inline QString truthAggText(const QString& prefix)
 {
     QFile f(prefix + ".truth.csv");
-    if (!f.open(QIODevice::ReadOnly))
-        return QStringLiteral("<no truth file>");
+    if (!f.open(QIODevice::ReadOnly)) return QStringLiteral("<no truth file>");
     QString text = QString::fromUtf8(f.readAll());
     const auto nl = text.indexOf('\n');
     return nl < 0 ? QString() : text.mid(nl + 1);
@@ -129,8 +132,7 @@ inline QString truthAggText(const QString& prefix)
 inline QJsonObject truthCounters(const QString& prefix)
 {
     QFile f(prefix + ".truth.json");
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
+    if (!f.open(QIODevice::ReadOnly)) return {};
     return QJsonDocument::fromJson(f.readAll()).object();
 }
 

@@ -42,8 +42,7 @@ class TestBadEnvironment : public QObject {
         QElapsedTimer t;
         t.start();
         while (t.elapsed() < ms) {
-            if (cond())
-                return true;
+            if (cond()) return true;
             QThread::msleep(50);
         }
         return cond();
@@ -54,7 +53,8 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_log = path("clicks.log");
-        const Run g = runCli({ "gen", "--out", m_log, "--events", "40000", "--format", "csv", "--seed", "8" });
+        const Run g
+            = runCli({ "gen", "--out", m_log, "--events", "40000", "--format", "csv", "--seed", "8" });
         QVERIFY2(g.exitCode == 0, g.err.constData());
     }
 
@@ -122,7 +122,8 @@ private slots:
         sqlite3* conn = nullptr;
         QCOMPARE(sqlite3_open(db.toUtf8().constData(), &conn), SQLITE_OK);
         QCOMPARE(sqlite3_exec(conn, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
-        const Run locked = runCli({ "ingest", "--db", db, "--commit-every", "5000", "--lock-wait", "2", m_log });
+        const Run locked
+            = runCli({ "ingest", "--db", db, "--commit-every", "5000", "--lock-wait", "2", m_log });
         QCOMPARE(locked.exitCode, 1);
         QVERIFY2(locked.err.contains("locked"), locked.err.constData());
 
@@ -147,8 +148,11 @@ private slots:
         QCOMPARE(runCli({ "ingest", "--db", reference, m_log }).exitCode, 0);
         const QString db = path("full.db");
         QProcess p;
-        p.start("bash", { "-c", QStringLiteral("trap '' XFSZ; ulimit -f 600; exec '%1' ingest --db '%2' --commit-every 3000 '%3'")
-                                    .arg(ADCLICK_CLI, db, m_log) });
+        p.start("bash",
+            { "-c",
+                QStringLiteral(
+                    "trap '' XFSZ; ulimit -f 600; exec '%1' ingest --db '%2' --commit-every 3000 '%3'")
+                    .arg(ADCLICK_CLI, db, m_log) });
         QVERIFY(p.waitForFinished(60'000));
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
         QCOMPARE(p.exitCode(), 1);
@@ -170,12 +174,14 @@ private slots:
         const QByteArray good2 = "ad2, 2021-01-01 00:00:02, u2, 1.2.3.5, KR\n";
         QTest::newRow("empty") << QByteArray() << qint64(0) << qint64(0);
         QTest::newRow("no trailing newline") << (good + good2.chopped(1)) << qint64(2) << qint64(0);
-        QTest::newRow("NUL bytes") << (good + QByteArray("ad3, 2021-01-01 00:00:03, u\0x, 1.2.3.6, US\n", 43) + good2)
-                                   << qint64(2) << qint64(1);
-        QTest::newRow("invalid UTF-8") << (good + "ad\xff, 2021-01-01 00:00:03, u3, 1.2.3.6, US\n" + good2) << qint64(2)
-                                       << qint64(1);
-        QTest::newRow("10 MB line") << (good + QByteArray(10 << 20, 'x') + "\n" + good2) << qint64(2) << qint64(1);
-        QTest::newRow("CRLF") << (good.chopped(1) + "\r\n" + good2.chopped(1) + "\r\n") << qint64(2) << qint64(0);
+        QTest::newRow("NUL bytes") << (good + QByteArray("ad3, 2021-01-01 00:00:03, u\0x, 1.2.3.6, US\n", 43)
+            + good2) << qint64(2) << qint64(1);
+        QTest::newRow("invalid UTF-8")
+            << (good + "ad\xff, 2021-01-01 00:00:03, u3, 1.2.3.6, US\n" + good2) << qint64(2) << qint64(1);
+        QTest::newRow("10 MB line") << (good + QByteArray(10 << 20, 'x') + "\n" + good2) << qint64(2)
+                                    << qint64(1);
+        QTest::newRow("CRLF") << (good.chopped(1) + "\r\n" + good2.chopped(1) + "\r\n") << qint64(2)
+                              << qint64(0);
         QTest::newRow("only blanks") << QByteArray("\n\n  \n\r\n") << qint64(0) << qint64(0);
     }
     void evilFiles()
@@ -183,7 +189,8 @@ private slots:
         QFETCH(QByteArray, content);
         QFETCH(qint64, accepted);
         QFETCH(qint64, rejected);
-        const QString file = path(QStringLiteral("evil-%1.log").arg(QTest::currentDataTag()).replace(' ', '_'));
+        const QString file
+            = path(QStringLiteral("evil-%1.log").arg(QTest::currentDataTag()).replace(' ', '_'));
         writeFile(file, content);
         const QString db = file + ".db";
         const Run r = runCli({ "ingest", "--db", db, "--format", "book", file });
@@ -218,7 +225,8 @@ private slots:
     {
         const QString live = path("follow.log");
         const QString db = path("follow.db");
-        writeFile(live, "ad1, 2021-01-01 00:00:01, u1, 1.2.3.4, US\nad2, 2021-01-01 00:00:02, u2, 1.2.3.5, K");
+        writeFile(
+            live, "ad1, 2021-01-01 00:00:01, u1, 1.2.3.4, US\nad2, 2021-01-01 00:00:02, u2, 1.2.3.5, K");
         QProcess p;
         p.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", db, "--follow", "--format", "book", live });
         QVERIFY(p.waitForStarted());
@@ -251,7 +259,8 @@ private slots:
         const qint64 now = QDateTime::currentMSecsSinceEpoch() / 60'000 * 60'000 - 1000;
         writeFile(live, QStringLiteral("ad1, %1, u1, 1.2.3.4, US\n").arg(now).toUtf8());
         QProcess p;
-        p.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", db, "--follow", "--idle", "1", "--lateness", "2", live });
+        p.start(QStringLiteral(ADCLICK_CLI),
+            { "ingest", "--db", db, "--follow", "--idle", "1", "--lateness", "2", live });
         QVERIFY(p.waitForStarted());
         QVERIFY(waitFor([&] { return statsValue(db, "accepted") == 1; }));
         // Wall time has to pass the pane end + lateness + idle before the pane is final.

@@ -15,7 +15,7 @@ namespace {
 // Small batches, and raw bytes written ahead of the commit several times per batch, so every
 // crash site is hit many times per run.
 const QStringList kIngestArgs = { "--commit-every", "2000", "--stage-raw-bytes", "40000" };
-}
+} // namespace
 
 class TestCrash : public QObject {
     Q_OBJECT
@@ -31,10 +31,8 @@ class TestCrash : public QObject {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove("ADCLICK_FAILPOINT");
         env.remove("ADCLICK_FAULT");
-        if (!failpoint.isEmpty())
-            env.insert("ADCLICK_FAILPOINT", failpoint);
-        if (!fault.isEmpty())
-            env.insert("ADCLICK_FAULT", fault);
+        if (!failpoint.isEmpty()) env.insert("ADCLICK_FAILPOINT", failpoint);
+        if (!fault.isEmpty()) env.insert("ADCLICK_FAULT", fault);
         return env;
     }
 
@@ -45,21 +43,20 @@ class TestCrash : public QObject {
 
     //! Runs with the failpoint armed up to `killedRuns` times (each restart dies again at its n-th
     //! hit), then once more without it. Returns how many runs were killed.
-    int ingestWithKills(const QString& db, const QString& failpoint, int killedRuns, const QString& fault = {})
+    int ingestWithKills(
+        const QString& db, const QString& failpoint, int killedRuns, const QString& fault = {})
     {
         int kills = 0;
         for (int i = 0; i < killedRuns; ++i) {
             const Run r = ingest(db, envWith(failpoint, fault));
             if (!r.crashed) {
-                if (r.exitCode != 0)
-                    qWarning("ingest failed: %s", r.err.constData());
+                if (r.exitCode != 0) qWarning("ingest failed: %s", r.err.constData());
                 return kills;
             }
             ++kills;
         }
         const Run last = ingest(db, envWith({}, fault));
-        if (last.exitCode != 0 || last.crashed)
-            qWarning("final ingest failed: %s", last.err.constData());
+        if (last.exitCode != 0 || last.crashed) qWarning("final ingest failed: %s", last.err.constData());
         return kills;
     }
 
@@ -68,22 +65,24 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_log = m_dir.filePath("crash.log");
-        const Run g = runCli({ "gen", "--out", m_log, "--events", "60000", "--format", "csv", "--seed", "21" });
+        const Run g
+            = runCli({ "gen", "--out", m_log, "--events", "60000", "--format", "csv", "--seed", "21" });
         QVERIFY2(g.exitCode == 0, g.err.constData());
         m_reference = freshDb();
         const Run r = ingest(m_reference, envWith({}));
         QVERIFY2(r.exitCode == 0, r.err.constData());
         // The reference itself must be right, or "equal to the reference" would mean little.
         QCOMPARE(aggText(m_reference), truthAggText(m_log));
-        QCOMPARE(countersAsTruth(json(runCli({ "stats", "--db", m_reference }).out)), countersAsTruth(truthCounters(m_log)));
+        QCOMPARE(countersAsTruth(json(runCli({ "stats", "--db", m_reference }).out)),
+            countersAsTruth(truthCounters(m_log)));
     }
 
     void failpoints_data()
     {
         QTest::addColumn<QString>("failpoint");
         QTest::addColumn<int>("killedRuns");
-        for (const char* site : { "commit.begin", "commit.after_raw", "commit.mid_txn", "commit.before_commit",
-                 "commit.after_commit" }) {
+        for (const char* site : { "commit.begin", "commit.after_raw", "commit.mid_txn",
+                 "commit.before_commit", "commit.after_commit" }) {
             for (int hit : { 1, 2, 5 })
                 QTest::addRow("%s:%d", site, hit) << QStringLiteral("%1:%2").arg(site).arg(hit) << 4;
         }
@@ -116,7 +115,8 @@ private slots:
             for (int attempt = 0; attempt < 25; ++attempt) {
                 QProcess p;
                 p.setProcessEnvironment(envWith({}));
-                p.start(QStringLiteral(ADCLICK_CLI), QStringList { "ingest", "--db", db } + kIngestArgs + QStringList { m_log });
+                p.start(QStringLiteral(ADCLICK_CLI),
+                    QStringList { "ingest", "--db", db } + kIngestArgs + QStringList { m_log });
                 QVERIFY(p.waitForStarted());
                 if (p.waitForFinished(int(rng.bounded(runMs)) + 5)) {
                     QCOMPARE(p.exitCode(), 0);

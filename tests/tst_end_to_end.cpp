@@ -34,7 +34,8 @@ class TestEndToEnd : public QObject {
         QCOMPARE(countersAsTruth(s), countersAsTruth(t));
         // Every non-blank line lands in exactly one class.
         QCOMPARE(s["lines"].toInteger(),
-            s["accepted"].toInteger() + s["duplicates"].toInteger() + s["late"].toInteger() + s["rejected"].toInteger());
+            s["accepted"].toInteger() + s["duplicates"].toInteger() + s["late"].toInteger()
+                + s["rejected"].toInteger());
         QVERIFY(t["duplicates"].toInteger() > 0);
         QVERIFY(t["late"].toInteger() > 0);
         QVERIFY(t["rejected"].toInteger() > 0);
@@ -133,14 +134,12 @@ private slots:
         const QStringList rows = truthAggText(log).split('\n', Qt::SkipEmptyParts);
         for (const QString& row : rows) {
             const auto f = row.split(',');
-            if (f[3].toLongLong() > 0)
-                lastMinute = std::max(lastMinute, f[0].toLongLong());
+            if (f[3].toLongLong() > 0) lastMinute = std::max(lastMinute, f[0].toLongLong());
         }
         const qint64 firstMinute = lastMinute - 9;
         for (const QString& row : rows) {
             const auto f = row.split(',');
-            if (f[0].toLongLong() >= firstMinute)
-                perAd[f[1]] += f[3].toLongLong();
+            if (f[0].toLongLong() >= firstMinute) perAd[f[1]] += f[3].toLongLong();
         }
         QVERIFY(!perAd.isEmpty());
         const QString from = QString::number(firstMinute * 60'000);

@@ -10,8 +10,8 @@ namespace {
 
 constexpr int64_t kT0 = 1'609'459'200'000; // 2021-01-01T00:00:00Z
 
-ClickEvent click(int64_t t, std::string_view ad = "ad1", std::string_view user = "u1", std::string_view clickId = {},
-    std::string_view country = "US")
+ClickEvent click(int64_t t, std::string_view ad = "ad1", std::string_view user = "u1",
+    std::string_view clickId = {}, std::string_view country = "US")
 {
     ClickEvent e;
     e.timeMs = t;
@@ -27,8 +27,7 @@ int64_t clicksOf(const Batch& b, int64_t minute)
 {
     int64_t n = 0;
     for (const auto& [k, d] : b.panes.items())
-        if (k.minute == minute && k.filterId == 0)
-            n += d.clicks;
+        if (k.minute == minute && k.filterId == 0) n += d.clicks;
     return n;
 }
 
@@ -36,8 +35,7 @@ int64_t lateOf(const Batch& b, int64_t minute)
 {
     int64_t n = 0;
     for (const auto& [k, d] : b.panes.items())
-        if (k.minute == minute && k.filterId == 0)
-            n += d.late;
+        if (k.minute == minute && k.filterId == 0) n += d.late;
     return n;
 }
 

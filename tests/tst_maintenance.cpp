@@ -21,7 +21,8 @@ class TestMaintenance : public QObject {
     {
         const QString sqlText = QStringLiteral(
             "SELECT a.minute, ads.name, a.country, a.clicks, a.late FROM agg a JOIN ads ON ads.id = a.ad "
-            "JOIN saved_filters f ON f.id = a.filter_id WHERE f.name = '%1' ORDER BY a.minute, ads.name, a.country")
+            "JOIN saved_filters f ON f.id = a.filter_id WHERE f.name = '%1' ORDER BY a.minute, ads.name, "
+            "a.country")
                                     .arg(name);
         return queryText(db, sqlText.toUtf8().constData());
     }
@@ -31,7 +32,9 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_log = path("clicks.log");
-        QCOMPARE(runCli({ "gen", "--out", m_log, "--events", "40000", "--format", "csv", "--seed", "9" }).exitCode, 0);
+        QCOMPARE(
+            runCli({ "gen", "--out", m_log, "--events", "40000", "--format", "csv", "--seed", "9" }).exitCode,
+            0);
         m_db = path("clicks.db");
         QCOMPARE(runCli({ "ingest", "--db", m_db, m_log }).exitCode, 0);
     }
@@ -42,13 +45,15 @@ private slots:
             "country in (US,KR)" };
         const Run before = runCli(popular);
         QVERIFY2(before.exitCode == 0, before.err.constData());
-        const Run saved = runCli({ "filter", "save", "--db", m_db, "--name", "uskr", "--expr", "country in (us, KR)" });
+        const Run saved
+            = runCli({ "filter", "save", "--db", m_db, "--name", "uskr", "--expr", "country in (us, KR)" });
         QVERIFY2(saved.exitCode == 0, saved.err.constData());
         const QJsonObject s = json(saved.out);
         QCOMPARE(s["state"].toString(), QStringLiteral("ready"));
-        const qint64 expected = queryText(m_db, "SELECT total(clicks) FROM agg WHERE filter_id = 0 AND country IN ('US','KR')")
-                                    .trimmed()
-                                    .toDouble();
+        const qint64 expected
+            = queryText(m_db, "SELECT total(clicks) FROM agg WHERE filter_id = 0 AND country IN ('US','KR')")
+                  .trimmed()
+                  .toDouble();
         QVERIFY(expected > 0);
         QCOMPARE(s["backfilled_clicks"].toInteger(), expected);
         const QString countryRows = queryText(m_db,
@@ -57,7 +62,8 @@ private slots:
         QCOMPARE(filterAgg(m_db, "uskr"), countryRows);
         const Run after = runCli(popular);
         QCOMPARE(after.out, before.out);
-        const Run byName = runCli({ "popular", "--db", m_db, "--count", "10", "--window", "30", "--filter", "@uskr" });
+        const Run byName
+            = runCli({ "popular", "--db", m_db, "--count", "10", "--window", "30", "--filter", "@uskr" });
         QCOMPARE(byName.exitCode, 0);
         QCOMPARE(json(byName.out)["ad_ids"], json(before.out)["ad_ids"]);
     }
@@ -70,12 +76,12 @@ private slots:
         QMap<QString, int> users;
         while (!raw.atEnd()) {
             const auto f = QString::fromUtf8(raw.readLine()).split('\t');
-            if (f.size() > 4 && f[0] == "A")
-                ++users[f[4]];
+            if (f.size() > 4 && f[0] == "A") ++users[f[4]];
         }
         const QString top = std::max_element(users.begin(), users.end()).key();
         const QString expr = QStringLiteral("user_id=%1").arg(top);
-        const QStringList popular { "popular", "--db", m_db, "--count", "5", "--window", "600", "--filter", expr };
+        const QStringList popular { "popular", "--db", m_db, "--count", "5", "--window", "600", "--filter",
+            expr };
         const Run before = runCli(popular);
         QVERIFY2(before.exitCode == 0, before.err.constData());
         QCOMPARE(runCli({ "filter", "save", "--db", m_db, "--name", "topuser", "--expr", expr }).exitCode, 0);
@@ -94,7 +100,8 @@ private slots:
         const qsizetype cut = all.indexOf('\n', all.size() / 2) + 1;
         const qsizetype headerEnd = all.indexOf('\n') + 1;
         QFile a(path("part1.csv")), b(path("part2.csv")), empty(path("empty.csv"));
-        QVERIFY(a.open(QIODevice::WriteOnly) && b.open(QIODevice::WriteOnly) && empty.open(QIODevice::WriteOnly));
+        QVERIFY(
+            a.open(QIODevice::WriteOnly) && b.open(QIODevice::WriteOnly) && empty.open(QIODevice::WriteOnly));
         a.write(all.left(cut));
         b.write(all.left(headerEnd) + all.mid(cut));
         a.close();
@@ -142,7 +149,8 @@ private slots:
         QCOMPARE(filterAgg(db, "kr"), krRows);
         const Run dropped = runCli({ "filter", "drop", "--db", db, "--name", "kr" });
         QCOMPARE(dropped.exitCode, 0);
-        QCOMPARE(queryText(db, "SELECT count(*) FROM agg WHERE filter_id != 0").trimmed(), QStringLiteral("0"));
+        QCOMPARE(
+            queryText(db, "SELECT count(*) FROM agg WHERE filter_id != 0").trimmed(), QStringLiteral("0"));
     }
 
     void recomputeRepairsDamagedAggregates()
@@ -154,29 +162,34 @@ private slots:
         // Damage three cells behind the engine's back.
         sqlite3* conn = nullptr;
         QCOMPARE(sqlite3_open(db.toUtf8().constData(), &conn), SQLITE_OK);
-        QCOMPARE(sqlite3_exec(conn,
-                     "UPDATE agg SET clicks = clicks + 1 WHERE (minute, ad, country) = "
-                     "(SELECT minute, ad, country FROM agg WHERE filter_id = 0 ORDER BY minute LIMIT 1 OFFSET 5);"
-                     "DELETE FROM agg WHERE (minute, ad, country) = "
-                     "(SELECT minute, ad, country FROM agg WHERE filter_id = 0 ORDER BY minute LIMIT 1 OFFSET 50);"
-                     "INSERT INTO agg VALUES (0, (SELECT min(minute) FROM agg) + 2, 1, 'ZZ', 7, 0);",
-                     nullptr, nullptr, nullptr),
+        QCOMPARE(
+            sqlite3_exec(conn,
+                "UPDATE agg SET clicks = clicks + 1 WHERE (minute, ad, country) = "
+                "(SELECT minute, ad, country FROM agg WHERE filter_id = 0 ORDER BY minute LIMIT 1 OFFSET 5);"
+                "DELETE FROM agg WHERE (minute, ad, country) = "
+                "(SELECT minute, ad, country FROM agg WHERE filter_id = 0 ORDER BY minute LIMIT 1 OFFSET 50);"
+                "INSERT INTO agg VALUES (0, (SELECT min(minute) FROM agg) + 2, 1, 'ZZ', 7, 0);",
+                nullptr, nullptr, nullptr),
             SQLITE_OK);
         sqlite3_close(conn);
         QVERIFY(aggText(db) != truth);
-        const Run r = runCli({ "recompute", "--db", db, "--from", "2020-12-31T00:00:00Z", "--to", "2021-01-03T00:00:00Z" });
+        const Run r = runCli(
+            { "recompute", "--db", db, "--from", "2020-12-31T00:00:00Z", "--to", "2021-01-03T00:00:00Z" });
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(json(r.out)["corrected"].toInteger(), 3);
         QCOMPARE(aggText(db), truth);
-        const Run again = runCli({ "recompute", "--db", db, "--from", "2020-12-31T00:00:00Z", "--to", "2021-01-03T00:00:00Z" });
+        const Run again = runCli(
+            { "recompute", "--db", db, "--from", "2020-12-31T00:00:00Z", "--to", "2021-01-03T00:00:00Z" });
         QCOMPARE(json(again.out)["corrected"].toInteger(), 0);
     }
 
     void badArgumentsAreUsageErrors()
     {
-        QCOMPARE(runCli({ "filter", "save", "--db", m_db, "--name", "x", "--expr", "country==US" }).exitCode, 1);
+        QCOMPARE(
+            runCli({ "filter", "save", "--db", m_db, "--name", "x", "--expr", "country==US" }).exitCode, 1);
         QCOMPARE(runCli({ "filter", "drop", "--db", m_db, "--name", "nope" }).exitCode, 1);
-        QCOMPARE(runCli({ "recompute", "--db", m_db, "--from", "2021-01-02", "--to", "2021-01-01" }).exitCode, 2);
+        QCOMPARE(
+            runCli({ "recompute", "--db", m_db, "--from", "2021-01-02", "--to", "2021-01-01" }).exitCode, 2);
         QCOMPARE(runCli({ "filter", "list", "--db", path("missing.db") }).exitCode, 1);
     }
 };

@@ -17,8 +17,9 @@ std::vector<std::string> csvLines(int n)
     std::vector<std::string> lines;
     lines.push_back("ad_id,click_timestamp,user_id,ip,country,click_id");
     for (int i = 0; i < n; ++i)
-        lines.push_back("ad" + std::to_string(i % 5000) + ",2021-01-01 00:" + std::to_string(10 + (i / 60000) % 50)
-            + ":" + std::to_string(10 + (i / 1000) % 50) + ".123,user" + std::to_string(i % 100000) + ",10.0."
+        lines.push_back("ad" + std::to_string(i % 5000)
+            + ",2021-01-01 00:" + std::to_string(10 + (i / 60000) % 50) + ":"
+            + std::to_string(10 + (i / 1000) % 50) + ".123,user" + std::to_string(i % 100000) + ",10.0."
             + std::to_string(i % 250) + "." + std::to_string(i % 200) + ",US,c" + std::to_string(i));
     return lines;
 }
@@ -43,7 +44,8 @@ void BM_DedupInsert(benchmark::State& state)
         DedupSet s;
         for (int64_t i = 0; i < 1'000'000; ++i) {
             const std::string id = "c" + std::to_string(i);
-            benchmark::DoNotOptimize(s.checkAndInsert(clickIdentity({}, i, {}, {}, id, scratch), i, i - 300'000));
+            benchmark::DoNotOptimize(
+                s.checkAndInsert(clickIdentity({}, i, {}, {}, id, scratch), i, i - 300'000));
         }
     }
     state.SetItemsProcessed(state.iterations() * 1'000'000);
@@ -58,8 +60,7 @@ void BM_EngineParseAndProcess(benchmark::State& state)
         LineParser p(LineFormat::Auto);
         ClickEvent e;
         for (const auto& l : lines)
-            if (p.parse(l, e).kind == LineKind::Event)
-                engine.onEvent(e);
+            if (p.parse(l, e).kind == LineKind::Event) engine.onEvent(e);
         benchmark::DoNotOptimize(engine.batch().raw.size());
     }
     state.SetItemsProcessed(state.iterations() * int64_t(lines.size()));
