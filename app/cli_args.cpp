@@ -13,22 +13,9 @@ Args::Args(int argc, char** argv, int first)
 
 std::optional<std::string> Args::value(const std::string& name)
 {
-    std::optional<std::string> result;
-    const std::string opt = "--" + name;
-    for (std::size_t i = 0; i < m_items.size(); ++i) {
-        auto& item = m_items[i];
-        if (item.used) continue;
-        if (item.text == opt && i + 1 < m_items.size()) {
-            item.used = true;
-            m_items[i + 1].used = true;
-            result = m_items[i + 1].text;
-            ++i;
-        } else if (item.text.rfind(opt + "=", 0) == 0) {
-            item.used = true;
-            result = item.text.substr(opt.size() + 1);
-        }
-    }
-    return result;
+    auto all = values(name);
+    if (all.empty()) return std::nullopt;
+    return all.back();
 }
 
 std::vector<std::string> Args::values(const std::string& name)

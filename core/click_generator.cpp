@@ -250,18 +250,9 @@ public:
 private:
     void setDay(int64_t days)
     {
-        // civil_from_days (H. Hinnant), days ≥ 0.
-        const int64_t z = days + 719468;
-        const int64_t era = z / 146097;
-        const auto doe = static_cast<unsigned>(z - era * 146097);
-        const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        int64_t y = static_cast<int64_t>(yoe) + era * 400;
-        const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        const unsigned mp = (5 * doy + 2) / 153;
-        const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-        const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-        y += m <= 2;
-        const auto year = static_cast<unsigned>(y); // 1970..9999
+        const CivilDate date = civilFromDays(days);
+        const unsigned m = date.month, d = date.day;
+        const auto year = static_cast<unsigned>(date.year); // 1970..9999
         const unsigned parts[] = { year / 1000, year / 100 % 10, year / 10 % 10, year % 10, 10, m / 10,
             m % 10, 10, d / 10, d % 10 };
         for (int i = 0; i < 10; ++i)

@@ -64,44 +64,12 @@ Result<StatsReport> readStats(const std::string& dbPath, int rejectSampleLimit)
     // One read transaction: every figure comes from the same committed batch.
     sql::exec(db, "BEGIN");
     {
-        sql::Stmt q(db, "SELECT key, value FROM meta");
-        while (q.step()) {
-            const std::string_view key = q.text(0);
-            if (key == "lateness_ms")
-                r.settings.latenessMs = q.int64(1);
-            else if (key == "late_policy")
-                r.settings.late = q.text(1) == "update" ? LatePolicy::Update : LatePolicy::Drop;
-            else if (key == "dedup_horizon_ms")
-                r.settings.dedupHorizonMs = q.int64(1);
-            else if (key == "max_event_ms")
-                r.maxEventMs = q.int64(1);
-            else if (key == "watermark_ms")
-                r.watermarkMs = q.int64(1);
-        }
-    }
-    {
-        sql::Stmt q(db, "SELECT name, value FROM counters");
-        while (q.step()) {
-            const std::string_view name = q.text(0);
-            const int64_t v = q.int64(1);
-            Counters& c = r.counters;
-            if (name == "lines")
-                c.lines = v;
-            else if (name == "accepted")
-                c.accepted = v;
-            else if (name == "duplicates")
-                c.duplicates = v;
-            else if (name == "late")
-                c.late = v;
-            else if (name == "late_applied")
-                c.lateApplied = v;
-            else if (name == "rejected")
-                c.rejected = v;
-            else
-                for (std::size_t i = 0; i < kRejectReasonCount; ++i)
-                    if (name == "rejected." + std::string(rejectReasonName(static_cast<RejectReason>(i))))
-                        c.rejectedBy[i] = v;
-        }
+        StoredState state;
+        if (auto st = readEngineState(db, state); !st) return Result<StatsReport>(st);
+        r.settings = state.settings;
+        r.counters = state.counters;
+        r.maxEventMs = state.maxEventMs;
+        r.watermarkMs = state.watermarkMs;
     }
     {
         sql::Stmt q(db,

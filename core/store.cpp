@@ -184,11 +184,10 @@ Status Store::recoverSegments()
     return Status::ok();
 }
 
-Result<StoredState> Store::load()
+Status readEngineState(sqlite3* db, StoredState& s)
 {
-    StoredState s;
     {
-        sql::Stmt q(m_db, "SELECT key, value FROM meta");
+        sql::Stmt q(db, "SELECT key, value FROM meta");
         while (q.step()) {
             const std::string_view key = q.text(0);
             if (key == "lateness_ms") {
@@ -205,10 +204,10 @@ Result<StoredState> Store::load()
             }
         }
         if (q.rc() != SQLITE_DONE)
-            return Result<StoredState>::error(sql::describe(m_db, q.rc(), "cannot read '" + m_path + "'"));
+            return Status::error(sql::describe(db, q.rc(), "cannot read the engine state"));
     }
     {
-        sql::Stmt q(m_db, "SELECT name, value FROM counters");
+        sql::Stmt q(db, "SELECT name, value FROM counters");
         while (q.step()) {
             const std::string_view name = q.text(0);
             const int64_t v = q.int64(1);
@@ -231,6 +230,14 @@ Result<StoredState> Store::load()
             }
         }
     }
+    return Status::ok();
+}
+
+Result<StoredState> Store::load()
+{
+    StoredState s;
+    if (auto st = readEngineState(m_db, s); !st)
+        return Result<StoredState>::error(st.message() + " in '" + m_path + "'");
     {
         sql::Stmt q(m_db, "SELECT count(*) FROM rejects");
         if (q.step()) s.rejectSamples = q.int64(0);

@@ -43,6 +43,9 @@ struct StoredState {
     std::vector<SourcePosition> sources;
 };
 
+//! Reads the settings, watermark and counters of `s` (the meta and counters tables).
+Status readEngineState(sqlite3* db, StoredState& s);
+
 //! The single writer of an AdClick database: SQLite (WAL) plus append-only raw segment files in
 //! `<db>.raw/`. Holding `<db>.lock` (flock) makes it the only writer; a second one is refused at
 //! once. Every commit writes the raw lines first and then, in one SQLite transaction, the

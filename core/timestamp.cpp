@@ -134,16 +134,8 @@ bool parseTimestamp(std::string_view s, int64_t& epochMs)
     return true;
 }
 
-std::string formatIsoUtc(int64_t epochMs)
+CivilDate civilFromDays(int64_t days)
 {
-    // Floor division, so instants before 1970 format as the right calendar date.
-    int64_t days = epochMs / 86'400'000;
-    int64_t msOfDay = epochMs % 86'400'000;
-    if (msOfDay < 0) {
-        msOfDay += 86'400'000;
-        --days;
-    }
-    // civil_from_days (H. Hinnant).
     const int64_t z = days + 719468;
     const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     const auto doe = static_cast<unsigned>(z - era * 146097);
@@ -154,6 +146,21 @@ std::string formatIsoUtc(int64_t epochMs)
     const unsigned d = doy - (153 * mp + 2) / 5 + 1;
     const unsigned m = mp < 10 ? mp + 3 : mp - 9;
     y += m <= 2;
+    return { y, m, d };
+}
+
+std::string formatIsoUtc(int64_t epochMs)
+{
+    // Floor division, so instants before 1970 format as the right calendar date.
+    int64_t days = epochMs / 86'400'000;
+    int64_t msOfDay = epochMs % 86'400'000;
+    if (msOfDay < 0) {
+        msOfDay += 86'400'000;
+        --days;
+    }
+    const CivilDate date = civilFromDays(days);
+    int64_t y = date.year;
+    const unsigned m = date.month, d = date.day;
 
     std::string out;
     out.reserve(26);

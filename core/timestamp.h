@@ -17,4 +17,11 @@ std::string formatIsoUtc(int64_t epochMs);
 //! Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's algorithm).
 int64_t daysFromCivil(int64_t year, unsigned month, unsigned day);
 
+struct CivilDate {
+    int64_t year = 1970;
+    unsigned month = 1, day = 1;
+};
+//! The date `days` after 1970-01-01 (H. Hinnant's civil_from_days).
+CivilDate civilFromDays(int64_t days);
+
 } // namespace adclick::core
