@@ -53,13 +53,19 @@ void DedupSet::clear()
     freeZeroed(m_slots, m_capacity * sizeof(Slot));
     m_capacity = 1024;
     m_slots = allocate(m_capacity);
-    m_mask = m_capacity - 1;
     m_size = 0;
+}
+
+// Home slot by multiply-shift ("fastrange"), so the capacity need not be a power of two and the
+// table can be sized to the live keys instead of the next power of two above them.
+static inline std::size_t homeSlot(uint64_t h, std::size_t capacity)
+{
+    return static_cast<std::size_t>((static_cast<unsigned __int128>(h) * capacity) >> 64);
 }
 
 bool DedupSet::checkAndInsert(const Hash128& key, int64_t timeMs, int64_t cutoffMs)
 {
-    std::size_t i = key.lo & m_mask;
+    std::size_t i = homeSlot(key.lo, m_capacity);
     for (;;) {
         Slot& s = m_slots[i];
         if (s.lo == 0 && s.hi == 0) break;
@@ -68,9 +74,10 @@ bool DedupSet::checkAndInsert(const Hash128& key, int64_t timeMs, int64_t cutoff
             s.timeMs = timeMs; // an expired key: this click is new again
             return false;
         }
-        i = (i + 1) & m_mask;
+        if (++i == m_capacity) i = 0;
     }
-    if ((m_size + 1) * 2 > m_capacity) {
+    // Linear probing stays short up to a load of 0.7.
+    if ((m_size + 1) * 10 > m_capacity * 7) {
         rehash(cutoffMs);
         return checkAndInsert(key, timeMs, cutoffMs);
     }
@@ -84,20 +91,20 @@ void DedupSet::rehash(int64_t cutoffMs)
     std::size_t live = 0;
     for (std::size_t i = 0; i < m_capacity; ++i)
         if ((m_slots[i].lo || m_slots[i].hi) && m_slots[i].timeMs >= cutoffMs) ++live;
-    // Load stays ≤ 1/3 right after a rehash, so growth is amortised O(1) per insert.
-    const std::size_t cap = std::max<std::size_t>(1024, std::bit_ceil((live + 1) * 3));
+    // Load 0.35 right after a rehash: the table then takes twice its keys before the next one,
+    // so growth stays amortised O(1) per insert, and memory is ~3× the live keys at most.
+    const std::size_t cap = std::max<std::size_t>(1024, (live + 1) * 20 / 7);
     Slot* old = m_slots;
     const std::size_t oldCapacity = m_capacity;
     m_slots = allocate(cap);
     m_capacity = cap;
-    m_mask = cap - 1;
     m_size = 0;
     for (std::size_t k = 0; k < oldCapacity; ++k) {
         const Slot& s = old[k];
         if (!(s.lo || s.hi) || s.timeMs < cutoffMs) continue;
-        std::size_t i = s.lo & m_mask;
+        std::size_t i = homeSlot(s.lo, m_capacity);
         while (m_slots[i].lo || m_slots[i].hi)
-            i = (i + 1) & m_mask;
+            if (++i == m_capacity) i = 0;
         m_slots[i] = s;
         ++m_size;
     }

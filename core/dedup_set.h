@@ -47,7 +47,6 @@ private:
     Slot* m_slots = nullptr;
     std::size_t m_capacity = 0;
     std::size_t m_size = 0;
-    std::size_t m_mask = 0;
 };
 
 } // namespace adclick::core

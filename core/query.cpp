@@ -17,6 +17,12 @@ namespace adclick::core {
 
 namespace {
 
+// The minutes [?3, ?4) as rows of m(x). Joined first (CROSS JOIN keeps it the outer loop), each
+// minute is one seek of the primary key (filter_id, minute, ad, …): one ad's clicks over a day are
+// 1440 seeks, with no second index to maintain on every ingest commit.
+constexpr const char* kMinuteSeries = "WITH RECURSIVE m(x) AS (SELECT ?3 WHERE ?3 < ?4 UNION ALL "
+                                      "SELECT x + 1 FROM m WHERE x + 1 < ?4) ";
+
 int64_t floorMinute(int64_t ms)
 {
     return paneOf(ms);
@@ -225,6 +231,15 @@ Status QueryService::scanRaw(const std::vector<TimeRange>& ranges, const Filter&
     return st;
 }
 
+std::pair<int64_t, int64_t> QueryService::clampMinutes(int64_t filterId, int64_t first, int64_t end)
+{
+    // The minutes that hold aggregates at all: min/max are two seeks of the primary key.
+    sql::Stmt q(m_db, "SELECT min(minute), max(minute) FROM agg WHERE filter_id = ?1");
+    q.bind(1, filterId);
+    if (!q.step() || q.isNull(0)) return { 0, 0 };
+    return { std::max(first, q.int64(0)), std::min(end, q.int64(1) + 1) };
+}
+
 Result<int64_t> QueryService::count(std::string_view adId, int64_t fromMs, int64_t toMs, const Filter& filter)
 {
     using R = Result<int64_t>;
@@ -242,12 +257,13 @@ Result<int64_t> QueryService::count(std::string_view adId, int64_t fromMs, int64
     if (split.firstMinute < split.endMinute) {
         // One ad: its own index range, whatever the number of other ads (the planner, without
         // statistics, would pick the primary key's minute range).
+        const auto [first, end] = clampMinutes(p->filterId, split.firstMinute, split.endMinute);
         sql::Stmt q(m_db,
-            "SELECT coalesce(sum(clicks), 0) FROM agg INDEXED BY agg_by_ad WHERE filter_id = ?1 AND ad = ?2 "
-            "AND minute >= ?3 "
-            "AND minute < ?4"
+            std::string(kMinuteSeries)
+                + "SELECT coalesce(sum(clicks), 0) FROM m CROSS JOIN agg WHERE filter_id = ?1 AND ad = ?2 "
+                  "AND minute = x"
                 + andCountry(*p));
-        q.bind(1, p->filterId).bind(2, **ad).bind(3, split.firstMinute).bind(4, split.endMinute);
+        q.bind(1, p->filterId).bind(2, **ad).bind(3, first).bind(4, end);
         if (!q.step()) return R::error(sql::describe(m_db, q.rc(), "cannot read aggregates"));
         total = q.int64(0);
     }
@@ -345,11 +361,12 @@ Result<Series> QueryService::series(
         sql::Stmt q;
         if (ad) {
             q = sql::Stmt(m_db,
-                "SELECT minute, sum(clicks) AS c FROM agg INDEXED BY agg_by_ad WHERE filter_id = ?1 AND ad = "
-                "?4 AND minute >= ?2 "
-                "AND minute < ?3"
+                std::string(kMinuteSeries)
+                    + "SELECT minute, sum(clicks) AS c FROM m CROSS JOIN agg WHERE filter_id = ?1 AND ad = ?2 "
+                      "AND minute = x"
                     + andCountry(*p) + " GROUP BY minute HAVING c > 0 ORDER BY minute");
-            q.bind(4, *ad);
+            const auto [first, end] = clampMinutes(p->filterId, firstMinute, endMinute);
+            q.bind(1, p->filterId).bind(2, *ad).bind(3, first).bind(4, end);
         } else {
             q = sql::Stmt(m_db,
                 "SELECT t.minute, ads.name, t.c FROM (SELECT minute, ad, sum(clicks) AS c FROM agg "
@@ -357,8 +374,8 @@ Result<Series> QueryService::series(
                     + andCountry(*p)
                     + " GROUP BY minute, ad) AS t JOIN ads ON ads.id = t.ad WHERE t.c > 0 "
                       "ORDER BY t.minute, ads.name");
+            q.bind(1, p->filterId).bind(2, firstMinute).bind(3, endMinute);
         }
-        q.bind(1, p->filterId).bind(2, firstMinute).bind(3, endMinute);
         while (q.step()) {
             if (ad)
                 out.rows.push_back({ q.int64(0), *adId, q.int64(1) });
@@ -414,12 +431,16 @@ Result<std::vector<CountryCount>> QueryService::countries(
     CountMap counts;
     const Split split = splitRange(fromMs, toMs, p->fromAggregates);
     if (split.firstMinute < split.endMinute) {
+        const auto [first, end] = clampMinutes(p->filterId, split.firstMinute, split.endMinute);
         sql::Stmt q(m_db,
-            std::string("SELECT country, sum(clicks) FROM agg") + (ad ? " INDEXED BY agg_by_ad" : "")
-                + " WHERE filter_id = ?1 AND minute >= ?2 AND minute < ?3" + (ad ? " AND ad = ?4" : "")
-                + andCountry(*p) + " GROUP BY country");
-        q.bind(1, p->filterId).bind(2, split.firstMinute).bind(3, split.endMinute);
-        if (ad) q.bind(4, *ad);
+            ad ? std::string(kMinuteSeries)
+                    + "SELECT country, sum(clicks) FROM m CROSS JOIN agg WHERE filter_id = ?1 AND ad = ?2 "
+                      "AND minute = x"
+                    + andCountry(*p) + " GROUP BY country"
+               : "SELECT country, sum(clicks) FROM agg WHERE filter_id = ?1 AND minute >= ?3 AND minute < ?4"
+                    + andCountry(*p) + " GROUP BY country");
+        q.bind(1, p->filterId).bind(3, first).bind(4, end);
+        if (ad) q.bind(2, *ad);
         while (q.step())
             addTo(counts, q.text(0), q.int64(1));
         if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_db, q.rc(), "cannot read aggregates"));

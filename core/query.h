@@ -118,6 +118,8 @@ public:
     void interrupt();
 
 private:
+    //! [first, end) narrowed to the minutes that have aggregates of `filterId`.
+    std::pair<int64_t, int64_t> clampMinutes(int64_t filterId, int64_t first, int64_t end);
     class ReadTxn;
     QueryService() = default;
     Result<QueryPlan> planLocked(const Filter& filter);

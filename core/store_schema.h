@@ -27,7 +27,6 @@ CREATE TABLE IF NOT EXISTS agg(
     clicks INTEGER NOT NULL,
     late INTEGER NOT NULL,
     PRIMARY KEY(filter_id, minute, ad, country)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS agg_by_ad ON agg(filter_id, ad, minute);
 
 -- Per event-minute totals over all ads, for health views: accepted, duplicates, late events.
 CREATE TABLE IF NOT EXISTS minute_stats(
