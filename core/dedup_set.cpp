@@ -63,6 +63,11 @@ static inline std::size_t homeSlot(uint64_t h, std::size_t capacity)
     return static_cast<std::size_t>((static_cast<unsigned __int128>(h) * capacity) >> 64);
 }
 
+void DedupSet::prefetch(const Hash128& key) const
+{
+    __builtin_prefetch(&m_slots[homeSlot(key.lo, m_capacity)]);
+}
+
 bool DedupSet::checkAndInsert(const Hash128& key, int64_t timeMs, int64_t cutoffMs)
 {
     std::size_t i = homeSlot(key.lo, m_capacity);

@@ -31,6 +31,9 @@ public:
     //! with `timeMs` and returns false.
     bool checkAndInsert(const Hash128& key, int64_t timeMs, int64_t cutoffMs);
 
+    //! Starts loading the slot `key` would be looked up in.
+    void prefetch(const Hash128& key) const;
+
     std::size_t size() const { return m_size; }
     std::size_t capacity() const { return m_capacity; }
     std::size_t memoryBytes() const { return m_capacity * sizeof(Slot); }

@@ -141,7 +141,8 @@ void Engine::restore(int64_t maxEventMs, int64_t watermarkMs, const Counters& to
     m_nextAd = 1;
     for (auto& [id, name] : ads) {
         m_nextAd = std::max(m_nextAd, id + 1);
-        m_ads.emplace(std::move(name), id);
+        const uint64_t h = AdTable::hashOf(name);
+        m_ads.insert(std::move(name), h, id);
     }
     m_dedup.clear();
     m_batch.clear();
@@ -162,15 +163,75 @@ void Engine::restoreKey(const RawEvent& e)
 
 uint32_t Engine::internAd(std::string_view name)
 {
-    auto it = m_ads.find(name);
-    if (it != m_ads.end()) return it->second;
+    const uint64_t h = AdTable::hashOf(name);
+    if (const uint32_t id = m_ads.find(name, h)) return id;
     const uint32_t id = m_nextAd++;
-    m_ads.emplace(std::string(name), id);
+    m_ads.insert(std::string(name), h, id);
     m_batch.newAds.emplace_back(id, std::string(name));
     return id;
 }
 
+Engine::AdTable::AdTable()
+{
+    clear();
+}
+
+void Engine::AdTable::clear()
+{
+    m_slots.assign(1024, Slot {});
+    m_names.clear();
+    m_mask = m_slots.size() - 1;
+    m_size = 0;
+}
+
+uint64_t Engine::AdTable::hashOf(std::string_view name)
+{
+    return hash128(name.data(), name.size()).lo;
+}
+
+uint32_t Engine::AdTable::find(std::string_view name, uint64_t hash) const
+{
+    for (std::size_t i = hash & m_mask;; i = (i + 1) & m_mask) {
+        const Slot& s = m_slots[i];
+        if (s.id == 0) return 0;
+        if (s.hash == hash && m_names[s.id] == name) return s.id;
+    }
+}
+
+void Engine::AdTable::insert(std::string name, uint64_t hash, uint32_t id)
+{
+    if ((m_size + 1) * 2 > m_slots.size()) {
+        std::vector<Slot> old = std::move(m_slots);
+        m_slots.assign(old.size() * 2, Slot {});
+        m_mask = m_slots.size() - 1;
+        for (const Slot& s : old) {
+            if (s.id == 0) continue;
+            std::size_t i = s.hash & m_mask;
+            while (m_slots[i].id != 0)
+                i = (i + 1) & m_mask;
+            m_slots[i] = s;
+        }
+    }
+    std::size_t i = hash & m_mask;
+    while (m_slots[i].id != 0)
+        i = (i + 1) & m_mask;
+    m_slots[i] = Slot { hash, id };
+    if (m_names.size() <= id) m_names.resize(id + 1);
+    m_names[id] = std::move(name);
+    ++m_size;
+}
+
+Hash128 Engine::identityOf(const ClickEvent& e)
+{
+    return clickIdentity(e.adId, e.timeMs, e.userId, e.ip, e.clickId, m_scratch);
+}
+
 void Engine::onEvent(const ClickEvent& e)
+{
+    onEvent(e, identityOf(e));
+}
+
+void Engine::onEvent(const ClickEvent& e, const Hash128& key)
 {
     Counters& c = m_batch.counters;
     ++c.lines;
@@ -182,7 +243,6 @@ void Engine::onEvent(const ClickEvent& e)
         ++c.late;
         record(e, RawStatus::LateDropped, pane, false, true);
     } else {
-        const Hash128 key = clickIdentity(e.adId, e.timeMs, e.userId, e.ip, e.clickId, m_scratch);
         if (m_dedup.checkAndInsert(key, e.timeMs, cutoff)) {
             ++c.duplicates;
             ++minuteDelta(pane).duplicates;

@@ -201,9 +201,28 @@ void Ingestor::processLine(Source& src, const Line& line)
     ClickEvent event;
     const ParseOutcome out = src.parser.parse(line.text, event);
     switch (out.kind) {
-    case LineKind::Event:
-        m_engine->onEvent(event);
+    case LineKind::Event: {
+        Ahead& a = m_ahead[m_aheadCount++];
+        a.storage.clear();
+        for (std::string_view f : { event.adId, event.userId, event.ip, event.country, event.clickId })
+            a.storage.append(f);
+        std::string_view rest = a.storage;
+        auto take = [&rest](std::size_t n) {
+            const std::string_view v = rest.substr(0, n);
+            rest.remove_prefix(n);
+            return v;
+        };
+        a.event.timeMs = event.timeMs;
+        a.event.adId = take(event.adId.size());
+        a.event.userId = take(event.userId.size());
+        a.event.ip = take(event.ip.size());
+        a.event.country = take(event.country.size());
+        a.event.clickId = take(event.clickId.size());
+        a.identity = m_engine->identityOf(a.event);
+        m_engine->prefetch(a.identity, a.event.adId);
+        if (m_aheadCount == kAhead) drainAhead();
         break;
+    }
     case LineKind::Rejected:
         m_engine->onReject(out.reason, src.path, line.offset, line.text);
         break;
@@ -211,6 +230,13 @@ void Ingestor::processLine(Source& src, const Line& line)
     case LineKind::Header:
         break;
     }
+}
+
+void Ingestor::drainAhead()
+{
+    for (std::size_t i = 0; i < m_aheadCount; ++i)
+        m_engine->onEvent(m_ahead[i].event, m_ahead[i].identity);
+    m_aheadCount = 0;
 }
 
 Status Ingestor::processChunk(Source& src, std::string_view chunk)
@@ -224,6 +250,7 @@ Status Ingestor::processChunk(Source& src, std::string_view chunk)
             if (auto st = commit(&src); !st) return st;
         }
     }
+    drainAhead();
     src.pos.offset = src.splitter.consumedOffset();
     if (m_engine->batch().raw.size() >= m_options.stageRawBytes)
         if (auto st = m_store->stageRaw(m_engine->batch().raw); !st) return st;
@@ -240,6 +267,7 @@ Status Ingestor::maybeCommit(Source& src, bool force)
 
 Status Ingestor::commit(Source* src)
 {
+    drainAhead();
     if (src) {
         if (src->resumable && src->pos.fpLen < kFingerprintBytes) {
             // The file was small when first seen: extend its fingerprint as it grows.

@@ -6,6 +6,7 @@
 #include "status.h"
 #include "store.h"
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -83,6 +84,8 @@ private:
     Status openSource(const std::string& path, Source& src);
     Status processChunk(Source& src, std::string_view chunk);
     void processLine(Source& src, const struct Line& line);
+    //! Hands the events parsed ahead to the engine, in input order.
+    void drainAhead();
     Status maybeCommit(Source& src, bool force);
     Status commit(Source* src);
     Status readToEnd(Source& src, std::stop_token& stop, bool& stopped);
@@ -105,6 +108,16 @@ private:
     Counters m_runStart;
     uint64_t m_runBytes = 0;
     std::string m_buffer;
+    // Events parsed ahead (copied out of the parser's buffers) whose dedup slots are being
+    // prefetched; always drained before a commit, so batches still end on line boundaries.
+    struct Ahead {
+        std::string storage;
+        ClickEvent event;
+        Hash128 identity;
+    };
+    static constexpr std::size_t kAhead = 16;
+    std::array<Ahead, kAhead> m_ahead;
+    std::size_t m_aheadCount = 0;
     IngestResult m_result;
     std::vector<std::pair<int64_t, std::unique_ptr<Filter>>> m_filters; //!< ready saved filters
     std::string m_filterStates; //!< "id:state;…" as last seen, to notice changes cheaply

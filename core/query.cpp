@@ -362,7 +362,8 @@ Result<Series> QueryService::series(
         if (ad) {
             q = sql::Stmt(m_db,
                 std::string(kMinuteSeries)
-                    + "SELECT minute, sum(clicks) AS c FROM m CROSS JOIN agg WHERE filter_id = ?1 AND ad = ?2 "
+                    + "SELECT minute, sum(clicks) AS c FROM m CROSS JOIN agg WHERE filter_id = ?1 AND ad = "
+                      "?2 "
                       "AND minute = x"
                     + andCountry(*p) + " GROUP BY minute HAVING c > 0 ORDER BY minute");
             const auto [first, end] = clampMinutes(p->filterId, firstMinute, endMinute);

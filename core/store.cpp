@@ -118,7 +118,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dbPath, const Stor
             sql::describe(s->m_db, rc, "cannot open database '" + dbPath + "'"));
     sqlite3_busy_timeout(s->m_db, 2000);
     const std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=")
-        + (options.durable ? "FULL" : "NORMAL") + "; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536;";
+        + (options.durable ? "FULL" : "NORMAL")
+        + "; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;";
     if (auto st = sql::exec(s->m_db, pragmas.c_str()); !st)
         return Result<std::unique_ptr<Store>>::error("cannot open database '" + dbPath + "': " + st.message()
             + " (is it an SQLite database, and is its folder writable?)");
