@@ -29,6 +29,7 @@ SOURCE           a file, a .gz file, a directory of rotated logs (name order), o
 --idle S         follow mode: after S seconds without input the watermark advances with wall time (default 30)
 --durable        fsync every batch (survives power loss, not only crashes; slower)
 --commit-every N commit at least every N lines (default 1000000)
+--live-top M     keep the top ads over the last M final minutes incrementally; the summary gets "live_top"
 --stage-raw-bytes N  write a batch's raw events ahead in pieces of N bytes (default 8 MiB)
 --lock-wait S    how long to retry while another connection locks the database (default 60)
 Durations take an optional unit: 90, 90s, 5m, 1h.
@@ -87,6 +88,10 @@ int cmdIngest(Args& args)
         o.stageRawBytes = static_cast<std::size_t>(std::atoll(n->c_str()));
         if (o.stageRawBytes == 0) return fail("--stage-raw-bytes needs a positive number", 2);
     }
+    if (auto m = args.value("live-top")) {
+        o.liveTopMinutes = std::atoi(m->c_str());
+        if (o.liveTopMinutes <= 0) return fail("--live-top needs a positive number of minutes", 2);
+    }
     o.follow = args.flag("follow");
     o.store.durable = args.flag("durable");
     o.sources = args.positionals();
@@ -128,7 +133,17 @@ int cmdIngest(Args& args)
         out += (i ? "," : "") + std::string("{\"path\":") + jsonString(s.path) + ",\"resumed_from\":"
             + std::to_string(s.resumedFrom) + ",\"offset\":" + std::to_string(s.offset) + "}";
     }
-    out += "]}\n";
+    out += "]";
+    if (o.liveTopMinutes > 0) {
+        out += ",\"live_top\":{\"window_minutes\":" + std::to_string(o.liveTopMinutes) + ",\"ad_ids\":[";
+        std::string counts;
+        for (std::size_t i = 0; i < r.liveTop.size(); ++i) {
+            out += (i ? "," : "") + jsonString(r.liveTop[i].adId);
+            counts += (i ? "," : "") + std::to_string(r.liveTop[i].clicks);
+        }
+        out += "],\"counts\":[" + counts + "]}";
+    }
+    out += "}\n";
     std::fputs(out.c_str(), stdout);
     return 0;
 }

@@ -269,6 +269,7 @@ void Engine::onEvent(const ClickEvent& e, const Hash128& key)
     if (m_maxEventMs == kNoTime || e.timeMs > m_maxEventMs) {
         m_maxEventMs = e.timeMs;
         m_watermarkMs = std::max(m_watermarkMs, m_maxEventMs - m_config.latenessMs);
+        if (m_live) m_live->advanceTo(finalEndMinute());
     }
 }
 
@@ -281,6 +282,7 @@ void Engine::record(const ClickEvent& e, RawStatus status, int64_t pane, bool co
     if (late) ++m.late;
     d.clicks += counted;
     d.late += late;
+    if (m_live && counted) m_live->add(pane, std::string(e.adId), 1);
     for (const EventFilter& f : m_filters) {
         if (!f.matches(f.ctx, e.country, e.userId, e.ip)) continue;
         PaneDelta& fd = m_batch.panes[PaneKey { f.id, key.ad, pane, key.country }];
@@ -315,6 +317,17 @@ void Engine::onReject(RejectReason reason, std::string_view source, uint64_t off
 void Engine::advanceWatermark(int64_t watermarkMs)
 {
     if (m_watermarkMs == kNoTime || watermarkMs > m_watermarkMs) m_watermarkMs = watermarkMs;
+    if (m_live) m_live->advanceTo(finalEndMinute());
+}
+
+void Engine::enableLiveTop(int windowMinutes)
+{
+    m_live = std::make_unique<SlidingTopN>(windowMinutes);
+}
+
+int64_t Engine::finalEndMinute() const
+{
+    return m_watermarkMs == kNoTime ? INT64_MIN : paneOf(m_watermarkMs);
 }
 
 Counters Engine::totals() const

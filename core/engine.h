@@ -4,11 +4,13 @@
 #include "dedup_set.h"
 #include "line_parser.h"
 #include "raw_format.h"
+#include "sliding_top_n.h"
 
 #include <array>
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -160,6 +162,13 @@ public:
 
     void setFilters(std::vector<EventFilter> filters) { m_filters = std::move(filters); }
 
+    //! Keeps the live top-N over the last `windowMinutes` final panes (see SlidingTopN). The
+    //! caller seeds it with the stored panes of that window (and the open ones) after a restart.
+    void enableLiveTop(int windowMinutes);
+    SlidingTopN* liveTop() { return m_live.get(); }
+    //! End of the newest final pane, in epoch minutes (the default "at" of the top-N query).
+    int64_t finalEndMinute() const;
+
     Batch& batch() { return m_batch; }
     //! Totals including the open batch.
     Counters totals() const;
@@ -201,6 +210,7 @@ private:
         std::size_t m_mask = 0, m_size = 0;
     };
     AdTable m_ads;
+    std::unique_ptr<SlidingTopN> m_live;
     uint32_t m_nextAd = 1;
     std::vector<EventFilter> m_filters;
     Batch m_batch;

@@ -123,6 +123,7 @@ Result<std::unique_ptr<Ingestor>> Ingestor::open(const std::string& dbPath, Inge
             return R(st);
     }
     if (auto st = in->syncSavedFilters(); !st) return R(st);
+    if (auto st = in->seedLiveTop(); !st) return R(st);
     in->m_known = std::move(state->sources);
     for (const auto& s : in->m_known)
         in->m_nextSourceId = std::max(in->m_nextSourceId, s.id + 1);
@@ -303,6 +304,24 @@ Status Ingestor::commit(Source* src)
     return syncSavedFilters();
 }
 
+Status Ingestor::seedLiveTop()
+{
+    if (m_options.liveTopMinutes <= 0) return Status::ok();
+    m_engine->enableLiveTop(m_options.liveTopMinutes);
+    const int64_t end = m_engine->finalEndMinute();
+    if (end == INT64_MIN) return Status::ok();
+    sql::Stmt q(m_store->db(),
+        "SELECT a.minute, ads.name, sum(a.clicks) FROM agg a JOIN ads ON ads.id = a.ad "
+        "WHERE a.filter_id = 0 AND a.minute >= ?1 GROUP BY a.minute, a.ad");
+    q.bind(1, end - m_options.liveTopMinutes);
+    SlidingTopN& live = *m_engine->liveTop();
+    while (q.step())
+        live.add(q.int64(0), std::string(q.text(1)), q.int64(2));
+    if (q.rc() != SQLITE_DONE) return Status::error("cannot read aggregates for the live top-N");
+    live.advanceTo(end);
+    return Status::ok();
+}
+
 Status Ingestor::syncSavedFilters()
 {
     sqlite3* db = m_store->db();
@@ -469,6 +488,7 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
     m_result.seconds = double(steadyMs() - m_startMs) / 1000.0;
     m_result.bytes = m_runBytes;
     m_result.dedupKeys = m_engine->dedupKeys();
+    if (SlidingTopN* live = m_engine->liveTop()) m_result.liveTop = live->top(10);
     return m_result;
 }
 

@@ -35,6 +35,8 @@ struct IngestOptions {
     //! Raw lines of an open batch are written ahead in pieces of this size (Store::stageRaw).
     std::size_t stageRawBytes = 8u << 20;
     int64_t progressIntervalMs = 1000;
+    //! > 0: keep the live top-N over this many final minutes (Engine::enableLiveTop).
+    int liveTopMinutes = 0;
 };
 
 struct SourceReport {
@@ -63,6 +65,7 @@ struct IngestResult {
     std::size_t dedupKeys = 0;
     std::vector<SourceReport> sources;
     std::vector<std::string> warnings;
+    std::vector<SlidingTopN::Entry> liveTop; //!< with liveTopMinutes: the top 10 at the end
 };
 
 //! Runs sources through parser → engine → store with exactly-once positions. Open() takes the
@@ -95,6 +98,8 @@ private:
     //! Applies saved-filter changes made by other commands (new → back-filled, dropped →
     //! removed) between batches, and hands the ready ones to the engine.
     Status syncSavedFilters();
+    //! Seeds the live top-N with the stored panes of its window and the open ones.
+    Status seedLiveTop();
 
     IngestOptions m_options;
     std::unique_ptr<Store> m_store;
