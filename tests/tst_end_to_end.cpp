@@ -76,6 +76,31 @@ private slots:
         compareWithTruth(db, log);
     }
 
+    void sampleLogGivesTheHandCountedResult()
+    {
+        // resources/sample-clicks.log, counted by hand: lines 1-3, 5, 7, 8 accepted; 4 repeats 1;
+        // 6 repeats 5's click_id; 9 comes after line 8 closed minute 00:00 (late); 10 and 12 are
+        // malformed; 11 is blank.
+        const QString sample = QStringLiteral(ADCLICK_TEST_DATA "/../../resources/sample-clicks.log");
+        const QString db = path("sample.db");
+        const Run r = runCli({ "ingest", "--db", db, sample });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject s = json(r.out);
+        QCOMPARE(s["lines"].toInteger(), 11);
+        QCOMPARE(s["accepted"].toInteger(), 6);
+        QCOMPARE(s["duplicates"].toInteger(), 2);
+        QCOMPARE(s["late"].toInteger(), 1);
+        QCOMPARE(s["rejected"].toInteger(), 2);
+        QCOMPARE(s["rejected_by_reason"].toObject()["bad_timestamp"].toInteger(), 1);
+        QCOMPARE(s["rejected_by_reason"].toObject()["bad_ip"].toInteger(), 1);
+        const qint64 m0 = 1'609'459'200'000 / 60'000;
+        QCOMPARE(aggText(db),
+            QStringLiteral("%1,ad001,USA,2,0\n%1,ad002,KOR,1,1\n%1,ad003,JPN,1,0\n%2,ad002,KOR,1,0\n%3,ad001,USA,1,0\n")
+                .arg(m0)
+                .arg(m0 + 1)
+                .arg(m0 + 2));
+    }
+
     void gzipStdinAndRotatedDirectoryGiveTheSameResult()
     {
         const QString log = path("parts.log");
