@@ -262,8 +262,22 @@ Status Ingestor::maybeCommit(Source& src, bool force)
 {
     const int64_t now = steadyMs();
     progress(src, false);
-    if (force || now - m_lastCommitMs >= m_options.commitIntervalMs) return commit(&src);
-    return Status::ok();
+    if (!force && now - m_lastCommitMs < m_options.commitIntervalMs) return Status::ok();
+    if (!force && idleSinceCommit(src)) {
+        // A quiet followed source: nothing to store, but other commands' filter changes still apply.
+        m_lastCommitMs = now;
+        return syncSavedFilters();
+    }
+    return commit(&src);
+}
+
+bool Ingestor::idleSinceCommit(const Source& src) const
+{
+    if (m_aheadCount > 0 || m_engine->batch().events() > 0 || !m_pending.empty()) return false;
+    if (m_engine->watermarkMs() != m_committedWatermarkMs) return false;
+    const auto known
+        = std::find_if(m_known.begin(), m_known.end(), [&](const auto& k) { return k.id == src.pos.id; });
+    return known != m_known.end() && known->offset == src.pos.offset && known->fpLen == src.pos.fpLen;
 }
 
 Status Ingestor::commit(Source* src)
@@ -301,6 +315,7 @@ Status Ingestor::commit(Source* src)
     }
     m_pending.clear();
     m_lastCommitMs = steadyMs();
+    m_committedWatermarkMs = m_engine->watermarkMs();
     return syncSavedFilters();
 }
 
@@ -422,7 +437,10 @@ Status Ingestor::follow(Source& src, std::stop_token& stop)
             continue;
         }
         case FileChange::Replaced: {
-            // Rotation: the old file is complete; take its last partial line, then move on.
+            // Rotation: the writer may have appended to the old file just before renaming it, so
+            // read it to its end once more; then it is complete: take its last partial line.
+            bool drained = false;
+            if (auto st = readToEnd(src, stop, drained); !st) return st;
             Line line;
             if (src.splitter.finish(line)) processLine(src, line);
             src.pos.offset = src.splitter.consumedOffset();

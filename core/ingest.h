@@ -90,6 +90,8 @@ private:
     //! Hands the events parsed ahead to the engine, in input order.
     void drainAhead();
     Status maybeCommit(Source& src, bool force);
+    //! Nothing to commit: no events, same watermark and position as the last commit.
+    bool idleSinceCommit(const Source& src) const;
     Status commit(Source* src);
     Status readToEnd(Source& src, std::stop_token& stop, bool& stopped);
     Status follow(Source& src, std::stop_token& stop);
@@ -108,6 +110,7 @@ private:
     std::vector<SourcePosition> m_pending; //!< positions reached by the open batch
     int64_t m_nextSourceId = 1;
     int64_t m_lastCommitMs = 0;
+    int64_t m_committedWatermarkMs = kNoTime;
     int64_t m_lastProgressMs = 0;
     int64_t m_startMs = 0;
     Counters m_runStart;
