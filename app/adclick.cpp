@@ -23,6 +23,9 @@ commands:
              [--filter EXPR]
   filter     save --db F --name NAME --expr EXPR | list --db F | drop --db F --name NAME
   recompute  --db F --from T --to T                                -> corrections made from raw events
+  broker     [--brokers 3] [--topic clicks] [--partitions 8] [--port-file F]
+             an embedded, in-memory Kafka stand-in (librdkafka's mock cluster) for demos and tests
+  produce    --brokers B --topic T [--rate N] [--kafka-prop K=V]... (FILE | - | --gen-events N)
   gen        --out FILE [--events N] [--format book|csv|jsonl] [--seed N] ... (see adclick gen --help)
 
 T is ISO-8601 (2021-01-01T00:00:00Z, 2021-01-01 00:00:00) or epoch milliseconds.
@@ -50,5 +53,7 @@ int main(int argc, char** argv)
     if (command == "filter") return cmdFilter(args);
     if (command == "recompute") return cmdRecompute(args);
     if (command == "gen") return cmdGen(args);
+    if (command == "broker") return cmdBroker(args);
+    if (command == "produce") return cmdProduce(args);
     return fail("unknown command '" + command + "' (try adclick --help)", 2);
 }

@@ -14,5 +14,7 @@ int cmdExport(Args& args);
 int cmdFilter(Args& args);
 int cmdRecompute(Args& args);
 int cmdGen(Args& args);
+int cmdBroker(Args& args);
+int cmdProduce(Args& args);
 
 } // namespace adclick::app

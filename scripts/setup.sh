@@ -6,6 +6,7 @@ packages=(
     build-essential cmake ninja-build pkg-config git
     qt6-base-dev libgl-dev          # Qt Test (and later the GUI); libgl-dev completes Qt6::Gui's CMake config
     libsqlite3-dev sqlite3 zlib1g-dev gzip
+    librdkafka-dev kcat             # Kafka client (and its mock cluster); kcat is the independent client in tests
     libbenchmark-dev time           # micro benchmarks; /usr/bin/time for peak RSS
     clang-14 libclang-rt-14-dev     # libFuzzer + sanitizers for the fuzz smoke test
 )

@@ -1,0 +1,166 @@
+#include "cli_args.h"
+#include "commands.h"
+
+#include "core/click_generator.h"
+#include "core/input_file.h"
+#include "core/kafka_broker.h"
+#include "core/kafka_producer.h"
+#include "core/line_splitter.h"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <unistd.h>
+
+namespace adclick::app {
+
+namespace {
+
+const char* kBrokerHelp
+    = R"(usage: adclick broker [--brokers 3] [--topic clicks] [--partitions 8] [--port-file F]
+
+Starts an embedded Kafka cluster (librdkafka's mock cluster) on 127.0.0.1 in this process, creates
+the topic, prints {"bootstrap":"127.0.0.1:…",…} and stays up until SIGINT or SIGTERM.
+It is an IN-MEMORY STAND-IN for demos and tests, not a Kafka broker: everything is lost when it
+stops, each partition keeps only ~5 MiB (older messages vanish), read_committed hides nothing, and
+offsets sent with transactions are not stored. Production means a real Kafka cluster.
+--port-file F   also write the bootstrap list to F (atomically) once the brokers listen
+)";
+
+const char* kProduceHelp
+    = R"(usage: adclick produce --brokers B --topic T [--rate N] [--kafka-prop K=V]... (FILE | - | --gen-events N)
+
+Publishes click log lines (book, CSV or JSON lines; FILE may be .gz) to a Kafka topic, one click per
+message keyed by ad_id. Parsed clicks are sent as JSON lines; malformed lines are sent as they are,
+unkeyed (the consumer counts them as rejects). Prints {"messages":N,"delivered":N,"failed":N,…}.
+--rate N            messages per second (default: as fast as possible)
+--kafka-prop K=V    any librdkafka property (repeatable), e.g. security.protocol=SASL_SSL
+--format F          auto (default) | book | csv | jsonl: the format of the input lines
+--gen-events N      publish N generated clicks instead of a file (with --seed S, --truth PREFIX
+                    to write the generator's truth files)
+)";
+
+volatile std::sig_atomic_t g_stop = 0;
+void onStop(int)
+{
+    g_stop = 1;
+}
+
+} // namespace
+
+int cmdBroker(Args& args)
+{
+    if (args.flag("help")) {
+        std::fputs(kBrokerHelp, stdout);
+        return 0;
+    }
+    const int brokers = std::atoi(args.value("brokers").value_or("3").c_str());
+    const std::string topic = args.value("topic").value_or("clicks");
+    const int partitions = std::atoi(args.value("partitions").value_or("8").c_str());
+    const auto portFile = args.value("port-file");
+    if (auto rest = args.finish(); !rest.empty()) return fail(rest + " (see adclick broker --help)", 2);
+    auto broker = core::EmbeddedBroker::start(brokers, topic, partitions);
+    if (!broker) return fail(broker.message());
+    const std::string& boot = (*broker)->bootstraps();
+    if (portFile) {
+        const std::string tmp = *portFile + ".tmp";
+        {
+            std::ofstream f(tmp);
+            f << boot << '\n';
+            if (!f) return fail("cannot write '" + tmp + "'");
+        }
+        if (std::rename(tmp.c_str(), portFile->c_str()) != 0) return fail("cannot write '" + *portFile + "'");
+    }
+    std::printf(
+        "{\"bootstrap\":%s,\"topic\":%s,\"partitions\":%d,\"brokers\":%d,\"note\":\"in-memory stand-in; "
+        "production means a real Kafka cluster\"}\n",
+        jsonString(boot).c_str(), jsonString(topic).c_str(), partitions, brokers);
+    std::fflush(stdout);
+    std::signal(SIGINT, onStop);
+    std::signal(SIGTERM, onStop);
+    while (!g_stop)
+        ::pause();
+    return 0;
+}
+
+int cmdProduce(Args& args)
+{
+    if (args.flag("help")) {
+        std::fputs(kProduceHelp, stdout);
+        return 0;
+    }
+    core::ProduceOptions o;
+    const auto brokers = args.value("brokers");
+    const auto topic = args.value("topic");
+    const auto rate = args.value("rate");
+    const auto genEvents = args.value("gen-events");
+    const auto seed = args.value("seed");
+    const auto truth = args.value("truth");
+    if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.format))
+        return fail("--format must be auto, book, csv or jsonl", 2);
+    for (const std::string& kv : args.values("kafka-prop")) {
+        const auto eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0)
+            return fail("--kafka-prop needs KEY=VALUE, not '" + kv + "'", 2);
+        o.properties.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    const auto files = args.positionals();
+    if (auto rest = args.finish(); !rest.empty()) return fail(rest + " (see adclick produce --help)", 2);
+    if (!brokers || !topic) return fail("produce needs --brokers B and --topic T", 2);
+    if (files.size() + (genEvents ? 1 : 0) != 1)
+        return fail("produce needs one FILE, - or --gen-events N", 2);
+    o.brokers = *brokers;
+    o.topic = *topic;
+    if (rate) {
+        o.ratePerSecond = std::atof(rate->c_str());
+        if (o.ratePerSecond <= 0) return fail("--rate needs a positive number of messages per second", 2);
+    }
+    auto producer = core::KafkaProducer::open(o);
+    if (!producer) return fail(producer.message());
+
+    core::Status st;
+    if (genEvents) {
+        core::GenOptions g;
+        g.events = std::atoll(genEvents->c_str());
+        g.seed = seed ? std::strtoull(seed->c_str(), nullptr, 10) : 1;
+        g.format = core::LineFormat::Jsonl;
+        g.truth = truth.has_value();
+        if (truth) g.truthPrefix = *truth;
+        std::string text;
+        auto report = core::generateClicksToString(g, text);
+        if (!report) return fail(report.message());
+        if (truth)
+            if (auto w = core::writeTruthFiles(report->truth, *truth); !w) return fail(w.message());
+        std::size_t start = 0;
+        for (std::size_t nl; st && (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
+            st = (*producer)->produceLine(std::string_view(text).substr(start, nl - start));
+    } else {
+        auto file = core::InputFile::open(files[0]);
+        if (!file) return fail(file.message());
+        core::LineSplitter splitter;
+        std::string buf(1 << 20, '\0');
+        for (;;) {
+            auto n = (*file)->read(std::span<char>(buf.data(), buf.size()));
+            if (!n) return fail(n.message());
+            if (*n == 0) break;
+            splitter.feed(std::string_view(buf.data(), *n));
+            core::Line line;
+            while (st && splitter.next(line))
+                st = (*producer)->produceLine(line.text);
+            if (!st) break;
+        }
+        core::Line last;
+        if (st && splitter.finish(last)) st = (*producer)->produceLine(last.text);
+    }
+    const core::ProduceReport r = (*producer)->finish();
+    std::printf("{\"messages\":%lld,\"delivered\":%lld,\"failed\":%lld,\"skipped\":%lld%s}\n",
+        static_cast<long long>(r.messages), static_cast<long long>(r.delivered),
+        static_cast<long long>(r.failed), static_cast<long long>(r.skipped),
+        r.firstError.empty() ? "" : (",\"error\":" + jsonString(r.firstError)).c_str());
+    if (!st) return fail(st.message());
+    if (r.failed > 0) return fail(std::to_string(r.failed) + " messages were not delivered: " + r.firstError);
+    return 0;
+}
+
+} // namespace adclick::app
