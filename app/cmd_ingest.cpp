@@ -127,7 +127,8 @@ int cmdIngest(Args& args)
         + ",\"run\":{\"lines\":" + std::to_string(r.run.lines) + ",\"bytes\":" + std::to_string(r.bytes)
         + ",\"seconds\":" + std::to_string(r.seconds) + ",\"lines_per_s\":"
         + std::to_string(r.seconds > 0 ? static_cast<long long>(double(r.run.lines) / r.seconds) : 0)
-        + ",\"dedup_keys\":" + std::to_string(r.dedupKeys) + "},\"sources\":[";
+        + ",\"dedup_keys\":" + std::to_string(r.dedupKeys)
+        + ",\"dedup_mb\":" + std::to_string(r.dedupBytes >> 20) + "},\"sources\":[";
     for (std::size_t i = 0; i < r.sources.size(); ++i) {
         const auto& s = r.sources[i];
         out += (i ? "," : "") + std::string("{\"path\":") + jsonString(s.path) + ",\"resumed_from\":"

@@ -506,6 +506,7 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
     m_result.seconds = double(steadyMs() - m_startMs) / 1000.0;
     m_result.bytes = m_runBytes;
     m_result.dedupKeys = m_engine->dedupKeys();
+    m_result.dedupBytes = m_engine->dedupMemoryBytes();
     if (SlidingTopN* live = m_engine->liveTop()) m_result.liveTop = live->top(10);
     return m_result;
 }

@@ -63,6 +63,7 @@ struct IngestResult {
     double seconds = 0;
     uint64_t bytes = 0;
     std::size_t dedupKeys = 0;
+    std::size_t dedupBytes = 0; //!< memory of the dedup table (bounded by the horizon)
     std::vector<SourceReport> sources;
     std::vector<std::string> warnings;
     std::vector<SlidingTopN::Entry> liveTop; //!< with liveTopMinutes: the top 10 at the end
