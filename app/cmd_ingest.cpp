@@ -19,7 +19,9 @@ const char* kHelp = R"(usage: adclick ingest --db F [options] SOURCE...
 Reads click logs into the database, exactly once: a run that is killed and started again
 continues where the database left off, with the same final counts as an uninterrupted run.
 
-SOURCE           a file, a .gz file, a directory of rotated logs (name order), or - for stdin
+SOURCE           a file, a .gz file, a directory of rotated logs (name order), - for stdin, or
+                 kafka://host:port[,host:port]/topic[?group=NAME]: every partition, one click per message
+                 (JSON lines unless --format says otherwise), offsets kept in the database with the results
 --db F           the database (created when missing; raw events go to F.raw/)
 --format X       auto (default: detected per source) | book | csv | jsonl
 --lateness S     allowed lateness behind the largest event time (default 60 s; fixed per database)
@@ -27,6 +29,8 @@ SOURCE           a file, a .gz file, a directory of rotated logs (name order), o
 --dedup-horizon S  how far behind the watermark duplicates are still recognised (default 300 s)
 --follow         keep following the last SOURCE as it grows (and is rotated) until interrupted
 --idle S         follow mode: after S seconds without input the watermark advances with wall time (default 30)
+--kafka-prop K=V any librdkafka property for Kafka sources (repeatable), e.g. security.protocol=SASL_SSL
+--until-end      Kafka: stop once every partition has been read to its current end (default: follow)
 --durable        fsync every batch (survives power loss, not only crashes; slower)
 --commit-every N commit at least every N lines (default 1000000)
 --live-top M     keep the top ads over the last M final minutes incrementally; the summary gets "live_top"
@@ -92,6 +96,13 @@ int cmdIngest(Args& args)
         o.liveTopMinutes = std::atoi(m->c_str());
         if (o.liveTopMinutes <= 0) return fail("--live-top needs a positive number of minutes", 2);
     }
+    for (const std::string& kv : args.values("kafka-prop")) {
+        const auto eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0)
+            return fail("--kafka-prop needs KEY=VALUE, not '" + kv + "'", 2);
+        o.kafkaProperties.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    o.untilEnd = args.flag("until-end");
     o.follow = args.flag("follow");
     o.store.durable = args.flag("durable");
     o.sources = args.positionals();

@@ -268,8 +268,10 @@ void Engine::onEvent(const ClickEvent& e, const Hash128& key)
     if (m_batch.rawMaxMs == kNoTime || e.timeMs > m_batch.rawMaxMs) m_batch.rawMaxMs = e.timeMs;
     if (m_maxEventMs == kNoTime || e.timeMs > m_maxEventMs) {
         m_maxEventMs = e.timeMs;
-        m_watermarkMs = std::max(m_watermarkMs, m_maxEventMs - m_config.latenessMs);
-        if (m_live) m_live->advanceTo(finalEndMinute());
+        if (!m_externalWatermark) {
+            m_watermarkMs = std::max(m_watermarkMs, m_maxEventMs - m_config.latenessMs);
+            if (m_live) m_live->advanceTo(finalEndMinute());
+        }
     }
 }
 

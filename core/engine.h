@@ -150,6 +150,10 @@ public:
     }
     void onReject(RejectReason reason, std::string_view source, uint64_t offset, std::string_view line);
 
+    //! With several Kafka partitions the caller sets the watermark (the minimum over partitions);
+    //! events then only raise maxEventMs.
+    void setExternalWatermark(bool external) { m_externalWatermark = external; }
+
     //! Idle advance: the watermark moves to at least `watermarkMs`.
     void advanceWatermark(int64_t watermarkMs);
 
@@ -210,6 +214,7 @@ private:
     };
     AdTable m_ads;
     std::unique_ptr<SlidingTopN> m_live;
+    bool m_externalWatermark = false;
     uint32_t m_nextAd = 1;
     std::vector<EventFilter> m_filters;
     Batch m_batch;

@@ -2,6 +2,7 @@
 
 #include "failpoint.h"
 #include "input_file.h"
+#include "kafka_source.h"
 #include "line_splitter.h"
 #include "maintenance.h"
 #include "sqlite_util.h"
@@ -115,7 +116,7 @@ Result<std::unique_ptr<Ingestor>> Ingestor::open(const std::string& dbPath, Inge
     in->m_engine = std::make_unique<Engine>(config);
     in->m_engine->restore(
         state->maxEventMs, state->watermarkMs, state->counters, std::move(state->ads), state->rejectSamples);
-    if (activeFault() != Fault::NoDedupRestore && state->watermarkMs != kNoTime) {
+    if (activeFault() != Fault::NoDedupRestore && state->maxEventMs != kNoTime) {
         Engine& engine = *in->m_engine;
         if (auto st = in->m_store->forEachRawSince(
                 engine.dedupCutoffMs(), [&](const RawEvent& e) { engine.restoreKey(e); });
@@ -463,14 +464,131 @@ Status Ingestor::follow(Source& src, std::stop_token& stop)
     }
 }
 
+Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
+{
+    auto uri = parseKafkaUri(address);
+    if (!uri) return uri.status();
+    auto consumer = KafkaConsumer::open(*uri, m_options.kafkaProperties);
+    if (!consumer) return consumer.status();
+    struct Partition {
+        LineParser parser;
+        SourcePosition pos;
+        bool atEnd = false;
+        int64_t lastMessageMs = 0;
+    };
+    std::vector<Partition> parts(static_cast<std::size_t>((*consumer)->partitionCount()));
+    std::map<int32_t, int64_t> start;
+    const LineFormat format = m_options.format == LineFormat::Auto ? LineFormat::Jsonl : m_options.format;
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+        Partition& part = parts[p];
+        part.parser = LineParser(format);
+        const std::string key = "kafka:" + uri->topic + "/" + std::to_string(p);
+        const auto known
+            = std::find_if(m_known.begin(), m_known.end(), [&](const auto& k) { return k.uri == key; });
+        if (known != m_known.end()) {
+            part.pos = *known;
+            start[static_cast<int32_t>(p)] = static_cast<int64_t>(known->offset);
+        } else {
+            part.pos = SourcePosition { m_nextSourceId++, key, 0, 0, 0 };
+        }
+        m_result.sources.push_back({ key, part.pos.offset, part.pos.offset });
+    }
+    const std::size_t firstReport = m_result.sources.size() - parts.size();
+    if (auto st = (*consumer)->assign(start); !st) return st;
+    // Each partition is its own ordered stream: the watermark is the minimum of the partitions'
+    // largest event times (minus lateness); a partition read to its end and idle for --idle
+    // seconds stops holding it back.
+    m_engine->setExternalWatermark(true);
+    auto updateWatermark = [&] {
+        const int64_t now = steadyMs();
+        int64_t low = INT64_MAX;
+        for (const Partition& part : parts) {
+            const bool idle = part.atEnd && now - part.lastMessageMs >= m_options.idleMs;
+            if (idle) continue;
+            if (part.pos.maxEventMs == kNoTime) return; // a partition with no data yet holds it
+            low = std::min(low, part.pos.maxEventMs);
+        }
+        if (low != INT64_MAX) m_engine->advanceWatermark(low - m_engine->config().latenessMs);
+    };
+    auto commitParts = [&]() -> Status {
+        drainAhead();
+        for (std::size_t p = 0; p < parts.size(); ++p) {
+            auto it = std::find_if(
+                m_pending.begin(), m_pending.end(), [&](const auto& x) { return x.id == parts[p].pos.id; });
+            if (it == m_pending.end())
+                m_pending.push_back(parts[p].pos);
+            else
+                *it = parts[p].pos;
+            m_result.sources[firstReport + p].offset = parts[p].pos.offset;
+        }
+        return commit(nullptr);
+    };
+    int64_t lastCommit = steadyMs();
+    while (!stop.stop_requested()) {
+        const KafkaEvent ev = (*consumer)->poll(100);
+        if (ev.kind == KafkaEvent::Gap) {
+            if (auto st = commitParts(); !st) return st;
+            return Status::error(ev.error);
+        }
+        if (ev.kind == KafkaEvent::Transient) warn("kafka: " + ev.error + " (retrying)");
+        if (ev.kind == KafkaEvent::Message || ev.kind == KafkaEvent::PartitionEnd) {
+            if (ev.partition < 0 || static_cast<std::size_t>(ev.partition) >= parts.size())
+                return Status::error("kafka: message from unknown partition " + std::to_string(ev.partition));
+            Partition& part = parts[static_cast<std::size_t>(ev.partition)];
+            if (ev.kind == KafkaEvent::PartitionEnd) {
+                part.atEnd = true;
+            } else {
+                part.atEnd = false;
+                part.lastMessageMs = steadyMs();
+                std::string_view value = ev.value;
+                if (!value.empty() && value.back() == '\n') value.remove_suffix(1);
+                m_runBytes += ev.value.size();
+                if (value.size() > kMaxLineBytes) {
+                    m_engine->onReject(RejectReason::LineTooLong, part.pos.uri,
+                        static_cast<uint64_t>(ev.offset), value.substr(0, 256));
+                } else {
+                    ClickEvent event;
+                    const ParseOutcome out = part.parser.parse(value, event);
+                    if (out.kind == LineKind::Event) {
+                        m_engine->onEvent(event);
+                        if (part.pos.maxEventMs == kNoTime || event.timeMs > part.pos.maxEventMs)
+                            part.pos.maxEventMs = event.timeMs;
+                    } else if (out.kind == LineKind::Rejected) {
+                        m_engine->onReject(out.reason, part.pos.uri, static_cast<uint64_t>(ev.offset), value);
+                    }
+                }
+                part.pos.offset = static_cast<uint64_t>(ev.offset + 1);
+            }
+            updateWatermark();
+        }
+        const bool allAtEnd
+            = std::all_of(parts.begin(), parts.end(), [](const Partition& p) { return p.atEnd; });
+        if (m_engine->batch().events() >= m_options.commitEvents
+            || steadyMs() - lastCommit >= m_options.commitIntervalMs || (allAtEnd && m_options.untilEnd)) {
+            if (auto st = commitParts(); !st) return st;
+            lastCommit = steadyMs();
+        }
+        if (allAtEnd && m_options.untilEnd) break;
+    }
+    return commitParts();
+}
+
 Result<IngestResult> Ingestor::run(std::stop_token stop)
 {
-    auto paths = expandSources(m_options.sources);
-    if (!paths) return Result<IngestResult>(paths.status());
     m_buffer.resize(m_options.readBufferBytes);
     m_startMs = steadyMs();
     m_lastCommitMs = m_lastProgressMs = m_startMs;
     m_runStart = m_engine->totals();
+    std::vector<std::string> files;
+    for (const std::string& s : m_options.sources) {
+        if (!isKafkaUri(s)) {
+            files.push_back(s);
+            continue;
+        }
+        if (auto st = runKafka(s, stop); !st) return Result<IngestResult>(st);
+    }
+    auto paths = expandSources(files);
+    if (!paths) return Result<IngestResult>(paths.status());
 
     for (std::size_t i = 0; i < paths->size(); ++i) {
         const bool followThis = m_options.follow && i + 1 == paths->size();

@@ -37,6 +37,10 @@ struct IngestOptions {
     int64_t progressIntervalMs = 1000;
     //! > 0: keep the live top-N over this many final minutes (Engine::enableLiveTop).
     int liveTopMinutes = 0;
+    //! Kafka sources: librdkafka properties, and whether to stop once every partition was read to
+    //! its end (otherwise follow until stopped).
+    std::vector<std::pair<std::string, std::string>> kafkaProperties;
+    bool untilEnd = false;
 };
 
 struct SourceReport {
@@ -96,6 +100,7 @@ private:
     Status commit(Source* src);
     Status readToEnd(Source& src, std::stop_token& stop, bool& stopped);
     Status follow(Source& src, std::stop_token& stop);
+    Status runKafka(const std::string& address, std::stop_token& stop);
     void warn(const std::string& message);
     void progress(const Source& src, bool force);
     //! Applies saved-filter changes made by other commands (new → back-filled, dropped →

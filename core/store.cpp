@@ -249,10 +249,11 @@ Result<StoredState> Store::load()
             s.ads.emplace_back(static_cast<uint32_t>(q.int64(0)), std::string(q.text(1)));
     }
     {
-        sql::Stmt q(m_db, "SELECT id, uri, fp_len, fp_hash, offset FROM sources ORDER BY id");
+        sql::Stmt q(m_db, "SELECT id, uri, fp_len, fp_hash, offset, max_ms FROM sources ORDER BY id");
         while (q.step())
             s.sources.push_back({ q.int64(0), std::string(q.text(1)), static_cast<uint32_t>(q.int64(2)),
-                static_cast<uint64_t>(q.int64(3)), static_cast<uint64_t>(q.int64(4)) });
+                static_cast<uint64_t>(q.int64(3)), static_cast<uint64_t>(q.int64(4)),
+                q.isNull(5) ? kNoTime : q.int64(5) });
     }
     return s;
 }
@@ -358,14 +359,19 @@ Status Store::writeRaw(const std::string& bytes)
 Status Store::writePositions(const std::vector<SourcePosition>& positions)
 {
     sql::Stmt q(m_db,
-        "INSERT INTO sources(id, uri, fp_len, fp_hash, offset, updated_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
+        "INSERT INTO sources(id, uri, fp_len, fp_hash, offset, updated_ms, max_ms) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
         "ON CONFLICT(id) DO UPDATE SET uri=excluded.uri, fp_len=excluded.fp_len, fp_hash=excluded.fp_hash, "
-        "offset=excluded.offset, updated_ms=excluded.updated_ms");
+        "offset=excluded.offset, updated_ms=excluded.updated_ms, max_ms=excluded.max_ms");
     const int64_t now = nowMs();
     for (const SourcePosition& p : positions) {
         q.reset();
         q.bind(1, p.id).bind(2, p.uri).bind(3, int64_t(p.fpLen)).bind(4, static_cast<int64_t>(p.fpHash));
         q.bind(5, static_cast<int64_t>(p.offset)).bind(6, now);
+        if (p.maxEventMs == kNoTime)
+            sqlite3_bind_null(q.get(), 7);
+        else
+            q.bind(7, p.maxEventMs);
         q.step();
         if (q.rc() != SQLITE_DONE)
             return Status::error(

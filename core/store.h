@@ -21,6 +21,9 @@ struct SourcePosition {
     uint32_t fpLen = 0;
     uint64_t fpHash = 0;
     uint64_t offset = 0;
+    //! Kafka partitions: the largest event time read from this partition (its own watermark's
+    //! base, kept so that a restart combines partition watermarks exactly as before); kNoTime else.
+    int64_t maxEventMs = INT64_MIN;
 };
 
 struct StoreOptions {

@@ -45,7 +45,9 @@ CREATE TABLE IF NOT EXISTS rejects(
 -- compression by rotation do not make it new. offset = content bytes fully processed.
 CREATE TABLE IF NOT EXISTS sources(
     id INTEGER PRIMARY KEY, uri TEXT NOT NULL, fp_len INTEGER NOT NULL, fp_hash INTEGER NOT NULL,
-    offset INTEGER NOT NULL, updated_ms INTEGER NOT NULL);
+    offset INTEGER NOT NULL, updated_ms INTEGER NOT NULL, max_ms INTEGER);
+-- Kafka partitions are sources too: uri 'kafka:<topic>/<partition>', offset = the next offset to
+-- read, max_ms = the partition's largest event time (fp_len = 0).
 
 -- Raw event segments (files in `<db>.raw/`). Only the first `bytes` bytes of a file are
 -- committed; a longer file has an uncommitted tail that readers ignore and the engine truncates.
