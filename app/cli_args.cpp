@@ -70,6 +70,21 @@ std::string Args::finish()
     return {};
 }
 
+std::optional<std::vector<std::pair<std::string, std::string>>> kafkaProperties(
+    Args& args, std::string& error)
+{
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const std::string& kv : args.values("kafka-prop")) {
+        const auto eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            error = "--kafka-prop needs KEY=VALUE, not '" + kv + "'";
+            return std::nullopt;
+        }
+        out.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    return out;
+}
+
 int fail(const std::string& message, int code)
 {
     std::fprintf(stderr, "adclick: %s\n", message.c_str());

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace adclick::app {
@@ -27,6 +28,10 @@ private:
     };
     std::vector<Item> m_items;
 };
+
+//! Every `--kafka-prop KEY=VALUE` as a pair; nullopt (with `error` set) for one without '='.
+std::optional<std::vector<std::pair<std::string, std::string>>> kafkaProperties(
+    Args& args, std::string& error);
 
 //! Writes `message` to stderr prefixed with "adclick: " and returns the exit code 2 (usage) or 1.
 int fail(const std::string& message, int code = 1);

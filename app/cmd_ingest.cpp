@@ -96,12 +96,10 @@ int cmdIngest(Args& args)
         o.liveTopMinutes = std::atoi(m->c_str());
         if (o.liveTopMinutes <= 0) return fail("--live-top needs a positive number of minutes", 2);
     }
-    for (const std::string& kv : args.values("kafka-prop")) {
-        const auto eq = kv.find('=');
-        if (eq == std::string::npos || eq == 0)
-            return fail("--kafka-prop needs KEY=VALUE, not '" + kv + "'", 2);
-        o.kafkaProperties.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-    }
+    std::string propError;
+    auto props = kafkaProperties(args, propError);
+    if (!props) return fail(propError, 2);
+    o.kafkaProperties = std::move(*props);
     o.untilEnd = args.flag("until-end");
     o.follow = args.flag("follow");
     o.store.durable = args.flag("durable");

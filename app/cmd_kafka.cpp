@@ -99,12 +99,10 @@ int cmdProduce(Args& args)
     const auto truth = args.value("truth");
     if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.format))
         return fail("--format must be auto, book, csv or jsonl", 2);
-    for (const std::string& kv : args.values("kafka-prop")) {
-        const auto eq = kv.find('=');
-        if (eq == std::string::npos || eq == 0)
-            return fail("--kafka-prop needs KEY=VALUE, not '" + kv + "'", 2);
-        o.properties.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-    }
+    std::string propError;
+    auto props = kafkaProperties(args, propError);
+    if (!props) return fail(propError, 2);
+    o.properties = std::move(*props);
     const auto files = args.positionals();
     if (auto rest = args.finish(); !rest.empty()) return fail(rest + " (see adclick produce --help)", 2);
     if (!brokers || !topic) return fail("produce needs --brokers B and --topic T", 2);

@@ -511,7 +511,6 @@ Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
         if (low != INT64_MAX) m_engine->advanceWatermark(low - m_engine->config().latenessMs);
     };
     auto commitParts = [&]() -> Status {
-        drainAhead();
         for (std::size_t p = 0; p < parts.size(); ++p) {
             auto it = std::find_if(
                 m_pending.begin(), m_pending.end(), [&](const auto& x) { return x.id == parts[p].pos.id; });

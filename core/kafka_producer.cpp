@@ -1,6 +1,7 @@
 #include "kafka_producer.h"
 
 #include "click_event.h"
+#include "kafka_common.h"
 
 #include <chrono>
 #include <librdkafka/rdkafka.h>
@@ -61,25 +62,13 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::open(const ProduceOptions&
     p->m = std::make_unique<Impl>();
     p->m->options = options;
     p->m->parser = LineParser(options.format);
-    char err[512];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    auto set = [&](const std::string& k, const std::string& v) -> Status {
-        if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK)
-            return Status::error("bad Kafka property " + k + "=" + v + ": " + err);
-        return Status::ok();
-    };
-    Status st = set("bootstrap.servers", options.brokers);
     // Defaults that suit a click stream; --kafka-prop overrides any of them.
-    for (const auto& [k, v] :
-        std::vector<std::pair<std::string, std::string>> { { "enable.idempotence", "true" },
-            { "linger.ms", "5" }, { "message.timeout.ms", "30000" }, { "log_level", "3" } })
-        if (st) st = set(k, v);
-    for (const auto& [k, v] : options.properties)
-        if (st) st = set(k, v);
-    if (!st) {
-        rd_kafka_conf_destroy(conf);
-        return R(st);
-    }
+    auto made = makeKafkaConf(options.brokers,
+        { { "enable.idempotence", "true" }, { "linger.ms", "5" }, { "message.timeout.ms", "30000" },
+            { "log_level", "3" } },
+        options.properties);
+    if (!made) return R(made.status());
+    rd_kafka_conf_t* conf = *made;
     rd_kafka_conf_set_opaque(conf, p->m.get());
     rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
         auto* impl = static_cast<Impl*>(opaque);
@@ -89,33 +78,25 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::open(const ProduceOptions&
             ++impl->report.delivered;
         }
     });
+    char err[512];
     p->m->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
     if (!p->m->rk) {
         rd_kafka_conf_destroy(conf);
         return R::error(std::string("cannot create the Kafka producer: ") + err);
     }
     // Fail early and clearly: are the brokers there, and is the topic?
-    rd_kafka_topic_t* t = rd_kafka_topic_new(p->m->rk, options.topic.c_str(), nullptr);
-    const rd_kafka_metadata_t* md = nullptr;
-    const rd_kafka_resp_err_t rc = rd_kafka_metadata(p->m->rk, 0, t, &md, options.connectTimeoutMs);
-    rd_kafka_topic_destroy(t);
-    if (rc != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return R::error("cannot reach the Kafka brokers at " + options.brokers + " within "
-            + std::to_string(options.connectTimeoutMs / 1000) + " s: " + rd_kafka_err2str(rc));
-    const bool missing = md->topic_cnt < 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR
-        || md->topics[0].partition_cnt == 0;
-    rd_kafka_metadata_destroy(md);
-    if (missing) return R::error("topic '" + options.topic + "' does not exist on " + options.brokers);
+    if (auto n = topicPartitionCount(p->m->rk, options.brokers, options.topic, options.connectTimeoutMs); !n)
+        return R(n.status());
     return R(std::move(p));
 }
 
 Status KafkaProducer::produceLine(std::string_view line)
 {
-    Impl& m = *this->m;
+    Impl& impl = *m;
     ClickEvent e;
-    const ParseOutcome out = m.parser.parse(line, e);
+    const ParseOutcome out = impl.parser.parse(line, e);
     if (out.kind == LineKind::Blank || out.kind == LineKind::Header) {
-        ++m.report.skipped;
+        ++impl.report.skipped;
         return Status::ok();
     }
     std::string value;
@@ -126,26 +107,26 @@ Status KafkaProducer::produceLine(std::string_view line)
     } else {
         value = std::string(line);
     }
-    if (m.options.ratePerSecond > 0) {
+    if (impl.options.ratePerSecond > 0) {
         // Keep to the rate on average: sleep while ahead of schedule.
-        const auto due = m.start
+        const auto due = impl.start
             + std::chrono::microseconds(
-                static_cast<int64_t>(double(m.report.messages) * 1e6 / m.options.ratePerSecond));
+                static_cast<int64_t>(double(impl.report.messages) * 1e6 / impl.options.ratePerSecond));
         if (due > std::chrono::steady_clock::now()) std::this_thread::sleep_until(due);
     }
     for (;;) {
-        const rd_kafka_resp_err_t rc = rd_kafka_producev(m.rk, RD_KAFKA_V_TOPIC(m.options.topic.c_str()),
+        const rd_kafka_resp_err_t rc = rd_kafka_producev(impl.rk, RD_KAFKA_V_TOPIC(impl.options.topic.c_str()),
             RD_KAFKA_V_KEY(key.empty() ? nullptr : key.data(), key.size()),
             RD_KAFKA_V_VALUE(value.data(), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
             RD_KAFKA_V_END);
         if (rc == RD_KAFKA_RESP_ERR_NO_ERROR) break;
         if (rc != RD_KAFKA_RESP_ERR__QUEUE_FULL)
             return Status::error(
-                std::string("cannot produce to '") + m.options.topic + "': " + rd_kafka_err2str(rc));
-        rd_kafka_poll(m.rk, 50); // the local queue is full: let deliveries drain it
+                std::string("cannot produce to '") + impl.options.topic + "': " + rd_kafka_err2str(rc));
+        rd_kafka_poll(impl.rk, 50); // the local queue is full: let deliveries drain it
     }
-    ++m.report.messages;
-    rd_kafka_poll(m.rk, 0);
+    ++impl.report.messages;
+    rd_kafka_poll(impl.rk, 0);
     return Status::ok();
 }
 

@@ -1,6 +1,6 @@
 #include "kafka_source.h"
 
-#include <librdkafka/rdkafka.h>
+#include "kafka_common.h"
 
 namespace adclick::core {
 
@@ -54,42 +54,25 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::open(const KafkaUri& uri,
     std::unique_ptr<KafkaConsumer> c(new KafkaConsumer());
     c->m = std::make_unique<Impl>();
     c->m->uri = uri;
+    // Offsets live in the store: never committed to, or taken from, the group; an offset that
+    // is gone is an error (a data gap), never a silent reset.
+    auto made = makeKafkaConf(uri.brokers,
+        { { "group.id", uri.group }, { "enable.auto.commit", "false" },
+            { "enable.auto.offset.store", "false" }, { "enable.partition.eof", "true" },
+            { "auto.offset.reset", "error" }, { "log_level", "3" } },
+        properties);
+    if (!made) return R(made.status());
+    rd_kafka_conf_t* conf = *made;
     char err[512];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    auto set = [&](const std::string& k, const std::string& v) -> Status {
-        if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK)
-            return Status::error("bad Kafka property " + k + "=" + v + ": " + err);
-        return Status::ok();
-    };
-    Status st = set("bootstrap.servers", uri.brokers);
-    for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>> { { "group.id", uri.group },
-             { "enable.auto.commit", "false" }, { "enable.auto.offset.store", "false" },
-             { "enable.partition.eof", "true" }, { "auto.offset.reset", "error" }, { "log_level", "3" } })
-        if (st) st = set(k, v);
-    for (const auto& [k, v] : properties)
-        if (st) st = set(k, v);
-    if (!st) {
-        rd_kafka_conf_destroy(conf);
-        return R(st);
-    }
     c->m->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
     if (!c->m->rk) {
         rd_kafka_conf_destroy(conf);
         return R::error(std::string("cannot create the Kafka consumer: ") + err);
     }
     rd_kafka_poll_set_consumer(c->m->rk);
-    rd_kafka_topic_t* t = rd_kafka_topic_new(c->m->rk, uri.topic.c_str(), nullptr);
-    const rd_kafka_metadata_t* md = nullptr;
-    const rd_kafka_resp_err_t rc = rd_kafka_metadata(c->m->rk, 0, t, &md, connectTimeoutMs);
-    rd_kafka_topic_destroy(t);
-    if (rc != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return R::error("cannot reach the Kafka brokers at " + uri.brokers + " within "
-            + std::to_string(connectTimeoutMs / 1000) + " s: " + rd_kafka_err2str(rc));
-    const bool missing = md->topic_cnt < 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR
-        || md->topics[0].partition_cnt == 0;
-    c->m->partitions = missing ? 0 : md->topics[0].partition_cnt;
-    rd_kafka_metadata_destroy(md);
-    if (missing) return R::error("topic '" + uri.topic + "' does not exist on " + uri.brokers);
+    auto partitions = topicPartitionCount(c->m->rk, uri.brokers, uri.topic, connectTimeoutMs);
+    if (!partitions) return R(partitions.status());
+    c->m->partitions = *partitions;
     return R(std::move(c));
 }
 
