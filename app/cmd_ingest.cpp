@@ -31,6 +31,9 @@ SOURCE           a file, a .gz file, a directory of rotated logs (name order), -
 --idle S         follow mode: after S seconds without input the watermark advances with wall time (default 30)
 --kafka-prop K=V any librdkafka property for Kafka sources (repeatable), e.g. security.protocol=SASL_SSL
 --until-end      Kafka: stop once every partition has been read to its current end (default: follow)
+--skip-gap       Kafka: when retention removed messages not yet read (a data gap), record the alarm
+                 with the number of lost messages and continue from the oldest message still there
+                 (default: stop with an error; the alarm shows in adclick stats either way)
 --durable        fsync every batch (survives power loss, not only crashes; slower)
 --commit-every N commit at least every N lines (default 1000000)
 --live-top M     keep the top ads over the last M final minutes incrementally; the summary gets "live_top"
@@ -101,6 +104,7 @@ int cmdIngest(Args& args)
     if (!props) return fail(propError, 2);
     o.kafkaProperties = std::move(*props);
     o.untilEnd = args.flag("until-end");
+    o.skipGap = args.flag("skip-gap");
     o.follow = args.flag("follow");
     o.store.durable = args.flag("durable");
     o.sources = args.positionals();

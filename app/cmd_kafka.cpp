@@ -7,6 +7,7 @@
 #include "core/kafka_producer.h"
 #include "core/line_splitter.h"
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +27,15 @@ It is an IN-MEMORY STAND-IN for demos and tests, not a Kafka broker: everything 
 stops, each partition keeps only ~5 MiB (older messages vanish), read_committed hides nothing, and
 offsets sent with transactions are not stored. Production means a real Kafka cluster.
 --port-file F   also write the bootstrap list to F (atomically) once the brokers listen
+--control       read fault-injection commands from stdin, one per line, answering "ok" or
+                "error: …" on stdout (for chaos tests; stdin closing does not stop the brokers):
+                  down B | up B        take broker B (1..n) off the network / back
+                  rtt B MS             add MS ms of round-trip time to broker B
+                  leader P B           move partition P's leadership to broker B
+                  errors API N ERROR   fail the next N requests of API (produce, fetch,
+                                       list_offsets, metadata, offset_commit, offset_fetch,
+                                       find_coordinator) with the Kafka error ERROR, e.g.
+                                       NOT_LEADER_FOR_PARTITION
 )";
 
 const char* kProduceHelp
@@ -59,6 +69,7 @@ int cmdBroker(Args& args)
     const std::string topic = args.value("topic").value_or("clicks");
     const int partitions = std::atoi(args.value("partitions").value_or("8").c_str());
     const auto portFile = args.value("port-file");
+    const bool control = args.flag("control");
     if (auto rest = args.finish(); !rest.empty()) return fail(rest + " (see adclick broker --help)", 2);
     auto broker = core::EmbeddedBroker::start(brokers, topic, partitions);
     if (!broker) return fail(broker.message());
@@ -77,10 +88,33 @@ int cmdBroker(Args& args)
         "production means a real Kafka cluster\"}\n",
         jsonString(boot).c_str(), jsonString(topic).c_str(), partitions, brokers);
     std::fflush(stdout);
-    std::signal(SIGINT, onStop);
-    std::signal(SIGTERM, onStop);
-    while (!g_stop)
-        ::pause();
+    // No SA_RESTART: a signal must interrupt the blocking read of control commands.
+    struct sigaction sa { };
+    sa.sa_handler = onStop;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    std::string pending;
+    bool input = control;
+    while (!g_stop) {
+        if (!input) {
+            ::pause();
+            continue;
+        }
+        char buf[4096];
+        const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+        if (n <= 0) {
+            input = n < 0 && errno == EINTR; // EOF or a broken stdin: keep serving, without commands
+            continue;
+        }
+        pending.append(buf, static_cast<std::size_t>(n));
+        for (std::size_t nl; (nl = pending.find('\n')) != std::string::npos; pending.erase(0, nl + 1)) {
+            const std::string command = pending.substr(0, nl);
+            if (command.find_first_not_of(" \t\r") == std::string::npos) continue;
+            const core::Status st = (*broker)->control(command);
+            std::printf("%s\n", st ? "ok" : ("error: " + st.message()).c_str());
+            std::fflush(stdout);
+        }
+    }
     return 0;
 }
 

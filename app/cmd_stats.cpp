@@ -15,6 +15,8 @@ int cmdStats(Args& args)
             "usage: adclick stats --db F [--samples N]\n\n"
             "Prints the database's counters (every non-blank input line is exactly one of accepted,\n"
             "duplicates, late, rejected), the watermark, the settings, the sources with their positions,\n"
+            "the health of Kafka sources as of their last commit (broker state, rebalances, data-gap\n"
+            "alarm, per-partition position, high watermark and lag in messages and event-time seconds),\n"
             "and the first N rejected lines (default 20) with their source and byte offset.");
         return 0;
     }
@@ -36,6 +38,9 @@ int cmdStats(Args& args)
     for (std::size_t i = 0; i < r.sources.size(); ++i)
         out += (i ? "," : "") + std::string("{\"uri\":") + jsonString(r.sources[i].uri)
             + ",\"offset\":" + std::to_string(r.sources[i].offset) + "}";
+    out += "],\"kafka\":[";
+    for (std::size_t i = 0; i < r.kafka.size(); ++i)
+        out += (i ? "," : "") + kafkaHealthJson(r.kafka[i]);
     out += "],\"rejected_samples\":[";
     for (std::size_t i = 0; i < r.rejectSamples.size(); ++i) {
         const auto& s = r.rejectSamples[i];

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/engine.h"
+#include "core/kafka_health.h"
 
 #include <optional>
 #include <string>
@@ -9,6 +10,10 @@ namespace adclick::app {
 
 //! `"lines":N,"accepted":N,…,"rejected_by_reason":{…}` (no braces, so callers can add fields).
 std::string countersJsonFields(const core::Counters& c);
+
+//! One Kafka source's health: broker state, rebalances, gap alarm, errors, and per partition
+//! position, high watermark and lag (messages and event-time seconds).
+std::string kafkaHealthJson(const core::KafkaHealth& h);
 
 //! ISO-8601 UTC text in quotes, or null for kNoTime.
 std::string timeJson(int64_t ms);

@@ -6,6 +6,7 @@
 #include "line_splitter.h"
 #include "maintenance.h"
 #include "sqlite_util.h"
+#include "stats.h"
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +15,11 @@
 namespace adclick::core {
 
 namespace {
+
+//! How often a Kafka source asks whether its topic has grown.
+constexpr int64_t kPartitionCheckMs = 10'000;
+//! At most one warning about retried Kafka errors per this interval (all are counted).
+constexpr int64_t kTransientWarningMs = 5'000;
 
 int64_t steadyMs()
 {
@@ -262,7 +268,7 @@ Status Ingestor::processChunk(Source& src, std::string_view chunk)
 Status Ingestor::maybeCommit(Source& src, bool force)
 {
     const int64_t now = steadyMs();
-    progress(src, false);
+    progress(src.path, false);
     if (!force && now - m_lastCommitMs < m_options.commitIntervalMs) return Status::ok();
     if (!force && idleSinceCommit(src)) {
         // A quiet followed source: nothing to store, but other commands' filter changes still apply.
@@ -378,7 +384,7 @@ Status Ingestor::syncSavedFilters()
     return Status::ok();
 }
 
-void Ingestor::progress(const Source& src, bool force)
+void Ingestor::progress(const std::string& source, bool force, const KafkaHealth* kafka)
 {
     if (!onProgress) return;
     const int64_t now = steadyMs();
@@ -391,7 +397,8 @@ void Ingestor::progress(const Source& src, bool force)
     p.seconds = double(now - m_startMs) / 1000.0;
     p.watermarkMs = m_engine->watermarkMs();
     p.maxEventMs = m_engine->maxEventMs();
-    p.source = src.path;
+    p.source = source;
+    if (kafka) p.kafka.push_back(*kafka);
     onProgress(p);
 }
 
@@ -468,33 +475,73 @@ Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
 {
     auto uri = parseKafkaUri(address);
     if (!uri) return uri.status();
-    auto consumer = KafkaConsumer::open(*uri, m_options.kafkaProperties);
-    if (!consumer) return consumer.status();
+    auto opened = KafkaConsumer::open(*uri, m_options.kafkaProperties);
+    if (!opened) return opened.status();
+    KafkaConsumer& consumer = **opened;
     struct Partition {
         LineParser parser;
         SourcePosition pos;
+        std::size_t report = 0;
         bool atEnd = false;
         int64_t lastMessageMs = 0;
     };
-    std::vector<Partition> parts(static_cast<std::size_t>((*consumer)->partitionCount()));
-    std::map<int32_t, int64_t> start;
+    std::vector<Partition> parts;
     const LineFormat format = m_options.format == LineFormat::Auto ? LineFormat::Jsonl : m_options.format;
-    for (std::size_t p = 0; p < parts.size(); ++p) {
-        Partition& part = parts[p];
-        part.parser = LineParser(format);
-        const std::string key = "kafka:" + uri->topic + "/" + std::to_string(p);
-        const auto known
-            = std::find_if(m_known.begin(), m_known.end(), [&](const auto& k) { return k.uri == key; });
-        if (known != m_known.end()) {
-            part.pos = *known;
-            start[static_cast<int32_t>(p)] = static_cast<int64_t>(known->offset);
-        } else {
-            part.pos = SourcePosition { m_nextSourceId++, key, 0, 0, 0 };
+    // Adds the partitions [parts.size(), count), continuing each from its stored position.
+    auto addPartitions = [&](int count) {
+        for (auto p = static_cast<int32_t>(parts.size()); p < count; ++p) {
+            Partition& part = parts.emplace_back();
+            part.parser = LineParser(format);
+            const std::string key = "kafka:" + uri->topic + "/" + std::to_string(p);
+            const auto known
+                = std::find_if(m_known.begin(), m_known.end(), [&](const auto& k) { return k.uri == key; });
+            part.pos = known != m_known.end() ? *known : SourcePosition { m_nextSourceId++, key, 0, 0, 0 };
+            m_result.sources.push_back({ key, part.pos.offset, part.pos.offset });
+            part.report = m_result.sources.size() - 1;
         }
-        m_result.sources.push_back({ key, part.pos.offset, part.pos.offset });
+    };
+    // Every partition starts at its stored position: a new one (offset 0, never read) at the
+    // beginning of its log.
+    auto assignAll = [&] {
+        std::map<int32_t, int64_t> start;
+        for (std::size_t p = 0; p < parts.size(); ++p)
+            if (parts[p].pos.offset > 0 || parts[p].pos.maxEventMs != kNoTime)
+                start[static_cast<int32_t>(p)] = static_cast<int64_t>(parts[p].pos.offset);
+        return consumer.assign(start);
+    };
+    addPartitions(consumer.partitionCount());
+    if (auto st = assignAll(); !st) return st;
+
+    KafkaHealth health;
+    health.source = "kafka:" + uri->topic;
+    health.topic = uri->topic;
+    // A data-gap alarm stays until the database is rebuilt: lost input is not forgotten.
+    {
+        std::vector<KafkaHealth> stored;
+        if (auto st = readKafkaHealth(m_store->db(), stored); !st) return st;
+        for (const KafkaHealth& h : stored)
+            if (h.source == health.source) health.gap = h.gap;
     }
-    const std::size_t firstReport = m_result.sources.size() - parts.size();
-    if (auto st = (*consumer)->assign(start); !st) return st;
+    auto updateHealth = [&] {
+        const int64_t now = steadyMs();
+        health.brokerState = consumer.brokerState();
+        health.updatedMs = wallMs();
+        int64_t newest = kNoTime;
+        for (const Partition& part : parts)
+            newest = std::max(newest, part.pos.maxEventMs);
+        health.partitions.resize(parts.size());
+        for (std::size_t p = 0; p < parts.size(); ++p) {
+            const Partition& part = parts[p];
+            PartitionHealth& h = health.partitions[p];
+            h.partition = static_cast<int32_t>(p);
+            h.position = static_cast<int64_t>(part.pos.offset);
+            h.highWatermark = consumer.highWatermark(h.partition);
+            h.lagMessages = h.highWatermark >= 0 ? std::max<int64_t>(0, h.highWatermark - h.position) : 0;
+            h.maxEventMs = part.pos.maxEventMs;
+            h.lagMs = h.lagMessages > 0 && part.pos.maxEventMs != kNoTime ? newest - part.pos.maxEventMs : 0;
+            h.idle = part.atEnd && now - part.lastMessageMs >= m_options.idleMs;
+        }
+    };
     // Each partition is its own ordered stream: the watermark is the minimum of the partitions'
     // largest event times (minus lateness); a partition read to its end and idle for --idle
     // seconds stops holding it back.
@@ -511,32 +558,81 @@ Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
         if (low != INT64_MAX) m_engine->advanceWatermark(low - m_engine->config().latenessMs);
     };
     auto commitParts = [&]() -> Status {
+        std::map<int32_t, int64_t> next;
         for (std::size_t p = 0; p < parts.size(); ++p) {
+            const SourcePosition& pos = parts[p].pos;
             auto it = std::find_if(
-                m_pending.begin(), m_pending.end(), [&](const auto& x) { return x.id == parts[p].pos.id; });
+                m_pending.begin(), m_pending.end(), [&](const auto& x) { return x.id == pos.id; });
             if (it == m_pending.end())
-                m_pending.push_back(parts[p].pos);
+                m_pending.push_back(pos);
             else
-                *it = parts[p].pos;
-            m_result.sources[firstReport + p].offset = parts[p].pos.offset;
+                *it = pos;
+            m_result.sources[parts[p].report].offset = pos.offset;
+            if (pos.offset > 0) next[static_cast<int32_t>(p)] = static_cast<int64_t>(pos.offset);
         }
-        return commit(nullptr);
+        updateHealth();
+        m_store->setKafkaHealth(health);
+        if (auto st = commit(nullptr); !st) return st;
+        consumer.commitToGroup(next);
+        return Status::ok();
     };
-    int64_t lastCommit = steadyMs();
-    while (!stop.stop_requested()) {
-        const KafkaEvent ev = (*consumer)->poll(100);
-        if (ev.kind == KafkaEvent::Gap) {
-            if (auto st = commitParts(); !st) return st;
-            return Status::error(ev.error);
+    // Transient errors are retried by librdkafka; say so, but at most every few seconds.
+    int64_t lastWarningMs = -kTransientWarningMs;
+    int64_t unreported = 0;
+    auto noteTransient = [&](const std::string& error) {
+        ++health.transientErrors;
+        health.lastError = error;
+        const int64_t now = steadyMs();
+        if (now - lastWarningMs < kTransientWarningMs) {
+            ++unreported;
+            return;
         }
-        if (ev.kind == KafkaEvent::Transient) warn("kafka: " + ev.error + " (retrying)");
+        warn("kafka: " + error + " (retrying"
+            + (unreported ? "; " + std::to_string(unreported) + " more errors since the last report)" : ")"));
+        lastWarningMs = now;
+        unreported = 0;
+    };
+    int64_t seenClientErrors = 0;
+    int64_t lastCommit = steadyMs();
+    int64_t lastPartitionCheck = lastCommit;
+    while (!stop.stop_requested()) {
+        const KafkaEvent ev = consumer.poll(100);
+        if (consumer.clientErrors() != seenClientErrors) {
+            seenClientErrors = consumer.clientErrors();
+            noteTransient(consumer.lastClientError());
+        }
+        if (ev.kind == KafkaEvent::Gap) {
+            // Stored as an alarm with the positions reached; never skipped silently.
+            health.gap = ev.error;
+            if (!m_options.skipGap || ev.partition < 0
+                || static_cast<std::size_t>(ev.partition) >= parts.size()) {
+                if (auto st = commitParts(); !st) return st;
+                return Status::error(ev.error
+                    + " (the alarm is stored; `adclick ingest --skip-gap` continues from the oldest message "
+                      "still "
+                      "there)");
+            }
+            Partition& part = parts[static_cast<std::size_t>(ev.partition)];
+            auto start = consumer.logStart(ev.partition, 10'000);
+            if (!start) return start.status();
+            const int64_t lost = std::max<int64_t>(0, *start - static_cast<int64_t>(part.pos.offset));
+            health.gap += "; skipped " + std::to_string(lost) + " messages (offsets "
+                + std::to_string(part.pos.offset) + ".." + std::to_string(*start - 1) + ") with --skip-gap";
+            warn("kafka: " + health.gap);
+            part.pos.offset = static_cast<uint64_t>(std::max<int64_t>(*start, 0));
+            if (auto st = commitParts(); !st) return st;
+            if (auto st = assignAll(); !st) return st;
+            continue;
+        }
+        if (ev.kind == KafkaEvent::Transient) noteTransient(ev.error);
         if (ev.kind == KafkaEvent::Message || ev.kind == KafkaEvent::PartitionEnd) {
             if (ev.partition < 0 || static_cast<std::size_t>(ev.partition) >= parts.size())
                 return Status::error("kafka: message from unknown partition " + std::to_string(ev.partition));
             Partition& part = parts[static_cast<std::size_t>(ev.partition)];
             if (ev.kind == KafkaEvent::PartitionEnd) {
                 part.atEnd = true;
-            } else {
+            } else if (static_cast<uint64_t>(ev.offset) >= part.pos.offset) {
+                // (Older offsets were processed already: a fetch from before a re-assignment.)
                 part.atEnd = false;
                 part.lastMessageMs = steadyMs();
                 std::string_view value = ev.value;
@@ -560,16 +656,37 @@ Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
             }
             updateWatermark();
         }
+        const int64_t now = steadyMs();
+        if (now - lastPartitionCheck >= kPartitionCheckMs) {
+            lastPartitionCheck = now;
+            if (const int count = consumer.refreshPartitionCount(1000);
+                count > static_cast<int>(parts.size())) {
+                // The topic grew: read the new partitions too (from their beginning).
+                if (auto st = commitParts(); !st) return st;
+                addPartitions(count);
+                if (auto st = assignAll(); !st) return st;
+                ++health.rebalances;
+                warn("kafka: " + uri->topic + " now has " + std::to_string(count)
+                    + " partitions; reading them all");
+            }
+        }
         const bool allAtEnd
             = std::all_of(parts.begin(), parts.end(), [](const Partition& p) { return p.atEnd; });
         if (m_engine->batch().events() >= m_options.commitEvents
-            || steadyMs() - lastCommit >= m_options.commitIntervalMs || (allAtEnd && m_options.untilEnd)) {
+            || now - lastCommit >= m_options.commitIntervalMs || (allAtEnd && m_options.untilEnd)) {
             if (auto st = commitParts(); !st) return st;
             lastCommit = steadyMs();
         }
+        if (onProgress && now - m_lastProgressMs >= m_options.progressIntervalMs) {
+            updateHealth();
+            progress(address, false, &health);
+        }
         if (allAtEnd && m_options.untilEnd) break;
     }
-    return commitParts();
+    if (auto st = commitParts(); !st) return st;
+    progress(address, true, &health);
+    m_result.kafka.push_back(health);
+    return Status::ok();
 }
 
 Result<IngestResult> Ingestor::run(std::stop_token stop)
@@ -605,7 +722,7 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
             }
         }
         if (auto cst = commit(&src); !cst) return Result<IngestResult>(cst);
-        progress(src, true);
+        progress(src.path, true);
         if (stop.stop_requested()) break;
     }
     m_result.totals = m_engine->totals();

@@ -2,6 +2,7 @@
 
 #include "engine.h"
 #include "filter_expr.h"
+#include "kafka_health.h"
 #include "line_parser.h"
 #include "status.h"
 #include "store.h"
@@ -41,6 +42,10 @@ struct IngestOptions {
     //! its end (otherwise follow until stopped).
     std::vector<std::pair<std::string, std::string>> kafkaProperties;
     bool untilEnd = false;
+    //! Kafka data gap (retention removed messages we had not read): false → stop with an error
+    //! (the alarm is stored); true → record the alarm with the number of lost messages and
+    //! continue from the oldest message still there.
+    bool skipGap = false;
 };
 
 struct SourceReport {
@@ -57,6 +62,7 @@ struct IngestProgress {
     int64_t watermarkMs = kNoTime;
     int64_t maxEventMs = kNoTime;
     std::string source;
+    std::vector<KafkaHealth> kafka; //!< one per Kafka source of the run
 };
 
 struct IngestResult {
@@ -71,6 +77,7 @@ struct IngestResult {
     std::vector<SourceReport> sources;
     std::vector<std::string> warnings;
     std::vector<SlidingTopN::Entry> liveTop; //!< with liveTopMinutes: the top 10 at the end
+    std::vector<KafkaHealth> kafka; //!< Kafka sources: their health when the run ended
 };
 
 //! Runs sources through parser → engine → store with exactly-once positions. Open() takes the
@@ -102,7 +109,7 @@ private:
     Status follow(Source& src, std::stop_token& stop);
     Status runKafka(const std::string& address, std::stop_token& stop);
     void warn(const std::string& message);
-    void progress(const Source& src, bool force);
+    void progress(const std::string& source, bool force, const KafkaHealth* kafka = nullptr);
     //! Applies saved-filter changes made by other commands (new → back-filled, dropped →
     //! removed) between batches, and hands the ready ones to the engine.
     Status syncSavedFilters();

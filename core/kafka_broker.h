@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace adclick::core {
 
@@ -24,11 +25,24 @@ public:
     //! The bootstrap list, `127.0.0.1:port,…`.
     const std::string& bootstraps() const { return m_bootstraps; }
 
+    //! Fault injection for chaos tests and demos (the mock cluster's own controls), one command:
+    //!   down B | up B           take broker B (1..n) off the network / back (it keeps leadership)
+    //!   rtt B MS                add MS milliseconds of round-trip time to broker B
+    //!   leader P B              move the leadership of partition P of the topic to broker B
+    //!   errors API N ERROR      fail the next N requests of API (produce, fetch, list_offsets,
+    //!                           metadata, offset_commit, offset_fetch, find_coordinator) with
+    //!                           ERROR, a Kafka error name such as NOT_LEADER_FOR_PARTITION
+    //! A clear error for anything else.
+    Status control(std::string_view command);
+
 private:
     EmbeddedBroker() = default;
     struct Handles;
     std::unique_ptr<Handles> m_handles;
     std::string m_bootstraps;
+    std::string m_topic;
+    int m_brokers = 0;
+    int m_partitions = 0;
 };
 
 } // namespace adclick::core

@@ -35,6 +35,18 @@ struct KafkaConsumer::Impl {
     rd_kafka_message_t* msg = nullptr;
     KafkaUri uri;
     int partitions = 0;
+    std::string brokerState = "connected";
+    int64_t clientErrors = 0;
+    std::string lastClientError;
+
+    //! librdkafka's error callback (served from poll, on the consumer's thread).
+    static void onError(rd_kafka_t*, int err, const char* reason, void* opaque)
+    {
+        auto* self = static_cast<Impl*>(opaque);
+        ++self->clientErrors;
+        self->lastClientError = reason ? reason : rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(err));
+        if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) self->brokerState = "down: " + self->lastClientError;
+    }
     ~Impl()
     {
         if (msg) rd_kafka_message_destroy(msg);
@@ -59,10 +71,15 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::open(const KafkaUri& uri,
     auto made = makeKafkaConf(uri.brokers,
         { { "group.id", uri.group }, { "enable.auto.commit", "false" },
             { "enable.auto.offset.store", "false" }, { "enable.partition.eof", "true" },
-            { "auto.offset.reset", "error" }, { "log_level", "3" } },
+            { "auto.offset.reset", "error" },
+            // Client errors reach the user through our error callback (counted, rate-limited
+            // warnings, health); librdkafka's own log would repeat each of them.
+            { "log_level", "2" } },
         properties);
     if (!made) return R(made.status());
     rd_kafka_conf_t* conf = *made;
+    rd_kafka_conf_set_opaque(conf, c->m.get());
+    rd_kafka_conf_set_error_cb(conf, &Impl::onError);
     char err[512];
     c->m->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
     if (!c->m->rk) {
@@ -111,10 +128,12 @@ KafkaEvent KafkaConsumer::poll(int timeoutMs)
     ev.offset = msg->offset;
     switch (msg->err) {
     case RD_KAFKA_RESP_ERR_NO_ERROR:
+        m->brokerState = "connected";
         ev.kind = KafkaEvent::Message;
         ev.value = std::string_view(static_cast<const char*>(msg->payload), msg->len);
         break;
     case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+        m->brokerState = "connected";
         ev.kind = KafkaEvent::PartitionEnd;
         break;
     case RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE:
@@ -130,6 +149,60 @@ KafkaEvent KafkaConsumer::poll(int timeoutMs)
         break;
     }
     return ev;
+}
+
+int KafkaConsumer::refreshPartitionCount(int timeoutMs)
+{
+    auto n = topicPartitionCount(m->rk, m->uri.brokers, m->uri.topic, timeoutMs);
+    if (n && *n > m->partitions) m->partitions = *n;
+    return m->partitions;
+}
+
+Result<int64_t> KafkaConsumer::logStart(int32_t partition, int timeoutMs)
+{
+    int64_t low = -1, high = -1;
+    const rd_kafka_resp_err_t rc
+        = rd_kafka_query_watermark_offsets(m->rk, m->uri.topic.c_str(), partition, &low, &high, timeoutMs);
+    if (rc != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return Result<int64_t>::error("cannot ask where " + m->uri.topic + "/" + std::to_string(partition)
+            + " starts: " + rd_kafka_err2str(rc));
+    return low;
+}
+
+int64_t KafkaConsumer::highWatermark(int32_t partition) const
+{
+    int64_t low = -1, high = -1;
+    if (rd_kafka_get_watermark_offsets(m->rk, m->uri.topic.c_str(), partition, &low, &high)
+        != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return -1;
+    return high >= 0 ? high : -1;
+}
+
+const std::string& KafkaConsumer::brokerState() const
+{
+    return m->brokerState;
+}
+
+int64_t KafkaConsumer::clientErrors() const
+{
+    return m->clientErrors;
+}
+
+const std::string& KafkaConsumer::lastClientError() const
+{
+    return m->lastClientError;
+}
+
+void KafkaConsumer::commitToGroup(const std::map<int32_t, int64_t>& nextOffsets)
+{
+    if (nextOffsets.empty()) return;
+    rd_kafka_topic_partition_list_t* list
+        = rd_kafka_topic_partition_list_new(static_cast<int>(nextOffsets.size()));
+    for (const auto& [p, offset] : nextOffsets)
+        rd_kafka_topic_partition_list_add(list, m->uri.topic.c_str(), p)->offset = offset;
+    // Asynchronous and best effort: the result only tells other tools our lag.
+    rd_kafka_commit(m->rk, list, 1);
+    rd_kafka_topic_partition_list_destroy(list);
 }
 
 } // namespace adclick::core

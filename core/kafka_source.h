@@ -50,10 +50,33 @@ public:
     int partitionCount() const;
 
     //! Starts reading every partition at its offset (kOffsetBeginning for a new partition).
+    //! Called again (with the current positions) when the partition count has grown.
     Status assign(const std::map<int32_t, int64_t>& startOffsets);
     static constexpr int64_t kOffsetBeginning = -2;
 
     KafkaEvent poll(int timeoutMs);
+
+    //! Asks the brokers for the topic's partition count again (bounded by timeoutMs); keeps the
+    //! known count when they do not answer. Returns the count.
+    int refreshPartitionCount(int timeoutMs);
+
+    //! The oldest offset still in `partition`'s log, asked from the brokers (bounded by timeoutMs).
+    Result<int64_t> logStart(int32_t partition, int timeoutMs);
+
+    //! The newest offset + 1 the brokers reported for `partition` with the last fetch; -1 unknown.
+    int64_t highWatermark(int32_t partition) const;
+
+    //! "connected", or "down: <reason>" after librdkafka reported every broker down and no
+    //! message has arrived since.
+    const std::string& brokerState() const;
+    //! Client errors librdkafka retries by itself (connection refused, timeouts, …), counted by
+    //! the error callback; they never stop the consumer.
+    int64_t clientErrors() const;
+    const std::string& lastClientError() const;
+
+    //! Commits `nextOffsets` (partition → next offset to read) to the group, asynchronously and
+    //! only for other tools to see lag: the store's offsets are the ones that count.
+    void commitToGroup(const std::map<int32_t, int64_t>& nextOffsets);
 
 private:
     KafkaConsumer() = default;

@@ -50,6 +50,44 @@ Result<sqlite3*> openReadOnly(const std::string& dbPath)
     return db;
 }
 
+Status readKafkaHealth(sqlite3* db, std::vector<KafkaHealth>& out)
+{
+    {
+        sql::Stmt q(db,
+            "SELECT source, topic, broker_state, rebalances, gap, transient_errors, last_error, updated_ms "
+            "FROM kafka_sources ORDER BY source");
+        // A database no writer of this version has opened yet has no Kafka tables: no health.
+        if (!q.ok()) return Status::ok();
+        while (q.step()) {
+            KafkaHealth h;
+            h.source = q.text(0);
+            h.topic = q.text(1);
+            h.brokerState = q.text(2);
+            h.rebalances = q.int64(3);
+            h.gap = q.text(4);
+            h.transientErrors = q.int64(5);
+            h.lastError = q.text(6);
+            h.updatedMs = q.int64(7);
+            out.push_back(std::move(h));
+        }
+        if (q.rc() != SQLITE_DONE)
+            return Status::error(sql::describe(db, q.rc(), "cannot read the Kafka health"));
+    }
+    sql::Stmt q(db,
+        "SELECT partition, position, high_watermark, lag_messages, lag_ms, max_event_ms, idle "
+        "FROM kafka_partitions WHERE source = ?1 ORDER BY partition");
+    for (KafkaHealth& h : out) {
+        q.reset();
+        q.bind(1, h.source);
+        while (q.step())
+            h.partitions.push_back({ static_cast<int32_t>(q.int64(0)), q.int64(1), q.int64(2), q.int64(3),
+                q.int64(4), q.isNull(5) ? kNoTime : q.int64(5), q.int64(6) != 0 });
+        if (q.rc() != SQLITE_DONE)
+            return Status::error(sql::describe(db, q.rc(), "cannot read the Kafka health"));
+    }
+    return Status::ok();
+}
+
 Result<StatsReport> readStats(const std::string& dbPath, int rejectSampleLimit)
 {
     auto opened = openReadOnly(dbPath);
@@ -98,6 +136,7 @@ Result<StatsReport> readStats(const std::string& dbPath, int rejectSampleLimit)
                             static_cast<std::size_t>(sqlite3_column_bytes(q.get(), 3)))
                         : std::string_view()) });
     }
+    if (auto st = readKafkaHealth(db, r.kafka); !st) return Result<StatsReport>(st);
     sql::exec(db, "COMMIT");
     return r;
 }

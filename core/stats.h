@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine.h"
+#include "kafka_health.h"
 #include "status.h"
 #include "store.h"
 
@@ -31,7 +32,11 @@ struct StatsReport {
     SegmentSummary raw;
     std::vector<SourcePosition> sources;
     std::vector<RejectedLine> rejectSamples; //!< the first ones, up to the requested limit
+    std::vector<KafkaHealth> kafka; //!< as of the last commit of each Kafka source
 };
+
+//! The stored Kafka health (tables kafka_sources, kafka_partitions), in the caller's transaction.
+Status readKafkaHealth(sqlite3* db, std::vector<KafkaHealth>& out);
 
 Result<StatsReport> readStats(const std::string& dbPath, int rejectSampleLimit = 20);
 

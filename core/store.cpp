@@ -380,6 +380,41 @@ Status Store::writePositions(const std::vector<SourcePosition>& positions)
     return Status::ok();
 }
 
+Status Store::writeKafkaHealth(const KafkaHealth& h)
+{
+    auto fail = [this](int rc) {
+        return Status::error(sql::describe(m_db, rc, "cannot store the Kafka health in '" + m_path + "'"));
+    };
+    {
+        sql::Stmt q(m_db,
+            "INSERT OR REPLACE INTO kafka_sources(source, topic, broker_state, rebalances, gap, "
+            "transient_errors, last_error, updated_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        q.bind(1, h.source).bind(2, h.topic).bind(3, h.brokerState).bind(4, h.rebalances).bind(5, h.gap);
+        q.bind(6, h.transientErrors).bind(7, h.lastError).bind(8, h.updatedMs);
+        if (q.step(), q.rc() != SQLITE_DONE) return fail(q.rc());
+    }
+    {
+        sql::Stmt del(m_db, "DELETE FROM kafka_partitions WHERE source = ?1");
+        del.bind(1, h.source);
+        if (del.step(), del.rc() != SQLITE_DONE) return fail(del.rc());
+    }
+    sql::Stmt q(m_db,
+        "INSERT INTO kafka_partitions(source, partition, position, high_watermark, lag_messages, lag_ms, "
+        "max_event_ms, idle) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    for (const PartitionHealth& p : h.partitions) {
+        q.reset();
+        q.bind(1, h.source).bind(2, int64_t(p.partition)).bind(3, p.position).bind(4, p.highWatermark);
+        q.bind(5, p.lagMessages).bind(6, p.lagMs);
+        if (p.maxEventMs == kNoTime)
+            sqlite3_bind_null(q.get(), 7);
+        else
+            q.bind(7, p.maxEventMs);
+        q.bind(8, int64_t(p.idle ? 1 : 0));
+        if (q.step(), q.rc() != SQLITE_DONE) return fail(q.rc());
+    }
+    return Status::ok();
+}
+
 Status Store::commit(
     const Batch& batch, int64_t maxEventMs, int64_t watermarkMs, const std::vector<SourcePosition>& positions)
 {
@@ -518,6 +553,8 @@ Status Store::commitTxn(
     }
     if (activeFault() != Fault::OffsetSeparateTxn)
         if (auto st = writePositions(positions); !st) return st;
+    if (m_health)
+        if (auto st = writeKafkaHealth(*m_health); !st) return st;
     failpoint("commit.before_commit");
     const int rc = sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return fail(rc, "cannot commit");

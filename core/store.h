@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine.h"
+#include "kafka_health.h"
 #include "status.h"
 
 #include <cstdint>
@@ -83,6 +84,9 @@ public:
     Status commit(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs,
         const std::vector<SourcePosition>& positions);
 
+    //! Kafka health to write with the next commit (replacing the stored rows of its source).
+    void setKafkaHealth(KafkaHealth health) { m_health = std::move(health); }
+
     //! Runs `body` in one write transaction (BEGIN IMMEDIATE, with the lock retries); rolls
     //! back when it fails.
     Status transaction(const std::function<Status()>& body);
@@ -99,6 +103,7 @@ private:
     Status commitTxn(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs,
         const std::vector<SourcePosition>& positions);
     Status writePositions(const std::vector<SourcePosition>& positions);
+    Status writeKafkaHealth(const KafkaHealth& health);
 
     std::string m_path;
     std::string m_rawDir;
@@ -111,6 +116,7 @@ private:
     uint64_t m_segBytes = 0; //!< committed length
     uint64_t m_staged = 0; //!< bytes of the open batch already written after m_segBytes
     int64_t m_segEvents = 0, m_segMinMs = kNoTime, m_segMaxMs = kNoTime;
+    std::optional<KafkaHealth> m_health;
 };
 
 //! Name of a raw segment file inside `<db>.raw/`.

@@ -56,6 +56,17 @@ CREATE TABLE IF NOT EXISTS segments(
     min_ms INTEGER, max_ms INTEGER);
 
 -- Saved filters (the design's filter_id). state: 'pending' until back-filled, then 'ready'.
+-- Kafka health as of the last commit (for `adclick stats` and the GUI; not used for exactness,
+-- which lives in sources). One row per Kafka source and one per partition of it.
+CREATE TABLE IF NOT EXISTS kafka_sources(
+    source TEXT PRIMARY KEY, topic TEXT NOT NULL, broker_state TEXT NOT NULL,
+    rebalances INTEGER NOT NULL, gap TEXT NOT NULL, transient_errors INTEGER NOT NULL,
+    last_error TEXT NOT NULL, updated_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS kafka_partitions(
+    source TEXT NOT NULL, partition INTEGER NOT NULL, position INTEGER NOT NULL,
+    high_watermark INTEGER NOT NULL, lag_messages INTEGER NOT NULL, lag_ms INTEGER NOT NULL,
+    max_event_ms INTEGER, idle INTEGER NOT NULL, PRIMARY KEY(source, partition)) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS saved_filters(
     id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, expr TEXT NOT NULL, state TEXT NOT NULL,
     created_ms INTEGER NOT NULL);

@@ -4,7 +4,9 @@ set -euo pipefail
 
 packages=(
     build-essential cmake ninja-build pkg-config git
-    qt6-base-dev libgl-dev          # Qt Test (and later the GUI); libgl-dev completes Qt6::Gui's CMake config
+    qt6-base-dev libgl-dev          # Qt Widgets/Test; libgl-dev completes Qt6::Gui's CMake config
+    qt6-charts-dev libqt6opengl6-dev  # the GUI's per-minute charts (Qt Charts needs Qt OpenGL's CMake config)
+    desktop-file-utils appstream    # validate the desktop entry and AppStream metadata (packaging test)
     libsqlite3-dev sqlite3 zlib1g-dev gzip
     librdkafka-dev kcat             # Kafka client (and its mock cluster); kcat is the independent client in tests
     libbenchmark-dev time           # micro benchmarks; /usr/bin/time for peak RSS

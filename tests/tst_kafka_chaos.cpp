@@ -1,0 +1,276 @@
+// R8–R10: Kafka under faults. The embedded broker runs in its own process with --control, so the
+// test can take brokers down, add latency, move leaders and inject request errors while a
+// producer writes and the ingest (another process, killed and restarted too) reads.
+#include "test_support.h"
+
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QtTest>
+
+using namespace testsupport;
+
+namespace {
+
+//! `adclick broker --control` as a child process, driven through its stdin.
+class Broker {
+public:
+    ~Broker()
+    {
+        m_process.terminate();
+        if (!m_process.waitForFinished(10'000)) m_process.kill();
+    }
+
+    QString start(const QString& dir, const QString& topic, int partitions, int brokers)
+    {
+        const QString portFile = dir + "/" + topic + ".port";
+        m_process.start(QStringLiteral(ADCLICK_CLI),
+            { "broker", "--control", "--topic", topic, "--partitions", QString::number(partitions),
+                "--brokers", QString::number(brokers), "--port-file", portFile });
+        if (!m_process.waitForStarted()) return {};
+        QElapsedTimer t;
+        t.start();
+        while (!QFile::exists(portFile) && t.elapsed() < 10'000)
+            QThread::msleep(20);
+        QFile f(portFile);
+        if (!f.open(QIODevice::ReadOnly)) return {};
+        // The start-up line {"bootstrap":…} comes after the port file: skip it.
+        while (!m_process.canReadLine() && t.elapsed() < 10'000)
+            m_process.waitForReadyRead(100);
+        m_process.readLine();
+        return QString::fromUtf8(f.readAll()).trimmed();
+    }
+
+    //! Sends one control command and returns the broker's answer ("ok" or "error: …").
+    QString command(const QString& line)
+    {
+        m_process.write((line + "\n").toUtf8());
+        QElapsedTimer t;
+        t.start();
+        while (!m_process.canReadLine() && t.elapsed() < 10'000)
+            m_process.waitForReadyRead(100);
+        return QString::fromUtf8(m_process.readLine()).trimmed();
+    }
+
+private:
+    QProcess m_process;
+};
+
+QStringList sumHighWatermarks(const QJsonObject& stats, qint64& sum)
+{
+    sum = 0;
+    QStringList states;
+    for (const auto& k : stats["kafka"].toArray()) {
+        states << k.toObject()["broker_state"].toString();
+        for (const auto& p : k.toObject()["partitions"].toArray())
+            sum += p.toObject()["high_watermark"].toInteger();
+    }
+    return states;
+}
+
+} // namespace
+
+class TestKafkaChaos : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+
+    QString generate(const QString& name, int events, int seed, const QStringList& extra = {})
+    {
+        const QString log = path(name);
+        const Run g = runCli(QStringList { "gen", "--out", log, "--events", QString::number(events), "--seed",
+                                 QString::number(seed), "--format", "jsonl", "--late-rate", "0" }
+            + extra);
+        return g.exitCode == 0 ? log : QString();
+    }
+
+    static void startIngest(QProcess& p, const QString& db, const QString& uri)
+    {
+        p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        p.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", db, "--commit-every", "1000", uri });
+        QVERIFY(p.waitForStarted());
+    }
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void controlCommandsAreCheckedAndAnswered()
+    {
+        Broker broker;
+        QVERIFY(!broker.start(m_dir.path(), "ctl", 2, 3).isEmpty());
+        QCOMPARE(broker.command("rtt 2 50"), QStringLiteral("ok"));
+        QCOMPARE(broker.command("leader 1 3"), QStringLiteral("ok"));
+        QCOMPARE(broker.command("errors fetch 2 NOT_LEADER_FOR_PARTITION"), QStringLiteral("ok"));
+        QVERIFY(broker.command("down 4").startsWith("error: no broker '4'"));
+        QVERIFY(broker.command("leader 2 1").startsWith("error: no partition '2'"));
+        QVERIFY(broker.command("errors fetch 1 NO_SUCH_ERROR").startsWith("error: unknown Kafka error"));
+        QVERIFY(broker.command("explode").startsWith("error: unknown broker command"));
+    }
+
+    // R8: brokers down and up, latency, leader moves, request errors and a SIGKILL of the
+    // consumer, all while the stream is produced. The ingest never exits by itself, its lag
+    // recovers, and the result equals the truth: every message counted once, every click once.
+    void chaosMidStreamEndsEqual()
+    {
+        Broker broker;
+        const QString bootstrap = broker.start(m_dir.path(), "chaos", 4, 3);
+        QVERIFY(!bootstrap.isEmpty());
+        // Malformed lines off: a producer retry under faults may write a message twice, and a
+        // malformed line has no identity to be recognised as a duplicate by.
+        const QString log = generate("chaos.jsonl", 40'000, 11, { "--malformed-rate", "0" });
+        QVERIFY(!log.isEmpty());
+        const QString uri = "kafka://" + bootstrap + "/chaos";
+        const QString db = path("chaos.db");
+
+        QProcess producer;
+        producer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        producer.start(QStringLiteral(ADCLICK_CLI),
+            { "produce", "--brokers", bootstrap, "--topic", "chaos", "--rate", "6000", log });
+        QVERIFY(producer.waitForStarted());
+        QProcess ingest;
+        startIngest(ingest, db, uri);
+
+        const QStringList script = { "rtt 1 300", "errors fetch 20 NOT_LEADER_FOR_PARTITION", "leader 0 2",
+            "down 3", "", "", "up 3", "rtt 1 0", "errors fetch 10 REQUEST_TIMED_OUT", "kill", "leader 1 3",
+            "errors list_offsets 5 LEADER_NOT_AVAILABLE", "down 2", "", "up 2" };
+        for (const QString& step : script) {
+            QThread::msleep(400);
+            QVERIFY2(ingest.state() == QProcess::Running, "the ingest exited during the chaos");
+            if (step == "kill") {
+                ingest.kill();
+                ingest.waitForFinished();
+                startIngest(ingest, db, uri);
+            } else if (!step.isEmpty()) {
+                QCOMPARE(broker.command(step), QStringLiteral("ok"));
+            }
+        }
+        QVERIFY(producer.waitForFinished(120'000));
+        QCOMPARE(producer.exitCode(), 0);
+
+        // Lag recovers: the ingest reaches every message the brokers hold.
+        QJsonObject stats;
+        qint64 messages = 0;
+        QElapsedTimer t;
+        t.start();
+        for (;;) {
+            QVERIFY2(ingest.state() == QProcess::Running, "the ingest exited after the chaos");
+            stats = json(runCli({ "stats", "--db", db }).out);
+            const QStringList states = sumHighWatermarks(stats, messages);
+            if (messages >= 40'000 && stats["lines"].toInteger() == messages
+                && states == QStringList { "connected" })
+                break;
+            QVERIFY2(t.elapsed() < 60'000, QJsonDocument(stats["kafka"].toArray()).toJson().constData());
+            QThread::msleep(250);
+        }
+        ingest.terminate();
+        QVERIFY(ingest.waitForFinished(30'000));
+        QCOMPARE(ingest.exitCode(), 0);
+
+        stats = json(runCli({ "stats", "--db", db }).out);
+        qInfo() << "chaos: messages" << messages << "transient errors"
+                << stats["kafka"].toArray()[0].toObject()["transient_errors"].toInteger();
+        QCOMPARE(aggText(db), truthAggText(log));
+        const QJsonObject truth = truthCounters(log);
+        QCOMPARE(stats["accepted"].toInteger(), truth["accepted"].toInteger());
+        QCOMPARE(stats["lines"].toInteger(), messages);
+        // Messages the producer wrote twice are exactly the extra duplicates.
+        QCOMPARE(stats["duplicates"].toInteger() - truth["duplicates"].toInteger(),
+            messages - truth["lines"].toInteger());
+        QCOMPARE(stats["kafka"].toArray()[0].toObject()["lag_messages"].toInteger(), 0);
+        QCOMPARE(integrity(db), QStringLiteral("ok"));
+    }
+
+    // R9: a producer whose requests time out while the broker is slow retries them, and the
+    // broker keeps both copies. The ingest counts the copies as duplicates and the aggregates
+    // equal the truth on distinct events.
+    void retryingProducerDuplicatesAreDropped()
+    {
+        Broker broker;
+        const QString bootstrap = broker.start(m_dir.path(), "retry", 2, 1);
+        QVERIFY(!bootstrap.isEmpty());
+        const QString log = generate("retry.jsonl", 20'000, 12, { "--malformed-rate", "0" });
+        QVERIFY(!log.isEmpty());
+        QProcess producer;
+        producer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        producer.start(QStringLiteral(ADCLICK_CLI),
+            { "produce", "--brokers", bootstrap, "--topic", "retry", "--rate", "10000", "--kafka-prop",
+                "enable.idempotence=false", "--kafka-prop", "socket.timeout.ms=500", "--kafka-prop",
+                "retry.backoff.ms=50", "--kafka-prop", "message.timeout.ms=120000", log });
+        QVERIFY(producer.waitForStarted());
+        QThread::msleep(400); // connected and sending
+        QCOMPARE(broker.command("rtt 1 1500"), QStringLiteral("ok"));
+        // Responses slower than socket.timeout.ms: the producer gives up on requests the broker has
+        // already appended, reconnects and sends them again.
+        QThread::msleep(2000);
+        QCOMPARE(broker.command("rtt 1 0"), QStringLiteral("ok"));
+        QVERIFY(producer.waitForFinished(120'000));
+        QCOMPARE(producer.exitCode(), 0);
+
+        const QString db = path("retry.db");
+        const Run r = runCli({ "ingest", "--db", db, "--until-end", "kafka://" + bootstrap + "/retry" });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject stats = json(runCli({ "stats", "--db", db }).out);
+        qint64 messages = 0;
+        sumHighWatermarks(stats, messages);
+        const QJsonObject truth = truthCounters(log);
+        const qint64 copies = messages - truth["lines"].toInteger();
+        qInfo() << "retry: messages" << messages << "extra copies" << copies;
+        QVERIFY2(copies > 0, "the producer made no duplicates: this test would prove nothing");
+        QCOMPARE(stats["lines"].toInteger(), messages);
+        QCOMPARE(stats["duplicates"].toInteger(), truth["duplicates"].toInteger() + copies);
+        QCOMPARE(stats["accepted"].toInteger(), truth["accepted"].toInteger());
+        QCOMPARE(aggText(db), truthAggText(log));
+    }
+
+    // R10: while the consumer is down, retention (the mock keeps ~5 MiB per partition) removes
+    // messages it had not read. The restart stops with a data-gap alarm instead of resetting;
+    // nothing already counted changes; --skip-gap continues and the alarm stays.
+    void retentionGapRaisesAlarm()
+    {
+        Broker broker;
+        const QString bootstrap = broker.start(m_dir.path(), "gap", 1, 1);
+        QVERIFY(!bootstrap.isEmpty());
+        const QString uri = "kafka://" + bootstrap + "/gap";
+        const QString db = path("gap.db");
+        QCOMPARE(
+            runCli({ "produce", "--brokers", bootstrap, "--topic", "gap", "--gen-events", "5000" }).exitCode,
+            0);
+        QCOMPARE(runCli({ "ingest", "--db", db, "--until-end", uri }).exitCode, 0);
+        const QString before = fullState(db);
+        QCOMPARE(queryText(db, "SELECT gap FROM kafka_sources").trimmed(), QString());
+
+        // ~25 MB into one partition: the log start moves past what was read.
+        QCOMPARE(runCli({ "produce", "--brokers", bootstrap, "--topic", "gap", "--gen-events", "150000",
+                            "--seed", "2" })
+                     .exitCode,
+            0);
+        QElapsedTimer t;
+        t.start();
+        const Run stopped = runCli({ "ingest", "--db", db, "--until-end", uri });
+        QCOMPARE(stopped.exitCode, 1);
+        QVERIFY2(stopped.err.contains("data gap in gap/0"), stopped.err.constData());
+        QVERIFY(t.elapsed() < 30'000);
+        QCOMPARE(fullState(db), before); // nothing reset, nothing counted
+        QJsonObject stats = json(runCli({ "stats", "--db", db }).out);
+        QVERIFY(stats["kafka"].toArray()[0].toObject()["data_gap"].toString().contains("data gap"));
+
+        const Run skipped = runCli({ "ingest", "--db", db, "--until-end", "--skip-gap", uri });
+        QVERIFY2(skipped.exitCode == 0, skipped.err.constData());
+        stats = json(runCli({ "stats", "--db", db }).out);
+        const QJsonObject kafka = stats["kafka"].toArray()[0].toObject();
+        QVERIFY2(kafka["data_gap"].toString().contains("skipped"), kafka["data_gap"].toString().toUtf8());
+        const QJsonObject part = kafka["partitions"].toArray()[0].toObject();
+        QCOMPARE(part["position"].toInteger(), part["high_watermark"].toInteger());
+        QVERIFY(stats["lines"].toInteger() > 5000);
+        QVERIFY(stats["lines"].toInteger() < 5000 + 150'000);
+
+        // The alarm is sticky: a later clean run does not clear it.
+        QCOMPARE(runCli({ "ingest", "--db", db, "--until-end", uri }).exitCode, 0);
+        stats = json(runCli({ "stats", "--db", db }).out);
+        QVERIFY(stats["kafka"].toArray()[0].toObject()["data_gap"].toString().contains("skipped"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKafkaChaos)
+#include "tst_kafka_chaos.moc"
