@@ -20,6 +20,8 @@ namespace {
 constexpr int64_t kPartitionCheckMs = 10'000;
 //! At most one warning about retried Kafka errors per this interval (all are counted).
 constexpr int64_t kTransientWarningMs = 5'000;
+//! How often a Kafka source checks whether a partition has become idle.
+constexpr int64_t kIdleCheckMs = 100;
 
 int64_t steadyMs()
 {
@@ -546,16 +548,34 @@ Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
     // largest event times (minus lateness); a partition read to its end and idle for --idle
     // seconds stops holding it back.
     m_engine->setExternalWatermark(true);
-    auto updateWatermark = [&] {
-        const int64_t now = steadyMs();
-        int64_t low = INT64_MAX;
+    // The minimum only changes when the partition holding it advances, a partition reaches its
+    // end or starts again, or (checked every kIdleCheckMs) one becomes idle: only then is it
+    // computed again, so a message costs O(1), not O(partitions).
+    int64_t low = kNoTime; //!< the last minimum (kNoTime: a partition without data holds it)
+    bool lowDirty = true;
+    int64_t lastIdleCheck = 0;
+    auto updateWatermark = [&](int64_t now) {
+        if (now - lastIdleCheck >= kIdleCheckMs) {
+            lastIdleCheck = now;
+            lowDirty = true;
+        }
+        if (!lowDirty) return;
+        lowDirty = false;
+        int64_t min = INT64_MAX;
         for (const Partition& part : parts) {
             const bool idle = part.atEnd && now - part.lastMessageMs >= m_options.idleMs;
-            if (idle) continue;
-            if (part.pos.maxEventMs == kNoTime) return; // a partition with no data yet holds it
-            low = std::min(low, part.pos.maxEventMs);
+            if (!idle) min = std::min(min, part.pos.maxEventMs);
         }
-        if (low != INT64_MAX) m_engine->advanceWatermark(low - m_engine->config().latenessMs);
+        if (min == INT64_MAX) return; // every partition idle: the watermark stays
+        low = min;
+        if (low != kNoTime) m_engine->advanceWatermark(low - m_engine->config().latenessMs);
+    };
+    std::size_t partsAtEnd = 0;
+    auto setAtEnd = [&](Partition& part, bool atEnd) {
+        if (part.atEnd == atEnd) return;
+        part.atEnd = atEnd;
+        partsAtEnd += atEnd ? 1 : std::size_t(-1);
+        lowDirty = true;
     };
     auto commitParts = [&]() -> Status {
         std::map<int32_t, int64_t> next;
@@ -597,6 +617,7 @@ Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
     int64_t lastPartitionCheck = lastCommit;
     while (!stop.stop_requested()) {
         const KafkaEvent ev = consumer.poll(100);
+        const int64_t now = steadyMs();
         if (consumer.clientErrors() != seenClientErrors) {
             seenClientErrors = consumer.clientErrors();
             noteTransient(consumer.lastClientError());
@@ -630,11 +651,11 @@ Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
                 return Status::error("kafka: message from unknown partition " + std::to_string(ev.partition));
             Partition& part = parts[static_cast<std::size_t>(ev.partition)];
             if (ev.kind == KafkaEvent::PartitionEnd) {
-                part.atEnd = true;
+                setAtEnd(part, true);
             } else if (static_cast<uint64_t>(ev.offset) >= part.pos.offset) {
                 // (Older offsets were processed already: a fetch from before a re-assignment.)
-                part.atEnd = false;
-                part.lastMessageMs = steadyMs();
+                setAtEnd(part, false);
+                part.lastMessageMs = now;
                 std::string_view value = ev.value;
                 if (!value.empty() && value.back() == '\n') value.remove_suffix(1);
                 m_runBytes += ev.value.size();
@@ -646,17 +667,18 @@ Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
                     const ParseOutcome out = part.parser.parse(value, event);
                     if (out.kind == LineKind::Event) {
                         m_engine->onEvent(event);
-                        if (part.pos.maxEventMs == kNoTime || event.timeMs > part.pos.maxEventMs)
+                        if (part.pos.maxEventMs == kNoTime || event.timeMs > part.pos.maxEventMs) {
+                            if (part.pos.maxEventMs == low) lowDirty = true; // it held the minimum
                             part.pos.maxEventMs = event.timeMs;
+                        }
                     } else if (out.kind == LineKind::Rejected) {
                         m_engine->onReject(out.reason, part.pos.uri, static_cast<uint64_t>(ev.offset), value);
                     }
                 }
                 part.pos.offset = static_cast<uint64_t>(ev.offset + 1);
             }
-            updateWatermark();
         }
-        const int64_t now = steadyMs();
+        updateWatermark(now);
         if (now - lastPartitionCheck >= kPartitionCheckMs) {
             lastPartitionCheck = now;
             if (const int count = consumer.refreshPartitionCount(1000);
@@ -664,14 +686,14 @@ Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
                 // The topic grew: read the new partitions too (from their beginning).
                 if (auto st = commitParts(); !st) return st;
                 addPartitions(count);
+                lowDirty = true;
                 if (auto st = assignAll(); !st) return st;
                 ++health.rebalances;
                 warn("kafka: " + uri->topic + " now has " + std::to_string(count)
                     + " partitions; reading them all");
             }
         }
-        const bool allAtEnd
-            = std::all_of(parts.begin(), parts.end(), [](const Partition& p) { return p.atEnd; });
+        const bool allAtEnd = partsAtEnd == parts.size();
         if (m_engine->batch().events() >= m_options.commitEvents
             || now - lastCommit >= m_options.commitIntervalMs || (allAtEnd && m_options.untilEnd)) {
             if (auto st = commitParts(); !st) return st;
