@@ -120,12 +120,16 @@ int cmdIngest(Args& args)
     if (::isatty(STDERR_FILENO)) {
         (*ingestor)->onProgress = [](const core::IngestProgress& p) {
             std::fprintf(stderr,
-                "\r%lld lines, %.0f lines/s, %lld accepted, %lld dup, %lld late, %lld rejected, watermark %s "
-                "  ",
+                "\r%lld lines, %.0f lines/s, %lld accepted, %lld dup, %lld late, %lld rejected, watermark "
+                "%s%s  ",
                 static_cast<long long>(p.totals.lines), p.seconds > 0 ? double(p.runLines) / p.seconds : 0.0,
                 static_cast<long long>(p.totals.accepted), static_cast<long long>(p.totals.duplicates),
                 static_cast<long long>(p.totals.late), static_cast<long long>(p.totals.rejected),
-                p.watermarkMs == core::kNoTime ? "-" : core::formatIsoUtc(p.watermarkMs).c_str());
+                p.watermarkMs == core::kNoTime ? "-" : core::formatIsoUtc(p.watermarkMs).c_str(),
+                p.kafka.empty() ? ""
+                                : (", lag " + std::to_string(p.kafka[0].lagMessages()) + " msgs, brokers "
+                                    + p.kafka[0].brokerState)
+                                      .c_str());
             std::fflush(stderr);
         };
     }
@@ -148,6 +152,12 @@ int cmdIngest(Args& args)
             + std::to_string(s.resumedFrom) + ",\"offset\":" + std::to_string(s.offset) + "}";
     }
     out += "]";
+    if (!r.kafka.empty()) {
+        out += ",\"kafka\":[";
+        for (std::size_t i = 0; i < r.kafka.size(); ++i)
+            out += (i ? "," : "") + kafkaHealthJson(r.kafka[i]);
+        out += "]";
+    }
     if (o.liveTopMinutes > 0) {
         out += ",\"live_top\":{\"window_minutes\":" + std::to_string(o.liveTopMinutes) + ",\"ad_ids\":[";
         std::string counts;

@@ -6,6 +6,7 @@
 #include "core/kafka_broker.h"
 #include "core/kafka_producer.h"
 #include "core/line_splitter.h"
+#include "core/live_stream.h"
 
 #include <cerrno>
 #include <csignal>
@@ -39,7 +40,7 @@ offsets sent with transactions are not stored. Production means a real Kafka clu
 )";
 
 const char* kProduceHelp
-    = R"(usage: adclick produce --brokers B --topic T [--rate N] [--kafka-prop K=V]... (FILE | - | --gen-events N)
+    = R"(usage: adclick produce --brokers B --topic T [--rate N] [--kafka-prop K=V]... (FILE | - | --gen-events N | --live)
 
 Publishes click log lines (book, CSV or JSON lines; FILE may be .gz) to a Kafka topic, one click per
 message keyed by ad_id. Parsed clicks are sent as JSON lines; malformed lines are sent as they are,
@@ -49,6 +50,9 @@ unkeyed (the consumer counts them as rejects). Prints {"messages":N,"delivered":
 --format F          auto (default) | book | csv | jsonl: the format of the input lines
 --gen-events N      publish N generated clicks instead of a file (with --seed S, --truth PREFIX
                     to write the generator's truth files)
+--live              publish generated clicks in wall-clock time (event time = now, with some
+                    disorder, duplicates, late and malformed lines) at --rate clicks/s (default
+                    2000) until SIGINT/SIGTERM, printing the figures every 5 s; --ads N, --seed S
 )";
 
 volatile std::sig_atomic_t g_stop = 0;
@@ -118,6 +122,30 @@ int cmdBroker(Args& args)
     return 0;
 }
 
+//! `produce --live`: a generated stream in wall-clock time until SIGINT/SIGTERM.
+int produceLive(core::LiveStreamOptions o)
+{
+    auto stream = core::LiveClickStream::start(o);
+    if (!stream) return fail(stream.message());
+    std::signal(SIGINT, onStop);
+    std::signal(SIGTERM, onStop);
+    auto print = [&] {
+        const core::LiveStreamStats s = (*stream)->stats();
+        std::printf("{\"produced\":%lld,\"delivered\":%lld,\"failed\":%lld%s}\n",
+            static_cast<long long>(s.produced), static_cast<long long>(s.delivered),
+            static_cast<long long>(s.failed),
+            s.lastError.empty() ? "" : (",\"error\":" + jsonString(s.lastError)).c_str());
+        std::fflush(stdout);
+    };
+    for (int tick = 1; !g_stop; ++tick) {
+        ::usleep(100'000);
+        if (tick % 50 == 0) print();
+    }
+    (*stream)->stop();
+    print();
+    return 0;
+}
+
 int cmdProduce(Args& args)
 {
     if (args.flag("help")) {
@@ -131,6 +159,8 @@ int cmdProduce(Args& args)
     const auto genEvents = args.value("gen-events");
     const auto seed = args.value("seed");
     const auto truth = args.value("truth");
+    const bool live = args.flag("live");
+    const auto ads = args.value("ads");
     if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.format))
         return fail("--format must be auto, book, csv or jsonl", 2);
     std::string propError;
@@ -140,13 +170,27 @@ int cmdProduce(Args& args)
     const auto files = args.positionals();
     if (auto rest = args.finish(); !rest.empty()) return fail(rest + " (see adclick produce --help)", 2);
     if (!brokers || !topic) return fail("produce needs --brokers B and --topic T", 2);
-    if (files.size() + (genEvents ? 1 : 0) != 1)
-        return fail("produce needs one FILE, - or --gen-events N", 2);
+    if (files.size() + (genEvents ? 1 : 0) + (live ? 1 : 0) != 1)
+        return fail("produce needs one FILE, -, --gen-events N or --live", 2);
     o.brokers = *brokers;
     o.topic = *topic;
     if (rate) {
         o.ratePerSecond = std::atof(rate->c_str());
         if (o.ratePerSecond <= 0) return fail("--rate needs a positive number of messages per second", 2);
+    }
+    if (live) {
+        core::LiveStreamOptions l;
+        l.brokers = o.brokers;
+        l.topic = o.topic;
+        l.properties = o.properties;
+        if (rate) l.rate = o.ratePerSecond;
+        if (seed) l.seed = std::strtoull(seed->c_str(), nullptr, 10);
+        if (ads) {
+            const long n = std::atol(ads->c_str());
+            if (n < 1 || n > 10'000'000) return fail("--ads needs a number between 1 and 10000000", 2);
+            l.ads = static_cast<uint32_t>(n);
+        }
+        return produceLive(l);
     }
     auto producer = core::KafkaProducer::open(o);
     if (!producer) return fail(producer.message());
