@@ -16,7 +16,7 @@ targets=(fuzz_line_parser fuzz_line_splitter)
 
 CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$build" -G Ninja \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DADCLICK_FUZZ=ON -DADCLICK_BUILD_TESTS=OFF \
-    -DADCLICK_BUILD_BENCHMARKS=OFF >"$build.configure.log" 2>&1 || {
+    -DADCLICK_BUILD_BENCHMARKS=OFF -DADCLICK_BUILD_GUI=OFF >"$build.configure.log" 2>&1 || {
     cat "$build.configure.log"
     echo "fuzz-smoke: configure failed" >&2
     exit 2
