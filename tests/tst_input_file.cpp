@@ -293,7 +293,8 @@ void TestInputFile::emptyFile()
 void TestInputFile::byteTransparent()
 {
     // NUL, CR, invalid UTF-8 (lone continuation, overlong, 0xff), no trailing newline.
-    QByteArray content("a\0b\r\nc\xc3\x28\xff\xfe\x80\xc0\xaf\n\0\0\0tail", 24);
+    static const char evil[] = "a\0b\r\nc\xc3\x28\xff\xfe\x80\xc0\xaf\n\0\0\0tail";
+    QByteArray content(evil, sizeof evil - 1); // (sizeof counts the terminating NUL)
     for (int i = 0; i < 256; ++i)
         content += char(i);
     QTemporaryDir dir;
