@@ -116,8 +116,11 @@ private slots:
         Broker broker;
         const QString bootstrap = broker.start(m_dir.path(), "chaos", 4, 3);
         QVERIFY(!bootstrap.isEmpty());
-        // Malformed lines off: a producer retry under faults may write a message twice, and a
-        // malformed line has no identity to be recognised as a duplicate by.
+        // The producer is at-least-once (not idempotent): under these faults the mock's idempotent
+        // producer support acknowledged batches it had not appended (~300 of 40k clicks lost in
+        // 1 of 4 runs), which is the broker's bug, not what this test is about. Retries may write
+        // a message twice instead, so malformed lines are off: they have no identity by which a
+        // copy could be recognised.
         const QString log = generate("chaos.jsonl", 40'000, 11, { "--malformed-rate", "0" });
         QVERIFY(!log.isEmpty());
         const QString uri = "kafka://" + bootstrap + "/chaos";
@@ -126,7 +129,8 @@ private slots:
         QProcess producer;
         producer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         producer.start(QStringLiteral(ADCLICK_CLI),
-            { "produce", "--brokers", bootstrap, "--topic", "chaos", "--rate", "6000", log });
+            { "produce", "--brokers", bootstrap, "--topic", "chaos", "--rate", "6000", "--kafka-prop",
+                "enable.idempotence=false", log });
         QVERIFY(producer.waitForStarted());
         QProcess ingest;
         startIngest(ingest, db, uri);
@@ -160,7 +164,11 @@ private slots:
             if (messages >= 40'000 && stats["lines"].toInteger() == messages
                 && states == QStringList { "connected" })
                 break;
-            QVERIFY2(t.elapsed() < 60'000, QJsonDocument(stats["kafka"].toArray()).toJson().constData());
+            QVERIFY2(t.elapsed() < 60'000,
+                qPrintable(QStringLiteral("lines %1, messages %2, brokers %3")
+                               .arg(stats["lines"].toInteger())
+                               .arg(messages)
+                               .arg(states.join(' '))));
             QThread::msleep(250);
         }
         ingest.terminate();
