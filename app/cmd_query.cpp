@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include "core/click_event.h"
+#include "core/csv.h"
 #include "core/filter_expr.h"
 #include "core/query.h"
 #include "core/timestamp.h"
@@ -105,18 +106,7 @@ bool readCommon(Args& args, Common& c)
     return true;
 }
 
-std::string csvField(std::string_view v)
-{
-    if (v.find_first_of(",\"\r\n") == std::string_view::npos
-        && (v.empty() || (v.front() != ' ' && v.back() != ' ')))
-        return std::string(v);
-    std::string out = "\"";
-    for (const char c : v) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
+using core::csvField;
 
 //! Writes `path` through `path.tmp` + rename, so a reader never sees a partial file.
 class AtomicFile {

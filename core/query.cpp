@@ -233,8 +233,11 @@ Status QueryService::scanRaw(const std::vector<TimeRange>& ranges, const Filter&
 
 std::pair<int64_t, int64_t> QueryService::clampMinutes(int64_t filterId, int64_t first, int64_t end)
 {
-    // The minutes that hold aggregates at all: min/max are two seeks of the primary key.
-    sql::Stmt q(m_db, "SELECT min(minute), max(minute) FROM agg WHERE filter_id = ?1");
+    // The minutes that hold aggregates at all: two seeks of the primary key. (SQLite optimises a
+    // lone min() or max() into a seek; both in one SELECT scan the whole filter_id range.)
+    sql::Stmt q(m_db,
+        "SELECT (SELECT min(minute) FROM agg WHERE filter_id = ?1), "
+        "(SELECT max(minute) FROM agg WHERE filter_id = ?1)");
     q.bind(1, filterId);
     if (!q.step() || q.isNull(0)) return { 0, 0 };
     return { std::max(first, q.int64(0)), std::min(end, q.int64(1) + 1) };

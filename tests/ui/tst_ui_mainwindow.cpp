@@ -1,0 +1,320 @@
+// The main window, offscreen: it shows what the core's queries return for a generated archive
+// (table, charts, counters), follows the selection and the filter panel, reports errors in
+// the window, exports, persists its settings, and the executable's --screenshot and
+// --measure-stalls modes work.
+#include "ui_test_support.h"
+
+#include "ui/charts/clicks_chart.h"
+#include "ui/models/country_model.h"
+#include "ui/models/dashboard_controller.h"
+#include "ui/models/top_n_model.h"
+#include "ui/widgets/filter_panel.h"
+#include "ui/widgets/health_panel.h"
+#include "ui/widgets/kafka_dialog.h"
+#include "ui/widgets/main_window.h"
+
+#include "core/click_event.h"
+#include "core/query.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMimeData>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QUrl>
+
+using namespace adclick;
+using namespace adclick::ui;
+
+class TestUiMainWindow : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    uitest::Generated m_log;
+
+    std::unique_ptr<core::QueryService> query(const QString& db)
+    {
+        auto q = core::QueryService::open(db.toStdString());
+        if (!q) qFatal("%s", q.message().c_str());
+        return std::move(*q);
+    }
+
+    //! Waits for a snapshot of the window's current parameters with `pred` true.
+    template <typename P> SnapshotPtr waitFor(MainWindow& w, P pred)
+    {
+        SnapshotPtr out;
+        DashboardController* c = w.controller();
+        const bool ok = QTest::qWaitFor(
+            [&] {
+                const SnapshotPtr s = c->snapshot();
+                if (s && s->paramsGeneration == c->paramsGeneration() && !s->ingest.active() && pred(*s))
+                    out = s;
+                return out != nullptr;
+            },
+            30'000);
+        if (!ok) {
+            const SnapshotPtr s = c->snapshot();
+            qWarning("timed out waiting for a snapshot: have %d, params %d/%d, ingest %s, top %d, error %s",
+                s != nullptr, s ? int(s->paramsGeneration) : -1, int(c->paramsGeneration()),
+                s ? qPrintable(ingestStateName(s->ingest.state)) : "-", s ? int(s->top.size()) : -1,
+                s ? qPrintable(s->error) : "-");
+        }
+        return out;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        uitest::isolate(m_dir.path());
+        QApplication::setOrganizationName(QStringLiteral("AdClickTest"));
+        QApplication::setApplicationName(QStringLiteral("tst_ui_mainwindow"));
+        m_log = uitest::generate(m_dir.path(), QStringLiteral("clicks.csv"), 80'000, 200);
+    }
+
+    void showsTheArchive()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("w.db"));
+        MainWindow w;
+        w.setDatabaseOverride(db);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.openArchive({ m_log.path });
+        SnapshotPtr s = waitFor(w, [](const DashboardSnapshot& x) { return !x.top.empty(); });
+        QVERIFY(s);
+        QCOMPARE(s->ingest.state, IngestStatus::State::Finished);
+
+        // The table: what `adclick popular` returns, in rank order.
+        auto q = query(db);
+        auto popular = q->popular(s->params.topN, s->params.windowMinutes, std::nullopt, {});
+        QVERIFY(popular);
+        QSortFilterProxyModel* proxy = w.topNProxy();
+        QTRY_COMPARE(proxy->rowCount(), int(popular->top.size()));
+        for (int r = 0; r < proxy->rowCount(); ++r) {
+            QCOMPARE(proxy->index(r, TopNModel::AdColumn).data().toString().toStdString(),
+                popular->top[std::size_t(r)].adId);
+            QCOMPARE(proxy->index(r, TopNModel::ClicksColumn).data(TopNModel::SortRole).toLongLong(),
+                popular->top[std::size_t(r)].clicks);
+        }
+        // The counters: the generator's truth.
+        const QLocale l;
+        QTRY_COMPARE(w.healthPanel()->figure(QStringLiteral("lines")),
+            l.toString(qlonglong(m_log.truth.counter("lines"))));
+        QCOMPARE(w.healthPanel()->figure(QStringLiteral("duplicates")),
+            l.toString(qlonglong(m_log.truth.counter("duplicates"))));
+        QCOMPARE(w.healthPanel()->figure(QStringLiteral("rejected")),
+            l.toString(qlonglong(m_log.truth.counter("rejected"))));
+        QVERIFY(w.healthPanel()->figure(QStringLiteral("state")).contains(QStringLiteral("finished")));
+
+        // Selecting two ads charts them: the per-minute series of the core.
+        // The first data charts the top three ads; selecting two others charts those.
+        s = waitFor(w, [](const DashboardSnapshot& x) { return x.adSeries.size() == 3; });
+        QVERIFY(s);
+        QVERIFY(std::any_of(s->adSeries.begin(), s->adSeries.end(),
+            [&](const DenseSeries& d) { return d.name == popular->top.front().adId; }));
+        QTableView* view = w.topNView();
+        view->selectionModel()->select(
+            proxy->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        view->selectionModel()->select(
+            proxy->index(2, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        s = waitFor(w, [](const DashboardSnapshot& x) { return x.adSeries.size() == 2; });
+        QVERIFY(s);
+        QTRY_COMPARE(w.adChart()->lineNames().size(), 2);
+        for (const DenseSeries& d : s->adSeries) {
+            const QList<QPointF> points = w.adChart()->points(QString::fromStdString(d.name));
+            QCOMPARE(points.size(), qsizetype(s->endMinute - s->firstMinute));
+            auto series
+                = q->series(s->firstMinute * core::kMinuteMs, s->endMinute * core::kMinuteMs, d.name, {});
+            QVERIFY(series);
+            std::map<int64_t, int64_t> byMinute;
+            for (const auto& row : series->rows)
+                byMinute[row.minute] = row.clicks;
+            for (const QPointF& p : points) {
+                const int64_t minute = int64_t(p.x()) / core::kMinuteMs;
+                QCOMPARE(int64_t(p.y()), byMinute.count(minute) ? byMinute[minute] : 0);
+            }
+        }
+        const QList<QPointF> total = w.totalChart()->points(QObject::tr("all clicks"));
+        QCOMPARE(total.size(), qsizetype(s->total.values.size()));
+        for (qsizetype i = 0; i < total.size(); ++i)
+            QCOMPARE(int64_t(total[i].y()), s->total.values[std::size_t(i)]);
+
+        // An ad that leaves the table (here: the top-N shrinks to one) stays charted.
+        auto* topN = w.findChild<QSpinBox*>(QStringLiteral("topNSpin"));
+        const int n = topN->value();
+        topN->setValue(1);
+        s = waitFor(w, [](const DashboardSnapshot& x) { return x.top.size() == 1; });
+        QVERIFY(s);
+        QCOMPARE(s->adSeries.size(), std::size_t(2));
+        QCOMPARE(w.chartedAds().size(), std::size_t(2));
+        topN->setValue(n);
+        s = waitFor(w, [n](const DashboardSnapshot& x) { return int(x.top.size()) == n; });
+        QVERIFY(s);
+        QTRY_COMPARE(view->selectionModel()->selectedRows().size(), 2); // selected again
+
+        // Checking a country in the filter panel filters the table.
+        CountryModel* countries = w.filterPanel()->countryModel();
+        QTRY_VERIFY(countries->rowCount() > 3);
+        int kr = -1;
+        for (int r = 0; r < countries->rowCount(); ++r)
+            if (countries->index(r, 0).data().toString() == QLatin1String("KR")) kr = r;
+        QVERIFY(kr >= 0);
+        QVERIFY(countries->setData(countries->index(kr, 0), Qt::Checked, Qt::CheckStateRole));
+        s = waitFor(w, [](const DashboardSnapshot& x) { return x.filterCanonical == "country=KR"; });
+        QVERIFY(s);
+        auto filter = core::parseFilter("country=KR");
+        auto krTop = q->popular(s->params.topN, s->params.windowMinutes, std::nullopt, *filter);
+        QTRY_COMPARE(
+            proxy->index(0, TopNModel::AdColumn).data().toString().toStdString(), krTop->top.front().adId);
+        QTRY_COMPARE(proxy->index(0, TopNModel::ClicksColumn).data(TopNModel::SortRole).toLongLong(),
+            krTop->top.front().clicks);
+
+        // Reports from the window, and the charts as PNG.
+        QSignalSpy reports(&w, &MainWindow::reportFinished);
+        const QString csv = m_dir.filePath(QStringLiteral("w-top.csv"));
+        w.exportReport(ReportRequest::Kind::TopN, csv);
+        QVERIFY(reports.wait(10'000));
+        QVERIFY(reports.front().front().value<ReportOutcome>().ok);
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readLine().startsWith("rank,ad_id,clicks,at,window_minutes,filter"));
+        QVERIFY(f.readLine().contains("country=KR"));
+        const QString png = m_dir.filePath(QStringLiteral("charts.png"));
+        QVERIFY(w.exportChartPng(png));
+        QVERIFY(!QImage(png).isNull());
+        const QString shot = m_dir.filePath(QStringLiteral("window.png"));
+        QVERIFY(w.saveScreenshot(shot));
+        QCOMPARE(QImage(shot).size(), w.size());
+    }
+
+    void errorsReachTheWindow()
+    {
+        MainWindow w;
+        w.setDatabaseOverride(m_dir.filePath(QStringLiteral("err.db")));
+        w.show();
+        w.openArchive({ m_dir.filePath(QStringLiteral("does-not-exist.log")) });
+        QTRY_VERIFY_WITH_TIMEOUT(w.bannerText().contains(QStringLiteral("does-not-exist.log")), 20'000);
+        // A corrupt database opened for analysis.
+        const QString corrupt = m_dir.filePath(QStringLiteral("corrupt.db"));
+        QFile f(corrupt);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(4096, '\x07'));
+        f.close();
+        w.openDatabase(corrupt);
+        QTRY_VERIFY_WITH_TIMEOUT(w.bannerText().contains(QStringLiteral("not an AdClick database")), 20'000);
+        // The window still works: an archive opened next clears the error and shows data.
+        w.setDatabaseOverride(m_dir.filePath(QStringLiteral("ok.db")));
+        w.openArchive({ m_log.path });
+        QVERIFY(waitFor(w, [](const DashboardSnapshot& x) { return !x.top.empty(); }));
+        QVERIFY(w.bannerText().isEmpty());
+    }
+
+    void dropAndSettingsPersist()
+    {
+        {
+            MainWindow w;
+            w.setDatabaseOverride(m_dir.filePath(QStringLiteral("drop.db")));
+            w.show();
+            auto* topN = w.findChild<QSpinBox*>(QStringLiteral("topNSpin"));
+            QVERIFY(topN);
+            topN->setValue(17);
+            QCOMPARE(w.controller()->params().topN, 17);
+            // Dropping a file opens it.
+            QMimeData mime;
+            mime.setUrls({ QUrl::fromLocalFile(m_log.path) });
+            QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+            QApplication::sendEvent(&w, &enter);
+            QVERIFY(enter.isAccepted());
+            QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+            QApplication::sendEvent(&w, &drop);
+            QCOMPARE(w.controller()->source().paths, QStringList { m_log.path });
+            QVERIFY(waitFor(w, [](const DashboardSnapshot& x) { return x.top.size() == 17; }));
+            w.close();
+        }
+        QSettings settings;
+        QVERIFY(settings.value(QStringLiteral("recent"))
+                    .toStringList()
+                    .contains(QStringLiteral("archive:") + m_log.path));
+        QVERIFY(!settings.value(QStringLiteral("window/state")).toByteArray().isEmpty());
+        MainWindow again;
+        QCOMPARE(again.findChild<QSpinBox*>(QStringLiteral("topNSpin"))->value(), 17);
+        QCOMPARE(again.controller()->params().topN, 17);
+    }
+
+    void kafkaDialog()
+    {
+        std::vector<std::pair<std::string, std::string>> props;
+        QString error;
+        QVERIFY(KafkaDialog::parseProperties(
+            QStringLiteral("# comment\nsecurity.protocol = SASL_SSL\n\nsasl.mechanism=PLAIN\n"), props,
+            error));
+        QCOMPARE(props.size(), std::size_t(2));
+        QCOMPARE(props[0].first, std::string("security.protocol"));
+        QCOMPARE(props[0].second, std::string("SASL_SSL"));
+        QVERIFY(!KafkaDialog::parseProperties(QStringLiteral("novalue\n"), props, error));
+        QVERIFY(error.contains(QStringLiteral("line 1")));
+        {
+            KafkaDialog d;
+            d.findChildren<QLineEdit*>().at(0)->setText(QStringLiteral("b1:9092,b2:9092"));
+            d.findChildren<QLineEdit*>().at(1)->setText(QStringLiteral("events"));
+            d.findChildren<QLineEdit*>().at(2)->setText(QStringLiteral("g1"));
+            QCOMPARE(d.uri(), QStringLiteral("kafka://b1:9092,b2:9092/events?group=g1"));
+            d.accept();
+            QCOMPARE(d.result(), int(QDialog::Accepted));
+        }
+        KafkaDialog again; // remembered
+        QCOMPARE(again.uri(), QStringLiteral("kafka://b1:9092,b2:9092/events?group=g1"));
+    }
+
+    void executableModes()
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(ADCLICK_MONITOR), { QStringLiteral("--version") });
+        QVERIFY(p.waitForFinished(20'000));
+        QVERIFY(p.readAllStandardOutput().contains("adclick-monitor") || p.exitCode() == 0);
+
+        const QString shot = m_dir.filePath(QStringLiteral("cli-shot.png"));
+        p.start(QStringLiteral(ADCLICK_MONITOR),
+            { QStringLiteral("--db"), m_dir.filePath(QStringLiteral("cli.db")),
+                QStringLiteral("--screenshot"), shot, QStringLiteral("--screenshot-after"),
+                QStringLiteral("2"), m_log.path });
+        QVERIFY(p.waitForFinished(30'000));
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(!QImage(shot).isNull());
+
+        p.start(QStringLiteral(ADCLICK_MONITOR),
+            { QStringLiteral("--db"), m_dir.filePath(QStringLiteral("stall.db")),
+                QStringLiteral("--measure-stalls"), QStringLiteral("20"), m_log.path });
+        QVERIFY(p.waitForFinished(40'000));
+        QCOMPARE(p.exitCode(), 0);
+        const QByteArray out = p.readAllStandardOutput();
+        const QJsonObject o = QJsonDocument::fromJson(out).object();
+        QVERIFY2(o.contains(QStringLiteral("max_stall_ms")), out.constData());
+        QCOMPARE(o.value(QStringLiteral("ingest_state")).toString(), QStringLiteral("finished"));
+        QCOMPARE(qint64(o.value(QStringLiteral("lines")).toDouble()), m_log.truth.counter("lines"));
+        qInfo("GUI stall while reading %lld lines: max %.1f ms, p99 %.1f ms",
+            qint64(o.value(QStringLiteral("lines")).toDouble()),
+            o.value(QStringLiteral("max_stall_ms")).toDouble(),
+            o.value(QStringLiteral("p99_stall_ms")).toDouble());
+        // The figure itself is the benchmark's (scripts/bench-gui.sh); here only a freeze fails.
+        QVERIFY(o.value(QStringLiteral("max_stall_ms")).toDouble() < 5000);
+
+        p.start(
+            QStringLiteral(ADCLICK_MONITOR), { QStringLiteral("--screenshot-after"), QStringLiteral("x") });
+        QVERIFY(p.waitForFinished(20'000));
+        QCOMPARE(p.exitCode(), 2);
+    }
+};
+
+QTEST_MAIN(TestUiMainWindow)
+#include "tst_ui_mainwindow.moc"

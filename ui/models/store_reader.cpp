@@ -1,0 +1,128 @@
+#include "store_reader.h"
+
+#include "core/raw_reader.h"
+#include "core/sqlite_util.h"
+#include "core/store.h"
+
+#include <sqlite3.h>
+
+#include <deque>
+
+namespace adclick::ui {
+
+namespace sql = core::sql;
+
+namespace {
+
+//! BEGIN … COMMIT around a group of reads, so they see one committed state.
+class ReadTxn {
+public:
+    explicit ReadTxn(sqlite3* db)
+        : m_db(db)
+    {
+        sqlite3_exec(m_db, "BEGIN", nullptr, nullptr, nullptr);
+    }
+    ~ReadTxn() { sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr); }
+    ReadTxn(const ReadTxn&) = delete;
+    ReadTxn& operator=(const ReadTxn&) = delete;
+
+private:
+    sqlite3* m_db;
+};
+
+} // namespace
+
+StoreReader::~StoreReader()
+{
+    if (m_db) sqlite3_close_v2(m_db);
+}
+
+core::Result<std::unique_ptr<StoreReader>> StoreReader::open(const std::string& dbPath)
+{
+    using R = core::Result<std::unique_ptr<StoreReader>>;
+    auto db = core::openReadOnly(dbPath);
+    if (!db) return R(db.status());
+    std::unique_ptr<StoreReader> r(new StoreReader());
+    r->m_path = dbPath;
+    r->m_db = *db;
+    return R(std::move(r));
+}
+
+core::Result<core::StoredState> StoreReader::engineState()
+{
+    ReadTxn txn(m_db);
+    core::StoredState s;
+    if (auto st = core::readEngineState(m_db, s); !st) return core::Result<core::StoredState>(st);
+    return s;
+}
+
+core::Result<std::pair<int64_t, int64_t>> StoreReader::dataMinutes()
+{
+    using R = core::Result<std::pair<int64_t, int64_t>>;
+    sql::Stmt q(m_db, "SELECT min(minute), max(minute) FROM minute_stats");
+    if (!q.ok()) return R::error(sql::describe(m_db, q.rc(), "cannot read minute_stats"));
+    if (!q.step()) return R::error(sql::describe(m_db, q.rc(), "cannot read minute_stats"));
+    if (q.isNull(0)) return std::pair<int64_t, int64_t>(0, 0);
+    return std::pair<int64_t, int64_t>(q.int64(0), q.int64(1) + 1);
+}
+
+core::Result<std::vector<MinuteStat>> StoreReader::minuteStats(int64_t firstMinute, int64_t endMinute)
+{
+    using R = core::Result<std::vector<MinuteStat>>;
+    sql::Stmt q(m_db,
+        "SELECT minute, accepted, duplicates, late FROM minute_stats WHERE minute >= ?1 AND minute < ?2 "
+        "ORDER BY minute");
+    if (!q.ok()) return R::error(sql::describe(m_db, q.rc(), "cannot read minute_stats"));
+    q.bind(1, firstMinute).bind(2, endMinute);
+    std::vector<MinuteStat> out;
+    while (q.step())
+        out.push_back({ q.int64(0), q.int64(1), q.int64(2), q.int64(3) });
+    if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_db, q.rc(), "cannot read minute_stats"));
+    return out;
+}
+
+core::Result<std::vector<core::RejectedLine>> StoreReader::rejects(int limit)
+{
+    using R = core::Result<std::vector<core::RejectedLine>>;
+    sql::Stmt q(m_db, "SELECT source, offset, reason, line FROM rejects ORDER BY id LIMIT ?1");
+    if (!q.ok()) return R::error(sql::describe(m_db, q.rc(), "cannot read rejects"));
+    q.bind(1, int64_t(limit));
+    std::vector<core::RejectedLine> out;
+    while (q.step()) {
+        const auto* blob = static_cast<const char*>(sqlite3_column_blob(q.get(), 3));
+        const auto size = static_cast<std::size_t>(sqlite3_column_bytes(q.get(), 3));
+        out.push_back({ std::string(q.text(0)), q.int64(1), std::string(q.text(2)),
+            blob ? std::string(blob, size) : std::string() });
+    }
+    if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_db, q.rc(), "cannot read rejects"));
+    return out;
+}
+
+bool StoreReader::hasKafkaSources()
+{
+    sql::Stmt q(m_db, "SELECT 1 FROM sources WHERE uri LIKE 'kafka:%' LIMIT 1");
+    return q.ok() && q.step();
+}
+
+core::Result<std::vector<UnusualEvent>> StoreReader::unusualEvents(
+    int64_t fromMs, int64_t toMs, std::size_t limit)
+{
+    using R = core::Result<std::vector<UnusualEvent>>;
+    ReadTxn txn(m_db);
+    const std::vector<core::TimeRange> ranges { { fromMs, toMs } };
+    auto segments = core::committedSegments(m_db, ranges);
+    if (!segments) return R(segments.status());
+    std::deque<UnusualEvent> kept; // the newest `limit` in file order
+    core::RawReader reader(core::rawDirFor(m_path));
+    auto st = reader.read(*segments, ranges, [&](const core::RawEvent& e) {
+        if (e.status == core::RawStatus::Accepted) return true;
+        kept.push_back({ e.status, e.timeMs, std::string(e.adId), std::string(e.country),
+            std::string(e.userId), std::string(e.ip), std::string(e.clickId) });
+        if (kept.size() > limit) kept.pop_front();
+        return true;
+    });
+    if (!st) return R(st);
+    return std::vector<UnusualEvent>(kept.begin(), kept.end());
+}
+
+} // namespace adclick::ui

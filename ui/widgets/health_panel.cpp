@@ -1,0 +1,248 @@
+#include "health_panel.h"
+
+#include "ui/models/partition_lag_model.h"
+#include "ui/models/time_format.h"
+
+#include <QDateTime>
+#include <QGridLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace adclick::ui {
+
+namespace {
+
+const char* kBad = "color: #c0392b; font-weight: bold;";
+const char* kGood = "color: #1e8449;";
+const char* kWarn = "color: #b9770e;";
+
+} // namespace
+
+HealthPanel::HealthPanel(QWidget* parent)
+    : QWidget(parent)
+    , m_partitions(new PartitionLagModel(this))
+    , m_partitionProxy(new QSortFilterProxyModel(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    m_alarm = new QLabel(this);
+    m_alarm->setObjectName(QStringLiteral("healthAlarm"));
+    m_alarm->setWordWrap(true);
+    m_alarm->setStyleSheet(
+        QStringLiteral("background: #fdecea; color: #922b21; padding: 4px; border-radius: 3px;"));
+    m_alarm->hide();
+    layout->addWidget(m_alarm);
+
+    auto* grid = new QGridLayout();
+    grid->setHorizontalSpacing(12);
+    int row = 0;
+    addFigure(grid, row++, 0, QStringLiteral("state"), tr("Ingest"));
+    addFigure(grid, row++, 0, QStringLiteral("rate"), tr("Events/s"));
+    addFigure(grid, row++, 0, QStringLiteral("lines"), tr("Lines"));
+    addFigure(grid, row++, 0, QStringLiteral("accepted"), tr("Accepted"));
+    addFigure(grid, row++, 0, QStringLiteral("duplicates"), tr("Duplicates"));
+    addFigure(grid, row++, 0, QStringLiteral("late"), tr("Late"));
+    addFigure(grid, row++, 0, QStringLiteral("rejected"), tr("Rejected"));
+    addFigure(grid, row++, 0, QStringLiteral("watermark"), tr("Watermark"));
+    addFigure(grid, row++, 0, QStringLiteral("delay"), tr("Behind wall time"));
+    addFigure(grid, row++, 0, QStringLiteral("newest"), tr("Newest event"));
+    addFigure(grid, row++, 0, QStringLiteral("broker"), tr("Kafka"));
+    addFigure(grid, row++, 0, QStringLiteral("kafkaErrors"), tr("Client errors"));
+    addFigure(grid, row++, 0, QStringLiteral("gap"), tr("Data gap"));
+    addFigure(grid, row++, 0, QStringLiteral("query"), tr("Snapshot query"));
+    addFigure(grid, row++, 0, QStringLiteral("stall"), tr("GUI stall (10 s)"));
+    grid->setColumnStretch(1, 1);
+    grid->setVerticalSpacing(4);
+    layout->addLayout(grid);
+    m_figures[QStringLiteral("watermark")]->setToolTip(
+        tr("Panes before the watermark are final: their counts no longer change (late events are counted "
+           "separately)."));
+    m_figures[QStringLiteral("stall")]->setToolTip(
+        tr("The longest the window's event loop was blocked (and its 99th percentile)"));
+
+    m_partitionProxy->setSourceModel(m_partitions);
+    m_partitionProxy->setSortRole(PartitionLagModel::SortRole);
+    m_partitionView = new QTableView(this);
+    m_partitionView->setObjectName(QStringLiteral("partitionView"));
+    m_partitionView->setModel(m_partitionProxy);
+    m_partitionView->setSortingEnabled(true);
+    m_partitionView->sortByColumn(PartitionLagModel::PartitionColumn, Qt::AscendingOrder);
+    m_partitionView->verticalHeader()->hide();
+    m_partitionView->verticalHeader()->setDefaultSectionSize(m_partitionView->fontMetrics().height() + 6);
+    m_partitionView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_partitionView->setSelectionMode(QAbstractItemView::NoSelection);
+    m_partitionView->setAlternatingRowColors(true);
+    layout->addWidget(m_partitionView, 1);
+    m_partitionView->hide();
+    layout->addStretch(0);
+}
+
+QLabel* HealthPanel::addFigure(
+    QGridLayout* grid, int row, int column, const QString& name, const QString& title)
+{
+    auto* caption = new QLabel(title + QLatin1Char(':'), this);
+    caption->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    auto* value = new QLabel(QStringLiteral("—"), this);
+    value->setObjectName(name);
+    value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    grid->addWidget(caption, row, column);
+    grid->addWidget(value, row, column + 1);
+    m_figures[name] = value;
+    return value;
+}
+
+QString HealthPanel::figure(const QString& name) const
+{
+    const QLabel* l = m_figures.value(name);
+    return l ? l->text() : QString();
+}
+
+void HealthPanel::setUtc(bool utc)
+{
+    m_utc = utc;
+    m_partitions->setUtc(utc);
+    setSnapshot(m_snapshot);
+}
+
+void HealthPanel::setStall(double maxMs, double p99Ms)
+{
+    QLabel* l = m_figures[QStringLiteral("stall")];
+    l->setText(tr("max %1 ms, p99 %2 ms").arg(maxMs, 0, 'f', 0).arg(p99Ms, 0, 'f', 0));
+    l->setStyleSheet(QLatin1String(maxMs >= 50 ? kWarn : ""));
+}
+
+void HealthPanel::updateCounters(const core::Counters& c)
+{
+    const QLocale l;
+    m_figures[QStringLiteral("lines")]->setText(l.toString(qlonglong(c.lines)));
+    m_figures[QStringLiteral("accepted")]->setText(l.toString(qlonglong(c.accepted)));
+    m_figures[QStringLiteral("duplicates")]->setText(l.toString(qlonglong(c.duplicates)));
+    m_figures[QStringLiteral("late")]->setText(c.lateApplied > 0
+            ? tr("%1 (%2 applied)").arg(l.toString(qlonglong(c.late)), l.toString(qlonglong(c.lateApplied)))
+            : l.toString(qlonglong(c.late)));
+    m_figures[QStringLiteral("rejected")]->setText(l.toString(qlonglong(c.rejected)));
+}
+
+void HealthPanel::setIngestStatus(const IngestStatus& status)
+{
+    m_ingest = status;
+    updateState();
+    if (status.hasProgress && status.active()) {
+        updateCounters(status.progress.totals);
+        m_figures[QStringLiteral("rate")]->setText(formatCount(status.linesPerSecond));
+    }
+}
+
+void HealthPanel::updateState()
+{
+    QLabel* state = m_figures[QStringLiteral("state")];
+    const IngestStatus& s = m_ingest;
+    QString text = ingestStateName(s.state);
+    if (s.state == IngestStatus::State::Idle) text = tr("no ingest");
+    state->setText(text);
+    state->setToolTip(s.message);
+    switch (s.state) {
+    case IngestStatus::State::Failed:
+        state->setStyleSheet(QLatin1String(kBad));
+        break;
+    case IngestStatus::State::Running:
+        state->setStyleSheet(QLatin1String(kGood));
+        break;
+    default:
+        state->setStyleSheet(QString());
+    }
+}
+
+void HealthPanel::setSnapshot(const SnapshotPtr& snapshot)
+{
+    m_snapshot = snapshot;
+    if (!snapshot) return;
+    const DashboardSnapshot& s = *snapshot;
+    // While our ingest reports progress its counters are fresher (they include the open batch).
+    if (!(m_ingest.active() && m_ingest.hasProgress)) updateCounters(s.counters);
+    // Events/s: the ingest's own figure, or the growth of the stored counters.
+    if (m_rateLines >= 0 && s.wallMs - m_rateWallMs >= 500) {
+        const double r = double(s.counters.lines - m_rateLines) * 1000.0 / double(s.wallMs - m_rateWallMs);
+        m_storeRate = m_storeRate == 0 ? r : 0.5 * m_storeRate + 0.5 * r;
+    }
+    if (m_rateLines < 0 || s.wallMs - m_rateWallMs >= 500) {
+        m_rateLines = s.counters.lines;
+        m_rateWallMs = s.wallMs;
+    }
+    if (!(m_ingest.hasProgress && m_ingest.active()))
+        m_figures[QStringLiteral("rate")]->setText(
+            m_ingest.active() ? formatCount(std::max(0.0, m_storeRate)) : QStringLiteral("—"));
+
+    const int64_t now = QDateTime::currentMSecsSinceEpoch();
+    QLabel* wm = m_figures[QStringLiteral("watermark")];
+    QLabel* delay = m_figures[QStringLiteral("delay")];
+    if (s.watermarkMs == core::kNoTime) {
+        wm->setText(QStringLiteral("—"));
+        delay->setText(QStringLiteral("—"));
+    } else {
+        wm->setText(formatTime(s.watermarkMs, m_utc));
+        const int64_t behind = now - s.watermarkMs;
+        // Behind wall time matters for live sources only; an archive is as old as it is.
+        if (m_ingest.live && m_ingest.active()) {
+            delay->setText(formatDuration(behind));
+            delay->setStyleSheet(QLatin1String(behind > 5 * 60'000 ? kBad : behind > 60'000 ? kWarn : ""));
+        } else {
+            delay->setText(tr("— (not live)"));
+            delay->setToolTip(formatDuration(behind));
+            delay->setStyleSheet(QString());
+        }
+    }
+    m_figures[QStringLiteral("newest")]->setText(
+        s.maxEventMs == core::kNoTime ? QStringLiteral("—") : formatTime(s.maxEventMs, m_utc));
+    m_figures[QStringLiteral("query")]->setText(tr("%1 ms").arg(s.queryMs, 0, 'f', 0));
+
+    // Kafka.
+    QStringList alarms;
+    QString broker = QStringLiteral("—"), errors = QStringLiteral("—"), gap = tr("none");
+    if (!s.kafka.empty()) {
+        QStringList states;
+        int64_t transient = 0;
+        QString lastError;
+        for (const core::KafkaHealth& h : s.kafka) {
+            states << QString::fromStdString(h.brokerState);
+            transient += h.transientErrors;
+            if (!h.lastError.empty()) lastError = QString::fromStdString(h.lastError);
+            if (!h.gap.empty()) {
+                gap = QString::fromStdString(h.gap);
+                alarms << tr("Data gap on %1: %2").arg(QString::fromStdString(h.source), gap);
+            }
+            if (h.brokerState != "connected")
+                alarms << tr("Kafka %1: %2")
+                              .arg(QString::fromStdString(h.source), QString::fromStdString(h.brokerState));
+        }
+        states.removeDuplicates();
+        broker = states.join(QStringLiteral(", "));
+        errors = QString::number(transient);
+        m_figures[QStringLiteral("kafkaErrors")]->setToolTip(lastError);
+        const int64_t lag = [&] {
+            int64_t sum = 0;
+            for (const core::KafkaHealth& h : s.kafka)
+                sum += h.lagMessages();
+            return sum;
+        }();
+        broker += tr(" · lag %1 msgs").arg(QLocale().toString(qlonglong(lag)));
+    }
+    m_figures[QStringLiteral("broker")]->setText(broker);
+    m_figures[QStringLiteral("broker")]->setStyleSheet(
+        QLatin1String(!s.kafka.empty() && !broker.startsWith(QLatin1String("connected")) ? kBad : ""));
+    m_figures[QStringLiteral("kafkaErrors")]->setText(errors);
+    m_figures[QStringLiteral("gap")]->setText(gap);
+    m_figures[QStringLiteral("gap")]->setStyleSheet(QLatin1String(gap != tr("none") ? kBad : ""));
+    if (m_ingest.state == IngestStatus::State::Failed)
+        alarms.prepend(tr("Ingest failed: %1").arg(m_ingest.message));
+    m_alarm->setText(alarms.join(QLatin1Char('\n')));
+    m_alarm->setVisible(!alarms.isEmpty());
+
+    m_partitions->setSnapshot(snapshot);
+    m_partitionView->setVisible(!s.kafka.empty());
+}
+
+} // namespace adclick::ui

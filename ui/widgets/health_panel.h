@@ -1,0 +1,53 @@
+#pragma once
+
+#include "ui/models/dashboard_types.h"
+
+#include <QWidget>
+
+class QGridLayout;
+class QLabel;
+class QTableView;
+class QSortFilterProxyModel;
+
+namespace adclick::ui {
+
+class PartitionLagModel;
+
+//! Ingest health: state, events/s, counters, watermark and its delay behind wall time, Kafka
+//! broker state, data-gap alarm and per-partition lag.
+class HealthPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit HealthPanel(QWidget* parent = nullptr);
+
+    void setSnapshot(const SnapshotPtr& snapshot);
+    //! The ingest's own report (fresher than the snapshot's copy).
+    void setIngestStatus(const IngestStatus& status);
+    void setUtc(bool utc);
+    void setStall(double maxMs, double p99Ms);
+
+    PartitionLagModel* partitionModel() const { return m_partitions; }
+    //! The text of one figure, by name (lines, accepted, duplicates, late, rejected, rate,
+    //! watermark, delay, state, broker, gap), for tests.
+    QString figure(const QString& name) const;
+
+private:
+    QLabel* addFigure(QGridLayout* grid, int row, int column, const QString& name, const QString& title);
+    void updateCounters(const core::Counters& c);
+    void updateState();
+
+    QMap<QString, QLabel*> m_figures;
+    PartitionLagModel* m_partitions = nullptr;
+    QSortFilterProxyModel* m_partitionProxy = nullptr;
+    QTableView* m_partitionView = nullptr;
+    QLabel* m_alarm = nullptr;
+    SnapshotPtr m_snapshot;
+    IngestStatus m_ingest;
+    bool m_utc = true;
+    // Rate from the stored counters when the ingest does not report one.
+    int64_t m_rateLines = -1;
+    int64_t m_rateWallMs = 0;
+    double m_storeRate = 0;
+};
+
+} // namespace adclick::ui
