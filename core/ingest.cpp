@@ -524,6 +524,10 @@ Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
         for (const KafkaHealth& h : stored)
             if (h.source == health.source) health.gap = h.gap;
     }
+    // Read to its end and quiet for --idle: it no longer holds the watermark back.
+    auto isIdle = [&](const Partition& part, int64_t now) {
+        return part.atEnd && now - part.lastMessageMs >= m_options.idleMs;
+    };
     auto updateHealth = [&] {
         const int64_t now = steadyMs();
         health.brokerState = consumer.brokerState();
@@ -541,7 +545,7 @@ Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
             h.lagMessages = h.highWatermark >= 0 ? std::max<int64_t>(0, h.highWatermark - h.position) : 0;
             h.maxEventMs = part.pos.maxEventMs;
             h.lagMs = h.lagMessages > 0 && part.pos.maxEventMs != kNoTime ? newest - part.pos.maxEventMs : 0;
-            h.idle = part.atEnd && now - part.lastMessageMs >= m_options.idleMs;
+            h.idle = isIdle(part, now);
         }
     };
     // Each partition is its own ordered stream: the watermark is the minimum of the partitions'
@@ -563,8 +567,7 @@ Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
         lowDirty = false;
         int64_t min = INT64_MAX;
         for (const Partition& part : parts) {
-            const bool idle = part.atEnd && now - part.lastMessageMs >= m_options.idleMs;
-            if (!idle) min = std::min(min, part.pos.maxEventMs);
+            if (!isIdle(part, now)) min = std::min(min, part.pos.maxEventMs);
         }
         if (min == INT64_MAX) return; // every partition idle: the watermark stays
         low = min;
