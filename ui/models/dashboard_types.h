@@ -7,6 +7,7 @@
 #include "core/kafka_health.h"
 #include "core/query.h"
 #include "core/stats.h"
+#include "core/store_reader.h"
 
 #include <QString>
 #include <QStringList>
@@ -96,11 +97,9 @@ struct TopRow {
     bool operator==(const TopRow&) const = default;
 };
 
-struct MinuteStat {
-    int64_t minute = 0;
-    int64_t accepted = 0, duplicates = 0, late = 0;
-    bool operator==(const MinuteStat&) const = default;
-};
+using core::MinuteStat;
+using core::StoreReader;
+using core::UnusualEvent;
 
 //! A per-minute series over the snapshot's chart range: values[i] is minute firstMinute + i.
 struct DenseSeries {

@@ -1,6 +1,6 @@
 #include "query_worker.h"
 
-#include "store_reader.h"
+#include "core/store_reader.h"
 #include "thread_priority.h"
 
 #include "core/click_event.h"

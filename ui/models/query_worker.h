@@ -17,8 +17,6 @@ class QueryService;
 
 namespace adclick::ui {
 
-class StoreReader;
-
 //! Owns a core::QueryService (and a StoreReader) on a thread of its own and turns
 //! DashboardRequests into immutable DashboardSnapshots. Requests wait in a latest-wins slot:
 //! while one is computed, newer ones replace each other, and a newer request with other

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store_reader.h"
+#include "dashboard_types.h"
 
 #include <QAbstractTableModel>
 

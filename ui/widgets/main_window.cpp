@@ -4,12 +4,12 @@
 #include "health_panel.h"
 #include "kafka_dialog.h"
 
+#include "core/store_reader.h"
 #include "ui/charts/clicks_chart.h"
 #include "ui/models/dashboard_controller.h"
 #include "ui/models/demo_session.h"
 #include "ui/models/rejects_model.h"
 #include "ui/models/stall_probe.h"
-#include "ui/models/store_reader.h"
 #include "ui/models/time_format.h"
 #include "ui/models/top_n_model.h"
 #include "ui/models/unusual_events_model.h"

@@ -1,16 +1,14 @@
 #include "store_reader.h"
 
-#include "core/raw_reader.h"
-#include "core/sqlite_util.h"
-#include "core/store.h"
+#include "raw_reader.h"
+#include "sqlite_util.h"
+#include "store.h"
 
 #include <sqlite3.h>
 
 #include <deque>
 
-namespace adclick::ui {
-
-namespace sql = core::sql;
+namespace adclick::core {
 
 namespace {
 
@@ -37,10 +35,10 @@ StoreReader::~StoreReader()
     if (m_db) sqlite3_close_v2(m_db);
 }
 
-core::Result<std::unique_ptr<StoreReader>> StoreReader::open(const std::string& dbPath)
+Result<std::unique_ptr<StoreReader>> StoreReader::open(const std::string& dbPath)
 {
-    using R = core::Result<std::unique_ptr<StoreReader>>;
-    auto db = core::openReadOnly(dbPath);
+    using R = Result<std::unique_ptr<StoreReader>>;
+    auto db = openReadOnly(dbPath);
     if (!db) return R(db.status());
     std::unique_ptr<StoreReader> r(new StoreReader());
     r->m_path = dbPath;
@@ -48,17 +46,17 @@ core::Result<std::unique_ptr<StoreReader>> StoreReader::open(const std::string& 
     return R(std::move(r));
 }
 
-core::Result<core::StoredState> StoreReader::engineState()
+Result<StoredState> StoreReader::engineState()
 {
     ReadTxn txn(m_db);
-    core::StoredState s;
-    if (auto st = core::readEngineState(m_db, s); !st) return core::Result<core::StoredState>(st);
+    StoredState s;
+    if (auto st = readEngineState(m_db, s); !st) return Result<StoredState>(st);
     return s;
 }
 
-core::Result<std::pair<int64_t, int64_t>> StoreReader::dataMinutes()
+Result<std::pair<int64_t, int64_t>> StoreReader::dataMinutes()
 {
-    using R = core::Result<std::pair<int64_t, int64_t>>;
+    using R = Result<std::pair<int64_t, int64_t>>;
     sql::Stmt q(m_db, "SELECT min(minute), max(minute) FROM minute_stats");
     if (!q.ok()) return R::error(sql::describe(m_db, q.rc(), "cannot read minute_stats"));
     if (!q.step()) return R::error(sql::describe(m_db, q.rc(), "cannot read minute_stats"));
@@ -66,9 +64,9 @@ core::Result<std::pair<int64_t, int64_t>> StoreReader::dataMinutes()
     return std::pair<int64_t, int64_t>(q.int64(0), q.int64(1) + 1);
 }
 
-core::Result<std::vector<MinuteStat>> StoreReader::minuteStats(int64_t firstMinute, int64_t endMinute)
+Result<std::vector<MinuteStat>> StoreReader::minuteStats(int64_t firstMinute, int64_t endMinute)
 {
-    using R = core::Result<std::vector<MinuteStat>>;
+    using R = Result<std::vector<MinuteStat>>;
     sql::Stmt q(m_db,
         "SELECT minute, accepted, duplicates, late FROM minute_stats WHERE minute >= ?1 AND minute < ?2 "
         "ORDER BY minute");
@@ -81,13 +79,13 @@ core::Result<std::vector<MinuteStat>> StoreReader::minuteStats(int64_t firstMinu
     return out;
 }
 
-core::Result<std::vector<core::RejectedLine>> StoreReader::rejects(int limit)
+Result<std::vector<RejectedLine>> StoreReader::rejects(int limit)
 {
-    using R = core::Result<std::vector<core::RejectedLine>>;
+    using R = Result<std::vector<RejectedLine>>;
     sql::Stmt q(m_db, "SELECT source, offset, reason, line FROM rejects ORDER BY id LIMIT ?1");
     if (!q.ok()) return R::error(sql::describe(m_db, q.rc(), "cannot read rejects"));
     q.bind(1, int64_t(limit));
-    std::vector<core::RejectedLine> out;
+    std::vector<RejectedLine> out;
     while (q.step()) {
         const auto* blob = static_cast<const char*>(sqlite3_column_blob(q.get(), 3));
         const auto size = static_cast<std::size_t>(sqlite3_column_bytes(q.get(), 3));
@@ -104,18 +102,17 @@ bool StoreReader::hasKafkaSources()
     return q.ok() && q.step();
 }
 
-core::Result<std::vector<UnusualEvent>> StoreReader::unusualEvents(
-    int64_t fromMs, int64_t toMs, std::size_t limit)
+Result<std::vector<UnusualEvent>> StoreReader::unusualEvents(int64_t fromMs, int64_t toMs, std::size_t limit)
 {
-    using R = core::Result<std::vector<UnusualEvent>>;
+    using R = Result<std::vector<UnusualEvent>>;
     ReadTxn txn(m_db);
-    const std::vector<core::TimeRange> ranges { { fromMs, toMs } };
-    auto segments = core::committedSegments(m_db, ranges);
+    const std::vector<TimeRange> ranges { { fromMs, toMs } };
+    auto segments = committedSegments(m_db, ranges);
     if (!segments) return R(segments.status());
     std::deque<UnusualEvent> kept; // the newest `limit` in file order
-    core::RawReader reader(core::rawDirFor(m_path));
-    auto st = reader.read(*segments, ranges, [&](const core::RawEvent& e) {
-        if (e.status == core::RawStatus::Accepted) return true;
+    RawReader reader(rawDirFor(m_path));
+    auto st = reader.read(*segments, ranges, [&](const RawEvent& e) {
+        if (e.status == RawStatus::Accepted) return true;
         kept.push_back({ e.status, e.timeMs, std::string(e.adId), std::string(e.country),
             std::string(e.userId), std::string(e.ip), std::string(e.clickId) });
         if (kept.size() > limit) kept.pop_front();
@@ -125,4 +122,4 @@ core::Result<std::vector<UnusualEvent>> StoreReader::unusualEvents(
     return std::vector<UnusualEvent>(kept.begin(), kept.end());
 }
 
-} // namespace adclick::ui
+} // namespace adclick::core
