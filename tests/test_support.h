@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QCryptographicHash>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -14,6 +15,7 @@
 #include <QString>
 #include <QStringList>
 #include <QTextStream>
+#include <QThread>
 
 #include <sqlite3.h>
 
@@ -43,6 +45,19 @@ inline Run runCli(const QStringList& args,
     r.out = p.readAllStandardOutput();
     r.err = p.readAllStandardError();
     return r;
+}
+
+//! The bootstrap list `adclick broker --port-file F` writes once its brokers listen (empty after
+//! 10 s without it).
+inline QString waitForBootstrap(const QString& portFile)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!QFile::exists(portFile) && t.elapsed() < 10'000)
+        QThread::msleep(20);
+    QFile f(portFile);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return QString::fromUtf8(f.readAll()).trimmed();
 }
 
 inline QJsonObject json(const QByteArray& text)

@@ -22,13 +22,7 @@ private slots:
         m_broker.start(
             QStringLiteral(ADCLICK_CLI), { "broker", "--partitions", "4", "--port-file", portFile });
         QVERIFY(m_broker.waitForStarted());
-        QElapsedTimer t;
-        t.start();
-        while (!QFile::exists(portFile) && t.elapsed() < 10'000)
-            QThread::msleep(20);
-        QFile f(portFile);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        m_bootstrap = QString::fromUtf8(f.readAll()).trimmed();
+        m_bootstrap = waitForBootstrap(portFile);
         QVERIFY(m_bootstrap.startsWith("127.0.0.1:"));
     }
 

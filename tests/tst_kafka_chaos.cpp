@@ -28,17 +28,14 @@ public:
             { "broker", "--control", "--topic", topic, "--partitions", QString::number(partitions),
                 "--brokers", QString::number(brokers), "--port-file", portFile });
         if (!m_process.waitForStarted()) return {};
+        const QString bootstrap = waitForBootstrap(portFile);
+        // The start-up line {"bootstrap":…} comes after the port file: skip it.
         QElapsedTimer t;
         t.start();
-        while (!QFile::exists(portFile) && t.elapsed() < 10'000)
-            QThread::msleep(20);
-        QFile f(portFile);
-        if (!f.open(QIODevice::ReadOnly)) return {};
-        // The start-up line {"bootstrap":…} comes after the port file: skip it.
         while (!m_process.canReadLine() && t.elapsed() < 10'000)
             m_process.waitForReadyRead(100);
         m_process.readLine();
-        return QString::fromUtf8(f.readAll()).trimmed();
+        return bootstrap;
     }
 
     //! Sends one control command and returns the broker's answer ("ok" or "error: …").

@@ -36,13 +36,7 @@ class TestKafkaIngest : public QObject {
                 portFile });
         if (!p->waitForStarted()) return {};
         m_brokers.append(p);
-        QElapsedTimer t;
-        t.start();
-        while (!QFile::exists(portFile) && t.elapsed() < 10'000)
-            QThread::msleep(20);
-        QFile f(portFile);
-        if (!f.open(QIODevice::ReadOnly)) return {};
-        return QString::fromUtf8(f.readAll()).trimmed();
+        return waitForBootstrap(portFile);
     }
 
     QString freshDb() { return m_dir.filePath(QStringLiteral("k%1.db").arg(++m_dbs)); }
