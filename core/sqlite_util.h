@@ -43,6 +43,23 @@ private:
 //! Runs one or more statements without results; an error carries SQLite's message.
 Status exec(sqlite3* db, const char* sql);
 
+//! BEGIN … COMMIT around a group of reads on a read-only connection, so they all see one
+//! committed state (WAL: the writer is never blocked).
+class ReadTransaction {
+public:
+    explicit ReadTransaction(sqlite3* db)
+        : m_db(db)
+    {
+        sqlite3_exec(m_db, "BEGIN", nullptr, nullptr, nullptr);
+    }
+    ~ReadTransaction() { sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr); }
+    ReadTransaction(const ReadTransaction&) = delete;
+    ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+private:
+    sqlite3* m_db;
+};
+
 //! "<what>: <sqlite message>", with a plain-words hint for full disks and locks.
 std::string describe(sqlite3* db, int rc, const std::string& what);
 

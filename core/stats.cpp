@@ -100,7 +100,7 @@ Result<StatsReport> readStats(const std::string& dbPath, int rejectSampleLimit)
 
     StatsReport r;
     // One read transaction: every figure comes from the same committed batch.
-    sql::exec(db, "BEGIN");
+    sql::ReadTransaction txn(db);
     {
         StoredState state;
         if (auto st = readEngineState(db, state); !st) return Result<StatsReport>(st);
@@ -137,7 +137,6 @@ Result<StatsReport> readStats(const std::string& dbPath, int rejectSampleLimit)
                         : std::string_view()) });
     }
     if (auto st = readKafkaHealth(db, r.kafka); !st) return Result<StatsReport>(st);
-    sql::exec(db, "COMMIT");
     return r;
 }
 

@@ -10,26 +10,6 @@
 
 namespace adclick::core {
 
-namespace {
-
-//! BEGIN … COMMIT around a group of reads, so they see one committed state.
-class ReadTxn {
-public:
-    explicit ReadTxn(sqlite3* db)
-        : m_db(db)
-    {
-        sqlite3_exec(m_db, "BEGIN", nullptr, nullptr, nullptr);
-    }
-    ~ReadTxn() { sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr); }
-    ReadTxn(const ReadTxn&) = delete;
-    ReadTxn& operator=(const ReadTxn&) = delete;
-
-private:
-    sqlite3* m_db;
-};
-
-} // namespace
-
 StoreReader::~StoreReader()
 {
     if (m_db) sqlite3_close_v2(m_db);
@@ -48,7 +28,7 @@ Result<std::unique_ptr<StoreReader>> StoreReader::open(const std::string& dbPath
 
 Result<StoredState> StoreReader::engineState()
 {
-    ReadTxn txn(m_db);
+    sql::ReadTransaction txn(m_db);
     StoredState s;
     if (auto st = readEngineState(m_db, s); !st) return Result<StoredState>(st);
     return s;
@@ -57,7 +37,9 @@ Result<StoredState> StoreReader::engineState()
 Result<std::pair<int64_t, int64_t>> StoreReader::dataMinutes()
 {
     using R = Result<std::pair<int64_t, int64_t>>;
-    sql::Stmt q(m_db, "SELECT min(minute), max(minute) FROM minute_stats");
+    // Two key seeks: SQLite turns a lone min() or max() into one, both together into a scan.
+    sql::Stmt q(
+        m_db, "SELECT (SELECT min(minute) FROM minute_stats), (SELECT max(minute) FROM minute_stats)");
     if (!q.ok()) return R::error(sql::describe(m_db, q.rc(), "cannot read minute_stats"));
     if (!q.step()) return R::error(sql::describe(m_db, q.rc(), "cannot read minute_stats"));
     if (q.isNull(0)) return std::pair<int64_t, int64_t>(0, 0);
@@ -105,7 +87,7 @@ bool StoreReader::hasKafkaSources()
 Result<std::vector<UnusualEvent>> StoreReader::unusualEvents(int64_t fromMs, int64_t toMs, std::size_t limit)
 {
     using R = Result<std::vector<UnusualEvent>>;
-    ReadTxn txn(m_db);
+    sql::ReadTransaction txn(m_db);
     const std::vector<TimeRange> ranges { { fromMs, toMs } };
     auto segments = committedSegments(m_db, ranges);
     if (!segments) return R(segments.status());
