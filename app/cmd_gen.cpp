@@ -2,8 +2,8 @@
 #include "cli_args.h"
 #include "commands.h"
 
-#include "core/click_generator.h"
-#include "core/timestamp.h"
+#include "sim/click_generator.h"
+#include "core/base/timestamp.h"
 
 #include <algorithm>
 #include <charconv>

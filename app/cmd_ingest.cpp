@@ -2,8 +2,8 @@
 #include "commands.h"
 #include "json_out.h"
 
-#include "core/ingest.h"
-#include "core/timestamp.h"
+#include "core/ingest/ingest.h"
+#include "core/base/timestamp.h"
 
 #include <csignal>
 #include <cstdio>

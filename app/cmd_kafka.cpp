@@ -1,12 +1,12 @@
 #include "cli_args.h"
 #include "commands.h"
 
-#include "core/click_generator.h"
-#include "core/input_file.h"
-#include "core/kafka_broker.h"
-#include "core/kafka_producer.h"
-#include "core/line_splitter.h"
-#include "core/live_stream.h"
+#include "sim/click_generator.h"
+#include "core/input/input_file.h"
+#include "sim/kafka_broker.h"
+#include "sim/kafka_producer.h"
+#include "core/input/line_splitter.h"
+#include "sim/live_stream.h"
 
 #include <cerrno>
 #include <csignal>

@@ -2,8 +2,8 @@
 #include "commands.h"
 #include "json_out.h"
 
-#include "core/maintenance.h"
-#include "core/timestamp.h"
+#include "core/store/maintenance.h"
+#include "core/base/timestamp.h"
 
 #include <cstdio>
 

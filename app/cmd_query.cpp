@@ -2,11 +2,11 @@
 #include "cli_args.h"
 #include "commands.h"
 
-#include "core/click_event.h"
-#include "core/csv.h"
-#include "core/filter_expr.h"
-#include "core/query.h"
-#include "core/timestamp.h"
+#include "core/base/click_event.h"
+#include "core/base/csv.h"
+#include "core/pipeline/filter_expr.h"
+#include "core/query/query.h"
+#include "core/base/timestamp.h"
 
 #include <cerrno>
 #include <charconv>

@@ -2,7 +2,7 @@
 #include "commands.h"
 #include "json_out.h"
 
-#include "core/stats.h"
+#include "core/store/stats.h"
 
 #include <cstdio>
 

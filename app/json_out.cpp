@@ -1,7 +1,7 @@
 #include "json_out.h"
 
 #include "cli_args.h"
-#include "core/timestamp.h"
+#include "core/base/timestamp.h"
 
 #include <charconv>
 

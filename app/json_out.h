@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/engine.h"
-#include "core/kafka_health.h"
+#include "core/pipeline/engine.h"
+#include "core/store/kafka_health.h"
 
 #include <optional>
 #include <string>

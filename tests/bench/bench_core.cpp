@@ -1,7 +1,7 @@
 // Micro benchmarks of the per-event path: parse, identity hash + dedup, engine.
-#include "core/dedup_set.h"
-#include "core/engine.h"
-#include "core/line_parser.h"
+#include "core/pipeline/dedup_set.h"
+#include "core/pipeline/engine.h"
+#include "core/input/line_parser.h"
 
 #include <benchmark/benchmark.h>
 

@@ -6,8 +6,8 @@
 //  - an Event satisfies every validation rule (independently re-checked here);
 //  - once Auto has resolved to a format, its verdicts equal those of the parser forced to it;
 //  - a parsed timestamp is in range and survives formatIsoUtc → parseTimestamp.
-#include "core/line_parser.h"
-#include "core/timestamp.h"
+#include "core/input/line_parser.h"
+#include "core/base/timestamp.h"
 
 #include <cstdint>
 #include <cstdlib>

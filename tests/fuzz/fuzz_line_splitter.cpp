@@ -5,7 +5,7 @@
 // allows (after next() returned false), so a view kept past that is a use-after-free for ASan.
 // The lines must equal an independent reference split: texts, too-long flags and offsets, with
 // offsets contiguous from 0 to the end of the stream, and consumed + pending = bytes fed.
-#include "core/line_splitter.h"
+#include "core/input/line_splitter.h"
 
 #include <cstdint>
 #include <cstdlib>

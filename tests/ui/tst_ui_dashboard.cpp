@@ -3,14 +3,14 @@
 // the generator's truth says; filters change it; progress, cancel and errors reach the GUI side.
 #include "ui_test_support.h"
 
-#include "ui/models/dashboard_controller.h"
-#include "ui/models/ingest_worker.h"
+#include "ui/dashboard/dashboard_controller.h"
+#include "ui/dashboard/ingest_worker.h"
 #include "ui/models/top_n_model.h"
 
-#include "core/click_event.h"
-#include "core/ingest.h"
-#include "core/maintenance.h"
-#include "core/query.h"
+#include "core/base/click_event.h"
+#include "core/ingest/ingest.h"
+#include "core/store/maintenance.h"
+#include "core/query/query.h"
 
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>

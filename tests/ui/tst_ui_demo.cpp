@@ -3,8 +3,8 @@
 // freezes it while the ingest goes on; pausing the source stops and resumes the ingest.
 #include "ui_test_support.h"
 
-#include "ui/models/dashboard_controller.h"
-#include "ui/models/demo_session.h"
+#include "ui/dashboard/dashboard_controller.h"
+#include "ui/dashboard/demo_session.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>

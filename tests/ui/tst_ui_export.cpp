@@ -1,11 +1,11 @@
 // CSV reports equal the CLI's answers (`adclick export`) for the same range, window and filter.
 #include "ui_test_support.h"
 
-#include "ui/models/csv_report.h"
-#include "ui/models/dashboard_controller.h"
+#include "ui/dashboard/csv_report.h"
+#include "ui/dashboard/dashboard_controller.h"
 
-#include "core/click_event.h"
-#include "core/timestamp.h"
+#include "core/base/click_event.h"
+#include "core/base/timestamp.h"
 
 #include <QTemporaryDir>
 

@@ -6,15 +6,15 @@
 
 #include "ui/charts/clicks_chart.h"
 #include "ui/models/country_model.h"
-#include "ui/models/dashboard_controller.h"
+#include "ui/dashboard/dashboard_controller.h"
 #include "ui/models/top_n_model.h"
 #include "ui/widgets/filter_panel.h"
 #include "ui/widgets/health_panel.h"
 #include "ui/widgets/kafka_dialog.h"
 #include "ui/widgets/main_window.h"
 
-#include "core/click_event.h"
-#include "core/query.h"
+#include "core/base/click_event.h"
+#include "core/query/query.h"
 
 #include <QApplication>
 #include <QImage>

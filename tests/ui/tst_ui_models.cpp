@@ -1,14 +1,14 @@
 // The item models fed by snapshots: QAbstractItemModelTester on every model and proxy while
 // snapshots insert, update, reorder and remove rows; updates in place keep the selection.
 #include "ui/models/country_model.h"
-#include "ui/models/dashboard_types.h"
+#include "ui/dashboard/dashboard_types.h"
 #include "ui/models/partition_lag_model.h"
 #include "ui/models/rejects_model.h"
 #include "ui/models/saved_filters_model.h"
 #include "ui/models/top_n_model.h"
 #include "ui/models/unusual_events_model.h"
 
-#include "core/filter_expr.h"
+#include "core/pipeline/filter_expr.h"
 
 #include <QAbstractItemModelTester>
 #include <QItemSelectionModel>

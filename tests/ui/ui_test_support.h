@@ -2,9 +2,9 @@
 // Helpers shared by the GUI tests: generated click logs with their truth, the CLI, settled
 // dashboard snapshots.
 
-#include "ui/models/dashboard_controller.h"
+#include "ui/dashboard/dashboard_controller.h"
 
-#include "core/click_generator.h"
+#include "sim/click_generator.h"
 
 #include <QDir>
 #include <QFile>

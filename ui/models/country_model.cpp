@@ -1,4 +1,4 @@
-#include "country_model.h"
+#include "ui/models/country_model.h"
 
 #include <QLocale>
 

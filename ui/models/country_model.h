@@ -1,7 +1,7 @@
 #pragma once
 
-#include "dashboard_types.h"
-#include "keyed_table_model.h"
+#include "ui/dashboard/dashboard_types.h"
+#include "ui/models/keyed_table_model.h"
 
 #include <QSet>
 #include <QStringList>

@@ -1,6 +1,6 @@
-#include "partition_lag_model.h"
+#include "ui/models/partition_lag_model.h"
 
-#include "time_format.h"
+#include "ui/models/time_format.h"
 
 #include <QLocale>
 

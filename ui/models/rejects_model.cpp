@@ -1,4 +1,4 @@
-#include "rejects_model.h"
+#include "ui/models/rejects_model.h"
 
 #include <QLocale>
 

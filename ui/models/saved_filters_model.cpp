@@ -1,4 +1,4 @@
-#include "saved_filters_model.h"
+#include "ui/models/saved_filters_model.h"
 
 namespace adclick::ui {
 

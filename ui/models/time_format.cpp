@@ -1,4 +1,4 @@
-#include "time_format.h"
+#include "ui/models/time_format.h"
 
 #include <QDateTime>
 #include <QLocale>

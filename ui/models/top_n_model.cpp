@@ -1,4 +1,4 @@
-#include "top_n_model.h"
+#include "ui/models/top_n_model.h"
 
 #include <QLocale>
 

@@ -1,6 +1,6 @@
-#include "unusual_events_model.h"
+#include "ui/models/unusual_events_model.h"
 
-#include "time_format.h"
+#include "ui/models/time_format.h"
 
 namespace adclick::ui {
 

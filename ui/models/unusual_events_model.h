@@ -1,6 +1,6 @@
 #pragma once
 
-#include "dashboard_types.h"
+#include "ui/dashboard/dashboard_types.h"
 
 #include <QAbstractTableModel>
 

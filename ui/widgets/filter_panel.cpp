@@ -1,9 +1,9 @@
-#include "filter_panel.h"
+#include "ui/widgets/filter_panel.h"
 
 #include "ui/models/country_model.h"
 #include "ui/models/saved_filters_model.h"
 
-#include "core/filter_expr.h"
+#include "core/pipeline/filter_expr.h"
 
 #include <QFormLayout>
 #include <QGroupBox>

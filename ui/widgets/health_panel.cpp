@@ -1,4 +1,4 @@
-#include "health_panel.h"
+#include "ui/widgets/health_panel.h"
 
 #include "ui/models/partition_lag_model.h"
 #include "ui/models/time_format.h"

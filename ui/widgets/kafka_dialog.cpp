@@ -1,6 +1,6 @@
-#include "kafka_dialog.h"
+#include "ui/widgets/kafka_dialog.h"
 
-#include "ui/models/source_spec.h"
+#include "ui/dashboard/source_spec.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>

@@ -1,21 +1,21 @@
-#include "main_window.h"
+#include "ui/widgets/main_window.h"
 
-#include "filter_panel.h"
-#include "health_panel.h"
-#include "kafka_dialog.h"
+#include "ui/widgets/filter_panel.h"
+#include "ui/widgets/health_panel.h"
+#include "ui/widgets/kafka_dialog.h"
 
-#include "core/store_reader.h"
+#include "core/store/store_reader.h"
 #include "ui/charts/clicks_chart.h"
-#include "ui/models/dashboard_controller.h"
-#include "ui/models/demo_session.h"
+#include "ui/dashboard/dashboard_controller.h"
+#include "ui/dashboard/demo_session.h"
 #include "ui/models/rejects_model.h"
-#include "ui/models/stall_probe.h"
+#include "ui/dashboard/stall_probe.h"
 #include "ui/models/time_format.h"
 #include "ui/models/top_n_model.h"
 #include "ui/models/unusual_events_model.h"
 
-#include "core/click_event.h"
-#include "core/maintenance.h"
+#include "core/base/click_event.h"
+#include "core/store/maintenance.h"
 
 #include <QAction>
 #include <QApplication>

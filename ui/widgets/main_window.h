@@ -1,8 +1,8 @@
 #pragma once
 
-#include "ui/models/csv_report.h"
-#include "ui/models/dashboard_types.h"
-#include "ui/models/source_spec.h"
+#include "ui/dashboard/csv_report.h"
+#include "ui/dashboard/dashboard_types.h"
+#include "ui/dashboard/source_spec.h"
 
 #include <QMainWindow>
 #include <QThreadPool>

@@ -1,11 +1,11 @@
-#include "stall_measurement.h"
+#include "ui/widgets/stall_measurement.h"
 
-#include "main_window.h"
+#include "ui/widgets/main_window.h"
 
-#include "ui/models/dashboard_controller.h"
-#include "ui/models/stall_probe.h"
+#include "ui/dashboard/dashboard_controller.h"
+#include "ui/dashboard/stall_probe.h"
 
-#include "core/timestamp.h"
+#include "core/base/timestamp.h"
 
 #include <QJsonArray>
 #include <QTimer>

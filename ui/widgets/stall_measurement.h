@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ui/models/dashboard_types.h"
+#include "ui/dashboard/dashboard_types.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>

@@ -1,0 +1,773 @@
+#include "core/ingest/ingest.h"
+
+#include "core/base/failpoint.h"
+#include "core/input/input_file.h"
+#include "core/ingest/kafka_source.h"
+#include "core/input/line_splitter.h"
+#include "core/store/maintenance.h"
+#include "core/store/sqlite_util.h"
+#include "core/store/stats.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+namespace adclick::core {
+
+namespace {
+
+//! How often a Kafka source asks whether its topic has grown.
+constexpr int64_t kPartitionCheckMs = 10'000;
+//! At most one warning about retried Kafka errors per this interval (all are counted).
+constexpr int64_t kTransientWarningMs = 5'000;
+//! How often a Kafka source checks whether a partition has become idle.
+constexpr int64_t kIdleCheckMs = 100;
+
+int64_t steadyMs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+int64_t wallMs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+//! The first kFingerprintBytes content bytes of `path`, read through a second handle.
+Result<std::string> readHead(const std::string& path)
+{
+    auto file = InputFile::open(path);
+    if (!file) return Result<std::string>(file.status());
+    std::string head(kFingerprintBytes, '\0');
+    std::size_t got = 0;
+    while (got < head.size()) {
+        auto n = (*file)->read(std::span<char>(head.data() + got, head.size() - got));
+        if (!n) return Result<std::string>(n.status());
+        if (*n == 0) break;
+        got += *n;
+    }
+    head.resize(got);
+    return head;
+}
+
+//! Resuming mid-file: the parser must see again the lines that fixed its format (and the CSV
+//! header) — they were counted in an earlier run. Blank lines and lines failing the byte checks
+//! decide nothing, so they are skipped over.
+void primeParser(LineParser& parser, std::string_view head)
+{
+    ClickEvent ignored;
+    for (std::size_t nl; (nl = head.find('\n')) != std::string_view::npos; head.remove_prefix(nl + 1)) {
+        const ParseOutcome out = parser.parse(head.substr(0, nl), ignored);
+        const bool undecided = out.kind == LineKind::Blank
+            || (out.kind == LineKind::Rejected
+                && (out.reason == RejectReason::BinaryBytes || out.reason == RejectReason::InvalidUtf8));
+        if (!undecided) return;
+    }
+}
+
+} // namespace
+
+struct Ingestor::Source {
+    std::string path;
+    std::unique_ptr<InputFile> file;
+    LineParser parser;
+    LineSplitter splitter;
+    SourcePosition pos;
+    std::size_t report = 0;
+    bool resumable = true;
+};
+
+Ingestor::~Ingestor() = default;
+
+Result<std::unique_ptr<Ingestor>> Ingestor::open(const std::string& dbPath, IngestOptions options)
+{
+    using R = Result<std::unique_ptr<Ingestor>>;
+    std::unique_ptr<Ingestor> in(new Ingestor());
+    in->m_options = std::move(options);
+    auto store = Store::open(dbPath, in->m_options.store);
+    if (!store) return R(store.status());
+    in->m_store = std::move(*store);
+    auto state = in->m_store->load();
+    if (!state) return R(state.status());
+
+    EngineConfig config = state->hasSettings ? state->settings : EngineConfig {};
+    auto conflict = [&](const char* option, const std::string& stored, const std::string& given) {
+        return R::error("database '" + dbPath + "' was built with " + option + " " + stored
+            + "; ingesting with " + given
+            + " would make its counts depend on when the setting changed (use the same setting or a new "
+              "database)");
+    };
+    const IngestOptions& o = in->m_options;
+    if (o.latenessMs) {
+        if (state->hasSettings && *o.latenessMs != config.latenessMs)
+            return conflict("--lateness", std::to_string(config.latenessMs / 1000) + " s",
+                std::to_string(*o.latenessMs / 1000) + " s");
+        config.latenessMs = *o.latenessMs;
+    }
+    if (o.late) {
+        if (state->hasSettings && *o.late != config.late)
+            return conflict("--late", config.late == LatePolicy::Update ? "update" : "drop",
+                *o.late == LatePolicy::Update ? "update" : "drop");
+        config.late = *o.late;
+    }
+    if (o.dedupHorizonMs) {
+        if (state->hasSettings && *o.dedupHorizonMs != config.dedupHorizonMs)
+            return conflict("--dedup-horizon", std::to_string(config.dedupHorizonMs / 1000) + " s",
+                std::to_string(*o.dedupHorizonMs / 1000) + " s");
+        config.dedupHorizonMs = *o.dedupHorizonMs;
+    }
+    if (!state->hasSettings)
+        if (auto st = in->m_store->saveSettings(config); !st) return R(st);
+
+    in->m_engine = std::make_unique<Engine>(config);
+    in->m_engine->restore(
+        state->maxEventMs, state->watermarkMs, state->counters, std::move(state->ads), state->rejectSamples);
+    if (activeFault() != Fault::NoDedupRestore && state->maxEventMs != kNoTime) {
+        Engine& engine = *in->m_engine;
+        if (auto st = in->m_store->forEachRawSince(
+                engine.dedupCutoffMs(), [&](const RawEvent& e) { engine.restoreKey(e); });
+            !st)
+            return R(st);
+    }
+    if (auto st = in->syncSavedFilters(); !st) return R(st);
+    if (auto st = in->seedLiveTop(); !st) return R(st);
+    in->m_known = std::move(state->sources);
+    for (const auto& s : in->m_known)
+        in->m_nextSourceId = std::max(in->m_nextSourceId, s.id + 1);
+    return R(std::move(in));
+}
+
+void Ingestor::warn(const std::string& message)
+{
+    m_result.warnings.push_back(message);
+    if (onWarning) onWarning(message);
+}
+
+Status Ingestor::openSource(const std::string& path, Source& src)
+{
+    src.path = path;
+    auto file = InputFile::open(path);
+    if (!file) return file.status();
+    src.file = std::move(*file);
+    src.parser = LineParser(m_options.format);
+    src.pos = SourcePosition { m_nextSourceId, path, 0, 0, 0 };
+    src.resumable = src.file->seekable() || src.file->compressed();
+    m_result.sources.push_back({ path, 0, 0 });
+    src.report = m_result.sources.size() - 1;
+    if (path == "-" || !src.resumable) {
+        ++m_nextSourceId; // stdin cannot be resumed: every run is new input
+        src.splitter.reset(0);
+        return Status::ok();
+    }
+
+    auto head = readHead(path);
+    if (!head) return head.status();
+    // Match the stored source whose fingerprint is a prefix of this file's head. A full-length
+    // fingerprint identifies a file wherever it moved (rotation); a short one (the file was small)
+    // is only trusted under the same path.
+    const SourcePosition* match = nullptr;
+    for (const SourcePosition& k : m_known) {
+        if (k.fpLen > head->size() || fingerprintHash(head->data(), k.fpLen) != k.fpHash) continue;
+        if (k.fpLen < kFingerprintBytes && k.uri != path) continue;
+        if (!match || k.fpLen > match->fpLen) match = &k;
+    }
+    const uint32_t fpLen = static_cast<uint32_t>(head->size());
+    src.pos.fpLen = fpLen;
+    src.pos.fpHash = fingerprintHash(head->data(), fpLen);
+    if (!match) {
+        ++m_nextSourceId;
+        src.splitter.reset(0);
+        return Status::ok();
+    }
+    src.pos.id = match->id;
+    src.pos.offset = match->offset;
+    if (match->offset > 0) {
+        if (auto st = src.file->seek(match->offset); !st) {
+            warn("'" + path + "' is shorter than its stored position " + std::to_string(match->offset)
+                + " (truncated and rewritten?); reading it from the start");
+            src.pos.offset = 0;
+            auto reopened = InputFile::open(path);
+            if (!reopened) return reopened.status();
+            src.file = std::move(*reopened);
+        } else {
+            primeParser(src.parser,
+                std::string_view(*head).substr(0, std::min<uint64_t>(head->size(), match->offset)));
+        }
+    }
+    src.splitter.reset(src.pos.offset);
+    m_result.sources[src.report].resumedFrom = src.pos.offset;
+    m_result.sources[src.report].offset = src.pos.offset;
+    return Status::ok();
+}
+
+void Ingestor::processLine(Source& src, const Line& line)
+{
+    if (line.tooLong) {
+        m_engine->onReject(RejectReason::LineTooLong, src.path, line.offset, line.text);
+        return;
+    }
+    ClickEvent event;
+    const ParseOutcome out = src.parser.parse(line.text, event);
+    switch (out.kind) {
+    case LineKind::Event: {
+        Ahead& a = m_ahead[m_aheadCount++];
+        a.storage.clear();
+        for (std::string_view f : { event.adId, event.userId, event.ip, event.country, event.clickId })
+            a.storage.append(f);
+        std::string_view rest = a.storage;
+        auto take = [&rest](std::size_t n) {
+            const std::string_view v = rest.substr(0, n);
+            rest.remove_prefix(n);
+            return v;
+        };
+        a.event.timeMs = event.timeMs;
+        a.event.adId = take(event.adId.size());
+        a.event.userId = take(event.userId.size());
+        a.event.ip = take(event.ip.size());
+        a.event.country = take(event.country.size());
+        a.event.clickId = take(event.clickId.size());
+        a.identity = m_engine->identityOf(a.event);
+        m_engine->prefetch(a.identity, a.event.adId);
+        if (m_aheadCount == kAhead) drainAhead();
+        break;
+    }
+    case LineKind::Rejected:
+        m_engine->onReject(out.reason, src.path, line.offset, line.text);
+        break;
+    case LineKind::Blank:
+    case LineKind::Header:
+        break;
+    }
+}
+
+void Ingestor::drainAhead()
+{
+    for (std::size_t i = 0; i < m_aheadCount; ++i)
+        m_engine->onEvent(m_ahead[i].event, m_ahead[i].identity);
+    m_aheadCount = 0;
+}
+
+Status Ingestor::processChunk(Source& src, std::string_view chunk)
+{
+    src.splitter.feed(chunk);
+    Line line;
+    while (src.splitter.next(line)) {
+        processLine(src, line);
+        if (m_engine->batch().events() >= m_options.commitEvents) {
+            src.pos.offset = src.splitter.consumedOffset();
+            if (auto st = commit(&src); !st) return st;
+        }
+    }
+    drainAhead();
+    src.pos.offset = src.splitter.consumedOffset();
+    if (m_engine->batch().raw.size() >= m_options.stageRawBytes)
+        if (auto st = m_store->stageRaw(m_engine->batch().raw); !st) return st;
+    return maybeCommit(src, false);
+}
+
+Status Ingestor::maybeCommit(Source& src, bool force)
+{
+    const int64_t now = steadyMs();
+    progress(src.path, false);
+    if (!force && now - m_lastCommitMs < m_options.commitIntervalMs) return Status::ok();
+    if (!force && idleSinceCommit(src)) {
+        // A quiet followed source: nothing to store, but other commands' filter changes still apply.
+        m_lastCommitMs = now;
+        return syncSavedFilters();
+    }
+    return commit(&src);
+}
+
+bool Ingestor::idleSinceCommit(const Source& src) const
+{
+    if (m_aheadCount > 0 || m_engine->batch().events() > 0 || !m_pending.empty()) return false;
+    if (m_engine->watermarkMs() != m_committedWatermarkMs) return false;
+    const auto known
+        = std::find_if(m_known.begin(), m_known.end(), [&](const auto& k) { return k.id == src.pos.id; });
+    return known != m_known.end() && known->offset == src.pos.offset && known->fpLen == src.pos.fpLen;
+}
+
+Status Ingestor::commit(Source* src)
+{
+    drainAhead();
+    if (src) {
+        if (src->resumable && src->pos.fpLen < kFingerprintBytes) {
+            // The file was small when first seen: extend its fingerprint as it grows.
+            if (auto fp = src->file->fingerprint()) {
+                src->pos.fpLen = fp->length;
+                src->pos.fpHash = fp->hash;
+            }
+        }
+        auto it = std::find_if(
+            m_pending.begin(), m_pending.end(), [&](const auto& p) { return p.id == src->pos.id; });
+        if (it == m_pending.end())
+            m_pending.push_back(src->pos);
+        else
+            *it = src->pos;
+        m_result.sources[src->report].offset = src->pos.offset;
+    }
+    Batch& batch = m_engine->batch();
+    std::vector<SourcePosition> positions;
+    for (const auto& p : m_pending)
+        if (p.uri != "-") positions.push_back(p);
+    if (auto st = m_store->commit(batch, m_engine->maxEventMs(), m_engine->watermarkMs(), positions); !st)
+        return st;
+    m_engine->batchCommitted();
+    for (const auto& p : positions) {
+        auto it = std::find_if(m_known.begin(), m_known.end(), [&](const auto& k) { return k.id == p.id; });
+        if (it == m_known.end())
+            m_known.push_back(p);
+        else
+            *it = p;
+    }
+    m_pending.clear();
+    m_lastCommitMs = steadyMs();
+    m_committedWatermarkMs = m_engine->watermarkMs();
+    return syncSavedFilters();
+}
+
+Status Ingestor::seedLiveTop()
+{
+    if (m_options.liveTopMinutes <= 0) return Status::ok();
+    m_engine->enableLiveTop(m_options.liveTopMinutes);
+    const int64_t end = m_engine->finalEndMinute();
+    if (end == INT64_MIN) return Status::ok();
+    sql::Stmt q(m_store->db(),
+        "SELECT a.minute, ads.name, sum(a.clicks) FROM agg a JOIN ads ON ads.id = a.ad "
+        "WHERE a.filter_id = 0 AND a.minute >= ?1 GROUP BY a.minute, a.ad");
+    q.bind(1, end - m_options.liveTopMinutes);
+    SlidingTopN& live = *m_engine->liveTop();
+    while (q.step())
+        live.add(q.int64(0), std::string(q.text(1)), q.int64(2));
+    if (q.rc() != SQLITE_DONE) return Status::error("cannot read aggregates for the live top-N");
+    live.advanceTo(end);
+    return Status::ok();
+}
+
+Status Ingestor::syncSavedFilters()
+{
+    sqlite3* db = m_store->db();
+    std::string states;
+    {
+        sql::Stmt q(db, "SELECT group_concat(id || ':' || state, ';') FROM saved_filters");
+        if (q.step() && !q.isNull(0)) states = q.text(0);
+    }
+    if (states == m_filterStates) return Status::ok();
+    auto rows = listSavedFilters(db);
+    if (!rows) return rows.status();
+    for (const SavedFilterRow& row : *rows) {
+        if (row.state == "ready") continue;
+        auto filter = parseFilter(row.expr);
+        Status st = m_store->transaction([&]() -> Status {
+            if (row.state == "dropping" || !filter) return deleteSavedFilter(db, row.id);
+            auto n = backfillSavedFilter(db, m_store->rawDir(), row.id, *filter);
+            return n ? Status::ok() : n.status();
+        });
+        if (!st) return st;
+        if (row.state != "dropping" && !filter)
+            warn("saved filter '" + row.name + "' could not be parsed and was dropped: " + filter.message());
+    }
+    m_filters.clear();
+    std::vector<EventFilter> engineFilters;
+    rows = listSavedFilters(db);
+    if (!rows) return rows.status();
+    m_filterStates.clear();
+    for (const SavedFilterRow& row : *rows) {
+        m_filterStates += (m_filterStates.empty() ? "" : ";") + std::to_string(row.id) + ":" + row.state;
+        auto filter = parseFilter(row.expr);
+        if (row.state != "ready" || !filter) continue;
+        auto owned = std::make_unique<Filter>(std::move(*filter));
+        engineFilters.push_back({ static_cast<uint32_t>(row.id), &filterMatches, owned.get() });
+        m_filters.emplace_back(row.id, std::move(owned));
+    }
+    m_engine->setFilters(std::move(engineFilters));
+    return Status::ok();
+}
+
+void Ingestor::progress(const std::string& source, bool force, const KafkaHealth* kafka)
+{
+    if (!onProgress) return;
+    const int64_t now = steadyMs();
+    if (!force && now - m_lastProgressMs < m_options.progressIntervalMs) return;
+    m_lastProgressMs = now;
+    IngestProgress p;
+    p.totals = m_engine->totals();
+    p.runLines = p.totals.lines - m_runStart.lines;
+    p.runBytes = m_runBytes;
+    p.seconds = double(now - m_startMs) / 1000.0;
+    p.watermarkMs = m_engine->watermarkMs();
+    p.maxEventMs = m_engine->maxEventMs();
+    p.source = source;
+    if (kafka) p.kafka.push_back(*kafka);
+    onProgress(p);
+}
+
+Status Ingestor::readToEnd(Source& src, std::stop_token& stop, bool& stopped)
+{
+    for (;;) {
+        if (stop.stop_requested()) {
+            stopped = true;
+            return Status::ok();
+        }
+        auto n = src.file->read(std::span<char>(m_buffer.data(), m_buffer.size()));
+        if (!n) return n.status();
+        if (*n == 0) return Status::ok();
+        m_runBytes += *n;
+        if (auto st = processChunk(src, std::string_view(m_buffer.data(), *n)); !st) return st;
+    }
+}
+
+Status Ingestor::follow(Source& src, std::stop_token& stop)
+{
+    int64_t lastDataMs = steadyMs();
+    for (;;) {
+        bool stopped = false;
+        const uint64_t before = m_runBytes;
+        if (auto st = readToEnd(src, stop, stopped); !st) return st;
+        if (stopped) return Status::ok();
+        const int64_t now = steadyMs();
+        if (m_runBytes != before) lastDataMs = now;
+        if (m_options.idleMs > 0 && now - lastDataMs >= m_options.idleMs
+            && m_engine->maxEventMs() != kNoTime) {
+            const int64_t target = wallMs() - m_engine->config().latenessMs - m_options.idleMs;
+            if (target > m_engine->watermarkMs()) m_engine->advanceWatermark(target);
+        }
+        if (auto st = maybeCommit(src, false); !st) return st;
+        switch (src.file->checkChange()) {
+        case FileChange::Truncated: {
+            warn("'" + src.path + "' was truncated; reading it again from the start");
+            if (auto st = commit(&src); !st) return st;
+            if (auto st = src.file->seek(0); !st) return st;
+            src.splitter.reset(0);
+            src.parser = LineParser(m_options.format);
+            src.pos.offset = 0;
+            src.pos.fpLen = 0;
+            continue;
+        }
+        case FileChange::Replaced: {
+            // Rotation: the writer may have appended to the old file just before renaming it, so
+            // read it to its end once more; then it is complete: take its last partial line.
+            bool drained = false;
+            if (auto st = readToEnd(src, stop, drained); !st) return st;
+            Line line;
+            if (src.splitter.finish(line)) processLine(src, line);
+            src.pos.offset = src.splitter.consumedOffset();
+            if (auto st = commit(&src); !st) return st;
+            Source next;
+            if (auto st = openSource(src.path, next); !st) return st;
+            src.file = std::move(next.file);
+            src.parser = std::move(next.parser);
+            src.splitter = std::move(next.splitter);
+            src.pos = next.pos;
+            src.report = next.report;
+            continue;
+        }
+        default:
+            break;
+        }
+        for (int i = 0; i < 10 && !stop.stop_requested(); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (stop.stop_requested()) return Status::ok();
+    }
+}
+
+Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
+{
+    auto uri = parseKafkaUri(address);
+    if (!uri) return uri.status();
+    auto opened = KafkaConsumer::open(*uri, m_options.kafkaProperties);
+    if (!opened) return opened.status();
+    KafkaConsumer& consumer = **opened;
+    struct Partition {
+        LineParser parser;
+        SourcePosition pos;
+        std::size_t report = 0;
+        bool atEnd = false;
+        int64_t lastMessageMs = 0;
+    };
+    std::vector<Partition> parts;
+    const LineFormat format = m_options.format == LineFormat::Auto ? LineFormat::Jsonl : m_options.format;
+    // Adds the partitions [parts.size(), count), continuing each from its stored position.
+    auto addPartitions = [&](int count) {
+        for (auto p = static_cast<int32_t>(parts.size()); p < count; ++p) {
+            Partition& part = parts.emplace_back();
+            part.parser = LineParser(format);
+            const std::string key = "kafka:" + uri->topic + "/" + std::to_string(p);
+            const auto known
+                = std::find_if(m_known.begin(), m_known.end(), [&](const auto& k) { return k.uri == key; });
+            part.pos = known != m_known.end() ? *known : SourcePosition { m_nextSourceId++, key, 0, 0, 0 };
+            m_result.sources.push_back({ key, part.pos.offset, part.pos.offset });
+            part.report = m_result.sources.size() - 1;
+        }
+    };
+    // Every partition starts at its stored position: a new one (offset 0, never read) at the
+    // beginning of its log.
+    auto assignAll = [&] {
+        std::map<int32_t, int64_t> start;
+        for (std::size_t p = 0; p < parts.size(); ++p)
+            if (parts[p].pos.offset > 0 || parts[p].pos.maxEventMs != kNoTime)
+                start[static_cast<int32_t>(p)] = static_cast<int64_t>(parts[p].pos.offset);
+        return consumer.assign(start);
+    };
+    addPartitions(consumer.partitionCount());
+    if (auto st = assignAll(); !st) return st;
+
+    KafkaHealth health;
+    health.source = "kafka:" + uri->topic;
+    health.topic = uri->topic;
+    // A data-gap alarm stays until the database is rebuilt: lost input is not forgotten.
+    {
+        std::vector<KafkaHealth> stored;
+        if (auto st = readKafkaHealth(m_store->db(), stored); !st) return st;
+        for (const KafkaHealth& h : stored)
+            if (h.source == health.source) health.gap = h.gap;
+    }
+    // Read to its end and quiet for --idle: it no longer holds the watermark back.
+    auto isIdle = [&](const Partition& part, int64_t now) {
+        return part.atEnd && now - part.lastMessageMs >= m_options.idleMs;
+    };
+    auto updateHealth = [&] {
+        const int64_t now = steadyMs();
+        health.brokerState = consumer.brokerState();
+        health.updatedMs = wallMs();
+        int64_t newest = kNoTime;
+        for (const Partition& part : parts)
+            newest = std::max(newest, part.pos.maxEventMs);
+        health.partitions.resize(parts.size());
+        for (std::size_t p = 0; p < parts.size(); ++p) {
+            const Partition& part = parts[p];
+            PartitionHealth& h = health.partitions[p];
+            h.partition = static_cast<int32_t>(p);
+            h.position = static_cast<int64_t>(part.pos.offset);
+            h.highWatermark = consumer.highWatermark(h.partition);
+            h.lagMessages = h.highWatermark >= 0 ? std::max<int64_t>(0, h.highWatermark - h.position) : 0;
+            h.maxEventMs = part.pos.maxEventMs;
+            h.lagMs = h.lagMessages > 0 && part.pos.maxEventMs != kNoTime ? newest - part.pos.maxEventMs : 0;
+            h.idle = isIdle(part, now);
+        }
+    };
+    // Each partition is its own ordered stream: the watermark is the minimum of the partitions'
+    // largest event times (minus lateness); a partition read to its end and idle for --idle
+    // seconds stops holding it back.
+    m_engine->setExternalWatermark(true);
+    // The minimum only changes when the partition holding it advances, a partition reaches its
+    // end or starts again, or (checked every kIdleCheckMs) one becomes idle: only then is it
+    // computed again, so a message costs O(1), not O(partitions).
+    int64_t low = kNoTime; //!< the last minimum (kNoTime: a partition without data holds it)
+    bool lowDirty = true;
+    int64_t lastIdleCheck = 0;
+    auto updateWatermark = [&](int64_t now) {
+        if (now - lastIdleCheck >= kIdleCheckMs) {
+            lastIdleCheck = now;
+            lowDirty = true;
+        }
+        if (!lowDirty) return;
+        lowDirty = false;
+        int64_t min = INT64_MAX;
+        for (const Partition& part : parts) {
+            if (!isIdle(part, now)) min = std::min(min, part.pos.maxEventMs);
+        }
+        if (min == INT64_MAX) return; // every partition idle: the watermark stays
+        low = min;
+        if (low != kNoTime) m_engine->advanceWatermark(low - m_engine->config().latenessMs);
+    };
+    std::size_t partsAtEnd = 0;
+    auto setAtEnd = [&](Partition& part, bool atEnd) {
+        if (part.atEnd == atEnd) return;
+        part.atEnd = atEnd;
+        partsAtEnd += atEnd ? 1 : std::size_t(-1);
+        lowDirty = true;
+    };
+    auto commitParts = [&]() -> Status {
+        std::map<int32_t, int64_t> next;
+        for (std::size_t p = 0; p < parts.size(); ++p) {
+            const SourcePosition& pos = parts[p].pos;
+            auto it = std::find_if(
+                m_pending.begin(), m_pending.end(), [&](const auto& x) { return x.id == pos.id; });
+            if (it == m_pending.end())
+                m_pending.push_back(pos);
+            else
+                *it = pos;
+            m_result.sources[parts[p].report].offset = pos.offset;
+            if (pos.offset > 0) next[static_cast<int32_t>(p)] = static_cast<int64_t>(pos.offset);
+        }
+        updateHealth();
+        m_store->setKafkaHealth(health);
+        if (auto st = commit(nullptr); !st) return st;
+        consumer.commitToGroup(next);
+        return Status::ok();
+    };
+    // Transient errors are retried by librdkafka; say so, but at most every few seconds.
+    int64_t lastWarningMs = -kTransientWarningMs;
+    int64_t unreported = 0;
+    auto noteTransient = [&](const std::string& error) {
+        ++health.transientErrors;
+        health.lastError = error;
+        const int64_t now = steadyMs();
+        if (now - lastWarningMs < kTransientWarningMs) {
+            ++unreported;
+            return;
+        }
+        warn("kafka: " + error + " (retrying"
+            + (unreported ? "; " + std::to_string(unreported) + " more errors since the last report)" : ")"));
+        lastWarningMs = now;
+        unreported = 0;
+    };
+    int64_t seenClientErrors = 0;
+    int64_t lastCommit = steadyMs();
+    int64_t lastPartitionCheck = lastCommit;
+    while (!stop.stop_requested()) {
+        const KafkaEvent ev = consumer.poll(100);
+        const int64_t now = steadyMs();
+        if (consumer.clientErrors() != seenClientErrors) {
+            seenClientErrors = consumer.clientErrors();
+            noteTransient(consumer.lastClientError());
+        }
+        if (ev.kind == KafkaEvent::Gap) {
+            // Stored as an alarm with the positions reached; never skipped silently.
+            health.gap = ev.error;
+            if (!m_options.skipGap || ev.partition < 0
+                || static_cast<std::size_t>(ev.partition) >= parts.size()) {
+                if (auto st = commitParts(); !st) return st;
+                return Status::error(ev.error
+                    + " (the alarm is stored; `adclick ingest --skip-gap` continues from the oldest message "
+                      "still "
+                      "there)");
+            }
+            Partition& part = parts[static_cast<std::size_t>(ev.partition)];
+            auto start = consumer.logStart(ev.partition, 10'000);
+            if (!start) return start.status();
+            const int64_t lost = std::max<int64_t>(0, *start - static_cast<int64_t>(part.pos.offset));
+            health.gap += "; skipped " + std::to_string(lost) + " messages (offsets "
+                + std::to_string(part.pos.offset) + ".." + std::to_string(*start - 1) + ") with --skip-gap";
+            warn("kafka: " + health.gap);
+            part.pos.offset = static_cast<uint64_t>(std::max<int64_t>(*start, 0));
+            if (auto st = commitParts(); !st) return st;
+            if (auto st = assignAll(); !st) return st;
+            continue;
+        }
+        if (ev.kind == KafkaEvent::Transient) noteTransient(ev.error);
+        if (ev.kind == KafkaEvent::Message || ev.kind == KafkaEvent::PartitionEnd) {
+            if (ev.partition < 0 || static_cast<std::size_t>(ev.partition) >= parts.size())
+                return Status::error("kafka: message from unknown partition " + std::to_string(ev.partition));
+            Partition& part = parts[static_cast<std::size_t>(ev.partition)];
+            if (ev.kind == KafkaEvent::PartitionEnd) {
+                setAtEnd(part, true);
+            } else if (static_cast<uint64_t>(ev.offset) >= part.pos.offset) {
+                // (Older offsets were processed already: a fetch from before a re-assignment.)
+                setAtEnd(part, false);
+                part.lastMessageMs = now;
+                std::string_view value = ev.value;
+                if (!value.empty() && value.back() == '\n') value.remove_suffix(1);
+                m_runBytes += ev.value.size();
+                if (value.size() > kMaxLineBytes) {
+                    m_engine->onReject(RejectReason::LineTooLong, part.pos.uri,
+                        static_cast<uint64_t>(ev.offset), value.substr(0, 256));
+                } else {
+                    ClickEvent event;
+                    const ParseOutcome out = part.parser.parse(value, event);
+                    if (out.kind == LineKind::Event) {
+                        m_engine->onEvent(event);
+                        if (part.pos.maxEventMs == kNoTime || event.timeMs > part.pos.maxEventMs) {
+                            if (part.pos.maxEventMs == low) lowDirty = true; // it held the minimum
+                            part.pos.maxEventMs = event.timeMs;
+                        }
+                    } else if (out.kind == LineKind::Rejected) {
+                        m_engine->onReject(out.reason, part.pos.uri, static_cast<uint64_t>(ev.offset), value);
+                    }
+                }
+                part.pos.offset = static_cast<uint64_t>(ev.offset + 1);
+            }
+        }
+        updateWatermark(now);
+        if (now - lastPartitionCheck >= kPartitionCheckMs) {
+            lastPartitionCheck = now;
+            if (const int count = consumer.refreshPartitionCount(1000);
+                count > static_cast<int>(parts.size())) {
+                // The topic grew: read the new partitions too (from their beginning).
+                if (auto st = commitParts(); !st) return st;
+                addPartitions(count);
+                lowDirty = true;
+                if (auto st = assignAll(); !st) return st;
+                ++health.rebalances;
+                warn("kafka: " + uri->topic + " now has " + std::to_string(count)
+                    + " partitions; reading them all");
+            }
+        }
+        const bool allAtEnd = partsAtEnd == parts.size();
+        if (m_engine->batch().events() >= m_options.commitEvents
+            || now - lastCommit >= m_options.commitIntervalMs || (allAtEnd && m_options.untilEnd)) {
+            if (auto st = commitParts(); !st) return st;
+            lastCommit = steadyMs();
+        }
+        if (onProgress && now - m_lastProgressMs >= m_options.progressIntervalMs) {
+            updateHealth();
+            progress(address, false, &health);
+        }
+        if (allAtEnd && m_options.untilEnd) break;
+    }
+    if (auto st = commitParts(); !st) return st;
+    progress(address, true, &health);
+    m_result.kafka.push_back(health);
+    return Status::ok();
+}
+
+Result<IngestResult> Ingestor::run(std::stop_token stop)
+{
+    m_buffer.resize(m_options.readBufferBytes);
+    m_startMs = steadyMs();
+    m_lastCommitMs = m_lastProgressMs = m_startMs;
+    m_runStart = m_engine->totals();
+    std::vector<std::string> files;
+    for (const std::string& s : m_options.sources) {
+        if (!isKafkaUri(s)) {
+            files.push_back(s);
+            continue;
+        }
+        if (auto st = runKafka(s, stop); !st) return Result<IngestResult>(st);
+    }
+    auto paths = expandSources(files);
+    if (!paths) return Result<IngestResult>(paths.status());
+
+    for (std::size_t i = 0; i < paths->size(); ++i) {
+        const bool followThis = m_options.follow && i + 1 == paths->size();
+        Source src;
+        if (auto st = openSource((*paths)[i], src); !st) return Result<IngestResult>(st);
+        bool stopped = false;
+        Status st = followThis ? follow(src, stop) : readToEnd(src, stop, stopped);
+        if (!st) return Result<IngestResult>(st);
+        if (!followThis && !stopped) {
+            // An archive ends here: a last line without '\n' is complete.
+            Line line;
+            if (src.splitter.finish(line)) {
+                processLine(src, line);
+                src.pos.offset = line.endOffset;
+            }
+        }
+        if (auto cst = commit(&src); !cst) return Result<IngestResult>(cst);
+        progress(src.path, true);
+        if (stop.stop_requested()) break;
+    }
+    m_result.totals = m_engine->totals();
+    m_result.run = m_result.totals;
+    m_result.run.lines -= m_runStart.lines;
+    m_result.run.accepted -= m_runStart.accepted;
+    m_result.run.duplicates -= m_runStart.duplicates;
+    m_result.run.late -= m_runStart.late;
+    m_result.run.lateApplied -= m_runStart.lateApplied;
+    m_result.run.rejected -= m_runStart.rejected;
+    for (std::size_t i = 0; i < kRejectReasonCount; ++i)
+        m_result.run.rejectedBy[i] -= m_runStart.rejectedBy[i];
+    m_result.watermarkMs = m_engine->watermarkMs();
+    m_result.maxEventMs = m_engine->maxEventMs();
+    m_result.seconds = double(steadyMs() - m_startMs) / 1000.0;
+    m_result.bytes = m_runBytes;
+    m_result.dedupKeys = m_engine->dedupKeys();
+    m_result.dedupBytes = m_engine->dedupMemoryBytes();
+    if (SlidingTopN* live = m_engine->liveTop()) m_result.liveTop = live->top(10);
+    return m_result;
+}
+
+} // namespace adclick::core

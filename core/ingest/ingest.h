@@ -1,0 +1,147 @@
+#pragma once
+
+#include "core/pipeline/engine.h"
+#include "core/pipeline/filter_expr.h"
+#include "core/store/kafka_health.h"
+#include "core/input/line_parser.h"
+#include "core/base/status.h"
+#include "core/store/store.h"
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+namespace adclick::core {
+
+class InputFile;
+
+struct IngestOptions {
+    std::vector<std::string> sources; //!< files, .gz files, directories, "-"
+    LineFormat format = LineFormat::Auto;
+    // Engine settings; unset ones come from the database (or the defaults for a new one).
+    std::optional<int64_t> latenessMs;
+    std::optional<LatePolicy> late;
+    std::optional<int64_t> dedupHorizonMs;
+    bool follow = false; //!< after the other sources, keep following the last one
+    int64_t idleMs = 30'000; //!< follow mode: an idle source lets the watermark advance with wall time
+    StoreOptions store;
+    int64_t commitEvents = 1'000'000; //!< commit at least this often (events) ...
+    int64_t commitIntervalMs = 1000; //!< ... and at least this often (wall time)
+    std::size_t readBufferBytes = 4u << 20;
+    //! Raw lines of an open batch are written ahead in pieces of this size (Store::stageRaw).
+    std::size_t stageRawBytes = 8u << 20;
+    int64_t progressIntervalMs = 1000;
+    //! > 0: keep the live top-N over this many final minutes (Engine::enableLiveTop).
+    int liveTopMinutes = 0;
+    //! Kafka sources: librdkafka properties, and whether to stop once every partition was read to
+    //! its end (otherwise follow until stopped).
+    std::vector<std::pair<std::string, std::string>> kafkaProperties;
+    bool untilEnd = false;
+    //! Kafka data gap (retention removed messages we had not read): false → stop with an error
+    //! (the alarm is stored); true → record the alarm with the number of lost messages and
+    //! continue from the oldest message still there.
+    bool skipGap = false;
+};
+
+struct SourceReport {
+    std::string path;
+    uint64_t resumedFrom = 0;
+    uint64_t offset = 0; //!< content bytes processed when it was left
+};
+
+struct IngestProgress {
+    Counters totals; //!< all-time totals in the database, including the open batch
+    int64_t runLines = 0; //!< lines of this run
+    uint64_t runBytes = 0;
+    double seconds = 0;
+    int64_t watermarkMs = kNoTime;
+    int64_t maxEventMs = kNoTime;
+    std::string source;
+    std::vector<KafkaHealth> kafka; //!< one per Kafka source of the run
+};
+
+struct IngestResult {
+    Counters totals;
+    Counters run;
+    int64_t watermarkMs = kNoTime;
+    int64_t maxEventMs = kNoTime;
+    double seconds = 0;
+    uint64_t bytes = 0;
+    std::size_t dedupKeys = 0;
+    std::size_t dedupBytes = 0; //!< memory of the dedup table (bounded by the horizon)
+    std::vector<SourceReport> sources;
+    std::vector<std::string> warnings;
+    std::vector<SlidingTopN::Entry> liveTop; //!< with liveTopMinutes: the top 10 at the end
+    std::vector<KafkaHealth> kafka; //!< Kafka sources: their health when the run ended
+};
+
+//! Runs sources through parser → engine → store with exactly-once positions. Open() takes the
+//! single-writer lock and restores the engine (counters, watermark, dedup keys from raw events);
+//! run() continues every source from its stored position.
+class Ingestor {
+public:
+    ~Ingestor();
+    static Result<std::unique_ptr<Ingestor>> open(const std::string& dbPath, IngestOptions options);
+
+    std::function<void(const IngestProgress&)> onProgress;
+    std::function<void(const std::string&)> onWarning;
+
+    Result<IngestResult> run(std::stop_token stop = {});
+
+private:
+    Ingestor() = default;
+    struct Source;
+    Status openSource(const std::string& path, Source& src);
+    Status processChunk(Source& src, std::string_view chunk);
+    void processLine(Source& src, const struct Line& line);
+    //! Hands the events parsed ahead to the engine, in input order.
+    void drainAhead();
+    Status maybeCommit(Source& src, bool force);
+    //! Nothing to commit: no events, same watermark and position as the last commit.
+    bool idleSinceCommit(const Source& src) const;
+    Status commit(Source* src);
+    Status readToEnd(Source& src, std::stop_token& stop, bool& stopped);
+    Status follow(Source& src, std::stop_token& stop);
+    Status runKafka(const std::string& address, std::stop_token& stop);
+    void warn(const std::string& message);
+    void progress(const std::string& source, bool force, const KafkaHealth* kafka = nullptr);
+    //! Applies saved-filter changes made by other commands (new → back-filled, dropped →
+    //! removed) between batches, and hands the ready ones to the engine.
+    Status syncSavedFilters();
+    //! Seeds the live top-N with the stored panes of its window and the open ones.
+    Status seedLiveTop();
+
+    IngestOptions m_options;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<Engine> m_engine;
+    std::vector<SourcePosition> m_known;
+    std::vector<SourcePosition> m_pending; //!< positions reached by the open batch
+    int64_t m_nextSourceId = 1;
+    int64_t m_lastCommitMs = 0;
+    int64_t m_committedWatermarkMs = kNoTime;
+    int64_t m_lastProgressMs = 0;
+    int64_t m_startMs = 0;
+    Counters m_runStart;
+    uint64_t m_runBytes = 0;
+    std::string m_buffer;
+    // Events parsed ahead (copied out of the parser's buffers) whose dedup slots are being
+    // prefetched; always drained before a commit, so batches still end on line boundaries.
+    struct Ahead {
+        std::string storage;
+        ClickEvent event;
+        Hash128 identity;
+    };
+    static constexpr std::size_t kAhead = 16;
+    std::array<Ahead, kAhead> m_ahead;
+    std::size_t m_aheadCount = 0;
+    IngestResult m_result;
+    std::vector<std::pair<int64_t, std::unique_ptr<Filter>>> m_filters; //!< ready saved filters
+    std::string m_filterStates; //!< "id:state;…" as last seen, to notice changes cheaply
+};
+
+} // namespace adclick::core

@@ -1,0 +1,25 @@
+#pragma once
+// Shared by the Kafka producer and consumer (core-internal: it exposes librdkafka types).
+
+#include "core/base/status.h"
+
+#include <librdkafka/rdkafka.h>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace adclick::core {
+
+using KafkaProperties = std::vector<std::pair<std::string, std::string>>;
+
+//! A client configuration: bootstrap servers, then our defaults, then the user's properties
+//! (which override the defaults); a bad property is a clear error naming it.
+Result<rd_kafka_conf_t*> makeKafkaConf(
+    const std::string& brokers, const KafkaProperties& defaults, const KafkaProperties& user);
+
+//! Asks the brokers for `topic`: its partition count, or a clear error when the brokers cannot be
+//! reached within the timeout or the topic does not exist.
+Result<int> topicPartitionCount(
+    rd_kafka_t* rk, const std::string& brokers, const std::string& topic, int timeoutMs);
+
+} // namespace adclick::core

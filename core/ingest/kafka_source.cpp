@@ -1,0 +1,213 @@
+#include "core/ingest/kafka_source.h"
+
+#include "core/ingest/kafka_common.h"
+
+namespace adclick::core {
+
+Result<KafkaUri> parseKafkaUri(std::string_view text)
+{
+    using R = Result<KafkaUri>;
+    if (!isKafkaUri(text)) return R::error("not a kafka:// address: '" + std::string(text) + "'");
+    std::string_view rest = text.substr(8);
+    KafkaUri uri;
+    const auto q = rest.find('?');
+    if (q != std::string_view::npos) {
+        std::string_view query = rest.substr(q + 1);
+        rest = rest.substr(0, q);
+        if (query.rfind("group=", 0) != 0 || query.size() == 6)
+            return R::error(
+                "kafka address: the only option is ?group=NAME, not '" + std::string(query) + "'");
+        uri.group = std::string(query.substr(6));
+    }
+    const auto slash = rest.find('/');
+    if (slash == std::string_view::npos || slash == 0 || slash + 1 == rest.size())
+        return R::error(
+            "kafka address needs kafka://host:port[,host:port]/topic, not '" + std::string(text) + "'");
+    uri.brokers = std::string(rest.substr(0, slash));
+    uri.topic = std::string(rest.substr(slash + 1));
+    if (uri.topic.find('/') != std::string::npos)
+        return R::error("kafka address: bad topic '" + uri.topic + "'");
+    return uri;
+}
+
+struct KafkaConsumer::Impl {
+    rd_kafka_t* rk = nullptr;
+    rd_kafka_message_t* msg = nullptr;
+    KafkaUri uri;
+    int partitions = 0;
+    std::string brokerState = "connected";
+    int64_t clientErrors = 0;
+    std::string lastClientError;
+
+    //! librdkafka's error callback (served from poll, on the consumer's thread).
+    static void onError(rd_kafka_t*, int err, const char* reason, void* opaque)
+    {
+        auto* self = static_cast<Impl*>(opaque);
+        ++self->clientErrors;
+        self->lastClientError = reason ? reason : rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(err));
+        if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) self->brokerState = "down: " + self->lastClientError;
+    }
+    ~Impl()
+    {
+        if (msg) rd_kafka_message_destroy(msg);
+        if (rk) {
+            rd_kafka_consumer_close(rk);
+            rd_kafka_destroy(rk);
+        }
+    }
+};
+
+KafkaConsumer::~KafkaConsumer() = default;
+
+Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::open(const KafkaUri& uri,
+    const std::vector<std::pair<std::string, std::string>>& properties, int connectTimeoutMs)
+{
+    using R = Result<std::unique_ptr<KafkaConsumer>>;
+    std::unique_ptr<KafkaConsumer> c(new KafkaConsumer());
+    c->m = std::make_unique<Impl>();
+    c->m->uri = uri;
+    // Offsets live in the store: never committed to, or taken from, the group; an offset that
+    // is gone is an error (a data gap), never a silent reset.
+    auto made = makeKafkaConf(uri.brokers,
+        { { "group.id", uri.group }, { "enable.auto.commit", "false" },
+            { "enable.auto.offset.store", "false" }, { "enable.partition.eof", "true" },
+            { "auto.offset.reset", "error" },
+            // librdkafka 2.0 compares queued.min.messages with the one queue all assigned
+            // partitions share, and a partition over it stops fetching until its broker thread
+            // wakes up (~0.5 s): with the default (100k) the consumer stalled in bursts and read
+            // at a third of its speed. Memory stays bounded by queued.max.messages.kbytes.
+            { "queued.min.messages", "1000000" },
+            // Client errors reach the user through our error callback (counted, rate-limited
+            // warnings, health); librdkafka's own log would repeat each of them.
+            { "log_level", "2" } },
+        properties);
+    if (!made) return R(made.status());
+    rd_kafka_conf_t* conf = *made;
+    rd_kafka_conf_set_opaque(conf, c->m.get());
+    rd_kafka_conf_set_error_cb(conf, &Impl::onError);
+    char err[512];
+    c->m->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+    if (!c->m->rk) {
+        rd_kafka_conf_destroy(conf);
+        return R::error(std::string("cannot create the Kafka consumer: ") + err);
+    }
+    rd_kafka_poll_set_consumer(c->m->rk);
+    auto partitions = topicPartitionCount(c->m->rk, uri.brokers, uri.topic, connectTimeoutMs);
+    if (!partitions) return R(partitions.status());
+    c->m->partitions = *partitions;
+    return R(std::move(c));
+}
+
+int KafkaConsumer::partitionCount() const
+{
+    return m->partitions;
+}
+
+Status KafkaConsumer::assign(const std::map<int32_t, int64_t>& startOffsets)
+{
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(m->partitions);
+    for (int32_t p = 0; p < m->partitions; ++p) {
+        const auto it = startOffsets.find(p);
+        rd_kafka_topic_partition_list_add(list, m->uri.topic.c_str(), p)->offset
+            = it == startOffsets.end() ? RD_KAFKA_OFFSET_BEGINNING : it->second;
+    }
+    const rd_kafka_resp_err_t rc = rd_kafka_assign(m->rk, list);
+    rd_kafka_topic_partition_list_destroy(list);
+    if (rc != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return Status::error(
+            std::string("cannot assign the partitions of '") + m->uri.topic + "': " + rd_kafka_err2str(rc));
+    return Status::ok();
+}
+
+KafkaEvent KafkaConsumer::poll(int timeoutMs)
+{
+    if (m->msg) {
+        rd_kafka_message_destroy(m->msg);
+        m->msg = nullptr;
+    }
+    KafkaEvent ev;
+    rd_kafka_message_t* msg = rd_kafka_consumer_poll(m->rk, timeoutMs);
+    if (!msg) return ev;
+    m->msg = msg;
+    ev.partition = msg->partition;
+    ev.offset = msg->offset;
+    switch (msg->err) {
+    case RD_KAFKA_RESP_ERR_NO_ERROR:
+        m->brokerState = "connected";
+        ev.kind = KafkaEvent::Message;
+        ev.value = std::string_view(static_cast<const char*>(msg->payload), msg->len);
+        break;
+    case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+        m->brokerState = "connected";
+        ev.kind = KafkaEvent::PartitionEnd;
+        break;
+    case RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE:
+    case RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET:
+        ev.kind = KafkaEvent::Gap;
+        ev.error = "data gap in " + m->uri.topic + "/" + std::to_string(msg->partition)
+            + ": the offset to continue from is no longer in the log (retention removed unread messages): "
+            + rd_kafka_message_errstr(msg);
+        break;
+    default:
+        ev.kind = KafkaEvent::Transient;
+        ev.error = rd_kafka_message_errstr(msg);
+        break;
+    }
+    return ev;
+}
+
+int KafkaConsumer::refreshPartitionCount(int timeoutMs)
+{
+    auto n = topicPartitionCount(m->rk, m->uri.brokers, m->uri.topic, timeoutMs);
+    if (n && *n > m->partitions) m->partitions = *n;
+    return m->partitions;
+}
+
+Result<int64_t> KafkaConsumer::logStart(int32_t partition, int timeoutMs)
+{
+    int64_t low = -1, high = -1;
+    const rd_kafka_resp_err_t rc
+        = rd_kafka_query_watermark_offsets(m->rk, m->uri.topic.c_str(), partition, &low, &high, timeoutMs);
+    if (rc != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return Result<int64_t>::error("cannot ask where " + m->uri.topic + "/" + std::to_string(partition)
+            + " starts: " + rd_kafka_err2str(rc));
+    return low;
+}
+
+int64_t KafkaConsumer::highWatermark(int32_t partition) const
+{
+    int64_t low = -1, high = -1;
+    if (rd_kafka_get_watermark_offsets(m->rk, m->uri.topic.c_str(), partition, &low, &high)
+        != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return -1;
+    return high >= 0 ? high : -1;
+}
+
+const std::string& KafkaConsumer::brokerState() const
+{
+    return m->brokerState;
+}
+
+int64_t KafkaConsumer::clientErrors() const
+{
+    return m->clientErrors;
+}
+
+const std::string& KafkaConsumer::lastClientError() const
+{
+    return m->lastClientError;
+}
+
+void KafkaConsumer::commitToGroup(const std::map<int32_t, int64_t>& nextOffsets)
+{
+    if (nextOffsets.empty()) return;
+    rd_kafka_topic_partition_list_t* list
+        = rd_kafka_topic_partition_list_new(static_cast<int>(nextOffsets.size()));
+    for (const auto& [p, offset] : nextOffsets)
+        rd_kafka_topic_partition_list_add(list, m->uri.topic.c_str(), p)->offset = offset;
+    // Asynchronous and best effort: the result only tells other tools our lag.
+    rd_kafka_commit(m->rk, list, 1);
+    rd_kafka_topic_partition_list_destroy(list);
+}
+
+} // namespace adclick::core

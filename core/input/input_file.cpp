@@ -1,0 +1,511 @@
+#include "core/input/input_file.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <type_traits>
+#include <utility>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace adclick::core {
+
+uint64_t fingerprintHash(const char* data, std::size_t size)
+{
+    // FNV-1a, 64 bit. Stored in the database: never change it.
+    uint64_t hash = 14695981039346656037ull;
+    for (std::size_t i = 0; i < size; ++i) {
+        hash ^= static_cast<unsigned char>(data[i]);
+        hash *= 1099511628211ull;
+    }
+    return hash;
+}
+
+namespace {
+
+// Linux transfers at most this much per read(2); asking for more only looks like a short read.
+constexpr std::size_t kMaxIo = 0x7ffff000;
+constexpr std::size_t kGzipInputBytes = 128 * 1024;
+constexpr std::size_t kGzipSeekScratchBytes = 64 * 1024;
+
+std::string errnoText(int err)
+{
+    char buf[256];
+    auto r = strerror_r(err, buf, sizeof buf);
+    if constexpr (std::is_same_v<decltype(r), char*>)
+        return r; // GNU variant
+    else
+        return r == 0 ? std::string(buf) : "error " + std::to_string(err);
+}
+
+std::string quoted(const std::string& path)
+{
+    return "'" + path + "'";
+}
+
+std::string displayName(const std::string& path)
+{
+    return path == "-" ? "stdin" : quoted(path);
+}
+
+//! "<what> '<path>': <strerror(errno)>". Reads errno before anything can clobber it.
+std::string sysError(const char* what, const std::string& path)
+{
+    const int err = errno;
+    return std::string(what) + " " + displayName(path) + ": " + errnoText(err);
+}
+
+//! Owns a descriptor, except stdin, which belongs to the process.
+class Fd {
+public:
+    Fd() = default;
+    Fd(int fd, bool owned)
+        : m_fd(fd)
+        , m_owned(owned)
+    { }
+    Fd(Fd&& other) noexcept
+        : m_fd(std::exchange(other.m_fd, -1))
+        , m_owned(other.m_owned)
+    { }
+    Fd& operator=(Fd&&) = delete;
+    ~Fd()
+    {
+        if (m_fd >= 0 && m_owned) ::close(m_fd);
+    }
+    int get() const { return m_fd; }
+
+private:
+    int m_fd = -1;
+    bool m_owned = false;
+};
+
+ssize_t readRetry(int fd, char* data, std::size_t size)
+{
+    ssize_t n;
+    do {
+        n = ::read(fd, data, std::min(size, kMaxIo));
+    } while (n < 0 && errno == EINTR);
+    return n;
+}
+
+//! Reads up to `size` bytes at `offset`, across short reads, stopping at EOF. -1 on error.
+ssize_t preadFull(int fd, char* data, std::size_t size, uint64_t offset)
+{
+    std::size_t done = 0;
+    while (done < size) {
+        ssize_t n
+            = ::pread(fd, data + done, std::min(size - done, kMaxIo), static_cast<off_t>(offset + done));
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (n == 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    return static_cast<ssize_t>(done);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain files, stdin and other unseekable streams (FIFOs, character devices).
+
+class PlainInputFile final : public InputFile {
+public:
+    PlainInputFile(std::string path, Fd fd, bool seekable)
+        : m_fd(std::move(fd))
+        , m_seekable(seekable)
+    {
+        m_path = std::move(path);
+    }
+
+    bool compressed() const override { return false; }
+    bool seekable() const override { return m_seekable; }
+
+    Result<std::size_t> read(std::span<char> buf) override
+    {
+        if (buf.empty()) return std::size_t { 0 };
+        // Straight into the caller's buffer: no copy. At EOF this returns 0, and a later call
+        // returns whatever was appended meanwhile (following).
+        ssize_t n = readRetry(m_fd.get(), buf.data(), buf.size());
+        if (n < 0) return Result<std::size_t>::error(sysError("cannot read", m_path));
+        m_offset += static_cast<uint64_t>(n);
+        return static_cast<std::size_t>(n);
+    }
+
+    Status seek(uint64_t offset) override
+    {
+        if (!m_seekable)
+            return Status::error("cannot seek in " + displayName(m_path) + ": it is not seekable");
+        struct stat st;
+        if (::fstat(m_fd.get(), &st) != 0) return Status::error(sysError("cannot stat", m_path));
+        const auto size = static_cast<uint64_t>(st.st_size);
+        if (offset > size)
+            return Status::error("cannot seek to offset " + std::to_string(offset) + " in " + quoted(m_path)
+                + ": the file has only " + std::to_string(size) + " bytes");
+        if (::lseek(m_fd.get(), static_cast<off_t>(offset), SEEK_SET) < 0)
+            return Status::error(sysError("cannot seek in", m_path));
+        m_offset = offset;
+        return Status::ok();
+    }
+
+    uint64_t offset() const override { return m_offset; }
+
+    Result<Fingerprint> fingerprint() override
+    {
+        if (!m_seekable)
+            return Result<Fingerprint>::error(
+                "cannot fingerprint " + displayName(m_path) + ": it is not seekable (a pipe or a device)");
+        char buf[kFingerprintBytes];
+        // pread leaves the read position alone.
+        ssize_t n = preadFull(m_fd.get(), buf, sizeof buf, 0);
+        if (n < 0) return Result<Fingerprint>::error(sysError("cannot read", m_path));
+        return Fingerprint { static_cast<uint32_t>(n), fingerprintHash(buf, static_cast<std::size_t>(n)) };
+    }
+
+    FileChange checkChange() override
+    {
+        if (!m_seekable) return FileChange::Unchanged;
+        struct stat named;
+        if (::stat(m_path.c_str(), &named) != 0) {
+            // Other errors (EIO, ENOMEM, ...) may be transient: don't call the file gone for them.
+            return errno == ENOENT || errno == ENOTDIR ? FileChange::Vanished : FileChange::Unchanged;
+        }
+        struct stat open;
+        if (::fstat(m_fd.get(), &open) != 0) return FileChange::Unchanged;
+        if (named.st_dev != open.st_dev || named.st_ino != open.st_ino) return FileChange::Replaced;
+        const auto size = static_cast<uint64_t>(open.st_size);
+        if (size < m_offset) return FileChange::Truncated;
+        if (size > m_offset) return FileChange::Grown;
+        return FileChange::Unchanged;
+    }
+
+private:
+    Fd m_fd;
+    bool m_seekable;
+    uint64_t m_offset = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Gzip files.
+
+//! One pass of decompression over a gzip file, from compressed offset 0, through any number of
+//! concatenated members. It reads with pread, so several decoders can share a descriptor (the
+//! fingerprint runs its own pass without disturbing the main one).
+class GzipDecoder {
+public:
+    enum class Failure { None, Io, Corrupt, Truncated };
+
+    GzipDecoder(int fd, const std::string& path, std::size_t inputBytes)
+        : m_fd(fd)
+        , m_path(path)
+        , m_in(inputBytes)
+    { }
+    GzipDecoder(const GzipDecoder&) = delete;
+    GzipDecoder& operator=(const GzipDecoder&) = delete;
+    ~GzipDecoder()
+    {
+        if (m_initialized) ::inflateEnd(&m_z);
+    }
+
+    Status init()
+    {
+        m_z = z_stream {};
+        // 16 + MAX_WBITS: gzip wrapper only (a zlib or raw stream is not a .gz file).
+        int rc = ::inflateInit2(&m_z, 16 + MAX_WBITS);
+        if (rc != Z_OK)
+            return Status::error(
+                "cannot decompress " + quoted(m_path) + ": " + (m_z.msg ? m_z.msg : ::zError(rc)));
+        m_initialized = true;
+        return Status::ok();
+    }
+
+    //! Back to compressed offset 0, forgetting any failure.
+    void restart()
+    {
+        ::inflateReset(&m_z);
+        m_z.next_in = nullptr;
+        m_z.avail_in = 0;
+        m_filePos = 0;
+        m_inputEof = false;
+        m_state = State::InMember;
+        m_sawPadding = false;
+        m_failure = Failure::None;
+        m_error = Status::ok();
+    }
+
+    Failure failure() const { return m_failure; }
+
+    //! Decompresses up to out.size() bytes straight into `out`; 0 at the clean end of the last
+    //! member. Bytes decoded before a failure are returned first; the failure then comes (and
+    //! stays) on the next call.
+    Result<std::size_t> inflateInto(std::span<char> out)
+    {
+        if (m_failure != Failure::None) return Result<std::size_t>(m_error);
+        std::size_t produced = 0;
+        auto fail = [&](Failure kind, std::string message) -> Result<std::size_t> {
+            m_failure = kind;
+            m_error = Status::error(std::move(message));
+            if (produced > 0) return produced;
+            return Result<std::size_t>(m_error);
+        };
+
+        while (produced < out.size() && m_state != State::Done) {
+            if (m_z.avail_in == 0 && !m_inputEof) {
+                if (!refill()) return fail(Failure::Io, sysError("cannot read", m_path));
+                continue;
+            }
+            if (m_state == State::BetweenMembers) {
+                if (m_z.avail_in == 0) { // EOF right after a member (or its zero padding)
+                    m_state = State::Done;
+                    break;
+                }
+                if (*m_z.next_in == 0) {
+                    // Zero bytes after the last member (tape/block padding) are ignored, as gzip does.
+                    ++m_z.next_in;
+                    --m_z.avail_in;
+                    m_sawPadding = true;
+                    continue;
+                }
+                if (m_sawPadding) return fail(Failure::Corrupt, corruptMessage("data after zero padding"));
+                // Another member follows (`gzip -c a >> f; gzip -c b >> f`).
+                ::inflateReset(&m_z);
+                m_state = State::InMember;
+            }
+
+            const std::size_t chunk = std::min<std::size_t>(out.size() - produced, UINT_MAX);
+            m_z.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
+            m_z.avail_out = static_cast<uInt>(chunk);
+            // Called even with no input left: inflate may still hold output that did not fit before.
+            const int rc = ::inflate(&m_z, Z_NO_FLUSH);
+            produced += chunk - m_z.avail_out;
+            switch (rc) {
+            case Z_STREAM_END:
+                m_state = State::BetweenMembers;
+                m_sawPadding = false;
+                break;
+            case Z_OK:
+                break;
+            case Z_BUF_ERROR: // no progress possible without more input
+                if (m_z.avail_in == 0 && m_inputEof)
+                    return fail(Failure::Truncated, "truncated gzip file " + quoted(m_path));
+                break;
+            case Z_MEM_ERROR:
+                return fail(Failure::Io, "cannot decompress " + quoted(m_path) + ": out of memory");
+            default: // Z_DATA_ERROR, Z_NEED_DICT, Z_STREAM_ERROR
+                return fail(Failure::Corrupt, corruptMessage(m_z.msg ? m_z.msg : ::zError(rc)));
+            }
+        }
+        return produced;
+    }
+
+private:
+    enum class State { InMember, BetweenMembers, Done };
+
+    bool refill()
+    {
+        ssize_t n;
+        do {
+            n = ::pread(m_fd, m_in.data(), m_in.size(), static_cast<off_t>(m_filePos));
+        } while (n < 0 && errno == EINTR);
+        if (n < 0) return false;
+        if (n == 0) m_inputEof = true;
+        m_filePos += static_cast<uint64_t>(n);
+        m_z.next_in = reinterpret_cast<Bytef*>(m_in.data());
+        m_z.avail_in = static_cast<uInt>(n);
+        return true;
+    }
+
+    std::string corruptMessage(const std::string& what) const
+    {
+        const uint64_t at = m_filePos - m_z.avail_in; // compressed bytes consumed
+        return "corrupt gzip data in " + quoted(m_path) + " near compressed offset " + std::to_string(at)
+            + ": " + what;
+    }
+
+    int m_fd;
+    std::string m_path;
+    std::vector<char> m_in;
+    z_stream m_z {};
+    bool m_initialized = false;
+    uint64_t m_filePos = 0; //!< compressed offset of the end of what was read into m_in
+    bool m_inputEof = false;
+    State m_state = State::InMember; // the file starts with the magic bytes: a member
+    bool m_sawPadding = false;
+    Failure m_failure = Failure::None;
+    Status m_error;
+};
+
+class GzipInputFile final : public InputFile {
+public:
+    GzipInputFile(std::string path, Fd fd)
+        : m_fd(std::move(fd))
+        , m_decoder(m_fd.get(), path, kGzipInputBytes)
+    {
+        m_path = std::move(path);
+    }
+
+    Status init() { return m_decoder.init(); }
+
+    bool compressed() const override { return true; }
+    bool seekable() const override { return true; }
+
+    Result<std::size_t> read(std::span<char> buf) override
+    {
+        auto n = m_decoder.inflateInto(buf);
+        if (n) m_offset += *n;
+        return n;
+    }
+
+    Status seek(uint64_t offset) override
+    {
+        if (offset < m_offset) {
+            m_decoder.restart();
+            m_offset = 0;
+        }
+        if (offset == m_offset) return Status::ok();
+        if (m_scratch.empty()) m_scratch.resize(kGzipSeekScratchBytes);
+        while (m_offset < offset) {
+            const auto want
+                = static_cast<std::size_t>(std::min<uint64_t>(offset - m_offset, m_scratch.size()));
+            auto n = m_decoder.inflateInto(std::span<char>(m_scratch.data(), want));
+            if (!n) return n.status();
+            if (*n == 0)
+                return Status::error("cannot seek to offset " + std::to_string(offset) + " in "
+                    + quoted(m_path) + ": the content has only " + std::to_string(m_offset) + " bytes");
+            m_offset += *n;
+        }
+        return Status::ok();
+    }
+
+    uint64_t offset() const override { return m_offset; }
+
+    Result<Fingerprint> fingerprint() override
+    {
+        // A separate short pass from the start; the main decoder's position is untouched.
+        GzipDecoder decoder(m_fd.get(), m_path, 16 * 1024);
+        if (auto s = decoder.init(); !s) return Result<Fingerprint>(s);
+        char buf[kFingerprintBytes];
+        std::size_t have = 0;
+        while (have < sizeof buf) {
+            auto n = decoder.inflateInto(std::span<char>(buf + have, sizeof buf - have));
+            if (!n) {
+                // A file cut short (say, still being compressed by a log rotation) is known by the
+                // content it has so far, exactly like a short plain file.
+                if (decoder.failure() == GzipDecoder::Failure::Truncated) break;
+                return Result<Fingerprint>(n.status());
+            }
+            if (*n == 0) break;
+            have += *n;
+        }
+        return Fingerprint { static_cast<uint32_t>(have), fingerprintHash(buf, have) };
+    }
+
+    // A gzip file is read as a finished archive: it is never followed.
+    FileChange checkChange() override { return FileChange::Unchanged; }
+
+private:
+    Fd m_fd;
+    GzipDecoder m_decoder;
+    uint64_t m_offset = 0;
+    std::vector<char> m_scratch; // seek target for skipped content
+};
+
+} // namespace
+
+Result<std::unique_ptr<InputFile>> InputFile::open(const std::string& path)
+{
+    using R = Result<std::unique_ptr<InputFile>>;
+    if (path == "-")
+        return std::unique_ptr<InputFile>(new PlainInputFile("-", Fd(STDIN_FILENO, false), false));
+
+    int raw;
+    do {
+        raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    } while (raw < 0 && errno == EINTR);
+    if (raw < 0) return R::error(sysError("cannot open", path));
+    Fd fd(raw, true);
+
+    struct stat st;
+    if (::fstat(fd.get(), &st) != 0) return R::error(sysError("cannot stat", path));
+    if (S_ISDIR(st.st_mode)) return R::error(quoted(path) + " is a directory");
+    if (!S_ISREG(st.st_mode)) // a FIFO or a device: a stream like stdin
+        return std::unique_ptr<InputFile>(new PlainInputFile(path, std::move(fd), false));
+
+    unsigned char magic[2] = {};
+    ssize_t n = preadFull(fd.get(), reinterpret_cast<char*>(magic), sizeof magic, 0);
+    if (n < 0) return R::error(sysError("cannot read", path));
+    ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+    if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+        auto file = std::make_unique<GzipInputFile>(path, std::move(fd));
+        if (auto s = file->init(); !s) return R(s);
+        return std::unique_ptr<InputFile>(std::move(file));
+    }
+    return std::unique_ptr<InputFile>(new PlainInputFile(path, std::move(fd), true));
+}
+
+namespace {
+
+//! The regular files (following symlinks) of `dir`, hidden ones skipped, sorted by name bytes.
+Result<std::vector<std::string>> listDirectory(const std::string& dir)
+{
+    using R = Result<std::vector<std::string>>;
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return R::error(sysError("cannot read directory", dir));
+    std::vector<std::string> names;
+    for (;;) {
+        errno = 0;
+        const dirent* entry = ::readdir(d);
+        if (!entry) {
+            const int err = errno;
+            ::closedir(d);
+            if (err != 0) return R::error("cannot read directory " + quoted(dir) + ": " + errnoText(err));
+            break;
+        }
+        if (entry->d_name[0] == '.') continue; // hidden, and . and ..
+        struct stat st;
+        if (::fstatat(::dirfd(d), entry->d_name, &st, 0) != 0) continue; // a dangling link, or gone
+        if (S_ISREG(st.st_mode)) names.emplace_back(entry->d_name);
+    }
+    // std::string compares bytes as unsigned char: byte order, independent of the locale.
+    std::sort(names.begin(), names.end());
+    const std::string prefix = dir.back() == '/' ? dir : dir + "/";
+    for (auto& name : names)
+        name.insert(0, prefix);
+    return names;
+}
+
+} // namespace
+
+Result<std::vector<std::string>> expandSources(const std::vector<std::string>& args)
+{
+    using R = Result<std::vector<std::string>>;
+    std::vector<std::string> sources;
+    for (const auto& arg : args) {
+        if (arg == "-") {
+            sources.push_back(arg);
+            continue;
+        }
+        struct stat st;
+        if (arg.empty() || ::stat(arg.c_str(), &st) != 0) {
+            if (arg.empty() || errno == ENOENT || errno == ENOTDIR)
+                return R::error("no such file or directory: " + quoted(arg));
+            return R::error(sysError("cannot access", arg));
+        }
+        if (!S_ISDIR(st.st_mode)) { // a regular file, or a FIFO/device the user named on purpose
+            sources.push_back(arg);
+            continue;
+        }
+        auto files = listDirectory(arg);
+        if (!files) return files;
+        if (files->empty()) return R::error("no files in directory " + quoted(arg));
+        sources.insert(sources.end(), files->begin(), files->end());
+    }
+    return sources;
+}
+
+} // namespace adclick::core

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "core/base/status.h"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace adclick::core {
+
+//! Content identity of a file: a hash of its first `length` content bytes (uncompressed for .gz),
+//! length ≤ kFingerprintBytes. It survives renames and compression by log rotation, unlike
+//! paths and inodes. A file shorter than kFingerprintBytes gets a shorter fingerprint, which
+//! is extended as it grows.
+struct Fingerprint {
+    uint32_t length = 0;
+    uint64_t hash = 0;
+    bool operator==(const Fingerprint&) const = default;
+};
+constexpr uint32_t kFingerprintBytes = 4096;
+
+//! 64-bit FNV-1a-like hash used for fingerprints (stable across versions: it is stored).
+uint64_t fingerprintHash(const char* data, std::size_t size);
+
+//! What a followed file did since the last look.
+enum class FileChange { Unchanged, Grown, Truncated, Replaced, Vanished };
+
+//! A readable source: a plain file, a gzip file (detected by its magic bytes, not its name),
+//! or stdin ("-"). Offsets are content offsets (uncompressed for gzip).
+class InputFile {
+public:
+    virtual ~InputFile() = default;
+
+    //! Opens `path`; a clear message when it is missing, unreadable or a directory.
+    static Result<std::unique_ptr<InputFile>> open(const std::string& path);
+
+    const std::string& path() const { return m_path; }
+    virtual bool compressed() const = 0;
+    virtual bool seekable() const = 0; //!< false for stdin and pipes
+
+    //! Up to buf.size() content bytes; 0 at the current end of the data (a followed plain file
+    //! may grow later). A corrupt gzip stream is an error with the offset it failed at.
+    virtual Result<std::size_t> read(std::span<char> buf) = 0;
+
+    //! Continue at content offset `offset` (gzip: by decompressing up to it). Fails when the
+    //! content is shorter than `offset`.
+    virtual Status seek(uint64_t offset) = 0;
+
+    //! Content offset of the next read.
+    virtual uint64_t offset() const = 0;
+
+    //! Fingerprint of the first min(kFingerprintBytes, size) content bytes, read without
+    //! moving the read position. Fails for stdin.
+    virtual Result<Fingerprint> fingerprint() = 0;
+
+    //! For following a plain file: compares the open file with what the path names now
+    //! (another inode → Replaced; size below our offset → Truncated; larger → Grown).
+    virtual FileChange checkChange() = 0;
+
+protected:
+    std::string m_path;
+};
+
+//! Expands command-line sources: a directory becomes its regular files in name order
+//! (hidden files skipped); "-" and files stay as they are. Fails with a clear message for a
+//! path that does not exist.
+Result<std::vector<std::string>> expandSources(const std::vector<std::string>& args);
+
+} // namespace adclick::core

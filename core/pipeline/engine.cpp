@@ -1,0 +1,349 @@
+#include "core/pipeline/engine.h"
+
+#include "core/base/big_alloc.h"
+#include "core/base/failpoint.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace adclick::core {
+
+Counters& Counters::operator+=(const Counters& o)
+{
+    lines += o.lines;
+    accepted += o.accepted;
+    duplicates += o.duplicates;
+    late += o.late;
+    lateApplied += o.lateApplied;
+    rejected += o.rejected;
+    for (std::size_t i = 0; i < rejectedBy.size(); ++i)
+        rejectedBy[i] += o.rejectedBy[i];
+    return *this;
+}
+
+uint32_t packCountry(std::string_view code)
+{
+    uint32_t v = 0;
+    for (std::size_t i = 0; i < code.size() && i < 4; ++i)
+        v |= uint32_t(static_cast<unsigned char>(code[i])) << (8 * i);
+    return v;
+}
+
+std::string unpackCountry(uint32_t packed)
+{
+    std::string s;
+    for (; packed; packed >>= 8)
+        s.push_back(static_cast<char>(packed & 0xff));
+    return s;
+}
+
+PaneDeltaMap::PaneDeltaMap()
+{
+    reset(1024);
+}
+
+PaneDeltaMap::~PaneDeltaMap()
+{
+    freeZeroed(m_entries, m_capacity * sizeof(Entry));
+}
+
+void PaneDeltaMap::reset(std::size_t capacity)
+{
+    freeZeroed(m_entries, m_capacity * sizeof(Entry));
+    m_entries = static_cast<Entry*>(allocateZeroed(capacity * sizeof(Entry)));
+    m_capacity = capacity;
+    m_mask = capacity - 1;
+    m_size = 0;
+}
+
+void PaneDeltaMap::clear()
+{
+    if (m_size == 0) return;
+    // Reuse the table: its pages are already mapped (fresh ones would fault and be zeroed anyway).
+    std::memset(static_cast<void*>(m_entries), 0, m_capacity * sizeof(Entry));
+    m_size = 0;
+}
+
+PaneDelta& PaneDeltaMap::operator[](const PaneKey& key)
+{
+    std::size_t i = PaneKeyHash {}(key)&m_mask;
+    for (;; i = (i + 1) & m_mask) {
+        Entry& e = m_entries[i];
+        if (!e.used) break;
+        if (e.key == key) return e.delta;
+    }
+    if ((m_size + 1) * 2 > m_capacity) {
+        grow();
+        return (*this)[key];
+    }
+    Entry& e = m_entries[i];
+    e.used = true;
+    e.key = key;
+    ++m_size;
+    return e.delta;
+}
+
+void PaneDeltaMap::grow()
+{
+    Entry* old = m_entries;
+    const std::size_t oldCapacity = m_capacity;
+    m_capacity *= 2;
+    m_entries = static_cast<Entry*>(allocateZeroed(m_capacity * sizeof(Entry)));
+    m_mask = m_capacity - 1;
+    for (std::size_t k = 0; k < oldCapacity; ++k) {
+        if (!old[k].used) continue;
+        std::size_t i = PaneKeyHash {}(old[k].key) & m_mask;
+        while (m_entries[i].used)
+            i = (i + 1) & m_mask;
+        m_entries[i] = old[k];
+    }
+    freeZeroed(old, oldCapacity * sizeof(Entry));
+}
+
+std::vector<std::pair<PaneKey, PaneDelta>> PaneDeltaMap::items() const
+{
+    std::vector<std::pair<PaneKey, PaneDelta>> out;
+    out.reserve(m_size);
+    for (std::size_t k = 0; k < m_capacity; ++k)
+        if (m_entries[k].used) out.emplace_back(m_entries[k].key, m_entries[k].delta);
+    return out;
+}
+
+Batch::Batch()
+{
+    raw.reserve(16u << 20);
+}
+
+void Batch::clear()
+{
+    panes.clear();
+    minutes.clear();
+    counters = {};
+    rejects.clear();
+    newAds.clear();
+    raw.clear();
+    rawEvents = 0;
+    rawMinMs = rawMaxMs = kNoTime;
+}
+
+Engine::Engine(EngineConfig config)
+    : m_config(config)
+{ }
+
+void Engine::restore(int64_t maxEventMs, int64_t watermarkMs, const Counters& totals,
+    std::vector<std::pair<uint32_t, std::string>> ads, int64_t rejectSamples)
+{
+    m_maxEventMs = maxEventMs;
+    m_watermarkMs = watermarkMs;
+    m_committed = totals;
+    m_rejectSamples = rejectSamples;
+    m_ads.clear();
+    m_nextAd = 1;
+    for (auto& [id, name] : ads) {
+        m_nextAd = std::max(m_nextAd, id + 1);
+        const uint64_t h = AdTable::hashOf(name);
+        m_ads.insert(std::move(name), h, id);
+    }
+    m_dedup.clear();
+    m_batch.clear();
+    m_lastMinuteDelta = nullptr;
+}
+
+int64_t Engine::dedupCutoffMs() const
+{
+    return m_watermarkMs == kNoTime ? kNoTime : m_watermarkMs - m_config.dedupHorizonMs;
+}
+
+void Engine::restoreKey(const RawEvent& e)
+{
+    if (e.status == RawStatus::Duplicate || e.timeMs < dedupCutoffMs()) return;
+    const Hash128 key = clickIdentity(e.adId, e.timeMs, e.userId, e.ip, e.clickId, m_scratch);
+    m_dedup.checkAndInsert(key, e.timeMs, dedupCutoffMs());
+}
+
+uint32_t Engine::internAd(std::string_view name)
+{
+    const uint64_t h = AdTable::hashOf(name);
+    if (const uint32_t id = m_ads.find(name, h)) return id;
+    const uint32_t id = m_nextAd++;
+    m_ads.insert(std::string(name), h, id);
+    m_batch.newAds.emplace_back(id, std::string(name));
+    return id;
+}
+
+Engine::AdTable::AdTable()
+{
+    clear();
+}
+
+void Engine::AdTable::clear()
+{
+    m_slots.assign(1024, Slot {});
+    m_names.clear();
+    m_mask = m_slots.size() - 1;
+    m_size = 0;
+}
+
+uint64_t Engine::AdTable::hashOf(std::string_view name)
+{
+    return hash128(name.data(), name.size()).lo;
+}
+
+uint32_t Engine::AdTable::find(std::string_view name, uint64_t hash) const
+{
+    for (std::size_t i = hash & m_mask;; i = (i + 1) & m_mask) {
+        const Slot& s = m_slots[i];
+        if (s.id == 0) return 0;
+        if (s.hash == hash && m_names[s.id] == name) return s.id;
+    }
+}
+
+void Engine::AdTable::insert(std::string name, uint64_t hash, uint32_t id)
+{
+    if ((m_size + 1) * 2 > m_slots.size()) {
+        std::vector<Slot> old = std::move(m_slots);
+        m_slots.assign(old.size() * 2, Slot {});
+        m_mask = m_slots.size() - 1;
+        for (const Slot& s : old) {
+            if (s.id == 0) continue;
+            std::size_t i = s.hash & m_mask;
+            while (m_slots[i].id != 0)
+                i = (i + 1) & m_mask;
+            m_slots[i] = s;
+        }
+    }
+    std::size_t i = hash & m_mask;
+    while (m_slots[i].id != 0)
+        i = (i + 1) & m_mask;
+    m_slots[i] = Slot { hash, id };
+    if (m_names.size() <= id) m_names.resize(id + 1);
+    m_names[id] = std::move(name);
+    ++m_size;
+}
+
+Hash128 Engine::identityOf(const ClickEvent& e)
+{
+    return clickIdentity(e.adId, e.timeMs, e.userId, e.ip, e.clickId, m_scratch);
+}
+
+void Engine::onEvent(const ClickEvent& e)
+{
+    onEvent(e, identityOf(e));
+}
+
+void Engine::onEvent(const ClickEvent& e, const Hash128& key)
+{
+    Counters& c = m_batch.counters;
+    ++c.lines;
+    const int64_t pane = paneOf(e.timeMs);
+    const int64_t cutoff = dedupCutoffMs();
+
+    if (m_watermarkMs != kNoTime && e.timeMs < cutoff) {
+        // Beyond the dedup horizon: too old to prove unique, so never applied.
+        ++c.late;
+        record(e, RawStatus::LateDropped, pane, false, true);
+    } else {
+        if (m_dedup.checkAndInsert(key, e.timeMs, cutoff)) {
+            ++c.duplicates;
+            ++minuteDelta(pane).duplicates;
+            appendRawLine(
+                m_batch.raw, RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
+            ++m_batch.rawEvents;
+        } else {
+            const bool final = m_watermarkMs != kNoTime && m_watermarkMs >= (pane + 1) * kMinuteMs;
+            if (!final) {
+                ++c.accepted;
+                record(e, RawStatus::Accepted, pane, true, false);
+            } else if (m_config.late == LatePolicy::Update) {
+                ++c.late;
+                ++c.lateApplied;
+                record(e, RawStatus::LateApplied, pane, true, true);
+            } else {
+                ++c.late;
+                record(e, RawStatus::LateDropped, pane, false, true);
+            }
+        }
+    }
+    if (m_batch.rawMinMs == kNoTime || e.timeMs < m_batch.rawMinMs) m_batch.rawMinMs = e.timeMs;
+    if (m_batch.rawMaxMs == kNoTime || e.timeMs > m_batch.rawMaxMs) m_batch.rawMaxMs = e.timeMs;
+    if (m_maxEventMs == kNoTime || e.timeMs > m_maxEventMs) {
+        m_maxEventMs = e.timeMs;
+        if (!m_externalWatermark) {
+            m_watermarkMs = std::max(m_watermarkMs, m_maxEventMs - m_config.latenessMs);
+            if (m_live) m_live->advanceTo(finalEndMinute());
+        }
+    }
+}
+
+void Engine::record(const ClickEvent& e, RawStatus status, int64_t pane, bool counted, bool late)
+{
+    const PaneKey key { 0, internAd(e.adId), pane, packCountry(e.country) };
+    PaneDelta& d = m_batch.panes[key];
+    MinuteDelta& m = minuteDelta(pane);
+    if (counted && !late) ++m.accepted;
+    if (late) ++m.late;
+    d.clicks += counted;
+    d.late += late;
+    if (m_live && counted) m_live->add(pane, std::string(e.adId), 1);
+    for (const EventFilter& f : m_filters) {
+        if (!f.matches(f.ctx, e.country, e.userId, e.ip)) continue;
+        PaneDelta& fd = m_batch.panes[PaneKey { f.id, key.ad, pane, key.country }];
+        fd.clicks += counted;
+        fd.late += late;
+    }
+    appendRawLine(m_batch.raw, status, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
+    ++m_batch.rawEvents;
+}
+
+MinuteDelta& Engine::minuteDelta(int64_t pane)
+{
+    if (pane != m_lastMinute || !m_lastMinuteDelta) {
+        m_lastMinute = pane;
+        m_lastMinuteDelta = &m_batch.minutes[pane]; // map nodes stay put until the batch is cleared
+    }
+    return *m_lastMinuteDelta;
+}
+
+void Engine::onReject(RejectReason reason, std::string_view source, uint64_t offset, std::string_view line)
+{
+    Counters& c = m_batch.counters;
+    ++c.lines;
+    ++c.rejected;
+    ++c.rejectedBy[static_cast<std::size_t>(reason)];
+    if (m_rejectSamples < kMaxRejectSamples) {
+        ++m_rejectSamples;
+        m_batch.rejects.push_back({ std::string(source), offset, reason, std::string(line.substr(0, 1024)) });
+    }
+}
+
+void Engine::advanceWatermark(int64_t watermarkMs)
+{
+    if (m_watermarkMs == kNoTime || watermarkMs > m_watermarkMs) m_watermarkMs = watermarkMs;
+    if (m_live) m_live->advanceTo(finalEndMinute());
+}
+
+void Engine::enableLiveTop(int windowMinutes)
+{
+    m_live = std::make_unique<SlidingTopN>(windowMinutes);
+}
+
+int64_t Engine::finalEndMinute() const
+{
+    return m_watermarkMs == kNoTime ? INT64_MIN : paneOf(m_watermarkMs);
+}
+
+Counters Engine::totals() const
+{
+    Counters t = m_committed;
+    t += m_batch.counters;
+    return t;
+}
+
+void Engine::batchCommitted()
+{
+    m_committed += m_batch.counters;
+    m_batch.clear();
+    m_lastMinuteDelta = nullptr;
+}
+
+} // namespace adclick::core

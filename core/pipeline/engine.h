@@ -1,0 +1,225 @@
+#pragma once
+
+#include "core/base/click_event.h"
+#include "core/pipeline/dedup_set.h"
+#include "core/input/line_parser.h"
+#include "core/pipeline/raw_format.h"
+#include "core/pipeline/sliding_top_n.h"
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace adclick::core {
+
+enum class LatePolicy : uint8_t { Drop, Update };
+
+struct EngineConfig {
+    int64_t latenessMs = 60'000;
+    LatePolicy late = LatePolicy::Drop;
+    int64_t dedupHorizonMs = 300'000;
+};
+
+//! Running totals. lines = accepted + duplicates + late + rejected.
+struct Counters {
+    int64_t lines = 0, accepted = 0, duplicates = 0, late = 0, lateApplied = 0, rejected = 0;
+    std::array<int64_t, kRejectReasonCount> rejectedBy {};
+
+    Counters& operator+=(const Counters& o);
+};
+
+constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
+
+//! A pane cell: the design's aggregation key (filter_id, minute, ad_id, country).
+struct PaneKey {
+    uint32_t filterId = 0;
+    uint32_t ad = 0; //!< interned ad id (ads.id)
+    int64_t minute = 0;
+    uint32_t country = 0; //!< packed upper-case code (packCountry)
+    bool operator==(const PaneKey&) const = default;
+};
+struct PaneKeyHash {
+    std::size_t operator()(const PaneKey& k) const noexcept
+    {
+        uint64_t h = (uint64_t(k.minute) * 0x9E3779B97F4A7C15ull) ^ (uint64_t(k.ad) << 32 | k.country);
+        h ^= uint64_t(k.filterId) * 0xC2B2AE3D27D4EB4Full;
+        h ^= h >> 29;
+        h *= 0xBF58476D1CE4E5B9ull;
+        return h ^ (h >> 32);
+    }
+};
+struct PaneDelta {
+    int64_t clicks = 0, late = 0;
+};
+//! Pane deltas of one batch: a flat open-addressing table (one cache miss per event instead of
+//! the node walk and allocation of std::unordered_map on the hot path).
+class PaneDeltaMap {
+public:
+    PaneDeltaMap();
+    ~PaneDeltaMap();
+    PaneDeltaMap(const PaneDeltaMap&) = delete;
+    PaneDeltaMap& operator=(const PaneDeltaMap&) = delete;
+    PaneDelta& operator[](const PaneKey& key);
+    std::size_t size() const { return m_size; }
+    bool empty() const { return m_size == 0; }
+    void clear();
+    //! The cells, in no particular order.
+    std::vector<std::pair<PaneKey, PaneDelta>> items() const;
+
+private:
+    struct Entry {
+        PaneKey key;
+        PaneDelta delta;
+        bool used = false;
+    };
+    void grow();
+    void reset(std::size_t capacity);
+    Entry* m_entries = nullptr;
+    std::size_t m_capacity = 0;
+    std::size_t m_size = 0;
+    std::size_t m_mask = 0;
+};
+
+struct MinuteDelta {
+    int64_t accepted = 0, duplicates = 0, late = 0;
+};
+
+uint32_t packCountry(std::string_view code); //!< up to 3 ASCII letters
+std::string unpackCountry(uint32_t packed);
+
+struct RejectSample {
+    std::string source;
+    uint64_t offset = 0;
+    RejectReason reason = RejectReason::Count;
+    std::string line; //!< first 1 KiB
+};
+
+//! Everything one batch changes; the store writes it in one transaction.
+struct Batch {
+    Batch();
+    PaneDeltaMap panes;
+    std::map<int64_t, MinuteDelta> minutes;
+    Counters counters;
+    std::vector<RejectSample> rejects;
+    std::vector<std::pair<uint32_t, std::string>> newAds;
+    std::string raw; //!< segment lines
+    int64_t rawEvents = 0, rawMinMs = kNoTime, rawMaxMs = kNoTime;
+    int64_t events() const { return counters.lines; }
+    void clear();
+};
+
+//! A saved filter applied per event (the design's filter_id dimension).
+struct EventFilter {
+    uint32_t id = 0;
+    //! true when the click belongs to the filter.
+    bool (*matches)(const void* ctx, std::string_view country, std::string_view userId, std::string_view ip)
+        = nullptr;
+    const void* ctx = nullptr;
+};
+
+//! The exact event-time logic of docs/semantics.md: dedup, one-minute panes, watermark, late
+//! events. Pure computation: it fills a Batch that the store commits; it does no I/O.
+class Engine {
+public:
+    explicit Engine(EngineConfig config);
+
+    const EngineConfig& config() const { return m_config; }
+
+    //! State that survives restarts, loaded from the store before the first event.
+    void restore(int64_t maxEventMs, int64_t watermarkMs, const Counters& totals,
+        std::vector<std::pair<uint32_t, std::string>> ads, int64_t rejectSamples);
+    //! Re-remember the identity of a raw event read back from the store (restart).
+    void restoreKey(const RawEvent& event);
+
+    void onEvent(const ClickEvent& event);
+    //! The same, with the identity already computed (see identityOf / prefetch).
+    void onEvent(const ClickEvent& event, const Hash128& identity);
+
+    //! The dedup identity of an event, and a hint to load its dedup slot into the cache: callers
+    //! that look a few events ahead hide the table's cache miss (the largest cost per event).
+    Hash128 identityOf(const ClickEvent& event);
+    void prefetch(const Hash128& identity, std::string_view adId) const
+    {
+        m_dedup.prefetch(identity);
+        m_ads.prefetch(AdTable::hashOf(adId));
+    }
+    void onReject(RejectReason reason, std::string_view source, uint64_t offset, std::string_view line);
+
+    //! With several Kafka partitions the caller sets the watermark (the minimum over partitions);
+    //! events then only raise maxEventMs.
+    void setExternalWatermark(bool external) { m_externalWatermark = external; }
+
+    //! Idle advance: the watermark moves to at least `watermarkMs`.
+    void advanceWatermark(int64_t watermarkMs);
+
+    int64_t watermarkMs() const { return m_watermarkMs; } //!< kNoTime before the first event
+    int64_t maxEventMs() const { return m_maxEventMs; }
+    int64_t dedupCutoffMs() const;
+    std::size_t dedupKeys() const { return m_dedup.size(); }
+    std::size_t dedupMemoryBytes() const { return m_dedup.memoryBytes(); }
+
+    void setFilters(std::vector<EventFilter> filters) { m_filters = std::move(filters); }
+
+    //! Keeps the live top-N over the last `windowMinutes` final panes (see SlidingTopN). The
+    //! caller seeds it with the stored panes of that window (and the open ones) after a restart.
+    void enableLiveTop(int windowMinutes);
+    SlidingTopN* liveTop() { return m_live.get(); }
+    //! End of the newest final pane, in epoch minutes (the default "at" of the top-N query).
+    int64_t finalEndMinute() const;
+
+    Batch& batch() { return m_batch; }
+    //! Totals including the open batch.
+    Counters totals() const;
+    //! Call after the batch was committed.
+    void batchCommitted();
+
+    static constexpr int kMaxRejectSamples = 1000;
+
+private:
+    uint32_t internAd(std::string_view name);
+    void record(const ClickEvent& e, RawStatus status, int64_t pane, bool counted, bool late);
+    MinuteDelta& minuteDelta(int64_t pane);
+
+    EngineConfig m_config;
+    int64_t m_maxEventMs = kNoTime;
+    int64_t m_watermarkMs = kNoTime;
+    Counters m_committed;
+    int64_t m_rejectSamples = 0;
+    DedupSet m_dedup;
+    std::string m_scratch;
+    //! ad name → interned id: open addressing over (hash, id) with the names beside it, so a
+    //! lookup is one cache line plus the name compare, and can be prefetched.
+    class AdTable {
+    public:
+        AdTable();
+        static uint64_t hashOf(std::string_view name);
+        uint32_t find(std::string_view name, uint64_t hash) const; //!< 0 when absent
+        void insert(std::string name, uint64_t hash, uint32_t id);
+        void prefetch(uint64_t hash) const { __builtin_prefetch(&m_slots[hash & m_mask]); }
+        void clear();
+
+    private:
+        struct Slot {
+            uint64_t hash = 0;
+            uint32_t id = 0; //!< 0 = empty
+        };
+        std::vector<Slot> m_slots;
+        std::vector<std::string> m_names; //!< by id
+        std::size_t m_mask = 0, m_size = 0;
+    };
+    AdTable m_ads;
+    std::unique_ptr<SlidingTopN> m_live;
+    bool m_externalWatermark = false;
+    uint32_t m_nextAd = 1;
+    std::vector<EventFilter> m_filters;
+    Batch m_batch;
+    int64_t m_lastMinute = kNoTime; //!< cache of the last minute looked up in m_batch.minutes
+    MinuteDelta* m_lastMinuteDelta = nullptr;
+};
+
+} // namespace adclick::core

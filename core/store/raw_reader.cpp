@@ -1,0 +1,140 @@
+#include "core/store/raw_reader.h"
+
+#include "core/store/sqlite_util.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+namespace adclick::core {
+
+namespace {
+
+//! Closes a file descriptor on every path out.
+class Fd {
+public:
+    explicit Fd(int fd)
+        : m_fd(fd)
+    { }
+    ~Fd()
+    {
+        if (m_fd >= 0) ::close(m_fd);
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    int get() const { return m_fd; }
+
+private:
+    int m_fd;
+};
+
+bool inRanges(const std::vector<TimeRange>& ranges, int64_t t)
+{
+    for (const TimeRange& r : ranges)
+        if (r.contains(t)) return true;
+    return false;
+}
+
+} // namespace
+
+Result<std::vector<RawSegment>> committedSegments(sqlite3* db, const std::vector<TimeRange>& ranges)
+{
+    using R = Result<std::vector<RawSegment>>;
+    std::vector<RawSegment> out;
+    // The table is small (one row per 64 MiB of raw events), so it is filtered here.
+    sql::Stmt q(db,
+        "SELECT id, file, bytes, min_ms, max_ms FROM segments "
+        "WHERE bytes > 0 AND min_ms IS NOT NULL AND max_ms IS NOT NULL ORDER BY id");
+    if (!q.ok()) return R::error(sql::describe(db, q.rc(), "cannot read the raw segment list"));
+    while (q.step()) {
+        RawSegment s { q.int64(0), std::string(q.text(1)), static_cast<uint64_t>(q.int64(2)), q.int64(3),
+            q.int64(4) };
+        const bool overlaps = std::any_of(ranges.begin(), ranges.end(), [&s](const TimeRange& r) {
+            return r.fromMs < r.toMs && s.minMs < r.toMs && s.maxMs >= r.fromMs;
+        });
+        if (overlaps) out.push_back(std::move(s));
+    }
+    if (q.rc() != SQLITE_DONE) return R::error(sql::describe(db, q.rc(), "cannot read the raw segment list"));
+    return out;
+}
+
+RawReader::RawReader(std::string rawDir, std::size_t blockBytes)
+    : m_rawDir(std::move(rawDir))
+{
+    m_block.resize(std::max<std::size_t>(blockBytes, 4096));
+}
+
+Status RawReader::read(
+    const std::vector<RawSegment>& segments, const std::vector<TimeRange>& ranges, const Callback& fn)
+{
+    bool stopped = false;
+    for (const RawSegment& s : segments) {
+        if (auto st = readSegment(s, ranges, fn, stopped); !st || stopped) return st;
+    }
+    return Status::ok();
+}
+
+Status RawReader::readSegment(
+    const RawSegment& segment, const std::vector<TimeRange>& ranges, const Callback& fn, bool& stopped)
+{
+    const std::string path = m_rawDir + "/" + segment.file;
+    if (segment.file.empty() || segment.file.find('/') != std::string::npos)
+        return Status::error(
+            "raw segment " + std::to_string(segment.id) + " has a bad file name '" + segment.file + "'");
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0)
+        return Status::error("cannot read raw segment '" + path + "': " + std::strerror(errno)
+            + " (the database says it holds " + std::to_string(segment.bytes) + " committed bytes)");
+#ifdef POSIX_FADV_SEQUENTIAL
+    (void)::posix_fadvise(fd.get(), 0, static_cast<off_t>(segment.bytes), POSIX_FADV_SEQUENTIAL);
+#endif
+    auto damaged = [&](uint64_t at, const char* what) {
+        return Status::error("raw segment '" + path + "' is damaged at byte " + std::to_string(at) + " ("
+            + what + "); answers that need raw events cannot be exact");
+    };
+    m_carry.clear();
+    uint64_t pos = 0;
+    uint64_t lineStart = 0; // file offset of the line being assembled, for messages
+    RawEvent e;
+    while (pos < segment.bytes) {
+        const std::size_t want
+            = static_cast<std::size_t>(std::min<uint64_t>(m_block.size(), segment.bytes - pos));
+        const ssize_t n = ::pread(fd.get(), m_block.data(), want, static_cast<off_t>(pos));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return Status::error("cannot read raw segment '" + path + "': " + std::strerror(errno));
+        if (n == 0)
+            return Status::error("raw segment '" + path + "' is shorter than its committed length ("
+                + std::to_string(pos) + " < " + std::to_string(segment.bytes) + " bytes)");
+        const std::string_view chunk(m_block.data(), static_cast<std::size_t>(n));
+        const uint64_t chunkPos = pos;
+        pos += static_cast<uint64_t>(n);
+        m_bytesRead += static_cast<uint64_t>(n);
+        std::size_t start = 0;
+        for (std::size_t nl; (nl = chunk.find('\n', start)) != std::string_view::npos; start = nl + 1) {
+            std::string_view line = chunk.substr(start, nl - start);
+            if (!m_carry.empty()) {
+                m_carry.append(line);
+                line = m_carry;
+            } else {
+                lineStart = chunkPos + start;
+            }
+            if (!parseRawLine(line, e)) return damaged(lineStart, "unreadable event line");
+            if (inRanges(ranges, e.timeMs) && !fn(e)) {
+                stopped = true;
+                return Status::ok();
+            }
+            m_carry.clear();
+        }
+        if (start < chunk.size()) {
+            if (m_carry.empty()) lineStart = chunkPos + start;
+            m_carry.append(chunk.substr(start));
+        }
+    }
+    if (!m_carry.empty()) return damaged(lineStart, "the committed part ends inside a line");
+    return Status::ok();
+}
+
+} // namespace adclick::core

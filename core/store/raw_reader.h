@@ -1,0 +1,62 @@
+#pragma once
+
+#include "core/pipeline/raw_format.h"
+#include "core/base/status.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace adclick::core {
+
+//! Half-open event-time range [fromMs, toMs).
+struct TimeRange {
+    int64_t fromMs = 0, toMs = 0;
+    bool contains(int64_t t) const { return t >= fromMs && t < toMs; }
+};
+
+//! A row of the segments table: only the first `bytes` bytes of the file are committed.
+struct RawSegment {
+    int64_t id = 0;
+    std::string file; //!< name inside `<db>.raw/`
+    uint64_t bytes = 0;
+    int64_t minMs = 0, maxMs = 0; //!< event-time range of its events
+};
+
+//! Segments holding committed events whose [min_ms, max_ms] meets one of `ranges`, by id.
+//! Call it inside the read transaction that also reads the aggregates: segments and aggregates
+//! are committed together, so the two then describe exactly the same events.
+Result<std::vector<RawSegment>> committedSegments(sqlite3* db, const std::vector<TimeRange>& ranges);
+
+//! Reads committed raw events back from segment files in big blocks (pread), ignoring any
+//! uncommitted tail beyond a segment's committed length. Not thread-safe; one per thread.
+class RawReader {
+public:
+    //! Return false to stop reading (read() then returns ok).
+    using Callback = std::function<bool(const RawEvent&)>;
+
+    explicit RawReader(std::string rawDir, std::size_t blockBytes = 4u << 20);
+
+    //! Calls `fn` for each committed event of `segments` whose time lies in one of `ranges`,
+    //! in file order. The event's views are valid only during the call. A missing or short
+    //! file or an unreadable committed line is an error: answers built on it would not be exact.
+    Status read(
+        const std::vector<RawSegment>& segments, const std::vector<TimeRange>& ranges, const Callback& fn);
+
+    //! Committed bytes read so far (for progress and tests).
+    uint64_t bytesRead() const { return m_bytesRead; }
+
+private:
+    Status readSegment(
+        const RawSegment& segment, const std::vector<TimeRange>& ranges, const Callback& fn, bool& stopped);
+
+    std::string m_rawDir;
+    std::string m_block;
+    std::string m_carry;
+    uint64_t m_bytesRead = 0;
+};
+
+} // namespace adclick::core

@@ -1,0 +1,125 @@
+#pragma once
+
+#include "core/pipeline/engine.h"
+#include "core/store/kafka_health.h"
+#include "core/base/status.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace adclick::core {
+
+//! A source position row: a file known by its content fingerprint, and how far it was processed.
+struct SourcePosition {
+    int64_t id = 0;
+    std::string uri;
+    uint32_t fpLen = 0;
+    uint64_t fpHash = 0;
+    uint64_t offset = 0;
+    //! Kafka partitions: the largest event time read from this partition (its own watermark's
+    //! base, kept so that a restart combines partition watermarks exactly as before); kNoTime else.
+    int64_t maxEventMs = INT64_MIN;
+};
+
+struct StoreOptions {
+    //! fdatasync raw segments and synchronous=FULL: acknowledged batches survive power loss,
+    //! not only process crashes (the default, WAL + synchronous=NORMAL).
+    bool durable = false;
+    //! How long to keep retrying while another connection holds the write lock.
+    int lockRetryMs = 60'000;
+};
+
+//! What a restarted engine needs from the store.
+struct StoredState {
+    bool hasSettings = false;
+    EngineConfig settings;
+    int64_t maxEventMs = kNoTime;
+    int64_t watermarkMs = kNoTime;
+    Counters counters;
+    int64_t rejectSamples = 0;
+    std::vector<std::pair<uint32_t, std::string>> ads;
+    std::vector<SourcePosition> sources;
+};
+
+//! Reads the settings, watermark and counters of `s` (the meta and counters tables).
+Status readEngineState(sqlite3* db, StoredState& s);
+
+//! The single writer of an AdClick database: SQLite (WAL) plus append-only raw segment files in
+//! `<db>.raw/`. Holding `<db>.lock` (flock) makes it the only writer; a second one is refused at
+//! once. Every commit writes the raw lines first and then, in one SQLite transaction, the
+//! aggregates, counters, samples, source positions and the segment's new committed length —
+//! so after a crash the database is the result of a prefix of the input, and raw bytes past a
+//! segment's committed length are cut off on the next open.
+class Store {
+public:
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    static Result<std::unique_ptr<Store>> open(const std::string& dbPath, const StoreOptions& options);
+
+    const std::string& path() const { return m_path; }
+    Result<StoredState> load();
+
+    //! Stores the engine settings on first use. They cannot change later: that would make the
+    //! aggregates depend on when the change happened.
+    Status saveSettings(const EngineConfig& config);
+
+    //! Calls `fn` for every committed raw event in segments whose time range reaches `sinceMs`.
+    Status forEachRawSince(int64_t sinceMs, const std::function<void(const RawEvent&)>& fn);
+
+    //! Writes the batch's raw lines so far to the segment ahead of the commit (uncommitted until
+    //! then, and cut off if the process dies first) and empties `raw`, so a big batch does not
+    //! hold all its raw bytes in memory.
+    Status stageRaw(std::string& raw);
+
+    //! Commits one batch with the positions it reached. On failure nothing of the batch is
+    //! stored (the raw bytes written for it are cut back) and the message says why.
+    Status commit(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs,
+        const std::vector<SourcePosition>& positions);
+
+    //! Kafka health to write with the next commit (replacing the stored rows of its source).
+    void setKafkaHealth(KafkaHealth health) { m_health = std::move(health); }
+
+    //! Runs `body` in one write transaction (BEGIN IMMEDIATE, with the lock retries); rolls
+    //! back when it fails.
+    Status transaction(const std::function<Status()>& body);
+
+    sqlite3* db() const { return m_db; }
+    const std::string& rawDir() const { return m_rawDir; }
+
+private:
+    Store() = default;
+    Status recoverSegments();
+    Status beginImmediate();
+    Status writeRaw(const std::string& bytes);
+    void dropStagedRaw();
+    Status commitTxn(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs,
+        const std::vector<SourcePosition>& positions);
+    Status writePositions(const std::vector<SourcePosition>& positions);
+    Status writeKafkaHealth(const KafkaHealth& health);
+
+    std::string m_path;
+    std::string m_rawDir;
+    StoreOptions m_options;
+    sqlite3* m_db = nullptr;
+    int m_lockFd = -1;
+    // The segment raw lines are appended to.
+    int64_t m_segId = 0;
+    int m_segFd = -1;
+    uint64_t m_segBytes = 0; //!< committed length
+    uint64_t m_staged = 0; //!< bytes of the open batch already written after m_segBytes
+    int64_t m_segEvents = 0, m_segMinMs = kNoTime, m_segMaxMs = kNoTime;
+    std::optional<KafkaHealth> m_health;
+};
+
+//! Name of a raw segment file inside `<db>.raw/`.
+std::string segmentFileName(int64_t id);
+
+} // namespace adclick::core

@@ -1,0 +1,998 @@
+// Tests of InputFile and expandSources against real files in a temporary directory, whose
+// content the test knows byte for byte.
+
+#include "core/input/input_file.h"
+
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace adclick::core;
+
+Q_DECLARE_METATYPE(adclick::core::FileChange)
+
+// Readable QCOMPARE failures (found by argument-dependent lookup).
+namespace adclick::core {
+char* toString(FileChange change)
+{
+    static const char* const names[] = { "Unchanged", "Grown", "Truncated", "Replaced", "Vanished" };
+    return qstrdup(names[int(change)]);
+}
+char* toString(const Fingerprint& fp)
+{
+    return qstrdup(QByteArray("{length " + QByteArray::number(fp.length) + ", hash 0x"
+        + QByteArray::number(qulonglong(fp.hash), 16) + "}")
+                       .constData());
+}
+} // namespace adclick::core
+
+namespace {
+
+QString qs(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+std::string join(const QTemporaryDir& dir, const std::string& name)
+{
+    return dir.path().toStdString() + "/" + name;
+}
+
+void writeFile(const std::string& path, const QByteArray& bytes)
+{
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.constData(), bytes.size());
+    QVERIFY2(out.good(), path.c_str());
+}
+
+void appendFile(const std::string& path, const QByteArray& bytes)
+{
+    std::ofstream out(path, std::ios::binary | std::ios::app);
+    out.write(bytes.constData(), bytes.size());
+    QVERIFY2(out.good(), path.c_str());
+}
+
+//! Deterministic bytes of every value, NUL and invalid UTF-8 included.
+QByteArray randomBytes(qsizetype size, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    QByteArray out(size, Qt::Uninitialized);
+    for (auto& c : out)
+        c = char(rng() & 0xff);
+    return out;
+}
+
+//! Log-like lines: compress like real input, so gzip members span many deflate blocks.
+QByteArray logLines(int count, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    QByteArray out;
+    for (int i = 0; i < count; ++i)
+        out += "2024-05-01T12:00:" + QByteArray::number(i % 60)
+            + "Z click ad=" + QByteArray::number(rng() % 5000) + " user=" + QByteArray::number(rng())
+            + " seq=" + QByteArray::number(i) + "\n";
+    return out;
+}
+
+//! One gzip member, written with zlib (windowBits 16 + 15 = gzip wrapper).
+QByteArray gzipMember(const QByteArray& data, int level = Z_DEFAULT_COMPRESSION)
+{
+    z_stream z {};
+    if (deflateInit2(&z, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+    QByteArray out(qsizetype(deflateBound(&z, uLong(data.size()))), Qt::Uninitialized);
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.constData()));
+    z.avail_in = uInt(data.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = uInt(out.size());
+    const int rc = deflate(&z, Z_FINISH);
+    out.resize(qsizetype(z.total_out));
+    deflateEnd(&z);
+    return rc == Z_STREAM_END ? out : QByteArray();
+}
+
+struct ReadOutcome {
+    QByteArray data;
+    bool ok = true;
+    std::string error;
+};
+
+//! Reads until the end of the data (read returns 0) or an error.
+ReadOutcome readAll(InputFile& file, std::size_t bufferSize)
+{
+    ReadOutcome outcome;
+    std::vector<char> buf(bufferSize);
+    for (;;) {
+        auto n = file.read(buf);
+        if (!n) {
+            outcome.ok = false;
+            outcome.error = n.message();
+            return outcome;
+        }
+        if (*n == 0) return outcome;
+        if (*n > bufferSize) { // would be a buffer overrun
+            outcome.ok = false;
+            outcome.error = "read returned more than the buffer";
+            return outcome;
+        }
+        outcome.data.append(buf.data(), qsizetype(*n));
+    }
+}
+
+std::unique_ptr<InputFile> openOk(const std::string& path)
+{
+    auto r = InputFile::open(path);
+    if (!r) {
+        qWarning("open failed: %s", r.message().c_str());
+        return nullptr;
+    }
+    return std::move(r.value());
+}
+
+Fingerprint expectedFingerprint(const QByteArray& content)
+{
+    const auto len = uint32_t(std::min<qsizetype>(content.size(), kFingerprintBytes));
+    return Fingerprint { len, fingerprintHash(content.constData(), len) };
+}
+
+//! Puts a pipe holding `data` (then closed) on fd 0 for the lifetime of the object.
+class StdinFromPipe {
+public:
+    explicit StdinFromPipe(const QByteArray& data)
+    {
+        int fds[2];
+        if (::pipe(fds) != 0) return;
+        // Small enough for the pipe buffer: the write cannot block.
+        m_ok = ::write(fds[1], data.constData(), size_t(data.size())) == data.size();
+        ::close(fds[1]);
+        m_saved = ::dup(STDIN_FILENO);
+        m_ok = m_ok && m_saved >= 0 && ::dup2(fds[0], STDIN_FILENO) == STDIN_FILENO;
+        ::close(fds[0]);
+    }
+    ~StdinFromPipe()
+    {
+        if (m_saved >= 0) {
+            ::dup2(m_saved, STDIN_FILENO);
+            ::close(m_saved);
+        }
+    }
+    bool ok() const { return m_ok; }
+
+private:
+    int m_saved = -1;
+    bool m_ok = false;
+};
+
+} // namespace
+
+class TestInputFile : public QObject {
+    Q_OBJECT
+
+private slots:
+    void fingerprintHashIsFnv1a();
+
+    void plainReadEqualsContent_data();
+    void plainReadEqualsContent();
+    void emptyFile();
+    void byteTransparent();
+    void growingFileIsFollowed();
+    void truncatedUnderTheReader();
+    void plainSeek();
+
+    void openErrors();
+    void stdinStream();
+    void detectsGzipByMagicNotName();
+
+    void gzipReadEqualsContent_data();
+    void gzipReadEqualsContent();
+    void gzipMultiMember();
+    void gzipMultiMemberWithGzipTool();
+    void gzipTrailingZeroPadding();
+    void gzipCorrupt_data();
+    void gzipCorrupt();
+    void gzipTruncated_data();
+    void gzipTruncated();
+    void gzipSeek();
+
+    void fingerprintLength_data();
+    void fingerprintLength();
+    void fingerprintStableAcrossRenameAndCompression();
+    void fingerprintDiffersForDifferentContent();
+    void fingerprintKeepsReadPosition();
+    void fingerprintGrowsWithTheFile();
+    void fingerprintOfCutGzip();
+
+    void checkChange_data();
+    void checkChange();
+    void checkChangeOfGzipIsUnchanged();
+
+    void tenMegabyteLine_data();
+    void tenMegabyteLine();
+
+    void expandSourcesOrderAndFilter();
+    void expandSourcesErrors_data();
+    void expandSourcesErrors();
+};
+
+void TestInputFile::fingerprintHashIsFnv1a()
+{
+    // Published FNV-1a 64 vectors: the hash is stored, so it must never drift.
+    QCOMPARE(fingerprintHash("", 0), 0xcbf29ce484222325ull);
+    QCOMPARE(fingerprintHash("a", 1), 0xaf63dc4c8601ec8cull);
+    QCOMPARE(fingerprintHash("foobar", 6), 0x85944171f73967e8ull);
+}
+
+void TestInputFile::plainReadEqualsContent_data()
+{
+    QTest::addColumn<qsizetype>("contentSize");
+    QTest::addColumn<qsizetype>("bufferSize");
+    QTest::newRow("1-byte buffer") << qsizetype(5000) << qsizetype(1);
+    QTest::newRow("7-byte buffer") << qsizetype(100003) << qsizetype(7);
+    QTest::newRow("4 KiB buffer") << qsizetype(1 << 20) << qsizetype(4096);
+    QTest::newRow("1 MiB buffer, uneven size") << qsizetype((3 << 20) + 7) << qsizetype(1 << 20);
+    QTest::newRow("8 MiB buffer, smaller file") << qsizetype(3 << 20) << qsizetype(8 << 20);
+    QTest::newRow("8 MiB buffer, larger file") << qsizetype((17 << 20) + 1) << qsizetype(8 << 20);
+}
+
+void TestInputFile::plainReadEqualsContent()
+{
+    QFETCH(qsizetype, contentSize);
+    QFETCH(qsizetype, bufferSize);
+    QTemporaryDir dir;
+    const auto path = join(dir, "plain.log");
+    const QByteArray content = randomBytes(contentSize, 1);
+    writeFile(path, content);
+
+    auto file = openOk(path);
+    QVERIFY(file);
+    QCOMPARE(qs(file->path()), qs(path));
+    QVERIFY(!file->compressed());
+    QVERIFY(file->seekable());
+    const ReadOutcome r = readAll(*file, std::size_t(bufferSize));
+    QVERIFY2(r.ok, r.error.c_str());
+    QCOMPARE(r.data.size(), content.size());
+    QVERIFY(r.data == content);
+    QCOMPARE(file->offset(), uint64_t(content.size()));
+    QCOMPARE(file->checkChange(), FileChange::Unchanged);
+}
+
+void TestInputFile::emptyFile()
+{
+    QTemporaryDir dir;
+    const auto path = join(dir, "empty.log");
+    writeFile(path, {});
+    auto file = openOk(path);
+    QVERIFY(file);
+    QVERIFY(!file->compressed());
+    char buf[16];
+    auto n = file->read(buf);
+    QVERIFY(n);
+    QCOMPARE(*n, std::size_t(0));
+    QCOMPARE(file->offset(), uint64_t(0));
+    auto fp = file->fingerprint();
+    QVERIFY(fp);
+    QCOMPARE(fp->length, 0u);
+    QCOMPARE(fp->hash, fingerprintHash(nullptr, 0));
+    QVERIFY(file->seek(0));
+    QVERIFY(!file->seek(1));
+}
+
+void TestInputFile::byteTransparent()
+{
+    // NUL, CR, invalid UTF-8 (lone continuation, overlong, 0xff), no trailing newline.
+    static const char evil[] = "a\0b\r\nc\xc3\x28\xff\xfe\x80\xc0\xaf\n\0\0\0tail";
+    QByteArray content(evil, sizeof evil - 1); // (sizeof counts the terminating NUL)
+    for (int i = 0; i < 256; ++i)
+        content += char(i);
+    QTemporaryDir dir;
+    const auto plain = join(dir, "evil.log");
+    const auto gz = join(dir, "evil.log.gz");
+    writeFile(plain, content);
+    writeFile(gz, gzipMember(content));
+    for (const auto& path : { plain, gz }) {
+        auto file = openOk(path);
+        QVERIFY(file);
+        const ReadOutcome r = readAll(*file, 3);
+        QVERIFY2(r.ok, r.error.c_str());
+        QVERIFY(r.data == content);
+    }
+}
+
+void TestInputFile::growingFileIsFollowed()
+{
+    QTemporaryDir dir;
+    const auto path = join(dir, "live.log");
+    const QByteArray first = logLines(100, 1);
+    const QByteArray second = "a partial line without newline";
+    const QByteArray third = logLines(50, 2);
+    writeFile(path, first);
+
+    auto file = openOk(path);
+    QVERIFY(file);
+    ReadOutcome r = readAll(*file, 1 << 20);
+    QVERIFY(r.ok && r.data == first);
+    char buf[64];
+    QCOMPARE(*file->read(buf), std::size_t(0)); // at EOF, and again
+    QCOMPARE(file->checkChange(), FileChange::Unchanged);
+
+    appendFile(path, second);
+    QCOMPARE(file->checkChange(), FileChange::Grown);
+    r = readAll(*file, 1 << 20);
+    QVERIFY(r.ok && r.data == second);
+
+    appendFile(path, third);
+    r = readAll(*file, 7);
+    QVERIFY(r.ok && r.data == third);
+    QCOMPARE(file->offset(), uint64_t(first.size() + second.size() + third.size()));
+    QCOMPARE(file->checkChange(), FileChange::Unchanged);
+}
+
+void TestInputFile::truncatedUnderTheReader()
+{
+    // copytruncate rotation: the file is cut to 0 while we read, then written again.
+    QTemporaryDir dir;
+    const auto path = join(dir, "live.log");
+    writeFile(path, logLines(1000, 3));
+    auto file = openOk(path);
+    QVERIFY(file);
+    std::vector<char> buf(4096);
+    QVERIFY(*file->read(buf) > 0);
+    QVERIFY(::truncate(path.c_str(), 0) == 0);
+    QCOMPARE(file->checkChange(), FileChange::Truncated);
+    QCOMPARE(*file->read(buf), std::size_t(0));
+
+    const QByteArray fresh = logLines(10, 4);
+    appendFile(path, fresh);
+    QVERIFY(file->seek(0));
+    QCOMPARE(file->offset(), uint64_t(0));
+    const ReadOutcome r = readAll(*file, 100);
+    QVERIFY(r.ok && r.data == fresh);
+}
+
+void TestInputFile::plainSeek()
+{
+    QTemporaryDir dir;
+    const auto path = join(dir, "seek.log");
+    const QByteArray content = randomBytes(100000, 5);
+    writeFile(path, content);
+    auto file = openOk(path);
+    QVERIFY(file);
+
+    QVERIFY(file->seek(12345));
+    QCOMPARE(file->offset(), uint64_t(12345));
+    ReadOutcome r = readAll(*file, 1000);
+    QVERIFY(r.ok && r.data == content.mid(12345));
+
+    QVERIFY(file->seek(10)); // backwards
+    std::vector<char> buf(5);
+    QCOMPARE(*file->read(buf), std::size_t(5));
+    QVERIFY(QByteArray(buf.data(), 5) == content.mid(10, 5));
+    QCOMPARE(file->offset(), uint64_t(15));
+
+    QVERIFY(file->seek(uint64_t(content.size()))); // exactly the end is fine
+    QCOMPARE(*file->read(buf), std::size_t(0));
+
+    const Status s = file->seek(uint64_t(content.size()) + 1);
+    QVERIFY(!s);
+    QVERIFY2(s.message().find(path) != std::string::npos, s.message().c_str());
+    QVERIFY2(s.message().find("100000") != std::string::npos, s.message().c_str());
+}
+
+void TestInputFile::openErrors()
+{
+    QTemporaryDir dir;
+    const auto missing = join(dir, "missing.log");
+    auto r = InputFile::open(missing);
+    QVERIFY(!r);
+    QCOMPARE(qs(r.message()), qs("cannot open '" + missing + "': No such file or directory"));
+
+    r = InputFile::open(dir.path().toStdString());
+    QVERIFY(!r);
+    QCOMPARE(qs(r.message()), qs("'" + dir.path().toStdString() + "' is a directory"));
+
+    if (::geteuid() != 0) { // root reads anything
+        const auto locked = join(dir, "locked.log");
+        writeFile(locked, "x\n");
+        QVERIFY(::chmod(locked.c_str(), 0) == 0);
+        r = InputFile::open(locked);
+        QVERIFY(!r);
+        QCOMPARE(qs(r.message()), qs("cannot open '" + locked + "': Permission denied"));
+    }
+}
+
+void TestInputFile::stdinStream()
+{
+    const QByteArray content = QByteArray("from stdin\n\0\xff", 13) + logLines(100, 6);
+    QVERIFY(content.size() < 16384); // fits a pipe buffer
+    StdinFromPipe stdinPipe(content);
+    QVERIFY(stdinPipe.ok());
+    {
+        auto file = openOk("-");
+        QVERIFY(file);
+        QCOMPARE(qs(file->path()), QString("-"));
+        QVERIFY(!file->seekable());
+        QVERIFY(!file->compressed());
+        auto fp = file->fingerprint();
+        QVERIFY(!fp);
+        QVERIFY2(fp.message().find("stdin") != std::string::npos, fp.message().c_str());
+        QVERIFY2(fp.message().find("not seekable") != std::string::npos, fp.message().c_str());
+        QVERIFY(!file->seek(0));
+        const ReadOutcome r = readAll(*file, 10);
+        QVERIFY2(r.ok, r.error.c_str());
+        QVERIFY(r.data == content);
+        QCOMPARE(file->offset(), uint64_t(content.size()));
+        QCOMPARE(file->checkChange(), FileChange::Unchanged);
+    }
+    // Closing the InputFile must not close the process's stdin.
+    QVERIFY(::fcntl(STDIN_FILENO, F_GETFD) != -1);
+}
+
+void TestInputFile::detectsGzipByMagicNotName()
+{
+    QTemporaryDir dir;
+    const QByteArray content = logLines(200, 7);
+    const auto gzNamedLog = join(dir, "rotated.log");
+    const auto plainNamedGz = join(dir, "plain.gz");
+    const auto lone1f = join(dir, "one-byte");
+    writeFile(gzNamedLog, gzipMember(content));
+    writeFile(plainNamedGz, content);
+    writeFile(lone1f, "\x1f");
+
+    auto file = openOk(gzNamedLog);
+    QVERIFY(file && file->compressed());
+    QVERIFY(file->seekable());
+    QVERIFY(readAll(*file, 4096).data == content);
+
+    file = openOk(plainNamedGz);
+    QVERIFY(file && !file->compressed());
+    QVERIFY(readAll(*file, 4096).data == content);
+
+    file = openOk(lone1f);
+    QVERIFY(file && !file->compressed());
+    QVERIFY(readAll(*file, 4096).data == "\x1f");
+}
+
+void TestInputFile::gzipReadEqualsContent_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<int>("level");
+    QTest::addColumn<qsizetype>("bufferSize");
+    QTest::newRow("empty content") << QByteArray() << 6 << qsizetype(4096);
+    QTest::newRow("lines, 1-byte buffer") << logLines(300, 8) << 6 << qsizetype(1);
+    QTest::newRow("lines, 13-byte buffer") << logLines(5000, 9) << 9 << qsizetype(13);
+    QTest::newRow("lines, 1 MiB buffer") << logLines(100000, 10) << 6 << qsizetype(1 << 20);
+    QTest::newRow("stored blocks, 8 MiB buffer") << randomBytes(3 << 20, 11) << 0 << qsizetype(8 << 20);
+    QTest::newRow("random, 64 KiB buffer") << randomBytes((1 << 20) + 3, 12) << 1 << qsizetype(1 << 16);
+}
+
+void TestInputFile::gzipReadEqualsContent()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(int, level);
+    QFETCH(qsizetype, bufferSize);
+    QTemporaryDir dir;
+    const auto path = join(dir, "data.gz");
+    const QByteArray gz = gzipMember(content, level);
+    QVERIFY(!gz.isEmpty());
+    writeFile(path, gz);
+
+    auto file = openOk(path);
+    QVERIFY(file);
+    QVERIFY(file->compressed());
+    const ReadOutcome r = readAll(*file, std::size_t(bufferSize));
+    QVERIFY2(r.ok, r.error.c_str());
+    QCOMPARE(r.data.size(), content.size());
+    QVERIFY(r.data == content);
+    QCOMPARE(file->offset(), uint64_t(content.size()));
+    char buf[8];
+    QCOMPARE(*file->read(buf), std::size_t(0)); // the end stays the end
+}
+
+void TestInputFile::gzipMultiMember()
+{
+    QTemporaryDir dir;
+    const auto path = join(dir, "multi.gz");
+    const QByteArray a = "tiny first member\n";
+    const QByteArray b = logLines(20000, 13);
+    const QByteArray empty;
+    const QByteArray c = randomBytes(70000, 14);
+    writeFile(path, gzipMember(a) + gzipMember(b) + gzipMember(empty) + gzipMember(c, 0));
+    const QByteArray content = a + b + empty + c;
+
+    for (std::size_t bufferSize : { std::size_t(1), std::size_t(999), std::size_t(1 << 20) }) {
+        auto file = openOk(path);
+        QVERIFY(file);
+        const ReadOutcome r = readAll(*file, bufferSize);
+        QVERIFY2(r.ok, r.error.c_str());
+        QVERIFY(r.data == content);
+    }
+
+    // Seeks cross member boundaries both ways.
+    auto file = openOk(path);
+    QVERIFY(file);
+    for (uint64_t target : { uint64_t(a.size() + 5), uint64_t(a.size() + b.size() + 1), uint64_t(3) }) {
+        QVERIFY(file->seek(target));
+        QCOMPARE(file->offset(), target);
+        std::vector<char> buf(100);
+        QCOMPARE(*file->read(buf), std::size_t(100));
+        QVERIFY(QByteArray(buf.data(), 100) == content.mid(qsizetype(target), 100));
+    }
+
+    // The fingerprint spans members: the first one is shorter than kFingerprintBytes.
+    auto fp = file->fingerprint();
+    QVERIFY(fp);
+    QCOMPARE(*fp, expectedFingerprint(content));
+}
+
+void TestInputFile::gzipMultiMemberWithGzipTool()
+{
+    // Exactly how rotation scripts build them: gzip -c a >> f; gzip -c b >> f.
+    const QString gzip = QStandardPaths::findExecutable("gzip");
+    if (gzip.isEmpty()) QSKIP("gzip not installed");
+    QTemporaryDir dir;
+    const QByteArray a = logLines(3000, 15);
+    const QByteArray b = logLines(10, 16);
+    writeFile(join(dir, "a"), a);
+    writeFile(join(dir, "b"), b);
+    const QString target = dir.filePath("f");
+    for (const char* part : { "a", "b" }) {
+        QProcess p;
+        p.setStandardOutputFile(target, QIODevice::Append);
+        p.start(gzip, { "-c", dir.filePath(part) });
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 0);
+    }
+    auto file = openOk(target.toStdString());
+    QVERIFY(file && file->compressed());
+    const ReadOutcome r = readAll(*file, 4096);
+    QVERIFY2(r.ok, r.error.c_str());
+    QVERIFY(r.data == a + b);
+}
+
+void TestInputFile::gzipTrailingZeroPadding()
+{
+    QTemporaryDir dir;
+    const QByteArray content = logLines(100, 17);
+    const auto padded = join(dir, "padded.gz");
+    writeFile(padded, gzipMember(content) + QByteArray(512, '\0'));
+    auto file = openOk(padded);
+    QVERIFY(file);
+    ReadOutcome r = readAll(*file, 4096);
+    QVERIFY2(r.ok, r.error.c_str());
+    QVERIFY(r.data == content);
+
+    // Data after the padding is not padding.
+    const auto garbage = join(dir, "garbage.gz");
+    writeFile(garbage, gzipMember(content) + QByteArray(16, '\0') + "x");
+    file = openOk(garbage);
+    QVERIFY(file);
+    r = readAll(*file, 4096);
+    QVERIFY(!r.ok);
+    QVERIFY2(r.error.rfind("corrupt gzip data in '" + garbage + "'", 0) == 0, r.error.c_str());
+}
+
+void TestInputFile::gzipCorrupt_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::newRow("byte flipped in the middle") << "flip";
+    QTest::newRow("plain text appended to a .gz") << "append";
+    QTest::newRow("crc damaged") << "crc";
+}
+
+void TestInputFile::gzipCorrupt()
+{
+    QFETCH(QString, how);
+    QTemporaryDir dir;
+    const auto path = join(dir, "corrupt.gz");
+    const QByteArray content = logLines(50000, 18);
+    QByteArray gz = gzipMember(content);
+    if (how == "flip")
+        gz[gz.size() / 2] = char(gz[gz.size() / 2] ^ 0xff);
+    else if (how == "append")
+        gz += "2024-05-01 a plain line appended to a compressed file\n";
+    else
+        gz[gz.size() - 8] = char(gz[gz.size() - 8] ^ 0x01); // the CRC32 of the trailer
+    writeFile(path, gz);
+
+    auto file = openOk(path);
+    QVERIFY(file);
+    const ReadOutcome r = readAll(*file, 4096);
+    QVERIFY(!r.ok);
+    const std::string prefix = "corrupt gzip data in '" + path + "' near compressed offset ";
+    QVERIFY2(r.error.rfind(prefix, 0) == 0, r.error.c_str());
+    const std::string rest = r.error.substr(prefix.size());
+    const auto colon = rest.find(": ");
+    QVERIFY2(colon != std::string::npos && colon > 0, r.error.c_str());
+    const uint64_t at = std::stoull(rest.substr(0, colon));
+    QVERIFY2(at <= uint64_t(gz.size()), r.error.c_str());
+    if (how == "flip") QVERIFY2(at >= uint64_t(gz.size() / 2), r.error.c_str()); // found after the damage
+    QVERIFY(rest.size() > colon + 2); // zlib's message
+
+    // The error stays: nothing past the damage is ever returned as data.
+    char buf[16];
+    auto again = file->read(buf);
+    QVERIFY(!again);
+    QCOMPARE(qs(again.message()), qs(r.error));
+    QVERIFY(!file->seek(file->offset() + 1));
+
+    // A fresh pass from the start meets the same error again.
+    QVERIFY(file->seek(0));
+    const ReadOutcome second = readAll(*file, 1 << 20);
+    QVERIFY(!second.ok);
+    QCOMPARE(qs(second.error), qs(r.error));
+}
+
+void TestInputFile::gzipTruncated_data()
+{
+    QTest::addColumn<int>("cut"); // bytes kept; negative: bytes dropped from the end
+    QTest::addColumn<bool>("twoMembers");
+    QTest::newRow("magic only") << 2 << false;
+    QTest::newRow("header only") << 10 << false;
+    QTest::newRow("middle") << 0 << false;
+    QTest::newRow("no trailer") << -8 << false;
+    QTest::newRow("half a trailer") << -3 << false;
+    QTest::newRow("second member cut") << -100 << true;
+}
+
+void TestInputFile::gzipTruncated()
+{
+    QFETCH(int, cut);
+    QFETCH(bool, twoMembers);
+    QTemporaryDir dir;
+    const auto path = join(dir, "cut.gz");
+    const QByteArray content = logLines(20000, 19);
+    QByteArray gz = gzipMember(content);
+    if (twoMembers) gz += gzipMember(logLines(20000, 20));
+    if (cut > 0)
+        gz.truncate(cut);
+    else if (cut < 0)
+        gz.chop(-cut);
+    else
+        gz.truncate(gz.size() / 2);
+    writeFile(path, gz);
+
+    auto file = openOk(path);
+    QVERIFY(file && file->compressed());
+    const ReadOutcome r = readAll(*file, 65536);
+    QVERIFY(!r.ok);
+    QCOMPARE(qs(r.error), qs("truncated gzip file '" + path + "'"));
+    // What came before the cut is the true content.
+    QVERIFY(content.startsWith(r.data.left(content.size())));
+    if (twoMembers) QVERIFY(r.data.startsWith(content));
+    QCOMPARE(file->offset(), uint64_t(r.data.size()));
+}
+
+void TestInputFile::gzipSeek()
+{
+    QTemporaryDir dir;
+    const auto path = join(dir, "seek.gz");
+    const QByteArray content = logLines(30000, 21);
+    writeFile(path, gzipMember(content));
+    auto file = openOk(path);
+    QVERIFY(file);
+
+    std::vector<char> buf(1000);
+    QVERIFY(file->seek(200000));
+    QCOMPARE(file->offset(), uint64_t(200000));
+    QCOMPARE(*file->read(buf), buf.size());
+    QVERIFY(QByteArray(buf.data(), 1000) == content.mid(200000, 1000));
+
+    QVERIFY(file->seek(500000)); // forward from the current position
+    QCOMPARE(*file->read(buf), buf.size());
+    QVERIFY(QByteArray(buf.data(), 1000) == content.mid(500000, 1000));
+
+    QVERIFY(file->seek(7)); // backward: from the start again
+    ReadOutcome r = readAll(*file, 1 << 16);
+    QVERIFY(r.ok && r.data == content.mid(7));
+
+    QVERIFY(file->seek(uint64_t(content.size())));
+    QCOMPARE(*file->read(buf), std::size_t(0));
+
+    const Status s = file->seek(uint64_t(content.size()) + 1);
+    QVERIFY(!s);
+    QVERIFY2(s.message().find(path) != std::string::npos, s.message().c_str());
+    QVERIFY2(s.message().find(std::to_string(content.size())) != std::string::npos, s.message().c_str());
+
+    QVERIFY(file->seek(0)); // usable again after a failed seek
+    r = readAll(*file, 1 << 20);
+    QVERIFY(r.ok && r.data == content);
+}
+
+void TestInputFile::fingerprintLength_data()
+{
+    QTest::addColumn<qsizetype>("size");
+    for (qsizetype size : { 0, 1, 100, 4095, 4096, 4097, 100000 })
+        QTest::newRow(qPrintable(QString::number(size) + " bytes")) << size;
+}
+
+void TestInputFile::fingerprintLength()
+{
+    QFETCH(qsizetype, size);
+    QTemporaryDir dir;
+    const QByteArray content = randomBytes(size, 22);
+    const auto plain = join(dir, "f.log");
+    const auto gz = join(dir, "f.log.gz");
+    writeFile(plain, content);
+    writeFile(gz, gzipMember(content));
+    for (const auto& path : { plain, gz }) {
+        auto file = openOk(path);
+        QVERIFY(file);
+        auto fp = file->fingerprint();
+        QVERIFY2(fp, fp.message().c_str());
+        QCOMPARE(fp->length, uint32_t(std::min<qsizetype>(size, kFingerprintBytes)));
+        QCOMPARE(*fp, expectedFingerprint(content));
+    }
+}
+
+void TestInputFile::fingerprintStableAcrossRenameAndCompression()
+{
+    QTemporaryDir dir;
+    const QByteArray content = logLines(1000, 23);
+    const auto path = join(dir, "app.log");
+    writeFile(path, content);
+    auto before = openOk(path)->fingerprint();
+    QVERIFY(before);
+
+    const auto rotated = join(dir, "app.log.1");
+    QVERIFY(::rename(path.c_str(), rotated.c_str()) == 0);
+    auto afterRename = openOk(rotated)->fingerprint();
+    QVERIFY(afterRename);
+    QCOMPARE(*afterRename, *before);
+
+    const auto compressed = join(dir, "app.log.2.gz");
+    writeFile(compressed, gzipMember(content, 9));
+    auto afterGzip = openOk(compressed)->fingerprint();
+    QVERIFY(afterGzip);
+    QCOMPARE(*afterGzip, *before);
+    QCOMPARE(before->length, kFingerprintBytes);
+}
+
+void TestInputFile::fingerprintDiffersForDifferentContent()
+{
+    QTemporaryDir dir;
+    QByteArray a = logLines(1000, 24);
+    QByteArray b = a;
+    b[4095] = char(b[4095] ^ 1); // the last fingerprinted byte
+    QByteArray c = a;
+    c[4096] = char(c[4096] ^ 1); // past the fingerprint: same file start, same identity
+    writeFile(join(dir, "a"), a);
+    writeFile(join(dir, "b"), b);
+    writeFile(join(dir, "c"), c);
+    const auto fa = *openOk(join(dir, "a"))->fingerprint();
+    const auto fb = *openOk(join(dir, "b"))->fingerprint();
+    const auto fc = *openOk(join(dir, "c"))->fingerprint();
+    QCOMPARE(fa.length, fb.length);
+    QVERIFY(fa.hash != fb.hash);
+    QCOMPARE(fa, fc);
+}
+
+void TestInputFile::fingerprintKeepsReadPosition()
+{
+    QTemporaryDir dir;
+    const QByteArray content = logLines(5000, 25);
+    const auto plain = join(dir, "p.log");
+    const auto gz = join(dir, "p.gz");
+    writeFile(plain, content);
+    writeFile(gz, gzipMember(content));
+    for (const auto& path : { plain, gz }) {
+        auto file = openOk(path);
+        QVERIFY(file);
+        std::vector<char> buf(1234);
+        QCOMPARE(*file->read(buf), buf.size());
+        QByteArray got(buf.data(), qsizetype(buf.size()));
+        auto fp = file->fingerprint();
+        QVERIFY(fp);
+        QCOMPARE(*fp, expectedFingerprint(content));
+        QCOMPARE(file->offset(), uint64_t(1234));
+        const ReadOutcome r = readAll(*file, 4096);
+        QVERIFY(r.ok);
+        QVERIFY(got + r.data == content);
+    }
+}
+
+void TestInputFile::fingerprintGrowsWithTheFile()
+{
+    QTemporaryDir dir;
+    const auto path = join(dir, "live.log");
+    const QByteArray start = "first line\n";
+    writeFile(path, start);
+    auto file = openOk(path);
+    QVERIFY(file);
+    QCOMPARE(*file->fingerprint(), expectedFingerprint(start));
+    const QByteArray more = logLines(200, 26);
+    appendFile(path, more);
+    auto fp = file->fingerprint();
+    QCOMPARE(fp->length, kFingerprintBytes);
+    QCOMPARE(*fp, expectedFingerprint(start + more));
+}
+
+void TestInputFile::fingerprintOfCutGzip()
+{
+    // A .gz still being written (rotation in progress) is known by the content it has so far;
+    // a damaged one is an error.
+    QTemporaryDir dir;
+    const QByteArray content = logLines(5000, 27);
+    const QByteArray gz = gzipMember(content);
+    const auto cut = join(dir, "cut.gz");
+    writeFile(cut, gz.left(gz.size() - 8));
+    auto fp = openOk(cut)->fingerprint();
+    QVERIFY2(fp, fp.message().c_str());
+    QCOMPARE(*fp, expectedFingerprint(content));
+
+    // Shorter than the fingerprint, so its pass runs into the damaged CRC of the trailer.
+    const QByteArray shortContent = logLines(20, 31);
+    QByteArray broken = gzipMember(shortContent);
+    broken[broken.size() - 8] = char(broken[broken.size() - 8] ^ 0x01);
+    const auto damaged = join(dir, "damaged.gz");
+    writeFile(damaged, broken);
+    fp = openOk(damaged)->fingerprint();
+    QVERIFY(!fp);
+    QVERIFY2(fp.message().rfind("corrupt gzip data in '" + damaged + "'", 0) == 0, fp.message().c_str());
+}
+
+void TestInputFile::checkChange_data()
+{
+    QTest::addColumn<QString>("action");
+    QTest::addColumn<FileChange>("expected");
+    QTest::newRow("nothing") << "none" << FileChange::Unchanged;
+    QTest::newRow("appended") << "append" << FileChange::Grown;
+    QTest::newRow("truncated") << "truncate" << FileChange::Truncated;
+    QTest::newRow("rotated: renamed + new file") << "rotate" << FileChange::Replaced;
+    QTest::newRow("rotated: new file already bigger") << "rotateBigger" << FileChange::Replaced;
+    QTest::newRow("deleted") << "delete" << FileChange::Vanished;
+    QTest::newRow("renamed away") << "rename" << FileChange::Vanished;
+}
+
+void TestInputFile::checkChange()
+{
+    QFETCH(QString, action);
+    QFETCH(FileChange, expected);
+    QTemporaryDir dir;
+    const auto path = join(dir, "app.log");
+    const QByteArray content = logLines(100, 28);
+    writeFile(path, content);
+    auto file = openOk(path);
+    QVERIFY(file);
+    QVERIFY(readAll(*file, 1 << 20).data == content);
+    QCOMPARE(file->checkChange(), FileChange::Unchanged);
+
+    if (action == "append") {
+        appendFile(path, "more\n");
+    } else if (action == "truncate") {
+        QVERIFY(::truncate(path.c_str(), 10) == 0);
+    } else if (action == "rotate" || action == "rotateBigger") {
+        QVERIFY(::rename(path.c_str(), join(dir, "app.log.1").c_str()) == 0);
+        writeFile(path, action == "rotate" ? QByteArray("new\n") : content + content);
+    } else if (action == "delete") {
+        QVERIFY(::unlink(path.c_str()) == 0);
+    } else if (action == "rename") {
+        QVERIFY(::rename(path.c_str(), join(dir, "app.log.1").c_str()) == 0);
+    }
+    QCOMPARE(file->checkChange(), expected);
+}
+
+void TestInputFile::checkChangeOfGzipIsUnchanged()
+{
+    QTemporaryDir dir;
+    const auto path = join(dir, "old.gz");
+    writeFile(path, gzipMember(logLines(100, 29)));
+    auto file = openOk(path);
+    QVERIFY(file);
+    QCOMPARE(file->checkChange(), FileChange::Unchanged);
+    QVERIFY(::unlink(path.c_str()) == 0);
+    QCOMPARE(file->checkChange(), FileChange::Unchanged);
+    // The open descriptor still reads the unlinked archive.
+    QVERIFY(readAll(*file, 4096).data == logLines(100, 29));
+}
+
+void TestInputFile::tenMegabyteLine_data()
+{
+    QTest::addColumn<bool>("gzip");
+    QTest::addColumn<qsizetype>("bufferSize");
+    QTest::newRow("plain, 1 MiB buffer") << false << qsizetype(1 << 20);
+    QTest::newRow("plain, 8 MiB buffer") << false << qsizetype(8 << 20);
+    QTest::newRow("gzip, 1 MiB buffer") << true << qsizetype(1 << 20);
+    QTest::newRow("gzip, 8 MiB buffer") << true << qsizetype(8 << 20);
+}
+
+void TestInputFile::tenMegabyteLine()
+{
+    QFETCH(bool, gzip);
+    QFETCH(qsizetype, bufferSize);
+    QByteArray line = randomBytes(10 * 1000 * 1000, 30);
+    for (auto& c : line)
+        c = char('a' + (uchar(c) % 26)); // one line: no '\n' anywhere
+    line += '\n';
+    QTemporaryDir dir;
+    const auto path = join(dir, "long.log");
+    writeFile(path, gzip ? gzipMember(line) : line);
+    auto file = openOk(path);
+    QVERIFY(file);
+    const ReadOutcome r = readAll(*file, std::size_t(bufferSize));
+    QVERIFY2(r.ok, r.error.c_str());
+    QCOMPARE(r.data.size(), line.size());
+    QVERIFY(r.data == line);
+}
+
+void TestInputFile::expandSourcesOrderAndFilter()
+{
+    QTemporaryDir dir;
+    const std::string d = dir.path().toStdString() + "/logs";
+    QVERIFY(::mkdir(d.c_str(), 0755) == 0);
+    // Byte order: uppercase before lowercase, "a10" before "a2", UTF-8 and 0xff last.
+    for (const char* name : { "b.log", "a.log", "B.log", "a10.log", "a2.log", "\xc3\xa4.log", "\xff.log",
+             ".hidden", ".hidden.log" })
+        writeFile(d + "/" + name, "x\n");
+    QVERIFY(::mkdir((d + "/sub").c_str(), 0755) == 0);
+    writeFile(d + "/sub/inner.log", "x\n");
+    QVERIFY(::symlink("a.log", (d + "/link.log").c_str()) == 0); // a link to a file is a file
+    QVERIFY(::symlink("sub", (d + "/linkdir").c_str()) == 0); // a link to a directory is not
+    QVERIFY(::symlink("nowhere", (d + "/dangling").c_str()) == 0);
+    // QTemporaryDir cannot delete a name that is not UTF-8: remove it ourselves.
+    struct Unlink {
+        std::string path;
+        ~Unlink() { ::unlink(path.c_str()); }
+    } unlinkFf { d + "/\xff.log" };
+    const std::string single = join(dir, "single.log");
+    writeFile(single, "x\n");
+
+    auto r = expandSources({ single, "-", d, d + "/", d + "/a.log" });
+    QVERIFY2(r, r.message().c_str());
+    std::vector<std::string> expected { single, "-" };
+    for (const std::string& prefix : { d + "/", d + "/" })
+        for (const char* name :
+            { "B.log", "a.log", "a10.log", "a2.log", "b.log", "link.log", "\xc3\xa4.log", "\xff.log" })
+            expected.push_back(prefix + name);
+    expected.push_back(d + "/a.log");
+    QCOMPARE(*r, expected);
+
+    auto none = expandSources({});
+    QVERIFY(none && none->empty());
+}
+
+void TestInputFile::expandSourcesErrors_data()
+{
+    QTest::addColumn<QString>("setup");
+    QTest::addColumn<QString>("message"); // %1 is the offending path
+    QTest::newRow("missing file") << "missing"
+                                  << "no such file or directory: '%1'";
+    QTest::newRow("empty directory") << "emptyDir"
+                                     << "no files in directory '%1'";
+    QTest::newRow("only hidden files and subdirectories") << "hiddenOnly"
+                                                          << "no files in directory '%1'";
+}
+
+void TestInputFile::expandSourcesErrors()
+{
+    QFETCH(QString, setup);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    const std::string good = join(dir, "good.log");
+    writeFile(good, "x\n");
+    const std::string bad = join(dir, "bad");
+    if (setup == "emptyDir" || setup == "hiddenOnly") QVERIFY(::mkdir(bad.c_str(), 0755) == 0);
+    if (setup == "hiddenOnly") {
+        writeFile(bad + "/.secret", "x\n");
+        QVERIFY(::mkdir((bad + "/sub").c_str(), 0755) == 0);
+        writeFile(bad + "/sub/f.log", "x\n");
+    }
+    auto r = expandSources({ good, bad });
+    QVERIFY(!r);
+    QCOMPARE(qs(r.message()), message.arg(qs(bad)));
+}
+
+QTEST_GUILESS_MAIN(TestInputFile)
+#include "tst_input_file.moc"

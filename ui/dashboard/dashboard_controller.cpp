@@ -1,0 +1,230 @@
+#include "ui/dashboard/dashboard_controller.h"
+
+#include "ui/dashboard/ingest_worker.h"
+#include "ui/dashboard/query_worker.h"
+
+#include <algorithm>
+
+namespace adclick::ui {
+
+namespace {
+
+constexpr qint64 kDetailsIntervalMs = 2000;
+//! Without an ingest of ours, a following view still looks for data another writer adds.
+constexpr qint64 kIdleRefreshMs = 2000;
+
+} // namespace
+
+DashboardController::DashboardController(QObject* parent)
+    : QObject(parent)
+    , m_ingest(new IngestWorker(this))
+    , m_query(new QueryWorker(this))
+{
+    m_clock.start();
+    connect(m_query, &QueryWorker::snapshotReady, this, &DashboardController::onSnapshot);
+    connect(m_ingest, &IngestWorker::statusChanged, this,
+        [this] { emit ingestStatusChanged(m_ingest->status()); });
+    connect(m_ingest, &IngestWorker::finished, this, &DashboardController::onIngestFinished);
+    connect(m_ingest, &IngestWorker::warning, this, &DashboardController::warning);
+    m_timer.setInterval(25);
+    connect(&m_timer, &QTimer::timeout, this, &DashboardController::onTick);
+    m_timer.start();
+}
+
+DashboardController::~DashboardController()
+{
+    shutdown();
+}
+
+template <typename F> void DashboardController::changeParams(F&& change)
+{
+    change(m_params);
+    ++m_paramsGeneration;
+    m_dirty = true;
+    emit paramsChanged();
+}
+
+void DashboardController::openSource(const SourceSpec& spec, const QString& databasePath)
+{
+    m_spec = spec;
+    m_sourcePaused = false;
+    m_databasePath = databasePath.isEmpty() ? defaultDatabaseFor(spec) : databasePath;
+    m_snapshot.reset();
+    changeParams([&](ViewParams& p) {
+        p.followRange = true;
+        p.windowEnd = spec.isLive() ? WindowEnd::IncludeOpen : WindowEnd::FinalPanes;
+        p.selectedAds.clear();
+    });
+    m_ingest->start(spec, m_databasePath);
+    emit sourceChanged();
+}
+
+void DashboardController::openDatabase(const QString& path)
+{
+    m_ingest->stop();
+    m_spec = SourceSpec();
+    m_sourcePaused = false;
+    m_databasePath = path;
+    m_snapshot.reset();
+    changeParams([](ViewParams& p) {
+        p.followRange = true;
+        p.windowEnd = WindowEnd::FinalPanes;
+        p.selectedAds.clear();
+    });
+    emit sourceChanged();
+}
+
+void DashboardController::stopSource()
+{
+    m_ingest->stop();
+    emit ingestStatusChanged(m_ingest->status());
+}
+
+void DashboardController::setSourcePaused(bool paused)
+{
+    if (paused == m_sourcePaused || !m_spec.isValid()) return;
+    m_sourcePaused = paused;
+    if (paused)
+        m_ingest->stop();
+    else
+        m_ingest->start(m_spec, m_databasePath);
+    emit ingestStatusChanged(m_ingest->status());
+}
+
+void DashboardController::shutdown()
+{
+    m_timer.stop();
+    m_ingest->stopAndWait();
+}
+
+IngestStatus DashboardController::ingestStatus() const
+{
+    return m_ingest->status();
+}
+
+bool DashboardController::ingestActive() const
+{
+    return m_ingest->isActive();
+}
+
+void DashboardController::setViewPaused(bool paused)
+{
+    m_viewPaused = paused;
+    if (!paused) m_dirty = true;
+}
+
+void DashboardController::setTopN(int n)
+{
+    if (n == m_params.topN || n <= 0) return;
+    changeParams([n](ViewParams& p) { p.topN = n; });
+}
+
+void DashboardController::setWindowMinutes(int minutes)
+{
+    if (minutes == m_params.windowMinutes || minutes <= 0) return;
+    changeParams([minutes](ViewParams& p) { p.windowMinutes = minutes; });
+}
+
+void DashboardController::setWindowEnd(WindowEnd end, int64_t atMs)
+{
+    if (end == m_params.windowEnd && (end != WindowEnd::Explicit || atMs == m_params.atMs)) return;
+    changeParams([=](ViewParams& p) {
+        p.windowEnd = end;
+        p.atMs = atMs;
+    });
+}
+
+void DashboardController::setChartMinutes(int minutes)
+{
+    if (minutes == m_params.chartMinutes || minutes <= 0) return;
+    changeParams([minutes](ViewParams& p) { p.chartMinutes = minutes; });
+}
+
+void DashboardController::setFollowRange(bool follow)
+{
+    if (follow == m_params.followRange) return;
+    changeParams([follow](ViewParams& p) { p.followRange = follow; });
+}
+
+void DashboardController::setRange(int64_t fromMs, int64_t toMs)
+{
+    if (!m_params.followRange && fromMs == m_params.rangeFromMs && toMs == m_params.rangeToMs) return;
+    changeParams([=](ViewParams& p) {
+        p.followRange = false;
+        p.rangeFromMs = fromMs;
+        p.rangeToMs = toMs;
+    });
+}
+
+void DashboardController::setFilter(const FilterState& filter)
+{
+    if (filter == m_filter) return;
+    m_filter = filter;
+    changeParams([&](ViewParams& p) {
+        p.filter = filter.expression().toStdString();
+        p.countryBaseFilter = filter.expression(false).toStdString();
+    });
+}
+
+void DashboardController::setSelectedAds(const std::vector<std::string>& ads)
+{
+    if (ads == m_params.selectedAds) return;
+    changeParams([&](ViewParams& p) { p.selectedAds = ads; });
+}
+
+void DashboardController::refresh()
+{
+    m_dirty = true;
+}
+
+void DashboardController::onTick()
+{
+    if (m_databasePath.isEmpty()) return;
+    const qint64 now = m_clock.elapsed();
+    bool due = m_dirty;
+    if (!due && !m_viewPaused) {
+        const qint64 pace = std::max<qint64>(m_intervalMs, qint64(2 * m_lastQueryMs));
+        if (m_ingest->isActive() || m_refreshAfterIngest)
+            due = now - m_lastRequestAt >= pace;
+        else if (m_params.followRange && m_params.windowEnd != WindowEnd::Explicit)
+            due = now - m_lastRequestAt >= std::max(pace, kIdleRefreshMs);
+    }
+    if (!due || (!m_dirty && m_query->isBusy())) return;
+    submit(m_dirty || m_refreshAfterIngest || now - m_lastDetailsAt >= kDetailsIntervalMs);
+}
+
+void DashboardController::submit(bool details)
+{
+    const qint64 now = m_clock.elapsed();
+    DashboardRequest r;
+    r.generation = ++m_generation;
+    r.paramsGeneration = m_paramsGeneration;
+    r.databasePath = m_databasePath;
+    r.params = m_params;
+    r.withDetails = details;
+    r.ingest = m_ingest->status();
+    if (details) m_lastDetailsAt = now;
+    m_dirty = false;
+    m_refreshAfterIngest = false;
+    m_lastRequestAt = now;
+    m_query->submit(std::move(r));
+}
+
+void DashboardController::onSnapshot(const SnapshotPtr& snapshot)
+{
+    if (!snapshot || snapshot->paramsGeneration != m_paramsGeneration
+        || snapshot->generation <= m_appliedGeneration)
+        return;
+    m_appliedGeneration = snapshot->generation;
+    m_lastQueryMs = snapshot->queryMs;
+    m_snapshot = snapshot;
+    emit snapshotChanged(snapshot);
+}
+
+void DashboardController::onIngestFinished(const IngestStatus& status)
+{
+    m_refreshAfterIngest = true; // one more snapshot with everything the run committed
+    emit ingestFinished(status);
+}
+
+} // namespace adclick::ui

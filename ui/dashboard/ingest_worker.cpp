@@ -1,0 +1,225 @@
+#include "ui/dashboard/ingest_worker.h"
+
+#include "ui/dashboard/thread_priority.h"
+
+#include "core/ingest/ingest.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+
+#include <chrono>
+
+namespace adclick::ui {
+
+namespace {
+
+int64_t wallNowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+} // namespace
+
+IngestWorker::IngestWorker(QObject* parent)
+    : QObject(parent)
+{ }
+
+IngestWorker::~IngestWorker()
+{
+    stopAndWait();
+}
+
+void IngestWorker::start(const SourceSpec& spec, const QString& databasePath)
+{
+    m_spec = spec;
+    m_databasePath = databasePath;
+    if (m_thread.joinable()) {
+        // The old run ends on its own thread; the new one starts from onThreadFinished().
+        m_pendingStart = true;
+        m_thread.request_stop();
+        return;
+    }
+    launch();
+}
+
+void IngestWorker::launch()
+{
+    m_pendingStart = false;
+    const uint64_t run = ++m_run;
+    {
+        std::lock_guard lock(m_mutex);
+        m_status = IngestStatus();
+        m_status.run = run;
+        m_status.state = IngestStatus::State::Opening;
+        m_status.source = m_spec.displayName();
+        m_status.live = m_spec.isLive();
+        m_status.wallMs = wallNowMs();
+    }
+    emit statusChanged();
+    m_thread = std::jthread([this, run, spec = m_spec, db = m_databasePath](
+                                std::stop_token stop) { runThread(stop, run, spec, db); });
+}
+
+void IngestWorker::stop()
+{
+    m_pendingStart = false;
+    if (!m_thread.joinable()) return;
+    m_thread.request_stop();
+    std::lock_guard lock(m_mutex);
+    if (m_status.active()) m_status.state = IngestStatus::State::Stopping;
+}
+
+void IngestWorker::stopAndWait()
+{
+    m_pendingStart = false;
+    if (m_thread.joinable()) {
+        m_thread.request_stop();
+        m_thread.join();
+    }
+}
+
+IngestStatus IngestWorker::status() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_status;
+}
+
+bool IngestWorker::isActive() const
+{
+    return m_thread.joinable();
+}
+
+void IngestWorker::publish(const IngestStatus& status, bool final)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_status = status;
+    }
+    if (final) {
+        QMetaObject::invokeMethod(
+            this, [this, status] { onThreadFinished(status.run); }, Qt::QueuedConnection);
+        return;
+    }
+    // Coalesce: at most one notification waits in the GUI's queue.
+    if (!m_notifyQueued.exchange(true)) {
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_notifyQueued = false;
+                emit statusChanged();
+            },
+            Qt::QueuedConnection);
+    }
+}
+
+void IngestWorker::onThreadFinished(uint64_t run)
+{
+    if (run != m_run) return;
+    if (m_thread.joinable()) m_thread.join(); // the thread has posted its last words: quick
+    const IngestStatus last = status();
+    emit statusChanged();
+    emit finished(last);
+    if (m_pendingStart) launch();
+}
+
+void IngestWorker::runThread(std::stop_token stop, uint64_t run, SourceSpec spec, QString databasePath)
+{
+    IngestStatus s;
+    s.run = run;
+    s.state = IngestStatus::State::Opening;
+    s.source = spec.displayName();
+    s.live = spec.isLive();
+    s.wallMs = wallNowMs();
+
+    const auto fail = [&](const std::string& message) {
+        s.state = IngestStatus::State::Failed;
+        s.message = QString::fromStdString(message);
+        s.wallMs = wallNowMs();
+        publish(s, true);
+    };
+    if (!spec.isValid()) return fail("no source to read");
+    const QFileInfo dbInfo(databasePath);
+    if (!QDir().mkpath(dbInfo.absolutePath()))
+        return fail("cannot create the folder '" + dbInfo.absolutePath().toStdString() + "'");
+    if (spec.kind == SourceSpec::Kind::Archive) s.totalBytes = estimateArchiveBytes(spec.paths);
+
+    core::IngestOptions o;
+    o.sources = spec.coreSources();
+    o.follow = spec.kind == SourceSpec::Kind::Follow;
+    o.idleMs = spec.idleMs;
+    o.latenessMs = spec.latenessMs;
+    o.kafkaProperties = spec.kafkaProperties;
+    o.progressIntervalMs = 100;
+    o.commitIntervalMs = spec.commitIntervalMs;
+    auto ingestor = core::Ingestor::open(QFile::encodeName(databasePath).toStdString(), o);
+    if (!ingestor) return fail(ingestor.message());
+
+    // Rates over a sliding second: the previous sample and a smoothed value.
+    double lastSeconds = 0;
+    int64_t lastLines = 0;
+    uint64_t lastBytes = 0;
+    (*ingestor)->onProgress = [&](const core::IngestProgress& p) {
+        const double dt = p.seconds - lastSeconds;
+        if (dt >= 0.25 || (lastSeconds == 0 && p.seconds > 0)) {
+            const double lines = double(p.runLines - lastLines) / dt;
+            const double bytes = double(p.runBytes - lastBytes) / dt;
+            const bool first = lastSeconds == 0;
+            s.linesPerSecond = first ? lines : 0.5 * s.linesPerSecond + 0.5 * lines;
+            s.bytesPerSecond = first ? bytes : 0.5 * s.bytesPerSecond + 0.5 * bytes;
+            lastSeconds = p.seconds;
+            lastLines = p.runLines;
+            lastBytes = p.runBytes;
+        }
+        s.state = stop.stop_requested() ? IngestStatus::State::Stopping : IngestStatus::State::Running;
+        s.hasProgress = true;
+        s.progress = p;
+        if (s.totalBytes > 0) {
+            s.fraction = std::min(0.999, double(p.runBytes) / double(s.totalBytes));
+            s.etaSeconds = s.bytesPerSecond > 0
+                ? double(s.totalBytes - std::min<uint64_t>(p.runBytes, s.totalBytes)) / s.bytesPerSecond
+                : -1;
+        }
+        s.wallMs = wallNowMs();
+        publish(s, false);
+    };
+    (*ingestor)->onWarning = [&](const std::string& w) {
+        s.warnings.push_back(QString::fromStdString(w));
+        while (s.warnings.size() > 5)
+            s.warnings.pop_front();
+        const QString text = QString::fromStdString(w);
+        QMetaObject::invokeMethod(
+            this,
+            [this, run, text] {
+                if (run == m_run) emit warning(text);
+            },
+            Qt::QueuedConnection);
+        publish(s, false);
+    };
+    s.state = IngestStatus::State::Running;
+    publish(s, false);
+
+    auto result = (*ingestor)->run(stop);
+    ingestor->reset(); // releases the writer lock before anyone hears that the run ended
+    s.wallMs = wallNowMs();
+    if (!result) return fail(result.message());
+    s.progress.totals = result->totals;
+    s.progress.runLines = result->run.lines;
+    s.progress.runBytes = result->bytes;
+    s.progress.seconds = result->seconds;
+    s.progress.watermarkMs = result->watermarkMs;
+    s.progress.maxEventMs = result->maxEventMs;
+    if (!result->kafka.empty()) s.progress.kafka = result->kafka;
+    s.hasProgress = true;
+    if (result->seconds > 0) s.linesPerSecond = double(result->run.lines) / result->seconds;
+    if (stop.stop_requested()) {
+        s.state = IngestStatus::State::Cancelled;
+    } else {
+        s.state = IngestStatus::State::Finished;
+        if (s.totalBytes > 0) s.fraction = 1;
+        s.etaSeconds = 0;
+    }
+    publish(s, true);
+}
+
+} // namespace adclick::ui
