@@ -519,7 +519,7 @@ Result<Filter> parseFilter(std::string_view text)
 {
     Filter f;
     Parser p(text);
-    if (!p.parse(f.m_conditions, f.m_refs)) return Result<Filter>::error(p.error());
+    if (!p.parse(f.m_conditions, f.m_refs)) return Result<Filter>::error(StatusCode::BadFilter, p.error());
     f.normalize();
     return f;
 }
@@ -532,11 +532,11 @@ Result<Filter> resolveFilter(
     std::function<Status(const Filter&)> add = [&](const Filter& f) -> Status {
         for (const std::string& name : f.m_refs) {
             if (std::find(stack.begin(), stack.end(), name) != stack.end())
-                return Status::error("filter: saved filter '" + name + "' refers to itself");
+                return Status::error(StatusCode::BadFilter, "filter: saved filter '" + name + "' refers to itself");
             const auto expr = lookup(name);
-            if (!expr) return Status::error("filter: there is no saved filter named '" + name + "'");
+            if (!expr) return Status::error(StatusCode::BadFilter, "filter: there is no saved filter named '" + name + "'");
             const auto parsed = parseFilter(*expr);
-            if (!parsed) return Status::error("saved filter '" + name + "': " + parsed.message());
+            if (!parsed) return Status::error(StatusCode::BadFilter, "saved filter '" + name + "': " + parsed.message());
             stack.push_back(name);
             if (auto st = add(*parsed); !st) return st;
             stack.pop_back();

@@ -215,7 +215,7 @@ Result<std::unique_ptr<Store>> writerIfFree(const std::string& dbPath)
     if (!ro) return Result<std::unique_ptr<Store>>(ro.status());
     sqlite3_close_v2(*ro);
     auto store = Store::open(dbPath, {});
-    if (!store && store.message().find("in use by another adclick ingest") != std::string::npos)
+    if (!store && store.code() == StatusCode::WriterBusy)
         return std::unique_ptr<Store>();
     return store;
 }

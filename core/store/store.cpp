@@ -99,7 +99,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dbPath, const Stor
             = n > 0 ? std::string(" (pid ") + std::string(pid, strnlen(pid, sizeof pid)) + ")" : "";
         while (!who.empty() && (who.back() == '\n'))
             who.pop_back();
-        return Result<std::unique_ptr<Store>>::error("database '" + dbPath
+        return Result<std::unique_ptr<Store>>::error(StatusCode::WriterBusy, "database '" + dbPath
             + "' is in use by another adclick ingest" + who + "; only one writer may run at a time");
     }
     const std::string pidText = std::to_string(::getpid()) + "\n";

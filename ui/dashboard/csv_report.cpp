@@ -33,11 +33,11 @@ core::Result<std::string> seriesCsv(const std::string& databasePath, int64_t fro
     using R = core::Result<std::string>;
     if (fromMs >= toMs) return R::error("the time range is empty: 'from' must be before 'to'");
     auto parsed = core::parseFilter(filterText);
-    if (!parsed) return R::error("filter: " + parsed.message());
+    if (!parsed) return R(parsed.status());
     auto q = core::QueryService::open(databasePath);
     if (!q) return R(q.status());
     auto filter = (*q)->resolve(*parsed);
-    if (!filter) return R::error("filter: " + filter.message());
+    if (!filter) return R(filter.status());
     std::vector<core::SeriesRow> rows;
     int64_t rangeFrom = 0, rangeTo = 0;
     if (ads.empty()) {

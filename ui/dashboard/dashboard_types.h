@@ -114,6 +114,7 @@ struct DashboardSnapshot {
     ViewParams params;
     QString databasePath;
     QString error; //!< the query failed (bad filter, unreadable database, …); the rest is empty
+    bool errorIsFilter = false; //!< the error is the filter's (shown at the filter, not as a banner)
     bool noData = false; //!< the database does not exist yet or holds no event
     std::string filterCanonical; //!< resolved (saved filters expanded), as the CLI prints it
 

@@ -149,9 +149,10 @@ SnapshotPtr QueryWorker::compute(
     const ViewParams& p = request.params;
     const auto stale = [&] { return superseded && superseded(); };
     // A failed query: dropped when it was interrupted for a newer request, else shown.
-    const auto failed = [&](const std::string& message) -> SnapshotPtr {
+    const auto failed = [&](const core::Status& status) -> SnapshotPtr {
         if (stale()) return nullptr;
-        s->error = QString::fromStdString(message);
+        s->error = QString::fromStdString(status.message());
+        s->errorIsFilter = status.code() == core::StatusCode::BadFilter;
         s->queryMs = double(timer.nsecsElapsed()) / 1e6;
         return s;
     };
@@ -172,7 +173,7 @@ SnapshotPtr QueryWorker::compute(
     core::QueryService& q = *session.service;
 
     auto state = session.reader->engineState();
-    if (!state) return failed(state.message());
+    if (!state) return failed(state.status());
     s->counters = state->counters;
     s->watermarkMs = state->watermarkMs;
     s->maxEventMs = state->maxEventMs;
@@ -201,9 +202,9 @@ SnapshotPtr QueryWorker::compute(
         : session.kafka;
 
     auto filter = core::parseFilter(p.filter);
-    if (!filter) return failed("filter: " + filter.message());
+    if (!filter) return failed(filter.status());
     auto resolved = q.resolve(*filter);
-    if (!resolved) return failed("filter: " + resolved.message());
+    if (!resolved) return failed(resolved.status());
     s->filterCanonical = resolved->canonical();
     if (stale()) return nullptr;
     if (s->noData) {
@@ -219,11 +220,11 @@ SnapshotPtr QueryWorker::compute(
         at = (core::paneOf(s->maxEventMs) + 1) * core::kMinuteMs;
     const int64_t windowMs = int64_t(p.windowMinutes) * core::kMinuteMs;
     auto current = q.popular(kAllAds, p.windowMinutes, at, *filter);
-    if (!current) return failed(current.message());
+    if (!current) return failed(current.status());
     s->atMs = current->atMs;
     if (current->atMs) {
         auto previous = q.popular(kAllAds, p.windowMinutes, *current->atMs - windowMs, *filter);
-        if (!previous) return failed(previous.message());
+        if (!previous) return failed(previous.status());
         std::unordered_map<std::string, int64_t> before;
         before.reserve(previous->top.size());
         for (const core::AdCount& a : previous->top) {
@@ -275,7 +276,7 @@ SnapshotPtr QueryWorker::compute(
     if (s->atMs) {
         auto base = core::parseFilter(p.countryBaseFilter);
         auto countries = q.countries(*s->atMs - windowMs, *s->atMs, std::nullopt, base ? *base : *filter);
-        if (!countries) return failed(countries.message());
+        if (!countries) return failed(countries.status());
         s->countries = std::move(*countries);
     }
     if (stale()) return nullptr;
@@ -300,7 +301,7 @@ SnapshotPtr QueryWorker::compute(
         const int64_t fromMs = first * core::kMinuteMs, toMs = end * core::kMinuteMs;
         for (const std::string& ad : p.selectedAds) {
             auto rows = q.series(fromMs, toMs, ad, *filter);
-            if (!rows) return failed(rows.message());
+            if (!rows) return failed(rows.status());
             DenseSeries d { ad, std::vector<int64_t>(width, 0) };
             for (const core::SeriesRow& r : rows->rows)
                 if (r.minute >= first && r.minute < end)
@@ -309,13 +310,13 @@ SnapshotPtr QueryWorker::compute(
             if (stale()) return nullptr;
         }
         auto all = q.series(fromMs, toMs, std::nullopt, *filter);
-        if (!all) return failed(all.message());
+        if (!all) return failed(all.status());
         s->total = { "total", std::vector<int64_t>(width, 0) };
         for (const core::SeriesRow& r : all->rows)
             if (r.minute >= first && r.minute < end)
                 s->total.values[static_cast<std::size_t>(r.minute - first)] += r.clicks;
         auto stats = session.reader->minuteStats(first, end);
-        if (!stats) return failed(stats.message());
+        if (!stats) return failed(stats.status());
         s->minuteStats = std::move(*stats);
     }
     if (stale()) return nullptr;

@@ -148,7 +148,7 @@ void FilterPanel::setSnapshot(const SnapshotPtr& snapshot)
     m_countries->setSnapshot(snapshot);
     m_saved->setSnapshot(snapshot);
     if (!snapshot) return;
-    if (snapshot->error.startsWith(QLatin1String("filter:"))) {
+    if (snapshot->errorIsFilter) {
         m_error->setText(snapshot->error);
         m_error->show();
     } else if (snapshot->error.isEmpty()) {

@@ -777,7 +777,7 @@ void MainWindow::onSnapshot(const SnapshotPtr& snapshot)
     m_snapshot = snapshot;
     const DashboardSnapshot& s = *snapshot;
     if (!s.error.isEmpty()) {
-        if (!s.error.startsWith(QLatin1String("filter:"))) {
+        if (!s.errorIsFilter) {
             showError(s.error);
             m_bannerFromQuery = true;
         }
