@@ -4,6 +4,7 @@ set -euo pipefail
 
 packages=(
     build-essential cmake ninja-build pkg-config git
+    python3                         # scripts/function_sizes.py (the structure test)
     qt6-base-dev libgl-dev          # Qt Widgets/Test; libgl-dev completes Qt6::Gui's CMake config
     qt6-charts-dev libqt6opengl6-dev  # the GUI's per-minute charts (Qt Charts needs Qt OpenGL's CMake config)
     desktop-file-utils appstream    # validate the desktop entry and AppStream metadata (packaging test)

@@ -1,4 +1,5 @@
 // Unit tests of the event-time logic (docs/semantics.md): dedup, watermark, late, horizon.
+#include "core/base/hash128.h"
 #include "core/pipeline/dedup_set.h"
 #include "core/pipeline/engine.h"
 
@@ -44,6 +45,46 @@ int64_t lateOf(const Batch& b, int64_t minute)
 class TestEngine : public QObject {
     Q_OBJECT
 private slots:
+    // Dedup keys are rebuilt from raw events after a restart, so the hash of a key must never
+    // change between versions: these are MurmurHash3 x64/128 values for each tail length class.
+    void hash128ValuesArePinned_data()
+    {
+        QTest::addColumn<int>("length");
+        QTest::addColumn<quint64>("lo");
+        QTest::addColumn<quint64>("hi");
+        const struct {
+            int n;
+            quint64 lo, hi;
+        } rows[] = {
+            { 0, 0xaafc5697fdc9f75aull, 0x82eda7ed9680b0ddull },
+            { 1, 0x5d14e60edc3bf761ull, 0xb5f6f14cbf775465ull },
+            { 7, 0x300fc5763ec96efbull, 0xa0414ec63b77cd22ull },
+            { 8, 0x1461e026e37dbba5ull, 0x970ca11e687569ebull },
+            { 9, 0xa00bc3bb3621e70eull, 0x303ac6ccdc7a7f63ull },
+            { 15, 0x31b0abd875c35fb6ull, 0xd3b1ad18cfad92fdull },
+            { 16, 0x1ec3f66a9d65dcaaull, 0x8029838023598c60ull },
+            { 17, 0x1975d3fc042224b0ull, 0x26f6ecf41fb9c236ull },
+            { 31, 0x2e06d77ad4ff1ddbull, 0xc41dae117c16c78aull },
+            { 32, 0xa9dc082df462e414ull, 0x7740987f119338abull },
+            { 33, 0x171b2c20bac7c8d8ull, 0xdb1a25e9f5602d4bull },
+        };
+        for (const auto& r : rows)
+            QTest::addRow("%d bytes", r.n) << r.n << r.lo << r.hi;
+    }
+    void hash128ValuesArePinned()
+    {
+        QFETCH(int, length);
+        QFETCH(quint64, lo);
+        QFETCH(quint64, hi);
+        const char key[] = "ad-1\x1f"
+                           "1700000000000\x1fuser-1\x1f"
+                           "10.0.0.1";
+        static_assert(sizeof key > 33);
+        const Hash128 h = hash128(key, std::size_t(length));
+        QCOMPARE(quint64(h.lo), lo);
+        QCOMPARE(quint64(h.hi), hi);
+    }
+
     void dedupSetCutoffMakesOldKeysAbsent()
     {
         DedupSet s;
