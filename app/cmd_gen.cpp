@@ -1,9 +1,9 @@
-// adclick gen: synthetic click logs with their exact ground truth (core/click_generator.h).
+// adclick gen: synthetic click logs with their exact ground truth (sim/click_generator.h).
 #include "cli_args.h"
 #include "commands.h"
 
-#include "sim/click_generator.h"
 #include "core/base/timestamp.h"
+#include "sim/click_generator.h"
 
 #include <algorithm>
 #include <charconv>
@@ -14,6 +14,7 @@
 #include <limits>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 namespace adclick::app {
 
@@ -72,131 +73,187 @@ bool parseDouble(const std::string& text, double& out)
     return end == text.c_str() + text.size() && std::isfinite(out);
 }
 
-} // namespace
+//! Reads gen's options one by one. The first problem is kept; after it, options are still
+//! consumed (so Args::finish() does not call them unknown) but no longer checked.
+class GenOptionReader {
+public:
+    explicit GenOptionReader(Args& args)
+        : m_args(args)
+    { }
 
-int cmdGen(Args& args)
-{
-    using namespace adclick::core;
-    if (args.flag("help")) {
-        std::fputs(kGenUsage, stdout);
-        return 0;
-    }
-    GenOptions o;
-    std::string error;
-    auto integer = [&](const char* name, int64_t min, int64_t max, auto& field) {
-        const auto v = args.value(name);
-        if (!v || !error.empty()) return;
+    const std::string& error() const { return m_error; }
+
+    void integer(const char* name, int64_t min, int64_t max, auto& field)
+    {
+        const auto v = m_args.value(name);
+        if (!v || !m_error.empty()) return;
         int64_t n = 0;
         if (!parseI64(*v, n) || n < min || n > max)
-            error = "--" + std::string(name) + ": expected an integer from " + std::to_string(min) + " to "
+            m_error = "--" + std::string(name) + ": expected an integer from " + std::to_string(min) + " to "
                 + std::to_string(max) + ", got '" + *v + "'";
         else
             field = static_cast<std::remove_reference_t<decltype(field)>>(n);
-    };
-    auto real = [&](const char* name, double& field) {
-        const auto v = args.value(name);
-        if (!v || !error.empty()) return;
+    }
+    void real(const char* name, double& field)
+    {
+        const auto v = m_args.value(name);
+        if (!v || !m_error.empty()) return;
         if (!parseDouble(*v, field))
-            error = "--" + std::string(name) + ": expected a number, got '" + *v + "'";
-    };
-    auto seconds = [&](const char* name, int64_t& fieldMs) {
+            m_error = "--" + std::string(name) + ": expected a number, got '" + *v + "'";
+    }
+    //! Whole seconds (up to a year) into milliseconds.
+    void seconds(const char* name, int64_t& fieldMs)
+    {
         int64_t s = -1;
         integer(name, 0, 365LL * 86400, s);
         if (s >= 0) fieldMs = s * 1000;
-    };
-
-    const auto out = args.value("out");
-    integer("events", 0, std::numeric_limits<int64_t>::max() / 2, o.events);
-    if (const auto f = args.value("format"); f && error.empty()) {
-        if (!parseLineFormat(*f, o.format) || o.format == LineFormat::Auto)
-            error = "--format: expected book, csv or jsonl, got '" + *f + "'";
     }
+    void format(core::LineFormat& field)
     {
-        const auto v = args.value("seed");
-        if (v && error.empty()) {
-            const auto r = std::from_chars(v->data(), v->data() + v->size(), o.seed);
-            if (v->empty() || r.ec != std::errc() || r.ptr != v->data() + v->size())
-                error = "--seed: expected a non-negative integer, got '" + *v + "'";
-        }
+        const auto f = m_args.value("format");
+        if (!f || !m_error.empty()) return;
+        if (!core::parseLineFormat(*f, field) || field == core::LineFormat::Auto)
+            m_error = "--format: expected book, csv or jsonl, got '" + *f + "'";
     }
-    integer("ads", 1, 100'000'000, o.ads);
-    integer("users", 1, 100'000'000, o.users);
-    if (const auto c = args.value("countries"); c && error.empty()) {
+    void seed(uint64_t& field)
+    {
+        const auto v = m_args.value("seed");
+        if (!v || !m_error.empty()) return;
+        const auto r = std::from_chars(v->data(), v->data() + v->size(), field);
+        if (v->empty() || r.ec != std::errc() || r.ptr != v->data() + v->size())
+            m_error = "--seed: expected a non-negative integer, got '" + *v + "'";
+    }
+    //! --countries N (the first N of the fixed list) or a comma list of codes (upper-cased).
+    void countries(std::vector<std::string>& field)
+    {
+        const auto c = m_args.value("countries");
+        if (!c || !m_error.empty()) return;
         int64_t n = 0;
-        if (parseI64(*c, n)) {
-            const auto all = genCountryCodes(std::numeric_limits<std::size_t>::max());
-            if (n < 1 || n > static_cast<int64_t>(all.size()))
-                error = "--countries: expected 1 to " + std::to_string(all.size()) + " or a list of codes";
-            else
-                o.countries.assign(all.begin(), all.begin() + n);
-        } else {
-            std::string code;
-            for (std::size_t i = 0; i <= c->size(); ++i) {
-                if (i == c->size() || (*c)[i] == ',') {
-                    o.countries.push_back(code);
-                    code.clear();
-                } else {
-                    char ch = (*c)[i];
-                    if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
-                    if (ch != ' ') code.push_back(ch);
-                }
+        if (!parseI64(*c, n)) {
+            field = codeList(*c);
+            return;
+        }
+        const auto all = core::genCountryCodes(std::numeric_limits<std::size_t>::max());
+        if (n < 1 || n > static_cast<int64_t>(all.size()))
+            m_error = "--countries: expected 1 to " + std::to_string(all.size()) + " or a list of codes";
+        else
+            field.assign(all.begin(), all.begin() + n);
+    }
+    void start(int64_t& fieldMs)
+    {
+        const auto t = m_args.value("start");
+        if (!t || !m_error.empty()) return;
+        if (!core::parseTimestamp(*t, fieldMs))
+            m_error = "--start: expected an ISO-8601 time or epoch milliseconds, got '" + *t + "'";
+    }
+    void late(bool& lateUpdate)
+    {
+        const auto l = m_args.value("late");
+        if (!l || !m_error.empty()) return;
+        if (*l == "drop" || *l == "update")
+            lateUpdate = *l == "update";
+        else
+            m_error = "--late: expected drop or update, got '" + *l + "'";
+    }
+
+private:
+    //! "us, kr,JP" → US, KR, JP (spaces dropped; validateGenOptions checks the codes).
+    static std::vector<std::string> codeList(const std::string& text)
+    {
+        std::vector<std::string> codes;
+        std::string code;
+        for (std::size_t i = 0; i <= text.size(); ++i) {
+            if (i == text.size() || text[i] == ',') {
+                codes.push_back(code);
+                code.clear();
+            } else {
+                char ch = text[i];
+                if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+                if (ch != ' ') code.push_back(ch);
             }
         }
+        return codes;
     }
-    real("zipf", o.zipf);
-    if (const auto t = args.value("start"); t && error.empty()) {
-        if (!parseTimestamp(*t, o.startMs))
-            error = "--start: expected an ISO-8601 time or epoch milliseconds, got '" + *t + "'";
-    }
-    real("rate", o.rate);
+
+    Args& m_args;
+    std::string m_error;
+};
+
+//! Reads and checks gen's options into `o`: 0, or the exit code of a usage error (reported).
+int readGenOptions(Args& args, core::GenOptions& o)
+{
+    GenOptionReader read(args);
+    const auto out = args.value("out");
+    read.integer("events", 0, std::numeric_limits<int64_t>::max() / 2, o.events);
+    read.format(o.format);
+    read.seed(o.seed);
+    read.integer("ads", 1, 100'000'000, o.ads);
+    read.integer("users", 1, 100'000'000, o.users);
+    read.countries(o.countries);
+    read.real("zipf", o.zipf);
+    read.start(o.startMs);
+    read.real("rate", o.rate);
     int64_t disorderMs = -1;
-    integer("disorder-ms", 0, 365LL * 86'400'000, disorderMs);
-    real("dup-rate", o.dupRate);
-    real("late-rate", o.lateRate);
-    real("malformed-rate", o.malformedRate);
-    real("click-ids", o.clickIdFraction);
-    seconds("lateness", o.latenessMs);
-    seconds("dedup-horizon", o.dedupHorizonMs);
+    read.integer("disorder-ms", 0, 365LL * 86'400'000, disorderMs);
+    read.real("dup-rate", o.dupRate);
+    read.real("late-rate", o.lateRate);
+    read.real("malformed-rate", o.malformedRate);
+    read.real("click-ids", o.clickIdFraction);
+    read.seconds("lateness", o.latenessMs);
+    read.seconds("dedup-horizon", o.dedupHorizonMs);
     // Unless given, the disorder stays within a smaller lateness (on-time events are never late).
     o.disorderMs = disorderMs >= 0 ? disorderMs : std::min(o.disorderMs, o.latenessMs);
-    if (const auto l = args.value("late"); l && error.empty()) {
-        if (*l == "drop" || *l == "update")
-            o.lateUpdate = *l == "update";
-        else
-            error = "--late: expected drop or update, got '" + *l + "'";
-    }
+    read.late(o.lateUpdate);
     o.gzip = args.flag("gzip");
     const auto truth = args.value("truth");
     o.truth = !args.flag("no-truth");
-    if (!error.empty()) return fail("gen: " + error, 2);
+    if (!read.error().empty()) return fail("gen: " + read.error(), 2);
     if (const auto rest = args.finish(); !rest.empty())
         return fail("gen: " + rest + " (see adclick gen --help)", 2);
     if (!out) return fail("gen: --out FILE is required (- for stdout; see adclick gen --help)", 2);
     o.out = *out;
     if (truth) o.truthPrefix = *truth;
-    if (Status s = validateGenOptions(o); !s) return fail("gen: " + s.message(), 2);
+    if (core::Status s = core::validateGenOptions(o); !s) return fail("gen: " + s.message(), 2);
+    return 0;
+}
 
-    const auto t0 = std::chrono::steady_clock::now();
-    auto report = generateClicks(o);
-    if (!report) return fail("gen: " + report.message());
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-
-    // The counters, then what was written.
-    std::string json = truthCountersJson(report->truth);
+//! The counters, then what was written and how fast.
+std::string genSummaryJson(const core::GenOptions& o, const core::GenReport& report, double secs)
+{
+    std::string json = core::truthCountersJson(report.truth);
     json.pop_back(); // '}'
-    json += ",\"blank_lines\":" + std::to_string(report->blankLines);
+    json += ",\"blank_lines\":" + std::to_string(report.blankLines);
     json += ",\"output\":" + jsonString(o.out);
-    json += ",\"bytes\":" + std::to_string(report->bytes);
+    json += ",\"bytes\":" + std::to_string(report.bytes);
     json += ",\"gzip\":";
     json += o.gzip ? "true" : "false";
     json += ",\"truth\":"
         + (o.truth ? jsonString(o.truthPrefix.empty() ? o.out : o.truthPrefix) : std::string("null"));
     json += ",\"verified\":";
-    json += report->modelChecked ? "true" : "false";
+    json += report.modelChecked ? "true" : "false";
     char buf[96];
     std::snprintf(buf, sizeof buf, ",\"seconds\":%.3f,\"lines_per_second\":%.0f}", secs,
-        secs > 0 ? static_cast<double>(report->truth.counter("lines")) / secs : 0.0);
+        secs > 0 ? static_cast<double>(report.truth.counter("lines")) / secs : 0.0);
     json += buf;
+    return json;
+}
+
+} // namespace
+
+int cmdGen(Args& args)
+{
+    if (args.flag("help")) {
+        std::fputs(kGenUsage, stdout);
+        return 0;
+    }
+    core::GenOptions o;
+    if (const int rc = readGenOptions(args, o); rc != 0) return rc;
+
+    const auto t0 = std::chrono::steady_clock::now();
+    auto report = core::generateClicks(o);
+    if (!report) return fail("gen: " + report.message());
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const std::string json = genSummaryJson(o, *report, secs);
     // With the log on stdout the summary goes to stderr, so the log stays clean.
     std::fprintf(o.out == "-" ? stderr : stdout, "%s\n", json.c_str());
     return 0;

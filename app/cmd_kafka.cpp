@@ -1,11 +1,11 @@
 #include "cli_args.h"
 #include "commands.h"
 
-#include "sim/click_generator.h"
 #include "core/input/input_file.h"
+#include "core/input/line_splitter.h"
+#include "sim/click_generator.h"
 #include "sim/kafka_broker.h"
 #include "sim/kafka_producer.h"
-#include "core/input/line_splitter.h"
 #include "sim/live_stream.h"
 
 #include <cerrno>
@@ -13,7 +13,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
+#include <span>
+#include <string>
 #include <unistd.h>
+#include <vector>
 
 namespace adclick::app {
 
@@ -146,90 +150,70 @@ int produceLive(core::LiveStreamOptions o)
     return 0;
 }
 
-int cmdProduce(Args& args)
+namespace {
+
+//! What `produce` was asked to do.
+struct ProduceRequest {
+    core::ProduceOptions producer;
+    std::optional<std::string> rate, genEvents, seed, truth, ads;
+    bool live = false;
+    std::vector<std::string> files; //!< the input: one file (or -) unless generated
+};
+
+//! Reads and checks produce's options: 0, or the exit code of a usage error (reported).
+int readProduceRequest(Args& args, ProduceRequest& r)
 {
-    if (args.flag("help")) {
-        std::fputs(kProduceHelp, stdout);
-        return 0;
-    }
-    core::ProduceOptions o;
+    core::ProduceOptions& o = r.producer;
     const auto brokers = args.value("brokers");
     const auto topic = args.value("topic");
-    const auto rate = args.value("rate");
-    const auto genEvents = args.value("gen-events");
-    const auto seed = args.value("seed");
-    const auto truth = args.value("truth");
-    const bool live = args.flag("live");
-    const auto ads = args.value("ads");
+    r.rate = args.value("rate");
+    r.genEvents = args.value("gen-events");
+    r.seed = args.value("seed");
+    r.truth = args.value("truth");
+    r.live = args.flag("live");
+    r.ads = args.value("ads");
     if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.format))
         return fail("--format must be auto, book, csv or jsonl", 2);
     std::string propError;
     auto props = kafkaProperties(args, propError);
     if (!props) return fail(propError, 2);
     o.properties = std::move(*props);
-    const auto files = args.positionals();
+    r.files = args.positionals();
     if (auto rest = args.finish(); !rest.empty()) return fail(rest + " (see adclick produce --help)", 2);
     if (!brokers || !topic) return fail("produce needs --brokers B and --topic T", 2);
-    if (files.size() + (genEvents ? 1 : 0) + (live ? 1 : 0) != 1)
+    if (r.files.size() + (r.genEvents ? 1 : 0) + (r.live ? 1 : 0) != 1)
         return fail("produce needs one FILE, -, --gen-events N or --live", 2);
     o.brokers = *brokers;
     o.topic = *topic;
-    if (rate) {
-        o.ratePerSecond = std::atof(rate->c_str());
+    if (r.rate) {
+        o.ratePerSecond = std::atof(r.rate->c_str());
         if (o.ratePerSecond <= 0) return fail("--rate needs a positive number of messages per second", 2);
     }
-    if (live) {
-        core::LiveStreamOptions l;
-        l.brokers = o.brokers;
-        l.topic = o.topic;
-        l.properties = o.properties;
-        if (rate) l.rate = o.ratePerSecond;
-        if (seed) l.seed = std::strtoull(seed->c_str(), nullptr, 10);
-        if (ads) {
-            const long n = std::atol(ads->c_str());
-            if (n < 1 || n > 10'000'000) return fail("--ads needs a number between 1 and 10000000", 2);
-            l.ads = static_cast<uint32_t>(n);
-        }
-        return produceLive(l);
-    }
-    auto producer = core::KafkaProducer::open(o);
-    if (!producer) return fail(producer.message());
+    return 0;
+}
 
-    core::Status st;
-    if (genEvents) {
-        core::GenOptions g;
-        g.events = std::atoll(genEvents->c_str());
-        g.seed = seed ? std::strtoull(seed->c_str(), nullptr, 10) : 1;
-        g.format = core::LineFormat::Jsonl;
-        g.truth = truth.has_value();
-        if (truth) g.truthPrefix = *truth;
-        std::string text;
-        auto report = core::generateClicksToString(g, text);
-        if (!report) return fail(report.message());
-        if (truth)
-            if (auto w = core::writeTruthFiles(report->truth, *truth); !w) return fail(w.message());
-        std::size_t start = 0;
-        for (std::size_t nl; st && (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
-            st = (*producer)->produceLine(std::string_view(text).substr(start, nl - start));
-    } else {
-        auto file = core::InputFile::open(files[0]);
-        if (!file) return fail(file.message());
-        core::LineSplitter splitter;
-        std::string buf(1 << 20, '\0');
-        for (;;) {
-            auto n = (*file)->read(std::span<char>(buf.data(), buf.size()));
-            if (!n) return fail(n.message());
-            if (*n == 0) break;
-            splitter.feed(std::string_view(buf.data(), *n));
-            core::Line line;
-            while (st && splitter.next(line))
-                st = (*producer)->produceLine(line.text);
-            if (!st) break;
-        }
-        core::Line last;
-        if (st && splitter.finish(last)) st = (*producer)->produceLine(last.text);
+//! `produce --live` with the request's options.
+int produceLiveRequest(const ProduceRequest& r)
+{
+    core::LiveStreamOptions l;
+    l.brokers = r.producer.brokers;
+    l.topic = r.producer.topic;
+    l.properties = r.producer.properties;
+    if (r.rate) l.rate = r.producer.ratePerSecond;
+    if (r.seed) l.seed = std::strtoull(r.seed->c_str(), nullptr, 10);
+    if (r.ads) {
+        const long n = std::atol(r.ads->c_str());
+        if (n < 1 || n > 10'000'000) return fail("--ads needs a number between 1 and 10000000", 2);
+        l.ads = static_cast<uint32_t>(n);
     }
-    const core::ProduceReport r = (*producer)->finish();
+    return produceLive(l);
+}
+
+//! Waits for the deliveries, prints the figures and turns them into the exit code (`st`: the
+//! producer's first refusal, if any).
+int finishProduce(core::KafkaProducer& producer, const core::Status& st)
+{
+    const core::ProduceReport r = producer.finish();
     std::printf("{\"messages\":%lld,\"delivered\":%lld,\"failed\":%lld,\"skipped\":%lld%s}\n",
         static_cast<long long>(r.messages), static_cast<long long>(r.delivered),
         static_cast<long long>(r.failed), static_cast<long long>(r.skipped),
@@ -237,6 +221,66 @@ int cmdProduce(Args& args)
     if (!st) return fail(st.message());
     if (r.failed > 0) return fail(std::to_string(r.failed) + " messages were not delivered: " + r.firstError);
     return 0;
+}
+
+//! `produce --gen-events N`: a generated JSON-lines log (and its truth files with --truth).
+int produceGenerated(core::KafkaProducer& producer, const ProduceRequest& req)
+{
+    core::GenOptions g;
+    g.events = std::atoll(req.genEvents->c_str());
+    g.seed = req.seed ? std::strtoull(req.seed->c_str(), nullptr, 10) : 1;
+    g.format = core::LineFormat::Jsonl;
+    g.truth = req.truth.has_value();
+    if (req.truth) g.truthPrefix = *req.truth;
+    std::string text;
+    auto report = core::generateClicksToString(g, text);
+    if (!report) return fail(report.message());
+    if (req.truth)
+        if (auto w = core::writeTruthFiles(report->truth, *req.truth); !w) return fail(w.message());
+    core::Status st;
+    std::size_t start = 0;
+    for (std::size_t nl; st && (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
+        st = producer.produceLine(std::string_view(text).substr(start, nl - start));
+    return finishProduce(producer, st);
+}
+
+//! `produce FILE`: the lines of a log file (or stdin), plain or gzip.
+int produceFile(core::KafkaProducer& producer, const std::string& path)
+{
+    auto file = core::InputFile::open(path);
+    if (!file) return fail(file.message());
+    core::Status st;
+    core::LineSplitter splitter;
+    std::string buf(1 << 20, '\0');
+    for (;;) {
+        auto n = (*file)->read(std::span<char>(buf.data(), buf.size()));
+        if (!n) return fail(n.message());
+        if (*n == 0) break;
+        splitter.feed(std::string_view(buf.data(), *n));
+        core::Line line;
+        while (st && splitter.next(line))
+            st = producer.produceLine(line.text);
+        if (!st) break;
+    }
+    core::Line last;
+    if (st && splitter.finish(last)) st = producer.produceLine(last.text);
+    return finishProduce(producer, st);
+}
+
+} // namespace
+
+int cmdProduce(Args& args)
+{
+    if (args.flag("help")) {
+        std::fputs(kProduceHelp, stdout);
+        return 0;
+    }
+    ProduceRequest req;
+    if (const int rc = readProduceRequest(args, req); rc != 0) return rc;
+    if (req.live) return produceLiveRequest(req);
+    auto producer = core::KafkaProducer::open(req.producer);
+    if (!producer) return fail(producer.message());
+    return req.genEvents ? produceGenerated(**producer, req) : produceFile(**producer, req.files[0]);
 }
 
 } // namespace adclick::app

@@ -2,6 +2,7 @@
 
 #include "sim/click_generator.h"
 #include "sim/kafka_producer.h"
+#include "sim/random_tables.h"
 
 #include <atomic>
 #include <chrono>
@@ -17,6 +18,7 @@ namespace adclick::core {
 namespace {
 
 using namespace std::chrono_literals;
+using clickgen::mix64; // chunk seeds derived like the generator's own
 
 constexpr auto kChunk = 100ms; //!< one generated chunk per tick
 constexpr auto kMaxBehind = 1s; //!< after a longer stall the schedule restarts from now (no burst)
@@ -24,14 +26,6 @@ constexpr int kConnectTimeoutMs = 10'000;
 //! stop() waits at most this long for outstanding deliveries (a dead broker never acknowledges).
 constexpr int kFinishTimeoutMs = 3'000;
 constexpr double kMaxRate = 1e6;
-
-uint64_t mix64(uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
 
 int64_t wallNowMs()
 {
