@@ -752,14 +752,7 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
     }
     m_result.totals = m_engine->totals();
     m_result.run = m_result.totals;
-    m_result.run.lines -= m_runStart.lines;
-    m_result.run.accepted -= m_runStart.accepted;
-    m_result.run.duplicates -= m_runStart.duplicates;
-    m_result.run.late -= m_runStart.late;
-    m_result.run.lateApplied -= m_runStart.lateApplied;
-    m_result.run.rejected -= m_runStart.rejected;
-    for (std::size_t i = 0; i < kRejectReasonCount; ++i)
-        m_result.run.rejectedBy[i] -= m_runStart.rejectedBy[i];
+    m_result.run -= m_runStart;
     m_result.watermarkMs = m_engine->watermarkMs();
     m_result.maxEventMs = m_engine->maxEventMs();
     m_result.seconds = double(steadyMs() - m_startMs) / 1000.0;
