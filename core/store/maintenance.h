@@ -14,6 +14,8 @@ namespace sql {
 class Connection;
 }
 
+// The raw events these read are those of the connection's database (rawDirFor(conn.path())).
+
 //! Within the caller's write transaction: aggregates the committed raw events matching `filter`
 //! into agg rows with filter_id = `id` (replacing any there), and marks the filter ready.
 //! Returns the number of clicks back-filled.
