@@ -50,7 +50,7 @@ int cmdFilter(Args& args)
             const auto& r = (*rows)[i];
             out += (i ? "," : "") + std::string("{\"id\":") + std::to_string(r.id)
                 + ",\"name\":" + jsonString(r.name) + ",\"expr\":" + jsonString(r.expr)
-                + ",\"state\":" + jsonString(r.state) + "}";
+                + ",\"state\":" + jsonString(std::string(core::savedFilterStateName(r.state))) + "}";
         }
         std::printf("%s]}\n", out.c_str());
         return 0;
@@ -60,9 +60,11 @@ int cmdFilter(Args& args)
         if (!expr) return fail("filter save needs --expr EXPR", 2);
         auto saved = core::saveFilter(*db, *name, *expr);
         if (!saved) return fail(saved.message());
+        const std::string state = std::string(core::savedFilterStateName(
+            saved->backfilled ? core::SavedFilterState::Ready : core::SavedFilterState::Pending));
         std::printf("{\"name\":%s,\"expr\":%s,\"state\":\"%s\",\"backfilled_clicks\":%lld}\n",
-            jsonString(*name).c_str(), jsonString(saved->canonical).c_str(),
-            saved->backfilled ? "ready" : "pending", static_cast<long long>(saved->clicks));
+            jsonString(*name).c_str(), jsonString(saved->canonical).c_str(), state.c_str(),
+            static_cast<long long>(saved->clicks));
         return 0;
     }
     if (action == "drop") {

@@ -5,8 +5,8 @@
 #include "core/ingest/kafka_source.h"
 #include "core/input/line_splitter.h"
 #include "core/store/maintenance.h"
-#include "core/store/sqlite_util.h"
-#include "core/store/stats.h"
+#include "core/store/saved_filters.h"
+#include "core/store/store_reads.h"
 
 #include <algorithm>
 #include <chrono>
@@ -334,50 +334,43 @@ Status Ingestor::seedLiveTop()
     m_engine->enableLiveTop(m_options.liveTopMinutes);
     const int64_t end = m_engine->finalEndMinute();
     if (end == INT64_MIN) return Status::ok();
-    sql::Stmt q(m_store->db(),
-        "SELECT a.minute, ads.name, sum(a.clicks) FROM agg a JOIN ads ON ads.id = a.ad "
-        "WHERE a.filter_id = 0 AND a.minute >= ?1 GROUP BY a.minute, a.ad");
-    q.bind(1, end - m_options.liveTopMinutes);
     SlidingTopN& live = *m_engine->liveTop();
-    while (q.step())
-        live.add(q.int64(0), std::string(q.text(1)), q.int64(2));
-    if (q.rc() != SQLITE_DONE) return Status::error("cannot read aggregates for the live top-N");
+    auto add = [&](int64_t minute, std::string_view ad, int64_t clicks) {
+        live.add(minute, std::string(ad), clicks);
+    };
+    if (!m_store->forEachAdMinuteSince(end - m_options.liveTopMinutes, add))
+        return Status::error("cannot read aggregates for the live top-N");
     live.advanceTo(end);
     return Status::ok();
 }
 
 Status Ingestor::syncSavedFilters()
 {
-    sqlite3* db = m_store->db();
-    std::string states;
-    {
-        sql::Stmt q(db, "SELECT group_concat(id || ':' || state, ';') FROM saved_filters");
-        if (q.step() && !q.isNull(0)) states = q.text(0);
-    }
-    if (states == m_filterStates) return Status::ok();
-    auto rows = listSavedFilters(db);
+    const sql::Connection& conn = m_store->connection();
+    auto rows = listSavedFilters(conn);
     if (!rows) return rows.status();
+    if (savedFilterStates(*rows) == m_filterStates) return Status::ok();
     for (const SavedFilterRow& row : *rows) {
-        if (row.state == "ready") continue;
+        if (row.state == SavedFilterState::Ready) continue;
+        const bool dropping = row.state == SavedFilterState::Dropping;
         auto filter = parseFilter(row.expr);
         Status st = m_store->transaction([&]() -> Status {
-            if (row.state == "dropping" || !filter) return deleteSavedFilter(db, row.id);
-            auto n = backfillSavedFilter(db, m_store->rawDir(), row.id, *filter);
+            if (dropping || !filter) return deleteSavedFilter(conn, row.id);
+            auto n = backfillSavedFilter(conn, row.id, *filter);
             return n ? Status::ok() : n.status();
         });
         if (!st) return st;
-        if (row.state != "dropping" && !filter)
+        if (!dropping && !filter)
             warn("saved filter '" + row.name + "' could not be parsed and was dropped: " + filter.message());
     }
     m_filters.clear();
     std::vector<EventFilter> engineFilters;
-    rows = listSavedFilters(db);
+    rows = listSavedFilters(conn);
     if (!rows) return rows.status();
-    m_filterStates.clear();
+    m_filterStates = savedFilterStates(*rows);
     for (const SavedFilterRow& row : *rows) {
-        m_filterStates += (m_filterStates.empty() ? "" : ";") + std::to_string(row.id) + ":" + row.state;
         auto filter = parseFilter(row.expr);
-        if (row.state != "ready" || !filter) continue;
+        if (row.state != SavedFilterState::Ready || !filter) continue;
         auto owned = std::make_unique<Filter>(std::move(*filter));
         engineFilters.push_back({ static_cast<uint32_t>(row.id), &filterMatches, owned.get() });
         m_filters.emplace_back(row.id, std::move(owned));
@@ -520,7 +513,7 @@ Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
     // A data-gap alarm stays until the database is rebuilt: lost input is not forgotten.
     {
         std::vector<KafkaHealth> stored;
-        if (auto st = readKafkaHealth(m_store->db(), stored); !st) return st;
+        if (auto st = readKafkaHealth(m_store->connection(), stored); !st) return st;
         for (const KafkaHealth& h : stored)
             if (h.source == health.source) health.gap = h.gap;
     }
@@ -752,14 +745,7 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
     }
     m_result.totals = m_engine->totals();
     m_result.run = m_result.totals;
-    m_result.run.lines -= m_runStart.lines;
-    m_result.run.accepted -= m_runStart.accepted;
-    m_result.run.duplicates -= m_runStart.duplicates;
-    m_result.run.late -= m_runStart.late;
-    m_result.run.lateApplied -= m_runStart.lateApplied;
-    m_result.run.rejected -= m_runStart.rejected;
-    for (std::size_t i = 0; i < kRejectReasonCount; ++i)
-        m_result.run.rejectedBy[i] -= m_runStart.rejectedBy[i];
+    m_result.run -= m_runStart;
     m_result.watermarkMs = m_engine->watermarkMs();
     m_result.maxEventMs = m_engine->maxEventMs();
     m_result.seconds = double(steadyMs() - m_startMs) / 1000.0;

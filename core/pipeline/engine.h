@@ -1,117 +1,19 @@
 #pragma once
 
 #include "core/base/click_event.h"
-#include "core/pipeline/dedup_set.h"
 #include "core/input/line_parser.h"
+#include "core/pipeline/batch.h"
+#include "core/pipeline/dedup_set.h"
 #include "core/pipeline/raw_format.h"
 #include "core/pipeline/sliding_top_n.h"
 
-#include <array>
 #include <cstdint>
-#include <limits>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace adclick::core {
-
-enum class LatePolicy : uint8_t { Drop, Update };
-
-struct EngineConfig {
-    int64_t latenessMs = 60'000;
-    LatePolicy late = LatePolicy::Drop;
-    int64_t dedupHorizonMs = 300'000;
-};
-
-//! Running totals. lines = accepted + duplicates + late + rejected.
-struct Counters {
-    int64_t lines = 0, accepted = 0, duplicates = 0, late = 0, lateApplied = 0, rejected = 0;
-    std::array<int64_t, kRejectReasonCount> rejectedBy {};
-
-    Counters& operator+=(const Counters& o);
-};
-
-constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
-
-//! A pane cell: the design's aggregation key (filter_id, minute, ad_id, country).
-struct PaneKey {
-    uint32_t filterId = 0;
-    uint32_t ad = 0; //!< interned ad id (ads.id)
-    int64_t minute = 0;
-    uint32_t country = 0; //!< packed upper-case code (packCountry)
-    bool operator==(const PaneKey&) const = default;
-};
-struct PaneKeyHash {
-    std::size_t operator()(const PaneKey& k) const noexcept
-    {
-        uint64_t h = (uint64_t(k.minute) * 0x9E3779B97F4A7C15ull) ^ (uint64_t(k.ad) << 32 | k.country);
-        h ^= uint64_t(k.filterId) * 0xC2B2AE3D27D4EB4Full;
-        h ^= h >> 29;
-        h *= 0xBF58476D1CE4E5B9ull;
-        return h ^ (h >> 32);
-    }
-};
-struct PaneDelta {
-    int64_t clicks = 0, late = 0;
-};
-//! Pane deltas of one batch: a flat open-addressing table (one cache miss per event instead of
-//! the node walk and allocation of std::unordered_map on the hot path).
-class PaneDeltaMap {
-public:
-    PaneDeltaMap();
-    ~PaneDeltaMap();
-    PaneDeltaMap(const PaneDeltaMap&) = delete;
-    PaneDeltaMap& operator=(const PaneDeltaMap&) = delete;
-    PaneDelta& operator[](const PaneKey& key);
-    std::size_t size() const { return m_size; }
-    bool empty() const { return m_size == 0; }
-    void clear();
-    //! The cells, in no particular order.
-    std::vector<std::pair<PaneKey, PaneDelta>> items() const;
-
-private:
-    struct Entry {
-        PaneKey key;
-        PaneDelta delta;
-        bool used = false;
-    };
-    void grow();
-    void reset(std::size_t capacity);
-    Entry* m_entries = nullptr;
-    std::size_t m_capacity = 0;
-    std::size_t m_size = 0;
-    std::size_t m_mask = 0;
-};
-
-struct MinuteDelta {
-    int64_t accepted = 0, duplicates = 0, late = 0;
-};
-
-uint32_t packCountry(std::string_view code); //!< up to 3 ASCII letters
-std::string unpackCountry(uint32_t packed);
-
-struct RejectSample {
-    std::string source;
-    uint64_t offset = 0;
-    RejectReason reason = RejectReason::Count;
-    std::string line; //!< first 1 KiB
-};
-
-//! Everything one batch changes; the store writes it in one transaction.
-struct Batch {
-    Batch();
-    PaneDeltaMap panes;
-    std::map<int64_t, MinuteDelta> minutes;
-    Counters counters;
-    std::vector<RejectSample> rejects;
-    std::vector<std::pair<uint32_t, std::string>> newAds;
-    std::string raw; //!< segment lines
-    int64_t rawEvents = 0, rawMinMs = kNoTime, rawMaxMs = kNoTime;
-    int64_t events() const { return counters.lines; }
-    void clear();
-};
 
 //! A saved filter applied per event (the design's filter_id dimension).
 struct EventFilter {

@@ -1,16 +1,9 @@
 #include "core/query/query.h"
 
-#include "core/store/stats.h"
-
 #include "core/base/click_event.h"
 #include "core/store/sqlite_util.h"
-#include "core/store/store_schema.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <sqlite3.h>
-#include <sys/stat.h>
 #include <unordered_map>
 
 namespace adclick::core {
@@ -78,40 +71,19 @@ std::string andCountry(const QueryPlan& p)
 
 } // namespace
 
-//! One read transaction: every statement in it sees the same committed state.
-class QueryService::ReadTxn {
-public:
-    explicit ReadTxn(QueryService& q)
-        : m_q(q)
-    {
-        m_q.m_interrupt.store(false, std::memory_order_relaxed);
-        m_status = sql::exec(q.m_db, "BEGIN");
-        if (!m_status) m_status = Status::error("cannot read '" + q.m_path + "': " + m_status.message());
-    }
-    ~ReadTxn() { sqlite3_exec(m_q.m_db, "COMMIT", nullptr, nullptr, nullptr); }
-    ReadTxn(const ReadTxn&) = delete;
-    ReadTxn& operator=(const ReadTxn&) = delete;
-    const Status& status() const { return m_status; }
-
-private:
-    QueryService& m_q;
-    Status m_status;
-};
-
 QueryService::~QueryService()
 {
     m_raw.reset();
-    if (m_db) sqlite3_close_v2(m_db);
 }
 
 Result<std::unique_ptr<QueryService>> QueryService::open(const std::string& dbPath)
 {
     using R = Result<std::unique_ptr<QueryService>>;
-    auto db = openReadOnly(dbPath);
-    if (!db) return R(db.status());
+    auto conn = sql::Connection::openReadOnly(dbPath);
+    if (!conn) return R(conn.status());
     std::unique_ptr<QueryService> q(new QueryService());
     q->m_path = dbPath;
-    q->m_db = *db;
+    q->m_conn = std::move(*conn);
     q->m_raw = std::make_unique<RawReader>(rawDirFor(dbPath));
     return R(std::move(q));
 }
@@ -119,7 +91,7 @@ Result<std::unique_ptr<QueryService>> QueryService::open(const std::string& dbPa
 void QueryService::interrupt()
 {
     m_interrupt.store(true, std::memory_order_relaxed);
-    sqlite3_interrupt(m_db);
+    m_conn.interrupt();
 }
 
 Status QueryService::interrupted() const
@@ -127,22 +99,33 @@ Status QueryService::interrupted() const
     return Status::error("the query was interrupted");
 }
 
+sql::ReadTransaction QueryService::beginRead()
+{
+    m_interrupt.store(false, std::memory_order_relaxed);
+    return sql::ReadTransaction(m_conn);
+}
+
 Result<Filter> QueryService::resolve(const Filter& filter)
 {
     if (filter.savedRefs().empty()) return filter;
-    sql::Stmt q(m_db, "SELECT expr FROM saved_filters WHERE name = ?1");
-    if (!q.ok()) return Result<Filter>::error(sql::describe(m_db, q.rc(), "cannot read saved filters"));
-    return resolveFilter(filter, [&q](const std::string& name) -> std::optional<std::string> {
-        q.reset();
-        q.bind(1, name);
-        if (!q.step()) return std::nullopt;
-        return std::string(q.text(0));
+    auto saved = listSavedFilters(m_conn);
+    if (!saved) return Result<Filter>(saved.status());
+    return resolveWith(filter, *saved);
+}
+
+Result<Filter> QueryService::resolveWith(const Filter& filter, const std::vector<SavedFilterRow>& saved)
+{
+    if (filter.savedRefs().empty()) return filter;
+    return resolveFilter(filter, [&saved](const std::string& name) -> std::optional<std::string> {
+        for (const SavedFilterRow& row : saved)
+            if (row.name == name) return row.expr;
+        return std::nullopt;
     });
 }
 
 Result<QueryPlan> QueryService::plan(const Filter& filter)
 {
-    ReadTxn txn(*this);
+    auto txn = beginRead();
     if (!txn.status()) return Result<QueryPlan>(txn.status());
     return planLocked(filter);
 }
@@ -150,7 +133,13 @@ Result<QueryPlan> QueryService::plan(const Filter& filter)
 Result<QueryPlan> QueryService::planLocked(const Filter& filter)
 {
     using R = Result<QueryPlan>;
-    auto resolved = resolve(filter);
+    std::vector<SavedFilterRow> saved; // a country-only filter needs none
+    if (!filter.countryOnly()) {
+        auto rows = listSavedFilters(m_conn);
+        if (!rows) return R(rows.status());
+        saved = std::move(*rows);
+    }
+    auto resolved = resolveWith(filter, saved);
     if (!resolved) return R(resolved.status());
     QueryPlan p;
     p.filter = std::move(resolved.value());
@@ -161,23 +150,18 @@ Result<QueryPlan> QueryService::planLocked(const Filter& filter)
     }
     // A ready saved filter whose conditions are part of this one: its aggregates hold exactly
     // the clicks it matches, and whatever remains must be country conditions.
-    sql::Stmt q(m_db, "SELECT id, expr FROM saved_filters WHERE state = 'ready' ORDER BY id");
-    if (!q.ok()) return R::error(sql::describe(m_db, q.rc(), "cannot read saved filters"));
-    std::vector<std::pair<int64_t, std::string>> ready;
-    while (q.step())
-        ready.emplace_back(q.int64(0), std::string(q.text(1)));
-    if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_db, q.rc(), "cannot read saved filters"));
     std::size_t best = 0;
-    for (const auto& [id, expr] : ready) {
-        auto parsed = parseFilter(expr);
+    for (const SavedFilterRow& row : saved) {
+        if (row.state != SavedFilterState::Ready) continue;
+        auto parsed = parseFilter(row.expr);
         if (!parsed) continue;
-        auto saved = resolve(*parsed);
-        if (!saved || saved->countryOnly() || !p.filter.includes(*saved)) continue;
-        const Filter rest = p.filter.without(*saved);
-        if (!rest.countryOnly() || saved->conditions().size() <= best) continue;
-        best = saved->conditions().size();
+        auto ready = resolveWith(*parsed, saved);
+        if (!ready || ready->countryOnly() || !p.filter.includes(*ready)) continue;
+        const Filter rest = p.filter.without(*ready);
+        if (!rest.countryOnly() || ready->conditions().size() <= best) continue;
+        best = ready->conditions().size();
         p.fromAggregates = true;
-        p.filterId = id;
+        p.filterId = row.id;
         p.countrySql = rest.countrySql();
     }
     return p;
@@ -185,27 +169,27 @@ Result<QueryPlan> QueryService::planLocked(const Filter& filter)
 
 Result<std::optional<int64_t>> QueryService::adKey(std::string_view adId)
 {
-    sql::Stmt q(m_db, "SELECT id FROM ads WHERE name = ?1");
+    sql::Stmt q(m_conn, "SELECT id FROM ads WHERE name = ?1");
     q.bind(1, adId);
     if (q.step()) return std::optional<int64_t>(q.int64(0));
     if (q.rc() != SQLITE_DONE)
-        return Result<std::optional<int64_t>>::error(sql::describe(m_db, q.rc(), "cannot read ads"));
+        return Result<std::optional<int64_t>>::error(sql::describe(m_conn, q.rc(), "cannot read ads"));
     return std::optional<int64_t>();
 }
 
 Result<std::optional<int64_t>> QueryService::watermarkLocked()
 {
-    sql::Stmt q(m_db, "SELECT value FROM meta WHERE key = 'watermark_ms'");
+    sql::Stmt q(m_conn, "SELECT value FROM meta WHERE key = 'watermark_ms'");
     if (q.step()) return q.isNull(0) ? std::optional<int64_t>() : std::optional<int64_t>(q.int64(0));
     if (q.rc() != SQLITE_DONE)
         return Result<std::optional<int64_t>>::error(
-            sql::describe(m_db, q.rc(), "cannot read the watermark"));
+            sql::describe(m_conn, q.rc(), "cannot read the watermark"));
     return std::optional<int64_t>();
 }
 
 Result<std::optional<int64_t>> QueryService::watermark()
 {
-    ReadTxn txn(*this);
+    auto txn = beginRead();
     if (!txn.status()) return Result<std::optional<int64_t>>(txn.status());
     return watermarkLocked();
 }
@@ -214,7 +198,7 @@ Status QueryService::scanRaw(const std::vector<TimeRange>& ranges, const Filter&
     std::optional<std::string_view> adId, const RawReader::Callback& fn)
 {
     if (ranges.empty()) return Status::ok();
-    auto segments = committedSegments(m_db, ranges);
+    auto segments = committedSegments(m_conn, ranges);
     if (!segments) return segments.status();
     const bool all = filter.empty();
     bool stopped = false;
@@ -235,7 +219,7 @@ std::pair<int64_t, int64_t> QueryService::clampMinutes(int64_t filterId, int64_t
 {
     // The minutes that hold aggregates at all: two seeks of the primary key. (SQLite optimises a
     // lone min() or max() into a seek; both in one SELECT scan the whole filter_id range.)
-    sql::Stmt q(m_db,
+    sql::Stmt q(m_conn,
         "SELECT (SELECT min(minute) FROM agg WHERE filter_id = ?1), "
         "(SELECT max(minute) FROM agg WHERE filter_id = ?1)");
     q.bind(1, filterId);
@@ -247,7 +231,7 @@ Result<int64_t> QueryService::count(std::string_view adId, int64_t fromMs, int64
 {
     using R = Result<int64_t>;
     if (fromMs >= toMs) return R::error("the time range is empty: 'from' must be before 'to'");
-    ReadTxn txn(*this);
+    auto txn = beginRead();
     if (!txn.status()) return R(txn.status());
     auto p = planLocked(filter);
     if (!p) return R(p.status());
@@ -261,13 +245,13 @@ Result<int64_t> QueryService::count(std::string_view adId, int64_t fromMs, int64
         // One ad: its own index range, whatever the number of other ads (the planner, without
         // statistics, would pick the primary key's minute range).
         const auto [first, end] = clampMinutes(p->filterId, split.firstMinute, split.endMinute);
-        sql::Stmt q(m_db,
+        sql::Stmt q(m_conn,
             std::string(kMinuteSeries)
                 + "SELECT coalesce(sum(clicks), 0) FROM m CROSS JOIN agg WHERE filter_id = ?1 AND ad = ?2 "
                   "AND minute = x"
                 + andCountry(*p));
         q.bind(1, p->filterId).bind(2, **ad).bind(3, first).bind(4, end);
-        if (!q.step()) return R::error(sql::describe(m_db, q.rc(), "cannot read aggregates"));
+        if (!q.step()) return R::error(sql::describe(m_conn, q.rc(), "cannot read aggregates"));
         total = q.int64(0);
     }
     auto st = scanRaw(split.edges, p->filter, adId, [&total](const RawEvent&) {
@@ -284,7 +268,7 @@ Result<PopularResult> QueryService::popular(
     using R = Result<PopularResult>;
     if (n <= 0) return R::error("the number of ads must be positive");
     if (windowMinutes <= 0) return R::error("the window must be at least one minute");
-    ReadTxn txn(*this);
+    auto txn = beginRead();
     if (!txn.status()) return R(txn.status());
     PopularResult out;
     out.windowMinutes = windowMinutes;
@@ -304,7 +288,7 @@ Result<PopularResult> QueryService::popular(
 
     if (p->fromAggregates) {
         // Range scan of the primary key (filter_id, minute, …); only the grouped ads meet `ads`.
-        sql::Stmt q(m_db,
+        sql::Stmt q(m_conn,
             "SELECT ads.name, t.c FROM (SELECT ad, sum(clicks) AS c FROM agg WHERE filter_id = ?1 AND minute "
             ">= ?2 "
             "AND minute < ?3"
@@ -314,7 +298,7 @@ Result<PopularResult> QueryService::popular(
         q.bind(1, p->filterId).bind(2, firstMinute).bind(3, endMinute).bind(4, n);
         while (q.step())
             out.top.push_back({ std::string(q.text(0)), q.int64(1) });
-        if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_db, q.rc(), "cannot read aggregates"));
+        if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_conn, q.rc(), "cannot read aggregates"));
         return out;
     }
 
@@ -344,7 +328,7 @@ Result<Series> QueryService::series(
 {
     using R = Result<Series>;
     if (fromMs >= toMs) return R::error("the time range is empty: 'from' must be before 'to'");
-    ReadTxn txn(*this);
+    auto txn = beginRead();
     if (!txn.status()) return R(txn.status());
     Series out;
     const int64_t firstMinute = floorMinute(fromMs), endMinute = ceilMinute(toMs);
@@ -363,7 +347,7 @@ Result<Series> QueryService::series(
     if (p->fromAggregates) {
         sql::Stmt q;
         if (ad) {
-            q = sql::Stmt(m_db,
+            q = sql::Stmt(m_conn,
                 std::string(kMinuteSeries)
                     + "SELECT minute, sum(clicks) AS c FROM m CROSS JOIN agg WHERE filter_id = ?1 AND ad = "
                       "?2 "
@@ -372,7 +356,7 @@ Result<Series> QueryService::series(
             const auto [first, end] = clampMinutes(p->filterId, firstMinute, endMinute);
             q.bind(1, p->filterId).bind(2, *ad).bind(3, first).bind(4, end);
         } else {
-            q = sql::Stmt(m_db,
+            q = sql::Stmt(m_conn,
                 "SELECT t.minute, ads.name, t.c FROM (SELECT minute, ad, sum(clicks) AS c FROM agg "
                 "WHERE filter_id = ?1 AND minute >= ?2 AND minute < ?3"
                     + andCountry(*p)
@@ -386,7 +370,7 @@ Result<Series> QueryService::series(
             else
                 out.rows.push_back({ q.int64(0), std::string(q.text(1)), q.int64(2) });
         }
-        if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_db, q.rc(), "cannot read aggregates"));
+        if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_conn, q.rc(), "cannot read aggregates"));
         return out;
     }
 
@@ -421,7 +405,7 @@ Result<std::vector<CountryCount>> QueryService::countries(
 {
     using R = Result<std::vector<CountryCount>>;
     if (fromMs >= toMs) return R::error("the time range is empty: 'from' must be before 'to'");
-    ReadTxn txn(*this);
+    auto txn = beginRead();
     if (!txn.status()) return R(txn.status());
     auto p = planLocked(filter);
     if (!p) return R(p.status());
@@ -436,7 +420,7 @@ Result<std::vector<CountryCount>> QueryService::countries(
     const Split split = splitRange(fromMs, toMs, p->fromAggregates);
     if (split.firstMinute < split.endMinute) {
         const auto [first, end] = clampMinutes(p->filterId, split.firstMinute, split.endMinute);
-        sql::Stmt q(m_db,
+        sql::Stmt q(m_conn,
             ad ? std::string(kMinuteSeries)
                     + "SELECT country, sum(clicks) FROM m CROSS JOIN agg WHERE filter_id = ?1 AND ad = ?2 "
                       "AND minute = x"
@@ -447,7 +431,7 @@ Result<std::vector<CountryCount>> QueryService::countries(
         if (ad) q.bind(2, *ad);
         while (q.step())
             addTo(counts, q.text(0), q.int64(1));
-        if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_db, q.rc(), "cannot read aggregates"));
+        if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_conn, q.rc(), "cannot read aggregates"));
     }
     auto st = scanRaw(split.edges, p->filter, adId ? std::optional<std::string_view>(*adId) : std::nullopt,
         [&counts](const RawEvent& e) {
@@ -467,14 +451,15 @@ Result<std::vector<CountryCount>> QueryService::countries(
 Result<std::vector<SavedFilterInfo>> QueryService::savedFilters()
 {
     using R = Result<std::vector<SavedFilterInfo>>;
-    ReadTxn txn(*this);
+    auto txn = beginRead();
     if (!txn.status()) return R(txn.status());
-    sql::Stmt q(m_db, "SELECT id, name, expr, state, created_ms FROM saved_filters ORDER BY name");
+    auto rows = listSavedFilters(m_conn);
+    if (!rows) return R(rows.status());
     std::vector<SavedFilterInfo> out;
-    while (q.step())
-        out.push_back({ q.int64(0), std::string(q.text(1)), std::string(q.text(2)), std::string(q.text(3)),
-            q.int64(4) });
-    if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_db, q.rc(), "cannot read saved filters"));
+    for (const SavedFilterRow& row : *rows)
+        out.push_back(
+            { row.id, row.name, row.expr, std::string(savedFilterStateName(row.state)), row.createdMs });
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     return out;
 }
 

@@ -1,8 +1,10 @@
 #pragma once
 
-#include "core/pipeline/filter_expr.h"
-#include "core/store/raw_reader.h"
 #include "core/base/status.h"
+#include "core/pipeline/filter_expr.h"
+#include "core/store/connection.h"
+#include "core/store/raw_reader.h"
+#include "core/store/saved_filters.h"
 
 #include <atomic>
 #include <cstdint>
@@ -11,8 +13,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-struct sqlite3;
 
 namespace adclick::core {
 
@@ -50,7 +50,7 @@ struct CountryCount {
 
 struct SavedFilterInfo {
     int64_t id = 0;
-    std::string name, expr, state; //!< state: "pending" until back-filled, then "ready"
+    std::string name, expr, state; //!< state: savedFilterStateName's text ("pending", "ready", …)
     int64_t createdMs = 0;
 };
 
@@ -120,8 +120,10 @@ public:
 private:
     //! [first, end) narrowed to the minutes that have aggregates of `filterId`.
     std::pair<int64_t, int64_t> clampMinutes(int64_t filterId, int64_t first, int64_t end);
-    class ReadTxn;
     QueryService() = default;
+    //! Starts the read transaction of one call (and forgets an earlier interrupt).
+    sql::ReadTransaction beginRead();
+    Result<Filter> resolveWith(const Filter& filter, const std::vector<SavedFilterRow>& saved);
     Result<QueryPlan> planLocked(const Filter& filter);
     Result<std::optional<int64_t>> adKey(std::string_view adId);
     Result<std::optional<int64_t>> watermarkLocked();
@@ -131,7 +133,7 @@ private:
     Status interrupted() const;
 
     std::string m_path;
-    sqlite3* m_db = nullptr;
+    sql::Connection m_conn;
     std::unique_ptr<RawReader> m_raw;
     std::atomic<bool> m_interrupt { false };
 };

@@ -1,15 +1,14 @@
 #include "core/store/maintenance.h"
 
 #include "core/base/click_event.h"
+#include "core/store/connection.h"
 #include "core/store/raw_reader.h"
 #include "core/store/sqlite_util.h"
-#include "core/store/stats.h"
 #include "core/store/store.h"
 
+#include <algorithm>
 #include <chrono>
-
 #include <map>
-#include <sqlite3.h>
 #include <tuple>
 #include <unordered_map>
 
@@ -31,62 +30,40 @@ void addRaw(CellMap& cells, int64_t filterId, const RawEvent& e)
     c.late += e.status == RawStatus::LateDropped || e.status == RawStatus::LateApplied;
 }
 
-Result<std::unordered_map<std::string, int64_t>> adIds(sqlite3* db)
+Result<std::unordered_map<std::string, int64_t>> adIds(const sql::Connection& conn)
 {
     std::unordered_map<std::string, int64_t> ids;
-    sql::Stmt q(db, "SELECT id, name FROM ads");
+    sql::Stmt q(conn, "SELECT id, name FROM ads");
     while (q.step())
         ids.emplace(std::string(q.text(1)), q.int64(0));
     if (q.rc() != SQLITE_DONE)
         return Result<std::unordered_map<std::string, int64_t>>::error(
-            sql::describe(db, q.rc(), "cannot read ads"));
+            sql::describe(conn, q.rc(), "cannot read ads"));
     return ids;
 }
 
-Status readRaw(sqlite3* db, const std::string& rawDir, TimeRange range, const RawReader::Callback& fn)
+Status readRaw(const sql::Connection& conn, TimeRange range, const RawReader::Callback& fn)
 {
-    auto segments = committedSegments(db, { range });
+    auto segments = committedSegments(conn, { range });
     if (!segments) return segments.status();
-    RawReader reader(rawDir);
+    RawReader reader(rawDirFor(conn.path()));
     return reader.read(*segments, { range }, fn);
 }
 
-} // namespace
-
-Result<std::vector<SavedFilterRow>> listSavedFilters(sqlite3* db)
+Status deleteAggregates(const sql::Connection& conn, int64_t filterId, const char* what)
 {
-    std::vector<SavedFilterRow> rows;
-    sql::Stmt q(db, "SELECT id, name, expr, state FROM saved_filters ORDER BY id");
-    if (!q.ok())
-        return Result<std::vector<SavedFilterRow>>::error(
-            sql::describe(db, q.rc(), "cannot read saved filters"));
-    while (q.step())
-        rows.push_back(
-            { q.int64(0), std::string(q.text(1)), std::string(q.text(2)), std::string(q.text(3)) });
-    return rows;
+    sql::Stmt del(conn, "DELETE FROM agg WHERE filter_id = ?1");
+    del.bind(1, filterId);
+    if (!del.run()) return Status::error(sql::describe(conn, del.rc(), what));
+    return Status::ok();
 }
 
-Result<int64_t> backfillSavedFilter(sqlite3* db, const std::string& rawDir, int64_t id, const Filter& filter)
+Status insertCells(const sql::Connection& conn, const CellMap& cells)
 {
-    CellMap cells;
-    int64_t clicks = 0;
-    const TimeRange all { INT64_MIN, INT64_MAX };
-    auto st = readRaw(db, rawDir, all, [&](const RawEvent& e) {
-        if (filter.matches(e.country, e.userId, e.ip)) {
-            addRaw(cells, id, e);
-            clicks += isCounted(e.status);
-        }
-        return true;
-    });
-    if (!st) return Result<int64_t>(st);
-    auto ids = adIds(db);
-    if (!ids) return Result<int64_t>(ids.status());
-    sql::Stmt del(db, "DELETE FROM agg WHERE filter_id = ?1");
-    del.bind(1, id);
-    if (del.step(), del.rc() != SQLITE_DONE)
-        return Result<int64_t>::error(sql::describe(db, del.rc(), "cannot back-fill the saved filter"));
+    auto ids = adIds(conn);
+    if (!ids) return ids.status();
     sql::Stmt ins(
-        db, "INSERT INTO agg(filter_id, minute, ad, country, clicks, late) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+        conn, "INSERT INTO agg(filter_id, minute, ad, country, clicks, late) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
     for (const auto& [key, c] : cells) {
         const auto& [fid, minute, ad, country] = key;
         ins.reset();
@@ -96,28 +73,135 @@ Result<int64_t> backfillSavedFilter(sqlite3* db, const std::string& rawDir, int6
             .bind(4, country)
             .bind(5, c.clicks)
             .bind(6, c.late);
-        if (ins.step(), ins.rc() != SQLITE_DONE)
-            return Result<int64_t>::error(sql::describe(db, ins.rc(), "cannot back-fill the saved filter"));
+        if (!ins.run())
+            return Status::error(sql::describe(conn, ins.rc(), "cannot back-fill the saved filter"));
     }
-    sql::Stmt ready(db, "UPDATE saved_filters SET state = 'ready' WHERE id = ?1");
-    ready.bind(1, id);
-    if (ready.step(), ready.rc() != SQLITE_DONE)
-        return Result<int64_t>::error(sql::describe(db, ready.rc(), "cannot mark the saved filter ready"));
-    return clicks;
-}
-
-Status deleteSavedFilter(sqlite3* db, int64_t id)
-{
-    sql::Stmt a(db, "DELETE FROM agg WHERE filter_id = ?1");
-    a.bind(1, id);
-    sql::Stmt f(db, "DELETE FROM saved_filters WHERE id = ?1");
-    f.bind(1, id);
-    if ((a.step(), a.rc() != SQLITE_DONE) || (f.step(), f.rc() != SQLITE_DONE))
-        return Status::error(sql::describe(db, sqlite3_errcode(db), "cannot drop the saved filter"));
     return Status::ok();
 }
 
-Result<RecomputeReport> recomputeRange(sqlite3* db, const std::string& rawDir, int64_t fromMs, int64_t toMs)
+using ParsedFilters = std::vector<std::pair<int64_t, Filter>>;
+
+//! The ready saved filters: the ones whose aggregates are maintained.
+Result<ParsedFilters> readyFilters(const sql::Connection& conn)
+{
+    auto saved = listSavedFilters(conn);
+    if (!saved) return Result<ParsedFilters>(saved.status());
+    ParsedFilters filters;
+    for (const auto& s : *saved) {
+        if (s.state != SavedFilterState::Ready) continue;
+        auto f = parseFilter(s.expr);
+        if (!f)
+            return Result<ParsedFilters>::error(
+                "saved filter '" + s.name + "' cannot be parsed: " + f.message());
+        filters.emplace_back(s.id, std::move(*f));
+    }
+    return filters;
+}
+
+//! The stored agg cells of the minutes [firstMinute, endMinute), every filter_id.
+Result<CellMap> storedCells(const sql::Connection& conn, int64_t firstMinute, int64_t endMinute)
+{
+    CellMap stored;
+    sql::Stmt q(conn,
+        "SELECT a.filter_id, a.minute, ads.name, a.country, a.clicks, a.late FROM agg a JOIN ads ON "
+        "ads.id = a.ad WHERE a.minute >= ?1 AND a.minute < ?2");
+    q.bind(1, firstMinute).bind(2, endMinute);
+    while (q.step())
+        stored[{ q.int64(0), q.int64(1), std::string(q.text(2)), std::string(q.text(3)) }]
+            = { q.int64(4), q.int64(5) };
+    if (q.rc() != SQLITE_DONE)
+        return Result<CellMap>::error(sql::describe(conn, q.rc(), "cannot read aggregates"));
+    return stored;
+}
+
+//! Writes the corrections of agg cells toward the raw events, and lists them in the report.
+class Corrector {
+public:
+    Corrector(
+        const sql::Connection& conn, std::unordered_map<std::string, int64_t> adIds, RecomputeReport& report)
+        : m_conn(conn)
+        , m_adIds(std::move(adIds))
+        , m_report(report)
+        , m_upsert(conn,
+              "INSERT INTO agg(filter_id, minute, ad, country, clicks, late) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
+              "ON CONFLICT DO UPDATE SET clicks = excluded.clicks, late = excluded.late")
+        , m_remove(conn, "DELETE FROM agg WHERE filter_id = ?1 AND minute = ?2 AND ad = ?3 AND country = ?4")
+    { }
+
+    Status fix(const CellMap::key_type& key, Cell was, Cell now)
+    {
+        const auto& [fid, minute, ad, country] = key;
+        m_report.corrections.push_back(
+            { fid, minute, ad, country, was.clicks, now.clicks, was.late, now.late });
+        const bool remove = now.clicks == 0 && now.late == 0;
+        sql::Stmt& q = remove ? m_remove : m_upsert;
+        q.reset();
+        q.bind(1, fid).bind(2, minute).bind(3, m_adIds.at(ad)).bind(4, country);
+        if (!remove) q.bind(5, now.clicks).bind(6, now.late);
+        if (!q.run()) return Status::error(sql::describe(m_conn, q.rc(), "cannot correct aggregates"));
+        return Status::ok();
+    }
+
+    //! Walks the union of both maps; every difference is corrected toward `truth`.
+    Status correct(const CellMap& truth, const CellMap& stored)
+    {
+        auto t = truth.begin();
+        auto s = stored.begin();
+        while (t != truth.end() || s != stored.end()) {
+            ++m_report.cellsChecked;
+            Status st;
+            if (s == stored.end() || (t != truth.end() && t->first < s->first)) {
+                st = fix(t->first, {}, t->second);
+                ++t;
+            } else if (t == truth.end() || s->first < t->first) {
+                st = fix(s->first, s->second, {});
+                ++s;
+            } else {
+                if (t->second.clicks != s->second.clicks || t->second.late != s->second.late)
+                    st = fix(t->first, s->second, t->second);
+                ++t;
+                ++s;
+            }
+            if (!st) return st;
+        }
+        return Status::ok();
+    }
+
+private:
+    const sql::Connection& m_conn;
+    std::unordered_map<std::string, int64_t> m_adIds;
+    RecomputeReport& m_report;
+    sql::Stmt m_upsert, m_remove;
+};
+
+} // namespace
+
+Result<int64_t> backfillSavedFilter(const sql::Connection& conn, int64_t id, const Filter& filter)
+{
+    CellMap cells;
+    int64_t clicks = 0;
+    const TimeRange all { INT64_MIN, INT64_MAX };
+    auto st = readRaw(conn, all, [&](const RawEvent& e) {
+        if (filter.matches(e.country, e.userId, e.ip)) {
+            addRaw(cells, id, e);
+            clicks += isCounted(e.status);
+        }
+        return true;
+    });
+    if (st) st = deleteAggregates(conn, id, "cannot back-fill the saved filter");
+    if (st) st = insertCells(conn, cells);
+    if (st) st = setSavedFilterState(conn, id, SavedFilterState::Ready);
+    if (!st) return Result<int64_t>(st);
+    return clicks;
+}
+
+Status deleteSavedFilter(const sql::Connection& conn, int64_t id)
+{
+    if (auto st = deleteAggregates(conn, id, "cannot drop the saved filter"); !st) return st;
+    return removeSavedFilterRow(conn, id);
+}
+
+Result<RecomputeReport> recomputeRange(const sql::Connection& conn, int64_t fromMs, int64_t toMs)
 {
     using R = Result<RecomputeReport>;
     const int64_t fromMinute = paneOf(fromMs);
@@ -126,77 +210,23 @@ Result<RecomputeReport> recomputeRange(sqlite3* db, const std::string& rawDir, i
     RecomputeReport report;
     report.minutes = toMinute - fromMinute;
 
-    auto saved = listSavedFilters(db);
-    if (!saved) return R(saved.status());
-    std::vector<std::pair<int64_t, Filter>> filters;
-    for (const auto& s : *saved) {
-        if (s.state != "ready") continue;
-        auto f = parseFilter(s.expr);
-        if (!f) return R::error("saved filter '" + s.name + "' cannot be parsed: " + f.message());
-        filters.emplace_back(s.id, std::move(*f));
-    }
-
+    auto filters = readyFilters(conn);
+    if (!filters) return R(filters.status());
     CellMap truth;
-    auto st = readRaw(db, rawDir, range, [&](const RawEvent& e) {
+    auto st = readRaw(conn, range, [&](const RawEvent& e) {
         ++report.rawEvents;
         addRaw(truth, 0, e);
-        for (const auto& [id, f] : filters)
+        for (const auto& [id, f] : *filters)
             if (f.matches(e.country, e.userId, e.ip)) addRaw(truth, id, e);
         return true;
     });
     if (!st) return R(st);
-
-    CellMap stored;
-    {
-        sql::Stmt q(db,
-            "SELECT a.filter_id, a.minute, ads.name, a.country, a.clicks, a.late FROM agg a JOIN ads ON "
-            "ads.id = a.ad "
-            "WHERE a.minute >= ?1 AND a.minute < ?2");
-        q.bind(1, fromMinute).bind(2, toMinute);
-        while (q.step())
-            stored[{ q.int64(0), q.int64(1), std::string(q.text(2)), std::string(q.text(3)) }]
-                = { q.int64(4), q.int64(5) };
-        if (q.rc() != SQLITE_DONE) return R::error(sql::describe(db, q.rc(), "cannot read aggregates"));
-    }
-    auto ids = adIds(db);
+    auto stored = storedCells(conn, fromMinute, toMinute);
+    if (!stored) return R(stored.status());
+    auto ids = adIds(conn);
     if (!ids) return R(ids.status());
-
-    // Walk the union of both maps; every difference is corrected toward the raw events.
-    sql::Stmt upsert(db,
-        "INSERT INTO agg(filter_id, minute, ad, country, clicks, late) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
-        "ON CONFLICT DO UPDATE SET clicks = excluded.clicks, late = excluded.late");
-    sql::Stmt remove(db, "DELETE FROM agg WHERE filter_id = ?1 AND minute = ?2 AND ad = ?3 AND country = ?4");
-    auto fix = [&](const CellMap::key_type& key, Cell was, Cell now) -> Status {
-        const auto& [fid, minute, ad, country] = key;
-        report.corrections.push_back(
-            { fid, minute, ad, country, was.clicks, now.clicks, was.late, now.late });
-        sql::Stmt& q = (now.clicks == 0 && now.late == 0) ? remove : upsert;
-        q.reset();
-        q.bind(1, fid).bind(2, minute).bind(3, ids->at(ad)).bind(4, country);
-        if (&q == &upsert) q.bind(5, now.clicks).bind(6, now.late);
-        if (q.step(), q.rc() != SQLITE_DONE)
-            return Status::error(sql::describe(db, q.rc(), "cannot correct aggregates"));
-        return Status::ok();
-    };
-    auto t = truth.begin();
-    auto s = stored.begin();
-    while (t != truth.end() || s != stored.end()) {
-        ++report.cellsChecked;
-        Status fst;
-        if (s == stored.end() || (t != truth.end() && t->first < s->first)) {
-            fst = fix(t->first, {}, t->second);
-            ++t;
-        } else if (t == truth.end() || s->first < t->first) {
-            fst = fix(s->first, s->second, {});
-            ++s;
-        } else {
-            if (t->second.clicks != s->second.clicks || t->second.late != s->second.late)
-                fst = fix(t->first, s->second, t->second);
-            ++t;
-            ++s;
-        }
-        if (!fst) return R(fst);
-    }
+    Corrector corrector(conn, std::move(*ids), report);
+    if (auto cst = corrector.correct(truth, *stored); !cst) return R(cst);
     return report;
 }
 
@@ -211,42 +241,18 @@ int64_t nowMs()
 //! The database as its single writer when no ingest runs; null (and no error) when one does.
 Result<std::unique_ptr<Store>> writerIfFree(const std::string& dbPath)
 {
-    auto ro = openReadOnly(dbPath); // exists and is ours: never create a database here
-    if (!ro) return Result<std::unique_ptr<Store>>(ro.status());
-    sqlite3_close_v2(*ro);
+    // It must exist and be ours: never create a database here.
+    if (auto ro = sql::Connection::openReadOnly(dbPath); !ro)
+        return Result<std::unique_ptr<Store>>(ro.status());
     auto store = Store::open(dbPath, {});
-    if (!store && store.code() == StatusCode::WriterBusy)
-        return std::unique_ptr<Store>();
+    if (!store && store.code() == StatusCode::WriterBusy) return std::unique_ptr<Store>();
     return store;
 }
 
 //! A plain connection for the small writes a running ingest picks up itself.
-struct SideConnection {
-    sqlite3* db = nullptr;
-    ~SideConnection() { sqlite3_close_v2(db); }
-};
-
-Status openSide(const std::string& dbPath, SideConnection& conn)
+Result<sql::Connection> openSide(const std::string& dbPath)
 {
-    auto ro = openReadOnly(dbPath);
-    if (!ro) return ro.status();
-    sqlite3_close_v2(*ro);
-    if (sqlite3_open_v2(dbPath.c_str(), &conn.db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
-        return Status::error(
-            sql::describe(conn.db, sqlite3_errcode(conn.db), "cannot open '" + dbPath + "'"));
-    sqlite3_busy_timeout(conn.db, 10'000);
-    return Status::ok();
-}
-
-Status insertPending(sqlite3* db, const std::string& name, const std::string& canonical)
-{
-    sql::Stmt q(db, "INSERT INTO saved_filters(name, expr, state, created_ms) VALUES(?1, ?2, 'pending', ?3)");
-    q.bind(1, name).bind(2, canonical).bind(3, nowMs());
-    q.step();
-    if ((q.rc() & 0xff) == SQLITE_CONSTRAINT)
-        return Status::error("a saved filter named '" + name + "' exists already");
-    if (q.rc() != SQLITE_DONE) return Status::error(sql::describe(db, q.rc(), "cannot save the filter"));
-    return Status::ok();
+    return sql::Connection::open(dbPath, sql::OpenMode::ReadWrite, 10'000);
 }
 
 } // namespace
@@ -266,9 +272,11 @@ Result<SavedFilterOutcome> saveFilter(
     auto store = writerIfFree(dbPath);
     if (!store) return R(store.status());
     if (Store* s = store->get()) {
+        const sql::Connection& conn = s->connection();
         auto st = s->transaction([&]() -> Status {
-            if (auto ist = insertPending(s->db(), name, out.canonical); !ist) return ist;
-            auto n = backfillSavedFilter(s->db(), s->rawDir(), sqlite3_last_insert_rowid(s->db()), *parsed);
+            auto id = insertSavedFilter(conn, name, out.canonical, SavedFilterState::Pending, nowMs());
+            if (!id) return id.status();
+            auto n = backfillSavedFilter(conn, *id, *parsed);
             if (!n) return n.status();
             out.clicks = *n;
             return Status::ok();
@@ -277,9 +285,10 @@ Result<SavedFilterOutcome> saveFilter(
         out.backfilled = true;
         return out;
     }
-    SideConnection conn;
-    if (auto st = openSide(dbPath, conn); !st) return R(st);
-    if (auto st = insertPending(conn.db, name, out.canonical); !st) return R(st);
+    auto side = openSide(dbPath);
+    if (!side) return R(side.status());
+    if (auto id = insertSavedFilter(*side, name, out.canonical, SavedFilterState::Pending, nowMs()); !id)
+        return R(id.status());
     return out;
 }
 
@@ -287,46 +296,40 @@ Status dropFilter(const std::string& dbPath, const std::string& name)
 {
     auto store = writerIfFree(dbPath);
     if (!store) return store.status();
-    SideConnection side;
-    sqlite3* db = nullptr;
-    if (*store) {
-        db = (*store)->db();
-    } else {
-        if (auto st = openSide(dbPath, side); !st) return st;
-        db = side.db;
+    sql::Connection side;
+    if (!*store) {
+        auto opened = openSide(dbPath);
+        if (!opened) return opened.status();
+        side = std::move(*opened);
     }
-    int64_t id = 0;
-    {
-        sql::Stmt q(db, "SELECT id FROM saved_filters WHERE name = ?1");
-        q.bind(1, name);
-        if (q.step()) id = q.int64(0);
-    }
-    if (id == 0) return Status::error("no saved filter named '" + name + "'");
-    if (*store) return (*store)->transaction([&] { return deleteSavedFilter(db, id); });
-    return sql::exec(
-        db, ("UPDATE saved_filters SET state = 'dropping' WHERE id = " + std::to_string(id)).c_str());
+    const sql::Connection& conn = *store ? (*store)->connection() : side;
+    auto rows = listSavedFilters(conn);
+    if (!rows) return rows.status();
+    const auto row
+        = std::find_if(rows->begin(), rows->end(), [&](const SavedFilterRow& r) { return r.name == name; });
+    if (row == rows->end()) return Status::error("no saved filter named '" + name + "'");
+    if (*store) return (*store)->transaction([&] { return deleteSavedFilter(conn, row->id); });
+    return setSavedFilterState(conn, row->id, SavedFilterState::Dropping);
 }
 
 Result<std::vector<SavedFilterRow>> listSavedFilters(const std::string& dbPath)
 {
-    auto ro = openReadOnly(dbPath);
-    if (!ro) return Result<std::vector<SavedFilterRow>>(ro.status());
-    auto rows = listSavedFilters(*ro);
-    sqlite3_close_v2(*ro);
-    return rows;
+    auto conn = sql::Connection::openReadOnly(dbPath);
+    if (!conn) return Result<std::vector<SavedFilterRow>>(conn.status());
+    return listSavedFilters(*conn);
 }
 
 Result<RecomputeReport> recompute(const std::string& dbPath, int64_t fromMs, int64_t toMs)
 {
     using R = Result<RecomputeReport>;
-    SideConnection conn;
-    if (auto st = openSide(dbPath, conn); !st) return R(st);
-    if (auto st = sql::exec(conn.db, "BEGIN IMMEDIATE"); !st)
+    auto conn = openSide(dbPath);
+    if (!conn) return R(conn.status());
+    if (auto st = sql::exec(*conn, "BEGIN IMMEDIATE"); !st)
         return R::error("cannot start the recompute transaction: " + st.message());
-    auto report = recomputeRange(conn.db, rawDirFor(dbPath), fromMs, toMs);
-    Status st = report ? sql::exec(conn.db, "COMMIT") : report.status();
+    auto report = recomputeRange(*conn, fromMs, toMs);
+    Status st = report ? sql::exec(*conn, "COMMIT") : report.status();
     if (!st) {
-        sqlite3_exec(conn.db, "ROLLBACK", nullptr, nullptr, nullptr);
+        (void)sql::exec(*conn, "ROLLBACK");
         return R(st);
     }
     return report;

@@ -1,33 +1,28 @@
 #pragma once
 
-#include "core/pipeline/filter_expr.h"
 #include "core/base/status.h"
+#include "core/pipeline/filter_expr.h"
+#include "core/store/saved_filters.h"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-struct sqlite3;
-
 namespace adclick::core {
 
-struct SavedFilterRow {
-    int64_t id = 0;
-    std::string name;
-    std::string expr; //!< canonical text
-    std::string state; //!< pending | ready | dropping
-};
+namespace sql {
+class Connection;
+}
 
-//! Saved filters, in id order.
-Result<std::vector<SavedFilterRow>> listSavedFilters(sqlite3* db);
+// The raw events these read are those of the connection's database (rawDirFor(conn.path())).
 
 //! Within the caller's write transaction: aggregates the committed raw events matching `filter`
 //! into agg rows with filter_id = `id` (replacing any there), and marks the filter ready.
 //! Returns the number of clicks back-filled.
-Result<int64_t> backfillSavedFilter(sqlite3* db, const std::string& rawDir, int64_t id, const Filter& filter);
+Result<int64_t> backfillSavedFilter(const sql::Connection& conn, int64_t id, const Filter& filter);
 
 //! Within the caller's write transaction: removes a saved filter and its aggregates.
-Status deleteSavedFilter(sqlite3* db, int64_t id);
+Status deleteSavedFilter(const sql::Connection& conn, int64_t id);
 
 struct Correction {
     int64_t filterId = 0;
@@ -47,7 +42,7 @@ struct RecomputeReport {
 //! Within the caller's write transaction: rebuilds the aggregates (all clicks and every ready
 //! saved filter) of the panes in [fromMs, toMs) from the committed raw events, and reports the
 //! cells it changed. The raw events are the source of truth (the design's batch recalculation).
-Result<RecomputeReport> recomputeRange(sqlite3* db, const std::string& rawDir, int64_t fromMs, int64_t toMs);
+Result<RecomputeReport> recomputeRange(const sql::Connection& conn, int64_t fromMs, int64_t toMs);
 
 // Whole operations on a database path, for the CLI and the GUI.
 

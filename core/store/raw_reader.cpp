@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 namespace adclick::core {
@@ -40,15 +39,16 @@ bool inRanges(const std::vector<TimeRange>& ranges, int64_t t)
 
 } // namespace
 
-Result<std::vector<RawSegment>> committedSegments(sqlite3* db, const std::vector<TimeRange>& ranges)
+Result<std::vector<RawSegment>> committedSegments(
+    const sql::Connection& conn, const std::vector<TimeRange>& ranges)
 {
     using R = Result<std::vector<RawSegment>>;
     std::vector<RawSegment> out;
     // The table is small (one row per 64 MiB of raw events), so it is filtered here.
-    sql::Stmt q(db,
+    sql::Stmt q(conn,
         "SELECT id, file, bytes, min_ms, max_ms FROM segments "
         "WHERE bytes > 0 AND min_ms IS NOT NULL AND max_ms IS NOT NULL ORDER BY id");
-    if (!q.ok()) return R::error(sql::describe(db, q.rc(), "cannot read the raw segment list"));
+    if (!q.ok()) return R::error(sql::describe(conn, q.rc(), "cannot read the raw segment list"));
     while (q.step()) {
         RawSegment s { q.int64(0), std::string(q.text(1)), static_cast<uint64_t>(q.int64(2)), q.int64(3),
             q.int64(4) };
@@ -57,7 +57,8 @@ Result<std::vector<RawSegment>> committedSegments(sqlite3* db, const std::vector
         });
         if (overlaps) out.push_back(std::move(s));
     }
-    if (q.rc() != SQLITE_DONE) return R::error(sql::describe(db, q.rc(), "cannot read the raw segment list"));
+    if (q.rc() != SQLITE_DONE)
+        return R::error(sql::describe(conn, q.rc(), "cannot read the raw segment list"));
     return out;
 }
 
@@ -111,7 +112,6 @@ Status RawReader::readSegment(
         const std::string_view chunk(m_block.data(), static_cast<std::size_t>(n));
         const uint64_t chunkPos = pos;
         pos += static_cast<uint64_t>(n);
-        m_bytesRead += static_cast<uint64_t>(n);
         std::size_t start = 0;
         for (std::size_t nl; (nl = chunk.find('\n', start)) != std::string_view::npos; start = nl + 1) {
             std::string_view line = chunk.substr(start, nl - start);

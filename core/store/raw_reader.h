@@ -1,16 +1,18 @@
 #pragma once
 
-#include "core/pipeline/raw_format.h"
 #include "core/base/status.h"
+#include "core/pipeline/raw_format.h"
 
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
-struct sqlite3;
-
 namespace adclick::core {
+
+namespace sql {
+class Connection;
+}
 
 //! Half-open event-time range [fromMs, toMs).
 struct TimeRange {
@@ -29,7 +31,8 @@ struct RawSegment {
 //! Segments holding committed events whose [min_ms, max_ms] meets one of `ranges`, by id.
 //! Call it inside the read transaction that also reads the aggregates: segments and aggregates
 //! are committed together, so the two then describe exactly the same events.
-Result<std::vector<RawSegment>> committedSegments(sqlite3* db, const std::vector<TimeRange>& ranges);
+Result<std::vector<RawSegment>> committedSegments(
+    const sql::Connection& conn, const std::vector<TimeRange>& ranges);
 
 //! Reads committed raw events back from segment files in big blocks (pread), ignoring any
 //! uncommitted tail beyond a segment's committed length. Not thread-safe; one per thread.
@@ -46,9 +49,6 @@ public:
     Status read(
         const std::vector<RawSegment>& segments, const std::vector<TimeRange>& ranges, const Callback& fn);
 
-    //! Committed bytes read so far (for progress and tests).
-    uint64_t bytesRead() const { return m_bytesRead; }
-
 private:
     Status readSegment(
         const RawSegment& segment, const std::vector<TimeRange>& ranges, const Callback& fn, bool& stopped);
@@ -56,7 +56,6 @@ private:
     std::string m_rawDir;
     std::string m_block;
     std::string m_carry;
-    uint64_t m_bytesRead = 0;
 };
 
 } // namespace adclick::core

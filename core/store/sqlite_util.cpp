@@ -4,10 +4,10 @@
 
 namespace adclick::core::sql {
 
-Stmt::Stmt(sqlite3* db, std::string_view text)
+Stmt::Stmt(const Connection& conn, std::string_view text)
 {
-    m_rc = sqlite3_prepare_v3(
-        db, text.data(), static_cast<int>(text.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
+    m_rc = sqlite3_prepare_v3(conn.handle(), text.data(), static_cast<int>(text.size()),
+        SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
     if (m_rc != SQLITE_OK) {
         sqlite3_finalize(m_stmt);
         m_stmt = nullptr;
@@ -52,10 +52,22 @@ Stmt& Stmt::bindBlob(int i, std::string_view v)
     return *this;
 }
 
+Stmt& Stmt::bindNull(int i)
+{
+    sqlite3_bind_null(m_stmt, i);
+    return *this;
+}
+
 bool Stmt::step()
 {
     m_rc = sqlite3_step(m_stmt);
     return m_rc == SQLITE_ROW;
+}
+
+bool Stmt::run()
+{
+    step();
+    return m_rc == SQLITE_DONE;
 }
 
 void Stmt::reset()
@@ -71,18 +83,26 @@ std::string_view Stmt::text(int col) const
              : std::string_view();
 }
 
-Status exec(sqlite3* db, const char* text)
+std::string_view Stmt::blob(int col) const
+{
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(m_stmt, col));
+    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col)))
+             : std::string_view();
+}
+
+Status exec(const Connection& conn, const char* text)
 {
     char* err = nullptr;
-    const int rc = sqlite3_exec(db, text, nullptr, nullptr, &err);
+    const int rc = sqlite3_exec(conn.handle(), text, nullptr, nullptr, &err);
     if (rc == SQLITE_OK) return Status::ok();
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
     return Status::error(msg);
 }
 
-std::string describe(sqlite3* db, int rc, const std::string& what)
+std::string describe(const Connection& conn, int rc, const std::string& what)
 {
+    sqlite3* db = conn.handle();
     std::string msg = what + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     switch (rc & 0xff) {
     case SQLITE_FULL:

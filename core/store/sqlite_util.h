@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/base/status.h"
+#include "core/store/connection.h"
 
 #include <cstdint>
 #include <sqlite3.h>
@@ -13,7 +14,7 @@ namespace adclick::core::sql {
 class Stmt {
 public:
     Stmt() = default;
-    Stmt(sqlite3* db, std::string_view sql);
+    Stmt(const Connection& conn, std::string_view sql);
     ~Stmt();
     Stmt(Stmt&& other) noexcept;
     Stmt& operator=(Stmt&& other) noexcept;
@@ -21,18 +22,21 @@ public:
     Stmt& operator=(const Stmt&) = delete;
 
     bool ok() const { return m_stmt != nullptr; }
-    sqlite3_stmt* get() const { return m_stmt; }
 
     Stmt& bind(int i, int64_t v);
     Stmt& bind(int i, std::string_view v); //!< SQLITE_TRANSIENT: the text is copied
     Stmt& bindBlob(int i, std::string_view v);
+    Stmt& bindNull(int i);
     //! SQLITE_ROW → true; SQLITE_DONE → false; an error is kept in rc().
     bool step();
+    //! Steps a statement that returns no rows: true when it completed (SQLITE_DONE).
+    bool run();
     int rc() const { return m_rc; }
     void reset();
 
     int64_t int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
     std::string_view text(int col) const;
+    std::string_view blob(int col) const;
     bool isNull(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
 
 private:
@@ -41,26 +45,9 @@ private:
 };
 
 //! Runs one or more statements without results; an error carries SQLite's message.
-Status exec(sqlite3* db, const char* sql);
-
-//! BEGIN … COMMIT around a group of reads on a read-only connection, so they all see one
-//! committed state (WAL: the writer is never blocked).
-class ReadTransaction {
-public:
-    explicit ReadTransaction(sqlite3* db)
-        : m_db(db)
-    {
-        sqlite3_exec(m_db, "BEGIN", nullptr, nullptr, nullptr);
-    }
-    ~ReadTransaction() { sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr); }
-    ReadTransaction(const ReadTransaction&) = delete;
-    ReadTransaction& operator=(const ReadTransaction&) = delete;
-
-private:
-    sqlite3* m_db;
-};
+Status exec(const Connection& conn, const char* sql);
 
 //! "<what>: <sqlite message>", with a plain-words hint for full disks and locks.
-std::string describe(sqlite3* db, int rc, const std::string& what);
+std::string describe(const Connection& conn, int rc, const std::string& what);
 
 } // namespace adclick::core::sql

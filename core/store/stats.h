@@ -1,9 +1,10 @@
 #pragma once
 
-#include "core/pipeline/engine.h"
-#include "core/store/kafka_health.h"
 #include "core/base/status.h"
+#include "core/pipeline/batch.h"
+#include "core/store/kafka_health.h"
 #include "core/store/store.h"
+#include "core/store/store_reads.h"
 
 #include <string>
 #include <vector>
@@ -12,13 +13,6 @@ namespace adclick::core {
 
 struct SegmentSummary {
     int64_t count = 0, bytes = 0, events = 0;
-};
-
-struct RejectedLine {
-    std::string source;
-    int64_t offset = 0;
-    std::string reason;
-    std::string line;
 };
 
 //! Everything `adclick stats` reports, read with a read-only connection.
@@ -35,12 +29,6 @@ struct StatsReport {
     std::vector<KafkaHealth> kafka; //!< as of the last commit of each Kafka source
 };
 
-//! The stored Kafka health (tables kafka_sources, kafka_partitions), in the caller's transaction.
-Status readKafkaHealth(sqlite3* db, std::vector<KafkaHealth>& out);
-
 Result<StatsReport> readStats(const std::string& dbPath, int rejectSampleLimit = 20);
-
-//! Opens an existing database read-only, with a clear message when it is missing or not ours.
-Result<sqlite3*> openReadOnly(const std::string& dbPath);
 
 } // namespace adclick::core

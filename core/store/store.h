@@ -1,17 +1,18 @@
 #pragma once
 
-#include "core/pipeline/engine.h"
-#include "core/store/kafka_health.h"
 #include "core/base/status.h"
+#include "core/pipeline/batch.h"
+#include "core/pipeline/raw_format.h"
+#include "core/store/connection.h"
+#include "core/store/kafka_health.h"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
-
-struct sqlite3;
 
 namespace adclick::core {
 
@@ -47,8 +48,12 @@ struct StoredState {
     std::vector<SourcePosition> sources;
 };
 
-//! Reads the settings, watermark and counters of `s` (the meta and counters tables).
-Status readEngineState(sqlite3* db, StoredState& s);
+//! A row of the segments table: a raw segment file, its committed length and event range.
+struct SegmentRow {
+    int64_t id = 0;
+    uint64_t bytes = 0; //!< committed length
+    int64_t events = 0, minMs = kNoTime, maxMs = kNoTime;
+};
 
 //! The single writer of an AdClick database: SQLite (WAL) plus append-only raw segment files in
 //! `<db>.raw/`. Holding `<db>.lock` (flock) makes it the only writer; a second one is refused at
@@ -74,6 +79,10 @@ public:
     //! Calls `fn` for every committed raw event in segments whose time range reaches `sinceMs`.
     Status forEachRawSince(int64_t sinceMs, const std::function<void(const RawEvent&)>& fn);
 
+    //! Calls `fn` with the clicks (all, filter 0) of every ad in every minute from `firstMinute` on.
+    Status forEachAdMinuteSince(int64_t firstMinute,
+        const std::function<void(int64_t minute, std::string_view ad, int64_t clicks)>& fn);
+
     //! Writes the batch's raw lines so far to the segment ahead of the commit (uncommitted until
     //! then, and cut off if the process dies first) and empties `raw`, so a big batch does not
     //! hold all its raw bytes in memory.
@@ -91,8 +100,9 @@ public:
     //! back when it fails.
     Status transaction(const std::function<Status()>& body);
 
-    sqlite3* db() const { return m_db; }
-    const std::string& rawDir() const { return m_rawDir; }
+    //! For the store's own functions (saved_filters.h, maintenance.h, store_reads.h) that the
+    //! writer runs on its connection, inside transaction() where they write.
+    const sql::Connection& connection() const { return m_conn; }
 
 private:
     Store() = default;
@@ -100,22 +110,23 @@ private:
     Status beginImmediate();
     Status writeRaw(const std::string& bytes);
     void dropStagedRaw();
+    Status lockWriter();
+    Status openDatabase();
+    void rollback();
     Status commitTxn(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs,
         const std::vector<SourcePosition>& positions);
-    Status writePositions(const std::vector<SourcePosition>& positions);
-    Status writeKafkaHealth(const KafkaHealth& health);
+    //! The current segment's row once `batch` is committed.
+    SegmentRow segmentWith(const Batch& batch) const;
 
     std::string m_path;
     std::string m_rawDir;
     StoreOptions m_options;
-    sqlite3* m_db = nullptr;
+    sql::Connection m_conn;
     int m_lockFd = -1;
-    // The segment raw lines are appended to.
-    int64_t m_segId = 0;
+    // The segment raw lines are appended to, as committed (id 0: none yet).
+    SegmentRow m_seg;
     int m_segFd = -1;
-    uint64_t m_segBytes = 0; //!< committed length
-    uint64_t m_staged = 0; //!< bytes of the open batch already written after m_segBytes
-    int64_t m_segEvents = 0, m_segMinMs = kNoTime, m_segMaxMs = kNoTime;
+    uint64_t m_staged = 0; //!< bytes of the open batch already written after m_seg.bytes
     std::optional<KafkaHealth> m_health;
 };
 

@@ -2,35 +2,30 @@
 
 #include "core/store/raw_reader.h"
 #include "core/store/sqlite_util.h"
-#include "core/store/store.h"
-
-#include <sqlite3.h>
 
 #include <deque>
 
 namespace adclick::core {
 
-StoreReader::~StoreReader()
-{
-    if (m_db) sqlite3_close_v2(m_db);
-}
+StoreReader::~StoreReader() = default;
 
 Result<std::unique_ptr<StoreReader>> StoreReader::open(const std::string& dbPath)
 {
     using R = Result<std::unique_ptr<StoreReader>>;
-    auto db = openReadOnly(dbPath);
-    if (!db) return R(db.status());
+    auto conn = sql::Connection::openReadOnly(dbPath);
+    if (!conn) return R(conn.status());
     std::unique_ptr<StoreReader> r(new StoreReader());
     r->m_path = dbPath;
-    r->m_db = *db;
+    r->m_conn = std::move(*conn);
     return R(std::move(r));
 }
 
 Result<StoredState> StoreReader::engineState()
 {
-    sql::ReadTransaction txn(m_db);
+    sql::ReadTransaction txn(m_conn);
+    if (!txn.status()) return Result<StoredState>(txn.status());
     StoredState s;
-    if (auto st = readEngineState(m_db, s); !st) return Result<StoredState>(st);
+    if (auto st = readEngineState(m_conn, s); !st) return Result<StoredState>(st);
     return s;
 }
 
@@ -39,9 +34,9 @@ Result<std::pair<int64_t, int64_t>> StoreReader::dataMinutes()
     using R = Result<std::pair<int64_t, int64_t>>;
     // Two key seeks: SQLite turns a lone min() or max() into one, both together into a scan.
     sql::Stmt q(
-        m_db, "SELECT (SELECT min(minute) FROM minute_stats), (SELECT max(minute) FROM minute_stats)");
-    if (!q.ok()) return R::error(sql::describe(m_db, q.rc(), "cannot read minute_stats"));
-    if (!q.step()) return R::error(sql::describe(m_db, q.rc(), "cannot read minute_stats"));
+        m_conn, "SELECT (SELECT min(minute) FROM minute_stats), (SELECT max(minute) FROM minute_stats)");
+    if (!q.ok()) return R::error(sql::describe(m_conn, q.rc(), "cannot read minute_stats"));
+    if (!q.step()) return R::error(sql::describe(m_conn, q.rc(), "cannot read minute_stats"));
     if (q.isNull(0)) return std::pair<int64_t, int64_t>(0, 0);
     return std::pair<int64_t, int64_t>(q.int64(0), q.int64(1) + 1);
 }
@@ -49,47 +44,36 @@ Result<std::pair<int64_t, int64_t>> StoreReader::dataMinutes()
 Result<std::vector<MinuteStat>> StoreReader::minuteStats(int64_t firstMinute, int64_t endMinute)
 {
     using R = Result<std::vector<MinuteStat>>;
-    sql::Stmt q(m_db,
+    sql::Stmt q(m_conn,
         "SELECT minute, accepted, duplicates, late FROM minute_stats WHERE minute >= ?1 AND minute < ?2 "
         "ORDER BY minute");
-    if (!q.ok()) return R::error(sql::describe(m_db, q.rc(), "cannot read minute_stats"));
+    if (!q.ok()) return R::error(sql::describe(m_conn, q.rc(), "cannot read minute_stats"));
     q.bind(1, firstMinute).bind(2, endMinute);
     std::vector<MinuteStat> out;
     while (q.step())
         out.push_back({ q.int64(0), q.int64(1), q.int64(2), q.int64(3) });
-    if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_db, q.rc(), "cannot read minute_stats"));
+    if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_conn, q.rc(), "cannot read minute_stats"));
     return out;
 }
 
 Result<std::vector<RejectedLine>> StoreReader::rejects(int limit)
 {
-    using R = Result<std::vector<RejectedLine>>;
-    sql::Stmt q(m_db, "SELECT source, offset, reason, line FROM rejects ORDER BY id LIMIT ?1");
-    if (!q.ok()) return R::error(sql::describe(m_db, q.rc(), "cannot read rejects"));
-    q.bind(1, int64_t(limit));
-    std::vector<RejectedLine> out;
-    while (q.step()) {
-        const auto* blob = static_cast<const char*>(sqlite3_column_blob(q.get(), 3));
-        const auto size = static_cast<std::size_t>(sqlite3_column_bytes(q.get(), 3));
-        out.push_back({ std::string(q.text(0)), q.int64(1), std::string(q.text(2)),
-            blob ? std::string(blob, size) : std::string() });
-    }
-    if (q.rc() != SQLITE_DONE) return R::error(sql::describe(m_db, q.rc(), "cannot read rejects"));
-    return out;
+    return readRejects(m_conn, limit);
 }
 
 bool StoreReader::hasKafkaSources()
 {
-    sql::Stmt q(m_db, "SELECT 1 FROM sources WHERE uri LIKE 'kafka:%' LIMIT 1");
+    sql::Stmt q(m_conn, "SELECT 1 FROM sources WHERE uri LIKE 'kafka:%' LIMIT 1");
     return q.ok() && q.step();
 }
 
 Result<std::vector<UnusualEvent>> StoreReader::unusualEvents(int64_t fromMs, int64_t toMs, std::size_t limit)
 {
     using R = Result<std::vector<UnusualEvent>>;
-    sql::ReadTransaction txn(m_db);
+    sql::ReadTransaction txn(m_conn);
+    if (!txn.status()) return R(txn.status());
     const std::vector<TimeRange> ranges { { fromMs, toMs } };
-    auto segments = committedSegments(m_db, ranges);
+    auto segments = committedSegments(m_conn, ranges);
     if (!segments) return R(segments.status());
     std::deque<UnusualEvent> kept; // the newest `limit` in file order
     RawReader reader(rawDirFor(m_path));

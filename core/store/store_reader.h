@@ -1,15 +1,15 @@
 #pragma once
 
-#include "core/pipeline/raw_format.h"
-#include "core/store/stats.h"
 #include "core/base/status.h"
+#include "core/pipeline/raw_format.h"
+#include "core/store/connection.h"
+#include "core/store/store.h"
+#include "core/store/store_reads.h"
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-struct sqlite3;
 
 namespace adclick::core {
 
@@ -52,7 +52,7 @@ public:
 private:
     StoreReader() = default;
     std::string m_path;
-    sqlite3* m_db = nullptr;
+    sql::Connection m_conn;
 };
 
 } // namespace adclick::core

@@ -5,6 +5,7 @@
 #include "core/base/click_event.h"
 #include "core/query/query.h"
 #include "core/pipeline/raw_format.h"
+#include "core/store/connection.h"
 #include "core/store/raw_reader.h"
 #include "core/store/store_schema.h"
 #include "core/base/timestamp.h"
@@ -745,10 +746,10 @@ void TestQuery::rawReader()
 {
     // The committed events come back exactly once, in file order, from small blocks (lines
     // cross block borders), and the uncommitted tail and the empty segment are ignored.
-    sqlite3* db = nullptr;
-    QCOMPARE(sqlite3_open_v2(m_db.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    auto db = sql::Connection::openReadOnly(m_db.toStdString());
+    QVERIFY2(db.isOk(), db.message().c_str());
     const std::vector<TimeRange> all { { INT64_MIN / 2, INT64_MAX / 2 } };
-    auto segs = committedSegments(db, all);
+    auto segs = committedSegments(*db, all);
     QVERIFY(segs.isOk());
     QCOMPARE(segs->size(), std::size_t(2));
     RawReader reader((m_db + ".raw").toStdString(), 4096);
@@ -765,11 +766,11 @@ void TestQuery::rawReader()
     QCOMPARE(i, m_data.events.size());
 
     // Segment selection by time: minutes [B+13, B+20) hold no events at all.
-    auto none = committedSegments(db, { { (B + 13) * kMin, (B + 20) * kMin } });
+    auto none = committedSegments(*db, { { (B + 13) * kMin, (B + 20) * kMin } });
     QVERIFY(none.isOk());
     QCOMPARE(none->size(), std::size_t(1)); // segment 2 spans B+5 .. B+21, so it overlaps
     QCOMPARE(none->front().id, 2);
-    auto first = committedSegments(db, { { kBaseMs, kBaseMs + 4 * kMin } });
+    auto first = committedSegments(*db, { { kBaseMs, kBaseMs + 4 * kMin } });
     QVERIFY(first.isOk());
     QCOMPARE(first->size(), std::size_t(1));
     QCOMPARE(first->front().id, 1);
@@ -792,7 +793,6 @@ void TestQuery::rawReader()
     st = reader.read(*segs, all, [&](const RawEvent&) { return ++calls < 5; });
     QVERIFY(st.isOk());
     QCOMPARE(calls, 5);
-    sqlite3_close(db);
 }
 
 void TestQuery::rawReaderDamage()

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "core/base/status.h"
+#include "core/pipeline/batch.h"
+#include "core/store/kafka_health.h"
+#include "core/store/store.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+// The writes of one commit, one function per table. Store::commitTxn runs them inside its write
+// transaction in a fixed order (the crash tests check that order's guarantees); each error names
+// the table's content and the database.
+
+namespace adclick::core {
+
+namespace sql {
+class Connection;
+}
+
+Status writeNewAds(const sql::Connection& conn, const std::vector<std::pair<uint32_t, std::string>>& ads);
+//! Adds the deltas to the agg rows, in primary key order.
+Status writeAggregates(const sql::Connection& conn, const PaneDeltaMap& panes);
+Status writeMinuteStats(const sql::Connection& conn, const std::map<int64_t, MinuteDelta>& minutes);
+//! Adds the batch's counters to the stored totals (zero ones are skipped).
+Status addCounters(const sql::Connection& conn, const Counters& counters);
+Status writeRejects(const sql::Connection& conn, const std::vector<RejectSample>& rejects);
+//! The segment's committed length and event range: raw bytes up to there become visible.
+Status writeSegment(const sql::Connection& conn, const SegmentRow& segment);
+Status writeWatermark(const sql::Connection& conn, int64_t maxEventMs, int64_t watermarkMs);
+Status writePositions(const sql::Connection& conn, const std::vector<SourcePosition>& positions);
+//! Replaces the stored health of `health.source` (its row and all its partitions' rows).
+Status writeKafkaHealth(const sql::Connection& conn, const KafkaHealth& health);
+
+} // namespace adclick::core
