@@ -1,19 +1,24 @@
 // The dashboard's engine side (no widgets): an archive read by the IngestWorker, snapshots made
 // by the QueryWorker. What a snapshot shows must equal what the core's queries return and what
 // the generator's truth says; filters change it; progress, cancel and errors reach the GUI side.
+// Background jobs answer only while current: a newer job or a source switch drops older answers.
 #include "ui_test_support.h"
 
 #include "ui/dashboard/dashboard_controller.h"
 #include "ui/dashboard/ingest_worker.h"
+#include "ui/dashboard/job_tracker.h"
 #include "ui/models/top_n_model.h"
 
 #include "core/base/click_event.h"
 #include "core/ingest/ingest.h"
-#include "core/store/maintenance.h"
 #include "core/query/query.h"
+#include "core/store/maintenance.h"
+#include "core/store/store_reader.h"
 
+#include <QSemaphore>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
+#include <QThreadPool>
 
 #include <map>
 
@@ -77,6 +82,15 @@ class TestUiDashboard : public QObject {
             QVERIFY(!r.byRate); // whole minutes: counts compared
             if (r.previous > 0) QCOMPARE(r.change, double(r.clicks) / double(r.previous) - 1);
         }
+    }
+
+    //! The test database, read in by the first test; made here when a test runs on its own.
+    bool ensureDatabase()
+    {
+        if (QFile::exists(m_db)) return true;
+        DashboardController c;
+        c.openSource(SourceSpec::archive({ m_log.path }), m_db);
+        return uitest::settle(c) != nullptr;
     }
 
 private slots:
@@ -323,6 +337,107 @@ private slots:
         c.stopSource();
         QVERIFY(QTest::qWaitFor([&] { return !c.ingestActive(); }, 10'000));
         QCOMPARE(c.ingestStatus().state, IngestStatus::State::Cancelled);
+    }
+
+    void jobsAnswerOnlyWhileCurrent()
+    {
+        QThreadPool pool;
+        pool.setMaxThreadCount(2);
+        JobTracker tracker(&pool);
+        QSignalSpy dropped(&tracker, &JobTracker::resultDropped);
+        QList<int> applied;
+        const auto apply = [&](int v) { applied << v; };
+        // A slow job made stale by a newer one: the newer one's result shows, the slow one's
+        // (arriving later) is dropped.
+        QSemaphore slow;
+        const uint64_t first = tracker.start(
+            [&slow] {
+                slow.acquire();
+                return 1;
+            },
+            apply);
+        tracker.start([] { return 2; }, apply);
+        QTRY_COMPARE(applied, QList<int>({ 2 }));
+        QVERIFY(!tracker.isRunning());
+        slow.release();
+        QVERIFY(dropped.wait(10'000));
+        QCOMPARE(dropped.front().front().toULongLong(), first);
+        QCOMPARE(applied, QList<int>({ 2 }));
+        // reset() (a source switch) makes the running job stale as well.
+        tracker.start([] { return 3; }, apply);
+        QVERIFY(tracker.isRunning());
+        tracker.reset();
+        QVERIFY(!tracker.isRunning());
+        QTRY_COMPARE(tracker.droppedResults(), 2);
+        QCOMPARE(applied, QList<int>({ 2 }));
+        pool.waitForDone();
+    }
+
+    void unusualEventsAreTheCurrentSources()
+    {
+        // B: another database, with other events.
+        const uitest::Generated other
+            = uitest::generate(m_dir.path(), QStringLiteral("other.csv"), 30'000, 200, false, 9);
+        const QString dbB = m_dir.filePath(QStringLiteral("other.db"));
+        DashboardController c;
+        c.openSource(SourceSpec::archive({ other.path }), dbB);
+        QVERIFY(uitest::settle(c));
+
+        QSignalSpy loaded(&c, &DashboardController::unusualEventsLoaded);
+        QVERIFY(ensureDatabase());
+        c.openDatabase(m_db);
+        QVERIFY(uitest::nextSnapshot(c));
+        QVERIFY(c.loadUnusualEvents());
+        c.openDatabase(dbB); // A's answer can only arrive after this
+        QVERIFY(!c.loadUnusualEvents()); // no snapshot of B yet: nothing to read, surely not A's range
+        QTRY_COMPARE(c.droppedJobResults(), 1);
+        QCOMPARE(loaded.count(), 0);
+
+        const SnapshotPtr s = uitest::nextSnapshot(c);
+        QVERIFY(s && s->endMinute > s->firstMinute);
+        QVERIFY(c.loadUnusualEvents());
+        QVERIFY(loaded.wait(10'000));
+        const auto r = loaded.front().front().value<UnusualEventsResult>();
+        QCOMPARE(r.databasePath, dbB);
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        auto reader = core::StoreReader::open(dbB.toStdString());
+        QVERIFY(reader);
+        auto events = (*reader)->unusualEvents(
+            s->firstMinute * core::kMinuteMs, s->endMinute * core::kMinuteMs, 1000);
+        QVERIFY(events);
+        QVERIFY(!events->empty());
+        QCOMPARE(r.events.size(), events->size());
+        for (std::size_t i = 0; i < r.events.size(); ++i)
+            QCOMPARE(r.events[i].clickId, (*events)[i].clickId);
+    }
+
+    void savedFilterActionsRunAsJobs()
+    {
+        DashboardController c;
+        QSignalSpy actions(&c, &DashboardController::filterActionFinished);
+        QVERIFY(!c.saveFilter(QStringLiteral("us"), QStringLiteral("country=US"))); // no database
+        QVERIFY(ensureDatabase());
+        c.openDatabase(m_db);
+        QVERIFY(uitest::nextSnapshot(c));
+        QVERIFY(c.saveFilter(QStringLiteral("us"), QStringLiteral("country=US")));
+        QVERIFY(actions.wait(30'000));
+        auto o = actions.takeFirst().front().value<FilterActionOutcome>();
+        QVERIFY2(o.ok(), qPrintable(o.error));
+        QCOMPARE(o.action, FilterActionOutcome::Action::Save);
+        QVERIFY(o.backfilled); // no ingest runs: back-filled at once
+        // The controller asked for a snapshot with the saved filters read again.
+        QTRY_COMPARE(c.snapshot()->savedFilters.size(), std::size_t(1));
+        QCOMPARE(c.snapshot()->savedFilters.front().name, std::string("us"));
+        // A bad expression is the outcome's error.
+        QVERIFY(c.saveFilter(QStringLiteral("bad"), QStringLiteral("country=")));
+        QVERIFY(actions.wait(30'000));
+        QVERIFY(!actions.takeFirst().front().value<FilterActionOutcome>().ok());
+        QVERIFY(c.dropFilter(QStringLiteral("us")));
+        QVERIFY(actions.wait(30'000));
+        o = actions.takeFirst().front().value<FilterActionOutcome>();
+        QVERIFY2(o.ok(), qPrintable(o.error));
+        QCOMPARE(o.action, FilterActionOutcome::Action::Drop);
+        QTRY_VERIFY(c.snapshot()->savedFilters.empty());
     }
 
     void errorsAreMessages()

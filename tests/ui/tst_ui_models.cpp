@@ -1,10 +1,14 @@
 // The item models fed by snapshots: QAbstractItemModelTester on every model and proxy while
-// snapshots insert, update, reorder and remove rows; updates in place keep the selection.
-#include "ui/models/country_model.h"
+// snapshots insert, update, reorder and remove rows; updates in place keep the selection. The
+// chart series and the dashboard's sentences made from snapshots.
 #include "ui/dashboard/dashboard_types.h"
+#include "ui/models/chart_series.h"
+#include "ui/models/country_model.h"
 #include "ui/models/partition_lag_model.h"
 #include "ui/models/rejects_model.h"
 #include "ui/models/saved_filters_model.h"
+#include "ui/models/status_text.h"
+#include "ui/models/time_format.h"
 #include "ui/models/top_n_model.h"
 #include "ui/models/unusual_events_model.h"
 
@@ -214,6 +218,108 @@ private slots:
         QCOMPARE(unusual.rowCount(), 0);
     }
 
+    void chartSeriesFromASnapshot()
+    {
+        DashboardSnapshot s;
+        s.firstMinute = 100;
+        s.endMinute = 103;
+        s.params.selectedAds = { "a", "b" };
+        s.adSeries = { { "a", { 1, 0, 3 } }, { "b", { 0, 2, 0 } } };
+        s.total = { "total", { 5, 6, 7 } };
+        // minute_stats has rows only for minutes with events, some outside the chart.
+        s.minuteStats = { { 99, 1, 9, 9 }, { 100, 4, 1, 2 }, { 102, 5, 0, 3 }, { 103, 1, 7, 7 } };
+
+        const ChartData ads = ChartSeriesBuilder::adChart(s);
+        QCOMPARE(ads.firstMinute, 100);
+        QCOMPARE(ads.endMinute, 103);
+        QVERIFY(ads.placeholder.isEmpty());
+        QCOMPARE(ads.lines.size(), std::size_t(2));
+        QCOMPARE(ads.lines[0].name, QStringLiteral("a"));
+        QVERIFY(!ads.lines[0].rgb); // the theme's colours
+        const QList<QPointF> a { { 100 * 60'000.0, 1 }, { 101 * 60'000.0, 0 }, { 102 * 60'000.0, 3 } };
+        QCOMPARE(ads.lines[0].points, a);
+        QCOMPARE(ads.lines[1].points.at(1), QPointF(101 * 60'000.0, 2));
+
+        const ChartData total = ChartSeriesBuilder::totalChart(s);
+        QCOMPARE(total.lines.size(), std::size_t(1));
+        QCOMPARE(total.lines[0].name, QObject::tr("all clicks"));
+        QCOMPARE(total.lines[0].rgb, std::optional<uint32_t>(ChartSeriesBuilder::kTotalRgb));
+        QCOMPARE(total.lines[0].points.at(2), QPointF(102 * 60'000.0, 7));
+
+        const ChartData quality = ChartSeriesBuilder::qualityChart(s);
+        QCOMPARE(quality.lines.size(), std::size_t(2));
+        QCOMPARE(quality.lines[0].name, QObject::tr("late"));
+        QCOMPARE(quality.lines[1].name, QObject::tr("duplicates"));
+        QList<qreal> late, dups;
+        for (const QPointF& p : quality.lines[0].points)
+            late << p.y();
+        for (const QPointF& p : quality.lines[1].points)
+            dups << p.y();
+        QCOMPARE(late, QList<qreal>({ 2, 0, 3 }));
+        QCOMPARE(dups, QList<qreal>({ 1, 0, 0 }));
+
+        // Nothing selected, nothing yet.
+        s.params.selectedAds.clear();
+        s.adSeries.clear();
+        QCOMPARE(
+            ChartSeriesBuilder::adChart(s).placeholder, QObject::tr("Select ads in the table to chart them"));
+        DashboardSnapshot empty;
+        empty.noData = true;
+        for (const ChartData& d : { ChartSeriesBuilder::adChart(empty), ChartSeriesBuilder::totalChart(empty),
+                 ChartSeriesBuilder::qualityChart(empty) }) {
+            QVERIFY(d.lines.empty());
+            QCOMPARE(d.placeholder, QObject::tr("Waiting for data…"));
+        }
+    }
+
+    void statusTexts()
+    {
+        IngestStatus st;
+        QCOMPARE(ingestStateText(st, false, false), QObject::tr("No source"));
+        QCOMPARE(ingestStateText(st, false, true), QObject::tr("No ingest running"));
+        st.source = QStringLiteral("clicks.csv");
+        st.state = IngestStatus::State::Cancelled;
+        QCOMPARE(ingestStateText(st, true, true), QStringLiteral("Source paused: clicks.csv"));
+        QCOMPARE(ingestStateText(st, false, true), QStringLiteral("Stopped: clicks.csv"));
+        st.state = IngestStatus::State::Running;
+        st.live = true;
+        QCOMPARE(ingestStateText(st, false, true), QStringLiteral("Live: clicks.csv"));
+        QVERIFY(ingestRateText(st).isEmpty());
+        st.hasProgress = true;
+        st.progress.runLines = 1'500'000;
+        st.linesPerSecond = 950;
+        QCOMPARE(ingestRateText(st), QStringLiteral("%1 lines · 950 lines/s").arg(formatCount(1.5e6)));
+
+        DashboardSnapshot s;
+        s.noData = true;
+        QCOMPARE(windowSummary(s, true), QObject::tr("Open a log, connect to Kafka or start the demo."));
+        s.noData = false;
+        s.params.windowMinutes = 5;
+        s.atMs = 10 * 60'000;
+        s.windowTotal = 12;
+        s.previousTotal = 10;
+        QCOMPARE(windowSummary(s, true),
+            QStringLiteral("1970-01-01 00:05 UTC – 1970-01-01 00:10 UTC: 12 clicks (window before: 10)"));
+
+        UnusualEventsResult r { QStringLiteral("x.db"), 0, 60'000, {}, {} };
+        r.events.resize(2);
+        QCOMPARE(unusualEventsSummary(r, true),
+            QStringLiteral(
+                "2 late or duplicate event(s) between 1970-01-01 00:00 UTC and 1970-01-01 00:01 UTC "
+                "(the newest 1000)"));
+        r.error = QStringLiteral("gone");
+        QCOMPARE(unusualEventsSummary(r, true), QStringLiteral("Cannot read the raw events: gone"));
+
+        FilterActionOutcome o { FilterActionOutcome::Action::Save, QStringLiteral("asia"), {}, false };
+        QCOMPARE(
+            filterActionText(o), QStringLiteral("Saved filter 'asia'; the running ingest back-fills it"));
+        o.backfilled = true;
+        QCOMPARE(filterActionText(o), QStringLiteral("Saved filter 'asia'"));
+        o.action = FilterActionOutcome::Action::Drop;
+        o.error = QStringLiteral("locked");
+        QCOMPARE(filterActionText(o), QStringLiteral("Cannot delete filter 'asia': locked"));
+    }
+
     void filterExpressionsParse()
     {
         FilterState f;
@@ -232,6 +338,10 @@ private slots:
         QCOMPARE(parsed->conditions().size(), std::size_t(3));
         QCOMPARE(f.expression(false),
             QStringLiteral("@vip and ip=\"10.1.0.0/16\" and user_id=\"user \"\"x\"\"\""));
+        // What the IP field takes.
+        QVERIFY(isIpOrNetwork(QStringLiteral("10.1.0.0/16")));
+        QVERIFY(isIpOrNetwork(QStringLiteral("::1")));
+        QVERIFY(!isIpOrNetwork(QStringLiteral("10.1.0")));
     }
 };
 

@@ -1,4 +1,4 @@
-#include "clicks_chart.h"
+#include "ui/charts/clicks_chart.h"
 
 #include <QDateTime>
 #include <QDateTimeAxis>
@@ -19,8 +19,6 @@
 namespace adclick::ui {
 
 namespace {
-
-constexpr int64_t kMinuteMs = 60'000;
 
 double niceMax(double max)
 {
@@ -60,17 +58,6 @@ ClicksChart::ClicksChart(const QString& title, QWidget* parent)
     m_endMinute = now / kMinuteMs;
     updateAxisFormat();
     applyAxes();
-}
-
-void ClicksChart::setSecondaryTitle(const QString& title)
-{
-    if (!m_y2) {
-        m_y2 = new QValueAxis(chart());
-        m_y2->setLabelFormat(QStringLiteral("%.0f"));
-        m_y2->setRange(0, 10);
-        chart()->addAxis(m_y2, Qt::AlignRight);
-    }
-    m_y2->setTitleText(title);
 }
 
 void ClicksChart::setTimeTitleVisible(bool visible)
@@ -154,48 +141,46 @@ void ClicksChart::updateAxisFormat()
     m_x->setTitleText(!m_timeTitle ? QString() : m_utc ? tr("time (UTC)") : tr("time (local)"));
 }
 
-void ClicksChart::setData(int64_t firstMinute, int64_t endMinute, const std::vector<ChartLine>& lines)
+QLineSeries* ClicksChart::addSeries(const ChartLine& line)
+{
+    auto* s = new QLineSeries(chart());
+    s->setName(line.name);
+    chart()->addSeries(s);
+    s->attachAxis(m_x);
+    s->attachAxis(m_y);
+    QPen pen = s->pen();
+    if (line.rgb) pen.setColor(QColor::fromRgb(QRgb(*line.rgb)));
+    pen.setWidthF(2.0);
+    s->setPen(pen);
+    connect(s, &QLineSeries::hovered, this, [this, s](const QPointF& p, bool state) {
+        if (!state) return;
+        const int64_t ms = epochMs(p.x()) / kMinuteMs * kMinuteMs;
+        const QDateTime t
+            = QDateTime::fromMSecsSinceEpoch(ms, m_utc ? QTimeZone::utc() : QTimeZone::systemTimeZone());
+        QToolTip::showText(QCursor::pos(),
+            tr("%1\n%2: %3")
+                .arg(t.toString(QStringLiteral("yyyy-MM-dd HH:mm")), s->name())
+                .arg(std::llround(p.y())),
+            this);
+    });
+    return s;
+}
+
+void ClicksChart::setData(const ChartData& data)
 {
     QSet<QString> names;
-    m_maxPrimary = m_maxSecondary = 0;
-    for (const ChartLine& line : lines) {
+    m_maxY = 0;
+    for (const ChartLine& line : data.lines) {
         names.insert(line.name);
         QLineSeries*& s = m_series[line.name];
-        if (!s) {
-            s = new QLineSeries(chart());
-            s->setName(line.name);
-            chart()->addSeries(s);
-            s->attachAxis(m_x);
-            s->attachAxis(line.secondary && m_y2 ? m_y2 : m_y);
-            QPen pen = s->pen();
-            if (line.color.isValid()) pen.setColor(line.color);
-            pen.setWidthF(line.dashed ? 1.2 : 2.0);
-            if (line.dashed) pen.setStyle(Qt::DashLine);
-            s->setPen(pen);
-            connect(s, &QLineSeries::hovered, this, [this, s](const QPointF& p, bool state) {
-                if (!state) return;
-                const int64_t ms = epochMs(p.x()) / kMinuteMs * kMinuteMs;
-                const QDateTime t = QDateTime::fromMSecsSinceEpoch(
-                    ms, m_utc ? QTimeZone::utc() : QTimeZone::systemTimeZone());
-                QToolTip::showText(QCursor::pos(),
-                    tr("%1\n%2: %3")
-                        .arg(t.toString(QStringLiteral("yyyy-MM-dd HH:mm")), s->name())
-                        .arg(std::llround(p.y())),
-                    this);
-            });
+        if (!s) s = addSeries(line);
+        QList<QPointF> shown;
+        shown.reserve(line.points.size());
+        for (const QPointF& p : line.points) {
+            shown.append(QPointF(displayX(int64_t(p.x())), p.y()));
+            m_maxY = std::max(m_maxY, p.y());
         }
-        QList<QPointF> epoch, shown;
-        epoch.reserve(qsizetype(line.values.size()));
-        shown.reserve(qsizetype(line.values.size()));
-        double& max = line.secondary ? m_maxSecondary : m_maxPrimary;
-        for (std::size_t i = 0; i < line.values.size(); ++i) {
-            const int64_t ms = (firstMinute + int64_t(i)) * kMinuteMs;
-            const double y = double(line.values[i]);
-            epoch.append(QPointF(double(ms), y));
-            shown.append(QPointF(displayX(ms), y));
-            max = std::max(max, y);
-        }
-        m_epochPoints[line.name] = epoch;
+        m_epochPoints[line.name] = line.points;
         s->replace(shown);
     }
     for (auto it = m_series.begin(); it != m_series.end();) {
@@ -208,12 +193,13 @@ void ClicksChart::setData(int64_t firstMinute, int64_t endMinute, const std::vec
         m_epochPoints.remove(it.key());
         it = m_series.erase(it);
     }
-    if (endMinute > firstMinute) {
-        m_firstMinute = firstMinute;
-        m_endMinute = endMinute;
+    if (data.endMinute > data.firstMinute) {
+        m_firstMinute = data.firstMinute;
+        m_endMinute = data.endMinute;
     }
     updateAxisFormat();
     if (!m_zoomed) applyAxes();
+    setPlaceholder(data.placeholder);
 }
 
 void ClicksChart::applyAxes()
@@ -222,12 +208,8 @@ void ClicksChart::applyAxes()
     const int64_t to = std::max(m_endMinute - 1, m_firstMinute + 1) * kMinuteMs;
     m_x->setRange(QDateTime::fromMSecsSinceEpoch(int64_t(displayX(from))),
         QDateTime::fromMSecsSinceEpoch(int64_t(displayX(to))));
-    m_y->setRange(0, niceMax(m_maxPrimary));
+    m_y->setRange(0, niceMax(m_maxY));
     m_y->applyNiceNumbers();
-    if (m_y2) {
-        m_y2->setRange(0, niceMax(m_maxSecondary));
-        m_y2->applyNiceNumbers();
-    }
 }
 
 void ClicksChart::setZoomed(bool zoomed)

@@ -1,12 +1,11 @@
 #pragma once
 
+#include "ui/models/chart_series.h"
+
 #include <QChartView>
-#include <QColor>
 #include <QMap>
-#include <QPointer>
 
 #include <cstdint>
-#include <vector>
 
 class QDateTimeAxis;
 class QLineSeries;
@@ -14,17 +13,9 @@ class QValueAxis;
 
 namespace adclick::ui {
 
-//! One line of a chart: a value per minute from the chart's first minute on.
-struct ChartLine {
-    QString name;
-    std::vector<int64_t> values;
-    QColor color; //!< invalid: the theme's next color
-    bool secondary = false; //!< on the right-hand axis (small counts beside big ones)
-    bool dashed = false;
-};
-
-//! Clicks per minute on a wall-clock time axis (UTC or local). Fed whole: setData() replaces
-//! each line's points in one call (QXYSeries::replace), never per event. Zoom with the rubber
+//! Clicks per minute on a wall-clock time axis (UTC or local). Fed whole: setData() takes a
+//! ChartData (from ChartSeriesBuilder) and replaces each line's points in one call
+//! (QXYSeries::replace), never per event. Zoom with the rubber
 //! band (drag) or the wheel, pan with the right/middle button or the arrow keys, reset with a
 //! double click or resetZoom(). While zoomed, new data does not move the axes.
 class ClicksChart : public QChartView {
@@ -32,11 +23,11 @@ class ClicksChart : public QChartView {
 public:
     explicit ClicksChart(const QString& title, QWidget* parent = nullptr);
 
-    //! Lines over the minutes [firstMinute, endMinute) (an empty range keeps the axis).
-    void setData(int64_t firstMinute, int64_t endMinute, const std::vector<ChartLine>& lines);
+    //! The lines over the minutes [firstMinute, endMinute) (an empty range keeps the axis), and
+    //! the placeholder text.
+    void setData(const ChartData& data);
     void setUtc(bool utc);
     bool isUtc() const { return m_utc; }
-    void setSecondaryTitle(const QString& title);
     void setAxisTitle(const QString& title);
     void setTimeTitleVisible(bool visible);
     void setPlaceholder(const QString& text);
@@ -67,16 +58,16 @@ private:
     int64_t epochMs(double displayX) const;
     void updateAxisFormat();
     void placePlaceholder();
+    QLineSeries* addSeries(const ChartLine& line);
 
     QDateTimeAxis* m_x = nullptr;
     QValueAxis* m_y = nullptr;
-    QValueAxis* m_y2 = nullptr;
     QMap<QString, QLineSeries*> m_series;
     QMap<QString, QList<QPointF>> m_epochPoints; //!< x in epoch ms
     QGraphicsSimpleTextItem* m_placeholder = nullptr;
     int64_t m_firstMinute = 0;
     int64_t m_endMinute = 0;
-    double m_maxPrimary = 0, m_maxSecondary = 0;
+    double m_maxY = 0;
     bool m_utc = true;
     bool m_timeTitle = true;
     bool m_zoomed = false;

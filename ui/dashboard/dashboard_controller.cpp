@@ -1,6 +1,8 @@
 #include "ui/dashboard/dashboard_controller.h"
 
+#include "ui/dashboard/demo_session.h"
 #include "ui/dashboard/ingest_worker.h"
+#include "ui/dashboard/job_tracker.h"
 #include "ui/dashboard/query_worker.h"
 
 #include <algorithm>
@@ -9,9 +11,18 @@ namespace adclick::ui {
 
 namespace {
 
+//! The pace while data arrives.
+constexpr qint64 kIntervalMs = 100;
 constexpr qint64 kDetailsIntervalMs = 2000;
 //! Without an ingest of ours, a following view still looks for data another writer adds.
 constexpr qint64 kIdleRefreshMs = 2000;
+//! Jobs run beside the ingest and query threads: two at a time at most.
+constexpr int kJobThreads = 2;
+
+struct DemoStart {
+    std::shared_ptr<DemoSession> session;
+    QString error;
+};
 
 } // namespace
 
@@ -19,7 +30,12 @@ DashboardController::DashboardController(QObject* parent)
     : QObject(parent)
     , m_ingest(new IngestWorker(this))
     , m_query(new QueryWorker(this))
+    , m_unusualJob(new JobTracker(&m_pool, this))
+    , m_filterJob(new JobTracker(&m_pool, this))
+    , m_reportJob(new JobTracker(&m_pool, this))
+    , m_demoJob(new JobTracker(&m_pool, this))
 {
+    m_pool.setMaxThreadCount(kJobThreads);
     m_clock.start();
     connect(m_query, &QueryWorker::snapshotReady, this, &DashboardController::onSnapshot);
     connect(m_ingest, &IngestWorker::statusChanged, this,
@@ -41,15 +57,24 @@ template <typename F> void DashboardController::changeParams(F&& change)
     change(m_params);
     ++m_paramsGeneration;
     m_dirty = true;
-    emit paramsChanged();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Source
+
+void DashboardController::switchSource(const SourceSpec& spec, const QString& databasePath)
+{
+    m_spec = spec;
+    m_sourcePaused = false;
+    m_databasePath = databasePath;
+    m_snapshot.reset();
+    for (JobTracker* job : { m_unusualJob, m_filterJob, m_reportJob, m_demoJob })
+        job->reset();
 }
 
 void DashboardController::openSource(const SourceSpec& spec, const QString& databasePath)
 {
-    m_spec = spec;
-    m_sourcePaused = false;
-    m_databasePath = databasePath.isEmpty() ? defaultDatabaseFor(spec) : databasePath;
-    m_snapshot.reset();
+    switchSource(spec, databasePath.isEmpty() ? defaultDatabaseFor(spec) : databasePath);
     changeParams([&](ViewParams& p) {
         p.followRange = true;
         p.windowEnd = spec.isLive() ? WindowEnd::IncludeOpen : WindowEnd::FinalPanes;
@@ -62,10 +87,7 @@ void DashboardController::openSource(const SourceSpec& spec, const QString& data
 void DashboardController::openDatabase(const QString& path)
 {
     m_ingest->stop();
-    m_spec = SourceSpec();
-    m_sourcePaused = false;
-    m_databasePath = path;
-    m_snapshot.reset();
+    switchSource(SourceSpec(), path);
     changeParams([](ViewParams& p) {
         p.followRange = true;
         p.windowEnd = WindowEnd::FinalPanes;
@@ -91,10 +113,33 @@ void DashboardController::setSourcePaused(bool paused)
     emit ingestStatusChanged(m_ingest->status());
 }
 
+void DashboardController::startDemo()
+{
+    stopSource();
+    m_demoJob->start(
+        [] {
+            DemoStart out;
+            if (auto demo = DemoSession::start(DemoSession::Options()))
+                out.session = std::shared_ptr<DemoSession>(std::move(*demo));
+            else
+                out.error = QString::fromStdString(demo.message());
+            return out;
+        },
+        [this](const DemoStart& started) {
+            if (started.session) {
+                openSource(started.session->source(), started.session->databasePath());
+                m_demo = started.session; // after the old ingest was told to stop
+            }
+            emit demoStarted(started.session != nullptr, started.error);
+        });
+}
+
 void DashboardController::shutdown()
 {
     m_timer.stop();
     m_ingest->stopAndWait();
+    m_pool.waitForDone();
+    m_demo.reset(); // its brokers go after the ingest that reads them
 }
 
 IngestStatus DashboardController::ingestStatus() const
@@ -106,6 +151,9 @@ bool DashboardController::ingestActive() const
 {
     return m_ingest->isActive();
 }
+
+// ---------------------------------------------------------------------------------------------
+// View
 
 void DashboardController::setViewPaused(bool paused)
 {
@@ -183,7 +231,7 @@ void DashboardController::onTick()
     const qint64 now = m_clock.elapsed();
     bool due = m_dirty;
     if (!due && !m_viewPaused) {
-        const qint64 pace = std::max<qint64>(m_intervalMs, qint64(2 * m_lastQueryMs));
+        const qint64 pace = std::max<qint64>(kIntervalMs, qint64(2 * m_lastQueryMs));
         if (m_ingest->isActive() || m_refreshAfterIngest)
             due = now - m_lastRequestAt >= pace;
         else if (m_params.followRange && m_params.windowEnd != WindowEnd::Explicit)
@@ -225,6 +273,78 @@ void DashboardController::onIngestFinished(const IngestStatus& status)
 {
     m_refreshAfterIngest = true; // one more snapshot with everything the run committed
     emit ingestFinished(status);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs
+
+bool DashboardController::loadUnusualEvents()
+{
+    const SnapshotPtr s = m_snapshot;
+    if (!s || s->databasePath.isEmpty() || s->endMinute <= s->firstMinute) return false;
+    m_unusualJob->start([db = s->databasePath, from = s->firstMinute * kMinuteMs,
+                            to = s->endMinute * kMinuteMs] { return readUnusualEvents(db, from, to); },
+        [this](const UnusualEventsResult& result) { emit unusualEventsLoaded(result); });
+    return true;
+}
+
+bool DashboardController::saveFilter(const QString& name, const QString& expression)
+{
+    if (m_databasePath.isEmpty()) return false;
+    m_filterJob->start([db = m_databasePath, name, expression] { return saveFilterIn(db, name, expression); },
+        [this](const FilterActionOutcome& outcome) { onFilterAction(outcome); });
+    return true;
+}
+
+bool DashboardController::dropFilter(const QString& name)
+{
+    if (m_databasePath.isEmpty()) return false;
+    m_filterJob->start([db = m_databasePath, name] { return dropFilterIn(db, name); },
+        [this](const FilterActionOutcome& outcome) { onFilterAction(outcome); });
+    return true;
+}
+
+void DashboardController::onFilterAction(const FilterActionOutcome& outcome)
+{
+    emit filterActionFinished(outcome);
+    refresh(); // the saved filters' list and states, and a filter that uses one
+}
+
+ReportRequest DashboardController::reportRequest(ReportRequest::Kind kind, const QString& path) const
+{
+    ReportRequest r;
+    r.kind = kind;
+    r.outPath = path;
+    r.snapshot = m_snapshot;
+    r.databasePath = m_databasePath;
+    if (m_snapshot) {
+        r.filter = m_snapshot->params.filter;
+        r.ads = m_snapshot->params.selectedAds;
+        r.fromMs = m_snapshot->firstMinute * kMinuteMs;
+        r.toMs = m_snapshot->endMinute * kMinuteMs;
+    }
+    return r;
+}
+
+void DashboardController::exportReport(ReportRequest::Kind kind, const QString& path)
+{
+    const ReportRequest request = reportRequest(kind, path);
+    if (kind != ReportRequest::Kind::TopN && request.fromMs >= request.toMs) {
+        ReportOutcome outcome;
+        outcome.message = tr("there is no time range to export yet");
+        emit reportFinished(outcome);
+        return;
+    }
+    m_reportJob->start([request] { return writeReport(request); },
+        [this](const ReportOutcome& outcome) { emit reportFinished(outcome); });
+}
+
+int DashboardController::droppedJobResults() const
+{
+    int dropped = 0;
+    for (const JobTracker* job : { m_unusualJob, m_filterJob, m_reportJob, m_demoJob })
+        dropped += job->droppedResults();
+    return dropped;
 }
 
 } // namespace adclick::ui

@@ -1,24 +1,35 @@
 #pragma once
 
+#include "ui/dashboard/csv_report.h"
 #include "ui/dashboard/dashboard_types.h"
 #include "ui/dashboard/source_spec.h"
+#include "ui/dashboard/store_actions.h"
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <memory>
 
 namespace adclick::ui {
 
+class DemoSession;
 class IngestWorker;
+class JobTracker;
 class QueryWorker;
 
-//! The dashboard's state and its pacing, without widgets: owns the IngestWorker (the source)
-//! and the QueryWorker (the snapshots), holds the view parameters, asks for a snapshot about
-//! every 100 ms while data arrives (never more often than twice the time the last one took, so
-//! queries cannot starve the ingest), and on demand when a parameter changes. Snapshots made for
-//! older parameters are dropped; the newest one is published by snapshotChanged().
+//! The dashboard's state and its pacing, without widgets, and the only way the widgets reach
+//! data. It owns the IngestWorker (the source) and the QueryWorker (the snapshots), holds the
+//! view parameters, asks for a snapshot about every 100 ms while data arrives (never more often
+//! than twice the time the last one took, so queries cannot starve the ingest), and on demand
+//! when a parameter changes. Snapshots made for older parameters are dropped; the newest one is
+//! published by snapshotChanged().
+//!
+//! Everything else that touches a database or a file runs as a background job (late/duplicate
+//! events, saved-filter changes, reports, the demo's start), each under a JobTracker: a job's
+//! answer (a signal) comes only while its id is current. A newer job of the same kind, or a
+//! source switch, makes it stale, so nothing read for an old source reaches the new one's view.
 class DashboardController : public QObject {
     Q_OBJECT
 public:
@@ -35,7 +46,10 @@ public:
     //! Pause: stop the ingest (it commits); resume: start it again, continuing exactly there.
     void setSourcePaused(bool paused);
     bool sourcePaused() const { return m_sourcePaused; }
-    //! Stops the ingest and waits for its end (shutdown).
+    //! Starts the embedded brokers and the generated stream (a job), then opens them as the
+    //! source; demoStarted() tells how it went.
+    void startDemo();
+    //! Stops the ingest and waits for its end and for the jobs (shutdown); the demo goes last.
     void shutdown();
     const SourceSpec& source() const { return m_spec; }
     const QString& databasePath() const { return m_databasePath; }
@@ -58,29 +72,52 @@ public:
     void setSelectedAds(const std::vector<std::string>& ads);
     //! Asks for a snapshot now (with details).
     void refresh();
-    //! The pace while data arrives (default 100 ms).
-    void setRefreshIntervalMs(int ms) { m_intervalMs = ms; }
 
     SnapshotPtr snapshot() const { return m_snapshot; }
     uint64_t paramsGeneration() const { return m_paramsGeneration; }
+
+    // Jobs. Each returns false when there is nothing to do (no database, no range yet).
+    //! Reads the late and duplicate events of the shown chart range; unusualEventsLoaded().
+    bool loadUnusualEvents();
+    //! Saves the filter under `name` in the database; filterActionFinished(), then a refresh.
+    bool saveFilter(const QString& name, const QString& expression);
+    bool dropFilter(const QString& name);
+    //! Writes a report of the shown snapshot; reportFinished() (at once when there is no range).
+    void exportReport(ReportRequest::Kind kind, const QString& path);
+    //! Results of jobs dropped as stale so far (all kinds).
+    int droppedJobResults() const;
 
 signals:
     void snapshotChanged(const adclick::ui::SnapshotPtr& snapshot);
     void ingestStatusChanged(const adclick::ui::IngestStatus& status);
     void ingestFinished(const adclick::ui::IngestStatus& status);
+    //! A source or database was opened (everything shown for the old one is out of date).
     void sourceChanged();
-    void paramsChanged();
     void warning(const QString& message);
+    void unusualEventsLoaded(const adclick::ui::UnusualEventsResult& result);
+    void filterActionFinished(const adclick::ui::FilterActionOutcome& outcome);
+    void reportFinished(const adclick::ui::ReportOutcome& outcome);
+    void demoStarted(bool ok, const QString& error);
 
 private:
     template <typename F> void changeParams(F&& change);
+    //! A new source or database: the old one's jobs and snapshot are out of date.
+    void switchSource(const SourceSpec& spec, const QString& databasePath);
     void onTick();
     void submit(bool details);
     void onSnapshot(const SnapshotPtr& snapshot);
     void onIngestFinished(const IngestStatus& status);
+    void onFilterAction(const FilterActionOutcome& outcome);
+    ReportRequest reportRequest(ReportRequest::Kind kind, const QString& path) const;
 
     IngestWorker* m_ingest = nullptr;
     QueryWorker* m_query = nullptr;
+    QThreadPool m_pool; //!< the jobs; drained before anything they use goes
+    JobTracker* m_unusualJob = nullptr;
+    JobTracker* m_filterJob = nullptr;
+    JobTracker* m_reportJob = nullptr;
+    JobTracker* m_demoJob = nullptr;
+    std::shared_ptr<DemoSession> m_demo;
     QTimer m_timer;
     QElapsedTimer m_clock;
     SourceSpec m_spec;
@@ -91,7 +128,6 @@ private:
     uint64_t m_generation = 0, m_paramsGeneration = 1, m_appliedGeneration = 0;
     bool m_dirty = false, m_viewPaused = false, m_sourcePaused = false;
     bool m_refreshAfterIngest = false;
-    int m_intervalMs = 100;
     double m_lastQueryMs = 0;
     qint64 m_lastRequestAt = -1'000'000, m_lastDetailsAt = -1'000'000;
 };

@@ -1,5 +1,7 @@
 #include "ui/dashboard/dashboard_types.h"
 
+#include "core/pipeline/filter_expr.h"
+
 #include <QObject>
 
 namespace adclick::ui {
@@ -27,6 +29,11 @@ QString FilterState::expression(bool withCountries) const
     if (!ip.trimmed().isEmpty()) parts << QStringLiteral("ip=") + quoted(ip.trimmed());
     if (!userId.isEmpty()) parts << QStringLiteral("user_id=") + quoted(userId);
     return parts.join(QStringLiteral(" and "));
+}
+
+bool isIpOrNetwork(const QString& text)
+{
+    return core::IpNet::parse(text.toStdString()).has_value();
 }
 
 QString ingestStateName(IngestStatus::State state)

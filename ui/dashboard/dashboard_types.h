@@ -2,10 +2,10 @@
 // Values that travel between the GUI thread and the workers. Everything here is copied or
 // shared as std::shared_ptr<const …>: once published, nothing is modified.
 
-#include "core/pipeline/engine.h"
 #include "core/ingest/ingest.h"
-#include "core/store/kafka_health.h"
+#include "core/pipeline/engine.h"
 #include "core/query/query.h"
+#include "core/store/kafka_health.h"
 #include "core/store/stats.h"
 #include "core/store/store_reader.h"
 
@@ -35,6 +35,9 @@ struct FilterState {
     QString expression(bool withCountries = true) const;
     bool operator==(const FilterState&) const = default;
 };
+
+//! `text` is what the filter's ip condition takes: an address (1.2.3.4) or a network (10.1.0.0/16).
+bool isIpOrNetwork(const QString& text);
 
 //! Where the top-N window ends.
 enum class WindowEnd {
@@ -97,6 +100,8 @@ struct TopRow {
     bool operator==(const TopRow&) const = default;
 };
 
+using core::kMinuteMs;
+using core::kNoTime;
 using core::MinuteStat;
 using core::StoreReader;
 using core::UnusualEvent;

@@ -19,6 +19,76 @@ int64_t wallNowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
+core::IngestOptions ingestOptions(const SourceSpec& spec)
+{
+    core::IngestOptions o;
+    o.sources = spec.coreSources();
+    o.follow = spec.kind == SourceSpec::Kind::Follow;
+    o.idleMs = spec.idleMs;
+    o.latenessMs = spec.latenessMs;
+    o.kafkaProperties = spec.kafkaProperties;
+    o.progressIntervalMs = 100;
+    o.commitIntervalMs = spec.commitIntervalMs;
+    return o;
+}
+
+//! Rates over a sliding second: the previous sample and a smoothed value.
+struct RateMeter {
+    double lastSeconds = 0;
+    int64_t lastLines = 0;
+    uint64_t lastBytes = 0;
+
+    void update(IngestStatus& s, const core::IngestProgress& p)
+    {
+        const double dt = p.seconds - lastSeconds;
+        if (dt < 0.25 && !(lastSeconds == 0 && p.seconds > 0)) return;
+        const double lines = double(p.runLines - lastLines) / dt;
+        const double bytes = double(p.runBytes - lastBytes) / dt;
+        const bool first = lastSeconds == 0;
+        s.linesPerSecond = first ? lines : 0.5 * s.linesPerSecond + 0.5 * lines;
+        s.bytesPerSecond = first ? bytes : 0.5 * s.bytesPerSecond + 0.5 * bytes;
+        lastSeconds = p.seconds;
+        lastLines = p.runLines;
+        lastBytes = p.runBytes;
+    }
+};
+
+//! A progress report: the state, and for an archive how far it is and how long it still takes.
+void applyProgress(IngestStatus& s, const core::IngestProgress& p, bool stopping)
+{
+    s.state = stopping ? IngestStatus::State::Stopping : IngestStatus::State::Running;
+    s.hasProgress = true;
+    s.progress = p;
+    if (s.totalBytes > 0) {
+        s.fraction = std::min(0.999, double(p.runBytes) / double(s.totalBytes));
+        s.etaSeconds = s.bytesPerSecond > 0
+            ? double(s.totalBytes - std::min<uint64_t>(p.runBytes, s.totalBytes)) / s.bytesPerSecond
+            : -1;
+    }
+    s.wallMs = wallNowMs();
+}
+
+//! The run's end: its totals, and finished or cancelled.
+void applyResult(IngestStatus& s, const core::IngestResult& r, bool stopped)
+{
+    s.progress.totals = r.totals;
+    s.progress.runLines = r.run.lines;
+    s.progress.runBytes = r.bytes;
+    s.progress.seconds = r.seconds;
+    s.progress.watermarkMs = r.watermarkMs;
+    s.progress.maxEventMs = r.maxEventMs;
+    if (!r.kafka.empty()) s.progress.kafka = r.kafka;
+    s.hasProgress = true;
+    if (r.seconds > 0) s.linesPerSecond = double(r.run.lines) / r.seconds;
+    if (stopped) {
+        s.state = IngestStatus::State::Cancelled;
+    } else {
+        s.state = IngestStatus::State::Finished;
+        if (s.totalBytes > 0) s.fraction = 1;
+        s.etaSeconds = 0;
+    }
+}
+
 } // namespace
 
 IngestWorker::IngestWorker(QObject* parent)
@@ -144,43 +214,13 @@ void IngestWorker::runThread(std::stop_token stop, uint64_t run, SourceSpec spec
         return fail("cannot create the folder '" + dbInfo.absolutePath().toStdString() + "'");
     if (spec.kind == SourceSpec::Kind::Archive) s.totalBytes = estimateArchiveBytes(spec.paths);
 
-    core::IngestOptions o;
-    o.sources = spec.coreSources();
-    o.follow = spec.kind == SourceSpec::Kind::Follow;
-    o.idleMs = spec.idleMs;
-    o.latenessMs = spec.latenessMs;
-    o.kafkaProperties = spec.kafkaProperties;
-    o.progressIntervalMs = 100;
-    o.commitIntervalMs = spec.commitIntervalMs;
-    auto ingestor = core::Ingestor::open(QFile::encodeName(databasePath).toStdString(), o);
+    auto ingestor = core::Ingestor::open(QFile::encodeName(databasePath).toStdString(), ingestOptions(spec));
     if (!ingestor) return fail(ingestor.message());
 
-    // Rates over a sliding second: the previous sample and a smoothed value.
-    double lastSeconds = 0;
-    int64_t lastLines = 0;
-    uint64_t lastBytes = 0;
+    RateMeter rates;
     (*ingestor)->onProgress = [&](const core::IngestProgress& p) {
-        const double dt = p.seconds - lastSeconds;
-        if (dt >= 0.25 || (lastSeconds == 0 && p.seconds > 0)) {
-            const double lines = double(p.runLines - lastLines) / dt;
-            const double bytes = double(p.runBytes - lastBytes) / dt;
-            const bool first = lastSeconds == 0;
-            s.linesPerSecond = first ? lines : 0.5 * s.linesPerSecond + 0.5 * lines;
-            s.bytesPerSecond = first ? bytes : 0.5 * s.bytesPerSecond + 0.5 * bytes;
-            lastSeconds = p.seconds;
-            lastLines = p.runLines;
-            lastBytes = p.runBytes;
-        }
-        s.state = stop.stop_requested() ? IngestStatus::State::Stopping : IngestStatus::State::Running;
-        s.hasProgress = true;
-        s.progress = p;
-        if (s.totalBytes > 0) {
-            s.fraction = std::min(0.999, double(p.runBytes) / double(s.totalBytes));
-            s.etaSeconds = s.bytesPerSecond > 0
-                ? double(s.totalBytes - std::min<uint64_t>(p.runBytes, s.totalBytes)) / s.bytesPerSecond
-                : -1;
-        }
-        s.wallMs = wallNowMs();
+        rates.update(s, p);
+        applyProgress(s, p, stop.stop_requested());
         publish(s, false);
     };
     (*ingestor)->onWarning = [&](const std::string& w) {
@@ -203,22 +243,7 @@ void IngestWorker::runThread(std::stop_token stop, uint64_t run, SourceSpec spec
     ingestor->reset(); // releases the writer lock before anyone hears that the run ended
     s.wallMs = wallNowMs();
     if (!result) return fail(result.message());
-    s.progress.totals = result->totals;
-    s.progress.runLines = result->run.lines;
-    s.progress.runBytes = result->bytes;
-    s.progress.seconds = result->seconds;
-    s.progress.watermarkMs = result->watermarkMs;
-    s.progress.maxEventMs = result->maxEventMs;
-    if (!result->kafka.empty()) s.progress.kafka = result->kafka;
-    s.hasProgress = true;
-    if (result->seconds > 0) s.linesPerSecond = double(result->run.lines) / result->seconds;
-    if (stop.stop_requested()) {
-        s.state = IngestStatus::State::Cancelled;
-    } else {
-        s.state = IngestStatus::State::Finished;
-        if (s.totalBytes > 0) s.fraction = 1;
-        s.etaSeconds = 0;
-    }
+    applyResult(s, *result, stop.stop_requested());
     publish(s, true);
 }
 

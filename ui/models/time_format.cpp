@@ -1,5 +1,7 @@
 #include "ui/models/time_format.h"
 
+#include "core/base/timestamp.h"
+
 #include <QDateTime>
 #include <QLocale>
 #include <QTimeZone>
@@ -15,6 +17,11 @@ QString formatTime(int64_t epochMs, bool utc, bool withSeconds)
     const QString text = t.toString(
         withSeconds ? QStringLiteral("yyyy-MM-dd HH:mm:ss") : QStringLiteral("yyyy-MM-dd HH:mm"));
     return utc ? text + QStringLiteral(" UTC") : text;
+}
+
+QString formatIsoUtc(int64_t epochMs)
+{
+    return QString::fromStdString(core::formatIsoUtc(epochMs));
 }
 
 QString formatDuration(int64_t ms)

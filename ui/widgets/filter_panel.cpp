@@ -2,8 +2,7 @@
 
 #include "ui/models/country_model.h"
 #include "ui/models/saved_filters_model.h"
-
-#include "core/pipeline/filter_expr.h"
+#include "ui/widgets/table_view.h"
 
 #include <QFormLayout>
 #include <QGroupBox>
@@ -21,16 +20,13 @@ namespace adclick::ui {
 
 namespace {
 
-QTableView* makeTable(QWidget* parent)
+//! A single-selection table (word-wrapped: saved filters' expressions can be long).
+QTableView* makeTable(QWidget* parent, QAbstractItemModel* model)
 {
-    auto* v = new QTableView(parent);
-    v->setSelectionBehavior(QAbstractItemView::SelectRows);
+    QTableView* v = makeTableView(parent, model);
     v->setSelectionMode(QAbstractItemView::SingleSelection);
     v->verticalHeader()->hide();
-    v->verticalHeader()->setDefaultSectionSize(v->fontMetrics().height() + 6);
-    v->horizontalHeader()->setHighlightSections(false);
-    v->setAlternatingRowColors(true);
-    v->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    v->setWordWrap(true);
     return v;
 }
 
@@ -43,29 +39,39 @@ FilterPanel::FilterPanel(QWidget* parent)
     , m_saved(new SavedFiltersModel(this))
 {
     auto* layout = new QVBoxLayout(this);
+    layout->addWidget(createCountryBox(), 3);
+    layout->addWidget(createFieldBox());
+    layout->addWidget(createSavedBox(), 2);
+    m_active = new QLabel(this);
+    m_active->setObjectName(QStringLiteral("activeFilter"));
+    m_active->setWordWrap(true);
+    m_active->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_active);
+    setFilter(FilterState());
+}
 
-    auto* countryBox = new QGroupBox(tr("Countries"), this);
-    auto* countryLayout = new QVBoxLayout(countryBox);
+QWidget* FilterPanel::createCountryBox()
+{
+    auto* box = new QGroupBox(tr("Countries"), this);
+    auto* layout = new QVBoxLayout(box);
     m_countryProxy->setSourceModel(m_countries);
     m_countryProxy->setSortRole(CountryModel::SortRole);
     m_countryProxy->setDynamicSortFilter(true);
-    m_countryView = makeTable(countryBox);
+    m_countryView = makeTable(box, m_countryProxy);
     m_countryView->setObjectName(QStringLiteral("countryView"));
-    m_countryView->setModel(m_countryProxy);
     m_countryView->setSortingEnabled(true);
     m_countryView->sortByColumn(CountryModel::ClicksColumn, Qt::DescendingOrder);
     m_countryView->horizontalHeader()->setSectionResizeMode(
         CountryModel::CountryColumn, QHeaderView::Stretch);
     m_countryView->setToolTip(tr("Clicks per country over the top-N window (without the country filter). "
                                  "Check countries to show only them; none checked means all."));
-    countryLayout->addWidget(m_countryView);
-    auto* countryButtons = new QHBoxLayout();
-    auto* none = new QPushButton(tr("All countries"), countryBox);
+    layout->addWidget(m_countryView);
+    auto* buttons = new QHBoxLayout();
+    auto* none = new QPushButton(tr("All countries"), box);
     none->setToolTip(tr("Uncheck every country: no country filter"));
-    countryButtons->addWidget(none);
-    countryButtons->addStretch();
-    countryLayout->addLayout(countryButtons);
-    layout->addWidget(countryBox, 3);
+    buttons->addWidget(none);
+    buttons->addStretch();
+    layout->addLayout(buttons);
     connect(none, &QPushButton::clicked, this, [this] {
         m_countries->setCheckedCountries({});
         m_filter.countries.clear();
@@ -75,31 +81,34 @@ FilterPanel::FilterPanel(QWidget* parent)
         m_filter.countries = c;
         emitFilter();
     });
+    return box;
+}
 
-    auto* fieldBox = new QGroupBox(tr("IP and user"), this);
-    auto* form = new QFormLayout(fieldBox);
-    m_ip = new QLineEdit(fieldBox);
+QWidget* FilterPanel::createFieldBox()
+{
+    auto* box = new QGroupBox(tr("IP and user"), this);
+    auto* form = new QFormLayout(box);
+    m_ip = new QLineEdit(box);
     m_ip->setObjectName(QStringLiteral("ipEdit"));
     m_ip->setPlaceholderText(tr("10.1.0.0/16 or 1.2.3.4"));
     m_ip->setClearButtonEnabled(true);
-    m_userId = new QLineEdit(fieldBox);
+    m_userId = new QLineEdit(box);
     m_userId->setObjectName(QStringLiteral("userEdit"));
     m_userId->setPlaceholderText(tr("user id"));
     m_userId->setClearButtonEnabled(true);
     form->addRow(tr("IP"), m_ip);
     form->addRow(tr("user_id"), m_userId);
-    auto* fieldButtons = new QHBoxLayout();
-    auto* apply = new QPushButton(tr("Apply"), fieldBox);
-    auto* clear = new QPushButton(tr("Clear all filters"), fieldBox);
-    fieldButtons->addWidget(apply);
-    fieldButtons->addWidget(clear);
-    form->addRow(fieldButtons);
-    m_error = new QLabel(fieldBox);
+    auto* buttons = new QHBoxLayout();
+    auto* apply = new QPushButton(tr("Apply"), box);
+    auto* clear = new QPushButton(tr("Clear all filters"), box);
+    buttons->addWidget(apply);
+    buttons->addWidget(clear);
+    form->addRow(buttons);
+    m_error = new QLabel(box);
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #c0392b;"));
     m_error->hide();
     form->addRow(m_error);
-    layout->addWidget(fieldBox);
     connect(apply, &QPushButton::clicked, this, &FilterPanel::applyFields);
     connect(m_ip, &QLineEdit::returnPressed, this, &FilterPanel::applyFields);
     connect(m_userId, &QLineEdit::returnPressed, this, &FilterPanel::applyFields);
@@ -107,40 +116,36 @@ FilterPanel::FilterPanel(QWidget* parent)
         setFilter(FilterState());
         emitFilter();
     });
+    return box;
+}
 
-    auto* savedBox = new QGroupBox(tr("Saved filters"), this);
-    auto* savedLayout = new QVBoxLayout(savedBox);
-    m_savedView = makeTable(savedBox);
+QWidget* FilterPanel::createSavedBox()
+{
+    auto* box = new QGroupBox(tr("Saved filters"), this);
+    auto* layout = new QVBoxLayout(box);
+    m_savedView = makeTable(box, m_saved);
     m_savedView->setObjectName(QStringLiteral("savedFiltersView"));
-    m_savedView->setModel(m_saved);
     m_savedView->horizontalHeader()->setSectionResizeMode(
         SavedFiltersModel::ExpressionColumn, QHeaderView::Stretch);
     m_savedView->setToolTip(tr("Saved filters are aggregated as their own dimension: queries with them are "
                                "as fast as unfiltered ones."));
-    savedLayout->addWidget(m_savedView);
-    auto* savedButtons = new QHBoxLayout();
-    auto* use = new QPushButton(tr("Apply"), savedBox);
-    auto* save = new QPushButton(tr("Save current…"), savedBox);
-    auto* drop = new QPushButton(tr("Delete"), savedBox);
-    savedButtons->addWidget(use);
-    savedButtons->addWidget(save);
-    savedButtons->addWidget(drop);
-    savedLayout->addLayout(savedButtons);
-    m_savedActive = new QLabel(savedBox);
+    layout->addWidget(m_savedView);
+    auto* buttons = new QHBoxLayout();
+    auto* use = new QPushButton(tr("Apply"), box);
+    auto* save = new QPushButton(tr("Save current…"), box);
+    auto* drop = new QPushButton(tr("Delete"), box);
+    buttons->addWidget(use);
+    buttons->addWidget(save);
+    buttons->addWidget(drop);
+    layout->addLayout(buttons);
+    m_savedActive = new QLabel(box);
     m_savedActive->setWordWrap(true);
-    savedLayout->addWidget(m_savedActive);
-    layout->addWidget(savedBox, 2);
+    layout->addWidget(m_savedActive);
     connect(use, &QPushButton::clicked, this, &FilterPanel::applySelectedSaved);
     connect(m_savedView, &QTableView::doubleClicked, this, &FilterPanel::applySelectedSaved);
     connect(save, &QPushButton::clicked, this, &FilterPanel::saveCurrent);
     connect(drop, &QPushButton::clicked, this, &FilterPanel::dropSelected);
-
-    m_active = new QLabel(this);
-    m_active->setObjectName(QStringLiteral("activeFilter"));
-    m_active->setWordWrap(true);
-    m_active->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_active);
-    setFilter(FilterState());
+    return box;
 }
 
 void FilterPanel::setSnapshot(const SnapshotPtr& snapshot)
@@ -172,7 +177,7 @@ void FilterPanel::setFilter(const FilterState& filter)
 void FilterPanel::applyFields()
 {
     const QString ip = m_ip->text().trimmed();
-    if (!ip.isEmpty() && !core::IpNet::parse(ip.toStdString())) {
+    if (!ip.isEmpty() && !isIpOrNetwork(ip)) {
         m_error->setText(tr("'%1' is not an IP address or network (like 10.1.0.0/16)").arg(ip));
         m_error->show();
         return;

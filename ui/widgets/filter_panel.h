@@ -37,6 +37,9 @@ signals:
     void dropRequested(const QString& name);
 
 private:
+    QWidget* createCountryBox();
+    QWidget* createFieldBox();
+    QWidget* createSavedBox();
     void applyFields();
     void emitFilter();
     void applySelectedSaved();

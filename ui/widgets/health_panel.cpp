@@ -163,6 +163,19 @@ void HealthPanel::setSnapshot(const SnapshotPtr& snapshot)
     const DashboardSnapshot& s = *snapshot;
     // While our ingest reports progress its counters are fresher (they include the open batch).
     if (!(m_ingest.active() && m_ingest.hasProgress)) updateCounters(s.counters);
+    updateRate(s);
+    updateTimes(s);
+    QStringList alarms = updateKafka(s.kafka);
+    if (m_ingest.state == IngestStatus::State::Failed)
+        alarms.prepend(tr("Ingest failed: %1").arg(m_ingest.message));
+    m_alarm->setText(alarms.join(QLatin1Char('\n')));
+    m_alarm->setVisible(!alarms.isEmpty());
+    m_partitions->setSnapshot(snapshot);
+    m_partitionView->setVisible(!s.kafka.empty());
+}
+
+void HealthPanel::updateRate(const DashboardSnapshot& s)
+{
     // Events/s: the ingest's own figure, or the growth of the stored counters.
     if (m_rateLines >= 0 && s.wallMs - m_rateWallMs >= 500) {
         const double r = double(s.counters.lines - m_rateLines) * 1000.0 / double(s.wallMs - m_rateWallMs);
@@ -175,11 +188,14 @@ void HealthPanel::setSnapshot(const SnapshotPtr& snapshot)
     if (!(m_ingest.hasProgress && m_ingest.active()))
         m_figures[QStringLiteral("rate")]->setText(
             m_ingest.active() ? formatCount(std::max(0.0, m_storeRate)) : QStringLiteral("—"));
+}
 
+void HealthPanel::updateTimes(const DashboardSnapshot& s)
+{
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
     QLabel* wm = m_figures[QStringLiteral("watermark")];
     QLabel* delay = m_figures[QStringLiteral("delay")];
-    if (s.watermarkMs == core::kNoTime) {
+    if (s.watermarkMs == kNoTime) {
         wm->setText(QStringLiteral("—"));
         delay->setText(QStringLiteral("—"));
     } else {
@@ -196,19 +212,22 @@ void HealthPanel::setSnapshot(const SnapshotPtr& snapshot)
         }
     }
     m_figures[QStringLiteral("newest")]->setText(
-        s.maxEventMs == core::kNoTime ? QStringLiteral("—") : formatTime(s.maxEventMs, m_utc));
+        s.maxEventMs == kNoTime ? QStringLiteral("—") : formatTime(s.maxEventMs, m_utc));
     m_figures[QStringLiteral("query")]->setText(tr("%1 ms").arg(s.queryMs, 0, 'f', 0));
+}
 
-    // Kafka.
+QStringList HealthPanel::updateKafka(const std::vector<core::KafkaHealth>& kafka)
+{
     QStringList alarms;
     QString broker = QStringLiteral("—"), errors = QStringLiteral("—"), gap = tr("none");
-    if (!s.kafka.empty()) {
+    if (!kafka.empty()) {
         QStringList states;
-        int64_t transient = 0;
+        int64_t transient = 0, lag = 0;
         QString lastError;
-        for (const core::KafkaHealth& h : s.kafka) {
+        for (const core::KafkaHealth& h : kafka) {
             states << QString::fromStdString(h.brokerState);
             transient += h.transientErrors;
+            lag += h.lagMessages();
             if (!h.lastError.empty()) lastError = QString::fromStdString(h.lastError);
             if (!h.gap.empty()) {
                 gap = QString::fromStdString(h.gap);
@@ -219,30 +238,18 @@ void HealthPanel::setSnapshot(const SnapshotPtr& snapshot)
                               .arg(QString::fromStdString(h.source), QString::fromStdString(h.brokerState));
         }
         states.removeDuplicates();
-        broker = states.join(QStringLiteral(", "));
+        broker = states.join(QStringLiteral(", "))
+            + tr(" · lag %1 msgs").arg(QLocale().toString(qlonglong(lag)));
         errors = QString::number(transient);
         m_figures[QStringLiteral("kafkaErrors")]->setToolTip(lastError);
-        const int64_t lag = [&] {
-            int64_t sum = 0;
-            for (const core::KafkaHealth& h : s.kafka)
-                sum += h.lagMessages();
-            return sum;
-        }();
-        broker += tr(" · lag %1 msgs").arg(QLocale().toString(qlonglong(lag)));
     }
     m_figures[QStringLiteral("broker")]->setText(broker);
     m_figures[QStringLiteral("broker")]->setStyleSheet(
-        QLatin1String(!s.kafka.empty() && !broker.startsWith(QLatin1String("connected")) ? kBad : ""));
+        QLatin1String(!kafka.empty() && !broker.startsWith(QLatin1String("connected")) ? kBad : ""));
     m_figures[QStringLiteral("kafkaErrors")]->setText(errors);
     m_figures[QStringLiteral("gap")]->setText(gap);
     m_figures[QStringLiteral("gap")]->setStyleSheet(QLatin1String(gap != tr("none") ? kBad : ""));
-    if (m_ingest.state == IngestStatus::State::Failed)
-        alarms.prepend(tr("Ingest failed: %1").arg(m_ingest.message));
-    m_alarm->setText(alarms.join(QLatin1Char('\n')));
-    m_alarm->setVisible(!alarms.isEmpty());
-
-    m_partitions->setSnapshot(snapshot);
-    m_partitionView->setVisible(!s.kafka.empty());
+    return alarms;
 }
 
 } // namespace adclick::ui

@@ -35,6 +35,12 @@ private:
     QLabel* addFigure(QGridLayout* grid, int row, int column, const QString& name, const QString& title);
     void updateCounters(const core::Counters& c);
     void updateState();
+    //! Events/s when the ingest does not report it: the growth of the stored counters.
+    void updateRate(const DashboardSnapshot& s);
+    //! Watermark, its delay behind wall time, newest event, query time.
+    void updateTimes(const DashboardSnapshot& s);
+    //! Broker state, client errors, data gap; returns the alarms to show.
+    QStringList updateKafka(const std::vector<core::KafkaHealth>& kafka);
 
     QMap<QString, QLabel*> m_figures;
     PartitionLagModel* m_partitions = nullptr;

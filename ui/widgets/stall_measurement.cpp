@@ -4,8 +4,7 @@
 
 #include "ui/dashboard/dashboard_controller.h"
 #include "ui/dashboard/stall_probe.h"
-
-#include "core/base/timestamp.h"
+#include "ui/models/time_format.h"
 
 #include <QJsonArray>
 #include <QTimer>
@@ -59,8 +58,7 @@ QJsonObject StallMeasurement::result() const
         QJsonObject top;
         top[QStringLiteral("ad_ids")] = ids;
         top[QStringLiteral("counts")] = counts;
-        top[QStringLiteral("at")]
-            = m_last->atMs ? QString::fromStdString(core::formatIsoUtc(*m_last->atMs)) : QString();
+        top[QStringLiteral("at")] = m_last->atMs ? formatIsoUtc(*m_last->atMs) : QString();
         top[QStringLiteral("window_minutes")] = m_last->params.windowMinutes;
         top[QStringLiteral("filter")] = QString::fromStdString(m_last->filterCanonical);
         o[QStringLiteral("top")] = top;

@@ -1,0 +1,94 @@
+#include "ui/models/status_text.h"
+
+#include "ui/models/time_format.h"
+
+#include <QLocale>
+#include <QObject>
+
+namespace adclick::ui {
+
+namespace {
+
+QString count(int64_t n)
+{
+    return QLocale().toString(qlonglong(n));
+}
+
+} // namespace
+
+QString ingestStateText(const IngestStatus& status, bool sourcePaused, bool hasDatabase)
+{
+    switch (status.state) {
+    case IngestStatus::State::Idle:
+        return hasDatabase ? QObject::tr("No ingest running") : QObject::tr("No source");
+    case IngestStatus::State::Opening:
+        return QObject::tr("Opening %1…").arg(status.source);
+    case IngestStatus::State::Running:
+        return status.live ? QObject::tr("Live: %1").arg(status.source)
+                           : QObject::tr("Reading %1").arg(status.source);
+    case IngestStatus::State::Stopping:
+        return QObject::tr("Stopping…");
+    case IngestStatus::State::Finished:
+        return QObject::tr("Read %1").arg(status.source);
+    case IngestStatus::State::Cancelled:
+        return sourcePaused ? QObject::tr("Source paused: %1").arg(status.source)
+                            : QObject::tr("Stopped: %1").arg(status.source);
+    case IngestStatus::State::Failed:
+        return QObject::tr("Failed: %1").arg(status.source);
+    }
+    return {};
+}
+
+QString ingestRateText(const IngestStatus& status)
+{
+    if (!status.hasProgress) return {};
+    QString rate
+        = QObject::tr("%1 lines · %2 lines/s")
+              .arg(formatCount(double(status.progress.runLines)), formatCount(status.linesPerSecond));
+    if (status.bytesPerSecond > 0 && !status.live)
+        rate += QObject::tr(" · %1 MB/s").arg(status.bytesPerSecond / 1e6, 0, 'f', 0);
+    if (status.active() && status.etaSeconds >= 0 && !status.live)
+        rate += QObject::tr(" · ETA %1").arg(formatDuration(int64_t(status.etaSeconds * 1000)));
+    return rate;
+}
+
+QString ingestFinishedText(const IngestStatus& status)
+{
+    return QObject::tr("Finished: %1 lines in %2")
+        .arg(count(status.progress.runLines), formatDuration(int64_t(status.progress.seconds * 1000)));
+}
+
+QString windowSummary(const DashboardSnapshot& s, bool utc)
+{
+    if (s.noData)
+        return s.databasePath.isEmpty() ? QObject::tr("Open a log, connect to Kafka or start the demo.")
+                                        : QObject::tr("Waiting for data…");
+    if (!s.atMs) return QObject::tr("No final minute yet");
+    const int64_t from = *s.atMs - int64_t(s.params.windowMinutes) * kMinuteMs;
+    QString text = QObject::tr("%1 – %2: %3 clicks (window before: %4)")
+                       .arg(formatTime(from, utc, false), formatTime(*s.atMs, utc, false),
+                           count(s.windowTotal), count(s.previousTotal));
+    if (s.params.windowEnd == WindowEnd::IncludeOpen)
+        text += QObject::tr(" · includes the open minute (provisional)");
+    return text;
+}
+
+QString unusualEventsSummary(const UnusualEventsResult& result, bool utc)
+{
+    if (!result.error.isEmpty()) return QObject::tr("Cannot read the raw events: %1").arg(result.error);
+    return QObject::tr("%n late or duplicate event(s) between %1 and %2 (the newest 1000)", nullptr,
+        int(result.events.size()))
+        .arg(formatTime(result.fromMs, utc, false), formatTime(result.toMs, utc, false));
+}
+
+QString filterActionText(const FilterActionOutcome& o)
+{
+    if (o.action == FilterActionOutcome::Action::Drop)
+        return o.ok() ? QObject::tr("Deleted filter '%1'").arg(o.name)
+                      : QObject::tr("Cannot delete filter '%1': %2").arg(o.name, o.error);
+    if (!o.ok()) return QObject::tr("Cannot save filter '%1': %2").arg(o.name, o.error);
+    return o.backfilled ? QObject::tr("Saved filter '%1'").arg(o.name)
+                        : QObject::tr("Saved filter '%1'; the running ingest back-fills it").arg(o.name);
+}
+
+} // namespace adclick::ui
