@@ -1,6 +1,6 @@
 #include "cli_args.h"
 
-#include <cstdint>
+#include <charconv>
 #include <cstdio>
 
 namespace adclick::app {
@@ -70,6 +70,44 @@ std::string Args::finish()
     return {};
 }
 
+bool printHelp(Args& args, std::string_view text)
+{
+    if (!args.flag("help")) return false;
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return true;
+}
+
+int rejectUnknown(Args& args, const std::string& command)
+{
+    const std::string rest = args.finish();
+    if (rest.empty()) return 0;
+    return fail(rest + " (see adclick " + command + " --help)", 2);
+}
+
+std::optional<int64_t> parseDurationMs(const std::string& text)
+{
+    int64_t v = 0;
+    const char* end = text.data() + text.size();
+    auto [p, ec] = std::from_chars(text.data(), end, v);
+    if (ec != std::errc() || v < 0) return std::nullopt;
+    const std::string unit(p, end);
+    if (unit.empty() || unit == "s") return v * 1000;
+    if (unit == "ms") return v;
+    if (unit == "m") return v * 60'000;
+    if (unit == "h") return v * 3'600'000;
+    return std::nullopt;
+}
+
+bool durationOption(Args& args, const std::string& name, std::optional<int64_t>& out)
+{
+    const auto v = args.value(name);
+    if (!v) return true;
+    out = parseDurationMs(*v);
+    if (out) return true;
+    fail("--" + name + " needs a duration such as 60 or 5m, not '" + *v + "'", 2);
+    return false;
+}
+
 std::optional<std::vector<std::pair<std::string, std::string>>> kafkaProperties(
     Args& args, std::string& error)
 {
@@ -89,68 +127,6 @@ int fail(const std::string& message, int code)
 {
     std::fprintf(stderr, "adclick: %s\n", message.c_str());
     return code;
-}
-
-namespace {
-//! Length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
-std::size_t utf8Length(const std::string& s, std::size_t i)
-{
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return 0;
-    uint32_t cp = n == 1 ? c : c & (0x7f >> n);
-    for (std::size_t k = 1; k < n; ++k) {
-        const auto b = static_cast<unsigned char>(s[i + k]);
-        if ((b & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (b & 0x3f);
-    }
-    static constexpr uint32_t kMin[] = { 0, 0, 0x80, 0x800, 0x10000 };
-    if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-    return n;
-}
-} // namespace
-
-std::string jsonString(const std::string& s)
-{
-    std::string out = "\"";
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x80) {
-            // Rejected lines may hold invalid UTF-8: show U+FFFD so the JSON stays valid.
-            const std::size_t n = utf8Length(s, i);
-            out += n ? s.substr(i, n) : "\\ufffd";
-            i += n ? n : 1;
-            continue;
-        }
-        ++i;
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (c < 0x20 || c == 0x7f) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out += buf;
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-    }
-    out += '"';
-    return out;
 }
 
 } // namespace adclick::app

@@ -1,7 +1,11 @@
 #pragma once
 
+#include "core/base/text_writers.h"
+
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -29,6 +33,19 @@ private:
     std::vector<Item> m_items;
 };
 
+//! With --help: prints `text` to stdout and returns true (the command then exits 0).
+bool printHelp(Args& args, std::string_view text);
+
+//! After a command read its options: 0 when every argument was used; otherwise prints the usage
+//! error naming the first unknown one, with a pointer to `adclick COMMAND --help`, and returns 2.
+int rejectUnknown(Args& args, const std::string& command);
+
+//! Seconds as "60", "60s", "5m", "1h" (or "500ms") → milliseconds; nullopt for anything else.
+std::optional<int64_t> parseDurationMs(const std::string& text);
+
+//! `--NAME DURATION` into `out` when given. False (the usage error printed) for a bad duration.
+bool durationOption(Args& args, const std::string& name, std::optional<int64_t>& out);
+
 //! Every `--kafka-prop KEY=VALUE` as a pair; nullopt (with `error` set) for one without '='.
 std::optional<std::vector<std::pair<std::string, std::string>>> kafkaProperties(
     Args& args, std::string& error);
@@ -36,7 +53,7 @@ std::optional<std::vector<std::pair<std::string, std::string>>> kafkaProperties(
 //! Writes `message` to stderr prefixed with "adclick: " and returns the exit code 2 (usage) or 1.
 int fail(const std::string& message, int code = 1);
 
-//! JSON string literal with escapes.
-std::string jsonString(const std::string& s);
+//! The JSON string literals of every command's output.
+using core::jsonString;
 
 } // namespace adclick::app

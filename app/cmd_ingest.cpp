@@ -2,8 +2,8 @@
 #include "commands.h"
 #include "json_out.h"
 
-#include "core/ingest/ingest.h"
 #include "core/base/timestamp.h"
+#include "core/ingest/ingest.h"
 
 #include <csignal>
 #include <cstdio>
@@ -49,31 +49,15 @@ void onSignal(int)
     g_stop.request_stop();
 }
 
-} // namespace
-
-int cmdIngest(Args& args)
+//! The format, the engine settings and the durations; 0, or the exit code of a usage error.
+int readEngineOptions(Args& args, core::IngestOptions& o)
 {
-    if (args.flag("help")) {
-        std::fputs(kHelp, stdout);
-        return 0;
-    }
-    core::IngestOptions o;
-    const auto db = args.value("db");
     if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.format))
         return fail("--format must be auto, book, csv or jsonl, not '" + *f + "'", 2);
-    auto duration = [&](const char* name, std::optional<int64_t>& out) -> bool {
-        if (auto v = args.value(name)) {
-            out = parseDurationMs(*v);
-            if (!out) {
-                fail(std::string("--") + name + " needs a duration such as 60 or 5m, not '" + *v + "'", 2);
-                return false;
-            }
-        }
-        return true;
-    };
     std::optional<int64_t> idle, lockWait;
-    if (!duration("lateness", o.latenessMs) || !duration("dedup-horizon", o.dedupHorizonMs)
-        || !duration("idle", idle) || !duration("lock-wait", lockWait))
+    if (!durationOption(args, "lateness", o.latenessMs)
+        || !durationOption(args, "dedup-horizon", o.dedupHorizonMs) || !durationOption(args, "idle", idle)
+        || !durationOption(args, "lock-wait", lockWait))
         return 2;
     if (o.dedupHorizonMs && *o.dedupHorizonMs < core::kMinuteMs)
         return fail("--dedup-horizon must be at least 60 s (it must cover an open pane)", 2);
@@ -87,6 +71,12 @@ int cmdIngest(Args& args)
         else
             return fail("--late must be drop or update, not '" + *late + "'", 2);
     }
+    return 0;
+}
+
+//! Batch sizes, the live top-N, Kafka and the flags; 0, or the exit code of a usage error.
+int readRunOptions(Args& args, core::IngestOptions& o)
+{
     if (auto n = args.value("commit-every")) {
         o.commitEvents = std::atoll(n->c_str());
         if (o.commitEvents <= 0) return fail("--commit-every needs a positive number", 2);
@@ -107,40 +97,29 @@ int cmdIngest(Args& args)
     o.skipGap = args.flag("skip-gap");
     o.follow = args.flag("follow");
     o.store.durable = args.flag("durable");
-    o.sources = args.positionals();
-    if (auto rest = args.finish(); !rest.empty()) return fail(rest + " (see adclick ingest --help)", 2);
-    if (!db) return fail("ingest needs --db FILE (see adclick ingest --help)", 2);
-    if (o.sources.empty())
-        return fail("ingest needs at least one SOURCE (a file, a .gz, a directory or -)", 2);
+    return 0;
+}
 
-    auto ingestor = core::Ingestor::open(*db, o);
-    if (!ingestor) return fail(ingestor.message());
-    (*ingestor)->onWarning
-        = [](const std::string& w) { std::fprintf(stderr, "adclick: warning: %s\n", w.c_str()); };
-    if (::isatty(STDERR_FILENO)) {
-        (*ingestor)->onProgress = [](const core::IngestProgress& p) {
-            std::fprintf(stderr,
-                "\r%lld lines, %.0f lines/s, %lld accepted, %lld dup, %lld late, %lld rejected, watermark "
-                "%s%s  ",
-                static_cast<long long>(p.totals.lines), p.seconds > 0 ? double(p.runLines) / p.seconds : 0.0,
-                static_cast<long long>(p.totals.accepted), static_cast<long long>(p.totals.duplicates),
-                static_cast<long long>(p.totals.late), static_cast<long long>(p.totals.rejected),
-                p.watermarkMs == core::kNoTime ? "-" : core::formatIsoUtc(p.watermarkMs).c_str(),
-                p.kafka.empty() ? ""
-                                : (", lag " + std::to_string(p.kafka[0].lagMessages()) + " msgs, brokers "
-                                    + p.kafka[0].brokerState)
-                                      .c_str());
-            std::fflush(stderr);
-        };
-    }
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-    auto result = (*ingestor)->run(g_stop.get_token());
-    if ((*ingestor)->onProgress) std::fputc('\n', stderr);
-    if (!result) return fail(result.message());
-    const auto& r = *result;
-    std::string out = "{" + countersJsonFields(r.totals) + ",\"watermark\":" + timeJson(r.watermarkMs)
-        + ",\"max_event_time\":" + timeJson(r.maxEventMs)
+//! One status line on a terminal, rewritten in place.
+void printProgress(const core::IngestProgress& p)
+{
+    std::fprintf(stderr,
+        "\r%lld lines, %.0f lines/s, %lld accepted, %lld dup, %lld late, %lld rejected, watermark "
+        "%s%s  ",
+        static_cast<long long>(p.totals.lines), p.seconds > 0 ? double(p.runLines) / p.seconds : 0.0,
+        static_cast<long long>(p.totals.accepted), static_cast<long long>(p.totals.duplicates),
+        static_cast<long long>(p.totals.late), static_cast<long long>(p.totals.rejected),
+        p.watermarkMs == core::kNoTime ? "-" : core::formatIsoUtc(p.watermarkMs).c_str(),
+        p.kafka.empty() ? ""
+                        : (", lag " + std::to_string(p.kafka[0].lagMessages()) + " msgs, brokers "
+                            + p.kafka[0].brokerState)
+                              .c_str());
+    std::fflush(stderr);
+}
+
+std::string summaryJson(const core::IngestResult& r, int liveTopMinutes)
+{
+    std::string out = "{" + engineStateJsonFields(r.totals, r.watermarkMs, r.maxEventMs)
         + ",\"run\":{\"lines\":" + std::to_string(r.run.lines) + ",\"bytes\":" + std::to_string(r.bytes)
         + ",\"seconds\":" + std::to_string(r.seconds) + ",\"lines_per_s\":"
         + std::to_string(r.seconds > 0 ? static_cast<long long>(double(r.run.lines) / r.seconds) : 0)
@@ -152,23 +131,39 @@ int cmdIngest(Args& args)
             + std::to_string(s.resumedFrom) + ",\"offset\":" + std::to_string(s.offset) + "}";
     }
     out += "]";
-    if (!r.kafka.empty()) {
-        out += ",\"kafka\":[";
-        for (std::size_t i = 0; i < r.kafka.size(); ++i)
-            out += (i ? "," : "") + kafkaHealthJson(r.kafka[i]);
-        out += "]";
-    }
-    if (o.liveTopMinutes > 0) {
-        out += ",\"live_top\":{\"window_minutes\":" + std::to_string(o.liveTopMinutes) + ",\"ad_ids\":[";
-        std::string counts;
-        for (std::size_t i = 0; i < r.liveTop.size(); ++i) {
-            out += (i ? "," : "") + jsonString(r.liveTop[i].adId);
-            counts += (i ? "," : "") + std::to_string(r.liveTop[i].clicks);
-        }
-        out += "],\"counts\":[" + counts + "]}";
-    }
-    out += "}\n";
-    std::fputs(out.c_str(), stdout);
+    if (!r.kafka.empty()) out += ",\"kafka\":" + kafkaHealthListJson(r.kafka);
+    if (liveTopMinutes > 0)
+        out += ",\"live_top\":{\"window_minutes\":" + std::to_string(liveTopMinutes) + ","
+            + adIdsAndCountsJson(r.liveTop) + "}";
+    return out + "}\n";
+}
+
+} // namespace
+
+int cmdIngest(Args& args)
+{
+    if (printHelp(args, kHelp)) return 0;
+    core::IngestOptions o;
+    const auto db = args.value("db");
+    if (const int rc = readEngineOptions(args, o)) return rc;
+    if (const int rc = readRunOptions(args, o)) return rc;
+    o.sources = args.positionals();
+    if (const int rc = rejectUnknown(args, "ingest")) return rc;
+    if (!db) return fail("ingest needs --db FILE (see adclick ingest --help)", 2);
+    if (o.sources.empty())
+        return fail("ingest needs at least one SOURCE (a file, a .gz, a directory or -)", 2);
+
+    auto ingestor = core::Ingestor::open(*db, o);
+    if (!ingestor) return fail(ingestor.message());
+    (*ingestor)->onWarning
+        = [](const std::string& w) { std::fprintf(stderr, "adclick: warning: %s\n", w.c_str()); };
+    if (::isatty(STDERR_FILENO)) (*ingestor)->onProgress = printProgress;
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    auto result = (*ingestor)->run(g_stop.get_token());
+    if ((*ingestor)->onProgress) std::fputc('\n', stderr);
+    if (!result) return fail(result.message());
+    std::fputs(summaryJson(*result, o.liveTopMinutes).c_str(), stdout);
     return 0;
 }
 

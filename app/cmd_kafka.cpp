@@ -69,16 +69,13 @@ void onStop(int)
 
 int cmdBroker(Args& args)
 {
-    if (args.flag("help")) {
-        std::fputs(kBrokerHelp, stdout);
-        return 0;
-    }
+    if (printHelp(args, kBrokerHelp)) return 0;
     const int brokers = std::atoi(args.value("brokers").value_or("3").c_str());
     const std::string topic = args.value("topic").value_or("clicks");
     const int partitions = std::atoi(args.value("partitions").value_or("8").c_str());
     const auto portFile = args.value("port-file");
     const bool control = args.flag("control");
-    if (auto rest = args.finish(); !rest.empty()) return fail(rest + " (see adclick broker --help)", 2);
+    if (const int rc = rejectUnknown(args, "broker")) return rc;
     auto broker = core::EmbeddedBroker::start(brokers, topic, partitions);
     if (!broker) return fail(broker.message());
     const std::string& boot = (*broker)->bootstraps();

@@ -2,8 +2,8 @@
 #include "commands.h"
 #include "json_out.h"
 
-#include "core/store/maintenance.h"
 #include "core/base/timestamp.h"
+#include "core/store/maintenance.h"
 
 #include <cstdio>
 
@@ -21,6 +21,12 @@ expression) are as fast as unfiltered ones. While an ingest runs on the database
 back-fill (or the drop) itself at its next commit; otherwise this command does it.
 EXPR: country=US, country in (US,KR), ip=10.1.0.0/16, user_id=u42, != for each, joined by 'and'.
 )";
+
+const char* kRecomputeHelp
+    = "usage: adclick recompute --db F --from T --to T\n\n"
+      "Rebuilds the aggregates (all clicks and every saved filter) of the panes in [from, to) from the\n"
+      "raw events, in one transaction, and prints the cells it corrected. Safe while an ingest runs:\n"
+      "the ingest only waits for the transaction, and its later increments apply on top.\n";
 
 } // namespace
 
@@ -77,19 +83,11 @@ int cmdFilter(Args& args)
 
 int cmdRecompute(Args& args)
 {
-    if (args.flag("help")) {
-        std::puts(
-            "usage: adclick recompute --db F --from T --to T\n\n"
-            "Rebuilds the aggregates (all clicks and every saved filter) of the panes in [from, to) from "
-            "the\n"
-            "raw events, in one transaction, and prints the cells it corrected. Safe while an ingest runs:\n"
-            "the ingest only waits for the transaction, and its later increments apply on top.");
-        return 0;
-    }
+    if (printHelp(args, kRecomputeHelp)) return 0;
     const auto db = args.value("db");
     const auto from = args.value("from");
     const auto to = args.value("to");
-    if (auto rest = args.finish(); !rest.empty()) return fail(rest + " (see adclick recompute --help)", 2);
+    if (const int rc = rejectUnknown(args, "recompute")) return rc;
     if (!db || !from || !to) return fail("recompute needs --db F --from T --to T", 2);
     int64_t fromMs = 0, toMs = 0;
     if (!core::parseTimestamp(*from, fromMs) || !core::parseTimestamp(*to, toMs))

@@ -2,11 +2,11 @@
 #include "cli_args.h"
 #include "commands.h"
 
-#include "core/base/click_event.h"
-#include "core/base/csv.h"
+#include "core/base/timestamp.h"
 #include "core/pipeline/filter_expr.h"
 #include "core/query/query.h"
-#include "core/base/timestamp.h"
+#include "core/query/report_writer.h"
+#include "json_out.h"
 
 #include <cerrno>
 #include <charconv>
@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <memory>
 #include <unistd.h>
+#include <vector>
 
 namespace adclick::app {
 
@@ -33,6 +34,29 @@ const char* kFilterHelp
       "  ip=10.1.0.0/16  ip=2001:db8::/32  ip=1.2.3.4  ip!=...   user_id=u42  user_id!=\"user 1\"\n"
       "  @name  (a saved filter, see adclick filter)\n"
       "Values may be quoted with ' or \" (double the quote to include it).\n";
+
+const char* kCountHelp
+    = "usage: adclick count --db F --ad ID --from T --to T [--filter EXPR]\n\n"
+      "Clicks of one ad with event time in [from, to), exact for any range: whole minutes come from\n"
+      "the aggregates, partial minutes and ip/user_id filters from the raw events.\n"
+      "Prints {\"ad_id\":ID,\"count\":N}. An ad never seen counts 0.\n\n";
+const char* kPopularHelp
+    = "usage: adclick popular --db F --count N --window M [--at T] [--filter EXPR]\n\n"
+      "The N ads with the most clicks over the one-minute panes [T - M min, T); ties go to the\n"
+      "smaller ad_id (byte order). T defaults to the end of the newest final pane\n"
+      "(the watermark rounded down to the minute); a given T is rounded down to the minute.\n"
+      "Prints {\"ad_ids\":[..],\"counts\":[..],\"at\":T,\"window_minutes\":M}\n"
+      "(\"at\" is null when the database holds no events and no --at was given).\n\n";
+const char* kExportHelp
+    = "usage: adclick export --db F --out FILE.csv --minutes --from T --to T [--ad ID] [--filter EXPR]\n"
+      "       adclick export --db F --out FILE.csv --top --count N --window M [--at T] [--filter EXPR]\n\n"
+      "--minutes: clicks per minute and ad over [from, to) widened to whole minutes, only minutes\n"
+      "  with clicks; columns minute_utc,ad_id,clicks,range_from,range_to,filter.\n"
+      "--top: the popular ranking (see adclick popular --help);\n"
+      "  columns rank,ad_id,clicks,at,window_minutes,filter.\n"
+      "The last columns repeat the parameters on every row (the effective range, the filter in\n"
+      "canonical form with saved filters expanded). The file is written whole or not at all.\n"
+      "Prints {\"rows\":N,\"out\":FILE}.\n\n";
 
 //! The parsed and checked options shared by the commands; `error` set on a usage error.
 struct Common {
@@ -86,27 +110,95 @@ int openService(const std::string& db, core::Filter& filter, std::unique_ptr<cor
     return 0;
 }
 
-bool readCommon(Args& args, Common& c)
+//! --db and --filter, read first by every query command; a bad one is reported by checkOptions.
+Common readCommon(Args& args)
 {
+    Common c;
     const auto db = args.value("db");
     const auto filter = args.value("filter");
     if (!db || db->empty()) {
         c.error = "--db FILE is required";
-        return false;
+        return c;
     }
     c.db = *db;
     if (filter) {
         auto f = core::parseFilter(*filter);
         if (!f) {
             c.error = "bad --filter '" + *filter + "': " + f.message();
-            return false;
+            return c;
         }
         c.filter = std::move(*f);
     }
-    return true;
+    return c;
 }
 
-using core::csvField;
+//! After a command read its options: an unknown option, then a bad --db/--filter, are usage errors.
+int checkOptions(Args& args, const std::string& command, const Common& c)
+{
+    if (const int rc = rejectUnknown(args, command)) return rc;
+    if (!c.error.empty()) return fail(c.error, kUsageError);
+    return 0;
+}
+
+//! --help of a query command: its usage, then the time and filter syntax.
+bool queryHelp(Args& args, const char* usage)
+{
+    return printHelp(args, std::string(usage) + kTimeHelp + kFilterHelp);
+}
+
+//! --from T --to T, as given: the range [from, to).
+struct RangeArgs {
+    std::optional<std::string> from, to;
+
+    static RangeArgs read(Args& args)
+    {
+        RangeArgs r;
+        r.from = args.value("from");
+        r.to = args.value("to");
+        return r;
+    }
+    bool given() const { return from || to; }
+    bool parse(int64_t& fromMs, int64_t& toMs, std::string& error) const
+    {
+        if (!parseTime("from", from, fromMs, error) || !parseTime("to", to, toMs, error)) return false;
+        if (fromMs < toMs) return true;
+        error = "--from must be before --to (the range is [from, to))";
+        return false;
+    }
+};
+
+//! --count N --window M [--at T] of popular and export --top.
+struct TopOptions {
+    int64_t count = 0;
+    int64_t windowMinutes = 0;
+    std::optional<int64_t> atMs;
+};
+
+//! The same options as given.
+struct TopArgs {
+    std::optional<std::string> count, window, at;
+
+    static TopArgs read(Args& args)
+    {
+        TopArgs t;
+        t.count = args.value("count");
+        t.window = args.value("window");
+        t.at = args.value("at");
+        return t;
+    }
+    bool given() const { return count || window || at; }
+    bool parse(TopOptions& out, std::string& error) const
+    {
+        if (!parsePositive("count", count, INT64_MAX, out.count, error)
+            || !parsePositive("window", window, kMaxWindowMinutes, out.windowMinutes, error))
+            return false;
+        if (!at) return true;
+        int64_t t = 0;
+        if (!parseTime("at", at, t, error)) return false;
+        out.atMs = t;
+        return true;
+    }
+};
 
 //! Writes `path` through `path.tmp` + rename, so a reader never sees a partial file.
 class AtomicFile {
@@ -166,33 +258,79 @@ private:
     int m_fd = -1;
 };
 
+//! What `adclick export` writes: --minutes (a range, maybe one ad) or --top.
+struct ExportRequest {
+    std::string out;
+    bool minutes = false;
+    int64_t fromMs = 0, toMs = 0;
+    std::optional<std::string> ad;
+    TopOptions top;
+};
+
+//! 0, or the exit code of a usage error.
+int readExportOptions(Args& args, Common& c, ExportRequest& x)
+{
+    c = readCommon(args);
+    const auto out = args.value("out");
+    const bool minutes = args.flag("minutes");
+    const bool top = args.flag("top");
+    const RangeArgs range = RangeArgs::read(args);
+    const auto ad = args.value("ad");
+    const TopArgs topArgs = TopArgs::read(args);
+    if (const int rc = checkOptions(args, "export", c)) return rc;
+    if (!out || out->empty()) return fail("--out FILE.csv is required", kUsageError);
+    if (minutes == top) return fail("export needs exactly one of --minutes and --top", kUsageError);
+    x.out = *out;
+    x.minutes = minutes;
+    x.ad = ad;
+    std::string error;
+    if (minutes) {
+        if (topArgs.given()) return fail("--count, --window and --at belong to --top", kUsageError);
+        if (!range.parse(x.fromMs, x.toMs, error)) return fail(error, kUsageError);
+        if (ad && ad->empty()) return fail("--ad needs an ad id", kUsageError);
+        return 0;
+    }
+    if (range.given() || ad) return fail("--from, --to and --ad belong to --minutes", kUsageError);
+    if (!topArgs.parse(x.top, error)) return fail(error, kUsageError);
+    return 0;
+}
+
+//! Runs the query and appends the report to `file`; 0, or the exit code of a query error.
+int writeExport(core::QueryService& q, const ExportRequest& x, const core::Filter& filter, AtomicFile& file,
+    std::size_t& rows)
+{
+    if (x.minutes) {
+        auto s = q.series(x.fromMs, x.toMs, x.ad, filter);
+        if (!s) return fail(s.message());
+        file.append(core::minutesReportCsv(s->rows, s->fromMs, s->toMs, filter.canonical()));
+        rows = s->rows.size();
+        return 0;
+    }
+    auto r = q.popular(x.top.count, x.top.windowMinutes, x.top.atMs, filter);
+    if (!r) return fail(r.message());
+    std::vector<core::TopReportRow> ranked;
+    ranked.reserve(r->top.size());
+    for (std::size_t i = 0; i < r->top.size(); ++i)
+        ranked.push_back({ static_cast<int64_t>(i + 1), r->top[i].adId, r->top[i].clicks });
+    file.append(core::topReportCsv(
+        ranked, r->atMs, x.top.windowMinutes, filter.canonical(), core::TopReportColumns::Export));
+    rows = ranked.size();
+    return 0;
+}
+
 } // namespace
 
 int cmdCount(Args& args)
 {
-    if (args.flag("help")) {
-        std::printf(
-            "usage: adclick count --db F --ad ID --from T --to T [--filter EXPR]\n\n"
-            "Clicks of one ad with event time in [from, to), exact for any range: whole minutes come from\n"
-            "the aggregates, partial minutes and ip/user_id filters from the raw events.\n"
-            "Prints {\"ad_id\":ID,\"count\":N}. An ad never seen counts 0.\n\n%s%s",
-            kTimeHelp, kFilterHelp);
-        return 0;
-    }
-    Common c;
-    const bool commonOk = readCommon(args, c);
+    if (queryHelp(args, kCountHelp)) return 0;
+    Common c = readCommon(args);
     const auto ad = args.value("ad");
-    const auto from = args.value("from");
-    const auto to = args.value("to");
-    if (auto rest = args.finish(); !rest.empty())
-        return fail(rest + " (see adclick count --help)", kUsageError);
-    if (!commonOk) return fail(c.error, kUsageError);
+    const RangeArgs range = RangeArgs::read(args);
+    if (const int rc = checkOptions(args, "count", c)) return rc;
     if (!ad || ad->empty()) return fail("--ad ID is required", kUsageError);
     int64_t fromMs = 0, toMs = 0;
     std::string error;
-    if (!parseTime("from", from, fromMs, error) || !parseTime("to", to, toMs, error))
-        return fail(error, kUsageError);
-    if (fromMs >= toMs) return fail("--from must be before --to (the range is [from, to))", kUsageError);
+    if (!range.parse(fromMs, toMs, error)) return fail(error, kUsageError);
 
     std::unique_ptr<core::QueryService> q;
     if (const int rc = openService(c.db, c.filter, q)) return rc;
@@ -204,137 +342,39 @@ int cmdCount(Args& args)
 
 int cmdPopular(Args& args)
 {
-    if (args.flag("help")) {
-        std::printf(
-            "usage: adclick popular --db F --count N --window M [--at T] [--filter EXPR]\n\n"
-            "The N ads with the most clicks over the one-minute panes [T - M min, T); ties go to the\n"
-            "smaller ad_id (byte order). T defaults to the end of the newest final pane\n"
-            "(the watermark rounded down to the minute); a given T is rounded down to the minute.\n"
-            "Prints {\"ad_ids\":[..],\"counts\":[..],\"at\":T,\"window_minutes\":M}\n"
-            "(\"at\" is null when the database holds no events and no --at was given).\n\n%s%s",
-            kTimeHelp, kFilterHelp);
-        return 0;
-    }
-    Common c;
-    const bool commonOk = readCommon(args, c);
-    const auto count = args.value("count");
-    const auto window = args.value("window");
-    const auto at = args.value("at");
-    if (auto rest = args.finish(); !rest.empty())
-        return fail(rest + " (see adclick popular --help)", kUsageError);
-    if (!commonOk) return fail(c.error, kUsageError);
-    int64_t n = 0, m = 0;
+    if (queryHelp(args, kPopularHelp)) return 0;
+    Common c = readCommon(args);
+    const TopArgs topArgs = TopArgs::read(args);
+    if (const int rc = checkOptions(args, "popular", c)) return rc;
+    TopOptions t;
     std::string error;
-    if (!parsePositive("count", count, INT64_MAX, n, error)
-        || !parsePositive("window", window, kMaxWindowMinutes, m, error))
-        return fail(error, kUsageError);
-    std::optional<int64_t> atMs;
-    if (at) {
-        int64_t t = 0;
-        if (!parseTime("at", at, t, error)) return fail(error, kUsageError);
-        atMs = t;
-    }
+    if (!topArgs.parse(t, error)) return fail(error, kUsageError);
 
     std::unique_ptr<core::QueryService> q;
     if (const int rc = openService(c.db, c.filter, q)) return rc;
-    auto r = q->popular(n, m, atMs, c.filter);
+    auto r = q->popular(t.count, t.windowMinutes, t.atMs, c.filter);
     if (!r) return fail(r.message());
-    std::string ids, counts;
-    for (const auto& a : r->top) {
-        ids += (ids.empty() ? "" : ",") + jsonString(a.adId);
-        counts += (counts.empty() ? "" : ",") + std::to_string(a.clicks);
-    }
     const std::string atJson = r->atMs ? jsonString(core::formatIsoUtc(*r->atMs)) : "null";
-    std::printf("{\"ad_ids\":[%s],\"counts\":[%s],\"at\":%s,\"window_minutes\":%lld}\n", ids.c_str(),
-        counts.c_str(), atJson.c_str(), static_cast<long long>(m));
+    std::printf("{%s,\"at\":%s,\"window_minutes\":%lld}\n", adIdsAndCountsJson(r->top).c_str(),
+        atJson.c_str(), static_cast<long long>(t.windowMinutes));
     return 0;
 }
 
 int cmdExport(Args& args)
 {
-    if (args.flag("help")) {
-        std::printf(
-            "usage: adclick export --db F --out FILE.csv --minutes --from T --to T [--ad ID] [--filter "
-            "EXPR]\n"
-            "       adclick export --db F --out FILE.csv --top --count N --window M [--at T] [--filter "
-            "EXPR]\n\n"
-            "--minutes: clicks per minute and ad over [from, to) widened to whole minutes, only minutes\n"
-            "  with clicks; columns minute_utc,ad_id,clicks,range_from,range_to,filter.\n"
-            "--top: the popular ranking (see adclick popular --help);\n"
-            "  columns rank,ad_id,clicks,at,window_minutes,filter.\n"
-            "The last columns repeat the parameters on every row (the effective range, the filter in\n"
-            "canonical form with saved filters expanded). The file is written whole or not at all.\n"
-            "Prints {\"rows\":N,\"out\":FILE}.\n\n%s%s",
-            kTimeHelp, kFilterHelp);
-        return 0;
-    }
+    if (queryHelp(args, kExportHelp)) return 0;
     Common c;
-    const bool commonOk = readCommon(args, c);
-    const auto out = args.value("out");
-    const bool minutes = args.flag("minutes");
-    const bool top = args.flag("top");
-    const auto from = args.value("from");
-    const auto to = args.value("to");
-    const auto ad = args.value("ad");
-    const auto count = args.value("count");
-    const auto window = args.value("window");
-    const auto at = args.value("at");
-    if (auto rest = args.finish(); !rest.empty())
-        return fail(rest + " (see adclick export --help)", kUsageError);
-    if (!commonOk) return fail(c.error, kUsageError);
-    if (!out || out->empty()) return fail("--out FILE.csv is required", kUsageError);
-    if (minutes == top) return fail("export needs exactly one of --minutes and --top", kUsageError);
-    std::string error;
-    int64_t fromMs = 0, toMs = 0, n = 0, m = 0;
-    std::optional<int64_t> atMs;
-    if (minutes) {
-        if (count || window || at) return fail("--count, --window and --at belong to --top", kUsageError);
-        if (!parseTime("from", from, fromMs, error) || !parseTime("to", to, toMs, error))
-            return fail(error, kUsageError);
-        if (fromMs >= toMs) return fail("--from must be before --to (the range is [from, to))", kUsageError);
-        if (ad && ad->empty()) return fail("--ad needs an ad id", kUsageError);
-    } else {
-        if (from || to || ad) return fail("--from, --to and --ad belong to --minutes", kUsageError);
-        if (!parsePositive("count", count, INT64_MAX, n, error)
-            || !parsePositive("window", window, kMaxWindowMinutes, m, error))
-            return fail(error, kUsageError);
-        if (at) {
-            int64_t t = 0;
-            if (!parseTime("at", at, t, error)) return fail(error, kUsageError);
-            atMs = t;
-        }
-    }
+    ExportRequest x;
+    if (const int rc = readExportOptions(args, c, x)) return rc;
 
     std::unique_ptr<core::QueryService> q;
     if (const int rc = openService(c.db, c.filter, q)) return rc;
-    AtomicFile file(*out);
+    AtomicFile file(x.out);
     if (auto msg = file.open(); !msg.empty()) return fail(msg);
-    const std::string filterText = csvField(c.filter.canonical());
     std::size_t rows = 0;
-    if (minutes) {
-        auto s = q->series(fromMs, toMs, ad, c.filter);
-        if (!s) return fail(s.message());
-        const std::string tail = "," + csvField(core::formatIsoUtc(s->fromMs)) + ","
-            + csvField(core::formatIsoUtc(s->toMs)) + "," + filterText + "\n";
-        file.append("minute_utc,ad_id,clicks,range_from,range_to,filter\n");
-        for (const auto& r : s->rows) {
-            file.append(csvField(core::formatIsoUtc(r.minute * core::kMinuteMs)) + "," + csvField(r.adId)
-                + "," + std::to_string(r.clicks) + tail);
-        }
-        rows = s->rows.size();
-    } else {
-        auto r = q->popular(n, m, atMs, c.filter);
-        if (!r) return fail(r.message());
-        const std::string tail = "," + (r->atMs ? csvField(core::formatIsoUtc(*r->atMs)) : std::string())
-            + "," + std::to_string(m) + "," + filterText + "\n";
-        file.append("rank,ad_id,clicks,at,window_minutes,filter\n");
-        for (std::size_t i = 0; i < r->top.size(); ++i)
-            file.append(std::to_string(i + 1) + "," + csvField(r->top[i].adId) + ","
-                + std::to_string(r->top[i].clicks) + tail);
-        rows = r->top.size();
-    }
+    if (const int rc = writeExport(*q, x, c.filter, file, rows)) return rc;
     if (auto msg = file.commit(); !msg.empty()) return fail(msg);
-    std::printf("{\"rows\":%zu,\"out\":%s}\n", rows, jsonString(*out).c_str());
+    std::printf("{\"rows\":%zu,\"out\":%s}\n", rows, jsonString(x.out).c_str());
     return 0;
 }
 

@@ -8,27 +8,19 @@
 
 namespace adclick::app {
 
-int cmdStats(Args& args)
+namespace {
+
+const char* kHelp
+    = "usage: adclick stats --db F [--samples N]\n\n"
+      "Prints the database's counters (every non-blank input line is exactly one of accepted,\n"
+      "duplicates, late, rejected), the watermark, the settings, the sources with their positions,\n"
+      "the health of Kafka sources as of their last commit (broker state, rebalances, data-gap\n"
+      "alarm, per-partition position, high watermark and lag in messages and event-time seconds),\n"
+      "and the first N rejected lines (default 20) with their source and byte offset.\n";
+
+std::string statsJson(const core::StatsReport& r)
 {
-    if (args.flag("help")) {
-        std::puts(
-            "usage: adclick stats --db F [--samples N]\n\n"
-            "Prints the database's counters (every non-blank input line is exactly one of accepted,\n"
-            "duplicates, late, rejected), the watermark, the settings, the sources with their positions,\n"
-            "the health of Kafka sources as of their last commit (broker state, rebalances, data-gap\n"
-            "alarm, per-partition position, high watermark and lag in messages and event-time seconds),\n"
-            "and the first N rejected lines (default 20) with their source and byte offset.");
-        return 0;
-    }
-    const auto db = args.value("db");
-    const auto samples = args.value("samples");
-    if (auto rest = args.finish(); !rest.empty()) return fail(rest + " (see adclick stats --help)", 2);
-    if (!db) return fail("stats needs --db FILE", 2);
-    auto report = core::readStats(*db, samples ? std::atoi(samples->c_str()) : 20);
-    if (!report) return fail(report.message());
-    const auto& r = *report;
-    std::string out = "{" + countersJsonFields(r.counters) + ",\"watermark\":" + timeJson(r.watermarkMs)
-        + ",\"max_event_time\":" + timeJson(r.maxEventMs)
+    std::string out = "{" + engineStateJsonFields(r.counters, r.watermarkMs, r.maxEventMs)
         + ",\"settings\":{\"lateness_s\":" + std::to_string(r.settings.latenessMs / 1000) + ",\"late\":\""
         + (r.settings.late == core::LatePolicy::Update ? "update" : "drop")
         + "\",\"dedup_horizon_s\":" + std::to_string(r.settings.dedupHorizonMs / 1000)
@@ -38,18 +30,28 @@ int cmdStats(Args& args)
     for (std::size_t i = 0; i < r.sources.size(); ++i)
         out += (i ? "," : "") + std::string("{\"uri\":") + jsonString(r.sources[i].uri)
             + ",\"offset\":" + std::to_string(r.sources[i].offset) + "}";
-    out += "],\"kafka\":[";
-    for (std::size_t i = 0; i < r.kafka.size(); ++i)
-        out += (i ? "," : "") + kafkaHealthJson(r.kafka[i]);
-    out += "],\"rejected_samples\":[";
+    out += "],\"kafka\":" + kafkaHealthListJson(r.kafka) + ",\"rejected_samples\":[";
     for (std::size_t i = 0; i < r.rejectSamples.size(); ++i) {
         const auto& s = r.rejectSamples[i];
         out += (i ? "," : "") + std::string("{\"source\":") + jsonString(s.source)
             + ",\"offset\":" + std::to_string(s.offset) + ",\"reason\":" + jsonString(s.reason)
             + ",\"line\":" + jsonString(s.line) + "}";
     }
-    out += "]}\n";
-    std::fputs(out.c_str(), stdout);
+    return out + "]}\n";
+}
+
+} // namespace
+
+int cmdStats(Args& args)
+{
+    if (printHelp(args, kHelp)) return 0;
+    const auto db = args.value("db");
+    const auto samples = args.value("samples");
+    if (const int rc = rejectUnknown(args, "stats")) return rc;
+    if (!db) return fail("stats needs --db FILE", 2);
+    auto report = core::readStats(*db, samples ? std::atoi(samples->c_str()) : 20);
+    if (!report) return fail(report.message());
+    std::fputs(statsJson(*report).c_str(), stdout);
     return 0;
 }
 

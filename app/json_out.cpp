@@ -3,8 +3,6 @@
 #include "cli_args.h"
 #include "core/base/timestamp.h"
 
-#include <charconv>
-
 namespace adclick::app {
 
 std::string countersJsonFields(const core::Counters& c)
@@ -17,10 +15,16 @@ std::string countersJsonFields(const core::Counters& c)
     for (std::size_t i = 0; i < core::kRejectReasonCount; ++i) {
         if (!first) s += ',';
         first = false;
-        s += jsonString(std::string(core::rejectReasonName(static_cast<core::RejectReason>(i)))) + ":"
+        s += jsonString(core::rejectReasonName(static_cast<core::RejectReason>(i))) + ":"
             + std::to_string(c.rejectedBy[i]);
     }
     return s + "}";
+}
+
+std::string engineStateJsonFields(const core::Counters& c, int64_t watermarkMs, int64_t maxEventMs)
+{
+    return countersJsonFields(c) + ",\"watermark\":" + timeJson(watermarkMs)
+        + ",\"max_event_time\":" + timeJson(maxEventMs);
 }
 
 std::string kafkaHealthJson(const core::KafkaHealth& h)
@@ -43,23 +47,17 @@ std::string kafkaHealthJson(const core::KafkaHealth& h)
     return s + "]}";
 }
 
+std::string kafkaHealthListJson(const std::vector<core::KafkaHealth>& list)
+{
+    std::string s = "[";
+    for (std::size_t i = 0; i < list.size(); ++i)
+        s += (i ? "," : "") + kafkaHealthJson(list[i]);
+    return s + "]";
+}
+
 std::string timeJson(int64_t ms)
 {
     return ms == core::kNoTime ? "null" : jsonString(core::formatIsoUtc(ms));
-}
-
-std::optional<int64_t> parseDurationMs(const std::string& text)
-{
-    int64_t v = 0;
-    const char* end = text.data() + text.size();
-    auto [p, ec] = std::from_chars(text.data(), end, v);
-    if (ec != std::errc() || v < 0) return std::nullopt;
-    const std::string unit(p, end);
-    if (unit.empty() || unit == "s") return v * 1000;
-    if (unit == "ms") return v;
-    if (unit == "m") return v * 60'000;
-    if (unit == "h") return v * 3'600'000;
-    return std::nullopt;
 }
 
 } // namespace adclick::app

@@ -1,6 +1,7 @@
 #include "sim/kafka_producer.h"
 
 #include "core/base/click_event.h"
+#include "core/base/text_writers.h"
 #include "core/ingest/kafka_common.h"
 
 #include <chrono>
@@ -8,20 +9,6 @@
 #include <thread>
 
 namespace adclick::core {
-
-namespace {
-
-void appendJsonString(std::string& out, std::string_view s)
-{
-    out.push_back('"');
-    for (const char c : s) {
-        if (c == '"' || c == '\\') out.push_back('\\');
-        out.push_back(c); // the parser lets no control byte into a field
-    }
-    out.push_back('"');
-}
-
-} // namespace
 
 std::string canonicalJson(const ClickEvent& e)
 {

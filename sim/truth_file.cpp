@@ -1,5 +1,7 @@
 // The truth files: PREFIX.truth.json (counters and settings) and PREFIX.truth.csv (panes).
 #include "sim/click_generator.h"
+
+#include "core/base/text_writers.h"
 #include "sim/json_reader.h"
 
 #include <cctype>
@@ -18,25 +20,6 @@ using clickgen::JsonNode;
 constexpr std::string_view kCounterOrder[]
     = { "lines", "accepted", "duplicates", "late", "late_applied", "rejected" };
 constexpr std::string_view kCsvHeader = "minute,ad_id,country,clicks,late";
-
-std::string jsonQuote(std::string_view s)
-{
-    std::string out = "\"";
-    for (const unsigned char c : s) {
-        if (c == '"' || c == '\\') {
-            out.push_back('\\');
-            out.push_back(static_cast<char>(c));
-        } else if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-        } else {
-            out.push_back(static_cast<char>(c));
-        }
-    }
-    out.push_back('"');
-    return out;
-}
 
 bool isJsonNumber(std::string_view s)
 {
@@ -58,7 +41,7 @@ std::string countersBody(const ClickTruth& t, std::string_view indent, std::stri
     std::string o;
     for (std::string_view name : kCounterOrder) {
         o += indent;
-        o += jsonQuote(name);
+        o += jsonString(name);
         o += ":";
         o += std::to_string(t.counter(name));
         o += ",";
@@ -70,7 +53,7 @@ std::string countersBody(const ClickTruth& t, std::string_view indent, std::stri
     for (const auto& [name, n] : t.rejectedByReason) {
         o += first ? "" : ",";
         first = false;
-        o += jsonQuote(name) + ":" + std::to_string(n);
+        o += jsonString(name) + ":" + std::to_string(n);
     }
     o += "},";
     o += nl;
@@ -120,7 +103,7 @@ std::string truthJsonText(const ClickTruth& t)
     for (const auto& [key, value] : t.settings) {
         json += first ? "\n    " : ",\n    ";
         first = false;
-        json += jsonQuote(key) + ":" + (isJsonNumber(value) ? value : jsonQuote(value));
+        json += jsonString(key) + ":" + (isJsonNumber(value) ? value : jsonString(value));
     }
     json += "\n  }\n}\n";
     return json;

@@ -1,8 +1,9 @@
 #include "core/ingest/ingest.h"
 
 #include "core/base/failpoint.h"
-#include "core/input/input_file.h"
+#include "core/ingest/ingest_clock.h"
 #include "core/ingest/kafka_source.h"
+#include "core/input/input_file.h"
 #include "core/input/line_splitter.h"
 #include "core/store/maintenance.h"
 #include "core/store/saved_filters.h"
@@ -15,25 +16,6 @@
 namespace adclick::core {
 
 namespace {
-
-//! How often a Kafka source asks whether its topic has grown.
-constexpr int64_t kPartitionCheckMs = 10'000;
-//! At most one warning about retried Kafka errors per this interval (all are counted).
-constexpr int64_t kTransientWarningMs = 5'000;
-//! How often a Kafka source checks whether a partition has become idle.
-constexpr int64_t kIdleCheckMs = 100;
-
-int64_t steadyMs()
-{
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
-int64_t wallMs()
-{
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 //! The first kFingerprintBytes content bytes of `path`, read through a second handle.
 Result<std::string> readHead(const std::string& path)
@@ -65,6 +47,16 @@ void primeParser(LineParser& parser, std::string_view head)
                 && (out.reason == RejectReason::BinaryBytes || out.reason == RejectReason::InvalidUtf8));
         if (!undecided) return;
     }
+}
+
+//! Replaces the position with the id of `pos`, or appends it.
+void upsertPosition(std::vector<SourcePosition>& positions, const SourcePosition& pos)
+{
+    auto it = std::find_if(positions.begin(), positions.end(), [&](const auto& p) { return p.id == pos.id; });
+    if (it == positions.end())
+        positions.push_back(pos);
+    else
+        *it = pos;
 }
 
 } // namespace
@@ -289,6 +281,12 @@ bool Ingestor::idleSinceCommit(const Source& src) const
     return known != m_known.end() && known->offset == src.pos.offset && known->fpLen == src.pos.fpLen;
 }
 
+void Ingestor::stagePosition(const SourcePosition& pos, std::size_t report)
+{
+    upsertPosition(m_pending, pos);
+    m_result.sources[report].offset = pos.offset;
+}
+
 Status Ingestor::commit(Source* src)
 {
     drainAhead();
@@ -300,13 +298,7 @@ Status Ingestor::commit(Source* src)
                 src->pos.fpHash = fp->hash;
             }
         }
-        auto it = std::find_if(
-            m_pending.begin(), m_pending.end(), [&](const auto& p) { return p.id == src->pos.id; });
-        if (it == m_pending.end())
-            m_pending.push_back(src->pos);
-        else
-            *it = src->pos;
-        m_result.sources[src->report].offset = src->pos.offset;
+        stagePosition(src->pos, src->report);
     }
     Batch& batch = m_engine->batch();
     std::vector<SourcePosition> positions;
@@ -315,13 +307,8 @@ Status Ingestor::commit(Source* src)
     if (auto st = m_store->commit(batch, m_engine->maxEventMs(), m_engine->watermarkMs(), positions); !st)
         return st;
     m_engine->batchCommitted();
-    for (const auto& p : positions) {
-        auto it = std::find_if(m_known.begin(), m_known.end(), [&](const auto& k) { return k.id == p.id; });
-        if (it == m_known.end())
-            m_known.push_back(p);
-        else
-            *it = p;
-    }
+    for (const auto& p : positions)
+        upsertPosition(m_known, p);
     m_pending.clear();
     m_lastCommitMs = steadyMs();
     m_committedWatermarkMs = m_engine->watermarkMs();
@@ -464,247 +451,6 @@ Status Ingestor::follow(Source& src, std::stop_token& stop)
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         if (stop.stop_requested()) return Status::ok();
     }
-}
-
-Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
-{
-    auto uri = parseKafkaUri(address);
-    if (!uri) return uri.status();
-    auto opened = KafkaConsumer::open(*uri, m_options.kafkaProperties);
-    if (!opened) return opened.status();
-    KafkaConsumer& consumer = **opened;
-    struct Partition {
-        LineParser parser;
-        SourcePosition pos;
-        std::size_t report = 0;
-        bool atEnd = false;
-        int64_t lastMessageMs = 0;
-    };
-    std::vector<Partition> parts;
-    const LineFormat format = m_options.format == LineFormat::Auto ? LineFormat::Jsonl : m_options.format;
-    // Adds the partitions [parts.size(), count), continuing each from its stored position.
-    auto addPartitions = [&](int count) {
-        for (auto p = static_cast<int32_t>(parts.size()); p < count; ++p) {
-            Partition& part = parts.emplace_back();
-            part.parser = LineParser(format);
-            const std::string key = "kafka:" + uri->topic + "/" + std::to_string(p);
-            const auto known
-                = std::find_if(m_known.begin(), m_known.end(), [&](const auto& k) { return k.uri == key; });
-            part.pos = known != m_known.end() ? *known : SourcePosition { m_nextSourceId++, key, 0, 0, 0 };
-            m_result.sources.push_back({ key, part.pos.offset, part.pos.offset });
-            part.report = m_result.sources.size() - 1;
-        }
-    };
-    // Every partition starts at its stored position: a new one (offset 0, never read) at the
-    // beginning of its log.
-    auto assignAll = [&] {
-        std::map<int32_t, int64_t> start;
-        for (std::size_t p = 0; p < parts.size(); ++p)
-            if (parts[p].pos.offset > 0 || parts[p].pos.maxEventMs != kNoTime)
-                start[static_cast<int32_t>(p)] = static_cast<int64_t>(parts[p].pos.offset);
-        return consumer.assign(start);
-    };
-    addPartitions(consumer.partitionCount());
-    if (auto st = assignAll(); !st) return st;
-
-    KafkaHealth health;
-    health.source = "kafka:" + uri->topic;
-    health.topic = uri->topic;
-    // A data-gap alarm stays until the database is rebuilt: lost input is not forgotten.
-    {
-        std::vector<KafkaHealth> stored;
-        if (auto st = readKafkaHealth(m_store->connection(), stored); !st) return st;
-        for (const KafkaHealth& h : stored)
-            if (h.source == health.source) health.gap = h.gap;
-    }
-    // Read to its end and quiet for --idle: it no longer holds the watermark back.
-    auto isIdle = [&](const Partition& part, int64_t now) {
-        return part.atEnd && now - part.lastMessageMs >= m_options.idleMs;
-    };
-    auto updateHealth = [&] {
-        const int64_t now = steadyMs();
-        health.brokerState = consumer.brokerState();
-        health.updatedMs = wallMs();
-        int64_t newest = kNoTime;
-        for (const Partition& part : parts)
-            newest = std::max(newest, part.pos.maxEventMs);
-        health.partitions.resize(parts.size());
-        for (std::size_t p = 0; p < parts.size(); ++p) {
-            const Partition& part = parts[p];
-            PartitionHealth& h = health.partitions[p];
-            h.partition = static_cast<int32_t>(p);
-            h.position = static_cast<int64_t>(part.pos.offset);
-            h.highWatermark = consumer.highWatermark(h.partition);
-            h.lagMessages = h.highWatermark >= 0 ? std::max<int64_t>(0, h.highWatermark - h.position) : 0;
-            h.maxEventMs = part.pos.maxEventMs;
-            h.lagMs = h.lagMessages > 0 && part.pos.maxEventMs != kNoTime ? newest - part.pos.maxEventMs : 0;
-            h.idle = isIdle(part, now);
-        }
-    };
-    // Each partition is its own ordered stream: the watermark is the minimum of the partitions'
-    // largest event times (minus lateness); a partition read to its end and idle for --idle
-    // seconds stops holding it back.
-    m_engine->setExternalWatermark(true);
-    // The minimum only changes when the partition holding it advances, a partition reaches its
-    // end or starts again, or (checked every kIdleCheckMs) one becomes idle: only then is it
-    // computed again, so a message costs O(1), not O(partitions).
-    int64_t low = kNoTime; //!< the last minimum (kNoTime: a partition without data holds it)
-    bool lowDirty = true;
-    int64_t lastIdleCheck = 0;
-    auto updateWatermark = [&](int64_t now) {
-        if (now - lastIdleCheck >= kIdleCheckMs) {
-            lastIdleCheck = now;
-            lowDirty = true;
-        }
-        if (!lowDirty) return;
-        lowDirty = false;
-        int64_t min = INT64_MAX;
-        for (const Partition& part : parts) {
-            if (!isIdle(part, now)) min = std::min(min, part.pos.maxEventMs);
-        }
-        if (min == INT64_MAX) return; // every partition idle: the watermark stays
-        low = min;
-        if (low != kNoTime) m_engine->advanceWatermark(low - m_engine->config().latenessMs);
-    };
-    std::size_t partsAtEnd = 0;
-    auto setAtEnd = [&](Partition& part, bool atEnd) {
-        if (part.atEnd == atEnd) return;
-        part.atEnd = atEnd;
-        partsAtEnd += atEnd ? 1 : std::size_t(-1);
-        lowDirty = true;
-    };
-    auto commitParts = [&]() -> Status {
-        std::map<int32_t, int64_t> next;
-        for (std::size_t p = 0; p < parts.size(); ++p) {
-            const SourcePosition& pos = parts[p].pos;
-            auto it = std::find_if(
-                m_pending.begin(), m_pending.end(), [&](const auto& x) { return x.id == pos.id; });
-            if (it == m_pending.end())
-                m_pending.push_back(pos);
-            else
-                *it = pos;
-            m_result.sources[parts[p].report].offset = pos.offset;
-            if (pos.offset > 0) next[static_cast<int32_t>(p)] = static_cast<int64_t>(pos.offset);
-        }
-        updateHealth();
-        m_store->setKafkaHealth(health);
-        if (auto st = commit(nullptr); !st) return st;
-        consumer.commitToGroup(next);
-        return Status::ok();
-    };
-    // Transient errors are retried by librdkafka; say so, but at most every few seconds.
-    int64_t lastWarningMs = -kTransientWarningMs;
-    int64_t unreported = 0;
-    auto noteTransient = [&](const std::string& error) {
-        ++health.transientErrors;
-        health.lastError = error;
-        const int64_t now = steadyMs();
-        if (now - lastWarningMs < kTransientWarningMs) {
-            ++unreported;
-            return;
-        }
-        warn("kafka: " + error + " (retrying"
-            + (unreported ? "; " + std::to_string(unreported) + " more errors since the last report)" : ")"));
-        lastWarningMs = now;
-        unreported = 0;
-    };
-    int64_t seenClientErrors = 0;
-    int64_t lastCommit = steadyMs();
-    int64_t lastPartitionCheck = lastCommit;
-    while (!stop.stop_requested()) {
-        const KafkaEvent ev = consumer.poll(100);
-        const int64_t now = steadyMs();
-        if (consumer.clientErrors() != seenClientErrors) {
-            seenClientErrors = consumer.clientErrors();
-            noteTransient(consumer.lastClientError());
-        }
-        if (ev.kind == KafkaEvent::Gap) {
-            // Stored as an alarm with the positions reached; never skipped silently.
-            health.gap = ev.error;
-            if (!m_options.skipGap || ev.partition < 0
-                || static_cast<std::size_t>(ev.partition) >= parts.size()) {
-                if (auto st = commitParts(); !st) return st;
-                return Status::error(ev.error
-                    + " (the alarm is stored; `adclick ingest --skip-gap` continues from the oldest message "
-                      "still "
-                      "there)");
-            }
-            Partition& part = parts[static_cast<std::size_t>(ev.partition)];
-            auto start = consumer.logStart(ev.partition, 10'000);
-            if (!start) return start.status();
-            const int64_t lost = std::max<int64_t>(0, *start - static_cast<int64_t>(part.pos.offset));
-            health.gap += "; skipped " + std::to_string(lost) + " messages (offsets "
-                + std::to_string(part.pos.offset) + ".." + std::to_string(*start - 1) + ") with --skip-gap";
-            warn("kafka: " + health.gap);
-            part.pos.offset = static_cast<uint64_t>(std::max<int64_t>(*start, 0));
-            if (auto st = commitParts(); !st) return st;
-            if (auto st = assignAll(); !st) return st;
-            continue;
-        }
-        if (ev.kind == KafkaEvent::Transient) noteTransient(ev.error);
-        if (ev.kind == KafkaEvent::Message || ev.kind == KafkaEvent::PartitionEnd) {
-            if (ev.partition < 0 || static_cast<std::size_t>(ev.partition) >= parts.size())
-                return Status::error("kafka: message from unknown partition " + std::to_string(ev.partition));
-            Partition& part = parts[static_cast<std::size_t>(ev.partition)];
-            if (ev.kind == KafkaEvent::PartitionEnd) {
-                setAtEnd(part, true);
-            } else if (static_cast<uint64_t>(ev.offset) >= part.pos.offset) {
-                // (Older offsets were processed already: a fetch from before a re-assignment.)
-                setAtEnd(part, false);
-                part.lastMessageMs = now;
-                std::string_view value = ev.value;
-                if (!value.empty() && value.back() == '\n') value.remove_suffix(1);
-                m_runBytes += ev.value.size();
-                if (value.size() > kMaxLineBytes) {
-                    m_engine->onReject(RejectReason::LineTooLong, part.pos.uri,
-                        static_cast<uint64_t>(ev.offset), value.substr(0, 256));
-                } else {
-                    ClickEvent event;
-                    const ParseOutcome out = part.parser.parse(value, event);
-                    if (out.kind == LineKind::Event) {
-                        m_engine->onEvent(event);
-                        if (part.pos.maxEventMs == kNoTime || event.timeMs > part.pos.maxEventMs) {
-                            if (part.pos.maxEventMs == low) lowDirty = true; // it held the minimum
-                            part.pos.maxEventMs = event.timeMs;
-                        }
-                    } else if (out.kind == LineKind::Rejected) {
-                        m_engine->onReject(out.reason, part.pos.uri, static_cast<uint64_t>(ev.offset), value);
-                    }
-                }
-                part.pos.offset = static_cast<uint64_t>(ev.offset + 1);
-            }
-        }
-        updateWatermark(now);
-        if (now - lastPartitionCheck >= kPartitionCheckMs) {
-            lastPartitionCheck = now;
-            if (const int count = consumer.refreshPartitionCount(1000);
-                count > static_cast<int>(parts.size())) {
-                // The topic grew: read the new partitions too (from their beginning).
-                if (auto st = commitParts(); !st) return st;
-                addPartitions(count);
-                lowDirty = true;
-                if (auto st = assignAll(); !st) return st;
-                ++health.rebalances;
-                warn("kafka: " + uri->topic + " now has " + std::to_string(count)
-                    + " partitions; reading them all");
-            }
-        }
-        const bool allAtEnd = partsAtEnd == parts.size();
-        if (m_engine->batch().events() >= m_options.commitEvents
-            || now - lastCommit >= m_options.commitIntervalMs || (allAtEnd && m_options.untilEnd)) {
-            if (auto st = commitParts(); !st) return st;
-            lastCommit = steadyMs();
-        }
-        if (onProgress && now - m_lastProgressMs >= m_options.progressIntervalMs) {
-            updateHealth();
-            progress(address, false, &health);
-        }
-        if (allAtEnd && m_options.untilEnd) break;
-    }
-    if (auto st = commitParts(); !st) return st;
-    progress(address, true, &health);
-    m_result.kafka.push_back(health);
-    return Status::ok();
 }
 
 Result<IngestResult> Ingestor::run(std::stop_token stop)

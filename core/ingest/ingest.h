@@ -107,7 +107,11 @@ private:
     Status commit(Source* src);
     Status readToEnd(Source& src, std::stop_token& stop, bool& stopped);
     Status follow(Source& src, std::stop_token& stop);
+    //! One Kafka source until stopped (or read to its end with untilEnd): ingest_kafka.cpp.
     Status runKafka(const std::string& address, std::stop_token& stop);
+    class KafkaRun;
+    //! `pos` goes with the next commit; the run's report of the source shows it.
+    void stagePosition(const SourcePosition& pos, std::size_t report);
     void warn(const std::string& message);
     void progress(const std::string& source, bool force, const KafkaHealth* kafka = nullptr);
     //! Applies saved-filter changes made by other commands (new → back-filled, dropped →

@@ -1,30 +1,24 @@
 #include "ui/dashboard/csv_report.h"
 
-#include "core/base/click_event.h"
 #include "core/pipeline/filter_expr.h"
 #include "core/query/query.h"
-#include "core/base/timestamp.h"
+#include "core/query/report_writer.h"
 
 #include <QFile>
 #include <QSaveFile>
 
 #include <algorithm>
-#include <cstdio>
 
 namespace adclick::ui {
 
 std::string topNCsv(const DashboardSnapshot& s)
 {
-    std::string out = "rank,ad_id,clicks,at,window_minutes,filter,share,previous_window_clicks\n";
-    const std::string tail = "," + (s.atMs ? csvField(core::formatIsoUtc(*s.atMs)) : std::string()) + ","
-        + std::to_string(s.params.windowMinutes) + "," + csvField(s.filterCanonical);
-    char share[32];
-    for (const TopRow& r : s.top) {
-        std::snprintf(share, sizeof share, "%.6f", r.share);
-        out += std::to_string(r.rank) + "," + csvField(r.adId) + "," + std::to_string(r.clicks) + tail + ","
-            + share + "," + std::to_string(r.previous) + "\n";
-    }
-    return out;
+    std::vector<core::TopReportRow> rows;
+    rows.reserve(s.top.size());
+    for (const TopRow& r : s.top)
+        rows.push_back({ r.rank, r.adId, r.clicks, r.share, r.previous });
+    return core::topReportCsv(
+        rows, s.atMs, s.params.windowMinutes, s.filterCanonical, core::TopReportColumns::Dashboard);
 }
 
 core::Result<std::string> seriesCsv(const std::string& databasePath, int64_t fromMs, int64_t toMs,
@@ -58,12 +52,7 @@ core::Result<std::string> seriesCsv(const std::string& databasePath, int64_t fro
             return a.minute != b.minute ? a.minute < b.minute : a.adId < b.adId;
         });
     }
-    const std::string tail = "," + csvField(core::formatIsoUtc(rangeFrom)) + ","
-        + csvField(core::formatIsoUtc(rangeTo)) + "," + csvField(filter->canonical()) + "\n";
-    std::string out = "minute_utc,ad_id,clicks,range_from,range_to,filter\n";
-    for (const core::SeriesRow& r : rows)
-        out += csvField(core::formatIsoUtc(r.minute * core::kMinuteMs)) + "," + csvField(r.adId) + ","
-            + std::to_string(r.clicks) + tail;
+    std::string out = core::minutesReportCsv(rows, rangeFrom, rangeTo, filter->canonical());
     if (rowCount) *rowCount = static_cast<int64_t>(rows.size());
     return out;
 }

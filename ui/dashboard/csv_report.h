@@ -2,7 +2,6 @@
 
 #include "ui/dashboard/dashboard_types.h"
 
-#include "core/base/csv.h"
 #include "core/base/status.h"
 
 #include <QString>
@@ -13,7 +12,8 @@
 
 namespace adclick::ui {
 
-//! CSV reports. Every file starts with a header row, and every row records what it was made with
+//! CSV reports, written by core/query/report_writer.h like `adclick export`'s, so the files are
+//! byte-equal. Every file starts with a header row, and every row records what it was made with
 //! (range or window, and the filter in canonical form with saved filters expanded), in the
 //! columns of `adclick export`, so a report can be reproduced on the command line:
 //!   top-N:      rank,ad_id,clicks,at,window_minutes,filter,share,previous_window_clicks
@@ -46,7 +46,5 @@ core::Result<std::string> seriesCsv(const std::string& databasePath, int64_t fro
 
 //! Makes the report and writes it whole or not at all (QSaveFile). Blocking: any thread.
 ReportOutcome writeReport(const ReportRequest& request);
-
-using core::csvField; //!< the quoting of `adclick export`, so the files are byte-equal
 
 } // namespace adclick::ui

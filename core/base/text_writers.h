@@ -1,0 +1,21 @@
+#pragma once
+// The text encodings every output of the project shares (the CLI's JSON and CSV, the GUI's CSV
+// reports), so the same value is written with the same bytes everywhere.
+
+#include <string>
+#include <string_view>
+
+namespace adclick::core {
+
+//! One CSV field as the reports write it (RFC 4180): quoted when it holds a comma, a quote, a
+//! line break or edge spaces, with quotes doubled; otherwise as it is.
+std::string csvField(std::string_view value);
+void appendCsvField(std::string& out, std::string_view value);
+
+//! A JSON string literal (RFC 8259): `"` and `\` escaped, \n \r \t as such, the other control
+//! bytes and DEL as \u00XX; UTF-8 passes as it is. Bytes that are not UTF-8 (a rejected line may
+//! hold any) become \ufffd, so the JSON stays valid.
+std::string jsonString(std::string_view value);
+void appendJsonString(std::string& out, std::string_view value);
+
+} // namespace adclick::core

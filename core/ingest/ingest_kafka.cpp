@@ -1,0 +1,279 @@
+// Ingestor::runKafka: one Kafka source, every partition, positions kept in the store.
+#include "core/ingest/ingest.h"
+
+#include "core/ingest/ingest_clock.h"
+#include "core/ingest/kafka_partitions.h"
+#include "core/ingest/kafka_source.h"
+#include "core/input/line_splitter.h"
+#include "core/store/store_reads.h"
+
+#include <algorithm>
+
+namespace adclick::core {
+
+namespace {
+
+//! How often a Kafka source asks whether its topic has grown.
+constexpr int64_t kPartitionCheckMs = 10'000;
+//! At most one warning about retried Kafka errors per this interval (all are counted).
+constexpr int64_t kTransientWarningMs = 5'000;
+//! Longer messages are rejected; the sample stored for them is cut to this.
+constexpr std::size_t kLongMessageSample = 256;
+
+} // namespace
+
+//! The state of one Kafka source while it is read, and the steps of runKafka's loop. A nested
+//! class: the steps feed the Ingestor's engine and commit through it.
+class Ingestor::KafkaRun {
+public:
+    KafkaRun(Ingestor& in, std::string address, KafkaUri uri, std::unique_ptr<KafkaConsumer> consumer);
+
+    //! Connects, assigns every partition from its stored position and reads the stored gap alarm.
+    static Result<std::unique_ptr<KafkaRun>> open(Ingestor& in, const std::string& address);
+
+    KafkaConsumer& consumer() { return *m_consumer; }
+    //! Client errors librdkafka retried since the last poll.
+    void noteClientErrors();
+    //! Transient errors are retried by librdkafka; say so, but at most every few seconds.
+    void noteTransient(const std::string& error);
+    //! A data gap: stored as an alarm with the positions reached, never skipped silently. An error
+    //! (the run stops) unless --skip-gap, which continues from the oldest message still there.
+    Status onGap(const KafkaEvent& ev);
+    //! A message or the end of a partition.
+    Status onRecord(const KafkaEvent& ev, int64_t nowMs);
+    void updateWatermark(int64_t nowMs);
+    //! Every kPartitionCheckMs: when the topic grew, reads the new partitions too (from their
+    //! beginning).
+    Status followGrowth(int64_t nowMs);
+    Status maybeCommit(int64_t nowMs);
+    void maybeProgress(int64_t nowMs);
+    //! --until-end, and every partition was read to its end.
+    bool finished() const { return m_in.m_options.untilEnd && m_parts.allAtEnd(); }
+    //! The last commit and progress report; the health goes into the result.
+    Status finish();
+
+private:
+    void parseMessage(KafkaPartitions::Partition& part, const KafkaEvent& ev);
+    Status assign() { return m_consumer->assign(m_parts.startOffsets()); }
+    void updateHealth();
+    //! Stores the partitions' positions and health with the open batch, then tells the group.
+    Status commit();
+
+    Ingestor& m_in;
+    std::string m_address;
+    KafkaUri m_uri;
+    std::unique_ptr<KafkaConsumer> m_consumer;
+    KafkaPartitions m_parts;
+    KafkaHealth m_health;
+    int64_t m_lastWarningMs = -kTransientWarningMs;
+    int64_t m_unreported = 0; //!< transient errors since the last warning
+    int64_t m_seenClientErrors = 0;
+    int64_t m_lastCommitMs = 0;
+    int64_t m_lastPartitionCheckMs = 0;
+};
+
+Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
+{
+    auto opened = KafkaRun::open(*this, address);
+    if (!opened) return opened.status();
+    KafkaRun& run = **opened;
+    while (!stop.stop_requested()) {
+        const KafkaEvent ev = run.consumer().poll(100);
+        const int64_t now = steadyMs();
+        run.noteClientErrors();
+        if (ev.kind == KafkaEvent::Gap) {
+            if (auto st = run.onGap(ev); !st) return st;
+            continue;
+        }
+        if (ev.kind == KafkaEvent::Transient) run.noteTransient(ev.error);
+        if (ev.kind == KafkaEvent::Message || ev.kind == KafkaEvent::PartitionEnd)
+            if (auto st = run.onRecord(ev, now); !st) return st;
+        run.updateWatermark(now);
+        if (auto st = run.followGrowth(now); !st) return st;
+        if (auto st = run.maybeCommit(now); !st) return st;
+        run.maybeProgress(now);
+        if (run.finished()) break;
+    }
+    return run.finish();
+}
+
+Ingestor::KafkaRun::KafkaRun(
+    Ingestor& in, std::string address, KafkaUri uri, std::unique_ptr<KafkaConsumer> consumer)
+    : m_in(in)
+    , m_address(std::move(address))
+    , m_uri(std::move(uri))
+    , m_consumer(std::move(consumer))
+    , m_parts(m_uri.topic, in.m_options.format == LineFormat::Auto ? LineFormat::Jsonl : in.m_options.format,
+          in.m_options.idleMs)
+{
+    m_health.source = "kafka:" + m_uri.topic;
+    m_health.topic = m_uri.topic;
+}
+
+Result<std::unique_ptr<Ingestor::KafkaRun>> Ingestor::KafkaRun::open(Ingestor& in, const std::string& address)
+{
+    using R = Result<std::unique_ptr<KafkaRun>>;
+    auto uri = parseKafkaUri(address);
+    if (!uri) return R(uri.status());
+    auto consumer = KafkaConsumer::open(*uri, in.m_options.kafkaProperties);
+    if (!consumer) return R(consumer.status());
+    auto run = std::make_unique<KafkaRun>(in, address, std::move(*uri), std::move(*consumer));
+    run->m_parts.add(run->m_consumer->partitionCount(), in.m_known, in.m_nextSourceId, in.m_result.sources);
+    if (auto st = run->assign(); !st) return R(st);
+    // A data-gap alarm stays until the database is rebuilt: lost input is not forgotten.
+    std::vector<KafkaHealth> stored;
+    if (auto st = readKafkaHealth(in.m_store->connection(), stored); !st) return R(st);
+    for (const KafkaHealth& h : stored)
+        if (h.source == run->m_health.source) run->m_health.gap = h.gap;
+    // The partitions' event times drive the watermark (KafkaPartitions::updateLow).
+    in.m_engine->setExternalWatermark(true);
+    run->m_lastCommitMs = run->m_lastPartitionCheckMs = steadyMs();
+    return R(std::move(run));
+}
+
+void Ingestor::KafkaRun::noteClientErrors()
+{
+    if (m_consumer->clientErrors() == m_seenClientErrors) return;
+    m_seenClientErrors = m_consumer->clientErrors();
+    noteTransient(m_consumer->lastClientError());
+}
+
+void Ingestor::KafkaRun::noteTransient(const std::string& error)
+{
+    ++m_health.transientErrors;
+    m_health.lastError = error;
+    const int64_t now = steadyMs();
+    if (now - m_lastWarningMs < kTransientWarningMs) {
+        ++m_unreported;
+        return;
+    }
+    m_in.warn("kafka: " + error + " (retrying"
+        + (m_unreported ? "; " + std::to_string(m_unreported) + " more errors since the last report)" : ")"));
+    m_lastWarningMs = now;
+    m_unreported = 0;
+}
+
+Status Ingestor::KafkaRun::onGap(const KafkaEvent& ev)
+{
+    m_health.gap = ev.error;
+    KafkaPartitions::Partition* part = m_in.m_options.skipGap ? m_parts.find(ev.partition) : nullptr;
+    if (!part) {
+        if (auto st = commit(); !st) return st;
+        return Status::error(ev.error
+            + " (the alarm is stored; `adclick ingest --skip-gap` continues from the oldest message still "
+              "there)");
+    }
+    auto start = m_consumer->logStart(ev.partition, 10'000);
+    if (!start) return start.status();
+    const int64_t lost = std::max<int64_t>(0, *start - static_cast<int64_t>(part->pos.offset));
+    m_health.gap += "; skipped " + std::to_string(lost) + " messages (offsets "
+        + std::to_string(part->pos.offset) + ".." + std::to_string(*start - 1) + ") with --skip-gap";
+    m_in.warn("kafka: " + m_health.gap);
+    part->pos.offset = static_cast<uint64_t>(std::max<int64_t>(*start, 0));
+    if (auto st = commit(); !st) return st;
+    return assign();
+}
+
+Status Ingestor::KafkaRun::onRecord(const KafkaEvent& ev, int64_t nowMs)
+{
+    KafkaPartitions::Partition* part = m_parts.find(ev.partition);
+    if (!part) return Status::error("kafka: message from unknown partition " + std::to_string(ev.partition));
+    if (ev.kind == KafkaEvent::PartitionEnd) {
+        m_parts.setAtEnd(*part, true);
+        return Status::ok();
+    }
+    // Older offsets were processed already: a fetch from before a re-assignment.
+    if (static_cast<uint64_t>(ev.offset) < part->pos.offset) return Status::ok();
+    m_parts.setAtEnd(*part, false);
+    part->lastMessageMs = nowMs;
+    parseMessage(*part, ev);
+    part->pos.offset = static_cast<uint64_t>(ev.offset + 1);
+    return Status::ok();
+}
+
+void Ingestor::KafkaRun::parseMessage(KafkaPartitions::Partition& part, const KafkaEvent& ev)
+{
+    Engine& engine = *m_in.m_engine;
+    std::string_view value = ev.value;
+    if (!value.empty() && value.back() == '\n') value.remove_suffix(1);
+    m_in.m_runBytes += ev.value.size();
+    const auto offset = static_cast<uint64_t>(ev.offset);
+    if (value.size() > kMaxLineBytes) {
+        engine.onReject(RejectReason::LineTooLong, part.pos.uri, offset, value.substr(0, kLongMessageSample));
+        return;
+    }
+    ClickEvent event;
+    const ParseOutcome out = part.parser.parse(value, event);
+    if (out.kind == LineKind::Event) {
+        engine.onEvent(event);
+        m_parts.noteEventTime(part, event.timeMs);
+    } else if (out.kind == LineKind::Rejected) {
+        engine.onReject(out.reason, part.pos.uri, offset, value);
+    }
+}
+
+void Ingestor::KafkaRun::updateWatermark(int64_t nowMs)
+{
+    if (const auto low = m_parts.updateLow(nowMs))
+        m_in.m_engine->advanceWatermark(*low - m_in.m_engine->config().latenessMs);
+}
+
+Status Ingestor::KafkaRun::followGrowth(int64_t nowMs)
+{
+    if (nowMs - m_lastPartitionCheckMs < kPartitionCheckMs) return Status::ok();
+    m_lastPartitionCheckMs = nowMs;
+    const int count = m_consumer->refreshPartitionCount(1000);
+    if (count <= static_cast<int>(m_parts.size())) return Status::ok();
+    if (auto st = commit(); !st) return st;
+    m_parts.add(count, m_in.m_known, m_in.m_nextSourceId, m_in.m_result.sources);
+    if (auto st = assign(); !st) return st;
+    ++m_health.rebalances;
+    m_in.warn(
+        "kafka: " + m_uri.topic + " now has " + std::to_string(count) + " partitions; reading them all");
+    return Status::ok();
+}
+
+Status Ingestor::KafkaRun::maybeCommit(int64_t nowMs)
+{
+    if (m_in.m_engine->batch().events() < m_in.m_options.commitEvents
+        && nowMs - m_lastCommitMs < m_in.m_options.commitIntervalMs && !finished())
+        return Status::ok();
+    if (auto st = commit(); !st) return st;
+    m_lastCommitMs = steadyMs();
+    return Status::ok();
+}
+
+void Ingestor::KafkaRun::maybeProgress(int64_t nowMs)
+{
+    if (!m_in.onProgress || nowMs - m_in.m_lastProgressMs < m_in.m_options.progressIntervalMs) return;
+    updateHealth();
+    m_in.progress(m_address, false, &m_health);
+}
+
+Status Ingestor::KafkaRun::finish()
+{
+    if (auto st = commit(); !st) return st;
+    m_in.progress(m_address, true, &m_health);
+    m_in.m_result.kafka.push_back(m_health);
+    return Status::ok();
+}
+
+void Ingestor::KafkaRun::updateHealth()
+{
+    m_health.brokerState = m_consumer->brokerState();
+    m_health.updatedMs = wallMs();
+    m_parts.fillHealth(m_health, *m_consumer, steadyMs());
+}
+
+Status Ingestor::KafkaRun::commit()
+{
+    for (const KafkaPartitions::Partition& part : m_parts.all())
+        m_in.stagePosition(part.pos, part.report);
+    updateHealth();
+    m_in.m_store->setKafkaHealth(m_health);
+    if (auto st = m_in.commit(nullptr); !st) return st;
+    m_consumer->commitToGroup(m_parts.nextOffsets());
+    return Status::ok();
+}
+
+} // namespace adclick::core
