@@ -177,6 +177,17 @@ Result<std::optional<int64_t>> QueryService::adKey(std::string_view adId)
     return std::optional<int64_t>();
 }
 
+Result<QueryService::AdScope> QueryService::adScope(const std::optional<std::string>& adId)
+{
+    AdScope scope;
+    if (!adId) return scope;
+    auto key = adKey(*adId);
+    if (!key) return Result<AdScope>(key.status());
+    scope.key = *key;
+    scope.unknown = !*key;
+    return scope;
+}
+
 Result<std::optional<int64_t>> QueryService::watermarkLocked()
 {
     sql::Stmt q(m_conn, "SELECT value FROM meta WHERE key = 'watermark_ms'");
@@ -336,13 +347,10 @@ Result<Series> QueryService::series(
     out.toMs = endMinute * kMinuteMs;
     auto p = planLocked(filter);
     if (!p) return R(p.status());
-    std::optional<int64_t> ad;
-    if (adId) {
-        auto key = adKey(*adId);
-        if (!key) return R(key.status());
-        if (!*key) return out;
-        ad = *key;
-    }
+    auto scope = adScope(adId);
+    if (!scope) return R(scope.status());
+    if (scope->unknown) return out;
+    const std::optional<int64_t> ad = scope->key;
 
     if (p->fromAggregates) {
         sql::Stmt q;
@@ -409,13 +417,10 @@ Result<std::vector<CountryCount>> QueryService::countries(
     if (!txn.status()) return R(txn.status());
     auto p = planLocked(filter);
     if (!p) return R(p.status());
-    std::optional<int64_t> ad;
-    if (adId) {
-        auto key = adKey(*adId);
-        if (!key) return R(key.status());
-        if (!*key) return std::vector<CountryCount>();
-        ad = *key;
-    }
+    auto scope = adScope(adId);
+    if (!scope) return R(scope.status());
+    if (scope->unknown) return std::vector<CountryCount>();
+    const std::optional<int64_t> ad = scope->key;
     CountMap counts;
     const Split split = splitRange(fromMs, toMs, p->fromAggregates);
     if (split.firstMinute < split.endMinute) {

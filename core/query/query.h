@@ -126,6 +126,12 @@ private:
     Result<Filter> resolveWith(const Filter& filter, const std::vector<SavedFilterRow>& saved);
     Result<QueryPlan> planLocked(const Filter& filter);
     Result<std::optional<int64_t>> adKey(std::string_view adId);
+    //! Which ads a per-ad call covers: all (no id), one key, or none (an ad never seen).
+    struct AdScope {
+        std::optional<int64_t> key; //!< unset: every ad
+        bool unknown = false; //!< the ad was never seen: the answer is empty
+    };
+    Result<AdScope> adScope(const std::optional<std::string>& adId);
     Result<std::optional<int64_t>> watermarkLocked();
     //! Counted raw events in `ranges` that pass the plan's filter (and are of `adId` if set).
     Status scanRaw(const std::vector<TimeRange>& ranges, const Filter& filter,
