@@ -75,10 +75,10 @@ bool toInt(const std::string& text, int& out)
 //! Kafka protocol API keys of the requests a consumer and producer make.
 int apiKey(const std::string& name)
 {
-    static const std::pair<const char*, int> keys[]
+    static const std::pair<const char*, int> kKeys[]
         = { { "produce", 0 }, { "fetch", 1 }, { "list_offsets", 2 }, { "metadata", 3 },
               { "offset_commit", 8 }, { "offset_fetch", 9 }, { "find_coordinator", 10 } };
-    for (const auto& [n, k] : keys)
+    for (const auto& [n, k] : kKeys)
         if (name == n) return k;
     return -1;
 }

@@ -46,9 +46,9 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::open(const ProduceOptions&
 {
     using R = Result<std::unique_ptr<KafkaProducer>>;
     std::unique_ptr<KafkaProducer> p(new KafkaProducer());
-    p->m = std::make_unique<Impl>();
-    p->m->options = options;
-    p->m->parser = LineParser(options.format);
+    p->m_impl = std::make_unique<Impl>();
+    p->m_impl->options = options;
+    p->m_impl->parser = LineParser(options.format);
     // Defaults that suit a click stream; --kafka-prop overrides any of them.
     auto made = makeKafkaConf(options.brokers,
         { { "enable.idempotence", "true" }, { "linger.ms", "5" }, { "message.timeout.ms", "30000" },
@@ -56,7 +56,7 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::open(const ProduceOptions&
         options.properties);
     if (!made) return R(made.status());
     rd_kafka_conf_t* conf = *made;
-    rd_kafka_conf_set_opaque(conf, p->m.get());
+    rd_kafka_conf_set_opaque(conf, p->m_impl.get());
     rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
         auto* impl = static_cast<Impl*>(opaque);
         if (msg->err) {
@@ -66,20 +66,20 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::open(const ProduceOptions&
         }
     });
     char err[512];
-    p->m->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-    if (!p->m->rk) {
+    p->m_impl->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+    if (!p->m_impl->rk) {
         rd_kafka_conf_destroy(conf);
         return R::error(std::string("cannot create the Kafka producer: ") + err);
     }
     // Fail early and clearly: are the brokers there, and is the topic?
-    if (auto n = topicPartitionCount(p->m->rk, options.brokers, options.topic, options.connectTimeoutMs); !n)
+    if (auto n = topicPartitionCount(p->m_impl->rk, options.brokers, options.topic, options.connectTimeoutMs); !n)
         return R(n.status());
     return R(std::move(p));
 }
 
 Status KafkaProducer::produceLine(std::string_view line)
 {
-    Impl& impl = *m;
+    Impl& impl = *m_impl;
     ClickEvent e;
     const ParseOutcome out = impl.parser.parse(line, e);
     if (out.kind == LineKind::Blank || out.kind == LineKind::Header) {
@@ -119,13 +119,13 @@ Status KafkaProducer::produceLine(std::string_view line)
 
 ProduceReport KafkaProducer::finish(int timeoutMs)
 {
-    rd_kafka_flush(m->rk, timeoutMs);
-    const int64_t pending = m->report.messages - m->report.delivered - m->report.failed;
+    rd_kafka_flush(m_impl->rk, timeoutMs);
+    const int64_t pending = m_impl->report.messages - m_impl->report.delivered - m_impl->report.failed;
     if (pending > 0) {
-        m->report.failed += pending;
-        if (m->report.firstError.empty()) m->report.firstError = "not acknowledged in time";
+        m_impl->report.failed += pending;
+        if (m_impl->report.firstError.empty()) m_impl->report.firstError = "not acknowledged in time";
     }
-    return m->report;
+    return m_impl->report;
 }
 
 } // namespace adclick::core

@@ -48,7 +48,7 @@ public:
 private:
     KafkaProducer() = default;
     struct Impl;
-    std::unique_ptr<Impl> m;
+    std::unique_ptr<Impl> m_impl;
 };
 
 //! `{"ad_id":…,"click_timestamp":ms,"user_id":…,"ip":…,"country":…[,"click_id":…]}`

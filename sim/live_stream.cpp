@@ -156,13 +156,13 @@ Result<std::unique_ptr<LiveClickStream>> LiveClickStream::start(const LiveStream
     if (!producer) return R(producer.status());
 
     std::unique_ptr<LiveClickStream> s(new LiveClickStream());
-    s->m = std::make_unique<Impl>();
-    s->m->options = options;
-    s->m->producer = std::move(*producer);
+    s->m_impl = std::make_unique<Impl>();
+    s->m_impl->options = options;
+    s->m_impl->producer = std::move(*producer);
     try {
-        s->m->thread = std::jthread([impl = s->m.get()](std::stop_token stop) { impl->run(stop); });
+        s->m_impl->thread = std::jthread([impl = s->m_impl.get()](std::stop_token stop) { impl->run(stop); });
     } catch (const std::system_error& e) {
-        s->m->stopped = true;
+        s->m_impl->stopped = true;
         return R::error(std::string("cannot start the live stream's thread: ") + e.what());
     }
     return R(std::move(s));
@@ -171,30 +171,30 @@ Result<std::unique_ptr<LiveClickStream>> LiveClickStream::start(const LiveStream
 LiveStreamStats LiveClickStream::stats() const
 {
     LiveStreamStats out;
-    std::lock_guard lock(m->statsMutex);
-    out.produced = m->produced.load();
-    out.delivered = m->delivered;
-    out.failed = m->failed + m->produceErrors.load();
-    out.lastError = m->lastError;
+    std::lock_guard lock(m_impl->statsMutex);
+    out.produced = m_impl->produced.load();
+    out.delivered = m_impl->delivered;
+    out.failed = m_impl->failed + m_impl->produceErrors.load();
+    out.lastError = m_impl->lastError;
     return out;
 }
 
 void LiveClickStream::stop()
 {
-    if (!m) return;
-    std::lock_guard stopLock(m->stopMutex);
-    if (m->stopped) return;
-    m->stopped = true;
-    if (m->thread.joinable()) {
-        m->thread.request_stop();
-        m->thread.join();
+    if (!m_impl) return;
+    std::lock_guard stopLock(m_impl->stopMutex);
+    if (m_impl->stopped) return;
+    m_impl->stopped = true;
+    if (m_impl->thread.joinable()) {
+        m_impl->thread.request_stop();
+        m_impl->thread.join();
     }
-    const ProduceReport report = m->producer->finish(kFinishTimeoutMs);
-    std::lock_guard lock(m->statsMutex);
-    m->produced = report.messages;
-    m->delivered = report.delivered;
-    m->failed = report.failed;
-    if (m->lastError.empty() && !report.firstError.empty()) m->lastError = report.firstError;
+    const ProduceReport report = m_impl->producer->finish(kFinishTimeoutMs);
+    std::lock_guard lock(m_impl->statsMutex);
+    m_impl->produced = report.messages;
+    m_impl->delivered = report.delivered;
+    m_impl->failed = report.failed;
+    if (m_impl->lastError.empty() && !report.firstError.empty()) m_impl->lastError = report.firstError;
 }
 
 } // namespace adclick::core

@@ -52,7 +52,7 @@ public:
 private:
     LiveClickStream() = default;
     struct Impl;
-    std::unique_ptr<Impl> m;
+    std::unique_ptr<Impl> m_impl;
 };
 
 struct GenOptions;

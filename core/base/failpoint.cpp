@@ -56,14 +56,14 @@ bool failpointWantsPartial(const char* site)
 
 Fault activeFault()
 {
-    static const Fault f = [] {
+    static const Fault kFault = [] {
         const char* spec = std::getenv("ADCLICK_FAULT");
         if (!spec) return Fault::None;
         if (!std::strcmp(spec, "offset-separate-txn")) return Fault::OffsetSeparateTxn;
         if (!std::strcmp(spec, "no-dedup-restore")) return Fault::NoDedupRestore;
         return Fault::None;
     }();
-    return f;
+    return kFault;
 }
 #else
 void failpoint(const char*)

@@ -64,8 +64,8 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::open(const KafkaUri& uri,
 {
     using R = Result<std::unique_ptr<KafkaConsumer>>;
     std::unique_ptr<KafkaConsumer> c(new KafkaConsumer());
-    c->m = std::make_unique<Impl>();
-    c->m->uri = uri;
+    c->m_impl = std::make_unique<Impl>();
+    c->m_impl->uri = uri;
     // Offsets live in the store: never committed to, or taken from, the group; an offset that
     // is gone is an error (a data gap), never a silent reset.
     auto made = makeKafkaConf(uri.brokers,
@@ -83,68 +83,68 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::open(const KafkaUri& uri,
         properties);
     if (!made) return R(made.status());
     rd_kafka_conf_t* conf = *made;
-    rd_kafka_conf_set_opaque(conf, c->m.get());
+    rd_kafka_conf_set_opaque(conf, c->m_impl.get());
     rd_kafka_conf_set_error_cb(conf, &Impl::onError);
     char err[512];
-    c->m->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
-    if (!c->m->rk) {
+    c->m_impl->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+    if (!c->m_impl->rk) {
         rd_kafka_conf_destroy(conf);
         return R::error(std::string("cannot create the Kafka consumer: ") + err);
     }
-    rd_kafka_poll_set_consumer(c->m->rk);
-    auto partitions = topicPartitionCount(c->m->rk, uri.brokers, uri.topic, connectTimeoutMs);
+    rd_kafka_poll_set_consumer(c->m_impl->rk);
+    auto partitions = topicPartitionCount(c->m_impl->rk, uri.brokers, uri.topic, connectTimeoutMs);
     if (!partitions) return R(partitions.status());
-    c->m->partitions = *partitions;
+    c->m_impl->partitions = *partitions;
     return R(std::move(c));
 }
 
 int KafkaConsumer::partitionCount() const
 {
-    return m->partitions;
+    return m_impl->partitions;
 }
 
 Status KafkaConsumer::assign(const std::map<int32_t, int64_t>& startOffsets)
 {
-    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(m->partitions);
-    for (int32_t p = 0; p < m->partitions; ++p) {
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(m_impl->partitions);
+    for (int32_t p = 0; p < m_impl->partitions; ++p) {
         const auto it = startOffsets.find(p);
-        rd_kafka_topic_partition_list_add(list, m->uri.topic.c_str(), p)->offset
+        rd_kafka_topic_partition_list_add(list, m_impl->uri.topic.c_str(), p)->offset
             = it == startOffsets.end() ? RD_KAFKA_OFFSET_BEGINNING : it->second;
     }
-    const rd_kafka_resp_err_t rc = rd_kafka_assign(m->rk, list);
+    const rd_kafka_resp_err_t rc = rd_kafka_assign(m_impl->rk, list);
     rd_kafka_topic_partition_list_destroy(list);
     if (rc != RD_KAFKA_RESP_ERR_NO_ERROR)
         return Status::error(
-            std::string("cannot assign the partitions of '") + m->uri.topic + "': " + rd_kafka_err2str(rc));
+            std::string("cannot assign the partitions of '") + m_impl->uri.topic + "': " + rd_kafka_err2str(rc));
     return Status::ok();
 }
 
 KafkaEvent KafkaConsumer::poll(int timeoutMs)
 {
-    if (m->msg) {
-        rd_kafka_message_destroy(m->msg);
-        m->msg = nullptr;
+    if (m_impl->msg) {
+        rd_kafka_message_destroy(m_impl->msg);
+        m_impl->msg = nullptr;
     }
     KafkaEvent ev;
-    rd_kafka_message_t* msg = rd_kafka_consumer_poll(m->rk, timeoutMs);
+    rd_kafka_message_t* msg = rd_kafka_consumer_poll(m_impl->rk, timeoutMs);
     if (!msg) return ev;
-    m->msg = msg;
+    m_impl->msg = msg;
     ev.partition = msg->partition;
     ev.offset = msg->offset;
     switch (msg->err) {
     case RD_KAFKA_RESP_ERR_NO_ERROR:
-        m->brokerState = "connected";
+        m_impl->brokerState = "connected";
         ev.kind = KafkaEvent::Message;
         ev.value = std::string_view(static_cast<const char*>(msg->payload), msg->len);
         break;
     case RD_KAFKA_RESP_ERR__PARTITION_EOF:
-        m->brokerState = "connected";
+        m_impl->brokerState = "connected";
         ev.kind = KafkaEvent::PartitionEnd;
         break;
     case RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE:
     case RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET:
         ev.kind = KafkaEvent::Gap;
-        ev.error = "data gap in " + m->uri.topic + "/" + std::to_string(msg->partition)
+        ev.error = "data gap in " + m_impl->uri.topic + "/" + std::to_string(msg->partition)
             + ": the offset to continue from is no longer in the log (retention removed unread messages): "
             + rd_kafka_message_errstr(msg);
         break;
@@ -158,18 +158,18 @@ KafkaEvent KafkaConsumer::poll(int timeoutMs)
 
 int KafkaConsumer::refreshPartitionCount(int timeoutMs)
 {
-    auto n = topicPartitionCount(m->rk, m->uri.brokers, m->uri.topic, timeoutMs);
-    if (n && *n > m->partitions) m->partitions = *n;
-    return m->partitions;
+    auto n = topicPartitionCount(m_impl->rk, m_impl->uri.brokers, m_impl->uri.topic, timeoutMs);
+    if (n && *n > m_impl->partitions) m_impl->partitions = *n;
+    return m_impl->partitions;
 }
 
 Result<int64_t> KafkaConsumer::logStart(int32_t partition, int timeoutMs)
 {
     int64_t low = -1, high = -1;
     const rd_kafka_resp_err_t rc
-        = rd_kafka_query_watermark_offsets(m->rk, m->uri.topic.c_str(), partition, &low, &high, timeoutMs);
+        = rd_kafka_query_watermark_offsets(m_impl->rk, m_impl->uri.topic.c_str(), partition, &low, &high, timeoutMs);
     if (rc != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return Result<int64_t>::error("cannot ask where " + m->uri.topic + "/" + std::to_string(partition)
+        return Result<int64_t>::error("cannot ask where " + m_impl->uri.topic + "/" + std::to_string(partition)
             + " starts: " + rd_kafka_err2str(rc));
     return low;
 }
@@ -177,7 +177,7 @@ Result<int64_t> KafkaConsumer::logStart(int32_t partition, int timeoutMs)
 int64_t KafkaConsumer::highWatermark(int32_t partition) const
 {
     int64_t low = -1, high = -1;
-    if (rd_kafka_get_watermark_offsets(m->rk, m->uri.topic.c_str(), partition, &low, &high)
+    if (rd_kafka_get_watermark_offsets(m_impl->rk, m_impl->uri.topic.c_str(), partition, &low, &high)
         != RD_KAFKA_RESP_ERR_NO_ERROR)
         return -1;
     return high >= 0 ? high : -1;
@@ -185,17 +185,17 @@ int64_t KafkaConsumer::highWatermark(int32_t partition) const
 
 const std::string& KafkaConsumer::brokerState() const
 {
-    return m->brokerState;
+    return m_impl->brokerState;
 }
 
 int64_t KafkaConsumer::clientErrors() const
 {
-    return m->clientErrors;
+    return m_impl->clientErrors;
 }
 
 const std::string& KafkaConsumer::lastClientError() const
 {
-    return m->lastClientError;
+    return m_impl->lastClientError;
 }
 
 void KafkaConsumer::commitToGroup(const std::map<int32_t, int64_t>& nextOffsets)
@@ -204,9 +204,9 @@ void KafkaConsumer::commitToGroup(const std::map<int32_t, int64_t>& nextOffsets)
     rd_kafka_topic_partition_list_t* list
         = rd_kafka_topic_partition_list_new(static_cast<int>(nextOffsets.size()));
     for (const auto& [p, offset] : nextOffsets)
-        rd_kafka_topic_partition_list_add(list, m->uri.topic.c_str(), p)->offset = offset;
+        rd_kafka_topic_partition_list_add(list, m_impl->uri.topic.c_str(), p)->offset = offset;
     // Asynchronous and best effort: the result only tells other tools our lag.
-    rd_kafka_commit(m->rk, list, 1);
+    rd_kafka_commit(m_impl->rk, list, 1);
     rd_kafka_topic_partition_list_destroy(list);
 }
 

@@ -81,7 +81,7 @@ public:
 private:
     KafkaConsumer() = default;
     struct Impl;
-    std::unique_ptr<Impl> m;
+    std::unique_ptr<Impl> m_impl;
 };
 
 } // namespace adclick::core
