@@ -308,7 +308,7 @@ private slots:
         QVERIFY(!unusual.headerData(0, Qt::Horizontal, Qt::ToolTipRole).isValid());
     }
 
-    void cellValuesByRole()
+    void cellValuesByRoleOfTopNAndPartitions()
     {
         const QLocale l;
         TopNModel top;
@@ -360,7 +360,11 @@ private slots:
         lag.setUtc(false);
         QCOMPARE(lag.index(1, PartitionLagModel::NewestEventColumn).data().toString(),
             formatTime(1'700'000'000'000, false));
+    }
 
+    void cellValuesByRoleOfTheOtherModels()
+    {
+        const QLocale l;
         RejectsModel rejects;
         rejects.setRejects({ { "a.log", 12345, "bad_ip", std::string(400, 'q') } });
         QCOMPARE(rejects.index(0, RejectsModel::OffsetColumn).data(), QVariant(l.toString(12345)));
