@@ -16,6 +16,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QItemSelectionModel>
+#include <QLocale>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -44,6 +45,49 @@ QStringList proxyColumn(const QAbstractItemModel& m, int column)
         out << m.index(r, column).data().toString();
     return out;
 }
+
+//! The horizontal header's titles.
+QStringList titles(const QAbstractItemModel& m)
+{
+    QStringList out;
+    for (int c = 0; c < m.columnCount(); ++c)
+        out << m.headerData(c, Qt::Horizontal).toString();
+    return out;
+}
+
+//! Each column's Qt::TextAlignmentRole in row 0 (-1 where there is none).
+QList<int> alignments(const QAbstractItemModel& m)
+{
+    QList<int> out;
+    for (int c = 0; c < m.columnCount(); ++c) {
+        const QVariant v = m.index(0, c).data(Qt::TextAlignmentRole);
+        out << (v.isValid() ? v.toInt() : -1);
+    }
+    return out;
+}
+
+//! The dataChanged() signals recorded by `spy`, as "row:firstColumn-lastColumn" (one row) or
+//! "row:column-row:column"; the spy is cleared.
+QStringList changes(QSignalSpy& spy)
+{
+    QStringList out;
+    for (const QList<QVariant>& args : spy) {
+        const auto from = args.at(0).value<QModelIndex>(), to = args.at(1).value<QModelIndex>();
+        out << (from.row() == to.row()
+                ? QStringLiteral("%1:%2-%3").arg(from.row()).arg(from.column()).arg(to.column())
+                : QStringLiteral("%1:%2-%3:%4")
+                      .arg(from.row())
+                      .arg(from.column())
+                      .arg(to.row())
+                      .arg(to.column()));
+    }
+    spy.clear();
+    return out;
+}
+
+constexpr int kLeft = int(Qt::AlignLeft | Qt::AlignVCenter);
+constexpr int kRight = int(Qt::AlignRight | Qt::AlignVCenter);
+constexpr int kCenter = int(Qt::AlignHCenter | Qt::AlignVCenter);
 
 } // namespace
 
@@ -216,6 +260,241 @@ private slots:
         unusual.setUtc(false);
         unusual.setEvents({});
         QCOMPARE(unusual.rowCount(), 0);
+    }
+
+    void headersAndAlignments()
+    {
+        TopNModel top;
+        top.setRows(topRows({ { "a", 5 } }));
+        QCOMPARE(titles(top), QStringList({ "Rank", "Ad", "Clicks", "Share", "Change" }));
+        QCOMPARE(alignments(top), QList<int>({ kRight, kLeft, kRight, kRight, kRight }));
+        // The alignment is a plain number (the flags' unsigned int), as views read it.
+        QCOMPARE(top.index(0, 0).data(Qt::TextAlignmentRole).typeId(), QMetaType::UInt);
+
+        PartitionLagModel lag;
+        core::KafkaHealth h;
+        h.source = "kafka://b/clicks";
+        h.partitions.push_back({ 0, 100, 110, 10, 500, 1'700'000'000'000, false });
+        lag.setHealth({ h });
+        QCOMPARE(titles(lag),
+            QStringList({ "Partition", "Lag", "Lag (time)", "Position", "End", "Newest", "Idle" }));
+        QCOMPARE(alignments(lag), QList<int>({ kRight, kRight, kRight, kRight, kRight, kRight, kCenter }));
+
+        RejectsModel rejects;
+        rejects.setRejects({ { "a.log", 10, "bad_ip", "x,y" }, { "a.log", 11, "bad_ip", "x" } });
+        QCOMPARE(titles(rejects), QStringList({ "Source", "Position", "Reason", "Line" }));
+        QCOMPARE(alignments(rejects), QList<int>({ kLeft, kRight, kLeft, kLeft }));
+        // The rejects number their rows; the other models have no vertical header.
+        QCOMPARE(rejects.headerData(1, Qt::Vertical), QVariant(2));
+        QVERIFY(!rejects.headerData(0, Qt::Horizontal, Qt::ToolTipRole).isValid());
+        QVERIFY(!rejects.headerData(0, Qt::Vertical, Qt::ToolTipRole).isValid());
+
+        SavedFiltersModel saved;
+        saved.setFilters({ { 1, "us", "country=US", "ready", 0 } });
+        QCOMPARE(titles(saved), QStringList({ "Name", "Expression", "State" }));
+        QCOMPARE(alignments(saved), QList<int>({ -1, -1, -1 }));
+        QVERIFY(!saved.headerData(0, Qt::Vertical).isValid());
+
+        CountryModel countries;
+        countries.setCounts({ { "US", 10 } });
+        QCOMPARE(titles(countries), QStringList({ "Country", "Clicks" }));
+        QCOMPARE(alignments(countries), QList<int>({ kLeft, kRight }));
+
+        UnusualEventsModel unusual;
+        unusual.setEvents({ { core::RawStatus::Duplicate, 60'000, "ad1", "US", "u1", "1.2.3.4", "c1" } });
+        QCOMPARE(titles(unusual),
+            QStringList({ "Verdict", "Event time", "Ad", "Country", "User", "IP", "Click id" }));
+        QCOMPARE(alignments(unusual), QList<int>({ -1, -1, -1, -1, -1, -1, -1 }));
+        QVERIFY(!unusual.headerData(0, Qt::Horizontal, Qt::ToolTipRole).isValid());
+    }
+
+    void cellValuesByRoleOfTopNAndPartitions()
+    {
+        const QLocale l;
+        TopNModel top;
+        top.setRows({ { "ad7", 1200, 1000, 0.25, 1, 0.2, false }, { "ad8", 5, 0, 0.5, 2, 0, false } });
+        QCOMPARE(top.index(0, TopNModel::RankColumn).data(), QVariant(1));
+        QCOMPARE(top.index(0, TopNModel::ClicksColumn).data(), QVariant(l.toString(1200)));
+        QCOMPARE(top.index(0, TopNModel::ShareColumn).data(), QVariant(l.toString(25.0, 'f', 1) + "%"));
+        QCOMPARE(
+            top.index(0, TopNModel::AdColumn).data(TopNModel::SortRole), QVariant(QStringLiteral("ad7")));
+        QCOMPARE(top.index(0, TopNModel::ChangeColumn).data(Qt::ToolTipRole).toString(),
+            QStringLiteral("1200 clicks now, 1000 in the window before"));
+        QVERIFY(!top.index(0, TopNModel::ClicksColumn).data(Qt::ToolTipRole).isValid());
+        // The ad id and the change belong to the row: every column answers them.
+        QCOMPARE(
+            top.index(0, TopNModel::ShareColumn).data(TopNModel::AdIdRole), QVariant(QStringLiteral("ad7")));
+        QCOMPARE(top.index(0, TopNModel::RankColumn).data(TopNModel::ChangeRole), QVariant(0.2));
+        QCOMPARE(top.index(1, TopNModel::ChangeColumn).data().toString(), QStringLiteral("new"));
+        QVERIFY(qIsInf(top.index(1, TopNModel::ChangeColumn).data(TopNModel::SortRole).toDouble()));
+        QVERIFY(qIsInf(top.index(1, TopNModel::AdColumn).data(TopNModel::ChangeRole).toDouble()));
+        QVERIFY(!top.index(0, 0).data(Qt::EditRole).isValid());
+
+        PartitionLagModel lag;
+        core::KafkaHealth a, b;
+        a.source = "kafka://b/a";
+        b.source = "kafka://b/b";
+        a.partitions.push_back({ 2, 1500, -1, 0, 61'000, core::kNoTime, true });
+        b.partitions.push_back({ 0, 100, 110, 10, 0, 1'700'000'000'000, false });
+        lag.setHealth({ a, b });
+        QCOMPARE(lag.index(0, PartitionLagModel::PartitionColumn).data().toString(),
+            QStringLiteral("kafka://b/a #2"));
+        QCOMPARE(
+            lag.index(0, PartitionLagModel::PartitionColumn).data(PartitionLagModel::SortRole), QVariant(2));
+        QCOMPARE(lag.index(0, PartitionLagModel::PositionColumn).data(), QVariant(l.toString(1500)));
+        QCOMPARE(lag.index(0, PartitionLagModel::HighWatermarkColumn).data().toString(), QStringLiteral("?"));
+        QCOMPARE(lag.index(0, PartitionLagModel::HighWatermarkColumn).data(PartitionLagModel::SortRole),
+            QVariant(qlonglong(-1)));
+        QCOMPARE(lag.index(0, PartitionLagModel::LagTimeColumn).data().toString(), formatDuration(61'000));
+        QCOMPARE(lag.index(0, PartitionLagModel::NewestEventColumn).data().toString(), QStringLiteral("—"));
+        QCOMPARE(lag.index(1, PartitionLagModel::NewestEventColumn).data().toString(),
+            formatTime(1'700'000'000'000, true));
+        QCOMPARE(lag.index(0, PartitionLagModel::IdleColumn).data().toString(), QStringLiteral("idle"));
+        QCOMPARE(lag.index(1, PartitionLagModel::IdleColumn).data().toString(), QString());
+        QCOMPARE(
+            lag.index(0, PartitionLagModel::IdleColumn).data(PartitionLagModel::SortRole), QVariant(true));
+        // One tooltip for the whole row.
+        for (int c = 0; c < lag.columnCount(); ++c)
+            QCOMPARE(lag.index(1, c).data(Qt::ToolTipRole).toString(),
+                QStringLiteral("kafka://b/b, partition 0: next offset 100 of 110, 10 messages behind"));
+        lag.setUtc(false);
+        QCOMPARE(lag.index(1, PartitionLagModel::NewestEventColumn).data().toString(),
+            formatTime(1'700'000'000'000, false));
+    }
+
+    void cellValuesByRoleOfTheOtherModels()
+    {
+        const QLocale l;
+        RejectsModel rejects;
+        rejects.setRejects({ { "a.log", 12345, "bad_ip", std::string(400, 'q') } });
+        QCOMPARE(rejects.index(0, RejectsModel::OffsetColumn).data(), QVariant(l.toString(12345)));
+        QCOMPARE(rejects.index(0, RejectsModel::OffsetColumn).data(RejectsModel::SortRole),
+            QVariant(qlonglong(12345)));
+        // Long lines are cut for display only.
+        QCOMPARE(rejects.index(0, RejectsModel::LineColumn).data().toString(), QString(300, 'q') + "…");
+        QCOMPARE(
+            rejects.index(0, RejectsModel::LineColumn).data(Qt::ToolTipRole).toString(), QString(400, 'q'));
+        QCOMPARE(rejects.index(0, RejectsModel::LineColumn).data(RejectsModel::SortRole).toString(),
+            QString(400, 'q'));
+        QCOMPARE(rejects.index(0, RejectsModel::ReasonColumn).data(Qt::ToolTipRole),
+            QVariant(QStringLiteral("bad_ip")));
+
+        SavedFiltersModel saved;
+        saved.setFilters({ { 1, "us", "country=US", "ready", 0 } });
+        QCOMPARE(saved.index(0, SavedFiltersModel::ExpressionColumn).data(Qt::ToolTipRole),
+            QVariant(QStringLiteral("country=US")));
+        QCOMPARE(saved.index(0, SavedFiltersModel::StateColumn).data(SavedFiltersModel::NameRole),
+            QVariant(QStringLiteral("us")));
+
+        CountryModel countries;
+        countries.setCounts({ { "US", 1000 } });
+        QCOMPARE(countries.index(0, CountryModel::ClicksColumn).data(), QVariant(l.toString(1000)));
+        QCOMPARE(countries.index(0, CountryModel::ClicksColumn).data(CountryModel::SortRole),
+            QVariant(qlonglong(1000)));
+        QCOMPARE(countries.index(0, CountryModel::CountryColumn).data(CountryModel::SortRole),
+            QVariant(QStringLiteral("US")));
+        QCOMPARE(countries.index(0, CountryModel::CountryColumn).data(Qt::CheckStateRole),
+            QVariant(int(Qt::Unchecked)));
+        QVERIFY(!countries.index(0, CountryModel::ClicksColumn).data(Qt::CheckStateRole).isValid());
+        QVERIFY(countries.flags(countries.index(0, CountryModel::CountryColumn)) & Qt::ItemIsUserCheckable);
+        QVERIFY(!(countries.flags(countries.index(0, CountryModel::ClicksColumn)) & Qt::ItemIsUserCheckable));
+
+        UnusualEventsModel unusual;
+        unusual.setEvents({ { core::RawStatus::LateApplied, 60'000, "ad1", "US", "u1", "1.2.3.4", "c1" } });
+        QCOMPARE(unusual.index(0, UnusualEventsModel::StatusColumn).data(UnusualEventsModel::SortRole),
+            QVariant(QStringLiteral("late (applied)")));
+        QCOMPARE(unusual.index(0, UnusualEventsModel::TimeColumn).data(), QVariant(formatTime(60'000, true)));
+        QCOMPARE(unusual.index(0, UnusualEventsModel::TimeColumn).data(UnusualEventsModel::SortRole),
+            QVariant(qlonglong(60'000)));
+        QCOMPARE(unusual.index(0, UnusualEventsModel::ClickIdColumn).data(UnusualEventsModel::SortRole),
+            QVariant(QStringLiteral("c1")));
+        QVERIFY(!unusual.index(0, UnusualEventsModel::IpColumn).data(Qt::ToolTipRole).isValid());
+        unusual.setUtc(false);
+        QCOMPARE(
+            unusual.index(0, UnusualEventsModel::TimeColumn).data(), QVariant(formatTime(60'000, false)));
+    }
+
+    // A snapshot signals only the cells whose values changed; an unchanged row signals nothing.
+    void inPlaceUpdatesSignalOnlyChangedCells()
+    {
+        TopNModel top;
+        QSignalSpy topChanged(&top, &QAbstractItemModel::dataChanged);
+        std::vector<TopRow> rows { { "a", 50, 40, 0.5, 1, 0.25, false }, { "b", 30, 30, 0.3, 2, 0, false } };
+        top.setRows(rows);
+        top.setRows(rows);
+        QCOMPARE(changes(topChanged), QStringList());
+        rows[0].clicks = 60; // the clicks and the change text
+        rows[1].share = 0.2;
+        top.setRows(rows);
+        QCOMPARE(changes(topChanged), QStringList({ "0:2-4", "1:3-3" }));
+        rows[1].rank = 3;
+        rows[0].byRate = true;
+        top.setRows(rows);
+        QCOMPARE(changes(topChanged), QStringList({ "0:4-4", "1:0-0" }));
+
+        PartitionLagModel lag;
+        QSignalSpy lagChanged(&lag, &QAbstractItemModel::dataChanged);
+        core::KafkaHealth h;
+        h.source = "kafka://b/clicks";
+        h.partitions = { { 0, 100, 110, 10, 500, 1'000, false }, { 1, 100, 110, 10, 500, 1'000, false } };
+        lag.setHealth({ h });
+        lag.setHealth({ h });
+        QCOMPARE(changes(lagChanged), QStringList());
+        h.partitions[1].lagMessages = 3;
+        lag.setHealth({ h });
+        QCOMPARE(changes(lagChanged), QStringList({ "1:1-1" }));
+        h.partitions[0].maxEventMs = 2'000;
+        h.partitions[0].position = 105;
+        lag.setHealth({ h });
+        QCOMPARE(changes(lagChanged), QStringList({ "0:3-5" }));
+        lag.setUtc(false);
+        lag.setUtc(false);
+        QCOMPARE(changes(lagChanged), QStringList({ "0:5-1:5" }));
+
+        RejectsModel rejects;
+        QSignalSpy rejectsChanged(&rejects, &QAbstractItemModel::dataChanged);
+        std::vector<core::RejectedLine> lines { { "a.log", 10, "bad_ip", "x,y" },
+            { "a.log", 99, "bad_ip", "z" } };
+        rejects.setRejects(lines);
+        rejects.setRejects(lines);
+        QCOMPARE(changes(rejectsChanged), QStringList());
+        lines[0].reason = "missing_field";
+        lines[1].line = "zz";
+        rejects.setRejects(lines);
+        QCOMPARE(changes(rejectsChanged), QStringList({ "0:2-2", "1:3-3" }));
+
+        SavedFiltersModel saved;
+        QSignalSpy savedChanged(&saved, &QAbstractItemModel::dataChanged);
+        std::vector<core::SavedFilterInfo> filters { { 1, "us", "country=US", "pending", 0 } };
+        saved.setFilters(filters);
+        filters[0].createdMs = 5; // not shown
+        saved.setFilters(filters);
+        QCOMPARE(changes(savedChanged), QStringList());
+        filters[0].state = "ready";
+        saved.setFilters(filters);
+        QCOMPARE(changes(savedChanged), QStringList({ "0:2-2" }));
+
+        CountryModel countries;
+        QSignalSpy countriesChanged(&countries, &QAbstractItemModel::dataChanged);
+        countries.setCounts({ { "US", 10 }, { "KR", 5 } });
+        countries.setCounts({ { "US", 10 }, { "KR", 6 } });
+        QCOMPARE(changes(countriesChanged), QStringList({ "1:1-1" }));
+        countries.setCheckedCountries({ "KR" });
+        QCOMPARE(countriesChanged.count(), 1);
+        QCOMPARE(countriesChanged.at(0).at(2).value<QList<int>>(), QList<int>({ Qt::CheckStateRole }));
+        QCOMPARE(changes(countriesChanged), QStringList({ "0:0-1:0" }));
+
+        // The late and duplicate events are read anew each time: a reset, no diff.
+        UnusualEventsModel unusual;
+        QSignalSpy unusualReset(&unusual, &QAbstractItemModel::modelReset);
+        QSignalSpy unusualChanged(&unusual, &QAbstractItemModel::dataChanged);
+        const std::vector<UnusualEvent> events { { core::RawStatus::Duplicate, 0, "ad1", "US", "u1", "::1",
+            "" } };
+        unusual.setEvents(events);
+        unusual.setEvents(events);
+        QCOMPARE(unusualReset.count(), 2);
+        unusual.setUtc(false);
+        QCOMPARE(changes(unusualChanged), QStringList({ "0:1-1" }));
     }
 
     void chartSeriesFromASnapshot()

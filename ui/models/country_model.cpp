@@ -7,7 +7,7 @@
 namespace adclick::ui {
 
 CountryModel::CountryModel(QObject* parent)
-    : KeyedTableModel<CountryRow>(parent)
+    : KeyedTableModel<CountryRow>({ { tr("Country"), kAlignLeft }, { tr("Clicks"), kAlignRight } }, parent)
 { }
 
 void CountryModel::setSnapshot(const SnapshotPtr& snapshot)
@@ -45,28 +45,21 @@ void CountryModel::setCheckedCountries(const QStringList& countries)
 {
     m_checked = QSet<QString>(countries.begin(), countries.end());
     setCounts(m_counts);
-    if (!m_rows.empty())
-        emit dataChanged(
-            index(0, CountryColumn), index(rowCount() - 1, CountryColumn), { Qt::CheckStateRole });
+    columnChanged(CountryColumn, { Qt::CheckStateRole });
 }
 
-QVariant CountryModel::data(const QModelIndex& index, int role) const
+QVariant CountryModel::cell(const CountryRow& r, int column, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
-    const CountryRow& r = m_rows[static_cast<std::size_t>(index.row())];
     const QString country = QString::fromStdString(r.country);
     switch (role) {
     case Qt::DisplayRole:
-        return index.column() == CountryColumn ? QVariant(country)
-                                               : QVariant(QLocale().toString(qlonglong(r.clicks)));
+        return column == CountryColumn ? QVariant(country)
+                                       : QVariant(QLocale().toString(qlonglong(r.clicks)));
     case SortRole:
-        return index.column() == CountryColumn ? QVariant(country) : QVariant(qlonglong(r.clicks));
+        return column == CountryColumn ? QVariant(country) : QVariant(qlonglong(r.clicks));
     case Qt::CheckStateRole:
-        if (index.column() == CountryColumn) return m_checked.contains(country) ? Qt::Checked : Qt::Unchecked;
+        if (column == CountryColumn) return m_checked.contains(country) ? Qt::Checked : Qt::Unchecked;
         break;
-    case Qt::TextAlignmentRole:
-        return index.column() == CountryColumn ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
-                                               : QVariant(Qt::AlignRight | Qt::AlignVCenter);
     }
     return {};
 }
@@ -91,12 +84,6 @@ Qt::ItemFlags CountryModel::flags(const QModelIndex& index) const
     Qt::ItemFlags f = QAbstractTableModel::flags(index);
     if (index.isValid() && index.column() == CountryColumn) f |= Qt::ItemIsUserCheckable;
     return f;
-}
-
-QVariant CountryModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    return section == CountryColumn ? tr("Country") : tr("Clicks");
 }
 
 } // namespace adclick::ui

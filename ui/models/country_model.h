@@ -11,6 +11,7 @@ namespace adclick::ui {
 struct CountryRow {
     std::string country;
     int64_t clicks = 0;
+    bool operator==(const CountryRow&) const = default;
 };
 
 //! Countries of the top-N window with their clicks (counted without the country condition, so an
@@ -20,7 +21,7 @@ class CountryModel : public KeyedTableModel<CountryRow> {
     Q_OBJECT
 public:
     enum Columns { CountryColumn, ClicksColumn, NumColumns };
-    enum Roles { SortRole = Qt::UserRole };
+    enum Roles { SortRole = kSortRole };
 
     explicit CountryModel(QObject* parent = nullptr);
 
@@ -30,22 +31,16 @@ public:
     QStringList checkedCountries() const;
     void setCheckedCountries(const QStringList& countries);
 
-    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
     Qt::ItemFlags flags(const QModelIndex& index) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 signals:
     //! The user checked or unchecked a country.
     void checkedChanged(const QStringList& countries);
 
 protected:
-    int columns() const override { return NumColumns; }
     std::string keyOf(const CountryRow& row) const override { return row.country; }
-    bool cellDiffers(const CountryRow& a, const CountryRow& b, int column) const override
-    {
-        return column == ClicksColumn && a.clicks != b.clicks;
-    }
+    QVariant cell(const CountryRow& r, int column, int role) const override;
 
 private:
     QSet<QString> m_checked;

@@ -7,7 +7,11 @@
 namespace adclick::ui {
 
 PartitionLagModel::PartitionLagModel(QObject* parent)
-    : KeyedTableModel<PartitionRow>(parent)
+    : KeyedTableModel<PartitionRow>(
+        { { tr("Partition"), kAlignRight }, { tr("Lag"), kAlignRight }, { tr("Lag (time)"), kAlignRight },
+            { tr("Position"), kAlignRight }, { tr("End"), kAlignRight }, { tr("Newest"), kAlignRight },
+            { tr("Idle"), kAlignCenter } },
+        parent)
 { }
 
 void PartitionLagModel::setSnapshot(const SnapshotPtr& snapshot)
@@ -29,106 +33,48 @@ void PartitionLagModel::setUtc(bool utc)
 {
     if (m_utc == utc) return;
     m_utc = utc;
-    if (!m_rows.empty())
-        emit dataChanged(index(0, NewestEventColumn), index(rowCount() - 1, NewestEventColumn));
+    columnChanged(NewestEventColumn);
 }
 
-bool PartitionLagModel::cellDiffers(const PartitionRow& a, const PartitionRow& b, int column) const
+QVariant PartitionLagModel::rowValue(const PartitionRow& row, int role) const
 {
-    const core::PartitionHealth &x = a.health, &y = b.health;
+    if (role != Qt::ToolTipRole) return {};
+    const core::PartitionHealth& p = row.health;
+    return tr("%1, partition %2: next offset %3 of %4, %5 messages behind")
+        .arg(QString::fromStdString(row.source))
+        .arg(p.partition)
+        .arg(p.position)
+        .arg(p.highWatermark)
+        .arg(p.lagMessages);
+}
+
+QVariant PartitionLagModel::cell(const PartitionRow& row, int column, int role) const
+{
+    if (role != Qt::DisplayRole && role != SortRole) return {};
+    const bool sort = role == SortRole;
+    const core::PartitionHealth& p = row.health;
+    const auto number = [sort](int64_t n) {
+        return sort ? QVariant(qlonglong(n)) : QVariant(QLocale().toString(qlonglong(n)));
+    };
     switch (column) {
     case PartitionColumn:
-        return x.partition != y.partition;
-    case PositionColumn:
-        return x.position != y.position;
-    case HighWatermarkColumn:
-        return x.highWatermark != y.highWatermark;
-    case LagColumn:
-        return x.lagMessages != y.lagMessages;
-    case LagTimeColumn:
-        return x.lagMs != y.lagMs;
-    case NewestEventColumn:
-        return x.maxEventMs != y.maxEventMs;
-    case IdleColumn:
-        return x.idle != y.idle;
-    }
-    return false;
-}
-
-QVariant PartitionLagModel::data(const QModelIndex& index, int role) const
-{
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
-    const PartitionRow& row = m_rows[static_cast<std::size_t>(index.row())];
-    const core::PartitionHealth& p = row.health;
-    if (role == SortRole) {
-        switch (index.column()) {
-        case PartitionColumn:
-            return p.partition;
-        case PositionColumn:
-            return qlonglong(p.position);
-        case HighWatermarkColumn:
-            return qlonglong(p.highWatermark);
-        case LagColumn:
-            return qlonglong(p.lagMessages);
-        case LagTimeColumn:
-            return qlonglong(p.lagMs);
-        case NewestEventColumn:
-            return qlonglong(p.maxEventMs);
-        case IdleColumn:
-            return p.idle;
-        }
-    }
-    if (role == Qt::TextAlignmentRole)
-        return QVariant(
-            (index.column() == IdleColumn ? Qt::AlignHCenter : Qt::AlignRight) | Qt::AlignVCenter);
-    if (role == Qt::ToolTipRole)
-        return tr("%1, partition %2: next offset %3 of %4, %5 messages behind")
-            .arg(QString::fromStdString(row.source))
-            .arg(p.partition)
-            .arg(p.position)
-            .arg(p.highWatermark)
-            .arg(p.lagMessages);
-    if (role != Qt::DisplayRole) return {};
-    const QLocale l;
-    switch (index.column()) {
-    case PartitionColumn:
+        if (sort) return p.partition;
         return m_multipleSources
             ? QStringLiteral("%1 #%2").arg(QString::fromStdString(row.source)).arg(p.partition)
             : QString::number(p.partition);
     case PositionColumn:
-        return l.toString(qlonglong(p.position));
+        return number(p.position);
     case HighWatermarkColumn:
-        return p.highWatermark < 0 ? QStringLiteral("?") : l.toString(qlonglong(p.highWatermark));
+        return !sort && p.highWatermark < 0 ? QVariant(QStringLiteral("?")) : number(p.highWatermark);
     case LagColumn:
-        return l.toString(qlonglong(p.lagMessages));
+        return number(p.lagMessages);
     case LagTimeColumn:
-        return formatDuration(p.lagMs);
+        return sort ? QVariant(qlonglong(p.lagMs)) : QVariant(formatDuration(p.lagMs));
     case NewestEventColumn:
+        if (sort) return qlonglong(p.maxEventMs);
         return p.maxEventMs == core::kNoTime ? QStringLiteral("—") : formatTime(p.maxEventMs, m_utc);
     case IdleColumn:
-        return p.idle ? tr("idle") : QString();
-    }
-    return {};
-}
-
-QVariant PartitionLagModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    switch (section) {
-    case PartitionColumn:
-        return tr("Partition");
-    case PositionColumn:
-        return tr("Position");
-    case HighWatermarkColumn:
-        return tr("End");
-    case LagColumn:
-        return tr("Lag");
-    case LagTimeColumn:
-        return tr("Lag (time)");
-    case NewestEventColumn:
-        return tr("Newest");
-    case IdleColumn:
-        return tr("Idle");
+        return sort ? QVariant(p.idle) : QVariant(p.idle ? tr("idle") : QString());
     }
     return {};
 }

@@ -25,7 +25,7 @@ public:
         IdleColumn,
         NumColumns
     };
-    enum Roles { SortRole = Qt::UserRole };
+    enum Roles { SortRole = kSortRole };
 
     explicit PartitionLagModel(QObject* parent = nullptr);
 
@@ -34,16 +34,14 @@ public:
     //! Newest-event times in UTC (true) or local time.
     void setUtc(bool utc);
 
-    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-
 protected:
-    int columns() const override { return NumColumns; }
     std::string keyOf(const PartitionRow& row) const override
     {
         return row.source + '#' + std::to_string(row.health.partition);
     }
-    bool cellDiffers(const PartitionRow& a, const PartitionRow& b, int column) const override;
+    QVariant cell(const PartitionRow& row, int column, int role) const override;
+    //! The tooltip: one sentence for the whole row.
+    QVariant rowValue(const PartitionRow& row, int role) const override;
 
 private:
     bool m_utc = true;

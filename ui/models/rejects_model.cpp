@@ -5,7 +5,9 @@
 namespace adclick::ui {
 
 RejectsModel::RejectsModel(QObject* parent)
-    : KeyedTableModel<core::RejectedLine>(parent)
+    : KeyedTableModel<core::RejectedLine>({ { tr("Source"), kAlignLeft }, { tr("Position"), kAlignRight },
+                                              { tr("Reason"), kAlignLeft }, { tr("Line"), kAlignLeft } },
+        parent)
 { }
 
 void RejectsModel::setSnapshot(const SnapshotPtr& snapshot)
@@ -25,68 +27,32 @@ void RejectsModel::setRejects(const std::vector<core::RejectedLine>& rejects)
     applyRows(std::move(rows));
 }
 
-bool RejectsModel::cellDiffers(const core::RejectedLine& a, const core::RejectedLine& b, int column) const
+QVariant RejectsModel::cell(const core::RejectedLine& r, int column, int role) const
 {
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != SortRole) return {};
     switch (column) {
     case SourceColumn:
-        return a.source != b.source;
+        return QString::fromStdString(r.source);
     case OffsetColumn:
-        return a.offset != b.offset;
+        return role == SortRole ? QVariant(qlonglong(r.offset))
+                                : QVariant(QLocale().toString(qlonglong(r.offset)));
     case ReasonColumn:
-        return a.reason != b.reason;
-    case LineColumn:
-        return a.line != b.line;
+        return QString::fromStdString(r.reason);
+    case LineColumn: {
+        // Show control bytes visibly; lines can be binary garbage.
+        QString text = QString::fromUtf8(r.line.data(), qsizetype(r.line.size()));
+        for (QChar& c : text)
+            if (c.unicode() < 0x20 || c.unicode() == 0x7f) c = QChar(0x2400 + (c.unicode() & 0x1f));
+        return role == Qt::DisplayRole && text.size() > 300 ? text.left(300) + QStringLiteral("…") : text;
     }
-    return false;
-}
-
-QVariant RejectsModel::data(const QModelIndex& index, int role) const
-{
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
-    const core::RejectedLine& r = m_rows[static_cast<std::size_t>(index.row())];
-    switch (role) {
-    case Qt::DisplayRole:
-    case Qt::ToolTipRole:
-    case SortRole:
-        switch (index.column()) {
-        case SourceColumn:
-            return QString::fromStdString(r.source);
-        case OffsetColumn:
-            return role == SortRole ? QVariant(qlonglong(r.offset))
-                                    : QVariant(QLocale().toString(qlonglong(r.offset)));
-        case ReasonColumn:
-            return QString::fromStdString(r.reason);
-        case LineColumn: {
-            // Show control bytes visibly; lines can be binary garbage.
-            QString text = QString::fromUtf8(r.line.data(), qsizetype(r.line.size()));
-            for (QChar& c : text)
-                if (c.unicode() < 0x20 || c.unicode() == 0x7f) c = QChar(0x2400 + (c.unicode() & 0x1f));
-            return role == Qt::DisplayRole && text.size() > 300 ? text.left(300) + QStringLiteral("…") : text;
-        }
-        }
-        break;
-    case Qt::TextAlignmentRole:
-        return index.column() == OffsetColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
-                                              : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
     }
     return {};
 }
 
 QVariant RejectsModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (role != Qt::DisplayRole) return {};
-    if (orientation == Qt::Vertical) return section + 1;
-    switch (section) {
-    case SourceColumn:
-        return tr("Source");
-    case OffsetColumn:
-        return tr("Position");
-    case ReasonColumn:
-        return tr("Reason");
-    case LineColumn:
-        return tr("Line");
-    }
-    return {};
+    if (orientation == Qt::Vertical && role == Qt::DisplayRole) return section + 1;
+    return KeyedTableModel::headerData(section, orientation, role);
 }
 
 } // namespace adclick::ui

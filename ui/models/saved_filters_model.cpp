@@ -3,7 +3,8 @@
 namespace adclick::ui {
 
 SavedFiltersModel::SavedFiltersModel(QObject* parent)
-    : KeyedTableModel<core::SavedFilterInfo>(parent)
+    : KeyedTableModel<core::SavedFilterInfo>(
+        { { tr("Name") }, { tr("Expression") }, { tr("State") } }, parent)
 { }
 
 void SavedFiltersModel::setSnapshot(const SnapshotPtr& snapshot)
@@ -16,49 +17,19 @@ void SavedFiltersModel::setFilters(const std::vector<core::SavedFilterInfo>& fil
     applyRows(filters);
 }
 
-bool SavedFiltersModel::cellDiffers(
-    const core::SavedFilterInfo& a, const core::SavedFilterInfo& b, int column) const
+QVariant SavedFiltersModel::cell(const core::SavedFilterInfo& f, int column, int role) const
 {
-    switch (column) {
-    case NameColumn:
-        return a.name != b.name;
-    case ExpressionColumn:
-        return a.expr != b.expr;
-    case StateColumn:
-        return a.state != b.state;
-    }
-    return false;
-}
-
-QVariant SavedFiltersModel::data(const QModelIndex& index, int role) const
-{
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
-    const core::SavedFilterInfo& f = m_rows[static_cast<std::size_t>(index.row())];
-    if (role == NameRole) return QString::fromStdString(f.name);
+    // Every column is one of the filter's texts.
+    static constexpr std::string core::SavedFilterInfo::*kText[]
+        = { &core::SavedFilterInfo::name, &core::SavedFilterInfo::expr, &core::SavedFilterInfo::state };
+    static_assert(std::size(kText) == NumColumns);
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole) return {};
-    switch (index.column()) {
-    case NameColumn:
-        return QString::fromStdString(f.name);
-    case ExpressionColumn:
-        return QString::fromStdString(f.expr);
-    case StateColumn:
-        return QString::fromStdString(f.state);
-    }
-    return {};
+    return QString::fromStdString(f.*kText[column]);
 }
 
-QVariant SavedFiltersModel::headerData(int section, Qt::Orientation orientation, int role) const
+QVariant SavedFiltersModel::rowValue(const core::SavedFilterInfo& f, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    switch (section) {
-    case NameColumn:
-        return tr("Name");
-    case ExpressionColumn:
-        return tr("Expression");
-    case StateColumn:
-        return tr("State");
-    }
-    return {};
+    return role == NameRole ? QVariant(QString::fromStdString(f.name)) : QVariant();
 }
 
 } // namespace adclick::ui

@@ -17,14 +17,10 @@ public:
     void setSnapshot(const SnapshotPtr& snapshot);
     void setFilters(const std::vector<core::SavedFilterInfo>& filters);
 
-    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-
 protected:
-    int columns() const override { return NumColumns; }
     std::string keyOf(const core::SavedFilterInfo& f) const override { return f.name; }
-    bool cellDiffers(
-        const core::SavedFilterInfo& a, const core::SavedFilterInfo& b, int column) const override;
+    QVariant cell(const core::SavedFilterInfo& f, int column, int role) const override;
+    QVariant rowValue(const core::SavedFilterInfo& f, int role) const override;
 };
 
 } // namespace adclick::ui

@@ -7,8 +7,21 @@
 
 namespace adclick::ui {
 
+namespace {
+
+//! The change a proxy sorts by: +inf for an ad that had no clicks before.
+double sortableChange(const TopRow& r)
+{
+    return r.previous == 0 ? std::numeric_limits<double>::infinity() : r.change;
+}
+
+} // namespace
+
 TopNModel::TopNModel(QObject* parent)
-    : KeyedTableModel<TopRow>(parent)
+    : KeyedTableModel<TopRow>(
+        { { tr("Rank"), kAlignRight }, { tr("Ad"), kAlignLeft }, { tr("Clicks"), kAlignRight },
+            { tr("Share"), kAlignRight }, { tr("Change"), kAlignRight } },
+        parent)
 { }
 
 void TopNModel::setSnapshot(const SnapshotPtr& snapshot)
@@ -21,24 +34,6 @@ void TopNModel::setRows(std::vector<TopRow> rows)
     m_updating = true;
     applyRows(std::move(rows));
     m_updating = false;
-}
-
-bool TopNModel::cellDiffers(const TopRow& a, const TopRow& b, int column) const
-{
-    switch (column) {
-    case RankColumn:
-        return a.rank != b.rank;
-    case AdColumn:
-        return a.adId != b.adId;
-    case ClicksColumn:
-        return a.clicks != b.clicks;
-    case ShareColumn:
-        return a.share != b.share;
-    case ChangeColumn:
-        return a.clicks != b.clicks || a.previous != b.previous || a.change != b.change
-            || a.byRate != b.byRate;
-    }
-    return false;
 }
 
 QString TopNModel::changeText(const TopRow& r)
@@ -57,74 +52,45 @@ QString TopNModel::changeText(const TopRow& r)
     return QStringLiteral("%1%2 (%1%3)").arg(sign, QLocale().toString(qlonglong(std::abs(d))), pctText);
 }
 
-QVariant TopNModel::data(const QModelIndex& index, int role) const
+QVariant TopNModel::rowValue(const TopRow& r, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
-    const TopRow& r = m_rows[static_cast<std::size_t>(index.row())];
     switch (role) {
-    case Qt::DisplayRole:
-        switch (index.column()) {
-        case RankColumn:
-            return r.rank;
-        case AdColumn:
-            return QString::fromStdString(r.adId);
-        case ClicksColumn:
-            return QLocale().toString(qlonglong(r.clicks));
-        case ShareColumn:
-            return QLocale().toString(100.0 * r.share, 'f', 1) + QLatin1Char('%');
-        case ChangeColumn:
-            return changeText(r);
-        }
-        break;
-    case SortRole:
-        switch (index.column()) {
-        case RankColumn:
-            return r.rank;
-        case AdColumn:
-            return QString::fromStdString(r.adId);
-        case ClicksColumn:
-            return qlonglong(r.clicks);
-        case ShareColumn:
-            return r.share;
-        case ChangeColumn:
-            return r.previous == 0 ? std::numeric_limits<double>::infinity() : r.change;
-        }
-        break;
     case AdIdRole:
         return QString::fromStdString(r.adId);
     case ChangeRole:
-        return r.previous == 0 ? std::numeric_limits<double>::infinity() : r.change;
-    case Qt::TextAlignmentRole:
-        return index.column() == AdColumn ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
-                                          : QVariant(Qt::AlignRight | Qt::AlignVCenter);
-    case Qt::ToolTipRole:
-        if (index.column() == ChangeColumn)
-            return r.byRate ? tr("%1 clicks so far (the open minute is not over), %2 in the window before: "
-                                 "compared per minute of event time")
-                                  .arg(r.clicks)
-                                  .arg(r.previous)
-                            : tr("%1 clicks now, %2 in the window before").arg(r.clicks).arg(r.previous);
-        break;
+        return sortableChange(r);
     }
     return {};
 }
 
-QVariant TopNModel::headerData(int section, Qt::Orientation orientation, int role) const
+QVariant TopNModel::cell(const TopRow& r, int column, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    switch (section) {
+    if (role == Qt::ToolTipRole) return column == ChangeColumn ? QVariant(changeToolTip(r)) : QVariant();
+    if (role != Qt::DisplayRole && role != SortRole) return {};
+    const bool sort = role == SortRole;
+    switch (column) {
     case RankColumn:
-        return tr("Rank");
+        return r.rank;
     case AdColumn:
-        return tr("Ad");
+        return QString::fromStdString(r.adId);
     case ClicksColumn:
-        return tr("Clicks");
+        return sort ? QVariant(qlonglong(r.clicks)) : QVariant(QLocale().toString(qlonglong(r.clicks)));
     case ShareColumn:
-        return tr("Share");
+        return sort ? QVariant(r.share)
+                    : QVariant(QLocale().toString(100.0 * r.share, 'f', 1) + QLatin1Char('%'));
     case ChangeColumn:
-        return tr("Change");
+        return sort ? QVariant(sortableChange(r)) : QVariant(changeText(r));
     }
     return {};
+}
+
+QString TopNModel::changeToolTip(const TopRow& r)
+{
+    return r.byRate ? tr("%1 clicks so far (the open minute is not over), %2 in the window before: "
+                         "compared per minute of event time")
+                          .arg(r.clicks)
+                          .arg(r.previous)
+                    : tr("%1 clicks now, %2 in the window before").arg(r.clicks).arg(r.previous);
 }
 
 } // namespace adclick::ui

@@ -12,7 +12,7 @@ class TopNModel : public KeyedTableModel<TopRow> {
 public:
     enum Columns { RankColumn, AdColumn, ClicksColumn, ShareColumn, ChangeColumn, NumColumns };
     enum Roles {
-        SortRole = Qt::UserRole, //!< the raw number (rank, clicks, share, change) or the ad id
+        SortRole = kSortRole, //!< the raw number (rank, clicks, share, change) or the ad id
         AdIdRole,
         ChangeRole, //!< the relative change (double; +inf for a new ad)
     };
@@ -24,18 +24,18 @@ public:
     //! True while a snapshot is being applied (selection changes then come from rows leaving).
     bool updating() const { return m_updating; }
 
-    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-
     //! "+12 (+5.0%)", "new", "−3 (−1.2%)", "0"; for a partial window "+5.0% rate".
     static QString changeText(const TopRow& row);
 
 protected:
-    int columns() const override { return NumColumns; }
     std::string keyOf(const TopRow& row) const override { return row.adId; }
-    bool cellDiffers(const TopRow& a, const TopRow& b, int column) const override;
+    QVariant cell(const TopRow& r, int column, int role) const override;
+    //! The ad id and the change, in every column.
+    QVariant rowValue(const TopRow& r, int role) const override;
 
 private:
+    static QString changeToolTip(const TopRow& r);
+
     bool m_updating = false;
 };
 

@@ -5,31 +5,21 @@
 namespace adclick::ui {
 
 UnusualEventsModel::UnusualEventsModel(QObject* parent)
-    : QAbstractTableModel(parent)
+    : RowTableModel<UnusualEvent>({ { tr("Verdict") }, { tr("Event time") }, { tr("Ad") }, { tr("Country") },
+                                      { tr("User") }, { tr("IP") }, { tr("Click id") } },
+        parent)
 { }
 
 void UnusualEventsModel::setEvents(std::vector<UnusualEvent> events)
 {
-    beginResetModel();
-    m_events = std::move(events);
-    endResetModel();
+    resetRows(std::move(events));
 }
 
 void UnusualEventsModel::setUtc(bool utc)
 {
     if (m_utc == utc) return;
     m_utc = utc;
-    if (!m_events.empty()) emit dataChanged(index(0, TimeColumn), index(rowCount() - 1, TimeColumn));
-}
-
-int UnusualEventsModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : static_cast<int>(m_events.size());
-}
-
-int UnusualEventsModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : NumColumns;
+    columnChanged(TimeColumn);
 }
 
 QString UnusualEventsModel::statusName(core::RawStatus status)
@@ -47,50 +37,20 @@ QString UnusualEventsModel::statusName(core::RawStatus status)
     return {};
 }
 
-QVariant UnusualEventsModel::data(const QModelIndex& index, int role) const
+QVariant UnusualEventsModel::cell(const UnusualEvent& e, int column, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+    // The columns after the time show the event's texts as they are, in this order.
+    static constexpr std::string UnusualEvent::*kText[] = { &UnusualEvent::adId, &UnusualEvent::country,
+        &UnusualEvent::userId, &UnusualEvent::ip, &UnusualEvent::clickId };
+    static_assert(std::size(kText) == NumColumns - AdColumn);
     if (role != Qt::DisplayRole && role != SortRole) return {};
-    const UnusualEvent& e = m_events[static_cast<std::size_t>(index.row())];
-    switch (index.column()) {
+    switch (column) {
     case StatusColumn:
         return statusName(e.status);
     case TimeColumn:
         return role == SortRole ? QVariant(qlonglong(e.timeMs)) : QVariant(formatTime(e.timeMs, m_utc));
-    case AdColumn:
-        return QString::fromStdString(e.adId);
-    case CountryColumn:
-        return QString::fromStdString(e.country);
-    case UserColumn:
-        return QString::fromStdString(e.userId);
-    case IpColumn:
-        return QString::fromStdString(e.ip);
-    case ClickIdColumn:
-        return QString::fromStdString(e.clickId);
     }
-    return {};
-}
-
-QVariant UnusualEventsModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    switch (section) {
-    case StatusColumn:
-        return tr("Verdict");
-    case TimeColumn:
-        return tr("Event time");
-    case AdColumn:
-        return tr("Ad");
-    case CountryColumn:
-        return tr("Country");
-    case UserColumn:
-        return tr("User");
-    case IpColumn:
-        return tr("IP");
-    case ClickIdColumn:
-        return tr("Click id");
-    }
-    return {};
+    return QString::fromStdString(e.*kText[column - AdColumn]);
 }
 
 } // namespace adclick::ui

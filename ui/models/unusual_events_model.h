@@ -1,13 +1,12 @@
 #pragma once
 
 #include "ui/dashboard/dashboard_types.h"
-
-#include <QAbstractTableModel>
+#include "ui/models/row_table_model.h"
 
 namespace adclick::ui {
 
 //! Late and duplicate events read back from the raw segments (loaded on demand).
-class UnusualEventsModel : public QAbstractTableModel {
+class UnusualEventsModel : public RowTableModel<UnusualEvent> {
     Q_OBJECT
 public:
     enum Columns {
@@ -20,23 +19,21 @@ public:
         ClickIdColumn,
         NumColumns
     };
-    enum Roles { SortRole = Qt::UserRole };
+    enum Roles { SortRole = kSortRole };
 
     explicit UnusualEventsModel(QObject* parent = nullptr);
 
+    //! Each read answers anew: the model is reset.
     void setEvents(std::vector<UnusualEvent> events);
-    const std::vector<UnusualEvent>& events() const { return m_events; }
+    const std::vector<UnusualEvent>& events() const { return rows(); }
     void setUtc(bool utc);
-
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
-    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     static QString statusName(core::RawStatus status);
 
+protected:
+    QVariant cell(const UnusualEvent& e, int column, int role) const override;
+
 private:
-    std::vector<UnusualEvent> m_events;
     bool m_utc = true;
 };
 

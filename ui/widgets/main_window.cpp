@@ -368,12 +368,18 @@ void MainWindow::saveFilter(const QString& name, const QString& expression)
         statusBar()->showMessage(tr("Saving filter '%1'…").arg(name));
 }
 
+void MainWindow::showOutcome(bool ok, const QString& done, const QString& failed, int doneMs)
+{
+    if (ok)
+        statusBar()->showMessage(done, doneMs);
+    else
+        showError(failed);
+}
+
 void MainWindow::onFilterAction(const FilterActionOutcome& outcome)
 {
-    if (outcome.ok())
-        statusBar()->showMessage(filterActionText(outcome), kMessageMs);
-    else
-        showError(filterActionText(outcome));
+    const QString text = filterActionText(outcome);
+    showOutcome(outcome.ok(), text, text, kMessageMs);
 }
 
 void MainWindow::exportReport(ReportRequest::Kind kind, const QString& path)
@@ -383,19 +389,14 @@ void MainWindow::exportReport(ReportRequest::Kind kind, const QString& path)
 
 void MainWindow::onReportFinished(const ReportOutcome& outcome)
 {
-    if (outcome.ok)
-        statusBar()->showMessage(outcome.message, kReportMessageMs);
-    else
-        showError(tr("Export failed: %1").arg(outcome.message));
+    showOutcome(outcome.ok, outcome.message, tr("Export failed: %1").arg(outcome.message), kReportMessageMs);
     emit reportFinished(outcome);
 }
 
 void MainWindow::saveChartPng(const QString& path)
 {
-    if (exportChartPng(path))
-        statusBar()->showMessage(tr("Charts written to %1").arg(path), kMessageMs);
-    else
-        showError(tr("Cannot write '%1'").arg(path));
+    const bool ok = exportChartPng(path);
+    showOutcome(ok, tr("Charts written to %1").arg(path), tr("Cannot write '%1'").arg(path), kMessageMs);
 }
 
 bool MainWindow::exportChartPng(const QString& path)

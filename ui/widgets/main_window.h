@@ -102,6 +102,8 @@ private:
     void onIngestFinished(const IngestStatus& status);
     void onDemoStarted(bool ok, const QString& error);
     void onReportFinished(const ReportOutcome& outcome);
+    //! How an action ended: `done` in the status bar for `doneMs`, or `failed` in the banner.
+    void showOutcome(bool ok, const QString& done, const QString& failed, int doneMs);
     void onFilterAction(const FilterActionOutcome& outcome);
     void saveFilter(const QString& name, const QString& expression);
     void loadUnusualEvents();
