@@ -1,6 +1,6 @@
 #pragma once
-// Helpers shared by the integration tests: run the CLI, read a database independently of the
-// core (plain SQL), and read the generator's truth files.
+// Helpers shared by the tests: run the CLI, read a database independently of the core (plain
+// SQL), read the generator's truth files and other inputs, and watch heap allocations.
 
 #include <QByteArray>
 #include <QCryptographicHash>
@@ -19,10 +19,13 @@
 
 #include <sqlite3.h>
 
+#include <cstdlib>
+#include <new>
+
 namespace testsupport {
 
 struct Run {
-    int exitCode = -1;
+    int exitCode = -1; //!< -1 unless the CLI exited by itself: a crash never passes for an exit code
     bool crashed = false;
     QByteArray out, err;
 };
@@ -41,7 +44,7 @@ inline Run runCli(const QStringList& args,
         p.waitForFinished();
     }
     r.crashed = p.exitStatus() == QProcess::CrashExit;
-    r.exitCode = p.exitCode();
+    r.exitCode = r.crashed ? -1 : p.exitCode();
     r.out = p.readAllStandardOutput();
     r.err = p.readAllStandardError();
     return r;
@@ -58,6 +61,17 @@ inline QString waitForBootstrap(const QString& portFile)
     QFile f(portFile);
     if (!f.open(QIODevice::ReadOnly)) return {};
     return QString::fromUtf8(f.readAll()).trimmed();
+}
+
+//! The whole of an input file of a test; empty when it cannot be read, and then `error` says so.
+inline QByteArray readInput(const QString& path, QString& error)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        error = QStringLiteral("cannot open ") + path;
+        return {};
+    }
+    return f.readAll();
 }
 
 inline QJsonObject json(const QByteArray& text)
@@ -165,3 +179,26 @@ inline QString countersAsTruth(const QJsonObject& o)
 }
 
 } // namespace testsupport
+
+#ifdef ADCLICK_TEST_WATCH_ALLOCATIONS
+// For a test that watches heap allocations: its source defines ADCLICK_TEST_WATCH_ALLOCATIONS
+// before it includes this header, and defines watchAllocation(), which the global operator new
+// below calls with the size of every allocation before it makes it. (Replacement operators are
+// defined once per program: only the one source file of a test binary may do this.)
+void watchAllocation(std::size_t size) noexcept;
+
+void* operator new(std::size_t n)
+{
+    watchAllocation(n);
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept
+{
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept
+{
+    std::free(p);
+}
+#endif

@@ -48,14 +48,9 @@ private slots:
     {
         QTest::addColumn<QString>("format");
         QTest::addColumn<QString>("late");
-        QTest::newRow("book") << "book"
-                              << "drop";
-        QTest::newRow("csv") << "csv"
-                             << "drop";
-        QTest::newRow("jsonl") << "jsonl"
-                               << "drop";
-        QTest::newRow("csv, late update") << "csv"
-                                          << "update";
+        for (const char* format : { "book", "csv", "jsonl" })
+            QTest::newRow(format) << QString(format) << QStringLiteral("drop");
+        QTest::newRow("csv, late update") << QStringLiteral("csv") << QStringLiteral("update");
     }
     void formats()
     {
@@ -95,7 +90,8 @@ private slots:
         QCOMPARE(s["rejected_by_reason"].toObject()["bad_ip"].toInteger(), 1);
         const qint64 m0 = 1'609'459'200'000 / 60'000;
         QCOMPARE(aggText(db),
-            QStringLiteral("%1,ad001,USA,2,0\n%1,ad002,KOR,1,1\n%1,ad003,JPN,1,0\n%2,ad002,KOR,1,0\n%3,ad001,USA,1,0\n")
+            QStringLiteral(
+                "%1,ad001,USA,2,0\n%1,ad002,KOR,1,1\n%1,ad003,JPN,1,0\n%2,ad002,KOR,1,0\n%3,ad001,USA,1,0\n")
                 .arg(m0)
                 .arg(m0 + 1)
                 .arg(m0 + 2));

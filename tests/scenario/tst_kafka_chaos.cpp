@@ -82,11 +82,29 @@ class TestKafkaChaos : public QObject {
         return g.exitCode == 0 ? log : QString();
     }
 
-    static void startIngest(QProcess& p, const QString& db, const QString& uri)
+    //! Starts the CLI with `args` in the background; its errors go to the test's output.
+    static void startCli(QProcess& p, const QStringList& args)
     {
         p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        p.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", db, "--commit-every", "1000", uri });
+        p.start(QStringLiteral(ADCLICK_CLI), args);
         QVERIFY(p.waitForStarted());
+    }
+
+    static void startIngest(QProcess& p, const QString& db, const QString& uri)
+    {
+        startCli(p, { "ingest", "--db", db, "--commit-every", "1000", uri });
+    }
+
+    //! A producer of `log` to `topic`, `rate` messages a second, not idempotent (see
+    //! chaosMidStreamEndsEqual), with `kafkaProps` as further --kafka-prop options.
+    static void startProducer(QProcess& p, const QString& bootstrap, const QString& topic, int rate,
+        const QString& log, const QStringList& kafkaProps = {})
+    {
+        QStringList args { "produce", "--brokers", bootstrap, "--topic", topic, "--rate",
+            QString::number(rate), "--kafka-prop", "enable.idempotence=false" };
+        for (const QString& prop : kafkaProps)
+            args << "--kafka-prop" << prop;
+        startCli(p, args << log);
     }
 
 private slots:
@@ -124,11 +142,7 @@ private slots:
         const QString db = path("chaos.db");
 
         QProcess producer;
-        producer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        producer.start(QStringLiteral(ADCLICK_CLI),
-            { "produce", "--brokers", bootstrap, "--topic", "chaos", "--rate", "6000", "--kafka-prop",
-                "enable.idempotence=false", log });
-        QVERIFY(producer.waitForStarted());
+        startProducer(producer, bootstrap, "chaos", 6000, log);
         QProcess ingest;
         startIngest(ingest, db, uri);
 
@@ -197,12 +211,8 @@ private slots:
         const QString log = generate("retry.jsonl", 20'000, 12, { "--malformed-rate", "0" });
         QVERIFY(!log.isEmpty());
         QProcess producer;
-        producer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        producer.start(QStringLiteral(ADCLICK_CLI),
-            { "produce", "--brokers", bootstrap, "--topic", "retry", "--rate", "10000", "--kafka-prop",
-                "enable.idempotence=false", "--kafka-prop", "socket.timeout.ms=500", "--kafka-prop",
-                "retry.backoff.ms=50", "--kafka-prop", "message.timeout.ms=120000", log });
-        QVERIFY(producer.waitForStarted());
+        startProducer(producer, bootstrap, "retry", 10000, log,
+            { "socket.timeout.ms=500", "retry.backoff.ms=50", "message.timeout.ms=120000" });
         QThread::msleep(400); // connected and sending
         QCOMPARE(broker.command("rtt 1 1500"), QStringLiteral("ok"));
         // Responses slower than socket.timeout.ms: the producer gives up on requests the broker has

@@ -23,6 +23,35 @@ qint64 wallNowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
+//! A live stream into its own embedded broker (topic "clicks").
+struct StreamToBroker {
+    std::unique_ptr<EmbeddedBroker> broker;
+    std::unique_ptr<LiveClickStream> stream;
+    qint64 startMs = 0; //!< the wall clock just before the stream started
+};
+
+//! Starts the broker with `partitions` partitions, then the stream `o` into it (o.brokers is set
+//! here). Nulls when either fails, with the reason in the log.
+StreamToBroker startStreamToBroker(int partitions, LiveStreamOptions& o)
+{
+    StreamToBroker s;
+    auto broker = EmbeddedBroker::start(1, "clicks", partitions);
+    if (!broker) {
+        qWarning("broker: %s", broker.message().c_str());
+        return s;
+    }
+    s.broker = std::move(*broker);
+    o.brokers = s.broker->bootstraps();
+    s.startMs = wallNowMs();
+    auto stream = LiveClickStream::start(o);
+    if (!stream) {
+        qWarning("stream: %s", stream.message().c_str());
+        return s;
+    }
+    s.stream = std::move(*stream);
+    return s;
+}
+
 } // namespace
 
 class TestLiveStream : public QObject {
@@ -34,23 +63,21 @@ private slots:
 
     void streamIsIngestedWithWallClockTimes()
     {
-        auto broker = EmbeddedBroker::start(1, "clicks", 4);
-        QVERIFY2(broker, broker.message().c_str());
         LiveStreamOptions o;
-        o.brokers = (*broker)->bootstraps();
         o.rate = 2000;
         o.seed = 7;
-        const qint64 before = wallNowMs();
-        auto stream = LiveClickStream::start(o);
-        QVERIFY2(stream, stream.message().c_str());
+        const StreamToBroker running = startStreamToBroker(4, o);
+        QVERIFY(running.broker);
+        QVERIFY(running.stream);
+        const qint64 before = running.startMs;
         QElapsedTimer t;
         t.start();
-        QTRY_VERIFY_WITH_TIMEOUT((*stream)->stats().produced > 0, 5'000); // it runs while we wait
+        QTRY_VERIFY_WITH_TIMEOUT(running.stream->stats().produced > 0, 5'000); // it runs while we wait
         QThread::msleep(static_cast<unsigned long>(std::max<qint64>(0, 1'500 - t.elapsed())));
-        (*stream)->stop();
+        running.stream->stop();
         const double seconds = double(t.elapsed()) / 1000.0;
-        (*stream)->stop(); // idempotent
-        const LiveStreamStats s = (*stream)->stats();
+        running.stream->stop(); // idempotent
+        const LiveStreamStats s = running.stream->stats();
         qInfo("%lld clicks delivered in %.2f s", static_cast<long long>(s.delivered), seconds);
         QVERIFY2(s.failed == 0, s.lastError.c_str());
         QCOMPARE(s.delivered, s.produced);
@@ -134,27 +161,25 @@ private slots:
 
     void deadBrokerDoesNotHangStop()
     {
-        auto broker = EmbeddedBroker::start(1, "clicks", 1);
-        QVERIFY2(broker, broker.message().c_str());
         LiveStreamOptions o;
-        o.brokers = (*broker)->bootstraps();
         o.rate = 5000;
-        auto stream = LiveClickStream::start(o);
-        QVERIFY2(stream, stream.message().c_str());
-        QTRY_VERIFY_WITH_TIMEOUT((*stream)->stats().produced > 0, 5'000);
-        broker->reset(); // the broker dies under the running stream
+        StreamToBroker running = startStreamToBroker(1, o);
+        QVERIFY(running.broker);
+        QVERIFY(running.stream);
+        QTRY_VERIFY_WITH_TIMEOUT(running.stream->stats().produced > 0, 5'000);
+        running.broker.reset(); // the broker dies under the running stream
         QThread::msleep(500);
         QElapsedTimer t;
         t.start();
-        (*stream)->stop();
+        running.stream->stop();
         QVERIFY2(t.elapsed() < 15'000, QByteArray::number(t.elapsed()).constData());
-        const LiveStreamStats s = (*stream)->stats();
+        const LiveStreamStats s = running.stream->stats();
         qInfo("broker gone: stop() took %lld ms, %lld produced, %lld delivered, %lld failed (%s)",
             static_cast<long long>(t.elapsed()), static_cast<long long>(s.produced),
             static_cast<long long>(s.delivered), static_cast<long long>(s.failed), s.lastError.c_str());
         QVERIFY(s.produced > 0);
         QCOMPARE(s.delivered + s.failed, s.produced);
-        stream->reset(); // and its destruction does not hang either
+        running.stream.reset(); // and its destruction does not hang either
         QVERIFY2(t.elapsed() < 20'000, QByteArray::number(t.elapsed()).constData());
     }
 

@@ -1,6 +1,8 @@
 // The desktop integration files the Debian package installs: the desktop entry and the AppStream
 // metadata pass their validators, and their names agree with each other, with the icon files and
 // with the project version.
+#include "test_support.h"
+
 #include <QFile>
 #include <QProcess>
 #include <QStandardPaths>
@@ -63,12 +65,9 @@ struct Metainfo {
 Metainfo readMetainfo(const QString& path)
 {
     Metainfo m;
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        m.error = QStringLiteral("cannot open ") + path;
-        return m;
-    }
-    QXmlStreamReader xml(&f);
+    const QByteArray text = testsupport::readInput(path, m.error);
+    if (!m.error.isEmpty()) return m;
+    QXmlStreamReader xml(text);
     while (!xml.atEnd()) {
         if (xml.readNext() != QXmlStreamReader::StartElement) continue;
         const auto name = xml.name();

@@ -93,6 +93,16 @@ class TestUiDashboard : public QObject {
         return uitest::settle(c) != nullptr;
     }
 
+    //! A click log `name` generated without the truth model (its counters only), which `c`
+    //! starts to read into `db`.
+    uitest::Generated openNewLog(DashboardController& c, const QString& name, int64_t events, double rate,
+        uint64_t seed, const QString& db)
+    {
+        const uitest::Generated log = uitest::generate(m_dir.path(), name, events, rate, false, seed);
+        c.openSource(SourceSpec::archive({ log.path }), db);
+        return log;
+    }
+
 private slots:
     void initTestCase()
     {
@@ -257,11 +267,9 @@ private slots:
     void progressAndCancel()
     {
         // Big enough to be read for a while; the truth model is not needed, only its counters.
-        const uitest::Generated big
-            = uitest::generate(m_dir.path(), QStringLiteral("big.csv"), 1'500'000, 5000, false, 7);
         const QString db = m_dir.filePath(QStringLiteral("big.db"));
         DashboardController c;
-        c.openSource(SourceSpec::archive({ big.path }), db);
+        const uitest::Generated big = openNewLog(c, QStringLiteral("big.csv"), 1'500'000, 5000, 7, db);
         QVERIFY(QTest::qWaitFor(
             [&] {
                 const IngestStatus st = c.ingestStatus();
@@ -376,11 +384,9 @@ private slots:
     void unusualEventsAreTheCurrentSources()
     {
         // B: another database, with other events.
-        const uitest::Generated other
-            = uitest::generate(m_dir.path(), QStringLiteral("other.csv"), 30'000, 200, false, 9);
         const QString dbB = m_dir.filePath(QStringLiteral("other.db"));
         DashboardController c;
-        c.openSource(SourceSpec::archive({ other.path }), dbB);
+        openNewLog(c, QStringLiteral("other.csv"), 30'000, 200, 9, dbB);
         QVERIFY(uitest::settle(c));
 
         QSignalSpy loaded(&c, &DashboardController::unusualEventsLoaded);

@@ -1,13 +1,14 @@
 // The click generator (adclick gen): deterministic output, counters that add up, every line
 // parsed by the real LineParser exactly as the generator meant it, duplicates and late events
 // that really are what docs/semantics.md says, gzip = plain, truth files that read back, CLI.
-#include "sim/click_generator.h"
 #include "core/input/line_parser.h"
 #include "core/input/line_splitter.h"
+#include "sim/click_generator.h"
+
+#include "test_support.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -20,6 +21,8 @@
 #include <vector>
 
 using namespace adclick::core;
+using testsupport::Run;
+using testsupport::runCli;
 
 namespace {
 
@@ -100,23 +103,6 @@ std::string readFile(const QString& path)
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) return "<cannot open>";
     return f.readAll().toStdString();
-}
-
-struct CliRun {
-    int exitCode = -1;
-    QByteArray out, err;
-};
-
-CliRun runCli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(ADCLICK_CLI), args);
-    CliRun r;
-    if (!p.waitForStarted(10'000) || !p.waitForFinished(120'000)) return r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
 }
 
 } // namespace
@@ -545,7 +531,7 @@ private slots:
 
     void cli()
     {
-        const CliRun help = runCli({ "gen", "--help" });
+        const Run help = runCli({ "gen", "--help" });
         QCOMPARE(help.exitCode, 0);
         QVERIFY(help.out.contains("--dup-rate") && help.out.contains("--no-truth"));
 
@@ -553,15 +539,14 @@ private slots:
         QVERIFY(runCli({ "gen", "--out", path("x.csv"), "--format", "xml" }).exitCode != 0);
         QVERIFY(runCli({ "gen", "--out", path("x.csv"), "--bogus" }).exitCode != 0);
         QVERIFY(runCli({ "gen", "--events", "10" }).exitCode != 0);
-        const CliRun unwritable = runCli({ "gen", "--out", "/nonexistent-dir/x.csv", "--events", "10" });
+        const Run unwritable = runCli({ "gen", "--out", "/nonexistent-dir/x.csv", "--events", "10" });
         QVERIFY(unwritable.exitCode != 0);
         QVERIFY(unwritable.err.contains("nonexistent-dir"));
         QVERIFY(runCli({ "gen", "--out", path("x.csv"), "--disorder-ms", "70000" }).exitCode != 0);
 
         const QString log = path("cli.log");
-        const CliRun ok
-            = runCli({ "gen", "--out", log, "--events", "30000", "--format", "book", "--seed", "9",
-                "--countries", "us,kr,jp", "--late", "update", "--lateness", "30", "--disorder-ms", "5000" });
+        const Run ok = runCli({ "gen", "--out", log, "--events", "30000", "--format", "book", "--seed", "9",
+            "--countries", "us,kr,jp", "--late", "update", "--lateness", "30", "--disorder-ms", "5000" });
         QVERIFY2(ok.exitCode == 0, ok.err.constData());
         const QJsonObject s = QJsonDocument::fromJson(ok.out).object();
         QCOMPARE(s["lines"].toInteger(), 30000);
@@ -589,7 +574,7 @@ private slots:
         QVERIFY(readFile(log) == mem);
 
         // To stdout: the log on stdout, the summary on stderr, the truth where --truth says.
-        const CliRun piped = runCli({ "gen", "--out", "-", "--events", "2000", "--truth", path("piped") });
+        const Run piped = runCli({ "gen", "--out", "-", "--events", "2000", "--truth", path("piped") });
         QCOMPARE(piped.exitCode, 0);
         GenOptions p;
         p.events = 2000;
@@ -600,7 +585,7 @@ private slots:
         QVERIFY(QFile::exists(path("piped.truth.csv")));
         QVERIFY(runCli({ "gen", "--out", "-", "--events", "10" }).exitCode != 0); // no place for the truth
 
-        const CliRun gz
+        const Run gz
             = runCli({ "gen", "--out", path("g.csv.gz"), "--gzip", "--events", "3000", "--no-truth" });
         QCOMPARE(gz.exitCode, 0);
         QVERIFY(!QJsonDocument::fromJson(gz.out).object()["verified"].toBool());

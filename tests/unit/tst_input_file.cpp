@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -104,6 +105,16 @@ QByteArray gzipMember(const QByteArray& data, int level = Z_DEFAULT_COMPRESSION)
     return rc == Z_STREAM_END ? out : QByteArray();
 }
 
+//! `content` both as a plain file and as a gzip member: a reader must not tell them apart.
+std::array<std::string, 2> writePlainAndGzip(const QTemporaryDir& dir, const std::string& plainName,
+    const std::string& gzName, const QByteArray& content)
+{
+    const std::array<std::string, 2> paths { join(dir, plainName), join(dir, gzName) };
+    writeFile(paths[0], content);
+    writeFile(paths[1], gzipMember(content));
+    return paths;
+}
+
 struct ReadOutcome {
     QByteArray data;
     bool ok = true;
@@ -140,6 +151,24 @@ std::unique_ptr<InputFile> openOk(const std::string& path)
         return nullptr;
     }
     return std::move(r.value());
+}
+
+//! Writes `bytes` to `path` and opens it (null, with a warning, when it cannot be opened).
+std::unique_ptr<InputFile> writeAndOpen(const std::string& path, const QByteArray& bytes)
+{
+    writeFile(path, bytes);
+    return openOk(path);
+}
+
+//! Reads `file` to its end through `bufferSize`-byte reads: it gives exactly `content`, and the
+//! offset ends at the end of it.
+void checkReadsExactly(InputFile& file, std::size_t bufferSize, const QByteArray& content)
+{
+    const ReadOutcome r = readAll(file, bufferSize);
+    QVERIFY2(r.ok, r.error.c_str());
+    QCOMPARE(r.data.size(), content.size());
+    QVERIFY(r.data == content);
+    QCOMPARE(file.offset(), uint64_t(content.size()));
 }
 
 Fingerprint expectedFingerprint(const QByteArray& content)
@@ -254,18 +283,12 @@ void TestInputFile::plainReadEqualsContent()
     QTemporaryDir dir;
     const auto path = join(dir, "plain.log");
     const QByteArray content = randomBytes(contentSize, 1);
-    writeFile(path, content);
-
-    auto file = openOk(path);
+    auto file = writeAndOpen(path, content);
     QVERIFY(file);
     QCOMPARE(qs(file->path()), qs(path));
     QVERIFY(!file->compressed());
     QVERIFY(file->seekable());
-    const ReadOutcome r = readAll(*file, std::size_t(bufferSize));
-    QVERIFY2(r.ok, r.error.c_str());
-    QCOMPARE(r.data.size(), content.size());
-    QVERIFY(r.data == content);
-    QCOMPARE(file->offset(), uint64_t(content.size()));
+    checkReadsExactly(*file, std::size_t(bufferSize), content);
     QCOMPARE(file->checkChange(), FileChange::Unchanged);
 }
 
@@ -273,8 +296,7 @@ void TestInputFile::emptyFile()
 {
     QTemporaryDir dir;
     const auto path = join(dir, "empty.log");
-    writeFile(path, {});
-    auto file = openOk(path);
+    auto file = writeAndOpen(path, {});
     QVERIFY(file);
     QVERIFY(!file->compressed());
     char buf[16];
@@ -298,11 +320,7 @@ void TestInputFile::byteTransparent()
     for (int i = 0; i < 256; ++i)
         content += char(i);
     QTemporaryDir dir;
-    const auto plain = join(dir, "evil.log");
-    const auto gz = join(dir, "evil.log.gz");
-    writeFile(plain, content);
-    writeFile(gz, gzipMember(content));
-    for (const auto& path : { plain, gz }) {
+    for (const auto& path : writePlainAndGzip(dir, "evil.log", "evil.log.gz", content)) {
         auto file = openOk(path);
         QVERIFY(file);
         const ReadOutcome r = readAll(*file, 3);
@@ -318,9 +336,7 @@ void TestInputFile::growingFileIsFollowed()
     const QByteArray first = logLines(100, 1);
     const QByteArray second = "a partial line without newline";
     const QByteArray third = logLines(50, 2);
-    writeFile(path, first);
-
-    auto file = openOk(path);
+    auto file = writeAndOpen(path, first);
     QVERIFY(file);
     ReadOutcome r = readAll(*file, 1 << 20);
     QVERIFY(r.ok && r.data == first);
@@ -345,8 +361,7 @@ void TestInputFile::truncatedUnderTheReader()
     // copytruncate rotation: the file is cut to 0 while we read, then written again.
     QTemporaryDir dir;
     const auto path = join(dir, "live.log");
-    writeFile(path, logLines(1000, 3));
-    auto file = openOk(path);
+    auto file = writeAndOpen(path, logLines(1000, 3));
     QVERIFY(file);
     std::vector<char> buf(4096);
     QVERIFY(*file->read(buf) > 0);
@@ -367,8 +382,7 @@ void TestInputFile::plainSeek()
     QTemporaryDir dir;
     const auto path = join(dir, "seek.log");
     const QByteArray content = randomBytes(100000, 5);
-    writeFile(path, content);
-    auto file = openOk(path);
+    auto file = writeAndOpen(path, content);
     QVERIFY(file);
 
     QVERIFY(file->seek(12345));
@@ -430,10 +444,7 @@ void TestInputFile::stdinStream()
         QVERIFY2(fp.message().find("stdin") != std::string::npos, fp.message().c_str());
         QVERIFY2(fp.message().find("not seekable") != std::string::npos, fp.message().c_str());
         QVERIFY(!file->seek(0));
-        const ReadOutcome r = readAll(*file, 10);
-        QVERIFY2(r.ok, r.error.c_str());
-        QVERIFY(r.data == content);
-        QCOMPARE(file->offset(), uint64_t(content.size()));
+        checkReadsExactly(*file, 10, content);
         QCOMPARE(file->checkChange(), FileChange::Unchanged);
     }
     // Closing the InputFile must not close the process's stdin.
@@ -487,16 +498,10 @@ void TestInputFile::gzipReadEqualsContent()
     const auto path = join(dir, "data.gz");
     const QByteArray gz = gzipMember(content, level);
     QVERIFY(!gz.isEmpty());
-    writeFile(path, gz);
-
-    auto file = openOk(path);
+    auto file = writeAndOpen(path, gz);
     QVERIFY(file);
     QVERIFY(file->compressed());
-    const ReadOutcome r = readAll(*file, std::size_t(bufferSize));
-    QVERIFY2(r.ok, r.error.c_str());
-    QCOMPARE(r.data.size(), content.size());
-    QVERIFY(r.data == content);
-    QCOMPARE(file->offset(), uint64_t(content.size()));
+    checkReadsExactly(*file, std::size_t(bufferSize), content);
     char buf[8];
     QCOMPARE(*file->read(buf), std::size_t(0)); // the end stays the end
 }
@@ -567,8 +572,7 @@ void TestInputFile::gzipTrailingZeroPadding()
     QTemporaryDir dir;
     const QByteArray content = logLines(100, 17);
     const auto padded = join(dir, "padded.gz");
-    writeFile(padded, gzipMember(content) + QByteArray(512, '\0'));
-    auto file = openOk(padded);
+    auto file = writeAndOpen(padded, gzipMember(content) + QByteArray(512, '\0'));
     QVERIFY(file);
     ReadOutcome r = readAll(*file, 4096);
     QVERIFY2(r.ok, r.error.c_str());
@@ -576,8 +580,7 @@ void TestInputFile::gzipTrailingZeroPadding()
 
     // Data after the padding is not padding.
     const auto garbage = join(dir, "garbage.gz");
-    writeFile(garbage, gzipMember(content) + QByteArray(16, '\0') + "x");
-    file = openOk(garbage);
+    file = writeAndOpen(garbage, gzipMember(content) + QByteArray(16, '\0') + "x");
     QVERIFY(file);
     r = readAll(*file, 4096);
     QVERIFY(!r.ok);
@@ -605,9 +608,7 @@ void TestInputFile::gzipCorrupt()
         gz += "2024-05-01 a plain line appended to a compressed file\n";
     else
         gz[gz.size() - 8] = char(gz[gz.size() - 8] ^ 0x01); // the CRC32 of the trailer
-    writeFile(path, gz);
-
-    auto file = openOk(path);
+    auto file = writeAndOpen(path, gz);
     QVERIFY(file);
     const ReadOutcome r = readAll(*file, 4096);
     QVERIFY(!r.ok);
@@ -662,9 +663,7 @@ void TestInputFile::gzipTruncated()
         gz.chop(-cut);
     else
         gz.truncate(gz.size() / 2);
-    writeFile(path, gz);
-
-    auto file = openOk(path);
+    auto file = writeAndOpen(path, gz);
     QVERIFY(file && file->compressed());
     const ReadOutcome r = readAll(*file, 65536);
     QVERIFY(!r.ok);
@@ -680,8 +679,7 @@ void TestInputFile::gzipSeek()
     QTemporaryDir dir;
     const auto path = join(dir, "seek.gz");
     const QByteArray content = logLines(30000, 21);
-    writeFile(path, gzipMember(content));
-    auto file = openOk(path);
+    auto file = writeAndOpen(path, gzipMember(content));
     QVERIFY(file);
 
     std::vector<char> buf(1000);
@@ -723,11 +721,7 @@ void TestInputFile::fingerprintLength()
     QFETCH(qsizetype, size);
     QTemporaryDir dir;
     const QByteArray content = randomBytes(size, 22);
-    const auto plain = join(dir, "f.log");
-    const auto gz = join(dir, "f.log.gz");
-    writeFile(plain, content);
-    writeFile(gz, gzipMember(content));
-    for (const auto& path : { plain, gz }) {
+    for (const auto& path : writePlainAndGzip(dir, "f.log", "f.log.gz", content)) {
         auto file = openOk(path);
         QVERIFY(file);
         auto fp = file->fingerprint();
@@ -783,11 +777,7 @@ void TestInputFile::fingerprintKeepsReadPosition()
 {
     QTemporaryDir dir;
     const QByteArray content = logLines(5000, 25);
-    const auto plain = join(dir, "p.log");
-    const auto gz = join(dir, "p.gz");
-    writeFile(plain, content);
-    writeFile(gz, gzipMember(content));
-    for (const auto& path : { plain, gz }) {
+    for (const auto& path : writePlainAndGzip(dir, "p.log", "p.gz", content)) {
         auto file = openOk(path);
         QVERIFY(file);
         std::vector<char> buf(1234);
@@ -808,8 +798,7 @@ void TestInputFile::fingerprintGrowsWithTheFile()
     QTemporaryDir dir;
     const auto path = join(dir, "live.log");
     const QByteArray start = "first line\n";
-    writeFile(path, start);
-    auto file = openOk(path);
+    auto file = writeAndOpen(path, start);
     QVERIFY(file);
     QCOMPARE(*file->fingerprint(), expectedFingerprint(start));
     const QByteArray more = logLines(200, 26);
@@ -863,8 +852,7 @@ void TestInputFile::checkChange()
     QTemporaryDir dir;
     const auto path = join(dir, "app.log");
     const QByteArray content = logLines(100, 28);
-    writeFile(path, content);
-    auto file = openOk(path);
+    auto file = writeAndOpen(path, content);
     QVERIFY(file);
     QVERIFY(readAll(*file, 1 << 20).data == content);
     QCOMPARE(file->checkChange(), FileChange::Unchanged);
@@ -888,8 +876,7 @@ void TestInputFile::checkChangeOfGzipIsUnchanged()
 {
     QTemporaryDir dir;
     const auto path = join(dir, "old.gz");
-    writeFile(path, gzipMember(logLines(100, 29)));
-    auto file = openOk(path);
+    auto file = writeAndOpen(path, gzipMember(logLines(100, 29)));
     QVERIFY(file);
     QCOMPARE(file->checkChange(), FileChange::Unchanged);
     QVERIFY(::unlink(path.c_str()) == 0);
@@ -918,13 +905,9 @@ void TestInputFile::tenMegabyteLine()
     line += '\n';
     QTemporaryDir dir;
     const auto path = join(dir, "long.log");
-    writeFile(path, gzip ? gzipMember(line) : line);
-    auto file = openOk(path);
+    auto file = writeAndOpen(path, gzip ? gzipMember(line) : line);
     QVERIFY(file);
-    const ReadOutcome r = readAll(*file, std::size_t(bufferSize));
-    QVERIFY2(r.ok, r.error.c_str());
-    QCOMPARE(r.data.size(), line.size());
-    QVERIFY(r.data == line);
+    checkReadsExactly(*file, std::size_t(bufferSize), line);
 }
 
 void TestInputFile::expandSourcesOrderAndFilter()

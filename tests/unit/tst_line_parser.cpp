@@ -3,30 +3,21 @@
 #include "core/input/line_parser.h"
 #include "core/input/line_splitter.h"
 
+#define ADCLICK_TEST_WATCH_ALLOCATIONS
+#include "test_support.h"
+
 #include <QtTest>
 
 #include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string>
 
 using namespace adclick::core;
 
 // Counts heap allocations so a test can prove the steady state allocates nothing.
 static std::atomic<long> g_allocations { 0 };
-void* operator new(std::size_t n)
+void watchAllocation(std::size_t) noexcept
 {
     g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept
-{
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept
-{
-    std::free(p);
 }
 
 namespace {
@@ -129,6 +120,12 @@ void TestLineParser::parse_data()
     auto bookRow = [&](const char* name, const QByteArray& line, const QByteArray& exp) {
         addRow(name, B, { line }, { exp }, B);
     };
+    // Book lines with field `field` replaced by each value of `rows`, all rejected for `reason`.
+    auto badValueRows
+        = [&](int field, const char* reason, std::initializer_list<std::pair<const char*, QByteArray>> rows) {
+              for (const auto& [name, value] : rows)
+                  bookRow(name, book(field, value), rej(reason));
+          };
 
     // ---- Book format: valid forms -------------------------------------------------------
     bookRow("book: the book's example",
@@ -179,49 +176,36 @@ void TestLineParser::parse_data()
     bookRow("book: empty user", book(2, ""), rej("missing_field"));
     bookRow("book: user inner tab", book(2, "user\t1"), rej("bad_field"));
     bookRow("book: user 129 bytes", book(2, QByteArray(129, 'u')), rej("bad_field"));
-    bookRow("book: ip 999.1.1.1", book(3, "999.1.1.1"), rej("bad_ip"));
-    bookRow("book: ip 256", book(3, "1.2.3.256"), rej("bad_ip"));
-    bookRow("book: ip 1.2.3", book(3, "1.2.3"), rej("bad_ip"));
-    bookRow("book: ip abc", book(3, "abc"), rej("bad_ip"));
-    bookRow("book: ip five parts", book(3, "1.2.3.4.5"), rej("bad_ip"));
-    bookRow("book: ip leading zero", book(3, "01.2.3.4"), rej("bad_ip"));
-    bookRow("book: ip trailing dot", book(3, "1.2.3.4."), rej("bad_ip"));
-    bookRow("book: ip empty", book(3, ""), rej("bad_ip"));
-    bookRow("book: ip with port", book(3, "1.2.3.4:80"), rej("bad_ip"));
-    bookRow("book: ip inner space", book(3, "1.2.3. 4"), rej("bad_ip"));
-    bookRow("book: ipv6 triple colon", book(3, "2001:db8:::1"), rej("bad_ip"));
-    bookRow("book: ipv6 two ::", book(3, "1::2::3"), rej("bad_ip"));
-    bookRow("book: ipv6 zone", book(3, "fe80::1%eth0"), rej("bad_ip"));
-    bookRow("book: ipv6 bad hex", book(3, "2001:db8::g"), rej("bad_ip"));
-    bookRow("book: country U5", book(4, "U5"), rej("bad_country"));
-    bookRow("book: country empty", book(4, ""), rej("bad_country"));
-    bookRow("book: country USAA", book(4, "USAA"), rej("bad_country"));
-    bookRow("book: country 1 letter", book(4, "U"), rej("bad_country"));
-    bookRow("book: country non-ASCII",
-        book(4,
-            "\xC3\x9C"
-            "S"),
-        rej("bad_country"));
+    badValueRows(3, "bad_ip",
+        { { "book: ip 999.1.1.1", "999.1.1.1" }, { "book: ip 256", "1.2.3.256" },
+            { "book: ip 1.2.3", "1.2.3" }, { "book: ip abc", "abc" }, { "book: ip five parts", "1.2.3.4.5" },
+            { "book: ip leading zero", "01.2.3.4" }, { "book: ip trailing dot", "1.2.3.4." },
+            { "book: ip empty", "" }, { "book: ip with port", "1.2.3.4:80" },
+            { "book: ip inner space", "1.2.3. 4" }, { "book: ipv6 triple colon", "2001:db8:::1" },
+            { "book: ipv6 two ::", "1::2::3" }, { "book: ipv6 zone", "fe80::1%eth0" },
+            { "book: ipv6 bad hex", "2001:db8::g" } });
+    badValueRows(4, "bad_country",
+        { { "book: country U5", "U5" }, { "book: country empty", "" }, { "book: country USAA", "USAA" },
+            { "book: country 1 letter", "U" },
+            { "book: country non-ASCII",
+                "\xC3\x9C"
+                "S" } });
     bookRow("book: click_id 129 bytes", book(5, QByteArray(129, 'c')), rej("bad_field"));
     bookRow("book: click_id inner tab", book(5, "c\t1"), rej("bad_field"));
     // The first failing field in the order ad_id, time, user_id, ip, country, click_id decides.
     bookRow("book: several faults", "ad1, never, , abc, U5", rej("bad_timestamp"));
 
     // ---- Line-level checks, whatever the format ---------------------------------------------
-    bookRow("line: NUL", book(2, QByteArray("us\0er", 5)), rej("binary_bytes"));
-    bookRow("line: escape sequence", book(2, "\x1b[31mred"), rej("binary_bytes"));
-    bookRow("line: DEL", book(2, "user\x7f"), rej("binary_bytes"));
-    bookRow("line: inner CR", book(2, "us\rer"), rej("binary_bytes"));
+    badValueRows(2, "binary_bytes",
+        { { "line: NUL", QByteArray("us\0er", 5) }, { "line: escape sequence", "\x1b[31mred" },
+            { "line: DEL", "user\x7f" }, { "line: inner CR", "us\rer" } });
     bookRow("line: two trailing CRs", book() + "\r\r", rej("binary_bytes"));
     bookRow("line: vertical tab", book(2, "u\vx"), rej("binary_bytes"));
-    bookRow("line: 0xFF", book(2, "u\xff"), rej("invalid_utf8"));
-    bookRow("line: lone continuation", book(2, "u\x80"), rej("invalid_utf8"));
-    bookRow("line: overlong slash", book(2, "u\xC0\xAF"), rej("invalid_utf8"));
-    bookRow("line: overlong 3-byte", book(2, "u\xE0\x80\xAF"), rej("invalid_utf8"));
-    bookRow("line: overlong 4-byte", book(2, "u\xF0\x80\x80\xAF"), rej("invalid_utf8"));
-    bookRow("line: surrogate", book(2, "u\xED\xA0\x80"), rej("invalid_utf8"));
-    bookRow("line: above U+10FFFF", book(2, "u\xF4\x90\x80\x80"), rej("invalid_utf8"));
-    bookRow("line: F5 lead", book(2, "u\xF5\x80\x80\x80"), rej("invalid_utf8"));
+    badValueRows(2, "invalid_utf8",
+        { { "line: 0xFF", "u\xff" }, { "line: lone continuation", "u\x80" },
+            { "line: overlong slash", "u\xC0\xAF" }, { "line: overlong 3-byte", "u\xE0\x80\xAF" },
+            { "line: overlong 4-byte", "u\xF0\x80\x80\xAF" }, { "line: surrogate", "u\xED\xA0\x80" },
+            { "line: above U+10FFFF", "u\xF4\x90\x80\x80" }, { "line: F5 lead", "u\xF5\x80\x80\x80" } });
     bookRow("line: truncated at end", book(4, "US") + "\xE2\x82", rej("invalid_utf8"));
     bookRow("line: truncated mid", book(2, "u\xE2\x82x"), rej("invalid_utf8"));
     bookRow("line: binary wins over UTF-8", book(2, QByteArray("\xff\0", 2)), rej("binary_bytes"));

@@ -2,11 +2,12 @@
 // independent reference split), CRLF, partial final lines, too-long lines with bounded memory.
 #include "core/input/line_splitter.h"
 
+#define ADCLICK_TEST_WATCH_ALLOCATIONS
+#include "test_support.h"
+
 #include <QtTest>
 
 #include <atomic>
-#include <cstdlib>
-#include <new>
 #include <random>
 #include <string>
 #include <vector>
@@ -16,20 +17,10 @@ using namespace adclick::core;
 // The largest single heap allocation while g_watch is on: a 10 MB line must not be buffered.
 static std::atomic<bool> g_watch { false };
 static std::atomic<std::size_t> g_largestAllocation { 0 };
-void* operator new(std::size_t n)
+void watchAllocation(std::size_t n) noexcept
 {
     if (g_watch.load(std::memory_order_relaxed) && n > g_largestAllocation.load(std::memory_order_relaxed))
         g_largestAllocation.store(n, std::memory_order_relaxed);
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept
-{
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept
-{
-    std::free(p);
 }
 
 namespace {

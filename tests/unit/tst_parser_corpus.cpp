@@ -13,6 +13,8 @@
 #include "core/input/line_parser.h"
 #include "core/input/line_splitter.h"
 
+#include "test_support.h"
+
 #include <QtTest>
 
 #include <set>
@@ -54,12 +56,8 @@ struct Expected {
 Expected readExpected(const QString& path)
 {
     Expected x;
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        x.error = QStringLiteral("cannot open ") + path;
-        return x;
-    }
-    QByteArrayList lines = f.readAll().split('\n');
+    QByteArrayList lines = testsupport::readInput(path, x.error).split('\n');
+    if (!x.error.isEmpty()) return x;
     if (!lines.isEmpty() && lines.back().isEmpty()) lines.removeLast();
     bool haveFormat = false, haveResolved = false;
     for (const QByteArray& l : lines) {

@@ -3,12 +3,14 @@
 // from one list of events, and every answer is checked against a brute-force count over the
 // committed events with hand-written predicates (not Filter::matches).
 #include "core/base/click_event.h"
-#include "core/query/query.h"
+#include "core/base/timestamp.h"
 #include "core/pipeline/raw_format.h"
+#include "core/query/query.h"
 #include "core/store/connection.h"
 #include "core/store/raw_reader.h"
 #include "core/store/store_schema.h"
-#include "core/base/timestamp.h"
+
+#include "test_support.h"
 
 #include <QtTest>
 
@@ -23,6 +25,8 @@
 #include <vector>
 
 using namespace adclick::core;
+using testsupport::Run;
+using testsupport::runCli;
 
 namespace {
 
@@ -230,23 +234,6 @@ bool buildDb(const QString& dbPath, const Data& d, const std::vector<SavedSpec>&
     return ok;
 }
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out, err;
-};
-
-Run runCli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(ADCLICK_CLI), args);
-    Run r;
-    if (!p.waitForStarted(10'000) || !p.waitForFinished(60'000)) return r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
 QByteArray csvField(const std::string& s)
 {
     if (s.find_first_of(",\"\r\n") == std::string::npos) return qb(s);
@@ -283,6 +270,7 @@ private slots:
     void rawReaderDamage();
     void readerSeesWriterCommits();
     void cliCount();
+    void cliPopular_data();
     void cliPopular();
     void cliExportMinutes();
     void cliExportTop();
@@ -297,6 +285,7 @@ private:
     std::vector<SeriesRow> truthSeries(
         int64_t fromMin, int64_t toMin, const std::string& ad, const Pred& pred) const;
     Pred pred(const QByteArray& name) const;
+    static Result<Filter> rowFilter(const QByteArray& name);
     std::unique_ptr<QueryService> openService();
 
     QTemporaryDir m_dir;
@@ -346,6 +335,12 @@ Pred TestQuery::pred(const QByteArray& name) const
     const auto it = m_preds.find(name);
     if (it == m_preds.end()) qFatal("no predicate for %s", name.constData());
     return it->second;
+}
+
+//! The filter a data row names, as in m_preds: "none" is no filter.
+Result<Filter> TestQuery::rowFilter(const QByteArray& name)
+{
+    return parseFilter(name == "none" ? "" : name.toStdString());
 }
 
 std::unique_ptr<QueryService> TestQuery::openService()
@@ -508,7 +503,7 @@ void TestQuery::count()
     QFETCH(qint64, from);
     QFETCH(qint64, to);
     auto q = openService();
-    auto f = parseFilter(filter == "none" ? "" : filter.toStdString());
+    auto f = rowFilter(filter);
     QVERIFY2(f.isOk(), f.message().c_str());
     auto n = q->count(ad.toStdString(), from, to, *f);
     QVERIFY2(n.isOk(), n.message().c_str());
@@ -522,7 +517,7 @@ void TestQuery::countSweep()
     std::mt19937_64 rng(7);
     int nonZero = 0;
     for (const auto& [name, p] : m_preds) {
-        auto f = parseFilter(name == "none" ? "" : name.toStdString());
+        auto f = rowFilter(name);
         QVERIFY(f.isOk());
         for (int i = 0; i < 40; ++i) {
             const int64_t a = kBaseMs - kMin + int64_t(rng() % (24 * kMin));
@@ -583,7 +578,7 @@ void TestQuery::popular()
     QFETCH(qint64, window);
     QFETCH(qint64, at);
     auto q = openService();
-    auto f = parseFilter(filter == "none" ? "" : filter.toStdString());
+    auto f = rowFilter(filter);
     QVERIFY(f.isOk());
     auto r = q->popular(n, window, at, *f);
     QVERIFY2(r.isOk(), r.message().c_str());
@@ -685,7 +680,7 @@ void TestQuery::series()
     QFETCH(qint64, from);
     QFETCH(qint64, to);
     auto q = openService();
-    auto f = parseFilter(filter == "none" ? "" : filter.toStdString());
+    auto f = rowFilter(filter);
     QVERIFY(f.isOk());
     std::optional<std::string> adId;
     if (!ad.isEmpty()) adId = ad.toStdString();
@@ -707,7 +702,7 @@ void TestQuery::countries()
 {
     auto q = openService();
     for (const QByteArray& name : { QByteArray("none"), QByteArray("user_id!=u1"), QByteArray("@vip") }) {
-        auto f = parseFilter(name == "none" ? "" : name.toStdString());
+        auto f = rowFilter(name);
         for (const std::optional<std::string>& ad :
             { std::optional<std::string>(), std::optional<std::string>("ad2") }) {
             const int64_t from = kBaseMs + 30'001, to = kBaseMs + 9 * kMin + 7;
@@ -901,33 +896,37 @@ void TestQuery::cliCount()
     QVERIFY(r.out.startsWith("usage: adclick count"));
 }
 
+void TestQuery::cliPopular_data()
+{
+    QTest::addColumn<QStringList>("args"); // after `popular --db DB`
+    QTest::addColumn<QByteArray>("out");
+    QTest::newRow("latest window") << QStringList { "--count", "3", "--window", "2" }
+                                   << QByteArray(
+                                          "{\"ad_ids\":[\"ad10\",\"ad2\",\"ad1\"],\"counts\":[3,3,2],"
+                                          "\"at\":\"2021-01-01T00:22:00.000Z\",\"window_minutes\":2}\n");
+    QTest::newRow("at rounded down, filtered")
+        << QStringList { "--count", "2", "--window", "1", "--at", "2021-01-01T00:21:59.999Z", "--filter",
+               "country=us" }
+        << QByteArray("{\"ad_ids\":[\"ad10\",\"ad2\"],\"counts\":[2,2],"
+                      "\"at\":\"2021-01-01T00:21:00.000Z\",\"window_minutes\":1}\n");
+    QTest::newRow("ip and user filter")
+        << QStringList { "--count", "5", "--window", "1", "--at", "2021-01-01T00:22:00Z", "--filter",
+               "ip=10.1.0.0/16 and user_id!=u1" }
+        << QByteArray("{\"ad_ids\":[\"ad3\",\"zz\"],\"counts\":[1,1],"
+                      "\"at\":\"2021-01-01T00:22:00.000Z\",\"window_minutes\":1}\n");
+    QTest::newRow("nothing at epoch")
+        << QStringList { "--count", "5", "--window", "1", "--at", "0" }
+        << QByteArray(
+               "{\"ad_ids\":[],\"counts\":[],\"at\":\"1970-01-01T00:00:00.000Z\",\"window_minutes\":1}\n");
+}
+
 void TestQuery::cliPopular()
 {
-    auto r = runCli({ "popular", "--db", m_db, "--count", "3", "--window", "2" });
+    QFETCH(QStringList, args);
+    QFETCH(QByteArray, out);
+    const Run r = runCli(QStringList { "popular", "--db", m_db } + args);
     QCOMPARE(r.exitCode, 0);
-    QCOMPARE(r.out,
-        QByteArray("{\"ad_ids\":[\"ad10\",\"ad2\",\"ad1\"],\"counts\":[3,3,2],"
-                   "\"at\":\"2021-01-01T00:22:00.000Z\",\"window_minutes\":2}\n"));
-
-    r = runCli({ "popular", "--db", m_db, "--count", "2", "--window", "1", "--at", "2021-01-01T00:21:59.999Z",
-        "--filter", "country=us" });
-    QCOMPARE(r.exitCode, 0);
-    QCOMPARE(r.out,
-        QByteArray("{\"ad_ids\":[\"ad10\",\"ad2\"],\"counts\":[2,2],"
-                   "\"at\":\"2021-01-01T00:21:00.000Z\",\"window_minutes\":1}\n"));
-
-    r = runCli({ "popular", "--db", m_db, "--count", "5", "--window", "1", "--at", "2021-01-01T00:22:00Z",
-        "--filter", "ip=10.1.0.0/16 and user_id!=u1" });
-    QCOMPARE(r.exitCode, 0);
-    QCOMPARE(r.out,
-        QByteArray("{\"ad_ids\":[\"ad3\",\"zz\"],\"counts\":[1,1],"
-                   "\"at\":\"2021-01-01T00:22:00.000Z\",\"window_minutes\":1}\n"));
-
-    r = runCli({ "popular", "--db", m_db, "--count", "5", "--window", "1", "--at", "0" });
-    QCOMPARE(r.exitCode, 0);
-    QCOMPARE(r.out,
-        QByteArray(
-            "{\"ad_ids\":[],\"counts\":[],\"at\":\"1970-01-01T00:00:00.000Z\",\"window_minutes\":1}\n"));
+    QCOMPARE(r.out, out);
 }
 
 void TestQuery::cliExportMinutes()
