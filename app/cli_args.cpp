@@ -91,11 +91,21 @@ std::optional<int64_t> parseDurationMs(const std::string& text)
     auto [p, ec] = std::from_chars(text.data(), end, v);
     if (ec != std::errc() || v < 0) return std::nullopt;
     const std::string unit(p, end);
-    if (unit.empty() || unit == "s") return v * 1000;
-    if (unit == "ms") return v;
-    if (unit == "m") return v * 60'000;
-    if (unit == "h") return v * 3'600'000;
-    return std::nullopt;
+    int64_t unitMs = 0;
+    if (unit.empty() || unit == "s")
+        unitMs = 1000;
+    else if (unit == "ms")
+        unitMs = 1;
+    else if (unit == "m")
+        unitMs = 60'000;
+    else if (unit == "h")
+        unitMs = 3'600'000;
+    else
+        return std::nullopt;
+    // At most kMaxDurationMs: a larger value is a typo, and would overflow the engine's
+    // arithmetic on event times (W - lateness - horizon) instead of being refused.
+    if (v > kMaxDurationMs / unitMs) return std::nullopt;
+    return v * unitMs;
 }
 
 bool durationOption(Args& args, const std::string& name, std::optional<int64_t>& out)
@@ -104,7 +114,7 @@ bool durationOption(Args& args, const std::string& name, std::optional<int64_t>&
     if (!v) return true;
     out = parseDurationMs(*v);
     if (out) return true;
-    fail("--" + name + " needs a duration such as 60 or 5m, not '" + *v + "'", 2);
+    fail("--" + name + " needs a duration such as 60 or 5m (at most 10 years), not '" + *v + "'", 2);
     return false;
 }
 

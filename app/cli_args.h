@@ -41,6 +41,9 @@ bool printHelp(Args& args, std::string_view text);
 int rejectUnknown(Args& args, const std::string& command);
 
 //! Seconds as "60", "60s", "5m", "1h" (or "500ms") → milliseconds; nullopt for anything else.
+//! The longest duration an option takes (10 years of 365 days).
+constexpr int64_t kMaxDurationMs = int64_t(10) * 365 * 24 * 3'600'000;
+//! A duration (N, Ns, Nms, Nm, Nh) in milliseconds; nullopt when malformed, negative or too long.
 std::optional<int64_t> parseDurationMs(const std::string& text);
 
 //! `--NAME DURATION` into `out` when given. False (the usage error printed) for a bad duration.

@@ -100,10 +100,11 @@ Status Store::lockWriter()
     if (::flock(m_lockFd, LOCK_EX | LOCK_NB) != 0) {
         char pid[32] = {};
         const ssize_t n = ::pread(m_lockFd, pid, sizeof pid - 1, 0);
-        std::string who
-            = n > 0 ? std::string(" (pid ") + std::string(pid, strnlen(pid, sizeof pid)) + ")" : "";
-        while (!who.empty() && (who.back() == '\n'))
-            who.pop_back();
+        // The lock file holds "PID\n": the message names the pid on one line.
+        std::string holder = n > 0 ? std::string(pid, strnlen(pid, sizeof pid)) : "";
+        while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\r'))
+            holder.pop_back();
+        const std::string who = holder.empty() ? "" : " (pid " + holder + ")";
         return Status::error(StatusCode::WriterBusy,
             "database '" + m_path + "' is in use by another adclick ingest" + who
                 + "; only one writer may run at a time");

@@ -58,6 +58,38 @@ private slots:
         QVERIFY2(g.exitCode == 0, g.err.constData());
     }
 
+    // A duration that does not fit (or would overflow the engine's time arithmetic) is a usage
+    // error that changes nothing, never a silently wrapped value (-1 s from 2^63 - 1 s).
+    void outOfRangeDurationsAreRefused_data()
+    {
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<int>("exitCode");
+        QTest::newRow("int64 max seconds") << "--lateness"
+                                           << "9223372036854775807" << 2;
+        QTest::newRow("overflowing hours") << "--dedup-horizon"
+                                           << "9223372036854775h" << 2;
+        QTest::newRow("just over ten years") << "--lateness"
+                                             << "87601h" << 2;
+        QTest::newRow("ten years") << "--lateness"
+                                   << "87600h" << 0;
+    }
+    void outOfRangeDurationsAreRefused()
+    {
+        QFETCH(QString, option);
+        QFETCH(QString, value);
+        QFETCH(int, exitCode);
+        const QString db = path("duration-" + value + ".db");
+        const Run r = runCli({ "ingest", "--db", db, option, value, m_log });
+        QCOMPARE(r.exitCode, exitCode);
+        if (exitCode == 2) {
+            QVERIFY2(r.err.contains(option.toUtf8() + " needs a duration"), r.err.constData());
+            QVERIFY(!QFile::exists(db));
+        } else {
+            QCOMPARE(statsValue(db, "lines"), qint64(40000));
+        }
+    }
+
     void missingSourceIsAClearError()
     {
         const Run r = runCli({ "ingest", "--db", path("missing.db"), path("no-such.log") });
@@ -98,6 +130,9 @@ private slots:
         QVERIFY(t.elapsed() < 1000);
         QCOMPARE(second.exitCode, 1);
         QVERIFY2(second.err.contains("in use by another adclick ingest"), second.err.constData());
+        // It names the holder's pid on the same line.
+        const QByteArray holder = "(pid " + QByteArray::number(first.processId()) + ")";
+        QVERIFY2(second.err.contains(holder), second.err.constData());
         // The first one is unaffected and still takes new lines.
         const qint64 before = statsValue(db, "lines");
         appendFile(live, "ad_id,click_timestamp,user_id,ip,country\n");
