@@ -4,6 +4,7 @@
 
 #include "core/base/timestamp.h"
 #include "core/pipeline/filter_expr.h"
+#include "core/pipeline/raw_format.h"
 #include "core/query/query.h"
 #include "core/query/report_writer.h"
 #include "json_out.h"
@@ -14,7 +15,9 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <memory>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -200,12 +203,13 @@ struct TopArgs {
     }
 };
 
-//! Writes `path` through `path.tmp` + rename, so a reader never sees a partial file.
+//! Writes `path` through a fresh temporary file in its folder + rename, so a reader never sees a
+//! partial file. The temporary is created with O_EXCL under an unpredictable name (mkstemp), so a
+//! link planted where it will be cannot redirect the write.
 class AtomicFile {
 public:
     explicit AtomicFile(std::string path)
         : m_path(std::move(path))
-        , m_tmp(m_path + ".tmp")
     { }
     ~AtomicFile()
     {
@@ -219,8 +223,14 @@ public:
 
     std::string open()
     {
-        m_fd = ::open(m_tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        return m_fd < 0 ? error() : std::string();
+        const std::filesystem::path target(m_path);
+        const std::filesystem::path folder = target.has_parent_path() ? target.parent_path() : ".";
+        m_tmp = (folder / ("." + target.filename().string() + ".XXXXXX")).string();
+        m_fd = ::mkstemp(m_tmp.data());
+        if (m_fd < 0)
+            return "cannot create a temporary file in '" + folder.string() + "': " + std::strerror(errno);
+        ::fchmod(m_fd, 0644); // mkstemp makes 0600; a report is as readable as any file we write
+        return {};
     }
     void append(std::string_view s) { m_buf.append(s); }
     //! Empty on success; otherwise the message. The temporary file is removed on failure.
@@ -258,6 +268,23 @@ private:
     int m_fd = -1;
 };
 
+//! True when `out` names the database `db` or one of its files (-wal, -shm, .lock, the raw
+//! events folder), through links too: writing the report there would destroy the data.
+bool isDatabaseFile(const std::string& out, const std::string& db)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path o = fs::weakly_canonical(out, ec);
+    const fs::path d = fs::weakly_canonical(db, ec);
+    if (o.empty() || d.empty()) return false;
+    for (const char* suffix : { "", "-wal", "-shm", "-journal", ".lock" })
+        if (o == fs::path(d.string() + suffix)) return true;
+    const std::string raw = fs::path(core::rawDirFor(d.string())).lexically_normal().string();
+    const std::string os = o.lexically_normal().string();
+    if (os == raw || os.rfind(raw + "/", 0) == 0) return true;
+    return fs::exists(o, ec) && fs::exists(d, ec) && fs::equivalent(o, d, ec); // a hard link
+}
+
 //! What `adclick export` writes: --minutes (a range, maybe one ad) or --top.
 struct ExportRequest {
     std::string out;
@@ -279,6 +306,9 @@ int readExportOptions(Args& args, Common& c, ExportRequest& x)
     const TopArgs topArgs = TopArgs::read(args);
     if (const int rc = checkOptions(args, "export", c)) return rc;
     if (!out || out->empty()) return fail("--out FILE.csv is required", kUsageError);
+    if (isDatabaseFile(*out, c.db))
+        return fail(
+            "--out '" + *out + "' is the database or one of its files; choose another file", kUsageError);
     if (minutes == top) return fail("export needs exactly one of --minutes and --top", kUsageError);
     x.out = *out;
     x.minutes = minutes;

@@ -277,6 +277,7 @@ private slots:
     void cliErrors_data();
     void cliErrors();
     void cliExportUnwritable();
+    void cliExportNeverOverwritesTheDatabase();
 
 private:
     //! Counted committed events of `ad` (all when empty) in [from, to) that satisfy `pred`.
@@ -1087,7 +1088,8 @@ void TestQuery::cliExportUnwritable()
     const QString out = m_dir.filePath("no/such/folder/x.csv");
     auto r = runCli({ "export", "--db", m_db, "--out", out, "--top", "--count", "1", "--window", "1" });
     QCOMPARE(r.exitCode, 1);
-    QVERIFY2(r.err.contains("cannot write '" + out.toUtf8() + ".tmp': No such file or directory"),
+    QVERIFY2(r.err.contains("cannot create a temporary file in '" + m_dir.filePath("no/such/folder").toUtf8()
+                 + "': No such file or directory"),
         r.err.constData());
     QVERIFY(r.out.isEmpty());
 
@@ -1097,8 +1099,45 @@ void TestQuery::cliExportUnwritable()
     QVERIFY(QDir().mkpath(dirAsFile));
     r = runCli({ "export", "--db", m_db, "--out", dirAsFile, "--top", "--count", "1", "--window", "1" });
     QCOMPARE(r.exitCode, 1);
-    QVERIFY2(r.err.contains("cannot rename '" + dirAsFile.toUtf8() + ".tmp'"), r.err.constData());
-    QVERIFY(!QFile::exists(dirAsFile + ".tmp"));
+    QVERIFY2(r.err.contains("' to '" + dirAsFile.toUtf8() + "': Is a directory"), r.err.constData());
+    QVERIFY2(QDir(m_dir.path()).entryList({ ".taken.csv.*" }, QDir::Hidden | QDir::Files).isEmpty(),
+        "a temporary file was left behind");
+}
+
+void TestQuery::cliExportNeverOverwritesTheDatabase()
+{
+    QFile dbFile(m_db);
+    QVERIFY(dbFile.open(QIODevice::ReadOnly));
+    const QByteArray before = dbFile.readAll();
+    dbFile.close();
+    const QString link = m_dir.filePath("db-link.csv");
+    QVERIFY(QFile::link(m_db, link));
+    // The database, its companions and its raw folder, named directly, through "..", or a link.
+    const QString targets[] = { m_db, m_db + "-wal", m_db + ".lock", m_db + ".raw/x.csv",
+        m_dir.filePath("sub/../clicks.db"), link };
+    for (const QString& out : targets) {
+        const auto r
+            = runCli({ "export", "--db", m_db, "--out", out, "--top", "--count", "1", "--window", "1" });
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("is the database or one of its files"), r.err.constData());
+    }
+    QVERIFY(dbFile.open(QIODevice::ReadOnly));
+    QCOMPARE(dbFile.readAll(), before);
+    dbFile.close();
+
+    // A link planted where the old predictable temporary (<out>.tmp) went is never written through.
+    const QString victim = m_dir.filePath("victim.txt");
+    QFile v(victim);
+    QVERIFY(v.open(QIODevice::WriteOnly));
+    v.write("keep");
+    v.close();
+    const QString out = m_dir.filePath("report.csv");
+    QVERIFY(QFile::link(victim, out + ".tmp"));
+    const auto r = runCli({ "export", "--db", m_db, "--out", out, "--top", "--count", "1", "--window", "1" });
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(v.open(QIODevice::ReadOnly));
+    QCOMPARE(v.readAll(), QByteArray("keep"));
+    QVERIFY(QFileInfo(out).size() > 0);
 }
 
 QTEST_GUILESS_MAIN(TestQuery)
