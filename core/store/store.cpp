@@ -116,11 +116,51 @@ Status Store::lockWriter()
     return Status::ok();
 }
 
+namespace {
+
+//! The tables kSchemaSql creates.
+std::vector<std::string> schemaTables()
+{
+    std::vector<std::string> names;
+    const std::string_view sqlText = kSchemaSql;
+    constexpr std::string_view kCreate = "CREATE TABLE IF NOT EXISTS ";
+    for (auto at = sqlText.find(kCreate); at != std::string_view::npos; at = sqlText.find(kCreate, at)) {
+        at += kCreate.size();
+        const auto end = sqlText.find_first_of("( ", at);
+        names.emplace_back(sqlText.substr(at, end - at));
+    }
+    return names;
+}
+
+//! Refuses an SQLite file that holds objects of another application: an ingest adds its tables
+//! only to an empty file or to its own database (a crash may have left part of our schema).
+Status checkNotForeign(const sql::Connection& conn)
+{
+    sql::Stmt q(conn,
+        "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        "AND type IN ('table', 'view', 'trigger') ORDER BY name");
+    if (!q.ok()) return Status::ok(); // not an SQLite file: the pragmas below say so
+    const std::vector<std::string> ours = schemaTables();
+    std::vector<std::string> foreign;
+    while (q.step()) {
+        const std::string name(q.text(0));
+        if (std::find(ours.begin(), ours.end(), name) == ours.end()) foreign.push_back(name);
+    }
+    if (foreign.empty()) return Status::ok();
+    return Status::error("'" + conn.path() + "' is an SQLite database of another application (it has '"
+        + foreign.front() + "'"
+        + (foreign.size() > 1 ? " and " + std::to_string(foreign.size() - 1) + " more" : "")
+        + "); adclick writes only into a new file or its own database, so nothing was changed");
+}
+
+} // namespace
+
 Status Store::openDatabase()
 {
     auto conn = sql::Connection::open(m_path, sql::OpenMode::Create, 2000);
     if (!conn) return conn.status();
     m_conn = std::move(*conn);
+    if (auto st = checkNotForeign(m_conn); !st) return st;
     const std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=")
         + (m_options.durable ? "FULL" : "NORMAL")
         + "; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;";

@@ -90,6 +90,40 @@ private slots:
         }
     }
 
+    // Another application's SQLite file is refused byte for byte unchanged, also when one of its
+    // tables has the name of one of ours (that used to leave half a schema behind).
+    void foreignDatabaseIsRefusedAndUnchanged()
+    {
+        const QString db = path("other-app.db");
+        sqlite3* conn = nullptr;
+        QCOMPARE(sqlite3_open(db.toUtf8().constData(), &conn), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(conn,
+                     "CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT); CREATE TABLE ads(x);"
+                     "INSERT INTO users(name) VALUES('alice');",
+                     nullptr, nullptr, nullptr),
+            SQLITE_OK);
+        sqlite3_close(conn);
+        QFile f(db);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray before = f.readAll();
+        f.close();
+
+        const Run r = runCli({ "ingest", "--db", db, m_log });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("is an SQLite database of another application (it has 'users')"),
+            r.err.constData());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), before);
+        QVERIFY(!QFile::exists(db + "-wal"));
+
+        // An empty SQLite file is a new database.
+        const QString empty = path("empty-sqlite.db");
+        QCOMPARE(sqlite3_open(empty.toUtf8().constData(), &conn), SQLITE_OK);
+        sqlite3_close(conn);
+        QCOMPARE(runCli({ "ingest", "--db", empty, m_log }).exitCode, 0);
+        QCOMPARE(statsValue(empty, "lines"), qint64(40000));
+    }
+
     void missingSourceIsAClearError()
     {
         const Run r = runCli({ "ingest", "--db", path("missing.db"), path("no-such.log") });
