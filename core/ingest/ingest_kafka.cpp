@@ -1,7 +1,7 @@
 // Ingestor::runKafka: one Kafka source, every partition, positions kept in the store.
 #include "core/ingest/ingest.h"
 
-#include "core/ingest/ingest_clock.h"
+#include "core/base/clock.h"
 #include "core/ingest/kafka_partitions.h"
 #include "core/ingest/kafka_source.h"
 #include "core/input/line_splitter.h"

@@ -1,13 +1,13 @@
 #include "core/store/maintenance.h"
 
 #include "core/base/click_event.h"
+#include "core/base/clock.h"
 #include "core/store/connection.h"
 #include "core/store/raw_reader.h"
 #include "core/store/sqlite_util.h"
 #include "core/store/store.h"
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <tuple>
 #include <unordered_map>
@@ -232,12 +232,6 @@ Result<RecomputeReport> recomputeRange(const sql::Connection& conn, int64_t from
 
 namespace {
 
-int64_t nowMs()
-{
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 //! The database as its single writer when no ingest runs; null (and no error) when one does.
 Result<std::unique_ptr<Store>> writerIfFree(const std::string& dbPath)
 {
@@ -274,7 +268,7 @@ Result<SavedFilterOutcome> saveFilter(
     if (Store* s = store->get()) {
         const sql::Connection& conn = s->connection();
         auto st = s->transaction([&]() -> Status {
-            auto id = insertSavedFilter(conn, name, out.canonical, SavedFilterState::Pending, nowMs());
+            auto id = insertSavedFilter(conn, name, out.canonical, SavedFilterState::Pending, wallMs());
             if (!id) return id.status();
             auto n = backfillSavedFilter(conn, *id, *parsed);
             if (!n) return n.status();
@@ -287,7 +281,7 @@ Result<SavedFilterOutcome> saveFilter(
     }
     auto side = openSide(dbPath);
     if (!side) return R(side.status());
-    if (auto id = insertSavedFilter(*side, name, out.canonical, SavedFilterState::Pending, nowMs()); !id)
+    if (auto id = insertSavedFilter(*side, name, out.canonical, SavedFilterState::Pending, wallMs()); !id)
         return R(id.status());
     return out;
 }

@@ -1,20 +1,14 @@
 #include "core/store/store_writes.h"
 
+#include "core/base/clock.h"
 #include "core/base/failpoint.h"
 #include "core/store/sqlite_util.h"
 
 #include <algorithm>
-#include <chrono>
 
 namespace adclick::core {
 
 namespace {
-
-int64_t nowMs()
-{
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 Status failed(const sql::Connection& conn, int rc, const char* what)
 {
@@ -145,7 +139,7 @@ Status writePositions(const sql::Connection& conn, const std::vector<SourcePosit
         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
         "ON CONFLICT(id) DO UPDATE SET uri=excluded.uri, fp_len=excluded.fp_len, fp_hash=excluded.fp_hash, "
         "offset=excluded.offset, updated_ms=excluded.updated_ms, max_ms=excluded.max_ms");
-    const int64_t now = nowMs();
+    const int64_t now = wallMs();
     for (const SourcePosition& p : positions) {
         q.reset();
         q.bind(1, p.id).bind(2, p.uri).bind(3, int64_t(p.fpLen)).bind(4, static_cast<int64_t>(p.fpHash));

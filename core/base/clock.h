@@ -1,5 +1,5 @@
 #pragma once
-// The two clocks of the ingest: steady time for intervals (commits, progress, idleness) and wall
+// The two clocks: steady time for intervals (commits, progress, idleness) and wall
 // time for what is shown to people (health reports, the watermark of an idle followed file).
 
 #include <chrono>
