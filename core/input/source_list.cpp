@@ -84,7 +84,8 @@ bool separatedDate(std::string_view s, std::size_t i, std::size_t yearEnd, DateS
     if (digitRunEnd(s, j + 1) != j + 3 || s[j + 3] != sep || digitRunEnd(s, j + 4) != j + 6) return false;
     if (!validDate(number(s.substr(i, 4)), number(s.substr(j + 1, 2)), number(s.substr(j + 4, 2))))
         return false;
-    out = { i, j + 6, std::string(s.substr(i, 4)) + std::string(s.substr(j + 1, 2)) + std::string(s.substr(j + 4, 2)) };
+    out = { i, j + 6,
+        std::string(s.substr(i, 4)) + std::string(s.substr(j + 1, 2)) + std::string(s.substr(j + 4, 2)) };
     if (out.end < s.size() && (isSeparator(s[out.end]) || s[out.end] == 'T')) {
         const std::size_t t = digitRunEnd(s, out.end + 1);
         const std::size_t len = t - out.end - 1;
@@ -144,8 +145,10 @@ void fillEffectiveTimes(std::vector<Item>& set)
     }
     std::optional<int64_t> next;
     for (auto it = set.rbegin(); it != set.rend(); ++it) {
-        if (it->effective) next = it->effective;
-        else it->effective = next;
+        if (it->effective)
+            next = it->effective;
+        else
+            it->effective = next;
     }
 }
 
@@ -172,8 +175,8 @@ bool acceptLink(const std::string& full, const std::string& realDir, bool follow
 {
     char* resolved = ::realpath(full.c_str(), nullptr);
     if (!resolved) {
-        skipped.push_back("skipped " + quoted(full) + ": a symbolic link that leads nowhere ("
-            + errnoText(errno) + ")");
+        skipped.push_back(
+            "skipped " + quoted(full) + ": a symbolic link that leads nowhere (" + errnoText(errno) + ")");
         return false;
     }
     const std::string target(resolved);

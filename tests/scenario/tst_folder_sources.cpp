@@ -80,7 +80,10 @@ class TestFolderSources : public QObject {
     QTemporaryDir m_dir;
     int m_n = 0;
 
-    QString fresh(const QString& what) { return m_dir.filePath(QStringLiteral("%1-%2").arg(what).arg(++m_n)); }
+    QString fresh(const QString& what)
+    {
+        return m_dir.filePath(QStringLiteral("%1-%2").arg(what).arg(++m_n));
+    }
 
     //! app.log.10 … app.log.1 and the live app.log, each 5 minutes of 10 clicks a minute, older
     //! files earlier; .3 and older compressed (logrotate's compress + delaycompress).
@@ -110,10 +113,10 @@ private slots:
         // Newest first (by name: app.log, .1, .10, .2 …) made 500 of the 550 clicks late.
         QCOMPARE(counts(db), QStringLiteral("550/0/0/0"));
         QVERIFY2(r.err.contains(("adclick: reading 11 files of '" + d
-                                    + "' oldest first: app.log.10.gz, app.log.9.gz, app.log.8.gz, app.log.7.gz, "
-                                      "app.log.6.gz, app.log.5.gz, app.log.4.gz, app.log.3.gz, app.log.2, "
-                                      "app.log.1, app.log\n")
-                                     .toUtf8()),
+                     + "' oldest first: app.log.10.gz, app.log.9.gz, app.log.8.gz, app.log.7.gz, "
+                       "app.log.6.gz, app.log.5.gz, app.log.4.gz, app.log.3.gz, app.log.2, "
+                       "app.log.1, app.log\n")
+                                    .toUtf8()),
             r.err.constData());
         // Again: every file resumes at its end.
         const Run again = runCli({ "ingest", "--db", db, d });
@@ -138,9 +141,9 @@ private slots:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(counts(db), QStringLiteral("300/0/0/0")); // by name: 200 late
         QVERIFY2(r.err.contains(("reading 6 files of '" + d
-                                    + "' oldest first: app.log-20261201.gz, web-2026-12-01.log, app.log-20261202, "
-                                      "web-2026-12-02.log.gz, app.log, web.log\n")
-                                     .toUtf8()),
+                     + "' oldest first: app.log-20261201.gz, web-2026-12-01.log, app.log-20261202, "
+                       "web-2026-12-02.log.gz, app.log, web.log\n")
+                                    .toUtf8()),
             r.err.constData());
     }
 
@@ -156,9 +159,9 @@ private slots:
         const Run r = runCli({ "ingest", "--db", db, d });
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(counts(db), QStringLiteral("150/0/0/3")); // by name: 100 late
-        QVERIFY2(r.err.contains(
-                     ("reading 4 files of '" + d + "' oldest first: zeta.log, mid.log.gz, alpha.log, notes.txt\n")
-                         .toUtf8()),
+        QVERIFY2(r.err.contains(("reading 4 files of '" + d
+                     + "' oldest first: zeta.log, mid.log.gz, alpha.log, notes.txt\n")
+                                    .toUtf8()),
             r.err.constData());
     }
 
@@ -167,7 +170,8 @@ private slots:
         const QString d = numberedFolder();
         QVERIFY(!d.isEmpty());
         // A duplicate and a late click in the live file, so the order and the restored state matter.
-        QVERIFY(writeFile(d + "/app.log", clicks(50, 5, 10, "u0") + clicks(50, 1, 1, "u0") + clicks(40, 1, 1, "x")));
+        QVERIFY(writeFile(
+            d + "/app.log", clicks(50, 5, 10, "u0") + clicks(50, 1, 1, "u0") + clicks(40, 1, 1, "x")));
         const QString reference = fresh("db");
         const Run r = runCli({ "ingest", "--db", reference, "--commit-every", "17", d });
         QVERIFY2(r.exitCode == 0, r.err.constData());
@@ -199,7 +203,8 @@ private slots:
         QVERIFY(writeFile(d + "/a.log", clicks(0, 2, 10, "a")));
         QVERIFY(writeFile(d + "/sub/b.log", clicks(2, 2, 10, "b")));
         QVERIFY(::symlink("sub/b.log", (d + "/b.log").toUtf8().constData()) == 0); // inside: read
-        const QByteArray secret = "root:$6$saltsaltsalt$0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH:19000:0:99999:7:::\n";
+        const QByteArray secret
+            = "root:$6$saltsaltsalt$0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH:19000:0:99999:7:::\n";
         QVERIFY(writeFile(base + "/shadow", secret + secret + secret));
         QVERIFY(::symlink("../shadow", (d + "/shadow.log").toUtf8().constData()) == 0);
 
@@ -208,9 +213,8 @@ private slots:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(counts(db), QStringLiteral("40/0/0/0"));
         QVERIFY2(r.err.contains(("adclick: warning: skipped '" + d + "/shadow.log': a symbolic link to '"
-                                    + realPath(base + "/shadow")
-                                    + "', outside the folder (--follow-symlinks reads it)\n")
-                                     .toUtf8()),
+                     + realPath(base + "/shadow") + "', outside the folder (--follow-symlinks reads it)\n")
+                                    .toUtf8()),
             r.err.constData());
         QVERIFY2(r.err.contains(("reading 2 files of '" + d + "' oldest first: a.log, b.log\n").toUtf8()),
             r.err.constData());

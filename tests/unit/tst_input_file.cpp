@@ -13,8 +13,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <random>
@@ -947,7 +947,8 @@ void TestInputFile::expandSourcesOrderAndFilter()
     QVERIFY2(r, r.message().c_str());
     // Files without a click keep name order; a dangling link is skipped, and said (once per listing).
     QCOMPARE(r->skipped.size(), std::size_t(2));
-    QCOMPARE(qs(r->skipped[0]), qs("skipped '" + d + "/dangling': a symbolic link that leads nowhere (No such file or directory)"));
+    QCOMPARE(qs(r->skipped[0]),
+        qs("skipped '" + d + "/dangling': a symbolic link that leads nowhere (No such file or directory)"));
     std::vector<std::string> expected { single, "-" };
     for (const std::string& prefix : { d + "/", d + "/" })
         for (const char* name :
@@ -999,8 +1000,9 @@ namespace {
 //! A book-format click at 2021-01-01 00:MM:SS.
 QByteArray click(int minute, int second = 0)
 {
-    return QByteArray("[AdClickEvent] ad001, 2021-01-01 00:") + QByteArray::number(minute).rightJustified(2, '0')
-        + ":" + QByteArray::number(second).rightJustified(2, '0') + ", user 1, 10.0.0.1, USA";
+    return QByteArray("[AdClickEvent] ad001, 2021-01-01 00:")
+        + QByteArray::number(minute).rightJustified(2, '0') + ":"
+        + QByteArray::number(second).rightJustified(2, '0') + ", user 1, 10.0.0.1, USA";
 }
 
 int64_t clickMs(int minute, int second = 0)
@@ -1070,29 +1072,25 @@ void TestInputFile::orderOldestFirst_data()
         numberedOrder << QStringLiteral("app.log.%1").arg(i);
     numberedOrder << "app.log";
     QTest::newRow("numbered: .10 before .2, live last") << numbered << numberedOrder;
-    QTest::newRow("numbered, .gz alike") << QStringList { "app.log", "app.log.1", "app.log.2.gz", "app.log.3.gz" }
-                                         << QStringList { "app.log.3.gz", "app.log.2.gz", "app.log.1", "app.log" };
-    QTest::newRow("names beat first event times")
-        << QStringList { "app.log@1", "app.log.1@2", "app.log.2@3" }
-        << QStringList { "app.log.2", "app.log.1", "app.log" };
-    QTest::newRow("date-stamped")
-        << QStringList { "app.log", "app.log-20261203", "app.log-20261201.gz", "app.log-20261202" }
-        << QStringList { "app.log-20261201.gz", "app.log-20261202", "app.log-20261203", "app.log" };
+    QTest::newRow("numbered, .gz alike") << QStringList { "app.log", "app.log.1", "app.log.2.gz",
+        "app.log.3.gz" } << QStringList { "app.log.3.gz", "app.log.2.gz", "app.log.1", "app.log" };
+    QTest::newRow("names beat first event times") << QStringList { "app.log@1", "app.log.1@2", "app.log.2@3" }
+                                                  << QStringList { "app.log.2", "app.log.1", "app.log" };
+    QTest::newRow("date-stamped") << QStringList {
+        "app.log", "app.log-20261203", "app.log-20261201.gz", "app.log-20261202"
+    } << QStringList { "app.log-20261201.gz", "app.log-20261202", "app.log-20261203", "app.log" };
     QTest::newRow("date in the middle")
         << QStringList { "app.log", "app-2026-12-02.log", "app-2026-11-30.log.gz", "app-2026-12-01.log" }
         << QStringList { "app-2026-11-30.log.gz", "app-2026-12-01.log", "app-2026-12-02.log", "app.log" };
-    QTest::newRow("sets merged by time")
-        << QStringList { "api.log@30", "api.log.1@10", "web.log@40", "web.log.1@20" }
-        << QStringList { "api.log.1", "web.log.1", "api.log", "web.log" };
-    QTest::newRow("names say nothing: first event time, then name")
-        << QStringList { "zeta.log@1", "alpha.log@3", "mid.csv@2", "none1.log", "none0.log", "same-b@5", "same-a@5" }
-        << QStringList { "zeta.log", "mid.csv", "alpha.log", "same-a", "same-b", "none0.log", "none1.log" };
-    QTest::newRow("an empty live file stays with its set")
-        << QStringList { "app.log.2@5", "app.log.1@10", "app.log", "other.log@7" }
-        << QStringList { "app.log.2", "other.log", "app.log.1", "app.log" };
-    QTest::newRow("a set starting with a file without clicks")
-        << QStringList { "app.log.2", "app.log.1@10", "x.log@5" }
-        << QStringList { "x.log", "app.log.2", "app.log.1" };
+    QTest::newRow("sets merged by time") << QStringList { "api.log@30", "api.log.1@10", "web.log@40",
+        "web.log.1@20" } << QStringList { "api.log.1", "web.log.1", "api.log", "web.log" };
+    QTest::newRow("names say nothing: first event time, then name") << QStringList {
+        "zeta.log@1", "alpha.log@3", "mid.csv@2", "none1.log", "none0.log", "same-b@5", "same-a@5"
+    } << QStringList { "zeta.log", "mid.csv", "alpha.log", "same-a", "same-b", "none0.log", "none1.log" };
+    QTest::newRow("an empty live file stays with its set") << QStringList { "app.log.2@5", "app.log.1@10",
+        "app.log", "other.log@7" } << QStringList { "app.log.2", "other.log", "app.log.1", "app.log" };
+    QTest::newRow("a set starting with a file without clicks") << QStringList { "app.log.2", "app.log.1@10",
+        "x.log@5" } << QStringList { "x.log", "app.log.2", "app.log.1" };
 }
 
 void TestInputFile::orderOldestFirst()
@@ -1154,7 +1152,8 @@ void TestInputFile::folderOrderFromContent()
     QCOMPARE(got, (QStringList { "b.log", "a.log", "c.log", "app.log.2", "app.log.1", "app.log" }));
     QCOMPARE(r->notes.size(), std::size_t(1));
     QCOMPARE(qs(r->notes[0]),
-        qs("reading 6 files of '" + d + "' oldest first: b.log, a.log, c.log, app.log.2, app.log.1, app.log"));
+        qs("reading 6 files of '" + d
+            + "' oldest first: b.log, a.log, c.log, app.log.2, app.log.1, app.log"));
     QVERIFY(r->skipped.empty());
 }
 
@@ -1187,7 +1186,8 @@ void TestInputFile::symlinksLeavingTheFolderAreSkipped()
     auto all = expandSources({ d }, { LineFormat::Auto, true });
     QVERIFY2(all, all.message().c_str());
     QCOMPARE(all->paths,
-        (std::vector<std::string> { d + "/in.log", d + "/same.log", d + "/inner.log", d + "/abs.log", d + "/out.log" }));
+        (std::vector<std::string> {
+            d + "/in.log", d + "/same.log", d + "/inner.log", d + "/abs.log", d + "/out.log" }));
     QVERIFY(all->skipped.empty());
 
     // A folder of nothing but leaving links is an error that names them.
