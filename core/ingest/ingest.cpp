@@ -480,8 +480,9 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
     }
     auto listed = expandSources(files, { m_options.format, m_options.followSymlinks });
     if (!listed) return Result<IngestResult>(listed.status());
-    for (const std::string& s : listed->skipped)
-        warn(s);
+    for (const auto* list : { &listed->skipped, &listed->warnings })
+        for (const std::string& s : *list)
+            warn(s);
     if (onNote)
         for (const std::string& n : listed->notes)
             onNote(n);

@@ -120,15 +120,22 @@ struct Item {
     std::optional<int64_t> effective; //!< first, or its set neighbour's when the file has none
 };
 
+//! What the names of two files of one set say: < 0 `a` is older, > 0 `b` is, 0 nothing.
+int compareRotation(const RotationKey& a, const RotationKey& b)
+{
+    const bool ad = !a.date.empty(), bd = !b.date.empty();
+    if (ad != bd) return ad ? -1 : 1;
+    if (a.date != b.date) return a.date < b.date ? -1 : 1;
+    if (a.number.has_value() != b.number.has_value()) return a.number ? -1 : 1;
+    if (a.number && *a.number != *b.number) return *a.number > *b.number ? -1 : 1;
+    return 0;
+}
+
 //! The order inside one rotated set: dated by date, then numbered by descending number, then
 //! the rest (the live file); ties by first event time (known ones first), then by name bytes.
 bool olderInSet(const Item& a, const Item& b)
 {
-    const bool ad = !a.key.date.empty(), bd = !b.key.date.empty();
-    if (ad != bd) return ad;
-    if (a.key.date != b.key.date) return a.key.date < b.key.date;
-    if (a.key.number.has_value() != b.key.number.has_value()) return a.key.number.has_value();
-    if (a.key.number && *a.key.number != *b.key.number) return *a.key.number > *b.key.number;
+    if (const int byName = compareRotation(a.key, b.key)) return byName < 0;
     if (a.first.has_value() != b.first.has_value()) return a.first.has_value();
     if (a.first && *a.first != *b.first) return *a.first < *b.first;
     return a.name < b.name;
@@ -222,6 +229,25 @@ Result<Listing> listDirectory(const std::string& dir, bool followSymlinks)
     std::sort(out.names.begin(), out.names.end());
     std::sort(out.skipped.begin(), out.skipped.end());
     return out;
+}
+
+//! Files named one by one are read in the order given; when that order reads a rotated set
+//! newer first (a shell glob sorts app.log before app.log.1), say so: its clicks come out late.
+std::optional<std::string> checkGivenOrder(const std::vector<std::string>& files)
+{
+    std::map<std::pair<std::string, std::string>, std::pair<std::string, RotationKey>> lastOfSet;
+    for (const std::string& path : files) {
+        const std::size_t slash = path.rfind('/');
+        const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash);
+        RotationKey key = rotationKeyOf(slash == std::string::npos ? path : path.substr(slash + 1));
+        auto [it, fresh] = lastOfSet.try_emplace({ dir, key.set }, path, key);
+        if (!fresh && compareRotation(key, it->second.second) < 0)
+            return quoted(it->second.first) + " is named before the older " + quoted(path)
+                + ", and files named one by one are read in the order given: the newer clicks come first and "
+                  "the older ones can be late (name the folder, which is read oldest first)";
+        it->second = { path, std::move(key) };
+    }
+    return std::nullopt;
 }
 
 std::string orderNote(const std::string& dir, const std::vector<std::string>& names)
@@ -328,6 +354,7 @@ Result<SourceList> expandSources(const std::vector<std::string>& args, const Sou
 {
     using R = Result<SourceList>;
     SourceList out;
+    std::vector<std::string> given; // files named one by one
     for (const auto& arg : args) {
         if (arg == "-") {
             out.paths.push_back(arg);
@@ -341,6 +368,7 @@ Result<SourceList> expandSources(const std::vector<std::string>& args, const Sou
         }
         if (!S_ISDIR(st.st_mode)) { // a regular file, or a FIFO/device the user named on purpose
             out.paths.push_back(arg);
+            given.push_back(arg);
             continue;
         }
         auto listed = listDirectory(arg, options.followSymlinks);
@@ -361,6 +389,7 @@ Result<SourceList> expandSources(const std::vector<std::string>& args, const Sou
         for (const std::string& name : order)
             out.paths.push_back(prefix + name);
     }
+    if (auto warning = checkGivenOrder(given)) out.warnings.push_back(std::move(*warning));
     return out;
 }
 

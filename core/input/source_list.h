@@ -48,11 +48,14 @@ struct SourceList {
     std::vector<std::string> paths;
     std::vector<std::string> notes; //!< the order used for each folder
     std::vector<std::string> skipped; //!< links not read, with the reason
+    //! Files named one by one in an order that reads a rotated set newest first.
+    std::vector<std::string> warnings;
 };
 
 //! Expands command-line sources: a directory becomes its regular files oldest first
 //! (orderOldestFirst; hidden files skipped; a symbolic link is read only when it stays inside the
-//! directory, or with followSymlinks); "-" and files stay as they are, in the order given. Fails
+//! directory, or with followSymlinks); "-" and files stay as they are, in the order given (a
+//! warning when that reads a rotated set newer first). Fails
 //! with a clear message for a path that does not exist.
 Result<SourceList> expandSources(const std::vector<std::string>& args, const SourceListOptions& options = {});
 

@@ -123,6 +123,19 @@ private slots:
         QCOMPARE(again.exitCode, 0);
         QCOMPARE(json(again.out)["run"].toObject()["lines"].toInteger(), 0);
         QCOMPARE(counts(db), QStringLiteral("550/0/0/0"));
+
+        // Named one by one (a shell glob's order) they are read as given, with a warning.
+        QStringList glob = QDir(d).entryList(QDir::Files, QDir::Name);
+        for (QString& f : glob)
+            f = d + "/" + f;
+        QCOMPARE(glob.first(), d + "/app.log");
+        const QString globDb = fresh("db");
+        const Run g = runCli(QStringList { "ingest", "--db", globDb } + glob);
+        QCOMPARE(g.exitCode, 0);
+        QVERIFY2(g.err.contains(("adclick: warning: '" + d + "/app.log' is named before the older '" + d
+                     + "/app.log.1', and files named one by one are read in the order given")
+                                    .toUtf8()),
+            g.err.constData());
     }
 
     void dateStampedSetsAreMergedByTime()

@@ -265,6 +265,7 @@ private slots:
     void peekFirstEventSkipsJunkAndReadsGzip();
     void folderOrderFromContent();
     void symlinksLeavingTheFolderAreSkipped();
+    void givenOrderIsKeptAndWarnedAbout();
 };
 
 void TestInputFile::fingerprintHashIsFnv1a()
@@ -1199,6 +1200,34 @@ void TestInputFile::symlinksLeavingTheFolderAreSkipped()
     QCOMPARE(qs(none.message()),
         qs("no files in directory '" + only + "'; skipped '" + only + "/x.log': a symbolic link to '" + secret
             + "', outside the folder (--follow-symlinks reads it)"));
+}
+
+void TestInputFile::givenOrderIsKeptAndWarnedAbout()
+{
+    QTemporaryDir dir;
+    for (const char* name : { "app.log", "app.log.1", "app.log.2", "app.log.10", "web.log", "web.log.1" })
+        writeFile(join(dir, name), click(1) + "\n");
+    const auto p = [&](const char* name) { return join(dir, name); };
+    // A shell glob's order: app.log, app.log.1, app.log.10, app.log.2.
+    const std::vector<std::string> glob { p("app.log"), p("app.log.1"), p("app.log.10"), p("app.log.2") };
+    auto r = expandSources(glob);
+    QVERIFY2(r, r.message().c_str());
+    QCOMPARE(r->paths, glob); // kept as given
+    QCOMPARE(r->warnings.size(), std::size_t(1));
+    QCOMPARE(qs(r->warnings[0]),
+        qs("'" + p("app.log") + "' is named before the older '" + p("app.log.1")
+            + "', and files named one by one are read in the order given: the newer clicks come first and "
+              "the older ones can be late (name the folder, which is read oldest first)"));
+    QVERIFY(r->notes.empty());
+    // Oldest first, other sets in between, or a single file: nothing to say.
+    for (const auto& files : { std::vector<std::string> { p("app.log.10"), p("web.log.1"), p("app.log.2"),
+                                   p("web.log"), p("app.log.1"), p("app.log") },
+             std::vector<std::string> { p("web.log"), p("app.log.1") },
+             std::vector<std::string> { p("app.log") } }) {
+        auto ok = expandSources(files);
+        QVERIFY2(ok, ok.message().c_str());
+        QVERIFY(ok->warnings.empty());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestInputFile)
