@@ -74,29 +74,41 @@ struct DateSpan {
     std::string digits;
 };
 
-//! "YYYY-MM-DD" (or with '_' or '.'), optionally followed by "-hh", "Thhmm", "_hhmmss" …
+//! A time after a date that ends at `pos`: "-hh", "Thhmm", "_hhmmss", "-hh-mm-ss", "Thh:mm" or
+//! "-<epoch seconds>" (logrotate's %s). Appends its digits; returns where it ends (`pos`: none).
+std::size_t timeAfter(std::string_view s, std::size_t pos, std::string& digits)
+{
+    if (pos >= s.size() || !(isSeparator(s[pos]) || s[pos] == 'T')) return pos;
+    std::size_t end = digitRunEnd(s, pos + 1);
+    const std::size_t len = end - pos - 1;
+    if (len != 2 && len != 4 && len != 6 && len != 10) return pos;
+    digits += s.substr(pos + 1, len);
+    for (int group = 0; len == 2 && group < 2; ++group) { // minutes and seconds in groups of two
+        if (end + 3 > s.size() || !(isSeparator(s[end]) || s[end] == ':')
+            || digitRunEnd(s, end + 1) != end + 3)
+            break;
+        digits += s.substr(end + 1, 2);
+        end += 3;
+    }
+    return end;
+}
+
+//! "YYYY-MM-DD" (or with '_' or '.') starting at `i`, its year ending at `yearEnd`.
 bool separatedDate(std::string_view s, std::size_t i, std::size_t yearEnd, DateSpan& out)
 {
     const std::size_t j = yearEnd;
     if (j - i != 4 || j + 6 > s.size()) return false;
     const char sep = s[j];
-    if (sep != '-' && sep != '_' && sep != '.') return false;
+    if (!isSeparator(sep)) return false;
     if (digitRunEnd(s, j + 1) != j + 3 || s[j + 3] != sep || digitRunEnd(s, j + 4) != j + 6) return false;
     if (!validDate(number(s.substr(i, 4)), number(s.substr(j + 1, 2)), number(s.substr(j + 4, 2))))
         return false;
     out = { i, j + 6,
         std::string(s.substr(i, 4)) + std::string(s.substr(j + 1, 2)) + std::string(s.substr(j + 4, 2)) };
-    if (out.end < s.size() && (isSeparator(s[out.end]) || s[out.end] == 'T')) {
-        const std::size_t t = digitRunEnd(s, out.end + 1);
-        const std::size_t len = t - out.end - 1;
-        if (len == 2 || len == 4 || len == 6) {
-            out.digits += std::string(s.substr(out.end + 1, len));
-            out.end = t;
-        }
-    }
     return true;
 }
 
+//! The first date stamp in `s` with the time after it, if any.
 std::optional<DateSpan> findDate(std::string_view s)
 {
     for (std::size_t i = 0; i < s.size();) {
@@ -105,10 +117,15 @@ std::optional<DateSpan> findDate(std::string_view s)
             continue;
         }
         const std::size_t j = digitRunEnd(s, i);
-        if (isCompactDate(s.substr(i, j - i))) return DateSpan { i, j, std::string(s.substr(i, j - i)) };
         DateSpan span;
-        if (separatedDate(s, i, j, span)) return span;
-        i = j;
+        if (isCompactDate(s.substr(i, j - i)))
+            span = { i, j, std::string(s.substr(i, j - i)) };
+        else if (!separatedDate(s, i, j, span)) {
+            i = j;
+            continue;
+        }
+        if (span.digits.size() == 8) span.end = timeAfter(s, span.end, span.digits);
+        return span;
     }
     return std::nullopt;
 }
@@ -285,7 +302,7 @@ RotationKey rotationKeyOf(std::string_view name)
         return key;
     }
     key.date = date->digits;
-    key.date.resize(14, '0');
+    if (key.date.size() < 14) key.date.resize(14, '0'); // missing time digits are 0
     std::size_t begin = date->begin, end = date->end;
     if (begin > 0 && isSeparator(n[begin - 1]))
         --begin;

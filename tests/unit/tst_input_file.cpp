@@ -1042,6 +1042,11 @@ void TestInputFile::rotationKeys_data()
     row("app-2026-12-01.log", "app.log", "20261201000000", -1);
     row("app-2026-12-01-13.log", "app.log", "20261201130000", -1);
     row("app_2026_12_01T0930.log", "app.log", "20261201093000", -1);
+    row("app-2026-12-01_13-45-10.log", "app.log", "20261201134510", -1);
+    row("app-2026-12-01T13:45.log", "app.log", "20261201134500", -1);
+    row("app.log-20261201-134510.gz", "app.log", "20261201134510", -1);
+    row("app.log-20261201-1764597600", "app.log", "202612011764597600", -1); // dateformat -%Y%m%d-%s
+    row("app.log-20261201-eu", "app.log-eu", "20261201000000", -1);
     row("clicks-2026-12-01.log.3.gz", "clicks.log", "20261201000000", 3);
     row("2026-12-01.log", "log", "20261201000000", -1);
     row("part2.log", "part2.log", "", -1);
