@@ -11,6 +11,7 @@
 #include <set>
 #include <span>
 #include <tuple>
+#include <type_traits>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -178,7 +179,12 @@ void fillEffectiveTimes(std::vector<Item>& set)
 
 std::string errnoText(int err)
 {
-    return std::strerror(err);
+    char buf[256];
+    auto r = strerror_r(err, buf, sizeof buf); // thread-safe, unlike strerror
+    if constexpr (std::is_same_v<decltype(r), char*>)
+        return r; // GNU variant
+    else
+        return r == 0 ? std::string(buf) : "error " + std::to_string(err);
 }
 
 std::string quoted(const std::string& path)
@@ -191,16 +197,16 @@ struct Listing {
     std::vector<std::string> skipped;
 };
 
-//! A symbolic link in `dir`: true to read it. A link that resolves outside `realDir` (the
-//! directory itself, symlinks resolved) is read only with followSymlinks; one that resolves to
-//! nothing is skipped. Skipped ones are said in `skipped`.
+//! A symbolic link in `dir` to a file: true to read it. A link that resolves outside `realDir`
+//! (the directory itself, symlinks resolved) is read only with followSymlinks; skipped ones are
+//! said in `skipped`.
 bool acceptLink(const std::string& full, const std::string& realDir, bool followSymlinks,
     std::vector<std::string>& skipped)
 {
     char* resolved = ::realpath(full.c_str(), nullptr);
     if (!resolved) {
         skipped.push_back(
-            "skipped " + quoted(full) + ": a symbolic link that leads nowhere (" + errnoText(errno) + ")");
+            "skipped " + quoted(full) + ": cannot resolve the symbolic link (" + errnoText(errno) + ")");
         return false;
     }
     const std::string target(resolved);
@@ -237,8 +243,16 @@ Result<Listing> listDirectory(const std::string& dir, bool followSymlinks)
         struct stat st;
         if (::fstatat(::dirfd(d), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue; // gone
         if (S_ISLNK(st.st_mode)) {
-            if (!acceptLink(prefix + entry->d_name, realDir, followSymlinks, out.skipped)) continue;
-            if (::fstatat(::dirfd(d), entry->d_name, &st, 0) != 0) continue;
+            const std::string full = prefix + entry->d_name;
+            struct stat target;
+            if (::fstatat(::dirfd(d), entry->d_name, &target, 0) != 0) {
+                if (errno == ENOENT)
+                    out.skipped.push_back("skipped " + quoted(full) + ": a symbolic link that leads nowhere");
+                continue;
+            }
+            // A link to a directory or a device is not read anyway.
+            if (!S_ISREG(target.st_mode) || !acceptLink(full, realDir, followSymlinks, out.skipped)) continue;
+            st = target;
         }
         if (S_ISREG(st.st_mode)) out.names.emplace_back(entry->d_name);
     }

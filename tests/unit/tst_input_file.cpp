@@ -948,8 +948,7 @@ void TestInputFile::expandSourcesOrderAndFilter()
     QVERIFY2(r, r.message().c_str());
     // Files without a click keep name order; a dangling link is skipped, and said (once per listing).
     QCOMPARE(r->skipped.size(), std::size_t(2));
-    QCOMPARE(qs(r->skipped[0]),
-        qs("skipped '" + d + "/dangling': a symbolic link that leads nowhere (No such file or directory)"));
+    QCOMPARE(qs(r->skipped[0]), qs("skipped '" + d + "/dangling': a symbolic link that leads nowhere"));
     std::vector<std::string> expected { single, "-" };
     for (const std::string& prefix : { d + "/", d + "/" })
         for (const char* name :
