@@ -19,7 +19,7 @@ const char* kHelp = R"(usage: adclick ingest --db F [options] SOURCE...
 Reads click logs into the database, exactly once: a run that is killed and started again
 continues where the database left off, with the same final counts as an uninterrupted run.
 
-SOURCE           a file, a .gz file, a directory of rotated logs (name order), - for stdin, or
+SOURCE           a file, a .gz file, a directory of rotated logs (read oldest first, see below), - for stdin, or
                  kafka://host:port[,host:port]/topic[?group=NAME]: every partition, one click per message
                  (JSON lines unless --format says otherwise), offsets kept in the database with the results
 --db F           the database (created when missing; raw events go to F.raw/)
@@ -28,6 +28,8 @@ SOURCE           a file, a .gz file, a directory of rotated logs (name order), -
 --late X         drop (default: late events are counted, not aggregated) | update (they correct their pane)
 --dedup-horizon S  how far behind the watermark duplicates are still recognised (default 300 s)
 --follow         keep following the last SOURCE as it grows (and is rotated) until interrupted
+--follow-symlinks  directories: also read symbolic links that lead out of the directory (default:
+                 skipped with a warning; links to files inside it are read)
 --idle S         follow mode: after S seconds without input the watermark advances with wall time (default 30)
 --kafka-prop K=V any librdkafka property for Kafka sources (repeatable), e.g. security.protocol=SASL_SSL
 --until-end      Kafka: stop once every partition has been read to its current end (default: follow)
@@ -40,6 +42,12 @@ SOURCE           a file, a .gz file, a directory of rotated logs (name order), -
 --stage-raw-bytes N  write a batch's raw events ahead in pieces of N bytes (default 8 MiB)
 --lock-wait S    how long to retry while another connection locks the database (default 60)
 Durations take an optional unit: 90, 90s, 5m, 1h.
+
+A directory is read oldest first, and the order used is printed: in a rotated set (app.log,
+app.log.1, app.log.2.gz …) numbered files by descending number, date-stamped ones (app.log-20261201,
+app-2026-12-01.log) by ascending date, then the live file; files whose names say nothing, and the
+sets among each other, by the time of their first click. Files named one by one are read in the
+order given.
 )";
 
 std::stop_source g_stop;
@@ -96,6 +104,7 @@ int readRunOptions(Args& args, core::IngestOptions& o)
     o.untilEnd = args.flag("until-end");
     o.skipGap = args.flag("skip-gap");
     o.follow = args.flag("follow");
+    o.followSymlinks = args.flag("follow-symlinks");
     o.store.durable = args.flag("durable");
     return 0;
 }
@@ -157,6 +166,7 @@ int cmdIngest(Args& args)
     if (!ingestor) return fail(ingestor.message());
     (*ingestor)->onWarning
         = [](const std::string& w) { std::fprintf(stderr, "adclick: warning: %s\n", w.c_str()); };
+    (*ingestor)->onNote = [](const std::string& n) { std::fprintf(stderr, "adclick: %s\n", n.c_str()); };
     if (::isatty(STDERR_FILENO)) (*ingestor)->onProgress = printProgress;
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);

@@ -5,6 +5,7 @@
 #include "core/ingest/kafka_source.h"
 #include "core/input/input_file.h"
 #include "core/input/line_splitter.h"
+#include "core/input/source_list.h"
 #include "core/store/maintenance.h"
 #include "core/store/saved_filters.h"
 #include "core/store/store_reads.h"
@@ -49,6 +50,10 @@ void primeParser(LineParser& parser, std::string_view head)
     }
 }
 
+//! How much of a rejected line a reject sample keeps while its source has not yet shown a single
+//! click (nor a CSV header): enough to recognise the kind of line, too little for a whole record.
+constexpr std::size_t kForeignSampleBytes = 32;
+
 //! Replaces the position with the id of `pos`, or appends it.
 void upsertPosition(std::vector<SourcePosition>& positions, const SourcePosition& pos)
 {
@@ -69,6 +74,9 @@ struct Ingestor::Source {
     SourcePosition pos;
     std::size_t report = 0;
     bool resumable = true;
+    //! A click or a CSV header was read from it in this run: until then it may be any file
+    //! (a link to a secret), and its reject samples keep only kForeignSampleBytes.
+    bool looksLikeClicks = false;
 };
 
 Ingestor::~Ingestor() = default;
@@ -196,12 +204,15 @@ Status Ingestor::openSource(const std::string& path, Source& src)
 
 void Ingestor::processLine(Source& src, const Line& line)
 {
+    const std::string_view sample
+        = src.looksLikeClicks ? line.text : samplePrefix(line.text, kForeignSampleBytes);
     if (line.tooLong) {
-        m_engine->onReject(RejectReason::LineTooLong, src.path, line.offset, line.text);
+        m_engine->onReject(RejectReason::LineTooLong, src.path, line.offset, sample);
         return;
     }
     ClickEvent event;
     const ParseOutcome out = src.parser.parse(line.text, event);
+    if (out.kind == LineKind::Event || out.kind == LineKind::Header) src.looksLikeClicks = true;
     switch (out.kind) {
     case LineKind::Event: {
         Ahead& a = m_ahead[m_aheadCount++];
@@ -226,7 +237,7 @@ void Ingestor::processLine(Source& src, const Line& line)
         break;
     }
     case LineKind::Rejected:
-        m_engine->onReject(out.reason, src.path, line.offset, line.text);
+        m_engine->onReject(out.reason, src.path, line.offset, sample);
         break;
     case LineKind::Blank:
     case LineKind::Header:
@@ -467,8 +478,15 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
         }
         if (auto st = runKafka(s, stop); !st) return Result<IngestResult>(st);
     }
-    auto paths = expandSources(files);
-    if (!paths) return Result<IngestResult>(paths.status());
+    auto listed = expandSources(files, { m_options.format, m_options.followSymlinks });
+    if (!listed) return Result<IngestResult>(listed.status());
+    for (const auto* list : { &listed->skipped, &listed->warnings })
+        for (const std::string& s : *list)
+            warn(s);
+    if (onNote)
+        for (const std::string& n : listed->notes)
+            onNote(n);
+    const std::vector<std::string>* paths = &listed->paths;
 
     for (std::size_t i = 0; i < paths->size(); ++i) {
         const bool followThis = m_options.follow && i + 1 == paths->size();

@@ -28,6 +28,7 @@ struct IngestOptions {
     std::optional<LatePolicy> late;
     std::optional<int64_t> dedupHorizonMs;
     bool follow = false; //!< after the other sources, keep following the last one
+    bool followSymlinks = false; //!< folders: also read links that lead out of the folder
     int64_t idleMs = 30'000; //!< follow mode: an idle source lets the watermark advance with wall time
     StoreOptions store;
     int64_t commitEvents = 1'000'000; //!< commit at least this often (events) ...
@@ -90,6 +91,8 @@ public:
 
     std::function<void(const IngestProgress&)> onProgress;
     std::function<void(const std::string&)> onWarning;
+    //! Information worth a line on stderr: the reading order of each folder.
+    std::function<void(const std::string&)> onNote;
 
     Result<IngestResult> run(std::stop_token stop = {});
 

@@ -9,7 +9,6 @@
 #include <type_traits>
 #include <utility>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -446,66 +445,6 @@ Result<std::unique_ptr<InputFile>> InputFile::open(const std::string& path)
         return std::unique_ptr<InputFile>(std::move(file));
     }
     return std::unique_ptr<InputFile>(new PlainInputFile(path, std::move(fd), true));
-}
-
-namespace {
-
-//! The regular files (following symlinks) of `dir`, hidden ones skipped, sorted by name bytes.
-Result<std::vector<std::string>> listDirectory(const std::string& dir)
-{
-    using R = Result<std::vector<std::string>>;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return R::error(sysError("cannot read directory", dir));
-    std::vector<std::string> names;
-    for (;;) {
-        errno = 0;
-        const dirent* entry = ::readdir(d);
-        if (!entry) {
-            const int err = errno;
-            ::closedir(d);
-            if (err != 0) return R::error("cannot read directory " + quoted(dir) + ": " + errnoText(err));
-            break;
-        }
-        if (entry->d_name[0] == '.') continue; // hidden, and . and ..
-        struct stat st;
-        if (::fstatat(::dirfd(d), entry->d_name, &st, 0) != 0) continue; // a dangling link, or gone
-        if (S_ISREG(st.st_mode)) names.emplace_back(entry->d_name);
-    }
-    // std::string compares bytes as unsigned char: byte order, independent of the locale.
-    std::sort(names.begin(), names.end());
-    const std::string prefix = dir.back() == '/' ? dir : dir + "/";
-    for (auto& name : names)
-        name.insert(0, prefix);
-    return names;
-}
-
-} // namespace
-
-Result<std::vector<std::string>> expandSources(const std::vector<std::string>& args)
-{
-    using R = Result<std::vector<std::string>>;
-    std::vector<std::string> sources;
-    for (const auto& arg : args) {
-        if (arg == "-") {
-            sources.push_back(arg);
-            continue;
-        }
-        struct stat st;
-        if (arg.empty() || ::stat(arg.c_str(), &st) != 0) {
-            if (arg.empty() || errno == ENOENT || errno == ENOTDIR)
-                return R::error("no such file or directory: " + quoted(arg));
-            return R::error(sysError("cannot access", arg));
-        }
-        if (!S_ISDIR(st.st_mode)) { // a regular file, or a FIFO/device the user named on purpose
-            sources.push_back(arg);
-            continue;
-        }
-        auto files = listDirectory(arg);
-        if (!files) return files;
-        if (files->empty()) return R::error("no files in directory " + quoted(arg));
-        sources.insert(sources.end(), files->begin(), files->end());
-    }
-    return sources;
 }
 
 } // namespace adclick::core

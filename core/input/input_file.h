@@ -63,9 +63,4 @@ protected:
     std::string m_path;
 };
 
-//! Expands command-line sources: a directory becomes its regular files in name order
-//! (hidden files skipped); "-" and files stay as they are. Fails with a clear message for a
-//! path that does not exist.
-Result<std::vector<std::string>> expandSources(const std::vector<std::string>& args);
-
 } // namespace adclick::core

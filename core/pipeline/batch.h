@@ -92,11 +92,25 @@ struct MinuteDelta {
 uint32_t packCountry(std::string_view code); //!< up to 3 ASCII letters
 std::string unpackCountry(uint32_t packed);
 
+//! A reject sample keeps at most this much of its line: enough to see what is wrong with it,
+//! too little to copy out whole records of a file that is not ours (`adclick stats` prints them).
+constexpr std::size_t kRejectSampleBytes = 200;
+
+//! The first ≤ `bytes` bytes of `line`, not cutting a UTF-8 sequence in two.
+inline std::string_view samplePrefix(std::string_view line, std::size_t bytes)
+{
+    if (line.size() <= bytes) return line;
+    std::size_t n = bytes;
+    while (n > 0 && (static_cast<unsigned char>(line[n]) & 0xc0) == 0x80)
+        --n;
+    return line.substr(0, n);
+}
+
 struct RejectSample {
     std::string source;
     uint64_t offset = 0;
     RejectReason reason = RejectReason::Count;
-    std::string line; //!< first 1 KiB
+    std::string line; //!< samplePrefix(line, kRejectSampleBytes), or less (ingest.cpp)
 };
 
 //! Everything one batch changes; the store writes it in one transaction.

@@ -192,7 +192,8 @@ void Engine::onReject(RejectReason reason, std::string_view source, uint64_t off
     ++c.rejectedBy[static_cast<std::size_t>(reason)];
     if (m_rejectSamples < kMaxRejectSamples) {
         ++m_rejectSamples;
-        m_batch.rejects.push_back({ std::string(source), offset, reason, std::string(line.substr(0, 1024)) });
+        m_batch.rejects.push_back(
+            { std::string(source), offset, reason, std::string(samplePrefix(line, kRejectSampleBytes)) });
     }
 }
 

@@ -121,14 +121,14 @@ private slots:
         QCOMPARE(p.exitCode(), 0);
         QCOMPARE(aggText(stdinDb), aggText(plainDb));
 
-        // Split at a line boundary into a directory of rotated files (name order). The second
-        // part has no CSV header, so the format is forced.
+        // Split at a line boundary into a directory of rotated files, read oldest first: the
+        // first half is the older rotation, .2 (docs/semantics.md, "Reading order of a folder").
         QFile in(log);
         QVERIFY(in.open(QIODevice::ReadOnly));
         const QByteArray all = in.readAll();
         const qsizetype cut = all.indexOf('\n', all.size() / 2) + 1;
         QDir().mkpath(path("rotated"));
-        QFile a(path("rotated/clicks.log.1")), b(path("rotated/clicks.log.2"));
+        QFile a(path("rotated/clicks.log.2")), b(path("rotated/clicks.log.1"));
         QVERIFY(a.open(QIODevice::WriteOnly) && b.open(QIODevice::WriteOnly));
         a.write(all.left(cut));
         const qsizetype headerEnd = all.indexOf('\n') + 1;
