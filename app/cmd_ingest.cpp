@@ -163,6 +163,10 @@ int cmdIngest(Args& args)
     auto result = (*ingestor)->run(g_stop.get_token());
     if ((*ingestor)->onProgress) std::fputc('\n', stderr);
     if (!result) return fail(result.message());
+    if (g_stop.stop_requested())
+        std::fputs("adclick: interrupted: everything read so far is committed (\"sources\" gives the offsets "
+                   "reached)\n",
+            stderr);
     std::fputs(summaryJson(*result, o.liveTopMinutes).c_str(), stdout);
     return 0;
 }
