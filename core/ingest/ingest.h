@@ -1,10 +1,10 @@
 #pragma once
 
+#include "core/base/status.h"
+#include "core/input/line_parser.h"
 #include "core/pipeline/engine.h"
 #include "core/pipeline/filter_expr.h"
 #include "core/store/kafka_health.h"
-#include "core/input/line_parser.h"
-#include "core/base/status.h"
 #include "core/store/store.h"
 
 #include <array>

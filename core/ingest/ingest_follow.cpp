@@ -35,7 +35,8 @@ bool Ingestor::noteRead(Source& src, std::string_view chunk)
     }
     if (src.head.size() < kFingerprintBytes && at <= src.head.size() && at + chunk.size() > src.head.size()) {
         const std::size_t from = src.head.size() - at;
-        src.head.append(chunk.substr(from, std::min<std::size_t>(chunk.size() - from, kFingerprintBytes - src.head.size())));
+        src.head.append(chunk.substr(
+            from, std::min<std::size_t>(chunk.size() - from, kFingerprintBytes - src.head.size())));
     }
     src.readEnd = src.file->offset();
     return true;
@@ -191,7 +192,8 @@ Status Ingestor::finishPredecessor(const std::string& path, std::stop_token& sto
     if (auto st = src.file->seek(before.offset); !st) return st;
     auto copyHead = readHead(*copy);
     if (!copyHead) return copyHead.status();
-    primeParser(src.parser, std::string_view(*copyHead).substr(0, std::min<uint64_t>(copyHead->size(), before.offset)));
+    primeParser(src.parser,
+        std::string_view(*copyHead).substr(0, std::min<uint64_t>(copyHead->size(), before.offset)));
     src.head = std::move(*copyHead);
     src.pos = before; // the same row (and uri) until the file now under `path` is started
     src.splitter.reset(before.offset);

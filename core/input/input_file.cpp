@@ -454,7 +454,8 @@ Result<std::unique_ptr<InputFile>> InputFile::open(const std::string& path)
     Fd fd(raw, true);
     // Reads block again (after waitReadable): a FIFO without a writer yet then waits for one
     // instead of reading as empty.
-    if (const int flags = ::fcntl(fd.get(), F_GETFL); flags < 0 || ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) < 0)
+    if (const int flags = ::fcntl(fd.get(), F_GETFL);
+        flags < 0 || ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) < 0)
         return R::error(sysError("cannot open", path));
 
     struct stat st;

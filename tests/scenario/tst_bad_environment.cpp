@@ -415,7 +415,8 @@ private slots:
         const QByteArray all = bookLines(0, 60);
         const QString reference = path("slow-ref.db");
         writeFile(path("slow-all.log"), all);
-        QCOMPARE(runCli({ "ingest", "--db", reference, "--format", "book", path("slow-all.log") }).exitCode, 0);
+        QCOMPARE(
+            runCli({ "ingest", "--db", reference, "--format", "book", path("slow-all.log") }).exitCode, 0);
 
         const QString fifo = path("slow.fifo");
         QCOMPARE(::mkfifo(fifo.toUtf8().constData(), 0600), 0);

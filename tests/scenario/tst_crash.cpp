@@ -176,7 +176,9 @@ private slots:
         QFETCH(QString, rotation);
         QTemporaryDir dir;
         const QString log = dir.filePath("all.log");
-        QCOMPARE(runCli({ "gen", "--out", log, "--events", "9000", "--format", "jsonl", "--seed", "5" }).exitCode, 0);
+        QCOMPARE(
+            runCli({ "gen", "--out", log, "--events", "9000", "--format", "jsonl", "--seed", "5" }).exitCode,
+            0);
         QFile f(log);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = f.readAll().split('\n');
