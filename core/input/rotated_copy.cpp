@@ -47,7 +47,8 @@ std::optional<std::string> findRotatedCopy(
         if (entryName == name || entryName.substr(0, stem.size()) != stem || entryName[0] == '.') continue;
         const std::string candidate = (slash == std::string::npos ? "" : dir) + std::string(entryName);
         struct stat st;
-        if (::stat(candidate.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        // lstat: a link is never a rotated copy (and may lead out of the folder).
+        if (::lstat(candidate.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
         if (haveSelf && st.st_dev == self.st_dev && st.st_ino == self.st_ino) continue; // a hard link
         if (sameContent(candidate, fingerprint, minBytes)) {
             found = candidate;

@@ -9,7 +9,7 @@
 
 namespace adclick::core {
 
-//! Finds the rotated copy of a followed file: a regular file beside `path` (same folder, name
+//! Finds the rotated copy of a followed file: a regular file (not a link) beside `path` (same folder, name
 //! starting with the part of path's name before its first '.', e.g. `app.log.1`, `app.log.2.gz`,
 //! `app-20240101.log`), other than `path` itself, whose content starts with the bytes that
 //! `fingerprint` describes and holds at least `minBytes` content bytes. That is where
