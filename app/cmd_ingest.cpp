@@ -27,7 +27,9 @@ SOURCE           a file, a .gz file, a directory of rotated logs (name order), -
 --lateness S     allowed lateness behind the largest event time (default 60 s; fixed per database)
 --late X         drop (default: late events are counted, not aggregated) | update (they correct their pane)
 --dedup-horizon S  how far behind the watermark duplicates are still recognised (default 300 s)
---follow         keep following the last SOURCE as it grows (and is rotated) until interrupted
+--follow         keep following the last SOURCE as it grows until interrupted, through rotation and
+                 truncation (copytruncate: the copy beside it is finished first); lost data is counted
+                 in lost_bytes / lost_predecessors (docs/semantics.md)
 --idle S         follow mode: after S seconds without input the watermark advances with wall time (default 30)
 --kafka-prop K=V any librdkafka property for Kafka sources (repeatable), e.g. security.protocol=SASL_SSL
 --until-end      Kafka: stop once every partition has been read to its current end (default: follow)
