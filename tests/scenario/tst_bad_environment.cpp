@@ -394,7 +394,12 @@ private slots:
         QProcess p;
         p.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", db, fifo });
         QVERIFY(p.waitForStarted());
-        QVERIFY(waitFor([&] { return QFile::exists(db); }));
+        // The settings are stored just before the ingest starts reading (and handles SIGINT).
+        QVERIFY(waitFor([&] {
+            bool stored = false;
+            queryText(db, "SELECT value FROM meta WHERE key = 'lateness_ms'").trimmed().toLongLong(&stored);
+            return stored;
+        }));
         QThread::msleep(500); // into the wait for a writer
         interrupt(p);
         const bool ended = p.waitForFinished(15'000);
