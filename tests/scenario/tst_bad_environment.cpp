@@ -413,35 +413,54 @@ private slots:
         QVERIFY2(next.exitCode == 0, next.err.constData()); // the lock was released
     }
 
+    void slowStreamIsCommittedAsItComesAndInterruptKeepsIt_data()
+    {
+        QTest::addColumn<bool>("stdinSource");
+        QTest::newRow("FIFO") << false;
+        QTest::newRow("stdin") << true;
+    }
+
     void slowStreamIsCommittedAsItComesAndInterruptKeepsIt()
     {
         // A slow writer's lines are committed within seconds, not at the end of input; SIGINT
         // mid-stream commits what was read, and feeding the rest gives the uninterrupted result.
+        QFETCH(bool, stdinSource);
+        const QString tag = stdinSource ? "stdin" : "fifo";
         const QByteArray all = bookLines(0, 60);
-        const QString reference = path("slow-ref.db");
+        const QString reference = path("slow-ref-" + tag + ".db");
         writeFile(path("slow-all.log"), all);
         QCOMPARE(
             runCli({ "ingest", "--db", reference, "--format", "book", path("slow-all.log") }).exitCode, 0);
 
         const QString fifo = path("slow.fifo");
-        QCOMPARE(::mkfifo(fifo.toUtf8().constData(), 0600), 0);
-        const QString db = path("slow.db");
+        if (!stdinSource) QCOMPARE(::mkfifo(fifo.toUtf8().constData(), 0600), 0);
+        const QString db = path("slow-" + tag + ".db");
         QProcess p;
-        p.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", db, "--format", "book", fifo });
+        p.start(QStringLiteral(ADCLICK_CLI),
+            { "ingest", "--db", db, "--format", "book", stdinSource ? QStringLiteral("-") : fifo });
         QVERIFY(p.waitForStarted());
         QFile writer(fifo);
-        QVERIFY(writer.open(QIODevice::WriteOnly | QIODevice::Unbuffered)); // waits for the reader
+        if (!stdinSource)
+            QVERIFY(writer.open(QIODevice::WriteOnly | QIODevice::Unbuffered)); // waits for the reader
+        auto send = [&](const QByteArray& bytes) {
+            if (stdinSource) {
+                p.write(bytes);
+                p.waitForBytesWritten(5000);
+            } else {
+                writer.write(bytes);
+            }
+        };
         const QByteArray first = bookLines(0, 20);
-        writer.write(first);
+        send(first);
         QVERIFY(waitFor([&] { return statsValue(db, "lines") == 20; })); // while the writer is open
-        const QByteArray half = all.mid(first.size(), 15); // part of a line: not a click yet
-        writer.write(half);
+        send(all.mid(first.size(), 15)); // part of a line: not a click yet
         QThread::msleep(300);
         interrupt(p);
         const bool ended = p.waitForFinished(15'000);
         if (!ended) p.kill();
-        QVERIFY2(ended, "ingest did not end on SIGINT while reading a slow FIFO");
+        QVERIFY2(ended, "ingest did not end on SIGINT while reading a slow stream");
         writer.close();
+        QFile::remove(fifo);
         QCOMPARE(p.exitCode(), 0);
         const QJsonObject summary = json(p.readAllStandardOutput());
         QCOMPARE(summary["lines"].toInteger(), 20);
