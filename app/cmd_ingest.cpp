@@ -27,7 +27,9 @@ SOURCE           a file, a .gz file, a directory of rotated logs (read oldest fi
 --lateness S     allowed lateness behind the largest event time (default 60 s; fixed per database)
 --late X         drop (default: late events are counted, not aggregated) | update (they correct their pane)
 --dedup-horizon S  how far behind the watermark duplicates are still recognised (default 300 s)
---follow         keep following the last SOURCE as it grows (and is rotated) until interrupted
+--follow         keep following the last SOURCE as it grows until interrupted, through rotation and
+                 truncation (copytruncate: the copy beside it is finished first); lost data is counted
+                 in lost_bytes / lost_predecessors (docs/semantics.md)
 --follow-symlinks  directories: also read symbolic links that lead out of the directory (default:
                  skipped with a warning; links to files inside it are read)
 --idle S         follow mode: after S seconds without input the watermark advances with wall time (default 30)
@@ -173,6 +175,10 @@ int cmdIngest(Args& args)
     auto result = (*ingestor)->run(g_stop.get_token());
     if ((*ingestor)->onProgress) std::fputc('\n', stderr);
     if (!result) return fail(result.message());
+    if (g_stop.stop_requested())
+        std::fputs("adclick: interrupted: everything read so far is committed (\"sources\" gives the offsets "
+                   "reached)\n",
+            stderr);
     std::fputs(summaryJson(*result, o.liveTopMinutes).c_str(), stdout);
     return 0;
 }

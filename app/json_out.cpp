@@ -18,7 +18,8 @@ std::string countersJsonFields(const core::Counters& c)
         s += jsonString(core::rejectReasonName(static_cast<core::RejectReason>(i))) + ":"
             + std::to_string(c.rejectedBy[i]);
     }
-    return s + "}";
+    return s + "},\"lost_bytes\":" + std::to_string(c.lostBytes)
+        + ",\"lost_predecessors\":" + std::to_string(c.lostPredecessors);
 }
 
 std::string engineStateJsonFields(const core::Counters& c, int64_t watermarkMs, int64_t maxEventMs)

@@ -2,6 +2,7 @@
 
 #include "core/base/failpoint.h"
 #include "core/base/clock.h"
+#include "core/ingest/ingest_source.h"
 #include "core/ingest/kafka_source.h"
 #include "core/input/input_file.h"
 #include "core/input/line_splitter.h"
@@ -16,9 +17,6 @@
 
 namespace adclick::core {
 
-namespace {
-
-//! The first kFingerprintBytes content bytes of `path`, read through a second handle.
 Result<std::string> readHead(const std::string& path)
 {
     auto file = InputFile::open(path);
@@ -35,9 +33,7 @@ Result<std::string> readHead(const std::string& path)
     return head;
 }
 
-//! Resuming mid-file: the parser must see again the lines that fixed its format (and the CSV
-//! header) — they were counted in an earlier run. Blank lines and lines failing the byte checks
-//! decide nothing, so they are skipped over.
+// Blank lines and lines failing the byte checks decide nothing, so they are skipped over.
 void primeParser(LineParser& parser, std::string_view head)
 {
     ClickEvent ignored;
@@ -49,6 +45,8 @@ void primeParser(LineParser& parser, std::string_view head)
         if (!undecided) return;
     }
 }
+
+namespace {
 
 //! How much of a rejected line a reject sample keeps while its source has not yet shown a single
 //! click (nor a CSV header): enough to recognise the kind of line, too little for a whole record.
@@ -65,19 +63,6 @@ void upsertPosition(std::vector<SourcePosition>& positions, const SourcePosition
 }
 
 } // namespace
-
-struct Ingestor::Source {
-    std::string path;
-    std::unique_ptr<InputFile> file;
-    LineParser parser;
-    LineSplitter splitter;
-    SourcePosition pos;
-    std::size_t report = 0;
-    bool resumable = true;
-    //! A click or a CSV header was read from it in this run: until then it may be any file
-    //! (a link to a secret), and its reject samples keep only kForeignSampleBytes.
-    bool looksLikeClicks = false;
-};
 
 Ingestor::~Ingestor() = default;
 
@@ -174,8 +159,9 @@ Status Ingestor::openSource(const std::string& path, Source& src)
         if (!match || k.fpLen > match->fpLen) match = &k;
     }
     const uint32_t fpLen = static_cast<uint32_t>(head->size());
+    src.head = std::move(*head);
     src.pos.fpLen = fpLen;
-    src.pos.fpHash = fingerprintHash(head->data(), fpLen);
+    src.pos.fpHash = fingerprintHash(src.head.data(), fpLen);
     if (!match) {
         ++m_nextSourceId;
         src.splitter.reset(0);
@@ -193,10 +179,11 @@ Status Ingestor::openSource(const std::string& path, Source& src)
             src.file = std::move(*reopened);
         } else {
             primeParser(src.parser,
-                std::string_view(*head).substr(0, std::min<uint64_t>(head->size(), match->offset)));
+                std::string_view(src.head).substr(0, std::min<uint64_t>(src.head.size(), match->offset)));
         }
     }
     src.splitter.reset(src.pos.offset);
+    src.readEnd = src.pos.offset;
     m_result.sources[src.report].resumedFrom = src.pos.offset;
     m_result.sources[src.report].offset = src.pos.offset;
     return Status::ok();
@@ -302,12 +289,11 @@ Status Ingestor::commit(Source* src)
 {
     drainAhead();
     if (src) {
-        if (src->resumable && src->pos.fpLen < kFingerprintBytes) {
-            // The file was small when first seen: extend its fingerprint as it grows.
-            if (auto fp = src->file->fingerprint()) {
-                src->pos.fpLen = fp->length;
-                src->pos.fpHash = fp->hash;
-            }
+        if (src->resumable && src->pos.fpLen < src->head.size()) {
+            // The file was small when first seen: extend its fingerprint as it grows — from the
+            // bytes we read, never from what the path holds now (it may have been rewritten).
+            src->pos.fpLen = static_cast<uint32_t>(src->head.size());
+            src->pos.fpHash = fingerprintHash(src->head.data(), src->head.size());
         }
         stagePosition(src->pos, src->report);
     }
@@ -402,65 +388,20 @@ Status Ingestor::readToEnd(Source& src, std::stop_token& stop, bool& stopped)
             stopped = true;
             return Status::ok();
         }
+        // A stream (stdin, a FIFO) is waited for in short steps: an interrupt ends the wait, and
+        // a slow writer's lines are committed every commitIntervalMs, not at the end.
+        auto ready = src.file->waitReadable(100);
+        if (!ready) return ready.status();
+        if (!*ready) {
+            if (auto st = maybeCommit(src, false); !st) return st;
+            continue;
+        }
         auto n = src.file->read(std::span<char>(m_buffer.data(), m_buffer.size()));
         if (!n) return n.status();
         if (*n == 0) return Status::ok();
+        if (!noteRead(src, std::string_view(m_buffer.data(), *n))) return Status::ok();
         m_runBytes += *n;
         if (auto st = processChunk(src, std::string_view(m_buffer.data(), *n)); !st) return st;
-    }
-}
-
-Status Ingestor::follow(Source& src, std::stop_token& stop)
-{
-    int64_t lastDataMs = steadyMs();
-    for (;;) {
-        bool stopped = false;
-        const uint64_t before = m_runBytes;
-        if (auto st = readToEnd(src, stop, stopped); !st) return st;
-        if (stopped) return Status::ok();
-        const int64_t now = steadyMs();
-        if (m_runBytes != before) lastDataMs = now;
-        if (m_options.idleMs > 0 && now - lastDataMs >= m_options.idleMs
-            && m_engine->maxEventMs() != kNoTime) {
-            const int64_t target = wallMs() - m_engine->config().latenessMs - m_options.idleMs;
-            if (target > m_engine->watermarkMs()) m_engine->advanceWatermark(target);
-        }
-        if (auto st = maybeCommit(src, false); !st) return st;
-        switch (src.file->checkChange()) {
-        case FileChange::Truncated: {
-            warn("'" + src.path + "' was truncated; reading it again from the start");
-            if (auto st = commit(&src); !st) return st;
-            if (auto st = src.file->seek(0); !st) return st;
-            src.splitter.reset(0);
-            src.parser = LineParser(m_options.format);
-            src.pos.offset = 0;
-            src.pos.fpLen = 0;
-            continue;
-        }
-        case FileChange::Replaced: {
-            // Rotation: the writer may have appended to the old file just before renaming it, so
-            // read it to its end once more; then it is complete: take its last partial line.
-            bool drained = false;
-            if (auto st = readToEnd(src, stop, drained); !st) return st;
-            Line line;
-            if (src.splitter.finish(line)) processLine(src, line);
-            src.pos.offset = src.splitter.consumedOffset();
-            if (auto st = commit(&src); !st) return st;
-            Source next;
-            if (auto st = openSource(src.path, next); !st) return st;
-            src.file = std::move(next.file);
-            src.parser = std::move(next.parser);
-            src.splitter = std::move(next.splitter);
-            src.pos = next.pos;
-            src.report = next.report;
-            continue;
-        }
-        default:
-            break;
-        }
-        for (int i = 0; i < 10 && !stop.stop_requested(); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        if (stop.stop_requested()) return Status::ok();
     }
 }
 
@@ -490,6 +431,8 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
 
     for (std::size_t i = 0; i < paths->size(); ++i) {
         const bool followThis = m_options.follow && i + 1 == paths->size();
+        if (auto st = finishPredecessor((*paths)[i], stop); !st) return Result<IngestResult>(st);
+        if (stop.stop_requested()) break; // its rest first: the file after it must not be started
         Source src;
         if (auto st = openSource((*paths)[i], src); !st) return Result<IngestResult>(st);
         bool stopped = false;

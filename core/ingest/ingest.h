@@ -1,10 +1,10 @@
 #pragma once
 
+#include "core/base/status.h"
+#include "core/input/line_parser.h"
 #include "core/pipeline/engine.h"
 #include "core/pipeline/filter_expr.h"
 #include "core/store/kafka_health.h"
-#include "core/input/line_parser.h"
-#include "core/base/status.h"
 #include "core/store/store.h"
 
 #include <array>
@@ -14,6 +14,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace adclick::core {
@@ -109,7 +110,19 @@ private:
     bool idleSinceCommit(const Source& src) const;
     Status commit(Source* src);
     Status readToEnd(Source& src, std::stop_token& stop, bool& stopped);
+    // Following a file (ingest_follow.cpp): its identity (inode, size, first bytes) is checked
+    // on every poll; a truncated file's rest is finished from its rotated copy, or counted lost.
     Status follow(Source& src, std::stop_token& stop);
+    Status followTruncation(Source& src, std::stop_token& stop);
+    Status followRotation(Source& src, std::stop_token& stop);
+    //! The file now at src.path, from 0, as a new source; committed with the staged old position.
+    Status startGeneration(Source& src, std::unique_ptr<InputFile> file);
+    //! Before `path` is opened: the file last read under that path was rotated away while no
+    //! ingest ran → finish it from its stored offset wherever it is beside `path` now.
+    Status finishPredecessor(const std::string& path, std::stop_token& stop);
+    //! Keeps src.head and src.readEnd; false when a followed file no longer starts with the head
+    //! (the chunk may be new content after a truncation: src.truncated is set, it is not used).
+    bool noteRead(Source& src, std::string_view chunk);
     //! One Kafka source until stopped (or read to its end with untilEnd): ingest_kafka.cpp.
     Status runKafka(const std::string& address, std::stop_token& stop);
     class KafkaRun;

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -166,7 +167,20 @@ public:
         return Fingerprint { static_cast<uint32_t>(n), fingerprintHash(buf, static_cast<std::size_t>(n)) };
     }
 
-    FileChange checkChange() override
+    Result<bool> waitReadable(int timeoutMs) override
+    {
+        if (m_seekable) return true;
+        pollfd p { m_fd.get(), POLLIN, 0 };
+        int rc;
+        do {
+            rc = ::poll(&p, 1, timeoutMs);
+        } while (rc < 0 && errno == EINTR);
+        if (rc < 0) return Result<bool>::error(sysError("cannot wait for", m_path));
+        // POLLHUP without POLLIN: the writer left, the next read returns 0 (the end).
+        return rc > 0;
+    }
+
+    FileChange checkChange(std::string_view head) override
     {
         if (!m_seekable) return FileChange::Unchanged;
         struct stat named;
@@ -179,6 +193,12 @@ public:
         if (named.st_dev != open.st_dev || named.st_ino != open.st_ino) return FileChange::Replaced;
         const auto size = static_cast<uint64_t>(open.st_size);
         if (size < m_offset) return FileChange::Truncated;
+        if (!head.empty()) {
+            std::string now(head.size(), '\0');
+            const ssize_t n = preadFull(m_fd.get(), now.data(), now.size(), 0);
+            if (n >= 0 && (static_cast<std::size_t>(n) != head.size() || now != head))
+                return FileChange::Truncated; // rewritten from the start: not the content we read
+        }
         if (size > m_offset) return FileChange::Grown;
         return FileChange::Unchanged;
     }
@@ -405,7 +425,8 @@ public:
     }
 
     // A gzip file is read as a finished archive: it is never followed.
-    FileChange checkChange() override { return FileChange::Unchanged; }
+    FileChange checkChange(std::string_view) override { return FileChange::Unchanged; }
+    Result<bool> waitReadable(int) override { return true; }
 
 private:
     Fd m_fd;
@@ -424,10 +445,17 @@ Result<std::unique_ptr<InputFile>> InputFile::open(const std::string& path)
 
     int raw;
     do {
-        raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        // O_NONBLOCK: opening a FIFO with no writer must not block (an interrupt could not end
+        // the ingest, which holds the database lock); the reader waits in waitReadable() instead.
+        raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     } while (raw < 0 && errno == EINTR);
     if (raw < 0) return R::error(sysError("cannot open", path));
     Fd fd(raw, true);
+    // Reads block again (after waitReadable): a FIFO without a writer yet then waits for one
+    // instead of reading as empty.
+    if (const int flags = ::fcntl(fd.get(), F_GETFL);
+        flags < 0 || ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) < 0)
+        return R::error(sysError("cannot open", path));
 
     struct stat st;
     if (::fstat(fd.get(), &st) != 0) return R::error(sysError("cannot stat", path));

@@ -6,6 +6,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace adclick::core {
@@ -56,8 +57,15 @@ public:
     virtual Result<Fingerprint> fingerprint() = 0;
 
     //! For following a plain file: compares the open file with what the path names now
-    //! (another inode → Replaced; size below our offset → Truncated; larger → Grown).
-    virtual FileChange checkChange() = 0;
+    //! (another inode → Replaced; size below our offset, or content not starting with `head`
+    //! (the bytes read from its start) → Truncated; larger → Grown). The head check catches a
+    //! truncation followed by a write longer than our offset between two looks, which sizes miss.
+    virtual FileChange checkChange(std::string_view head = {}) = 0;
+
+    //! Streams (stdin, FIFOs): waits up to `timeoutMs` for data or the end of input, so that a
+    //! reader can check for interrupts and commit while a slow writer is quiet. True when a
+    //! read will not block; files are always ready.
+    virtual Result<bool> waitReadable(int timeoutMs) = 0;
 
 protected:
     std::string m_path;

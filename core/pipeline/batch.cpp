@@ -14,6 +14,8 @@ Counters& Counters::operator+=(const Counters& o)
     late += o.late;
     lateApplied += o.lateApplied;
     rejected += o.rejected;
+    lostBytes += o.lostBytes;
+    lostPredecessors += o.lostPredecessors;
     for (std::size_t i = 0; i < rejectedBy.size(); ++i)
         rejectedBy[i] += o.rejectedBy[i];
     return *this;
@@ -27,6 +29,8 @@ Counters& Counters::operator-=(const Counters& o)
     late -= o.late;
     lateApplied -= o.lateApplied;
     rejected -= o.rejected;
+    lostBytes -= o.lostBytes;
+    lostPredecessors -= o.lostPredecessors;
     for (std::size_t i = 0; i < rejectedBy.size(); ++i)
         rejectedBy[i] -= o.rejectedBy[i];
     return *this;

@@ -28,6 +28,10 @@ struct EngineConfig {
 struct Counters {
     int64_t lines = 0, accepted = 0, duplicates = 0, late = 0, lateApplied = 0, rejected = 0;
     std::array<int64_t, kRejectReasonCount> rejectedBy {};
+    //! Input that could not be read, outside `lines`: bytes of a followed file truncated before
+    //! they were read with no rotated copy beside it, and rotated predecessors (replaced while no
+    //! ingest ran) not found beside the file, whose rest after the stored offset is unknown.
+    int64_t lostBytes = 0, lostPredecessors = 0;
 
     Counters& operator+=(const Counters& o);
     Counters& operator-=(const Counters& o);

@@ -38,6 +38,10 @@ void applyCounter(Counters& c, std::string_view name, int64_t v)
         c.lateApplied = v;
     else if (name == "rejected")
         c.rejected = v;
+    else if (name == "lost_bytes")
+        c.lostBytes = v;
+    else if (name == "lost_predecessors")
+        c.lostPredecessors = v;
     else if (name.rfind("rejected.", 0) == 0) {
         for (std::size_t i = 0; i < kRejectReasonCount; ++i)
             if (name.substr(9) == rejectReasonName(static_cast<RejectReason>(i))) c.rejectedBy[i] = v;

@@ -92,7 +92,8 @@ Status addCounters(const sql::Connection& conn, const Counters& c)
         return q.run();
     };
     bool ok = add("lines", c.lines) && add("accepted", c.accepted) && add("duplicates", c.duplicates)
-        && add("late", c.late) && add("late_applied", c.lateApplied) && add("rejected", c.rejected);
+        && add("late", c.late) && add("late_applied", c.lateApplied) && add("rejected", c.rejected)
+        && add("lost_bytes", c.lostBytes) && add("lost_predecessors", c.lostPredecessors);
     for (std::size_t i = 0; ok && i < kRejectReasonCount; ++i)
         ok = add("rejected." + std::string(rejectReasonName(static_cast<RejectReason>(i))), c.rejectedBy[i]);
     return ok ? Status::ok() : failed(conn, q.rc(), "cannot store counters");

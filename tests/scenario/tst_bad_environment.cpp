@@ -9,6 +9,9 @@
 
 #include <sqlite3.h>
 
+#include <csignal>
+#include <sys/stat.h>
+
 using namespace testsupport;
 
 class TestBadEnvironment : public QObject {
@@ -47,6 +50,21 @@ class TestBadEnvironment : public QObject {
         }
         return cond();
     }
+
+    //! `count` book-format clicks, one second apart from click `first` on, each its own user.
+    static QByteArray bookLines(int first, int count)
+    {
+        QByteArray out;
+        for (int i = first; i < first + count; ++i)
+            out += QStringLiteral("ad%1, %2, u%3, 10.0.0.1, US\n")
+                       .arg(i % 7)
+                       .arg(1'609'459'200'000LL + i * 1000LL)
+                       .arg(i)
+                       .toUtf8();
+        return out;
+    }
+
+    static void interrupt(QProcess& p) { ::kill(static_cast<pid_t>(p.processId()), SIGINT); }
 
 private slots:
     void initTestCase()
@@ -316,6 +334,142 @@ private slots:
         QCOMPARE(p.exitCode(), 0);
         QCOMPARE(statsValue(db, "rejected"), 0);
         QCOMPARE(statsValue(db, "duplicates"), 0);
+    }
+
+    void copytruncateLosesNothing()
+    {
+        // Issue 9, defect 4: logrotate's copytruncate copies the file, truncates it, and the
+        // writer goes on with more lines than the reader's old offset: size alone sees "grown".
+        const QString live = path("ct.log");
+        const QString db = path("ct.db");
+        writeFile(live, bookLines(0, 500));
+        QProcess p;
+        p.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", db, "--follow", "--format", "book", live });
+        QVERIFY(p.waitForStarted());
+        QVERIFY(waitFor([&] { return statsValue(db, "lines") == 500; }));
+        appendFile(live, bookLines(500, 300)); // not yet read when the rotation comes
+        QVERIFY(QFile::copy(live, live + ".1"));
+        writeFile(live, bookLines(800, 1200)); // truncate, then longer than the old offset
+        QVERIFY(waitFor([&] { return statsValue(db, "lines") >= 2000; }));
+        interrupt(p);
+        QVERIFY(p.waitForFinished(10'000));
+        QCOMPARE(p.exitCode(), 0);
+        const QJsonObject s = json(runCli({ "stats", "--db", db }).out);
+        QCOMPARE(s["accepted"].toInteger(), 2000);
+        QCOMPARE(s["lines"].toInteger(), 2000);
+        QCOMPARE(s["lost_bytes"].toInteger(), 0);
+    }
+
+    void truncationWithoutCopyReportsLostBytes()
+    {
+        // Truncated with no copy beside it: what was seen but not yet taken (a held partial
+        // line) is gone, and the summary and stats say how much.
+        const QString live = path("trunc.log");
+        const QString db = path("trunc.db");
+        const QByteArray partial = "ad9, 1609459300000, u9";
+        writeFile(live, bookLines(0, 10) + partial);
+        QProcess p;
+        p.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", db, "--follow", "--format", "book", live });
+        QVERIFY(p.waitForStarted());
+        QVERIFY(waitFor([&] { return statsValue(db, "lines") == 10; }));
+        QThread::msleep(500);
+        writeFile(live, bookLines(20, 30)); // truncated and rewritten, longer than before
+        QVERIFY(waitFor([&] { return statsValue(db, "lines") == 40; }));
+        QCOMPARE(statsValue(db, "lost_bytes"), partial.size());
+        interrupt(p);
+        QVERIFY(p.waitForFinished(10'000));
+        QCOMPARE(p.exitCode(), 0);
+        QCOMPARE(json(p.readAllStandardOutput())["lost_bytes"].toInteger(), partial.size());
+        QVERIFY(p.readAllStandardError().contains("lost"));
+        QCOMPARE(statsValue(db, "accepted"), 40);
+    }
+
+    void interruptEndsAWaitForAFifoWriter()
+    {
+        // Issue 9, defect 9: a FIFO with no writer blocked in open() holding the lock; SIGINT
+        // was ignored. Now the wait ends with a clear message and the lock is free.
+        const QString fifo = path("nowriter.fifo");
+        QCOMPARE(::mkfifo(fifo.toUtf8().constData(), 0600), 0);
+        const QString db = path("fifo.db");
+        QProcess p;
+        p.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", db, fifo });
+        QVERIFY(p.waitForStarted());
+        // The settings are stored just before the ingest starts reading (and handles SIGINT).
+        QVERIFY(waitFor([&] {
+            bool stored = false;
+            queryText(db, "SELECT value FROM meta WHERE key = 'lateness_ms'").trimmed().toLongLong(&stored);
+            return stored;
+        }));
+        QThread::msleep(500); // into the wait for a writer
+        interrupt(p);
+        const bool ended = p.waitForFinished(15'000);
+        if (!ended) p.kill();
+        QVERIFY2(ended, "ingest did not end on SIGINT while waiting for a FIFO writer");
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY2(p.readAllStandardError().contains("interrupted"), "no message on the interrupt");
+        writeFile(path("one.log"), bookLines(0, 1));
+        const Run next = runCli({ "ingest", "--db", db, "--format", "book", path("one.log") });
+        QVERIFY2(next.exitCode == 0, next.err.constData()); // the lock was released
+    }
+
+    void slowStreamIsCommittedAsItComesAndInterruptKeepsIt_data()
+    {
+        QTest::addColumn<bool>("stdinSource");
+        QTest::newRow("FIFO") << false;
+        QTest::newRow("stdin") << true;
+    }
+
+    void slowStreamIsCommittedAsItComesAndInterruptKeepsIt()
+    {
+        // A slow writer's lines are committed within seconds, not at the end of input; SIGINT
+        // mid-stream commits what was read, and feeding the rest gives the uninterrupted result.
+        QFETCH(bool, stdinSource);
+        const QString tag = stdinSource ? "stdin" : "fifo";
+        const QByteArray all = bookLines(0, 60);
+        const QString reference = path("slow-ref-" + tag + ".db");
+        writeFile(path("slow-all.log"), all);
+        QCOMPARE(
+            runCli({ "ingest", "--db", reference, "--format", "book", path("slow-all.log") }).exitCode, 0);
+
+        const QString fifo = path("slow.fifo");
+        if (!stdinSource) QCOMPARE(::mkfifo(fifo.toUtf8().constData(), 0600), 0);
+        const QString db = path("slow-" + tag + ".db");
+        QProcess p;
+        p.start(QStringLiteral(ADCLICK_CLI),
+            { "ingest", "--db", db, "--format", "book", stdinSource ? QStringLiteral("-") : fifo });
+        QVERIFY(p.waitForStarted());
+        QFile writer(fifo);
+        if (!stdinSource)
+            QVERIFY(writer.open(QIODevice::WriteOnly | QIODevice::Unbuffered)); // waits for the reader
+        auto send = [&](const QByteArray& bytes) {
+            if (stdinSource) {
+                p.write(bytes);
+                p.waitForBytesWritten(5000);
+            } else {
+                writer.write(bytes);
+            }
+        };
+        const QByteArray first = bookLines(0, 20);
+        send(first);
+        QVERIFY(waitFor([&] { return statsValue(db, "lines") == 20; })); // while the writer is open
+        send(all.mid(first.size(), 15)); // part of a line: not a click yet
+        QThread::msleep(300);
+        interrupt(p);
+        const bool ended = p.waitForFinished(15'000);
+        if (!ended) p.kill();
+        QVERIFY2(ended, "ingest did not end on SIGINT while reading a slow stream");
+        writer.close();
+        QFile::remove(fifo);
+        QCOMPARE(p.exitCode(), 0);
+        const QJsonObject summary = json(p.readAllStandardOutput());
+        QCOMPARE(summary["lines"].toInteger(), 20);
+        const qint64 offset = summary["sources"].toArray()[0].toObject()["offset"].toInteger();
+        QCOMPARE(offset, qint64(first.size()));
+        writeFile(path("slow-rest.log"), all.mid(offset));
+        QCOMPARE(runCli({ "ingest", "--db", db, "--format", "book", path("slow-rest.log") }).exitCode, 0);
+        QCOMPARE(aggText(db), aggText(reference));
+        QCOMPARE(countersText(db), countersText(reference));
     }
 
     void idleSourceLetsTheWatermarkAdvance()

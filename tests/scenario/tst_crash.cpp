@@ -9,6 +9,9 @@
 #include <QThread>
 #include <QtTest>
 
+#include <csignal>
+#include <functional>
+
 using namespace testsupport;
 
 namespace {
@@ -155,6 +158,89 @@ private slots:
         QVERIFY(!live["ad_ids"].toArray().isEmpty());
         QCOMPARE(live["ad_ids"].toArray(), query["ad_ids"].toArray());
         QCOMPARE(live["counts"].toArray(), query["counts"].toArray());
+    }
+
+    void killedFollowerFinishesTheRotatedFileFirst_data()
+    {
+        QTest::addColumn<QString>("rotation");
+        QTest::newRow("renamed") << "renamed";
+        QTest::newRow("renamed and compressed") << "gzip";
+        QTest::newRow("deleted") << "deleted";
+        QTest::newRow("copytruncate") << "copytruncate";
+    }
+
+    void killedFollowerFinishesTheRotatedFileFirst()
+    {
+        // Issue 9, defect 4: killed while following; then lines were appended, the file rotated
+        // and a new one started. The restart must finish the old file's unread tail (found by its
+        // content beside the followed path), then read the new one; when the old file is gone,
+        // it says so in lost_predecessors.
+        QFETCH(QString, rotation);
+        QTemporaryDir dir;
+        const QString log = dir.filePath("all.log");
+        QCOMPARE(
+            runCli({ "gen", "--out", log, "--events", "9000", "--format", "jsonl", "--seed", "5" }).exitCode,
+            0);
+        QFile f(log);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().split('\n');
+        auto part = [&](qsizetype from, qsizetype to) {
+            QByteArray out;
+            for (qsizetype i = from; i < to && i < lines.size(); ++i)
+                if (!lines[i].isEmpty()) out += lines[i] + '\n';
+            return out;
+        };
+        const qsizetype n = lines.size() - 1, a = n / 3, b = 2 * n / 3;
+        const QString live = dir.filePath("app.log");
+        auto write = [](const QString& file, const QByteArray& bytes, QIODevice::OpenMode mode) {
+            QFile out(file);
+            return out.open(QIODevice::WriteOnly | mode) && out.write(bytes) == bytes.size();
+        };
+        QVERIFY(write(live, part(0, a), QIODevice::Truncate));
+        const QString db = dir.filePath("follow.db");
+        const QString reference = dir.filePath("reference.db");
+        QCOMPARE(runCli({ "ingest", "--db", reference, log }).exitCode, 0);
+        auto stats = [&] { return json(runCli({ "stats", "--db", db }).out); };
+        auto lastOffset
+            = [&] { return stats()["sources"].toArray().last().toObject()["offset"].toInteger(); };
+        auto waitFor = [](const std::function<bool()>& cond) {
+            for (int i = 0; i < 300 && !cond(); ++i)
+                QThread::msleep(100);
+            return cond();
+        };
+        QProcess p;
+        p.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", db, "--follow", live });
+        QVERIFY(p.waitForStarted());
+        QVERIFY(waitFor([&] { return lastOffset() == part(0, a).size(); }));
+        p.kill();
+        QVERIFY(p.waitForFinished());
+        QVERIFY(write(live, part(a, b), QIODevice::Append)); // never read by the killed run
+        if (rotation == "copytruncate")
+            QVERIFY(QFile::copy(live, live + ".1")); // and truncated by the write below
+        else
+            QVERIFY(QFile::rename(live, live + ".1"));
+        if (rotation == "gzip") QCOMPARE(QProcess::execute("gzip", { "-n", live + ".1" }), 0);
+        if (rotation == "deleted") QVERIFY(QFile::remove(live + ".1"));
+        QVERIFY(write(live, part(b, n), QIODevice::Truncate));
+
+        p.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", db, "--follow", live });
+        QVERIFY(p.waitForStarted());
+        const qint64 total = json(runCli({ "stats", "--db", reference }).out)["lines"].toInteger();
+        const bool complete = waitFor([&] {
+            return rotation == "deleted" ? lastOffset() == part(b, n).size()
+                                         : stats()["lines"].toInteger() == total;
+        });
+        ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(20'000));
+        QVERIFY2(complete, p.readAllStandardError().constData());
+        QCOMPARE(p.exitCode(), 0);
+        if (rotation == "deleted") {
+            QCOMPARE(stats()["lost_predecessors"].toInteger(), 1);
+            return;
+        }
+        QCOMPARE(stats()["lost_predecessors"].toInteger(), 0);
+        QCOMPARE(aggText(db), aggText(reference));
+        QCOMPARE(countersText(db), countersText(reference));
     }
 
     void harnessCatchesOffsetsCommittedSeparately()

@@ -2,6 +2,7 @@
 // content the test knows byte for byte.
 
 #include "core/input/input_file.h"
+#include "core/input/rotated_copy.h"
 #include "core/input/source_list.h"
 
 #include <QProcess>
@@ -16,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <future>
 #include <optional>
 #include <random>
 #include <string>
@@ -250,6 +252,9 @@ private slots:
     void checkChange_data();
     void checkChange();
     void checkChangeOfGzipIsUnchanged();
+    void truncatedAndRewrittenLongerIsSeenByItsHead();
+    void rotatedCopyIsFoundByContent();
+    void fifoWithoutWriterIsWaitedForInterruptibly();
 
     void tenMegabyteLine_data();
     void tenMegabyteLine();
@@ -387,6 +392,78 @@ void TestInputFile::truncatedUnderTheReader()
     QCOMPARE(file->offset(), uint64_t(0));
     const ReadOutcome r = readAll(*file, 100);
     QVERIFY(r.ok && r.data == fresh);
+}
+
+void TestInputFile::truncatedAndRewrittenLongerIsSeenByItsHead()
+{
+    // copytruncate between two polls: truncated, then more written than we had read. The size
+    // says "grown"; only the first bytes show that this is not the content we were reading.
+    QTemporaryDir dir;
+    const auto path = join(dir, "live.log");
+    const QByteArray old = logLines(100, 3);
+    auto file = writeAndOpen(path, old);
+    QVERIFY(file);
+    QVERIFY(readAll(*file, 4096).data == old);
+    const std::string head(old.constData(), std::min<qsizetype>(old.size(), kFingerprintBytes));
+    QCOMPARE(file->checkChange(head), FileChange::Unchanged);
+    appendFile(path, logLines(5, 3));
+    QCOMPARE(file->checkChange(head), FileChange::Grown); // an append keeps the head
+    QVERIFY(::truncate(path.c_str(), 0) == 0);
+    appendFile(path, logLines(300, 4));
+    QCOMPARE(file->checkChange(), FileChange::Grown); // what size alone concludes
+    QCOMPARE(file->checkChange(head), FileChange::Truncated);
+}
+
+void TestInputFile::rotatedCopyIsFoundByContent()
+{
+    QTemporaryDir dir;
+    const QByteArray older = logLines(200, 5), copied = logLines(200, 6), current = logLines(3, 7);
+    writeFile(join(dir, "app.log"), current);
+    writeFile(join(dir, "app.log.1"), copied);
+    writeFile(join(dir, "app.log.2.gz"), gzipMember(older));
+    writeFile(join(dir, "other.log"), copied); // same content, another log's name: not a copy
+    auto fp = [](const QByteArray& content) {
+        const auto n = std::min<qsizetype>(content.size(), kFingerprintBytes);
+        return Fingerprint { uint32_t(n), fingerprintHash(content.constData(), std::size_t(n)) };
+    };
+    const std::string live = join(dir, "app.log");
+    QCOMPARE(qs(findRotatedCopy(live, fp(copied), 100).value_or("-")), qs(join(dir, "app.log.1")));
+    QCOMPARE(qs(findRotatedCopy(live, fp(older), uint64_t(older.size())).value_or("-")),
+        qs(join(dir, "app.log.2.gz")));
+    // Shorter than the offset to finish from: not the file we read.
+    QVERIFY(!findRotatedCopy(live, fp(copied), uint64_t(copied.size()) + 1));
+    QVERIFY(!findRotatedCopy(live, fp(logLines(200, 8)), 0));
+    QVERIFY(!findRotatedCopy(live, fp(current), 0)); // the file itself is never its own copy
+    QVERIFY(!findRotatedCopy(live, Fingerprint {}, 0)); // an empty fingerprint identifies nothing
+}
+
+void TestInputFile::fifoWithoutWriterIsWaitedForInterruptibly()
+{
+    // Opening a FIFO with no writer returns at once; the wait for data is in bounded steps.
+    QTemporaryDir dir;
+    const auto path = join(dir, "in.fifo");
+    QCOMPARE(::mkfifo(path.c_str(), 0600), 0);
+    auto opening = std::async(std::launch::async, [&] { return InputFile::open(path); });
+    const bool opened = opening.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    if (!opened) { // unblock the old behaviour's open(), then fail
+        const int w = ::open(path.c_str(), O_WRONLY);
+        opening.wait();
+        ::close(w);
+    }
+    QVERIFY2(opened, "open() of a FIFO without a writer blocked");
+    auto file = std::move(*opening.get());
+    QVERIFY(!file->seekable());
+    QCOMPARE(*file->waitReadable(50), false);
+    const int w = ::open(path.c_str(), O_WRONLY);
+    QVERIFY(w >= 0);
+    QCOMPARE(::write(w, "ab\n", 3), ssize_t(3));
+    QCOMPARE(*file->waitReadable(5000), true);
+    char buf[16];
+    QCOMPARE(*file->read(buf), std::size_t(3));
+    QCOMPARE(*file->waitReadable(50), false); // the writer is still there, with nothing to say
+    ::close(w);
+    QCOMPARE(*file->waitReadable(5000), true);
+    QCOMPARE(*file->read(buf), std::size_t(0)); // the end
 }
 
 void TestInputFile::plainSeek()
