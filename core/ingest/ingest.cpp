@@ -1,7 +1,7 @@
 #include "core/ingest/ingest.h"
 
-#include "core/base/failpoint.h"
 #include "core/base/clock.h"
+#include "core/base/failpoint.h"
 #include "core/ingest/ingest_source.h"
 #include "core/ingest/kafka_source.h"
 #include "core/input/input_file.h"

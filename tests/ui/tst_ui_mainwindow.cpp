@@ -26,6 +26,7 @@
 #include <QLocale>
 #include <QMimeData>
 #include <QPushButton>
+#include <QSet>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
@@ -35,6 +36,22 @@
 
 using namespace adclick;
 using namespace adclick::ui;
+
+namespace {
+
+//! A picture that was really drawn: a sane size and many colours (text, lines, series), not a
+//! blank or single-colour image, which is what a broken render or an empty grab gives.
+bool looksDrawn(const QImage& image)
+{
+    if (image.isNull() || image.width() < 200 || image.height() < 150) return false;
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 3)
+        for (int x = 0; x < image.width(); x += 3)
+            colours.insert(image.pixel(x, y));
+    return colours.size() >= 16;
+}
+
+} // namespace
 
 class TestUiMainWindow : public QObject {
     Q_OBJECT
@@ -191,7 +208,7 @@ private slots:
         QVERIFY(f.readLine().contains("country=KR"));
         const QString png = m_dir.filePath(QStringLiteral("charts.png"));
         QVERIFY(w.exportChartPng(png));
-        QVERIFY(!QImage(png).isNull());
+        QVERIFY(looksDrawn(QImage(png)));
         const QString shot = m_dir.filePath(QStringLiteral("window.png"));
         QVERIFY(w.saveScreenshot(shot));
         QCOMPARE(QImage(shot).size(), w.size());
@@ -361,7 +378,8 @@ private slots:
         p.setProcessEnvironment(env);
         p.start(QStringLiteral(ADCLICK_MONITOR), { QStringLiteral("--version") });
         QVERIFY(p.waitForFinished(20'000));
-        QVERIFY(p.readAllStandardOutput().contains("adclick-monitor") || p.exitCode() == 0);
+        QCOMPARE(p.exitCode(), 0);
+        QCOMPARE(p.readAllStandardOutput().trimmed(), QByteArray("AdClick Monitor " ADCLICK_VERSION));
 
         const QString shot = m_dir.filePath(QStringLiteral("cli-shot.png"));
         p.start(QStringLiteral(ADCLICK_MONITOR),
@@ -370,7 +388,7 @@ private slots:
                 QStringLiteral("2"), m_log.path });
         QVERIFY(p.waitForFinished(30'000));
         QCOMPARE(p.exitCode(), 0);
-        QVERIFY(!QImage(shot).isNull());
+        QVERIFY(looksDrawn(QImage(shot)));
 
         p.start(QStringLiteral(ADCLICK_MONITOR),
             { QStringLiteral("--db"), m_dir.filePath(QStringLiteral("stall.db")),
