@@ -139,6 +139,9 @@ void Ingestor::KafkaRun::addPartitions(int count)
     for (std::size_t p = first; p < m_parts.size(); ++p) {
         KafkaPartitions::Partition* part = m_parts.find(static_cast<int32_t>(p));
         part->stream = m_in.m_engine->addStream(part->pos.maxEventMs);
+        // Idle is measured from now at the earliest: a partition already read to its end by an
+        // earlier run does not stop holding the watermark back at once.
+        part->lastMessageMs = steadyMs();
     }
 }
 

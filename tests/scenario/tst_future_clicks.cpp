@@ -94,7 +94,7 @@ private slots:
         QCOMPARE(watermarkOf(db), watermarkOf(plain));
         QCOMPARE(queryText(db, "SELECT count(*) FROM ads WHERE name = 'ad-future'").trimmed(),
             QStringLiteral("0"));
-        QCOMPARE(queryText(db, "SELECT reason FROM rejects WHERE line LIKE '%ad-future%'"),
+        QCOMPARE(queryText(db, "SELECT reason FROM rejects WHERE CAST(line AS TEXT) LIKE '%ad-future%'"),
             QStringLiteral("future\nfuture\n"));
     }
 
