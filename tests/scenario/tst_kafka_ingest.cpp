@@ -231,8 +231,9 @@ private slots:
                 args << "--kafka-prop" << prop;
             return runCli(args << uri, envWith(failpoint));
         };
-        const QStringList fine { "fetch.max.bytes=2048", "message.max.bytes=2048",
-            "max.partition.fetch.bytes=512", "queued.min.messages=1" };
+        // Fine: ~15 messages a partition per fetch, so the partitions interleave closely.
+        const QStringList fine { "fetch.max.bytes=8192", "message.max.bytes=8192",
+            "max.partition.fetch.bytes=2048" };
         const QStringList coarse { "max.partition.fetch.bytes=4194304", "fetch.min.bytes=1000000",
             "fetch.wait.max.ms=200" };
 
