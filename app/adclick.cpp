@@ -13,7 +13,7 @@ usage: adclick COMMAND [options]
 
 commands:
   ingest     --db F [--format auto|book|csv|jsonl] [--lateness S] [--late drop|update]
-             [--dedup-horizon S] [--idle S] [--follow] [--durable] SOURCE...
+             [--dedup-horizon S] [--max-future S] [--max-jump S] [--idle S] [--follow] [--durable] SOURCE...
              SOURCE: a file, a .gz file, a directory of rotated logs (name order), or - for stdin.
              Resumes where the database left off. Prints a JSON summary of the counters.
   count      --db F --ad ID --from T --to T [--filter EXPR]        -> {"ad_id":..,"count":N}

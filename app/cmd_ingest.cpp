@@ -27,6 +27,9 @@ SOURCE           a file, a .gz file, a directory of rotated logs (read oldest fi
 --lateness S     allowed lateness behind the largest event time (default 60 s; fixed per database)
 --late X         drop (default: late events are counted, not aggregated) | update (they correct their pane)
 --dedup-horizon S  how far behind the watermark duplicates are still recognised (default 300 s)
+--max-future S   reject (reason future) clicks dated later than the wall clock + S (default 300 s)
+--max-jump S     archives: reject a click more than S ahead of the largest event time so far unless
+                 the next click confirms the jump (default 1 day; 0 turns the check off)
 --follow         keep following the last SOURCE as it grows until interrupted, through rotation and
                  truncation (copytruncate: the copy beside it is finished first); lost data is counted
                  in lost_bytes / lost_predecessors (docs/semantics.md)
@@ -64,11 +67,14 @@ int readEngineOptions(Args& args, core::IngestOptions& o)
 {
     if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.format))
         return fail("--format must be auto, book, csv or jsonl, not '" + *f + "'", 2);
-    std::optional<int64_t> idle, lockWait;
+    std::optional<int64_t> idle, lockWait, maxFuture, maxJump;
     if (!durationOption(args, "lateness", o.latenessMs)
         || !durationOption(args, "dedup-horizon", o.dedupHorizonMs) || !durationOption(args, "idle", idle)
-        || !durationOption(args, "lock-wait", lockWait))
+        || !durationOption(args, "lock-wait", lockWait) || !durationOption(args, "max-future", maxFuture)
+        || !durationOption(args, "max-jump", maxJump))
         return 2;
+    if (maxFuture) o.maxFutureMs = *maxFuture;
+    if (maxJump) o.maxJumpMs = *maxJump;
     if (o.dedupHorizonMs && *o.dedupHorizonMs < core::kMinuteMs)
         return fail("--dedup-horizon must be at least 60 s (it must cover an open pane)", 2);
     if (idle) o.idleMs = *idle;

@@ -109,10 +109,17 @@ Result<std::unique_ptr<Ingestor>> Ingestor::open(const std::string& dbPath, Inge
     in->m_engine = std::make_unique<Engine>(config);
     in->m_engine->restore(
         state->maxEventMs, state->watermarkMs, state->counters, std::move(state->ads), state->rejectSamples);
+    in->m_engine->restoreJumpCandidate(state->jumpCandidateMs);
     if (activeFault() != Fault::NoDedupRestore && state->maxEventMs != kNoTime) {
+        // Kafka partitions judge duplicates against their own watermarks: restore the keys the
+        // slowest of them may still need.
         Engine& engine = *in->m_engine;
-        if (auto st = in->m_store->forEachRawSince(
-                engine.dedupCutoffMs(), [&](const RawEvent& e) { engine.restoreKey(e); });
+        std::vector<int64_t> partitionMax;
+        for (const SourcePosition& s : state->sources)
+            partitionMax.push_back(s.maxEventMs);
+        const int64_t since = engine.restoreSinceMs(partitionMax);
+        if (auto st
+            = in->m_store->forEachRawSince(since, [&](const RawEvent& e) { engine.restoreKey(e, since); });
             !st)
             return R(st);
     }
@@ -122,6 +129,11 @@ Result<std::unique_ptr<Ingestor>> Ingestor::open(const std::string& dbPath, Inge
     for (const auto& s : in->m_known)
         in->m_nextSourceId = std::max(in->m_nextSourceId, s.id + 1);
     return R(std::move(in));
+}
+
+int64_t Ingestor::futureBoundMs() const
+{
+    return wallMs() + m_options.maxFutureMs;
 }
 
 void Ingestor::warn(const std::string& message)
@@ -202,6 +214,13 @@ void Ingestor::processLine(Source& src, const Line& line)
     if (out.kind == LineKind::Event || out.kind == LineKind::Header) src.looksLikeClicks = true;
     switch (out.kind) {
     case LineKind::Event: {
+        if (event.timeMs > m_engine->futureScreenMs()) {
+            drainAhead(); // the decision needs the events before this one
+            if (m_engine->rejectsAsFuture(event.timeMs)) {
+                m_engine->onReject(RejectReason::Future, src.path, line.offset, line.text);
+                break;
+            }
+        }
         Ahead& a = m_ahead[m_aheadCount++];
         a.storage.clear();
         for (std::string_view f : { event.adId, event.userId, event.ip, event.country, event.clickId })
@@ -241,6 +260,7 @@ void Ingestor::drainAhead()
 
 Status Ingestor::processChunk(Source& src, std::string_view chunk)
 {
+    m_engine->setFutureBound(futureBoundMs());
     src.splitter.feed(chunk);
     Line line;
     while (src.splitter.next(line)) {
@@ -431,6 +451,9 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
 
     for (std::size_t i = 0; i < paths->size(); ++i) {
         const bool followThis = m_options.follow && i + 1 == paths->size();
+        // A followed file (and its rotated predecessor) is live: the wall clock bounds it; an
+        // archive is bounded by its own times.
+        m_engine->setJumpCheck(!followThis, m_options.maxJumpMs);
         if (auto st = finishPredecessor((*paths)[i], stop); !st) return Result<IngestResult>(st);
         if (stop.stop_requested()) break; // its rest first: the file after it must not be started
         Source src;

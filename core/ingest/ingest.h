@@ -28,6 +28,11 @@ struct IngestOptions {
     std::optional<int64_t> latenessMs;
     std::optional<LatePolicy> late;
     std::optional<int64_t> dedupHorizonMs;
+    //! Clicks later than the wall clock + maxFutureMs are rejected (`future`), whatever the source.
+    int64_t maxFutureMs = 300'000;
+    //! Archives (sources not followed, not Kafka): a click more than this ahead of the largest
+    //! event time so far is rejected (`future`) unless the next click confirms the jump (0: off).
+    int64_t maxJumpMs = 86'400'000;
     bool follow = false; //!< after the other sources, keep following the last one
     bool followSymlinks = false; //!< folders: also read links that lead out of the folder
     int64_t idleMs = 30'000; //!< follow mode: an idle source lets the watermark advance with wall time
@@ -129,6 +134,8 @@ private:
     //! `pos` goes with the next commit; the run's report of the source shows it.
     void stagePosition(const SourcePosition& pos, std::size_t report);
     void warn(const std::string& message);
+    //! The latest event time accepted now (docs/semantics.md step 0).
+    int64_t futureBoundMs() const;
     void progress(const std::string& source, bool force, const KafkaHealth* kafka = nullptr);
     //! Applies saved-filter changes made by other commands (new → back-filled, dropped →
     //! removed) between batches, and hands the ready ones to the engine.

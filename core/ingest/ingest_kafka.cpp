@@ -55,6 +55,8 @@ public:
 private:
     void parseMessage(KafkaPartitions::Partition& part, const KafkaEvent& ev);
     Status assign() { return m_consumer->assign(m_parts.startOffsets()); }
+    //! Adds the partitions up to `count` and gives each new one its engine stream.
+    void addPartitions(int count);
     void updateHealth();
     //! Stores the partitions' positions and health with the open batch, then tells the group.
     Status commit();
@@ -80,6 +82,7 @@ Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
     while (!stop.stop_requested()) {
         const KafkaEvent ev = run.consumer().poll(100);
         const int64_t now = steadyMs();
+        m_engine->setFutureBound(futureBoundMs());
         run.noteClientErrors();
         if (ev.kind == KafkaEvent::Gap) {
             if (auto st = run.onGap(ev); !st) return st;
@@ -118,17 +121,28 @@ Result<std::unique_ptr<Ingestor::KafkaRun>> Ingestor::KafkaRun::open(Ingestor& i
     auto consumer = KafkaConsumer::open(*uri, in.m_options.kafkaProperties);
     if (!consumer) return R(consumer.status());
     auto run = std::make_unique<KafkaRun>(in, address, std::move(*uri), std::move(*consumer));
-    run->m_parts.add(run->m_consumer->partitionCount(), in.m_known, in.m_nextSourceId, in.m_result.sources);
+    run->addPartitions(run->m_consumer->partitionCount());
     if (auto st = run->assign(); !st) return R(st);
     // A data-gap alarm stays until the database is rebuilt: lost input is not forgotten.
     std::vector<KafkaHealth> stored;
     if (auto st = readKafkaHealth(in.m_store->connection(), stored); !st) return R(st);
     for (const KafkaHealth& h : stored)
         if (h.source == run->m_health.source) run->m_health.gap = h.gap;
-    // The partitions' event times drive the watermark (KafkaPartitions::updateLow).
-    in.m_engine->setExternalWatermark(true);
     run->m_lastCommitMs = run->m_lastPartitionCheckMs = steadyMs();
     return R(std::move(run));
+}
+
+void Ingestor::KafkaRun::addPartitions(int count)
+{
+    const std::size_t first = m_parts.size();
+    m_parts.add(count, m_in.m_known, m_in.m_nextSourceId, m_in.m_result.sources);
+    for (std::size_t p = first; p < m_parts.size(); ++p) {
+        KafkaPartitions::Partition* part = m_parts.find(static_cast<int32_t>(p));
+        part->stream = m_in.m_engine->addStream(part->pos.maxEventMs);
+        // Idle is measured from now at the earliest: a partition already read to its end by an
+        // earlier run does not stop holding the watermark back at once.
+        part->lastMessageMs = steadyMs();
+    }
 }
 
 void Ingestor::KafkaRun::noteClientErrors()
@@ -205,7 +219,11 @@ void Ingestor::KafkaRun::parseMessage(KafkaPartitions::Partition& part, const Ka
     ClickEvent event;
     const ParseOutcome out = part.parser.parse(value, event);
     if (out.kind == LineKind::Event) {
-        engine.onEvent(event);
+        if (engine.rejectsAsFuture(event.timeMs, part.stream)) {
+            engine.onReject(RejectReason::Future, part.pos.uri, offset, value);
+            return;
+        }
+        engine.onEvent(event, engine.identityOf(event), part.stream);
         m_parts.noteEventTime(part, event.timeMs);
     } else if (out.kind == LineKind::Rejected) {
         engine.onReject(out.reason, part.pos.uri, offset, value);
@@ -225,7 +243,7 @@ Status Ingestor::KafkaRun::followGrowth(int64_t nowMs)
     const int count = m_consumer->refreshPartitionCount(1000);
     if (count <= static_cast<int>(m_parts.size())) return Status::ok();
     if (auto st = commit(); !st) return st;
-    m_parts.add(count, m_in.m_known, m_in.m_nextSourceId, m_in.m_result.sources);
+    addPartitions(count);
     if (auto st = assign(); !st) return st;
     ++m_health.rebalances;
     m_in.warn(

@@ -18,10 +18,11 @@ class KafkaConsumer;
 //! The partitions of one Kafka source: each one's parser and position (what the store keeps for
 //! it), whether it was read to its end, and the watermark they allow together.
 //!
-//! Each partition is its own ordered stream: the watermark is the minimum of the partitions'
-//! largest event times (minus lateness); a partition read to its end and idle for `idleMs` stops
-//! holding it back. The minimum only changes when the partition holding it advances, a partition
-//! reaches its end or starts again, or (checked every kIdleCheckMs) one becomes idle: only then is
+//! Each partition is its own ordered stream, judged against its own watermark (the engine's
+//! streams). The database's watermark, which only says when panes are final, is the minimum of
+//! the partitions' largest event times (minus lateness); a partition read to its end and idle
+//! for `idleMs` stops holding it back. The minimum only changes when the partition holding it advances, a
+//! partition reaches its end or starts again, or (checked every kIdleCheckMs) one becomes idle: only then is
 //! it computed again, so a message costs O(1), not O(partitions).
 class KafkaPartitions {
 public:
@@ -31,6 +32,7 @@ public:
         std::size_t report = 0; //!< its row in IngestResult::sources
         bool atEnd = false;
         int64_t lastMessageMs = 0; //!< steady clock
+        int stream = -1; //!< its event-time stream in the engine (Engine::addStream)
     };
 
     //! How often the partitions are checked for having become idle.

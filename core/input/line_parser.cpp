@@ -207,6 +207,8 @@ std::string_view rejectReasonName(RejectReason reason)
         return "invalid_utf8";
     case RejectReason::LineTooLong:
         return "line_too_long";
+    case RejectReason::Future:
+        return "future";
     case RejectReason::Count:
         break;
     }

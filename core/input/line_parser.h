@@ -31,6 +31,7 @@ enum class RejectReason : uint8_t {
     BinaryBytes, //!< NUL or other control bytes in the line
     InvalidUtf8,
     LineTooLong, //!< over kMaxLineBytes; reported by LineSplitter
+    Future, //!< event time too far ahead (docs/semantics.md step 0); decided by the engine
     Count
 };
 constexpr std::size_t kRejectReasonCount = static_cast<std::size_t>(RejectReason::Count);

@@ -127,6 +127,9 @@ struct Batch {
     std::vector<std::pair<uint32_t, std::string>> newAds;
     std::string raw; //!< segment lines
     int64_t rawEvents = 0, rawMinMs = kNoTime, rawMaxMs = kNoTime;
+    //! Not a change but state stored with every batch: the engine's time jump waiting for
+    //! confirmation (Engine::jumpCandidateMs; kNoTime: none). clear() keeps it.
+    int64_t jumpCandidateMs = kNoTime;
     int64_t events() const { return counters.lines; }
     void clear();
 };

@@ -31,6 +31,16 @@ public:
     //! with `timeMs` and returns false.
     bool checkAndInsert(const Hash128& key, int64_t timeMs, int64_t cutoffMs);
 
+    //! The next new key would make the table grow (and drop the keys older than its cutoff).
+    bool full() const { return (m_size + 1) * 10 > m_capacity * 7; }
+    //! When full(), grows the table now, dropping keys older than `purgeCutoffMs`; the next
+    //! checkAndInsert then purges nothing. For callers whose lookup cutoff differs from the cutoff
+    //! below which no caller needs a key any more (several streams, docs/semantics.md).
+    void reserveOne(int64_t purgeCutoffMs)
+    {
+        if (full()) rehash(purgeCutoffMs);
+    }
+
     //! Starts loading the slot `key` would be looked up in.
     void prefetch(const Hash128& key) const;
 

@@ -3,6 +3,7 @@
 #include "core/base/failpoint.h"
 
 #include <algorithm>
+#include <climits>
 
 namespace adclick::core {
 
@@ -25,7 +26,10 @@ void Engine::restore(int64_t maxEventMs, int64_t watermarkMs, const Counters& to
         m_ads.insert(std::move(name), h, id);
     }
     m_dedup.clear();
+    m_streams.clear();
+    m_jumpCandidateMs = kNoTime;
     m_batch.clear();
+    m_batch.jumpCandidateMs = kNoTime;
     m_lastMinuteDelta = nullptr;
 }
 
@@ -34,11 +38,65 @@ int64_t Engine::dedupCutoffMs() const
     return m_watermarkMs == kNoTime ? kNoTime : m_watermarkMs - m_config.dedupHorizonMs;
 }
 
-void Engine::restoreKey(const RawEvent& e)
+int64_t Engine::purgeCutoffMs() const
 {
-    if (e.status == RawStatus::Duplicate || e.timeMs < dedupCutoffMs()) return;
+    // kNoTime (INT64_MIN) marks a stream without data: it needs no key of its own yet.
+    int64_t cutoff = m_watermarkMs == kNoTime ? INT64_MAX : dedupCutoffMs();
+    for (const Stream& s : m_streams)
+        if (s.watermarkMs != kNoTime) cutoff = std::min(cutoff, s.watermarkMs - m_config.dedupHorizonMs);
+    return cutoff == INT64_MAX ? kNoTime : cutoff;
+}
+
+int64_t Engine::restoreSinceMs(const std::vector<int64_t>& partitionMaxEventMs) const
+{
+    int64_t since = m_watermarkMs == kNoTime ? INT64_MAX : dedupCutoffMs();
+    for (const int64_t max : partitionMaxEventMs)
+        if (max != kNoTime) since = std::min(since, max - m_config.latenessMs - m_config.dedupHorizonMs);
+    return since == INT64_MAX ? kNoTime : since;
+}
+
+void Engine::restoreKey(const RawEvent& e, int64_t sinceMs)
+{
+    if (e.status == RawStatus::Duplicate || e.timeMs < sinceMs) return;
     const Hash128 key = clickIdentity(e.adId, e.timeMs, e.userId, e.ip, e.clickId, m_scratch);
-    m_dedup.checkAndInsert(key, e.timeMs, dedupCutoffMs());
+    // A non-duplicate event was kept under its identity when it ran (a kept key it met had
+    // expired for it), so the last one read back is the one the running engine kept.
+    m_dedup.reserveOne(sinceMs);
+    m_dedup.checkAndInsert(key, e.timeMs, INT64_MAX);
+}
+
+int Engine::addStream(int64_t maxEventMs)
+{
+    Stream& s = m_streams.emplace_back();
+    s.maxEventMs = maxEventMs;
+    s.watermarkMs = maxEventMs == kNoTime ? kNoTime : maxEventMs - m_config.latenessMs;
+    return static_cast<int>(m_streams.size()) - 1;
+}
+
+bool Engine::rejectsAsFuture(int64_t timeMs, int stream)
+{
+    if (timeMs > m_futureBoundMs) return true;
+    if (stream != kFileStream || !m_jumpCheck || m_maxJumpMs <= 0 || m_maxEventMs == kNoTime
+        || timeMs <= m_maxEventMs + m_maxJumpMs)
+        return false;
+    // Far ahead of the archive's largest event time: a lone outlier, or the first click after a
+    // real gap. Only the next event decides: near this one it confirms the jump (and is taken),
+    // otherwise this one stays rejected — one outlier never moves the watermark.
+    if (m_jumpCandidateMs != kNoTime && timeMs >= m_jumpCandidateMs - m_maxJumpMs
+        && timeMs <= m_jumpCandidateMs + m_maxJumpMs) {
+        m_jumpCandidateMs = kNoTime;
+        m_batch.jumpCandidateMs = kNoTime;
+        return false;
+    }
+    m_jumpCandidateMs = timeMs;
+    m_batch.jumpCandidateMs = timeMs;
+    return true;
+}
+
+int64_t Engine::futureScreenMs() const
+{
+    if (!m_jumpCheck || m_maxJumpMs <= 0 || m_maxEventMs == kNoTime) return m_futureBoundMs;
+    return std::min(m_futureBoundMs, m_maxEventMs + m_maxJumpMs);
 }
 
 uint32_t Engine::internAd(std::string_view name)
@@ -113,16 +171,40 @@ void Engine::onEvent(const ClickEvent& e)
 
 void Engine::onEvent(const ClickEvent& e, const Hash128& key)
 {
+    classify(e, key, m_watermarkMs);
+    if (m_jumpCandidateMs != kNoTime) m_jumpCandidateMs = m_batch.jumpCandidateMs = kNoTime;
+    if (m_maxEventMs == kNoTime || e.timeMs > m_maxEventMs) {
+        m_maxEventMs = e.timeMs;
+        m_watermarkMs = std::max(m_watermarkMs, m_maxEventMs - m_config.latenessMs);
+        if (m_live) m_live->advanceTo(finalEndMinute());
+    }
+}
+
+void Engine::onEvent(const ClickEvent& e, const Hash128& key, int stream)
+{
+    Stream& s = m_streams[static_cast<std::size_t>(stream)];
+    classify(e, key, s.watermarkMs);
+    if (s.maxEventMs == kNoTime || e.timeMs > s.maxEventMs) {
+        s.maxEventMs = e.timeMs;
+        s.watermarkMs = e.timeMs - m_config.latenessMs;
+    }
+    // The database's watermark (finality) is the caller's: the minimum over partitions.
+    if (m_maxEventMs == kNoTime || e.timeMs > m_maxEventMs) m_maxEventMs = e.timeMs;
+}
+
+void Engine::classify(const ClickEvent& e, const Hash128& key, int64_t w)
+{
     Counters& c = m_batch.counters;
     ++c.lines;
     const int64_t pane = paneOf(e.timeMs);
-    const int64_t cutoff = dedupCutoffMs();
+    const int64_t cutoff = w == kNoTime ? kNoTime : w - m_config.dedupHorizonMs;
 
-    if (m_watermarkMs != kNoTime && e.timeMs < cutoff) {
+    if (w != kNoTime && e.timeMs < cutoff) {
         // Beyond the dedup horizon: too old to prove unique, so never applied.
         ++c.late;
         record(e, RawStatus::LateDropped, pane, false, true);
     } else {
+        if (m_dedup.full()) m_dedup.reserveOne(purgeCutoffMs());
         if (m_dedup.checkAndInsert(key, e.timeMs, cutoff)) {
             ++c.duplicates;
             ++minuteDelta(pane).duplicates;
@@ -130,7 +212,7 @@ void Engine::onEvent(const ClickEvent& e, const Hash128& key)
                 m_batch.raw, RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
             ++m_batch.rawEvents;
         } else {
-            const bool final = m_watermarkMs != kNoTime && m_watermarkMs >= (pane + 1) * kMinuteMs;
+            const bool final = w != kNoTime && w >= (pane + 1) * kMinuteMs;
             if (!final) {
                 ++c.accepted;
                 record(e, RawStatus::Accepted, pane, true, false);
@@ -146,13 +228,6 @@ void Engine::onEvent(const ClickEvent& e, const Hash128& key)
     }
     if (m_batch.rawMinMs == kNoTime || e.timeMs < m_batch.rawMinMs) m_batch.rawMinMs = e.timeMs;
     if (m_batch.rawMaxMs == kNoTime || e.timeMs > m_batch.rawMaxMs) m_batch.rawMaxMs = e.timeMs;
-    if (m_maxEventMs == kNoTime || e.timeMs > m_maxEventMs) {
-        m_maxEventMs = e.timeMs;
-        if (!m_externalWatermark) {
-            m_watermarkMs = std::max(m_watermarkMs, m_maxEventMs - m_config.latenessMs);
-            if (m_live) m_live->advanceTo(finalEndMinute());
-        }
-    }
 }
 
 void Engine::record(const ClickEvent& e, RawStatus status, int64_t pane, bool counted, bool late)

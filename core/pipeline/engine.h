@@ -7,6 +7,7 @@
 #include "core/pipeline/raw_format.h"
 #include "core/pipeline/sliding_top_n.h"
 
+#include <climits>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -35,12 +36,49 @@ public:
     //! State that survives restarts, loaded from the store before the first event.
     void restore(int64_t maxEventMs, int64_t watermarkMs, const Counters& totals,
         std::vector<std::pair<uint32_t, std::string>> ads, int64_t rejectSamples);
-    //! Re-remember the identity of a raw event read back from the store (restart).
-    void restoreKey(const RawEvent& event);
+    //! Re-remember the identity of a raw event read back from the store (restart): every
+    //! non-duplicate event from `sinceMs` on, in commit order, the last one of an identity winning.
+    //! `sinceMs` must be at most every stream's dedup cutoff (restoreSinceMs).
+    void restoreKey(const RawEvent& event, int64_t sinceMs);
+    //! The oldest event time whose key can still matter: the lowest dedup cutoff of the file
+    //! stream and of the Kafka partitions whose largest event times are given (kNoTime: no data).
+    int64_t restoreSinceMs(const std::vector<int64_t>& partitionMaxEventMs) const;
 
+    //! An event of the file stream (files and stdin, one sequence in input order).
     void onEvent(const ClickEvent& event);
     //! The same, with the identity already computed (see identityOf / prefetch).
     void onEvent(const ClickEvent& event, const Hash128& identity);
+    //! An event of a Kafka partition (addStream): judged against that partition's own watermark.
+    void onEvent(const ClickEvent& event, const Hash128& identity, int stream);
+
+    //! A Kafka partition as its own ordered stream, continuing from its largest event time
+    //! (kNoTime: none yet); returns its stream number. See docs/semantics.md "Partitions".
+    int addStream(int64_t maxEventMs);
+    int64_t streamMaxEventMs(int stream) const
+    {
+        return m_streams[static_cast<std::size_t>(stream)].maxEventMs;
+    }
+
+    //! Step 0 of docs/semantics.md: sanity bounds on event time. Nothing later than `latestMs`
+    //! (the wall clock + --max-future, set by the caller) is accepted; INT64_MAX: no bound.
+    void setFutureBound(int64_t latestMs) { m_futureBoundMs = latestMs; }
+    //! Archives: an event of the file stream more than `maxJumpMs` ahead of its largest event
+    //! time needs confirmation (0: no such check). `on` is set per source by the caller.
+    void setJumpCheck(bool on, int64_t maxJumpMs)
+    {
+        m_jumpCheck = on;
+        m_maxJumpMs = maxJumpMs;
+    }
+    //! True when an event at `timeMs` is rejected as `future` (the caller then calls onReject);
+    //! decides in input order, so call it right before onEvent for the same event.
+    bool rejectsAsFuture(int64_t timeMs, int stream = kFileStream);
+    //! Events at or before this time are never rejected as future (a cheap pre-check; events of
+    //! the file stream passed to onEvent later may only raise it).
+    int64_t futureScreenMs() const;
+    //! The jump waiting for confirmation (kNoTime: none); stored with each commit.
+    int64_t jumpCandidateMs() const { return m_jumpCandidateMs; }
+    void restoreJumpCandidate(int64_t timeMs) { m_jumpCandidateMs = m_batch.jumpCandidateMs = timeMs; }
+    static constexpr int kFileStream = -1;
 
     //! The dedup identity of an event, and a hint to load its dedup slot into the cache: callers
     //! that look a few events ahead hide the table's cache miss (the largest cost per event).
@@ -52,15 +90,14 @@ public:
     }
     void onReject(RejectReason reason, std::string_view source, uint64_t offset, std::string_view line);
 
-    //! With several Kafka partitions the caller sets the watermark (the minimum over partitions);
-    //! events then only raise maxEventMs.
-    void setExternalWatermark(bool external) { m_externalWatermark = external; }
-
-    //! Idle advance: the watermark moves to at least `watermarkMs`.
+    //! The watermark moves to at least `watermarkMs`: the idle advance of a followed file (which
+    //! also moves the file stream's lateness), or the minimum over Kafka partitions (finality only).
     void advanceWatermark(int64_t watermarkMs);
 
+    //! The database's watermark: when panes are final. For files also the file stream's own.
     int64_t watermarkMs() const { return m_watermarkMs; } //!< kNoTime before the first event
-    int64_t maxEventMs() const { return m_maxEventMs; }
+    int64_t maxEventMs() const { return m_maxEventMs; } //!< over all streams
+    //! The file stream's dedup cutoff: watermark − horizon (kNoTime before the first event).
     int64_t dedupCutoffMs() const;
     std::size_t dedupKeys() const { return m_dedup.size(); }
     std::size_t dedupMemoryBytes() const { return m_dedup.memoryBytes(); }
@@ -83,6 +120,16 @@ public:
     static constexpr int kMaxRejectSamples = 1000;
 
 private:
+    //! The event-time state of one Kafka partition.
+    struct Stream {
+        int64_t maxEventMs = kNoTime;
+        int64_t watermarkMs = kNoTime; //!< maxEventMs − lateness
+    };
+    //! Steps 2–4 against the watermark `w` of the event's own stream.
+    void classify(const ClickEvent& e, const Hash128& key, int64_t w);
+    //! Keys older than this are dropped when the dedup table grows: the lowest cutoff of every
+    //! stream with data, so no stream still needs them.
+    int64_t purgeCutoffMs() const;
     uint32_t internAd(std::string_view name);
     void record(const ClickEvent& e, RawStatus status, int64_t pane, bool counted, bool late);
     MinuteDelta& minuteDelta(int64_t pane);
@@ -116,7 +163,11 @@ private:
     };
     AdTable m_ads;
     std::unique_ptr<SlidingTopN> m_live;
-    bool m_externalWatermark = false;
+    std::vector<Stream> m_streams;
+    int64_t m_futureBoundMs = INT64_MAX;
+    bool m_jumpCheck = false;
+    int64_t m_maxJumpMs = 0;
+    int64_t m_jumpCandidateMs = kNoTime;
     uint32_t m_nextAd = 1;
     std::vector<EventFilter> m_filters;
     Batch m_batch;

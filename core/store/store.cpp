@@ -400,6 +400,7 @@ Status Store::commitTxn(
     if (st) st = writeRejects(m_conn, batch.rejects);
     if (st && m_staged > 0) st = writeSegment(m_conn, segmentWith(batch));
     if (st && maxEventMs != kNoTime) st = writeWatermark(m_conn, maxEventMs, watermarkMs);
+    if (st) st = writeJumpCandidate(m_conn, batch.jumpCandidateMs);
     if (st && activeFault() != Fault::OffsetSeparateTxn) st = writePositions(m_conn, positions);
     if (st && m_health) st = writeKafkaHealth(m_conn, *m_health);
     if (!st) return st;

@@ -42,6 +42,7 @@ struct StoredState {
     EngineConfig settings;
     int64_t maxEventMs = kNoTime;
     int64_t watermarkMs = kNoTime;
+    int64_t jumpCandidateMs = kNoTime; //!< Batch::jumpCandidateMs of the last commit
     Counters counters;
     int64_t rejectSamples = 0;
     std::vector<std::pair<uint32_t, std::string>> ads;

@@ -20,6 +20,8 @@ void applyMeta(StoredState& s, std::string_view key, const sql::Stmt& q)
         s.maxEventMs = q.int64(1);
     } else if (key == "watermark_ms") {
         s.watermarkMs = q.int64(1);
+    } else if (key == "jump_candidate_ms") {
+        s.jumpCandidateMs = q.int64(1);
     }
 }
 

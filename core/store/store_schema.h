@@ -10,7 +10,9 @@ inline constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value ANY) WITHOUT ROWID;
 -- meta keys: schema_version, lateness_ms, late_policy ('drop'|'update'), dedup_horizon_ms,
 --            max_event_ms (largest event time seen; absent before the first event),
---            watermark_ms (max_event_ms - lateness, or later after idle advance)
+--            watermark_ms (max_event_ms - lateness, or later after idle advance),
+--            jump_candidate_ms (an archive click rejected as `future` that the next click may
+--            confirm; absent when none)
 
 CREATE TABLE IF NOT EXISTS ads(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 

@@ -133,6 +133,17 @@ Status writeWatermark(const sql::Connection& conn, int64_t maxEventMs, int64_t w
     return Status::ok();
 }
 
+Status writeJumpCandidate(const sql::Connection& conn, int64_t jumpCandidateMs)
+{
+    sql::Stmt q(conn,
+        jumpCandidateMs == kNoTime
+            ? "DELETE FROM meta WHERE key = 'jump_candidate_ms'"
+            : "INSERT OR REPLACE INTO meta(key, value) VALUES('jump_candidate_ms', ?1)");
+    if (jumpCandidateMs != kNoTime) q.bind(1, jumpCandidateMs);
+    if (!q.run()) return failed(conn, q.rc(), "cannot store the watermark");
+    return Status::ok();
+}
+
 Status writePositions(const sql::Connection& conn, const std::vector<SourcePosition>& positions)
 {
     sql::Stmt q(conn,

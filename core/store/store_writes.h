@@ -31,6 +31,8 @@ Status writeRejects(const sql::Connection& conn, const std::vector<RejectSample>
 //! The segment's committed length and event range: raw bytes up to there become visible.
 Status writeSegment(const sql::Connection& conn, const SegmentRow& segment);
 Status writeWatermark(const sql::Connection& conn, int64_t maxEventMs, int64_t watermarkMs);
+//! The engine's time jump waiting for confirmation (meta jump_candidate_ms; removed when none).
+Status writeJumpCandidate(const sql::Connection& conn, int64_t jumpCandidateMs);
 Status writePositions(const sql::Connection& conn, const std::vector<SourcePosition>& positions);
 //! Replaces the stored health of `health.source` (its row and all its partitions' rows).
 Status writeKafkaHealth(const sql::Connection& conn, const KafkaHealth& health);

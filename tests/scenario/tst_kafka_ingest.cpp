@@ -19,6 +19,86 @@ QProcessEnvironment envWith(const QString& failpoint)
     return env;
 }
 
+//! `adclick broker --control`: its stdin takes fault-injection commands (here: latency).
+class ControlledBroker {
+public:
+    ~ControlledBroker()
+    {
+        m_process.terminate();
+        if (!m_process.waitForFinished(10'000)) m_process.kill();
+    }
+
+    QString start(const QString& dir, const QString& topic, int partitions)
+    {
+        const QString portFile = dir + "/" + topic + ".port";
+        m_process.start(QStringLiteral(ADCLICK_CLI),
+            { "broker", "--control", "--topic", topic, "--partitions", QString::number(partitions),
+                "--port-file", portFile });
+        if (!m_process.waitForStarted()) return {};
+        const QString bootstrap = waitForBootstrap(portFile);
+        readLine(); // the start-up line {"bootstrap":…}
+        return bootstrap;
+    }
+
+    //! One control command; returns the broker's answer ("ok" or "error: …").
+    QString command(const QString& line)
+    {
+        m_process.write((line + "\n").toUtf8());
+        return readLine();
+    }
+
+private:
+    QString readLine()
+    {
+        QElapsedTimer t;
+        t.start();
+        while (!m_process.canReadLine() && t.elapsed() < 10'000)
+            m_process.waitForReadyRead(100);
+        return QString::fromUtf8(m_process.readLine()).trimmed();
+    }
+
+    QProcess m_process;
+};
+
+//! The committed raw event lines of a database, sorted: which events it holds with which verdict,
+//! whatever order they were written in.
+QString sortedRawLines(const QString& db)
+{
+    QStringList lines;
+    const QStringList rows
+        = queryText(db, "SELECT file, bytes FROM segments ORDER BY id").split('\n', Qt::SkipEmptyParts);
+    for (const QString& row : rows) {
+        const auto parts = row.split(',');
+        QFile f(db + ".raw/" + parts[0]);
+        if (!f.open(QIODevice::ReadOnly)) return "<missing segment>";
+        lines += QString::fromUtf8(f.read(parts[1].toLongLong())).split('\n', Qt::SkipEmptyParts);
+    }
+    lines.sort();
+    return lines.join('\n');
+}
+
+//! Everything a Kafka ingest decides, independent of the order partitions were fetched in:
+//! aggregates, counters, per-minute totals, watermark, positions with each partition's largest
+//! event time, reject samples and raw events (both as sets).
+QString partitionedState(const QString& db)
+{
+    QStringList rejects = queryText(db, "SELECT source, offset, reason FROM rejects").split('\n');
+    rejects.sort();
+    return aggText(db) + "--\n" + countersText(db) + "--\n"
+        + queryText(db, "SELECT * FROM minute_stats ORDER BY minute") + "--\n"
+        + queryText(db, "SELECT key, value FROM meta ORDER BY key") + "--\n"
+        + queryText(db, "SELECT uri, offset, max_ms FROM sources ORDER BY uri") + "--\n" + rejects.join('\n')
+        + "--\n" + sortedRawLines(db);
+}
+
+//! Sorted text lines, so the rows of several databases can be compared with one.
+QStringList sortedLines(const QString& text)
+{
+    QStringList lines = text.split('\n', Qt::SkipEmptyParts);
+    lines.sort();
+    return lines;
+}
+
 } // namespace
 
 class TestKafkaIngest : public QObject {
@@ -123,6 +203,93 @@ private slots:
             countersAsTruth(json(runCli({ "stats", "--db", db }).out)), countersAsTruth(truthCounters(log)));
         QCOMPARE(queryText(db, "SELECT count(*) FROM sources WHERE uri LIKE 'kafka:multi/%'").trimmed(),
             QStringLiteral("4"));
+    }
+
+    void partitionVerdictsAreRepeatable()
+    {
+        // Issue 9, defect 3: a click's verdict (late, duplicate) must follow from its partition's
+        // own sequence, not from how far the other partitions happened to be fetched. Late clicks
+        // and duplicates near the boundaries, read under fine and coarse fetches, broker latency
+        // and kills: every database must be equal, and equal to reading each partition alone as
+        // an archive (one stream, the rules of docs/semantics.md).
+        constexpr int kPartitions = 4;
+        ControlledBroker broker;
+        const QString bootstrap = broker.start(m_dir.path(), "repeat", kPartitions);
+        QVERIFY(!bootstrap.isEmpty());
+        const QString log = m_dir.filePath("repeat.jsonl");
+        const Run g = runCli({ "gen", "--out", log, "--events", "24000", "--seed", "21", "--format", "jsonl",
+            "--late-rate", "0.03", "--dup-rate", "0.05", "--rate", "40" });
+        QCOMPARE(g.exitCode, 0);
+        const Run p = runCli({ "produce", "--brokers", bootstrap, "--topic", "repeat", log });
+        QVERIFY2(p.exitCode == 0, p.err.constData());
+        const QString uri = "kafka://" + bootstrap + "/repeat";
+        // --idle 3600: no partition stops holding the watermark back because a run was slow.
+        auto read = [&](const QString& db, const QStringList& props, const QString& failpoint = {}) {
+            QStringList args { "ingest", "--db", db, "--commit-every", "1500", "--idle", "3600",
+                "--until-end" };
+            for (const QString& prop : props)
+                args << "--kafka-prop" << prop;
+            return runCli(args << uri, envWith(failpoint));
+        };
+        // Fine: ~15 messages a partition per fetch, so the partitions interleave closely.
+        const QStringList fine { "fetch.max.bytes=8192", "message.max.bytes=8192",
+            "max.partition.fetch.bytes=2048" };
+        const QStringList coarse { "max.partition.fetch.bytes=4194304", "fetch.min.bytes=1000000",
+            "fetch.wait.max.ms=200" };
+
+        QStringList dbs;
+        for (const QStringList& props : { QStringList {}, fine, coarse }) {
+            dbs << freshDb();
+            const Run r = read(dbs.last(), props);
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+        }
+        for (int b = 1; b <= 3; ++b)
+            QCOMPARE(broker.command(QStringLiteral("rtt %1 40").arg(b)), QStringLiteral("ok"));
+        dbs << freshDb();
+        const Run slow = read(dbs.last(), {});
+        for (int b = 1; b <= 3; ++b)
+            QCOMPARE(broker.command(QStringLiteral("rtt %1 0").arg(b)), QStringLiteral("ok"));
+        QVERIFY2(slow.exitCode == 0, slow.err.constData());
+        // Killed after every third commit and resumed, with fine fetches.
+        dbs << freshDb();
+        int kills = 0;
+        for (int i = 0; i < 40 && read(dbs.last(), fine, "commit.after_commit:3").crashed; ++i)
+            ++kills;
+        QVERIFY(kills > 0);
+        QCOMPARE(read(dbs.last(), fine).exitCode, 0);
+
+        const QString reference = partitionedState(dbs.first());
+        QVERIFY(json(runCli({ "stats", "--db", dbs.first() }).out)["late"].toInteger() > 0);
+        for (const QString& db : dbs)
+            QCOMPARE(partitionedState(db), reference);
+
+        // The oracle: each partition read alone from a file is one stream.
+        QStringList aggRows;
+        QMap<QString, qint64> counters;
+        for (int part = 0; part < kPartitions; ++part) {
+            const QString file = m_dir.filePath(QStringLiteral("repeat-%1.jsonl").arg(part));
+            QProcess kcat;
+            kcat.setStandardOutputFile(file);
+            kcat.start("kcat",
+                { "-C", "-b", bootstrap, "-t", "repeat", "-p", QString::number(part), "-e", "-q", "-f",
+                    "%s\n" });
+            QVERIFY(kcat.waitForFinished(60'000));
+            QCOMPARE(kcat.exitCode(), 0);
+            const QString db = freshDb();
+            const Run r = runCli({ "ingest", "--db", db, "--format", "jsonl", file });
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            aggRows += sortedLines(aggText(db));
+            for (const QString& row : sortedLines(countersText(db))) {
+                const auto kv = row.split(',');
+                counters[kv[0]] += kv[1].toLongLong();
+            }
+        }
+        aggRows.sort();
+        QCOMPARE(aggRows, sortedLines(aggText(dbs.first())));
+        QString summed;
+        for (auto it = counters.begin(); it != counters.end(); ++it)
+            summed += it.key() + ',' + QString::number(it.value()) + '\n';
+        QCOMPARE(summed, countersText(dbs.first()));
     }
 
     void badAddressesAndUnreachableBrokersAreClearErrors()

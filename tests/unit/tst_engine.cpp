@@ -32,6 +32,53 @@ int64_t clicksOf(const Batch& b, int64_t minute)
     return n;
 }
 
+//! What the ingest does with a parsed event: the future check, then the engine.
+void feed(Engine& e, const ClickEvent& c, int stream = Engine::kFileStream)
+{
+    if (e.rejectsAsFuture(c.timeMs, stream))
+        e.onReject(RejectReason::Future, "src", 0, "line");
+    else if (stream == Engine::kFileStream)
+        e.onEvent(c);
+    else
+        e.onEvent(c, e.identityOf(c), stream);
+}
+
+//! The panes of a batch as sorted text, to compare two runs.
+QString panesText(const Batch& b)
+{
+    std::map<uint32_t, QString> names; // interned ids depend on the order ads were first seen
+    for (const auto& [id, name] : b.newAds)
+        names[id] = QString::fromStdString(name);
+    QStringList rows;
+    for (const auto& [k, d] : b.panes.items())
+        rows << QStringLiteral("%1/%2/%3: %4 %5")
+                    .arg(k.minute)
+                    .arg(names[k.ad])
+                    .arg(k.country)
+                    .arg(d.clicks)
+                    .arg(d.late);
+    rows.sort();
+    return rows.join('\n');
+}
+
+//! Two partitions' events with late clicks and duplicates near the boundaries (lateness 60 s,
+//! horizon 60 s): partition 1 trails partition 0.
+struct TwoPartitions {
+    std::vector<ClickEvent> p[2];
+    TwoPartitions()
+    {
+        const int64_t m = kT0 + 600'000; // 00:10
+        // Partition 0 runs ahead to 00:13.
+        for (int64_t t : { m, m + 60'000, m + 120'000, m + 180'000 })
+            p[0].push_back(click(t, "ad0", "u0"));
+        // Partition 1: up to 00:12, then a click of pane 00:10 (final for it: W_1 = 00:11), one of
+        // pane 00:11 (open for it), a repeat of 00:10:30 (its key is kept: cutoff 00:10) and one
+        // 00:09:59 (beyond its horizon). With the minimum of the two, other verdicts would follow.
+        for (int64_t t : { m + 30'000, m + 120'000, m + 50'000, m + 70'000, m + 30'000, m - 1'000 })
+            p[1].push_back(click(t, "ad1", "u1"));
+    }
+};
+
 int64_t lateOf(const Batch& b, int64_t minute)
 {
     int64_t n = 0;
@@ -252,10 +299,148 @@ private slots:
         raw.userId = "u1";
         raw.ip = "10.0.0.1";
         raw.country = "US";
-        e.restoreKey(raw);
+        e.restoreKey(raw, e.dedupCutoffMs());
         e.onEvent(click(kT0 + 90'000, "ad1", "u1"));
         QCOMPARE(e.totals().duplicates, 1);
         QCOMPARE(e.totals().accepted, 0);
+    }
+
+    void partitionVerdictsDoNotDependOnInterleaving()
+    {
+        const TwoPartitions in;
+        QString first;
+        // Interleavings given as the partition of each next event: 0 first, 1 first, alternating.
+        const std::vector<std::vector<int>> orders
+            = { { 0, 0, 0, 0, 1, 1, 1, 1, 1, 1 }, { 1, 1, 1, 1, 1, 1, 0, 0, 0, 0 },
+                  { 0, 1, 0, 1, 0, 1, 0, 1, 1, 1 }, { 1, 0, 1, 1, 0, 1, 0, 1, 0, 1 } };
+        for (const auto& order : orders) {
+            Engine e({ 60'000, LatePolicy::Drop, 60'000 });
+            const int s0 = e.addStream(kNoTime), s1 = e.addStream(kNoTime);
+            std::size_t next[2] = { 0, 0 };
+            for (int p : order)
+                feed(e, in.p[p][next[p]++], p == 0 ? s0 : s1);
+            const Counters c = e.totals();
+            QCOMPARE(c.lines, 10);
+            QCOMPARE(c.accepted, 4 + 3); // partition 0: all; 1: 00:10:30, 00:12, 00:11:10
+            QCOMPARE(c.late, 2); // 00:10:50 (pane final for partition 1) and 00:09:59 (beyond H)
+            QCOMPARE(c.duplicates, 1);
+            QCOMPARE(e.streamMaxEventMs(s1), kT0 + 720'000);
+            const QString text = panesText(e.batch());
+            if (first.isEmpty()) first = text;
+            QCOMPARE(text, first);
+        }
+    }
+
+    void slowPartitionKeepsItsKeysWhileAnotherGrowsTheTable()
+    {
+        // Partition 0 runs an hour ahead with thousands of keys (the table grows and drops old
+        // keys several times); partition 1's own key must survive: its repeat is a duplicate.
+        Engine e({ 60'000, LatePolicy::Drop, 300'000 });
+        const int s0 = e.addStream(kNoTime), s1 = e.addStream(kNoTime);
+        feed(e, click(kT0, "ad1", "u1"), s1);
+        for (int i = 0; i < 20'000; ++i)
+            feed(e, click(kT0 + 3'600'000 + i * 100, "ad0", "u" + std::to_string(i)), s0);
+        feed(e, click(kT0, "ad1", "u1"), s1);
+        QCOMPARE(e.totals().duplicates, 1);
+        QCOMPARE(e.totals().accepted, 20'001);
+        // Once partition 1 moves on, keys no partition needs any more are dropped again.
+        feed(e, click(kT0 + 7'200'000, "ad1", "u1"), s1);
+        for (int i = 20'000; i < 40'000; ++i)
+            feed(e, click(kT0 + 3'600'000 + i * 100, "ad0", "u" + std::to_string(i)), s0);
+        QVERIFY2(e.dedupKeys() < 20'000, std::to_string(e.dedupKeys()).c_str());
+    }
+
+    void restartRestoresTheKeysOfTheSlowestPartition()
+    {
+        Engine e({ 60'000, LatePolicy::Drop, 300'000 });
+        Counters none;
+        // The database's watermark is far ahead (partition 0 idle), partition 1 at 00:10.
+        e.restore(kT0 + 7'200'000, kT0 + 7'140'000, none, {}, 0);
+        const int64_t since = e.restoreSinceMs({ kT0 + 7'200'000, kT0 + 600'000, kNoTime });
+        QCOMPARE(since, kT0 + 600'000 - 60'000 - 300'000);
+        RawEvent raw;
+        raw.status = RawStatus::Accepted;
+        raw.timeMs = kT0 + 500'000;
+        raw.adId = "ad1";
+        raw.userId = "u1";
+        raw.ip = "10.0.0.1";
+        raw.country = "US";
+        e.restoreKey(raw, since);
+        e.addStream(kT0 + 7'200'000);
+        const int s1 = e.addStream(kT0 + 600'000);
+        feed(e, click(kT0 + 500'000, "ad1", "u1"), s1); // its key came back from the raw events
+        QCOMPARE(e.totals().duplicates, 1);
+        // Judged by partition 1's own W (00:09), not by the database's (01:59).
+        feed(e, click(kT0 + 510'000, "ad1", "u2"), s1); // pane 00:08: final for partition 1
+        QCOMPARE(e.totals().late, 1);
+        feed(e, click(kT0 + 550'000, "ad1", "u3"), s1); // pane 00:09: still open for it
+        QCOMPARE(e.totals().accepted, 1);
+    }
+
+    void clicksBeyondTheWallClockBoundAreRejectedAndNeverMoveTheWatermark()
+    {
+        Engine e({ 60'000, LatePolicy::Drop, 300'000 });
+        e.setFutureBound(kT0 + 3'600'000);
+        feed(e, click(kT0, "ad1", "u1"));
+        feed(e, click(253'402'214'400'000 - 1000, "ad1", "u2")); // 9999-12-31T23:59:59Z
+        feed(e, click(kT0 + 3'600'001, "ad1", "u3"));
+        feed(e, click(kT0 + 10'000, "ad1", "u4"));
+        const Counters c = e.totals();
+        QCOMPARE(c.accepted, 2);
+        QCOMPARE(c.rejected, 2);
+        QCOMPARE(c.rejectedBy[size_t(RejectReason::Future)], 2);
+        QCOMPARE(e.maxEventMs(), kT0 + 10'000);
+        QCOMPARE(e.watermarkMs(), kT0 + 10'000 - 60'000);
+        // Kafka partitions are bounded by the wall clock alike.
+        const int s = e.addStream(kNoTime);
+        feed(e, click(kT0 + 7'200'000, "ad1", "u5"), s);
+        QCOMPARE(e.totals().rejectedBy[size_t(RejectReason::Future)], 3);
+        QCOMPARE(e.streamMaxEventMs(s), kNoTime);
+    }
+
+    void archiveJumpsNeedConfirmation()
+    {
+        constexpr int64_t kDay = 86'400'000;
+        Engine e({ 60'000, LatePolicy::Drop, 300'000 });
+        e.setJumpCheck(true, kDay);
+        feed(e, click(kT0, "ad1", "u1"));
+        // A lone outlier years ahead: rejected, the watermark stays; the next click clears it.
+        feed(e, click(kT0 + 8 * 365 * kDay, "ad1", "u2"));
+        QCOMPARE(e.jumpCandidateMs(), kT0 + 8 * 365 * kDay);
+        QCOMPARE(e.batch().jumpCandidateMs, kT0 + 8 * 365 * kDay);
+        feed(e, click(kT0 + 1000, "ad1", "u3"));
+        QCOMPARE(e.jumpCandidateMs(), kNoTime);
+        QCOMPARE(e.maxEventMs(), kT0 + 1000);
+        // A quiet night (less than the bound) is no jump.
+        feed(e, click(kT0 + 10 * 3'600'000, "ad1", "u4"));
+        QCOMPARE(e.maxEventMs(), kT0 + 10 * 3'600'000);
+        // A real gap of two days: its first click is rejected, the second confirms it.
+        const int64_t later = kT0 + 10 * 3'600'000 + 2 * kDay;
+        feed(e, click(later, "ad1", "u5"));
+        QCOMPARE(e.maxEventMs(), kT0 + 10 * 3'600'000);
+        feed(e, click(later + 5000, "ad1", "u6"));
+        QCOMPARE(e.maxEventMs(), later + 5000);
+        QCOMPARE(e.jumpCandidateMs(), kNoTime);
+        // Two outliers far from each other confirm nothing.
+        feed(e, click(later + 100 * kDay, "ad1", "u7"));
+        feed(e, click(later + 200 * kDay, "ad1", "u8"));
+        QCOMPARE(e.maxEventMs(), later + 5000);
+        // A restarted engine continues the pending jump: the next click confirms it.
+        Engine r({ 60'000, LatePolicy::Drop, 300'000 });
+        r.restore(e.maxEventMs(), e.watermarkMs(), e.totals(), {}, 0);
+        r.restoreJumpCandidate(e.jumpCandidateMs());
+        r.setJumpCheck(true, kDay);
+        feed(r, click(later + 200 * kDay + 1, "ad1", "u9"));
+        QCOMPARE(r.maxEventMs(), later + 200 * kDay + 1);
+        const Counters c = e.totals();
+        QCOMPARE(c.rejectedBy[size_t(RejectReason::Future)], 4);
+        QCOMPARE(c.accepted, 4);
+        // Off for live sources: the same jump is taken at once.
+        Engine live({ 60'000, LatePolicy::Drop, 300'000 });
+        live.setJumpCheck(false, kDay);
+        feed(live, click(kT0, "ad1", "u1"));
+        feed(live, click(kT0 + 2 * kDay, "ad1", "u2"));
+        QCOMPARE(live.maxEventMs(), kT0 + 2 * kDay);
     }
 
     void countryPacking()

@@ -500,7 +500,8 @@ void TestLineParser::reasonNames()
     // Stable names: stored in databases and printed in JSON. Changing one is a format break.
     const char* expected[]
         = { "missing_field", "too_many_fields", "empty_ad_id", "bad_timestamp", "bad_ip", "bad_country",
-              "bad_field", "bad_json", "bad_csv_header", "binary_bytes", "invalid_utf8", "line_too_long" };
+              "bad_field", "bad_json", "bad_csv_header", "binary_bytes", "invalid_utf8", "line_too_long",
+              "future" };
     QCOMPARE(std::size(expected), kRejectReasonCount);
     for (std::size_t i = 0; i < kRejectReasonCount; ++i)
         QCOMPARE(rejectReasonName(static_cast<RejectReason>(i)), std::string_view(expected[i]));
