@@ -29,7 +29,8 @@ SOURCE           a file, a .gz file, a directory of rotated logs (name order), -
 --dedup-horizon S  how far behind the watermark duplicates are still recognised (default 300 s)
 --follow         keep following the last SOURCE as it grows (and is rotated) until interrupted
 --idle S         follow mode: after S seconds without input the watermark advances with wall time (default 30)
---kafka-prop K=V any librdkafka property for Kafka sources (repeatable), e.g. security.protocol=SASL_SSL
+--kafka-prop K=V any librdkafka property for Kafka sources (repeatable), e.g. security.protocol=SASL_SSL;
+                 not bootstrap.servers: the brokers are those of the kafka:// address
 --until-end      Kafka: stop once every partition has been read to its current end (default: follow)
 --skip-gap       Kafka: when retention removed messages not yet read (a data gap), record the alarm
                  with the number of lost messages and continue from the oldest message still there
@@ -41,6 +42,11 @@ SOURCE           a file, a .gz file, a directory of rotated logs (name order), -
 --lock-wait S    how long to retry while another connection locks the database (default 60)
 Durations take an optional unit: 90, 90s, 5m, 1h.
 )";
+
+// The ranges of the numeric options (a larger value is a typo, never a wish).
+constexpr int64_t kMaxCommitEvery = 1'000'000'000;
+constexpr int64_t kMaxStageRawBytes = int64_t(1) << 30; // 1 GiB
+constexpr int64_t kMaxLiveTopMinutes = 366 * 24 * 60; // a year
 
 std::stop_source g_stop;
 
@@ -77,18 +83,14 @@ int readEngineOptions(Args& args, core::IngestOptions& o)
 //! Batch sizes, the live top-N, Kafka and the flags; 0, or the exit code of a usage error.
 int readRunOptions(Args& args, core::IngestOptions& o)
 {
-    if (auto n = args.value("commit-every")) {
-        o.commitEvents = std::atoll(n->c_str());
-        if (o.commitEvents <= 0) return fail("--commit-every needs a positive number", 2);
-    }
-    if (auto n = args.value("stage-raw-bytes")) {
-        o.stageRawBytes = static_cast<std::size_t>(std::atoll(n->c_str()));
-        if (o.stageRawBytes == 0) return fail("--stage-raw-bytes needs a positive number", 2);
-    }
-    if (auto m = args.value("live-top")) {
-        o.liveTopMinutes = std::atoi(m->c_str());
-        if (o.liveTopMinutes <= 0) return fail("--live-top needs a positive number of minutes", 2);
-    }
+    std::optional<int64_t> commitEvery, stageBytes, liveTop;
+    if (!integerOption(args, "commit-every", 1, kMaxCommitEvery, commitEvery)
+        || !integerOption(args, "stage-raw-bytes", 1, kMaxStageRawBytes, stageBytes)
+        || !integerOption(args, "live-top", 1, kMaxLiveTopMinutes, liveTop))
+        return 2;
+    if (commitEvery) o.commitEvents = *commitEvery;
+    if (stageBytes) o.stageRawBytes = static_cast<std::size_t>(*stageBytes);
+    if (liveTop) o.liveTopMinutes = static_cast<int>(*liveTop);
     std::string propError;
     auto props = kafkaProperties(args, propError);
     if (!props) return fail(propError, 2);

@@ -134,6 +134,11 @@ void TestLineParser::parse_data()
     bookRow("book: no spaces", "ad001,2021-01-01 00:00:01,user1,207.148.22.22,USA", okBook());
     bookRow("book: prefix without space", "[AdClickEvent]ad001,2021-01-01 00:00:01,user1,207.148.22.22,USA",
         okBook());
+    // Issue 9 defect 14: the prefix in another case is the prefix, never part of the ad id.
+    bookRow("book: lower-case prefix", "[adclickevent] ad001, 2021-01-01 00:00:01, user1, 207.148.22.22, USA",
+        okBook());
+    bookRow("book: upper-case prefix", "[ADCLICKEVENT]ad001,2021-01-01 00:00:01,user1,207.148.22.22,USA",
+        okBook());
     bookRow("book: tabs and spaces around",
         "\t[AdClickEvent]\t ad001 \t,\t2021-01-01 00:00:01  ,user1\t, "
         "207.148.22.22\t,   USA  \t",
