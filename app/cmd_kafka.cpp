@@ -48,8 +48,9 @@ const char* kProduceHelp
 
 Publishes click log lines (book, CSV or JSON lines; FILE may be .gz) to a Kafka topic, one click per
 message keyed by ad_id. Parsed clicks are sent as JSON lines; malformed lines are sent as they are,
-unkeyed (the consumer counts them as rejects). Lines over 64 KiB are not sent: they are counted
-("too_long") and the exit code is 1. Prints {"messages":N,"delivered":N,"failed":N,"too_long":N,…}.
+unkeyed (the consumer counts them as rejects, a line over 64 KiB as line_too_long). A line over
+900,000 bytes does not fit a message: it is not sent, counted ("too_long"), and the exit code is 1.
+Prints {"messages":N,"delivered":N,"failed":N,"too_long":N,…}.
 --rate N            messages per second (default: as fast as possible)
 --kafka-prop K=V    any librdkafka property (repeatable), e.g. security.protocol=SASL_SSL;
                     not bootstrap.servers: the brokers are --brokers
@@ -60,6 +61,10 @@ unkeyed (the consumer counts them as rejects). Lines over 64 KiB are not sent: t
                     disorder, duplicates, late and malformed lines) at --rate clicks/s (default
                     2000) until SIGINT/SIGTERM, printing the figures every 5 s; --ads N, --seed S
 )";
+
+//! The longest line `produce` sends: within librdkafka's default message.max.bytes (1,000,000)
+//! with room for the key and the record's framing.
+constexpr std::size_t kMaxMessageLineBytes = 900'000;
 
 //! The most clicks `produce --gen-events` generates (they are built in memory first).
 constexpr int64_t kMaxGenEvents = 1'000'000'000;
@@ -226,8 +231,8 @@ int finishProduce(core::KafkaProducer& producer, const core::Status& st, int64_t
     if (r.failed > 0) return fail(std::to_string(r.failed) + " messages were not delivered: " + r.firstError);
     if (tooLong > 0)
         return fail(std::to_string(tooLong) + " lines were longer than "
-            + std::to_string(core::kMaxLineBytes / 1024)
-            + " KiB and were not sent (no click line is that long)");
+            + std::to_string(kMaxMessageLineBytes)
+            + " bytes (more than a Kafka message takes) and were not sent");
     return 0;
 }
 
@@ -258,10 +263,12 @@ int produceFile(core::KafkaProducer& producer, const std::string& path)
     auto file = core::InputFile::open(path);
     if (!file) return fail(file.message());
     core::Status st;
-    core::LineSplitter splitter;
+    // Lines are sent whole, also those over the ingest's line limit (the consumer then rejects
+    // them as line_too_long, as an ingest of the file does). The splitter keeps only the start
+    // of a line too long for a message: that start is never sent as if it were the line; such
+    // lines are counted and make the exit code nonzero.
+    core::LineSplitter splitter(kMaxMessageLineBytes);
     int64_t tooLong = 0;
-    // The splitter keeps only the start of a line over the limit: that start is never sent as if
-    // it were the line; such lines are counted and make the exit code nonzero.
     auto send = [&](const core::Line& line) {
         if (line.tooLong)
             ++tooLong;
