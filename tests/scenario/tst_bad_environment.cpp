@@ -130,7 +130,8 @@ private slots:
     {
         QFETCH(QStringList, args);
         QFETCH(QString, option);
-        const QString db = path("numbers.db");
+        static int row = 0;
+        const QString db = path(QStringLiteral("numbers-%1.db").arg(++row));
         QStringList all = args;
         if (all[0] == "ingest") all << "--db" << db << m_log;
         if (all[0] == "stats" || all[0] == "popular") all << "--db" << db;
