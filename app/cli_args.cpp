@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 
 namespace adclick::app {
 
@@ -118,6 +119,65 @@ bool durationOption(Args& args, const std::string& name, std::optional<int64_t>&
     return false;
 }
 
+std::optional<int64_t> parseWholeNumber(const std::string& text, int64_t min, int64_t max)
+{
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    int64_t v = 0;
+    const char* end = text.data() + text.size();
+    const auto [p, ec] = std::from_chars(text.data(), end, v);
+    if (ec != std::errc() || p != end || v < min || v > max) return std::nullopt;
+    return v;
+}
+
+std::optional<double> parseDecimal(const std::string& text, double min, double max)
+{
+    const auto dot = text.find('.');
+    const std::string whole = text.substr(0, dot);
+    const std::string fraction = dot == std::string::npos ? "0" : text.substr(dot + 1);
+    const auto digitsOnly = [](const std::string& s) {
+        return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+    };
+    if (!digitsOnly(whole) || !digitsOnly(fraction)) return std::nullopt;
+    const double v = std::strtod(text.c_str(), nullptr);
+    if (!(v >= min && v <= max)) return std::nullopt; // also false for nan
+    return v;
+}
+
+namespace {
+
+std::string numberText(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.15g", v);
+    return buf;
+}
+
+} // namespace
+
+bool integerOption(Args& args, const std::string& name, int64_t min, int64_t max, std::optional<int64_t>& out)
+{
+    const auto v = args.value(name);
+    if (!v) return true;
+    out = parseWholeNumber(*v, min, max);
+    if (out) return true;
+    fail("--" + name + " needs a whole number from " + std::to_string(min) + " to " + std::to_string(max)
+            + ", not '" + *v + "'",
+        2);
+    return false;
+}
+
+bool decimalOption(Args& args, const std::string& name, double min, double max, std::optional<double>& out)
+{
+    const auto v = args.value(name);
+    if (!v) return true;
+    out = parseDecimal(*v, min, max);
+    if (out) return true;
+    fail("--" + name + " needs a number from " + numberText(min) + " to " + numberText(max) + ", not '" + *v
+            + "'",
+        2);
+    return false;
+}
+
 std::optional<std::vector<std::pair<std::string, std::string>>> kafkaProperties(
     Args& args, std::string& error)
 {
@@ -128,7 +188,14 @@ std::optional<std::vector<std::pair<std::string, std::string>>> kafkaProperties(
             error = "--kafka-prop needs KEY=VALUE, not '" + kv + "'";
             return std::nullopt;
         }
-        out.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+        const std::string key = kv.substr(0, eq);
+        if (key == "bootstrap.servers" || key == "metadata.broker.list") {
+            error = "--kafka-prop " + key
+                + " is not taken: give the brokers in the address (kafka://host:port,host:port/topic, "
+                  "or produce --brokers), so that one list is used and named in every message";
+            return std::nullopt;
+        }
+        out.emplace_back(key, kv.substr(eq + 1));
     }
     return out;
 }

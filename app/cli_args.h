@@ -49,7 +49,23 @@ std::optional<int64_t> parseDurationMs(const std::string& text);
 //! `--NAME DURATION` into `out` when given. False (the usage error printed) for a bad duration.
 bool durationOption(Args& args, const std::string& name, std::optional<int64_t>& out);
 
-//! Every `--kafka-prop KEY=VALUE` as a pair; nullopt (with `error` set) for one without '='.
+//! A whole number written as plain decimal digits (no sign, space, unit, exponent or trailing
+//! text), from `min` to `max`; nullopt for anything else, including a value that overflows.
+std::optional<int64_t> parseWholeNumber(const std::string& text, int64_t min, int64_t max);
+//! A decimal number such as 250 or 0.5 (digits with an optional fraction; no sign, exponent,
+//! inf or nan) from `min` to `max`; nullopt for anything else.
+std::optional<double> parseDecimal(const std::string& text, double min, double max);
+
+//! `--NAME N` into `out` when given: parseWholeNumber(min, max). False (the usage error, naming
+//! the option and the range, printed) for anything else.
+bool integerOption(
+    Args& args, const std::string& name, int64_t min, int64_t max, std::optional<int64_t>& out);
+//! `--NAME X` into `out` when given: parseDecimal(min, max); false (usage error printed) otherwise.
+bool decimalOption(Args& args, const std::string& name, double min, double max, std::optional<double>& out);
+
+//! Every `--kafka-prop KEY=VALUE` as a pair; nullopt (with `error` set) for one without '=', and
+//! for bootstrap.servers (or its alias metadata.broker.list): the brokers belong in the address,
+//! where every message names them, and a second list would silently replace the first.
 std::optional<std::vector<std::pair<std::string, std::string>>> kafkaProperties(
     Args& args, std::string& error);
 

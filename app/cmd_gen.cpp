@@ -65,12 +65,12 @@ bool parseI64(const std::string& text, int64_t& out)
     return !text.empty() && r.ec == std::errc() && r.ptr == e;
 }
 
+//! Plain decimal (250, 0.02): validateGenOptions checks each option's range.
 bool parseDouble(const std::string& text, double& out)
 {
-    if (text.empty()) return false;
-    char* end = nullptr;
-    out = std::strtod(text.c_str(), &end);
-    return end == text.c_str() + text.size() && std::isfinite(out);
+    const auto v = parseDecimal(text, 0, 1e300);
+    if (v) out = *v;
+    return v.has_value();
 }
 
 //! Reads gen's options one by one. The first problem is kept; after it, options are still
@@ -99,7 +99,8 @@ public:
         const auto v = m_args.value(name);
         if (!v || !m_error.empty()) return;
         if (!parseDouble(*v, field))
-            m_error = "--" + std::string(name) + ": expected a number, got '" + *v + "'";
+            m_error = "--" + std::string(name) + ": expected a plain decimal number such as 0.5, got '" + *v
+                + "'";
     }
     //! Whole seconds (up to a year) into milliseconds.
     void seconds(const char* name, int64_t& fieldMs)

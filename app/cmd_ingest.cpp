@@ -36,7 +36,8 @@ SOURCE           a file, a .gz file, a directory of rotated logs (read oldest fi
 --follow-symlinks  directories: also read symbolic links that lead out of the directory (default:
                  skipped with a warning; links to files inside it are read)
 --idle S         follow mode: after S seconds without input the watermark advances with wall time (default 30)
---kafka-prop K=V any librdkafka property for Kafka sources (repeatable), e.g. security.protocol=SASL_SSL
+--kafka-prop K=V any librdkafka property for Kafka sources (repeatable), e.g. security.protocol=SASL_SSL;
+                 not bootstrap.servers: the brokers are those of the kafka:// address
 --until-end      Kafka: stop once every partition has been read to its current end (default: follow)
 --skip-gap       Kafka: when retention removed messages not yet read (a data gap), record the alarm
                  with the number of lost messages and continue from the oldest message still there
@@ -54,6 +55,11 @@ app-2026-12-01.log) by ascending date, then the live file; files whose names say
 sets among each other, by the time of their first click. Files named one by one are read in the
 order given.
 )";
+
+// The ranges of the numeric options (a larger value is a typo, never a wish).
+constexpr int64_t kMaxCommitEvery = 1'000'000'000;
+constexpr int64_t kMaxStageRawBytes = int64_t(1) << 30; // 1 GiB
+constexpr int64_t kMaxLiveTopMinutes = 366 * 24 * 60; // a year
 
 std::stop_source g_stop;
 
@@ -93,18 +99,14 @@ int readEngineOptions(Args& args, core::IngestOptions& o)
 //! Batch sizes, the live top-N, Kafka and the flags; 0, or the exit code of a usage error.
 int readRunOptions(Args& args, core::IngestOptions& o)
 {
-    if (auto n = args.value("commit-every")) {
-        o.commitEvents = std::atoll(n->c_str());
-        if (o.commitEvents <= 0) return fail("--commit-every needs a positive number", 2);
-    }
-    if (auto n = args.value("stage-raw-bytes")) {
-        o.stageRawBytes = static_cast<std::size_t>(std::atoll(n->c_str()));
-        if (o.stageRawBytes == 0) return fail("--stage-raw-bytes needs a positive number", 2);
-    }
-    if (auto m = args.value("live-top")) {
-        o.liveTopMinutes = std::atoi(m->c_str());
-        if (o.liveTopMinutes <= 0) return fail("--live-top needs a positive number of minutes", 2);
-    }
+    std::optional<int64_t> commitEvery, stageBytes, liveTop;
+    if (!integerOption(args, "commit-every", 1, kMaxCommitEvery, commitEvery)
+        || !integerOption(args, "stage-raw-bytes", 1, kMaxStageRawBytes, stageBytes)
+        || !integerOption(args, "live-top", 1, kMaxLiveTopMinutes, liveTop))
+        return 2;
+    if (commitEvery) o.commitEvents = *commitEvery;
+    if (stageBytes) o.stageRawBytes = static_cast<std::size_t>(*stageBytes);
+    if (liveTop) o.liveTopMinutes = static_cast<int>(*liveTop);
     std::string propError;
     auto props = kafkaProperties(args, propError);
     if (!props) return fail(propError, 2);

@@ -48,9 +48,12 @@ const char* kProduceHelp
 
 Publishes click log lines (book, CSV or JSON lines; FILE may be .gz) to a Kafka topic, one click per
 message keyed by ad_id. Parsed clicks are sent as JSON lines; malformed lines are sent as they are,
-unkeyed (the consumer counts them as rejects). Prints {"messages":N,"delivered":N,"failed":N,…}.
+unkeyed (the consumer counts them as rejects, a line over 64 KiB as line_too_long). A line over
+900,000 bytes does not fit a message: it is not sent, counted ("too_long"), and the exit code is 1.
+Prints {"messages":N,"delivered":N,"failed":N,"too_long":N,…}.
 --rate N            messages per second (default: as fast as possible)
---kafka-prop K=V    any librdkafka property (repeatable), e.g. security.protocol=SASL_SSL
+--kafka-prop K=V    any librdkafka property (repeatable), e.g. security.protocol=SASL_SSL;
+                    not bootstrap.servers: the brokers are --brokers
 --format F          auto (default) | book | csv | jsonl: the format of the input lines
 --gen-events N      publish N generated clicks instead of a file (with --seed S, --truth PREFIX
                     to write the generator's truth files)
@@ -58,6 +61,13 @@ unkeyed (the consumer counts them as rejects). Prints {"messages":N,"delivered":
                     disorder, duplicates, late and malformed lines) at --rate clicks/s (default
                     2000) until SIGINT/SIGTERM, printing the figures every 5 s; --ads N, --seed S
 )";
+
+//! The longest line `produce` sends: within librdkafka's default message.max.bytes (1,000,000)
+//! with room for the key and the record's framing.
+constexpr std::size_t kMaxMessageLineBytes = 900'000;
+
+//! The most clicks `produce --gen-events` generates (they are built in memory first).
+constexpr int64_t kMaxGenEvents = 1'000'000'000;
 
 volatile std::sig_atomic_t g_stop = 0;
 void onStop(int)
@@ -70,12 +80,17 @@ void onStop(int)
 int cmdBroker(Args& args)
 {
     if (printHelp(args, kBrokerHelp)) return 0;
-    const int brokers = std::atoi(args.value("brokers").value_or("3").c_str());
+    std::optional<int64_t> brokersOpt, partitionsOpt;
+    if (!integerOption(args, "brokers", 1, 32, brokersOpt)
+        || !integerOption(args, "partitions", 1, 1024, partitionsOpt))
+        return 2;
+    const int brokers = static_cast<int>(brokersOpt.value_or(3));
     const std::string topic = args.value("topic").value_or("clicks");
-    const int partitions = std::atoi(args.value("partitions").value_or("8").c_str());
+    const int partitions = static_cast<int>(partitionsOpt.value_or(8));
     const auto portFile = args.value("port-file");
     const bool control = args.flag("control");
     if (const int rc = rejectUnknown(args, "broker")) return rc;
+    if (topic.empty()) return fail("--topic must not be empty", 2);
     auto broker = core::EmbeddedBroker::start(brokers, topic, partitions);
     if (!broker) return fail(broker.message());
     const std::string& boot = (*broker)->bootstraps();
@@ -152,7 +167,9 @@ namespace {
 //! What `produce` was asked to do.
 struct ProduceRequest {
     core::ProduceOptions producer;
-    std::optional<std::string> rate, genEvents, seed, truth, ads;
+    std::optional<double> rate;
+    std::optional<int64_t> genEvents, seed, ads;
+    std::optional<std::string> truth;
     bool live = false;
     std::vector<std::string> files; //!< the input: one file (or -) unless generated
 };
@@ -163,12 +180,13 @@ int readProduceRequest(Args& args, ProduceRequest& r)
     core::ProduceOptions& o = r.producer;
     const auto brokers = args.value("brokers");
     const auto topic = args.value("topic");
-    r.rate = args.value("rate");
-    r.genEvents = args.value("gen-events");
-    r.seed = args.value("seed");
+    if (!decimalOption(args, "rate", 0.001, 1e7, r.rate)
+        || !integerOption(args, "gen-events", 0, kMaxGenEvents, r.genEvents)
+        || !integerOption(args, "seed", 0, INT64_MAX, r.seed)
+        || !integerOption(args, "ads", 1, 10'000'000, r.ads))
+        return 2;
     r.truth = args.value("truth");
     r.live = args.flag("live");
-    r.ads = args.value("ads");
     if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.format))
         return fail("--format must be auto, book, csv or jsonl", 2);
     std::string propError;
@@ -182,10 +200,7 @@ int readProduceRequest(Args& args, ProduceRequest& r)
         return fail("produce needs one FILE, -, --gen-events N or --live", 2);
     o.brokers = *brokers;
     o.topic = *topic;
-    if (r.rate) {
-        o.ratePerSecond = std::atof(r.rate->c_str());
-        if (o.ratePerSecond <= 0) return fail("--rate needs a positive number of messages per second", 2);
-    }
+    if (r.rate) o.ratePerSecond = *r.rate;
     return 0;
 }
 
@@ -197,26 +212,27 @@ int produceLiveRequest(const ProduceRequest& r)
     l.topic = r.producer.topic;
     l.properties = r.producer.properties;
     if (r.rate) l.rate = r.producer.ratePerSecond;
-    if (r.seed) l.seed = std::strtoull(r.seed->c_str(), nullptr, 10);
-    if (r.ads) {
-        const long n = std::atol(r.ads->c_str());
-        if (n < 1 || n > 10'000'000) return fail("--ads needs a number between 1 and 10000000", 2);
-        l.ads = static_cast<uint32_t>(n);
-    }
+    if (r.seed) l.seed = static_cast<uint64_t>(*r.seed);
+    if (r.ads) l.ads = static_cast<uint32_t>(*r.ads);
     return produceLive(l);
 }
 
 //! Waits for the deliveries, prints the figures and turns them into the exit code (`st`: the
-//! producer's first refusal, if any).
-int finishProduce(core::KafkaProducer& producer, const core::Status& st)
+//! producer's first refusal, if any; `tooLong`: lines over the line limit, not sent).
+int finishProduce(core::KafkaProducer& producer, const core::Status& st, int64_t tooLong = 0)
 {
     const core::ProduceReport r = producer.finish();
-    std::printf("{\"messages\":%lld,\"delivered\":%lld,\"failed\":%lld,\"skipped\":%lld%s}\n",
+    std::printf(
+        "{\"messages\":%lld,\"delivered\":%lld,\"failed\":%lld,\"skipped\":%lld,\"too_long\":%lld%s}\n",
         static_cast<long long>(r.messages), static_cast<long long>(r.delivered),
-        static_cast<long long>(r.failed), static_cast<long long>(r.skipped),
+        static_cast<long long>(r.failed), static_cast<long long>(r.skipped), static_cast<long long>(tooLong),
         r.firstError.empty() ? "" : (",\"error\":" + jsonString(r.firstError)).c_str());
     if (!st) return fail(st.message());
     if (r.failed > 0) return fail(std::to_string(r.failed) + " messages were not delivered: " + r.firstError);
+    if (tooLong > 0)
+        return fail(std::to_string(tooLong) + " lines were longer than "
+            + std::to_string(kMaxMessageLineBytes)
+            + " bytes (more than a Kafka message takes) and were not sent");
     return 0;
 }
 
@@ -224,8 +240,8 @@ int finishProduce(core::KafkaProducer& producer, const core::Status& st)
 int produceGenerated(core::KafkaProducer& producer, const ProduceRequest& req)
 {
     core::GenOptions g;
-    g.events = std::atoll(req.genEvents->c_str());
-    g.seed = req.seed ? std::strtoull(req.seed->c_str(), nullptr, 10) : 1;
+    g.events = *req.genEvents;
+    g.seed = req.seed ? static_cast<uint64_t>(*req.seed) : 1;
     g.format = core::LineFormat::Jsonl;
     g.truth = req.truth.has_value();
     if (req.truth) g.truthPrefix = *req.truth;
@@ -247,7 +263,18 @@ int produceFile(core::KafkaProducer& producer, const std::string& path)
     auto file = core::InputFile::open(path);
     if (!file) return fail(file.message());
     core::Status st;
-    core::LineSplitter splitter;
+    // Lines are sent whole, also those over the ingest's line limit (the consumer then rejects
+    // them as line_too_long, as an ingest of the file does). The splitter keeps only the start
+    // of a line too long for a message: that start is never sent as if it were the line; such
+    // lines are counted and make the exit code nonzero.
+    core::LineSplitter splitter(kMaxMessageLineBytes);
+    int64_t tooLong = 0;
+    auto send = [&](const core::Line& line) {
+        if (line.tooLong)
+            ++tooLong;
+        else
+            st = producer.produceLine(line.text);
+    };
     std::string buf(1 << 20, '\0');
     for (;;) {
         auto n = (*file)->read(std::span<char>(buf.data(), buf.size()));
@@ -256,12 +283,12 @@ int produceFile(core::KafkaProducer& producer, const std::string& path)
         splitter.feed(std::string_view(buf.data(), *n));
         core::Line line;
         while (st && splitter.next(line))
-            st = producer.produceLine(line.text);
+            send(line);
         if (!st) break;
     }
     core::Line last;
-    if (st && splitter.finish(last)) st = producer.produceLine(last.text);
-    return finishProduce(producer, st);
+    if (st && splitter.finish(last)) send(last);
+    return finishProduce(producer, st, tooLong);
 }
 
 } // namespace

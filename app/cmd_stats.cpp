@@ -46,10 +46,11 @@ int cmdStats(Args& args)
 {
     if (printHelp(args, kHelp)) return 0;
     const auto db = args.value("db");
-    const auto samples = args.value("samples");
+    std::optional<int64_t> samples;
+    if (!integerOption(args, "samples", 0, 10'000, samples)) return 2;
     if (const int rc = rejectUnknown(args, "stats")) return rc;
     if (!db) return fail("stats needs --db FILE", 2);
-    auto report = core::readStats(*db, samples ? std::atoi(samples->c_str()) : 20);
+    auto report = core::readStats(*db, static_cast<int>(samples.value_or(20)));
     if (!report) return fail(report.message());
     std::fputs(statsJson(*report).c_str(), stdout);
     return 0;

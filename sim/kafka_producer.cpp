@@ -52,7 +52,9 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::open(const ProduceOptions&
     // Defaults that suit a click stream; --kafka-prop overrides any of them.
     auto made = makeKafkaConf(options.brokers,
         { { "enable.idempotence", "true" }, { "linger.ms", "5" }, { "message.timeout.ms", "30000" },
-            { "log_level", "3" } },
+            { "log_level", "3" },
+            // Sending to a misspelt topic must fail, not create it (checked again in open()).
+            { "allow.auto.create.topics", "false" } },
         options.properties);
     if (!made) return R(made.status());
     rd_kafka_conf_t* conf = *made;
@@ -72,7 +74,8 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::open(const ProduceOptions&
         return R::error(std::string("cannot create the Kafka producer: ") + err);
     }
     // Fail early and clearly: are the brokers there, and is the topic?
-    if (auto n = topicPartitionCount(p->m_impl->rk, options.brokers, options.topic, options.connectTimeoutMs); !n)
+    if (auto n = topicPartitionCount(p->m_impl->rk, options.brokers, options.topic, options.connectTimeoutMs);
+        !n)
         return R(n.status());
     return R(std::move(p));
 }
@@ -102,10 +105,11 @@ Status KafkaProducer::produceLine(std::string_view line)
         if (due > std::chrono::steady_clock::now()) std::this_thread::sleep_until(due);
     }
     for (;;) {
-        const rd_kafka_resp_err_t rc = rd_kafka_producev(impl.rk, RD_KAFKA_V_TOPIC(impl.options.topic.c_str()),
-            RD_KAFKA_V_KEY(key.empty() ? nullptr : key.data(), key.size()),
-            RD_KAFKA_V_VALUE(value.data(), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_END);
+        const rd_kafka_resp_err_t rc
+            = rd_kafka_producev(impl.rk, RD_KAFKA_V_TOPIC(impl.options.topic.c_str()),
+                RD_KAFKA_V_KEY(key.empty() ? nullptr : key.data(), key.size()),
+                RD_KAFKA_V_VALUE(value.data(), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                RD_KAFKA_V_END);
         if (rc == RD_KAFKA_RESP_ERR_NO_ERROR) break;
         if (rc != RD_KAFKA_RESP_ERR__QUEUE_FULL)
             return Status::error(

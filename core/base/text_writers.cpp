@@ -56,14 +56,24 @@ void appendJsonAscii(std::string& out, unsigned char c)
 
 } // namespace
 
+bool csvFormulaStart(std::string_view v)
+{
+    return !v.empty() && std::string_view("=+-@\t\r").find(v.front()) != std::string_view::npos;
+}
+
 void appendCsvField(std::string& out, std::string_view v)
 {
+    // A spreadsheet runs a cell that starts like a formula (`=cmd|' /C calc'!A0`): such text gets
+    // a leading apostrophe (the OWASP rule), which shows the text as it is and runs nothing.
+    const std::string_view guard = csvFormulaStart(v) ? "'" : "";
     if (v.find_first_of(",\"\r\n") == std::string_view::npos
         && (v.empty() || (v.front() != ' ' && v.back() != ' '))) {
+        out += guard;
         out += v;
         return;
     }
     out += '"';
+    out += guard;
     for (const char c : v) {
         if (c == '"') out += '"';
         out += c;

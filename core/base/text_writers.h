@@ -7,10 +7,14 @@
 
 namespace adclick::core {
 
-//! One CSV field as the reports write it (RFC 4180): quoted when it holds a comma, a quote, a
-//! line break or edge spaces, with quotes doubled; otherwise as it is.
+//! One CSV text field as the reports write it (RFC 4180): quoted when it holds a comma, a quote,
+//! a line break or edge spaces, with quotes doubled; otherwise as it is. Text that a spreadsheet
+//! would run as a formula (starting with = + - @, a tab or a CR) gets a leading ' (OWASP CSV
+//! injection rule): use it for text columns only, never for numbers (-5 must stay a number).
 std::string csvField(std::string_view value);
 void appendCsvField(std::string& out, std::string_view value);
+//! True when a spreadsheet would take a cell starting like `value` for a formula.
+bool csvFormulaStart(std::string_view value);
 
 //! A JSON string literal (RFC 8259): `"` and `\` escaped, \n \r \t as such, the other control
 //! bytes and DEL as \u00XX; UTF-8 passes as it is. Bytes that are not UTF-8 (a rejected line may

@@ -1,5 +1,7 @@
 #include "core/ingest/kafka_common.h"
 
+#include <set>
+
 namespace adclick::core {
 
 Result<rd_kafka_conf_t*> makeKafkaConf(
@@ -11,6 +13,13 @@ Result<rd_kafka_conf_t*> makeKafkaConf(
         return rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) == RD_KAFKA_CONF_OK;
     };
     std::string failed;
+    for (const auto& [k, v] : user)
+        if (k == "bootstrap.servers" || k == "metadata.broker.list") {
+            // One broker list, the one every message names: a second one would silently win.
+            rd_kafka_conf_destroy(conf);
+            return Result<rd_kafka_conf_t*>::error("the Kafka property " + k
+                + " is not taken: the brokers are given in the address (" + brokers + ")");
+        }
     if (!set("bootstrap.servers", brokers)) failed = "bootstrap.servers=" + brokers;
     for (const auto* list : { &defaults, &user })
         for (const auto& [k, v] : *list)
@@ -23,21 +32,47 @@ Result<rd_kafka_conf_t*> makeKafkaConf(
 }
 
 Result<int> topicPartitionCount(
-    rd_kafka_t* rk, const std::string& brokers, const std::string& topic, int timeoutMs)
+    rd_kafka_t* rk, const std::string& brokers, const std::string& topic, int timeoutMs, int* brokerCount)
 {
-    rd_kafka_topic_t* t = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+    // Ask for every topic, not for this one: a request naming a topic that does not exist makes
+    // brokers with auto-creation on (and librdkafka's mock cluster, whatever the client asks)
+    // create it, so a misspelt topic would be read as an empty one and the run end with 0 lines.
     const rd_kafka_metadata_t* md = nullptr;
-    const rd_kafka_resp_err_t rc = rd_kafka_metadata(rk, 0, t, &md, timeoutMs);
-    rd_kafka_topic_destroy(t);
+    const rd_kafka_resp_err_t rc = rd_kafka_metadata(rk, 1, nullptr, &md, timeoutMs);
     if (rc != RD_KAFKA_RESP_ERR_NO_ERROR)
         return Result<int>::error("cannot reach the Kafka brokers at " + brokers + " within "
             + std::to_string(timeoutMs / 1000) + " s: " + rd_kafka_err2str(rc));
-    const bool missing = md->topic_cnt < 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR
-        || md->topics[0].partition_cnt == 0;
-    const int partitions = missing ? 0 : md->topics[0].partition_cnt;
+    int partitions = 0;
+    if (brokerCount) {
+        std::set<int32_t> ids;
+        for (int i = 0; i < md->broker_cnt; ++i)
+            ids.insert(md->brokers[i].id);
+        *brokerCount = static_cast<int>(ids.size());
+    }
+    for (int i = 0; i < md->topic_cnt; ++i)
+        if (md->topics[i].topic == topic && md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR)
+            partitions = md->topics[i].partition_cnt;
     rd_kafka_metadata_destroy(md);
-    if (missing) return Result<int>::error("topic '" + topic + "' does not exist on " + brokers);
+    if (partitions == 0)
+        return Result<int>::error("topic '" + topic + "' does not exist on " + brokers
+            + " (topics are never created by this program: create it, or check its spelling)");
     return partitions;
+}
+
+std::string allBrokersDownText(const std::string& brokers, int known)
+{
+    int count = known;
+    if (count <= 0) {
+        std::set<std::string> addresses;
+        std::size_t start = 0;
+        for (std::size_t comma; start <= brokers.size(); start = comma + 1) {
+            comma = brokers.find(',', start);
+            if (comma == std::string::npos) comma = brokers.size();
+            if (comma > start) addresses.insert(brokers.substr(start, comma - start));
+        }
+        count = static_cast<int>(addresses.size());
+    }
+    return count == 1 ? "the broker is down" : "all " + std::to_string(count) + " brokers are down";
 }
 
 } // namespace adclick::core

@@ -18,8 +18,15 @@ Result<rd_kafka_conf_t*> makeKafkaConf(
     const std::string& brokers, const KafkaProperties& defaults, const KafkaProperties& user);
 
 //! Asks the brokers for `topic`: its partition count, or a clear error when the brokers cannot be
-//! reached within the timeout or the topic does not exist.
-Result<int> topicPartitionCount(
-    rd_kafka_t* rk, const std::string& brokers, const std::string& topic, int timeoutMs);
+//! reached within the timeout or the topic does not exist (never creating it). With
+//! `brokerCount`, also the number of distinct brokers of the cluster.
+Result<int> topicPartitionCount(rd_kafka_t* rk, const std::string& brokers, const std::string& topic,
+    int timeoutMs, int* brokerCount = nullptr);
+
+//! librdkafka's "N/M brokers are down" counts its connections (the bootstrap addresses and the
+//! brokers learnt from metadata, one broker often twice): the text to show instead, "all K
+//! brokers are down", K the cluster's distinct brokers (`known`, or when 0 the distinct
+//! addresses of the bootstrap list `brokers`).
+std::string allBrokersDownText(const std::string& brokers, int known);
 
 } // namespace adclick::core

@@ -35,6 +35,7 @@ struct KafkaConsumer::Impl {
     rd_kafka_message_t* msg = nullptr;
     KafkaUri uri;
     int partitions = 0;
+    int brokerCount = 0; //!< distinct brokers in the last metadata (0: not known yet)
     std::string brokerState = "connected";
     int64_t clientErrors = 0;
     std::string lastClientError;
@@ -45,7 +46,11 @@ struct KafkaConsumer::Impl {
         auto* self = static_cast<Impl*>(opaque);
         ++self->clientErrors;
         self->lastClientError = reason ? reason : rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(err));
-        if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) self->brokerState = "down: " + self->lastClientError;
+        if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+            // Not librdkafka's "4/4 brokers are down" for 3 brokers (it counts connections).
+            self->lastClientError = allBrokersDownText(self->uri.brokers, self->brokerCount);
+            self->brokerState = "down: " + self->lastClientError;
+        }
     }
     ~Impl()
     {
@@ -72,6 +77,8 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::open(const KafkaUri& uri,
         { { "group.id", uri.group }, { "enable.auto.commit", "false" },
             { "enable.auto.offset.store", "false" }, { "enable.partition.eof", "true" },
             { "auto.offset.reset", "error" },
+            // A topic that does not exist is an error, never an empty topic made on the fly.
+            { "allow.auto.create.topics", "false" },
             // librdkafka 2.0 compares queued.min.messages with the one queue all assigned
             // partitions share, and a partition over it stops fetching until its broker thread
             // wakes up (~0.5 s): with the default (100k) the consumer stalled in bursts and read
@@ -92,7 +99,8 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::open(const KafkaUri& uri,
         return R::error(std::string("cannot create the Kafka consumer: ") + err);
     }
     rd_kafka_poll_set_consumer(c->m_impl->rk);
-    auto partitions = topicPartitionCount(c->m_impl->rk, uri.brokers, uri.topic, connectTimeoutMs);
+    auto partitions = topicPartitionCount(
+        c->m_impl->rk, uri.brokers, uri.topic, connectTimeoutMs, &c->m_impl->brokerCount);
     if (!partitions) return R(partitions.status());
     c->m_impl->partitions = *partitions;
     return R(std::move(c));
@@ -114,8 +122,8 @@ Status KafkaConsumer::assign(const std::map<int32_t, int64_t>& startOffsets)
     const rd_kafka_resp_err_t rc = rd_kafka_assign(m_impl->rk, list);
     rd_kafka_topic_partition_list_destroy(list);
     if (rc != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return Status::error(
-            std::string("cannot assign the partitions of '") + m_impl->uri.topic + "': " + rd_kafka_err2str(rc));
+        return Status::error(std::string("cannot assign the partitions of '") + m_impl->uri.topic
+            + "': " + rd_kafka_err2str(rc));
     return Status::ok();
 }
 
@@ -158,7 +166,9 @@ KafkaEvent KafkaConsumer::poll(int timeoutMs)
 
 int KafkaConsumer::refreshPartitionCount(int timeoutMs)
 {
-    auto n = topicPartitionCount(m_impl->rk, m_impl->uri.brokers, m_impl->uri.topic, timeoutMs);
+    int brokers = 0;
+    auto n = topicPartitionCount(m_impl->rk, m_impl->uri.brokers, m_impl->uri.topic, timeoutMs, &brokers);
+    if (n && brokers > 0) m_impl->brokerCount = brokers;
     if (n && *n > m_impl->partitions) m_impl->partitions = *n;
     return m_impl->partitions;
 }
@@ -166,11 +176,11 @@ int KafkaConsumer::refreshPartitionCount(int timeoutMs)
 Result<int64_t> KafkaConsumer::logStart(int32_t partition, int timeoutMs)
 {
     int64_t low = -1, high = -1;
-    const rd_kafka_resp_err_t rc
-        = rd_kafka_query_watermark_offsets(m_impl->rk, m_impl->uri.topic.c_str(), partition, &low, &high, timeoutMs);
+    const rd_kafka_resp_err_t rc = rd_kafka_query_watermark_offsets(
+        m_impl->rk, m_impl->uri.topic.c_str(), partition, &low, &high, timeoutMs);
     if (rc != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return Result<int64_t>::error("cannot ask where " + m_impl->uri.topic + "/" + std::to_string(partition)
-            + " starts: " + rd_kafka_err2str(rc));
+        return Result<int64_t>::error("cannot ask where " + m_impl->uri.topic + "/"
+            + std::to_string(partition) + " starts: " + rd_kafka_err2str(rc));
     return low;
 }
 

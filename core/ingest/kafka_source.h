@@ -66,8 +66,8 @@ public:
     //! The newest offset + 1 the brokers reported for `partition` with the last fetch; -1 unknown.
     int64_t highWatermark(int32_t partition) const;
 
-    //! "connected", or "down: <reason>" after librdkafka reported every broker down and no
-    //! message has arrived since.
+    //! "connected", or "down: all N brokers are down" (N the cluster's distinct brokers) after
+    //! librdkafka reported every broker down and no message has arrived since.
     const std::string& brokerState() const;
     //! Client errors librdkafka retries by itself (connection refused, timeouts, …), counted by
     //! the error callback; they never stop the consumer.

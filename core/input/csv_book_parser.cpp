@@ -14,7 +14,7 @@ using namespace parsing;
 
 namespace {
 
-constexpr std::string_view kBookPrefix = "[AdClickEvent]";
+constexpr std::string_view kBookPrefix = "[adclickevent]"; //!< matched in any case: [AdClickEvent]
 
 // Case-insensitive compare of an ASCII name with a header field.
 bool equalsLower(std::string_view field, std::string_view lowerName)
@@ -112,7 +112,7 @@ bool splitCsv(
 ParseOutcome LineParser::parseBook(std::string_view line, ClickEvent& event)
 {
     std::string_view t = trim(line);
-    if (t.starts_with(kBookPrefix)) t.remove_prefix(kBookPrefix.size());
+    if (equalsLower(t.substr(0, kBookPrefix.size()), kBookPrefix)) t.remove_prefix(kBookPrefix.size());
     std::string_view f[6];
     std::size_t n = 0;
     for (;;) {

@@ -278,6 +278,8 @@ ParseOutcome LineParser::finishEvent(std::string_view adId, std::string_view tim
     if (isBlank(userId)) return reject(RejectReason::MissingField);
     if (!plainField(userId)) return reject(RejectReason::BadField);
     if ((wrongType & kWrongIp) != 0 || !validIp(ip)) return reject(RejectReason::BadIp);
+    // One spelling per address (dotted IPv4 that passed validIp already is the one).
+    if (ip.find(':') != std::string_view::npos) ip = canonicalIp(ip, m_ipText);
     if ((wrongType & kWrongCountry) != 0 || country.size() < 2 || country.size() > 3)
         return reject(RejectReason::BadCountry);
     bool lower = false;

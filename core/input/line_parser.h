@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/base/click_event.h"
+#include "core/base/ip_address.h"
 
 #include <array>
 #include <cstdint>
@@ -102,6 +103,7 @@ private:
     //! size at the start of parse(), so the views into it stay put until the next call.
     std::string m_scratch;
     std::size_t m_scratchPos = 0;
+    char m_ipText[kMaxCanonicalIpBytes] = {}; //!< the event's IPv6 address in canonical form
     std::vector<std::string_view> m_fields;
 };
 

@@ -1,5 +1,7 @@
 #include "core/pipeline/filter_expr.h"
 
+#include "core/base/ip_address.h"
+
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cstdio>
@@ -8,8 +10,6 @@
 namespace adclick::core {
 
 namespace {
-
-constexpr uint8_t kV4MappedPrefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
 bool parseIpv4(std::string_view s, uint8_t out[4])
 {
@@ -276,17 +276,9 @@ private:
 
 uint8_t parseIpAddress(std::string_view text, uint8_t out[16])
 {
+    // A filter also takes dotted parts with leading zeros; IPv6 is read as events read it.
     if (text.find(':') == std::string_view::npos) return parseIpv4(text, out) ? 4 : 0;
-    char buf[64];
-    if (text.size() >= sizeof buf) return 0;
-    std::memcpy(buf, text.data(), text.size());
-    buf[text.size()] = '\0';
-    if (::inet_pton(AF_INET6, buf, out) != 1) return 0;
-    if (std::memcmp(out, kV4MappedPrefix, 12) == 0) {
-        std::memmove(out, out + 12, 4);
-        return 4;
-    }
-    return 16;
+    return ipAddressBytes(text, out);
 }
 
 std::optional<IpNet> IpNet::parse(std::string_view text)
@@ -325,12 +317,8 @@ std::optional<IpNet> IpNet::parse(std::string_view text)
 
 std::string IpNet::text() const
 {
-    char buf[64];
-    if (length == 4)
-        std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", bytes[0], bytes[1], bytes[2], bytes[3]);
-    else
-        ::inet_ntop(AF_INET6, bytes.data(), buf, sizeof buf);
-    std::string out = buf;
+    char buf[kMaxCanonicalIpBytes];
+    std::string out(buf, formatIpAddress(bytes.data(), length, buf)); // the events' spelling
     if (prefix != length * 8) out += "/" + std::to_string(prefix);
     return out;
 }
@@ -532,11 +520,16 @@ Result<Filter> resolveFilter(
     std::function<Status(const Filter&)> add = [&](const Filter& f) -> Status {
         for (const std::string& name : f.m_refs) {
             if (std::find(stack.begin(), stack.end(), name) != stack.end())
-                return Status::error(StatusCode::BadFilter, "filter: saved filter '" + name + "' refers to itself");
+                return Status::error(
+                    StatusCode::BadFilter, "filter: saved filter '" + name + "' refers to itself");
             const auto expr = lookup(name);
-            if (!expr) return Status::error(StatusCode::BadFilter, "filter: there is no saved filter named '" + name + "'");
+            if (!expr)
+                return Status::error(
+                    StatusCode::BadFilter, "filter: there is no saved filter named '" + name + "'");
             const auto parsed = parseFilter(*expr);
-            if (!parsed) return Status::error(StatusCode::BadFilter, "saved filter '" + name + "': " + parsed.message());
+            if (!parsed)
+                return Status::error(
+                    StatusCode::BadFilter, "saved filter '" + name + "': " + parsed.message());
             stack.push_back(name);
             if (auto st = add(*parsed); !st) return st;
             stack.pop_back();

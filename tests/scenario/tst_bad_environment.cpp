@@ -108,6 +108,60 @@ private slots:
         }
     }
 
+    // Every numeric option of every command is range-checked: garbage, a sign, an exponent, a
+    // trailing unit or an overflowing value is a usage error naming the option (exit 2), before
+    // anything is opened or started; never atoi's silent 0, 12 or LLONG_MAX.
+    void badNumbersAreUsageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("option");
+        const QString noBroker = QStringLiteral("127.0.0.1:1");
+        const QStringList produce { "produce", "--brokers", noBroker, "--topic", "t" };
+        QTest::newRow("ingest --commit-every 12abc")
+            << QStringList { "ingest", "--commit-every", "12abc" } << "--commit-every";
+        QTest::newRow("ingest --commit-every 2^66")
+            << QStringList { "ingest", "--commit-every", "99999999999999999999" } << "--commit-every";
+        QTest::newRow("ingest --commit-every 0")
+            << QStringList { "ingest", "--commit-every", "0" } << "--commit-every";
+        QTest::newRow("ingest --live-top 1e3")
+            << QStringList { "ingest", "--live-top", "1e3" } << "--live-top";
+        QTest::newRow("ingest --stage-raw-bytes -5")
+            << QStringList { "ingest", "--stage-raw-bytes", "-5" } << "--stage-raw-bytes";
+        QTest::newRow("stats --samples -5") << QStringList { "stats", "--samples", "-5" } << "--samples";
+        QTest::newRow("stats --samples x") << QStringList { "stats", "--samples", "x" } << "--samples";
+        QTest::newRow("broker --brokers 3x") << QStringList { "broker", "--brokers", "3x" } << "--brokers";
+        QTest::newRow("broker --partitions 2^66")
+            << QStringList { "broker", "--partitions", "99999999999999999999" } << "--partitions";
+        QTest::newRow("produce --rate 1e3")
+            << produce + QStringList { "--rate", "1e3", "/dev/null" } << "--rate";
+        QTest::newRow("produce --rate -5")
+            << produce + QStringList { "--rate", "-5", "/dev/null" } << "--rate";
+        QTest::newRow("produce --gen-events -5")
+            << produce + QStringList { "--gen-events", "-5" } << "--gen-events";
+        QTest::newRow("produce --seed 12abc")
+            << produce + QStringList { "--seed", "12abc", "--gen-events", "5" } << "--seed";
+        QTest::newRow("popular --count 2^66")
+            << QStringList { "popular", "--count", "99999999999999999999", "--window", "5" } << "--count";
+        QTest::newRow("gen --rate 1e3") << QStringList { "gen", "--rate", "1e3", "--out" } << "--rate";
+    }
+    void badNumbersAreUsageErrors()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, option);
+        static int row = 0;
+        const QString db = path(QStringLiteral("numbers-%1.db").arg(++row));
+        QStringList all = args;
+        if (all[0] == "ingest") all << "--db" << db << m_log;
+        if (all[0] == "stats" || all[0] == "popular") all << "--db" << db;
+        if (all[0] == "gen") all << path("numbers.log");
+        // A short timeout: a command that took the bad number would start a broker, or try to
+        // reach one, instead of ending.
+        const Run r = runCli(all, QProcessEnvironment::systemEnvironment(), 20'000);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(option.toUtf8()), r.err.constData());
+        QVERIFY(!QFile::exists(db));
+    }
+
     // Another application's SQLite file is refused byte for byte unchanged, also when one of its
     // tables has the name of one of ours (that used to leave half a schema behind).
     void foreignDatabaseIsRefusedAndUnchanged()

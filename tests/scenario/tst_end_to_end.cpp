@@ -97,6 +97,39 @@ private slots:
                 .arg(m0 + 2));
     }
 
+    // Issue 9 defect 12: spellings of one address are one address for the dedup identity (as
+    // they are for filters): three spellings of one IPv6 address are 1 click and 2 duplicates,
+    // and 1.2.3.4 / ::ffff:1.2.3.4 are 1 click and 1 duplicate.
+    void ipSpellingsAreOneAddress()
+    {
+        const QString log = path("ips.csv");
+        QFile f(log);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("ad_id,click_timestamp,user_id,ip,country\n"
+                "ad1,2021-01-01T00:00:01Z,u1,2001:db8::1,US\n"
+                "ad1,2021-01-01T00:00:01Z,u1,2001:0DB8:0:0:0:0:0:1,US\n"
+                "ad1,2021-01-01T00:00:01Z,u1,2001:db8:0::1,US\n"
+                "ad2,2021-01-01T00:00:02Z,u2,1.2.3.4,US\n"
+                "ad2,2021-01-01T00:00:02Z,u2,::ffff:1.2.3.4,US\n"
+                "ad2,2021-01-01T00:00:02Z,u2,::FFFF:102:304,US\n"
+                "ad3,2021-01-01T00:00:03Z,u3,2001:db8::2,US\n");
+        f.close();
+        const QString db = path("ips.db");
+        const Run r = runCli({ "ingest", "--db", db, log });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject s = json(r.out);
+        QCOMPARE(s["lines"].toInteger(), 7);
+        QCOMPARE(s["accepted"].toInteger(), 3);
+        QCOMPARE(s["duplicates"].toInteger(), 4);
+        for (const auto& [ad, ip] :
+            { std::pair { "ad1", "2001:DB8::1" }, std::pair { "ad2", "::ffff:1.2.3.4" } }) {
+            const Run c = runCli({ "count", "--db", db, "--ad", ad, "--from", "2021-01-01T00:00:00Z", "--to",
+                "2021-01-01T00:01:00Z", "--filter", QStringLiteral("ip=%1").arg(ip) });
+            QVERIFY2(c.exitCode == 0, c.err.constData());
+            QCOMPARE(json(c.out)["count"].toInteger(), 1);
+        }
+    }
+
     void gzipStdinAndRotatedDirectoryGiveTheSameResult()
     {
         const QString log = path("parts.log");

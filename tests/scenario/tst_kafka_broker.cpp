@@ -89,6 +89,81 @@ private slots:
             2);
     }
 
+    // Issue 9 defect 14: a misspelt topic is an error naming it, for the consumer and the
+    // producer alike, and neither creates it (an ingest of it used to end with 0 lines, exit 0).
+    void misspeltTopicsAreErrorsAndNeverCreated()
+    {
+        const QString db = m_dir.filePath("misspelt.db");
+        const Run in = runCli({ "ingest", "--db", db, "--until-end", "kafka://" + m_bootstrap + "/clickz" });
+        QCOMPARE(in.exitCode, 1);
+        QVERIFY2(in.err.contains("topic 'clickz' does not exist"), in.err.constData());
+        const Run p
+            = runCli({ "produce", "--brokers", m_bootstrap, "--topic", "clickq", "--gen-events", "5" });
+        QCOMPARE(p.exitCode, 1);
+        QVERIFY2(p.err.contains("topic 'clickq' does not exist"), p.err.constData());
+        // Asked twice: neither the first ingest nor the producer created them.
+        for (const char* topic : { "clickz", "clickq" }) {
+            const Run again = runCli({ "ingest", "--db", db, "--until-end",
+                "kafka://" + m_bootstrap + "/" + QString::fromLatin1(topic) });
+            QCOMPARE(again.exitCode, 1);
+            QVERIFY2(again.err.contains("does not exist"), again.err.constData());
+        }
+        QProcess kcat;
+        kcat.start("kcat", { "-L", "-b", m_bootstrap });
+        QVERIFY(kcat.waitForFinished(60'000));
+        const QByteArray topics = kcat.readAllStandardOutput();
+        QVERIFY2(topics.contains("\"clicks\"") && !topics.contains("clickz") && !topics.contains("clickq"),
+            topics.constData());
+    }
+
+    // Issue 9 defect 14: bootstrap.servers given as a property would silently replace the
+    // address's brokers while messages named the address's: it is a usage error.
+    void bootstrapServersPropertyIsRefused()
+    {
+        const QString db = m_dir.filePath("bootstrap.db");
+        const Run in = runCli({ "ingest", "--db", db, "--until-end", "--kafka-prop",
+            "bootstrap.servers=" + m_bootstrap, "kafka://127.0.0.1:1/clicks" });
+        QCOMPARE(in.exitCode, 2);
+        QVERIFY2(in.err.contains("bootstrap.servers"), in.err.constData());
+        QVERIFY(!QFile::exists(db));
+        const Run p = runCli({ "produce", "--brokers", "127.0.0.1:1", "--topic", "clicks", "--kafka-prop",
+            "metadata.broker.list=" + m_bootstrap, "--gen-events", "5" });
+        QCOMPARE(p.exitCode, 2);
+        QVERIFY2(p.err.contains("metadata.broker.list"), p.err.constData());
+    }
+
+    // Issue 9 defect 14: a line over the 64 KiB line limit used to be sent as its first 256
+    // bytes and reported delivered. Now a line is sent whole (the consumer rejects one over 64 KiB
+    // as line_too_long, as an ingest of the file does), or, when too long for a message, counted,
+    // not sent, and the exit code says so.
+    void produceSendsLinesWholeOrNotAtAll()
+    {
+        const QString log = m_dir.filePath("long.jsonl");
+        QFile f(log);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const QByteArray click
+            = R"({"ad_id":"ad1","click_timestamp":1609459200000,"user_id":"u","ip":"1.2.3.4","country":"US"})";
+        const QByteArray longLine = "long:" + QByteArray(70'000, 'x');
+        f.write(click + "\n" + longLine + "\n" + "huge:" + QByteArray(1'000'000, 'y') + "\n" + click + "\n");
+        f.close();
+        const Run p = runCli({ "produce", "--brokers", m_bootstrap, "--topic", "clicks", log });
+        QCOMPARE(p.exitCode, 1);
+        const QJsonObject r = json(p.out);
+        QCOMPARE(r["messages"].toInteger(), 3);
+        QCOMPARE(r["delivered"].toInteger(), 3);
+        QCOMPARE(r["too_long"].toInteger(), 1);
+        QVERIFY2(p.err.contains("1 lines were longer than 900000 bytes"), p.err.constData());
+        // The 70 kB line arrived whole; nothing of the huge one arrived.
+        QProcess kcat;
+        kcat.start(
+            "kcat", { "-C", "-b", m_bootstrap, "-t", "clicks", "-e", "-q", "-o", "beginning", "-f", "%s\n" });
+        QVERIFY(kcat.waitForFinished(60'000));
+        const QList<QByteArray> messages = kcat.readAllStandardOutput().split('\n');
+        QCOMPARE(messages.count(longLine), 1);
+        for (const QByteArray& m : messages)
+            QVERIFY(!m.startsWith("huge:") && !(m.startsWith("long:") && m != longLine));
+    }
+
     void brokerHelpSaysWhatItIs()
     {
         const Run h = runCli({ "broker", "--help" });

@@ -123,6 +123,38 @@ private slots:
         QVERIFY(broker.command("explode").startsWith("error: unknown broker command"));
     }
 
+    // Issue 9 defect 14: with every one of 3 brokers down the state says so with 3, not with
+    // librdkafka's count of its connections ("4/4 brokers are down").
+    void allBrokersDownCountsTheBrokers()
+    {
+        Broker broker;
+        const QString bootstrap = broker.start(m_dir.path(), "down", 2, 3);
+        QVERIFY(!bootstrap.isEmpty());
+        const QString db = path("down.db");
+        QProcess ingest;
+        startIngest(ingest, db, "kafka://" + bootstrap + "/down");
+        auto brokerState = [&] {
+            const QJsonArray kafka = json(runCli({ "stats", "--db", db }).out)["kafka"].toArray();
+            return kafka.isEmpty() ? QString() : kafka[0].toObject()["broker_state"].toString();
+        };
+        QElapsedTimer t;
+        t.start();
+        while (brokerState() != "connected" && t.elapsed() < 60'000)
+            QThread::msleep(200);
+        QCOMPARE(brokerState(), QStringLiteral("connected"));
+        for (const char* id : { "1", "2", "3" })
+            QCOMPARE(broker.command(QStringLiteral("down ") + id), QStringLiteral("ok"));
+        QString state;
+        t.restart();
+        while (!(state = brokerState()).startsWith("down") && t.elapsed() < 60'000)
+            QThread::msleep(200);
+        for (const char* id : { "1", "2", "3" })
+            broker.command(QStringLiteral("up ") + id);
+        ingest.terminate();
+        QVERIFY(ingest.waitForFinished(30'000));
+        QCOMPARE(state, QStringLiteral("down: all 3 brokers are down"));
+    }
+
     // R8: brokers down and up, latency, leader moves, request errors and a SIGKILL of the
     // consumer, all while the stream is produced. The ingest never exits by itself, its lag
     // recovers, and the result equals the truth: every message counted once, every click once.

@@ -134,6 +134,11 @@ void TestLineParser::parse_data()
     bookRow("book: no spaces", "ad001,2021-01-01 00:00:01,user1,207.148.22.22,USA", okBook());
     bookRow("book: prefix without space", "[AdClickEvent]ad001,2021-01-01 00:00:01,user1,207.148.22.22,USA",
         okBook());
+    // Issue 9 defect 14: the prefix in another case is the prefix, never part of the ad id.
+    bookRow("book: lower-case prefix", "[adclickevent] ad001, 2021-01-01 00:00:01, user1, 207.148.22.22, USA",
+        okBook());
+    bookRow("book: upper-case prefix", "[ADCLICKEVENT]ad001,2021-01-01 00:00:01,user1,207.148.22.22,USA",
+        okBook());
     bookRow("book: tabs and spaces around",
         "\t[AdClickEvent]\t ad001 \t,\t2021-01-01 00:00:01  ,user1\t, "
         "207.148.22.22\t,   USA  \t",
@@ -152,9 +157,11 @@ void TestLineParser::parse_data()
         ev(T + 250, "ad001", "user1", "207.148.22.22", "USA"));
     bookRow("book: IPv6", book(3, "2001:db8::1"), okBook("ad001", "user1", "2001:db8::1"));
     bookRow("book: IPv6 loopback", book(3, "::1"), okBook("ad001", "user1", "::1"));
+    // Addresses come out in their one canonical spelling (issue 9 defect 12; docs/semantics.md).
     bookRow("book: IPv6 full", book(3, "2001:0db8:0000:0000:0000:ff00:0042:8329"),
-        okBook("ad001", "user1", "2001:0db8:0000:0000:0000:ff00:0042:8329"));
-    bookRow("book: IPv4-mapped IPv6", book(3, "::ffff:1.2.3.4"), okBook("ad001", "user1", "::ffff:1.2.3.4"));
+        okBook("ad001", "user1", "2001:db8::ff00:42:8329"));
+    bookRow("book: IPv6 upper case", book(3, "2001:DB8:0:0::1"), okBook("ad001", "user1", "2001:db8::1"));
+    bookRow("book: IPv4-mapped IPv6", book(3, "::ffff:1.2.3.4"), okBook("ad001", "user1", "1.2.3.4"));
     bookRow("book: IPv4 zeros", book(3, "0.0.0.0"), okBook("ad001", "user1", "0.0.0.0"));
     bookRow("book: IPv4 max", book(3, "255.255.255.255"), okBook("ad001", "user1", "255.255.255.255"));
     bookRow("book: UTF-8 user", book(2, "ユーザー"), okBook("ad001", "ユーザー"));

@@ -92,6 +92,27 @@ private slots:
                        "3,\"q\"\"uote\",466,2021-01-01T00:20:00.000Z,30,\n"));
     }
 
+    // Issue 9 defect 14: an ad id a spreadsheet would run (`=cmd|x`) is written as text with a
+    // leading apostrophe, in both reports; the numbers stay numbers.
+    void reportsNeutraliseFormulasInTextColumnsOnly()
+    {
+        const std::vector<TopReportRow> rows = {
+            { 1, "=cmd|' /C calc'!A0", 7 },
+            { 2, "-5", 3 },
+            { 3, "@x", 1 },
+        };
+        QCOMPARE(bytes(topReportCsv(rows, kJan1, 30, "", TopReportColumns::Export)),
+            QByteArray("rank,ad_id,clicks,at,window_minutes,filter\n"
+                       "1,'=cmd|' /C calc'!A0,7,2021-01-01T00:00:00.000Z,30,\n"
+                       "2,'-5,3,2021-01-01T00:00:00.000Z,30,\n"
+                       "3,'@x,1,2021-01-01T00:00:00.000Z,30,\n"));
+        const std::vector<SeriesRow> series = { { kJan1Minute, "+1+1", 2 } };
+        QCOMPARE(bytes(minutesReportCsv(series, kJan1, kJan1 + kMinuteMs, "")),
+            QByteArray(
+                "minute_utc,ad_id,clicks,range_from,range_to,filter\n"
+                "2021-01-01T00:00:00.000Z,'+1+1,2,2021-01-01T00:00:00.000Z,2021-01-01T00:01:00.000Z,\n"));
+    }
+
     void topReportWithoutAnEndLeavesAtEmpty()
     {
         const std::vector<TopReportRow> rows = { { 1, "ad1", 5 } };

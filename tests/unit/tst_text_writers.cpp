@@ -48,7 +48,7 @@ private slots:
         QCOMPARE(bytes(csvField("\"")), bytes("\"\"\"\""s));
         QCOMPARE(bytes(csvField("two\nlines")), bytes("\"two\nlines\""s));
         QCOMPARE(bytes(csvField("cr\rlf")), bytes("\"cr\rlf\""s));
-        QCOMPARE(bytes(csvField("\r\n")), bytes("\"\r\n\""s));
+        QCOMPARE(bytes(csvField("\r\n")), bytes("\"'\r\n\""s)); // a leading CR is a formula start too
         QCOMPARE(bytes(csvField("ad \"q\",x")), bytes("\"ad \"\"q\"\",x\""s));
         QCOMPARE(bytes(csvField("country in (KR,US) and user_id!=\"a,b\"")),
             bytes("\"country in (KR,US) and user_id!=\"\"a,b\"\"\""s));
@@ -60,7 +60,39 @@ private slots:
         QCOMPARE(bytes(csvField("trail ")), bytes("\"trail \""s));
         QCOMPARE(bytes(csvField("  sp  ")), bytes("\"  sp  \""s));
         QCOMPARE(bytes(csvField(" ")), bytes("\" \""s));
-        QCOMPARE(bytes(csvField("\ttab edge")), bytes("\ttab edge"s)); // only spaces count as edge blanks
+        QCOMPARE(bytes(csvField("\ttab edge")), bytes("'\ttab edge"s)); // no edge blank, but a formula start
+    }
+
+    // Issue 9 defect 14: a cell a spreadsheet would run as a formula (an ad id `=cmd|' /C calc'!A0`)
+    // gets a leading apostrophe (OWASP); text that merely contains those signs is left alone.
+    void csvNeutralisesFormulaStarts_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("written");
+        QTest::newRow("equals") << "=cmd|' /C calc'!A0"
+                                << "'=cmd|' /C calc'!A0";
+        QTest::newRow("plus") << "+1+2"
+                              << "'+1+2";
+        QTest::newRow("minus") << "-2+3"
+                               << "'-2+3";
+        QTest::newRow("at") << "@SUM(A1)"
+                            << "'@SUM(A1)";
+        QTest::newRow("tab") << "\t=1"
+                             << "'\t=1";
+        QTest::newRow("cr") << "\r=1"
+                            << "\"'\r=1\"";
+        QTest::newRow("quoted too") << "=HYPERLINK(\"x\",1)"
+                                    << "\"'=HYPERLINK(\"\"x\"\",1)\"";
+        QTest::newRow("inside is fine") << "ad=1+2-3@x"
+                                        << "ad=1+2-3@x";
+        QTest::newRow("apostrophe") << "'quoted"
+                                    << "'quoted";
+    }
+    void csvNeutralisesFormulaStarts()
+    {
+        QFETCH(QString, value);
+        QFETCH(QString, written);
+        QCOMPARE(QString::fromStdString(csvField(value.toStdString())), written);
     }
 
     void csvAppendAddsToWhatIsThere()
