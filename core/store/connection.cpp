@@ -195,9 +195,10 @@ Status checkSchemaVersion(const Connection& conn, bool allowNew)
         if (allowNew) return Status::ok();
         return Status::error("'" + path + "' is not an AdClick database (no meta.schema_version)");
     }
-    if (v.int64(0) != kSchemaVersion)
+    if (v.int64(0) < kOldestReadableSchemaVersion || v.int64(0) > kSchemaVersion)
         return Status::error("database '" + path + "' has schema version " + std::string(v.text(0))
-            + "; this adclick reads version " + std::to_string(kSchemaVersion));
+            + "; this adclick reads versions " + std::to_string(kOldestReadableSchemaVersion) + " to "
+            + std::to_string(kSchemaVersion));
     return Status::ok();
 }
 

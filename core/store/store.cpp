@@ -1,6 +1,7 @@
 #include "core/store/store.h"
 
 #include "core/base/failpoint.h"
+#include "core/store/integrity.h"
 #include "core/store/raw_reader.h"
 #include "core/store/sqlite_util.h"
 #include "core/store/store_reads.h"
@@ -161,6 +162,8 @@ Status Store::openDatabase()
     if (!conn) return conn.status();
     m_conn = std::move(*conn);
     if (auto st = checkNotForeign(m_conn); !st) return st;
+    // Before anything is written: damage is reported, never counted on.
+    if (auto st = checkDatabaseIntegrity(m_conn); !st) return st;
     const std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=")
         + (m_options.durable ? "FULL" : "NORMAL")
         + "; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;";
@@ -175,6 +178,19 @@ Status Store::openDatabase()
     if (auto st = sql::exec(m_conn, version.c_str()); !st)
         return Status::error(
             sql::describe(m_conn, sqlite3_errcode(m_conn.handle()), "cannot write to '" + m_path + "'"));
+    return upgradeSchema();
+}
+
+Status Store::upgradeSchema()
+{
+    sql::Stmt v(m_conn, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (!v.step() || v.int64(0) >= kSchemaVersion) return Status::ok();
+    v = sql::Stmt();
+    // Version 1 had no raw checksums: they are computed from the segments as they are now.
+    auto st = transaction([&] { return addMissingRawBlocks(m_conn, m_rawDir); });
+    if (!st)
+        return Status::error("cannot move '" + m_path + "' to schema version "
+            + std::to_string(kSchemaVersion) + ": " + st.message());
     return Status::ok();
 }
 
@@ -204,6 +220,11 @@ Status Store::recoverSegments()
             return Status::error(errnoText("cannot cut uncommitted bytes off '" + file + "'"));
         m_seg = { id, bytes, q.int64(2), q.isNull(3) ? kNoTime : q.int64(3),
             q.isNull(4) ? kNoTime : q.int64(4) };
+    }
+    if (m_seg.id != 0) {
+        auto blocks = readRawBlocks(m_conn, m_seg.id);
+        if (!blocks) return blocks.status();
+        m_block = lastBlockOf(*blocks);
     }
     if (DIR* dir = ::opendir(m_rawDir.c_str())) {
         while (dirent* ent = ::readdir(dir)) {
@@ -324,6 +345,7 @@ void Store::dropStagedRaw()
 {
     if (m_staged > 0 && m_segFd >= 0) (void)::ftruncate(m_segFd, static_cast<off_t>(m_seg.bytes));
     m_staged = 0;
+    m_stagedBlocks.clear();
 }
 
 Status Store::writeRaw(const std::string& bytes)
@@ -335,14 +357,22 @@ Status Store::writeRaw(const std::string& bytes)
             ::close(m_segFd);
             m_segFd = -1;
         }
-        if (m_seg.id == 0 || m_seg.bytes >= kSegmentMaxBytes) m_seg = SegmentRow { m_seg.id + 1 }; // empty
+        if (m_seg.id == 0 || m_seg.bytes >= kSegmentMaxBytes) {
+            m_seg = SegmentRow { m_seg.id + 1 }; // empty
+            m_block = RawBlock {};
+        }
         const std::string file = m_rawDir + "/" + segmentFileName(m_seg.id);
         m_segFd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (m_segFd < 0) return Status::error(errnoText("cannot open raw segment '" + file + "'"));
     }
     const std::string file = m_rawDir + "/" + segmentFileName(m_seg.id);
+    if (m_staged == 0) {
+        m_stagedBlock = m_block;
+        m_stagedBlocks.clear();
+    }
     if (auto st = pwriteAll(m_segFd, bytes, m_seg.bytes + m_staged, file); !st) return st;
     m_staged += bytes.size();
+    appendToBlocks(m_stagedBlock, bytes, m_stagedBlocks);
     if (m_options.durable && ::fdatasync(m_segFd) != 0)
         return Status::error(errnoText("cannot sync raw segment '" + file + "'"));
     return Status::ok();
@@ -383,6 +413,8 @@ Status Store::commit(
         return st;
     }
     m_seg = segmentWith(batch);
+    if (m_staged > 0) m_block = m_stagedBlock;
+    m_stagedBlocks.clear();
     m_staged = 0;
     failpoint("commit.after_commit");
     return Status::ok();
@@ -399,6 +431,7 @@ Status Store::commitTxn(
     if (st) st = addCounters(m_conn, batch.counters);
     if (st) st = writeRejects(m_conn, batch.rejects);
     if (st && m_staged > 0) st = writeSegment(m_conn, segmentWith(batch));
+    if (st && m_staged > 0) st = writeRawBlocks(m_conn, m_seg.id, m_stagedBlocks);
     if (st && maxEventMs != kNoTime) st = writeWatermark(m_conn, maxEventMs, watermarkMs);
     if (st && activeFault() != Fault::OffsetSeparateTxn) st = writePositions(m_conn, positions);
     if (st && m_health) st = writeKafkaHealth(m_conn, *m_health);
