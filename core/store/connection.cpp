@@ -113,6 +113,12 @@ Result<Connection> Connection::open(const std::string& path, OpenMode mode, int 
     const int rc = sqlite3_open_v2(path.c_str(), &conn.m_db, openFlags(mode), nullptr);
     if (rc != SQLITE_OK) return R::error(describe(conn, rc, "cannot open database '" + path + "'"));
     sqlite3_busy_timeout(conn.m_db, busyTimeoutMs);
+    if (mode == OpenMode::ReadWrite) {
+        // Only the writer checkpoints: it syncs the raw segments first (Store::walHook), so
+        // that after a power loss the database file is never ahead of them.
+        sqlite3_wal_autocheckpoint(conn.m_db, 0);
+        sqlite3_db_config(conn.m_db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    }
     if (mode != OpenMode::Create)
         if (auto st = checkSchemaVersion(conn, false); !st) return R(st);
     return R(std::move(conn));

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+struct sqlite3;
+
 namespace adclick::core {
 
 //! A source position row: a file known by its content fingerprint, and how far it was processed.
@@ -113,6 +115,9 @@ private:
     void dropStagedRaw();
     Status lockWriter();
     Status openDatabase();
+    //! fdatasync of the current segment (through the test seam of raw_file_observer.h).
+    Status syncSegment();
+    static int walHook(void* self, sqlite3* db, const char* name, int pages);
     Status upgradeSchema();
     void rollback();
     Status commitTxn(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs,
