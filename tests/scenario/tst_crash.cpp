@@ -235,6 +235,28 @@ private slots:
         }
     }
 
+    // A database of schema version 1 (no raw checksums) is still read as it is, and the next
+    // ingest adds the checksums of its segments and moves it to version 2.
+    void versionOneDatabaseIsReadAndUpgraded()
+    {
+        const QString db = copyOfReference();
+        QVERIFY(!db.isEmpty());
+        runSql(db, "DROP TABLE raw_blocks; UPDATE meta SET value = 1 WHERE key = 'schema_version'");
+        const QStringList rawCount { "count", "--db", db, "--ad", "ad000001", "--from",
+            "2020-12-31T23:59:59.5Z", "--to", "2022-01-01T00:00:00Z", "--filter", "country!=ZZ" };
+        const Run before = runCli(QStringList(rawCount).replaceInStrings(db, m_reference));
+        QCOMPARE(before.exitCode, 0);
+        const Run legacy = runCli(rawCount);
+        QVERIFY2(legacy.exitCode == 0, legacy.err.constData());
+        QCOMPARE(legacy.out, before.out);
+        QCOMPARE(ingest(db, envWith({})).exitCode, 0);
+        QCOMPARE(queryText(db, "SELECT value FROM meta WHERE key = 'schema_version'").trimmed(),
+            QStringLiteral("2"));
+        QCOMPARE(queryText(db, "SELECT * FROM raw_blocks ORDER BY segment, block"),
+            queryText(m_reference, "SELECT * FROM raw_blocks ORDER BY segment, block"));
+        QCOMPARE(fullState(db), fullState(m_reference));
+    }
+
     // Issue 9, defect 15: a changed count (what a flipped byte in a record's value does, which
     // SQLite's own checks cannot see) and a broken page are refused by the next ingest, which
     // changes nothing.
