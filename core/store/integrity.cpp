@@ -19,6 +19,9 @@ Status damaged(const sql::Connection& conn, const std::string& what)
 Status quickCheck(const sql::Connection& conn)
 {
     sql::Stmt q(conn, "PRAGMA quick_check(3)");
+    if (!q.ok() && (sqlite3_errcode(conn.handle()) & 0xff) == SQLITE_NOTADB)
+        return Status::error(
+            "'" + conn.path() + "' is not an AdClick database (" + sqlite3_errmsg(conn.handle()) + ")");
     if (!q.ok()) return damaged(conn, sqlite3_errmsg(conn.handle()));
     std::string problems;
     while (q.step())
