@@ -30,6 +30,11 @@ public:
     //! ReadOnly and ReadWrite never create a file, and say plainly what is wrong: "database 'F'
     //! does not exist", "'F' is a folder, not an AdClick database", "'F' is not an AdClick
     //! database (…)", or a schema version this build does not read.
+    //! ReadOnly also works where SQLite cannot create or write `F-shm` (a read-only folder or
+    //! file, another user's database): when no ingest holds `F.lock` and `F-wal` is empty or
+    //! absent, the file is opened immutable, and a shared lock on `F.lock` is held until close()
+    //! so that no ingest starts writing under it. Newer commits waiting in a non-empty `F-wal`
+    //! cannot be read that way: the open is refused with a message, never answered stale.
     static Result<Connection> open(const std::string& path, OpenMode mode, int busyTimeoutMs);
     //! open(path, ReadOnly, …) with the readers' busy timeout.
     static Result<Connection> openReadOnly(const std::string& path);
@@ -45,8 +50,12 @@ public:
     void close();
 
 private:
+    static Result<Connection> openReader(const std::string& path, int busyTimeoutMs);
+    static Result<Connection> openImmutable(const std::string& path);
+
     sqlite3* m_db = nullptr;
     std::string m_path;
+    int m_readerLockFd = -1; //!< shared flock on `F.lock` while opened immutable
 };
 
 //! The stored meta.schema_version must be the one this build reads. `allowNew`: a database that

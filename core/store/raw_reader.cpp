@@ -37,6 +37,13 @@ bool inRanges(const std::vector<TimeRange>& ranges, int64_t t)
     return false;
 }
 
+//! Version 1 databases have no raw_blocks rows (the next ingest adds them).
+bool hasRawChecksums(const sql::Connection& conn)
+{
+    sql::Stmt v(conn, "SELECT value FROM meta WHERE key = 'schema_version'");
+    return v.step() && v.int64(0) >= 2;
+}
+
 } // namespace
 
 Result<std::vector<RawSegment>> committedSegments(
@@ -51,7 +58,7 @@ Result<std::vector<RawSegment>> committedSegments(
     if (!q.ok()) return R::error(sql::describe(conn, q.rc(), "cannot read the raw segment list"));
     while (q.step()) {
         RawSegment s { q.int64(0), std::string(q.text(1)), static_cast<uint64_t>(q.int64(2)), q.int64(3),
-            q.int64(4) };
+            q.int64(4), false, {} };
         const bool overlaps = std::any_of(ranges.begin(), ranges.end(), [&s](const TimeRange& r) {
             return r.fromMs < r.toMs && s.minMs < r.toMs && s.maxMs >= r.fromMs;
         });
@@ -59,6 +66,13 @@ Result<std::vector<RawSegment>> committedSegments(
     }
     if (q.rc() != SQLITE_DONE)
         return R::error(sql::describe(conn, q.rc(), "cannot read the raw segment list"));
+    if (!hasRawChecksums(conn)) return out;
+    for (RawSegment& s : out) {
+        auto blocks = readRawBlocks(conn, s.id);
+        if (!blocks) return R(blocks.status());
+        s.blocks = std::move(*blocks);
+        s.checked = true;
+    }
     return out;
 }
 
@@ -96,6 +110,7 @@ Status RawReader::readSegment(
         return Status::error("raw segment '" + path + "' is damaged at byte " + std::to_string(at) + " ("
             + what + "); answers that need raw events cannot be exact");
     };
+    RawBlockVerifier verifier(path, segment.bytes, segment.checked ? &segment.blocks : nullptr);
     m_carry.clear();
     uint64_t pos = 0;
     uint64_t lineStart = 0; // file offset of the line being assembled, for messages
@@ -110,6 +125,8 @@ Status RawReader::readSegment(
             return Status::error("raw segment '" + path + "' is shorter than its committed length ("
                 + std::to_string(pos) + " < " + std::to_string(segment.bytes) + " bytes)");
         const std::string_view chunk(m_block.data(), static_cast<std::size_t>(n));
+        // Before its lines are used: a block that ends in this chunk is checked first.
+        if (auto st = verifier.feed(chunk); !st) return st;
         const uint64_t chunkPos = pos;
         pos += static_cast<uint64_t>(n);
         std::size_t start = 0;

@@ -2,6 +2,7 @@
 
 #include "core/base/status.h"
 #include "core/pipeline/raw_format.h"
+#include "core/store/raw_blocks.h"
 
 #include <cstdint>
 #include <functional>
@@ -26,6 +27,8 @@ struct RawSegment {
     std::string file; //!< name inside `<db>.raw/`
     uint64_t bytes = 0;
     int64_t minMs = 0, maxMs = 0; //!< event-time range of its events
+    bool checked = false; //!< false in a database of schema version 1 (no checksums)
+    std::vector<RawBlock> blocks; //!< the checksums of its committed bytes
 };
 
 //! Segments holding committed events whose [min_ms, max_ms] meets one of `ranges`, by id.

@@ -1,6 +1,8 @@
 #include "core/store/store.h"
 
 #include "core/base/failpoint.h"
+#include "core/store/integrity.h"
+#include "core/store/raw_file_observer.h"
 #include "core/store/raw_reader.h"
 #include "core/store/sqlite_util.h"
 #include "core/store/store_reads.h"
@@ -24,6 +26,11 @@ namespace adclick::core {
 namespace {
 
 constexpr uint64_t kSegmentMaxBytes = 64ull << 20;
+//! WAL pages after which a commit checkpoints (SQLite's wal_autocheckpoint, done here so that
+//! the raw segment is synced first: see Store::walHook).
+constexpr int kCheckpointPages = 16384;
+
+RawFileObserver* g_rawObserver = nullptr;
 
 std::string errnoText(const std::string& what)
 {
@@ -40,6 +47,10 @@ Status pwriteAll(int fd, const std::string& data, uint64_t offset, const std::st
 {
     std::size_t size = data.size();
     if (failpointWantsPartial("commit.raw_write")) size /= 2;
+    if (g_rawObserver && !g_rawObserver->beforeWrite(file)) {
+        errno = EIO;
+        return Status::error(errnoText("cannot write raw events to '" + file + "'"));
+    }
     std::size_t done = 0;
     while (done < size) {
         const ssize_t n = ::pwrite(fd, data.data() + done, size - done, static_cast<off_t>(offset + done));
@@ -60,6 +71,11 @@ Status pwriteAll(int fd, const std::string& data, uint64_t offset, const std::st
 
 } // namespace
 
+void setRawFileObserver(RawFileObserver* observer)
+{
+    g_rawObserver = observer;
+}
+
 std::string segmentFileName(int64_t id)
 {
     char name[32];
@@ -69,7 +85,12 @@ std::string segmentFileName(int64_t id)
 
 Store::~Store()
 {
-    if (m_segFd >= 0) ::close(m_segFd);
+    if (m_segFd >= 0) {
+        // Closing the last connection checkpoints: the database file must not get ahead of
+        // the raw bytes it counts (power loss).
+        (void)syncSegment();
+        ::close(m_segFd);
+    }
     m_conn.close(); // before the writer lock is released
     if (m_lockFd >= 0) ::close(m_lockFd); // releases the flock
 }
@@ -161,12 +182,15 @@ Status Store::openDatabase()
     if (!conn) return conn.status();
     m_conn = std::move(*conn);
     if (auto st = checkNotForeign(m_conn); !st) return st;
+    // Before anything is written: damage is reported, never counted on.
+    if (auto st = checkDatabaseIntegrity(m_conn); !st) return st;
     const std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=")
-        + (m_options.durable ? "FULL" : "NORMAL")
-        + "; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;";
+        + (m_options.durable ? "FULL" : "NORMAL") + "; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536;";
     if (auto st = sql::exec(m_conn, pragmas.c_str()); !st)
         return Status::error("cannot open database '" + m_path + "': " + st.message()
             + " (is it an SQLite database, and is its folder writable?)");
+    // Replaces SQLite's automatic checkpoints (wal_autocheckpoint is a WAL hook too).
+    sqlite3_wal_hook(m_conn.handle(), &Store::walHook, this);
     if (auto st = sql::exec(m_conn, kSchemaSql); !st)
         return Status::error("cannot create the schema in '" + m_path + "': " + st.message());
     if (auto st = sql::checkSchemaVersion(m_conn, true); !st) return st;
@@ -175,6 +199,19 @@ Status Store::openDatabase()
     if (auto st = sql::exec(m_conn, version.c_str()); !st)
         return Status::error(
             sql::describe(m_conn, sqlite3_errcode(m_conn.handle()), "cannot write to '" + m_path + "'"));
+    return upgradeSchema();
+}
+
+Status Store::upgradeSchema()
+{
+    sql::Stmt v(m_conn, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (!v.step() || v.int64(0) >= kSchemaVersion) return Status::ok();
+    v = sql::Stmt();
+    // Version 1 had no raw checksums: they are computed from the segments as they are now.
+    auto st = transaction([&] { return addMissingRawBlocks(m_conn, m_rawDir); });
+    if (!st)
+        return Status::error("cannot move '" + m_path + "' to schema version "
+            + std::to_string(kSchemaVersion) + ": " + st.message());
     return Status::ok();
 }
 
@@ -204,6 +241,11 @@ Status Store::recoverSegments()
             return Status::error(errnoText("cannot cut uncommitted bytes off '" + file + "'"));
         m_seg = { id, bytes, q.int64(2), q.isNull(3) ? kNoTime : q.int64(3),
             q.isNull(4) ? kNoTime : q.int64(4) };
+    }
+    if (m_seg.id != 0) {
+        auto blocks = readRawBlocks(m_conn, m_seg.id);
+        if (!blocks) return blocks.status();
+        m_block = lastBlockOf(*blocks);
     }
     if (DIR* dir = ::opendir(m_rawDir.c_str())) {
         while (dirent* ent = ::readdir(dir)) {
@@ -324,6 +366,7 @@ void Store::dropStagedRaw()
 {
     if (m_staged > 0 && m_segFd >= 0) (void)::ftruncate(m_segFd, static_cast<off_t>(m_seg.bytes));
     m_staged = 0;
+    m_stagedBlocks.clear();
 }
 
 Status Store::writeRaw(const std::string& bytes)
@@ -332,20 +375,50 @@ Status Store::writeRaw(const std::string& bytes)
     // A new segment starts only between batches, so a batch's raw bytes stay in one file.
     if (m_segFd < 0 || (m_staged == 0 && m_seg.bytes >= kSegmentMaxBytes)) {
         if (m_segFd >= 0) {
+            if (auto st = syncSegment(); !st) return st; // see walHook
             ::close(m_segFd);
             m_segFd = -1;
         }
-        if (m_seg.id == 0 || m_seg.bytes >= kSegmentMaxBytes) m_seg = SegmentRow { m_seg.id + 1 }; // empty
+        if (m_seg.id == 0 || m_seg.bytes >= kSegmentMaxBytes) {
+            m_seg = SegmentRow { m_seg.id + 1 }; // empty
+            m_block = RawBlock {};
+        }
         const std::string file = m_rawDir + "/" + segmentFileName(m_seg.id);
         m_segFd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (m_segFd < 0) return Status::error(errnoText("cannot open raw segment '" + file + "'"));
     }
     const std::string file = m_rawDir + "/" + segmentFileName(m_seg.id);
+    if (m_staged == 0) {
+        m_stagedBlock = m_block;
+        m_stagedBlocks.clear();
+    }
     if (auto st = pwriteAll(m_segFd, bytes, m_seg.bytes + m_staged, file); !st) return st;
     m_staged += bytes.size();
-    if (m_options.durable && ::fdatasync(m_segFd) != 0)
-        return Status::error(errnoText("cannot sync raw segment '" + file + "'"));
+    appendToBlocks(m_stagedBlock, bytes, m_stagedBlocks);
+    if (m_options.durable) return syncSegment();
     return Status::ok();
+}
+
+Status Store::syncSegment()
+{
+    if (m_segFd < 0) return Status::ok();
+    const std::string file = m_rawDir + "/" + segmentFileName(m_seg.id);
+    if (g_rawObserver && !g_rawObserver->beforeSync(file))
+        errno = EIO;
+    else if (::fdatasync(m_segFd) == 0)
+        return Status::ok();
+    return Status::error(errnoText("cannot sync raw segment '" + file + "'"));
+}
+
+int Store::walHook(void* self, sqlite3* db, const char* name, int pages)
+{
+    // A checkpoint makes commits durable in the database file even without --durable. The raw
+    // bytes they count are synced first, so that a power loss never leaves the database ahead
+    // of its raw segments; if that sync fails, the checkpoint waits for a later commit.
+    if (pages < kCheckpointPages) return SQLITE_OK;
+    if (!static_cast<Store*>(self)->syncSegment()) return SQLITE_OK;
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return SQLITE_OK;
 }
 
 SegmentRow Store::segmentWith(const Batch& batch) const
@@ -383,6 +456,8 @@ Status Store::commit(
         return st;
     }
     m_seg = segmentWith(batch);
+    if (m_staged > 0) m_block = m_stagedBlock;
+    m_stagedBlocks.clear();
     m_staged = 0;
     failpoint("commit.after_commit");
     return Status::ok();
@@ -399,6 +474,7 @@ Status Store::commitTxn(
     if (st) st = addCounters(m_conn, batch.counters);
     if (st) st = writeRejects(m_conn, batch.rejects);
     if (st && m_staged > 0) st = writeSegment(m_conn, segmentWith(batch));
+    if (st && m_staged > 0) st = writeRawBlocks(m_conn, m_seg.id, m_stagedBlocks);
     if (st && maxEventMs != kNoTime) st = writeWatermark(m_conn, maxEventMs, watermarkMs);
     if (st) st = writeJumpCandidate(m_conn, batch.jumpCandidateMs);
     if (st && activeFault() != Fault::OffsetSeparateTxn) st = writePositions(m_conn, positions);

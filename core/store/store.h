@@ -5,6 +5,7 @@
 #include "core/pipeline/raw_format.h"
 #include "core/store/connection.h"
 #include "core/store/kafka_health.h"
+#include "core/store/raw_blocks.h"
 
 #include <cstdint>
 #include <functional>
@@ -13,6 +14,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+struct sqlite3;
 
 namespace adclick::core {
 
@@ -113,6 +116,10 @@ private:
     void dropStagedRaw();
     Status lockWriter();
     Status openDatabase();
+    //! fdatasync of the current segment (through the test seam of raw_file_observer.h).
+    Status syncSegment();
+    static int walHook(void* self, sqlite3* db, const char* name, int pages);
+    Status upgradeSchema();
     void rollback();
     Status commitTxn(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs,
         const std::vector<SourcePosition>& positions);
@@ -128,6 +135,9 @@ private:
     SegmentRow m_seg;
     int m_segFd = -1;
     uint64_t m_staged = 0; //!< bytes of the open batch already written after m_seg.bytes
+    RawBlock m_block; //!< the segment's last checksum block, as committed
+    RawBlock m_stagedBlock; //!< the same with the staged bytes
+    std::vector<RawBlock> m_stagedBlocks; //!< the blocks the staged bytes changed
     std::optional<KafkaHealth> m_health;
 };
 

@@ -69,11 +69,21 @@ CREATE TABLE IF NOT EXISTS kafka_partitions(
     high_watermark INTEGER NOT NULL, lag_messages INTEGER NOT NULL, lag_ms INTEGER NOT NULL,
     max_event_ms INTEGER, idle INTEGER NOT NULL, PRIMARY KEY(source, partition)) WITHOUT ROWID;
 
+-- CRC-32 of each 1 MiB block of a raw segment's committed bytes (raw_blocks.h), written with the
+-- segment's committed length; checked whenever raw events are read back. Since version 2.
+CREATE TABLE IF NOT EXISTS raw_blocks(
+    segment INTEGER NOT NULL, block INTEGER NOT NULL, bytes INTEGER NOT NULL, crc INTEGER NOT NULL,
+    PRIMARY KEY(segment, block)) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS saved_filters(
     id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, expr TEXT NOT NULL, state TEXT NOT NULL,
     created_ms INTEGER NOT NULL);
 )sql";
 
-inline constexpr int kSchemaVersion = 1;
+//! 2: raw_blocks (checksums of the raw segments). Version 1 databases are read as they are
+//! (their raw events unchecked) and moved to version 2 by the next ingest, which computes the
+//! checksums of the segments as they are then.
+inline constexpr int kSchemaVersion = 2;
+inline constexpr int kOldestReadableSchemaVersion = 1;
 
 } // namespace adclick::core

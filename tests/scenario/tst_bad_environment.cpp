@@ -8,6 +8,8 @@
 #include <QtTest>
 
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <sys/stat.h>
@@ -218,6 +220,74 @@ private slots:
         QVERIFY2(r.err.contains("garbage.db"), r.err.constData());
         const Run s = runCli({ "stats", "--db", path("garbage.db") });
         QCOMPARE(s.exitCode, 1);
+    }
+
+    // Defect 10 of issue 9: a database in a read-only place (file 0444 in a folder 0555) answers
+    // every query exactly as before. Root ignores permissions, so then the queries run as
+    // `nobody` (setpriv), and the test first proves that this user really cannot write there.
+    void readOnlyDatabaseAnswersLikeBefore()
+    {
+        const QString dir = path("ro");
+        const QString db = dir + "/clicks.db";
+        QVERIFY(QDir().mkpath(dir));
+        QCOMPARE(runCli({ "ingest", "--db", db, m_log }).exitCode, 0);
+        const QString outDir = path("ro-out");
+        QVERIFY(QDir().mkpath(outDir));
+        const QString at = "2021-01-01T00:10:00Z";
+        const QList<QStringList> queries { { "stats", "--db", db },
+            { "popular", "--db", db, "--count", "5", "--window", "30", "--at", at },
+            { "count", "--db", db, "--ad", "ad000910", "--from", "2020-12-31T23:59:00Z", "--to", at },
+            { "count", "--db", db, "--ad", "ad000910", "--from", "2020-12-31T23:59:50.5Z", "--to", at,
+                "--filter", "country=US" },
+            { "export", "--db", db, "--out", outDir + "/top.csv", "--top", "--count", "5", "--window", "30",
+                "--at", at } };
+        const QStringList asUser = ::geteuid() == 0
+            ? QStringList { "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--" }
+            : QStringList {};
+        auto run = [&](const QStringList& args, bool readOnlyUser) {
+            QProcess p;
+            const QStringList all
+                = (readOnlyUser ? asUser : QStringList {}) + QStringList { ADCLICK_CLI } + args;
+            p.start(all.first(), all.mid(1));
+            Run r;
+            if (p.waitForStarted(10'000) && p.waitForFinished(60'000)
+                && p.exitStatus() == QProcess::NormalExit)
+                r.exitCode = p.exitCode();
+            r.out = p.readAllStandardOutput();
+            r.err = p.readAllStandardError();
+            if (args.first() == "export") {
+                QString error;
+                r.out = readInput(outDir + "/top.csv", error);
+            }
+            return r;
+        };
+        QList<QByteArray> before;
+        for (const QStringList& q : queries) {
+            const Run r = run(q, false); // the owner, with write access
+            QVERIFY2(r.exitCode == 0, (q.first() + ": " + r.err).toUtf8().constData());
+            before << r.out;
+        }
+        QVERIFY(!QFile::exists(db + "-wal") || QFileInfo(db + "-wal").size() == 0);
+        QVERIFY(::chmod(QFile::encodeName(db).constData(), 0444) == 0);
+        QVERIFY(::chmod(QFile::encodeName(dir).constData(), 0555) == 0);
+        QVERIFY(::chmod(QFile::encodeName(m_dir.path()).constData(), 0755) == 0);
+        QVERIFY(::chmod(QFile::encodeName(outDir).constData(), 0777) == 0);
+        QFile::remove(db + "-shm");
+        // The place really is read-only for the user who queries.
+        QProcess probe;
+        const QStringList touch = asUser + QStringList { "touch", dir + "/probe" };
+        probe.start(touch.first(), touch.mid(1));
+        QVERIFY(probe.waitForFinished(10'000));
+        QVERIFY2(
+            probe.exitCode() != 0, "the query user can write the read-only folder: the test proves nothing");
+        for (int i = 0; i < queries.size(); ++i) {
+            QFile::remove(outDir + "/top.csv");
+            const Run r = run(queries[i], true);
+            QVERIFY2(r.exitCode == 0, (queries[i].first() + ": " + r.err).toUtf8().constData());
+            QCOMPARE(r.out, before[i]);
+        }
+        QVERIFY(::chmod(QFile::encodeName(dir).constData(), 0755) == 0);
+        QVERIFY(::chmod(QFile::encodeName(m_dir.path()).constData(), 0700) == 0);
     }
 
     void secondInstanceIsRefusedAtOnce()

@@ -224,6 +224,15 @@ bool buildDb(const QString& dbPath, const Data& d, const std::vector<SavedSpec>&
                 "INSERT INTO segments VALUES(" + std::to_string(id) + ",'" + name + "',"
                     + std::to_string(committed) + "," + std::to_string(to - from) + "," + std::to_string(lo)
                     + "," + std::to_string(hi) + ")");
+        // The checksums of the committed bytes, as the store writes them (schema version 2).
+        RawBlock last;
+        std::vector<RawBlock> blocks;
+        appendToBlocks(last, std::string_view(bytes).substr(0, committed), blocks);
+        for (const RawBlock& b : blocks)
+            ok = ok
+                && exec(db,
+                    "INSERT INTO raw_blocks VALUES(" + std::to_string(id) + "," + std::to_string(b.index)
+                        + "," + std::to_string(b.bytes) + "," + std::to_string(b.crc) + ")");
     };
     segment(1, 0, d.split, {});
     segment(2, d.split, d.events.size(), d.tail);
@@ -861,6 +870,12 @@ void TestQuery::readerSeesWriterCommits()
               "min_ms = "
             + std::to_string(kBaseMs + 1000) + ", max_ms = " + std::to_string(kBaseMs + 2000)
             + " WHERE id = 2"));
+    RawBlock block; // the checksum goes with the committed length, as the store writes it
+    std::vector<RawBlock> blocks;
+    appendToBlocks(block, line, blocks);
+    QVERIFY(exec(w,
+        "INSERT INTO raw_blocks VALUES(2, 0, " + std::to_string(block.bytes) + ", "
+            + std::to_string(block.crc) + ")"));
     QVERIFY(exec(w, "COMMIT"));
     sqlite3_close(w);
     QCOMPARE(*(*q)->count("ad1", kBaseMs, kBaseMs + kMin, Filter()), 2);

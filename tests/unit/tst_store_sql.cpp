@@ -137,9 +137,10 @@ void TestStoreSql::openForeignDatabase()
 
 void TestStoreSql::openOtherSchemaVersion()
 {
-    const std::string path = makeDatabase("v2.db");
-    QVERIFY(execPlain(path, "UPDATE meta SET value = 2 WHERE key = 'schema_version'"));
-    const std::string expected = "database '" + path + "' has schema version 2; this adclick reads version 1";
+    const std::string path = makeDatabase("v3.db");
+    QVERIFY(execPlain(path, "UPDATE meta SET value = 3 WHERE key = 'schema_version'"));
+    const std::string expected
+        = "database '" + path + "' has schema version 3; this adclick reads versions 1 to 2";
     auto conn = sql::Connection::openReadOnly(path);
     QVERIFY(!conn.isOk());
     QCOMPARE(qb(conn.message()), qb(expected));
