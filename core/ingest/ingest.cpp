@@ -4,7 +4,7 @@
 #include "core/base/clock.h"
 #include "core/ingest/kafka_source.h"
 #include "core/input/input_file.h"
-#include "core/input/line_splitter.h"
+#include "core/input/record_reader.h"
 #include "core/store/maintenance.h"
 #include "core/store/saved_filters.h"
 #include "core/store/store_reads.h"
@@ -34,19 +34,14 @@ Result<std::string> readHead(const std::string& path)
     return head;
 }
 
-//! Resuming mid-file: the parser must see again the lines that fixed its format (and the CSV
-//! header) — they were counted in an earlier run. Blank lines and lines failing the byte checks
-//! decide nothing, so they are skipped over.
+//! Resuming mid-file in a database of an older version, which stored no parser state: the
+//! parser reads the head of the file again (those lines were counted in an earlier run) to find
+//! the CSV header that applies. A database of this version stores the state with the position.
 void primeParser(LineParser& parser, std::string_view head)
 {
     ClickEvent ignored;
-    for (std::size_t nl; (nl = head.find('\n')) != std::string_view::npos; head.remove_prefix(nl + 1)) {
-        const ParseOutcome out = parser.parse(head.substr(0, nl), ignored);
-        const bool undecided = out.kind == LineKind::Blank
-            || (out.kind == LineKind::Rejected
-                && (out.reason == RejectReason::BinaryBytes || out.reason == RejectReason::InvalidUtf8));
-        if (!undecided) return;
-    }
+    for (std::size_t nl; (nl = head.find('\n')) != std::string_view::npos; head.remove_prefix(nl + 1))
+        parser.parse(head.substr(0, nl), ignored);
 }
 
 //! Replaces the position with the id of `pos`, or appends it.
@@ -65,7 +60,7 @@ struct Ingestor::Source {
     std::string path;
     std::unique_ptr<InputFile> file;
     LineParser parser;
-    LineSplitter splitter;
+    RecordReader splitter; //!< lines, and CSV records of several lines
     SourcePosition pos;
     std::size_t report = 0;
     bool resumable = true;
@@ -183,6 +178,8 @@ Status Ingestor::openSource(const std::string& path, Source& src)
             auto reopened = InputFile::open(path);
             if (!reopened) return reopened.status();
             src.file = std::move(*reopened);
+        } else if (match->parserState) {
+            src.parser.restore(*match->parserState);
         } else {
             primeParser(src.parser,
                 std::string_view(*head).substr(0, std::min<uint64_t>(head->size(), match->offset)));
@@ -201,7 +198,8 @@ void Ingestor::processLine(Source& src, const Line& line)
         return;
     }
     ClickEvent event;
-    const ParseOutcome out = src.parser.parse(line.text, event);
+    const ParseOutcome out
+        = line.multiLine ? src.parser.parseRecord(line.text, event) : src.parser.parse(line.text, event);
     switch (out.kind) {
     case LineKind::Event: {
         Ahead& a = m_ahead[m_aheadCount++];
@@ -245,7 +243,7 @@ Status Ingestor::processChunk(Source& src, std::string_view chunk)
 {
     src.splitter.feed(chunk);
     Line line;
-    while (src.splitter.next(line)) {
+    while (src.splitter.next(line, src.parser)) {
         processLine(src, line);
         if (m_engine->batch().events() >= m_options.commitEvents) {
             src.pos.offset = src.splitter.consumedOffset();
@@ -298,6 +296,7 @@ Status Ingestor::commit(Source* src)
                 src->pos.fpHash = fp->hash;
             }
         }
+        src->pos.parserState = src->parser.state();
         stagePosition(src->pos, src->report);
     }
     Batch& batch = m_engine->batch();
@@ -432,7 +431,8 @@ Status Ingestor::follow(Source& src, std::stop_token& stop)
             bool drained = false;
             if (auto st = readToEnd(src, stop, drained); !st) return st;
             Line line;
-            if (src.splitter.finish(line)) processLine(src, line);
+            while (src.splitter.finish(line, src.parser))
+                processLine(src, line);
             src.pos.offset = src.splitter.consumedOffset();
             if (auto st = commit(&src); !st) return st;
             Source next;
@@ -480,10 +480,9 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
         if (!followThis && !stopped) {
             // An archive ends here: a last line without '\n' is complete.
             Line line;
-            if (src.splitter.finish(line)) {
+            while (src.splitter.finish(line, src.parser))
                 processLine(src, line);
-                src.pos.offset = line.endOffset;
-            }
+            src.pos.offset = src.splitter.consumedOffset();
         }
         if (auto cst = commit(&src); !cst) return Result<IngestResult>(cst);
         progress(src.path, true);

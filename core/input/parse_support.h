@@ -11,6 +11,9 @@
 
 namespace adclick::core::parsing {
 
+//! The book's line prefix: in auto detection it marks a line of the book format.
+constexpr std::string_view kBookPrefix = "[AdClickEvent]";
+
 constexpr ParseOutcome reject(RejectReason reason)
 {
     return { LineKind::Rejected, reason };

@@ -31,7 +31,10 @@ Status writeRejects(const sql::Connection& conn, const std::vector<RejectSample>
 //! The segment's committed length and event range: raw bytes up to there become visible.
 Status writeSegment(const sql::Connection& conn, const SegmentRow& segment);
 Status writeWatermark(const sql::Connection& conn, int64_t maxEventMs, int64_t watermarkMs);
+//! The positions, each with its parser state (writeParserStates).
 Status writePositions(const sql::Connection& conn, const std::vector<SourcePosition>& positions);
+//! The parser state of each position that has one (table source_parsers).
+Status writeParserStates(const sql::Connection& conn, const std::vector<SourcePosition>& positions);
 //! Replaces the stored health of `health.source` (its row and all its partitions' rows).
 Status writeKafkaHealth(const sql::Connection& conn, const KafkaHealth& health);
 
