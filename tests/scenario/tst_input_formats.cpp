@@ -1,0 +1,163 @@
+// Issue 9, defects 1 and 13 through the CLI: how `adclick ingest --format auto` reads files whose
+// format is not one clean block (docs/semantics.md, step 1): junk before the first click, a
+// comment before the CSV header, CSV files concatenated with different column orders, a quoted
+// field holding a line break; and that a resume mid-file reads on under the header it was under.
+#include "test_support.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace testsupport;
+
+namespace {
+
+constexpr qint64 kT0 = 1'609'459'200'000; // 2021-01-01 00:00:00 UTC
+const QString kMinute0 = QString::number(kT0 / 60'000);
+
+} // namespace
+
+class TestInputFormats : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+
+    QString write(const QString& name, const QByteArray& content, bool append = false)
+    {
+        QFile f(path(name));
+        if (!f.open(append ? QIODevice::Append : QIODevice::WriteOnly)) return {};
+        f.write(content);
+        return f.fileName();
+    }
+
+    //! Ingests `log` into `db` (auto format); the summary's counters.
+    QJsonObject ingest(const QString& db, const QString& log)
+    {
+        const Run r = runCli({ "ingest", "--db", db, log });
+        if (r.exitCode != 0) qWarning("%s", r.err.constData());
+        return r.exitCode == 0 ? json(r.out) : QJsonObject {};
+    }
+
+    static QString counts(const QJsonObject& s)
+    {
+        QString out = QStringLiteral("lines %1 accepted %2 rejected %3")
+                          .arg(s["lines"].toInteger())
+                          .arg(s["accepted"].toInteger())
+                          .arg(s["rejected"].toInteger());
+        const QJsonObject reasons = s["rejected_by_reason"].toObject();
+        for (auto it = reasons.begin(); it != reasons.end(); ++it)
+            if (it.value().toInteger() != 0)
+                out += QStringLiteral(" %1=%2").arg(it.key()).arg(it.value().toInteger());
+        return out;
+    }
+
+    static QString stats(const QString& db) { return counts(json(runCli({ "stats", "--db", db }).out)); }
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void jsonLinesAfterAJunkFirstLine()
+    {
+        QByteArray log = "hello world\n";
+        for (int i = 0; i < 1000; ++i)
+            log += QStringLiteral(
+                       R"({"ad_id":"ad%1","timestamp":%2,"user_id":"u%3","ip":"10.0.0.1","country":"US"})")
+                       .arg(i % 4)
+                       .arg(kT0 + i)
+                       .arg(i)
+                       .toUtf8()
+                + '\n';
+        const QString db = path("junk-json.db");
+        QCOMPARE(counts(ingest(db, write("junk.jsonl", log))),
+            QStringLiteral("lines 1001 accepted 1000 rejected 1 missing_field=1"));
+        QCOMPARE(aggText(db),
+            QStringLiteral("%1,ad0,US,250,0\n%1,ad1,US,250,0\n%1,ad2,US,250,0\n%1,ad3,US,250,0\n")
+                .arg(kMinute0));
+    }
+
+    void commentLineBeforeTheCsvHeader()
+    {
+        const QByteArray log = "# clicks exported 2021-01-02\n"
+                               "user_id,ad_id,click_timestamp,ip,country\n"
+                               "alice,ad1,2021-01-01 00:00:01,10.0.0.1,US\n"
+                               "bob,ad2,2021-01-01 00:00:02,10.0.0.2,DE\n"
+                               "carol,ad1,2021-01-01 00:00:03,10.0.0.3,US\n";
+        const QString db = path("comment.db");
+        QCOMPARE(counts(ingest(db, write("comment.csv", log))),
+            QStringLiteral("lines 4 accepted 3 rejected 1 missing_field=1"));
+        QCOMPARE(aggText(db), QStringLiteral("%1,ad1,US,2,0\n%1,ad2,DE,1,0\n").arg(kMinute0));
+        const Run top = runCli({ "popular", "--db", db, "--count", "5", "--window", "1", "--at",
+            QString::number(kT0 + 60'000) });
+        QCOMPARE(top.exitCode, 0);
+        QCOMPARE(json(top.out)["ad_ids"].toArray(), QJsonArray({ "ad1", "ad2" }));
+    }
+
+    void csvFilesConcatenatedWithOtherColumnOrders()
+    {
+        const QByteArray a = "ad_id,click_timestamp,user_id,ip,country\n"
+                             "ad1,2021-01-01 00:00:01,alice,10.0.0.1,US\n"
+                             "ad2,2021-01-01 00:00:02,alice,10.0.0.1,US\n";
+        const QByteArray b = "user_id,country,ip,click_timestamp,ad_id,click_id\n"
+                             "bob,fr,10.0.0.9,2021-01-01 00:00:03,ad3,k1\n"
+                             "bob,fr,10.0.0.9,2021-01-01 00:00:04,ad1,k2\n";
+        const QString db = path("concat.db");
+        QCOMPARE(counts(ingest(db, write("concat.csv", a + b + a + b))),
+            QStringLiteral("lines 8 accepted 4 rejected 0")); // the repeats are duplicates
+        QCOMPARE(stats(db), QStringLiteral("lines 8 accepted 4 rejected 0"));
+        QCOMPARE(queryText(db, "SELECT name FROM ads ORDER BY name"), QStringLiteral("ad1\nad2\nad3\n"));
+        QCOMPARE(aggText(db),
+            QStringLiteral("%1,ad1,FR,1,0\n%1,ad1,US,1,0\n%1,ad2,US,1,0\n%1,ad3,FR,1,0\n").arg(kMinute0));
+    }
+
+    void quotedFieldWithALineBreak()
+    {
+        const QByteArray log = "ad_id,click_timestamp,user_id,ip,country,note\n"
+                               "\"ad\n1\",2021-01-01 00:00:01,alice,10.0.0.1,US,x\n"
+                               "ad2,2021-01-01 00:00:02,bob,10.0.0.2,US,\"first line\r\nsecond line\"\n"
+                               "ad3,2021-01-01 00:00:03,carol,10.0.0.3,US,\n";
+        const QString db = path("quoted.db");
+        QCOMPARE(counts(ingest(db, write("quoted.csv", log))),
+            QStringLiteral("lines 3 accepted 2 rejected 1 bad_field=1"));
+        QCOMPARE(aggText(db), QStringLiteral("%1,ad2,US,1,0\n%1,ad3,US,1,0\n").arg(kMinute0));
+        // The reject sample is the whole record, at its first byte.
+        QCOMPARE(queryText(db, "SELECT offset, reason, hex(line) FROM rejects"),
+            QStringLiteral("46,bad_field,%1\n")
+                .arg(QString::fromLatin1(
+                    QByteArray("\"ad\n1\",2021-01-01 00:00:01,alice,10.0.0.1,US,x").toHex().toUpper())));
+    }
+
+    // A header read before a restart still applies after it: the second run resumes mid-file
+    // under the second header (stored with the position) and ends with the database of a single
+    // run over the whole file.
+    void resumeMidFileKeepsTheHeader()
+    {
+        const QByteArray part1 = "ad_id,click_timestamp,user_id,ip,country\n"
+                                 "ad1,2021-01-01 00:00:01,alice,10.0.0.1,US\n"
+                                 "# a second export follows\n"
+                                 "country,user_id,ip,ad_id,click_timestamp\n"
+                                 "de,bob,10.0.0.2,ad2,2021-01-01 00:00:02\n";
+        const QByteArray part2 = "de,bob,10.0.0.2,ad3,2021-01-01 00:00:03\n"
+                                 "ad_id,click_timestamp,user_id,ip,country,note\n"
+                                 "ad4,2021-01-01 00:00:04,carol,10.0.0.3,US,\"two\nlines\"\n";
+        const QString log = write("growing.csv", part1);
+        const QString db = path("growing.db");
+        QCOMPARE(counts(ingest(db, log)), QStringLiteral("lines 3 accepted 2 rejected 1 missing_field=1"));
+        write("growing.csv", part2, true);
+        const QJsonObject second = ingest(db, log);
+        QCOMPARE(counts(second), QStringLiteral("lines 2 accepted 2 rejected 0"));
+        QCOMPARE(
+            second["sources"].toArray().at(0).toObject()["resumed_from"].toInteger(), qint64(part1.size()));
+
+        const QString once = path("once.db");
+        QCOMPARE(counts(ingest(once, write("whole.csv", part1 + part2))),
+            QStringLiteral("lines 5 accepted 4 rejected 1 missing_field=1"));
+        const QString want
+            = QStringLiteral("%1,ad1,US,1,0\n%1,ad2,DE,1,0\n%1,ad3,DE,1,0\n%1,ad4,US,1,0\n").arg(kMinute0);
+        QCOMPARE(aggText(once), want);
+        QCOMPARE(aggText(db), want);
+        QCOMPARE(stats(db), stats(once));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestInputFormats)
+#include "tst_input_formats.moc"
