@@ -51,6 +51,16 @@ class TestInputFormats : public QObject {
         return out;
     }
 
+    static bool deleteParserStates(const QString& db)
+    {
+        sqlite3* conn = nullptr;
+        bool ok = sqlite3_open(db.toUtf8().constData(), &conn) == SQLITE_OK
+            && sqlite3_exec(conn, "DELETE FROM source_parsers", nullptr, nullptr, nullptr) == SQLITE_OK
+            && sqlite3_changes(conn) == 1;
+        sqlite3_close(conn);
+        return ok;
+    }
+
     static QString stats(const QString& db) { return counts(json(runCli({ "stats", "--db", db }).out)); }
 
 private slots:
@@ -149,6 +159,17 @@ private slots:
         QCOMPARE(
             second["sources"].toArray().at(0).toObject()["resumed_from"].toInteger(), qint64(part1.size()));
 
+        // A database of an older version stored no parser state: the head of the file is read
+        // again for the header (here it is there).
+        const QString legacy = path("legacy.db");
+        const QString legacyLog = write("legacy.csv", part1);
+        QCOMPARE(counts(ingest(legacy, legacyLog)),
+            QStringLiteral("lines 3 accepted 2 rejected 1 missing_field=1"));
+        QVERIFY(deleteParserStates(legacy));
+        write("legacy.csv", part2, true);
+        QCOMPARE(counts(ingest(legacy, legacyLog)),
+            QStringLiteral("lines 5 accepted 4 rejected 1 missing_field=1"));
+
         const QString once = path("once.db");
         QCOMPARE(counts(ingest(once, write("whole.csv", part1 + part2))),
             QStringLiteral("lines 5 accepted 4 rejected 1 missing_field=1"));
@@ -156,6 +177,7 @@ private slots:
             = QStringLiteral("%1,ad1,US,1,0\n%1,ad2,DE,1,0\n%1,ad3,DE,1,0\n%1,ad4,US,1,0\n").arg(kMinute0);
         QCOMPARE(aggText(once), want);
         QCOMPARE(aggText(db), want);
+        QCOMPARE(aggText(legacy), want);
         QCOMPARE(stats(db), stats(once));
     }
 };
