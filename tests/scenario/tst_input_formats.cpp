@@ -180,6 +180,53 @@ private slots:
         QCOMPARE(aggText(legacy), want);
         QCOMPARE(stats(db), stats(once));
     }
+
+    // Killed after commits again and again, an ingest of a file full of header changes, comment
+    // lines, multi-line records and stray quotes ends equal to an uninterrupted one: positions are
+    // record boundaries and the header in force (often not in the file's first 4 KiB) is restored.
+    void killedRunsEndEqual()
+    {
+        const QStringList orders = { "ad_id,click_timestamp,user_id,ip,country,note",
+            "note,country,ip,user_id,click_timestamp,ad_id",
+            "user_id,note,ad_id,ip,click_timestamp,country" };
+        QByteArray log;
+        for (int i = 0; i < 3000; ++i) {
+            const QStringList columns = orders[(i / 200) % orders.size()].split(',');
+            if (i % 200 == 0) log += columns.join(',').toUtf8() + '\n';
+            if (i % 37 == 0) log += "# comment " + QByteArray::number(i) + '\n';
+            if (i % 211 == 0) log += "ad0,2021-01-01 00:00:00,u,10.0.0.1,US,\"stray\n";
+            QStringList row;
+            for (const QString& c : columns) {
+                if (c == "ad_id") row << QStringLiteral("ad%1").arg(i % 7);
+                if (c == "click_timestamp") row << QString::number(kT0 + qint64(i) * 100);
+                if (c == "user_id") row << QStringLiteral("u%1").arg(i);
+                if (c == "ip") row << QStringLiteral("10.0.%1.%2").arg(i / 250).arg(i % 250);
+                if (c == "country") row << (i % 3 ? "US" : "de");
+                if (c == "note") row << (i % 13 == 0 ? "\"line one\nline, two\"" : "n");
+            }
+            log += row.join(',').toUtf8() + '\n';
+        }
+        const QString file = write("kills.csv", log);
+        const QStringList args = { "--commit-every", "7" };
+        const QString reference = path("kills-reference.db");
+        QCOMPARE(
+            runCli(QStringList { "ingest", "--db", reference } + args + QStringList { file }).exitCode, 0);
+        const QJsonObject s = json(runCli({ "stats", "--db", reference }).out);
+        QVERIFY(s["accepted"].toInteger() > 2900);
+
+        const QString db = path("kills.db");
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("ADCLICK_FAILPOINT", "commit.after_commit:3");
+        int kills = 0;
+        for (int i = 0; i < 400; ++i) {
+            const Run r = runCli(QStringList { "ingest", "--db", db } + args + QStringList { file }, env);
+            if (!r.crashed) break;
+            ++kills;
+        }
+        QVERIFY2(kills >= 30, qPrintable(QString::number(kills)));
+        QCOMPARE(runCli({ "ingest", "--db", db, file }).exitCode, 0);
+        QCOMPARE(fullState(db), fullState(reference));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestInputFormats)
