@@ -23,7 +23,7 @@ SOURCE           a file, a .gz file, a directory of rotated logs (read oldest fi
                  kafka://host:port[,host:port]/topic[?group=NAME]: every partition, one click per message
                  (JSON lines unless --format says otherwise), offsets kept in the database with the results
 --db F           the database (created when missing; raw events go to F.raw/)
---format X       auto (default: detected per source) | book | csv | jsonl
+--format X       auto (default: decided line by line) | book | csv | jsonl
 --lateness S     allowed lateness behind the largest event time (default 60 s; fixed per database)
 --late X         drop (default: late events are counted, not aggregated) | update (they correct their pane)
 --dedup-horizon S  how far behind the watermark duplicates are still recognised (default 300 s)

@@ -5,7 +5,7 @@
 #include "core/ingest/ingest_source.h"
 #include "core/ingest/kafka_source.h"
 #include "core/input/input_file.h"
-#include "core/input/line_splitter.h"
+#include "core/input/record_reader.h"
 #include "core/input/source_list.h"
 #include "core/store/maintenance.h"
 #include "core/store/saved_filters.h"
@@ -33,17 +33,14 @@ Result<std::string> readHead(const std::string& path)
     return head;
 }
 
-// Blank lines and lines failing the byte checks decide nothing, so they are skipped over.
+//! Resuming mid-file in a database of an older version, which stored no parser state: the
+//! parser reads the head of the file again (those lines were counted in an earlier run) to find
+//! the CSV header that applies. A database of this version stores the state with the position.
 void primeParser(LineParser& parser, std::string_view head)
 {
     ClickEvent ignored;
-    for (std::size_t nl; (nl = head.find('\n')) != std::string_view::npos; head.remove_prefix(nl + 1)) {
-        const ParseOutcome out = parser.parse(head.substr(0, nl), ignored);
-        const bool undecided = out.kind == LineKind::Blank
-            || (out.kind == LineKind::Rejected
-                && (out.reason == RejectReason::BinaryBytes || out.reason == RejectReason::InvalidUtf8));
-        if (!undecided) return;
-    }
+    for (std::size_t nl; (nl = head.find('\n')) != std::string_view::npos; head.remove_prefix(nl + 1))
+        parser.parse(head.substr(0, nl), ignored);
 }
 
 namespace {
@@ -189,6 +186,8 @@ Status Ingestor::openSource(const std::string& path, Source& src)
             auto reopened = InputFile::open(path);
             if (!reopened) return reopened.status();
             src.file = std::move(*reopened);
+        } else if (match->parserState) {
+            src.parser.restore(*match->parserState);
         } else {
             primeParser(src.parser,
                 std::string_view(src.head).substr(0, std::min<uint64_t>(src.head.size(), match->offset)));
@@ -210,7 +209,8 @@ void Ingestor::processLine(Source& src, const Line& line)
         return;
     }
     ClickEvent event;
-    const ParseOutcome out = src.parser.parse(line.text, event);
+    const ParseOutcome out
+        = line.multiLine ? src.parser.parseRecord(line.text, event) : src.parser.parse(line.text, event);
     if (out.kind == LineKind::Event || out.kind == LineKind::Header) src.looksLikeClicks = true;
     switch (out.kind) {
     case LineKind::Event: {
@@ -263,7 +263,7 @@ Status Ingestor::processChunk(Source& src, std::string_view chunk)
     m_engine->setFutureBound(futureBoundMs());
     src.splitter.feed(chunk);
     Line line;
-    while (src.splitter.next(line)) {
+    while (src.splitter.next(line, src.parser)) {
         processLine(src, line);
         if (m_engine->batch().events() >= m_options.commitEvents) {
             src.pos.offset = src.splitter.consumedOffset();
@@ -315,6 +315,7 @@ Status Ingestor::commit(Source* src)
             src->pos.fpLen = static_cast<uint32_t>(src->head.size());
             src->pos.fpHash = fingerprintHash(src->head.data(), src->head.size());
         }
+        src->pos.parserState = src->parser.state();
         stagePosition(src->pos, src->report);
     }
     Batch& batch = m_engine->batch();
@@ -464,10 +465,9 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
         if (!followThis && !stopped) {
             // An archive ends here: a last line without '\n' is complete.
             Line line;
-            if (src.splitter.finish(line)) {
+            while (src.splitter.finish(line, src.parser))
                 processLine(src, line);
-                src.pos.offset = line.endOffset;
-            }
+            src.pos.offset = src.splitter.consumedOffset();
         }
         if (auto cst = commit(&src); !cst) return Result<IngestResult>(cst);
         progress(src.path, true);

@@ -109,7 +109,8 @@ Status Ingestor::followTruncation(Source& src, std::stop_token& stop)
         if (auto st = readToEnd(src, stop, stopped); !st) return st;
         if (stopped) return Status::ok(); // run() commits the copy's position
         Line line;
-        if (src.splitter.finish(line)) processLine(src, line);
+        while (src.splitter.finish(line, src.parser))
+            processLine(src, line);
         src.pos.offset = src.splitter.consumedOffset();
     } else {
         const uint64_t lost = src.readEnd > consumed ? src.readEnd - consumed : 0;
@@ -136,7 +137,8 @@ Status Ingestor::followRotation(Source& src, std::stop_token& stop)
     if (auto st = readToEnd(src, stop, stopped); !st) return st;
     if (stopped) return Status::ok();
     Line line;
-    if (src.splitter.finish(line)) processLine(src, line);
+    while (src.splitter.finish(line, src.parser))
+        processLine(src, line);
     src.pos.offset = src.splitter.consumedOffset();
     stagePosition(src.pos, src.report);
     auto next = InputFile::open(src.path);
@@ -209,7 +211,8 @@ Status Ingestor::finishPredecessor(const std::string& path, std::stop_token& sto
     if (auto st = readToEnd(src, stop, stopped); !st) return st;
     if (!stopped) {
         Line line;
-        if (src.splitter.finish(line)) processLine(src, line);
+        while (src.splitter.finish(line, src.parser))
+            processLine(src, line);
         src.pos.offset = src.splitter.consumedOffset();
     }
     return commit(&src);

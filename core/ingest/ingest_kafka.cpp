@@ -285,8 +285,11 @@ void Ingestor::KafkaRun::updateHealth()
 
 Status Ingestor::KafkaRun::commit()
 {
-    for (const KafkaPartitions::Partition& part : m_parts.all())
-        m_in.stagePosition(part.pos, part.report);
+    for (const KafkaPartitions::Partition& part : m_parts.all()) {
+        SourcePosition pos = part.pos;
+        pos.parserState = part.parser.state(); // restored with the position (KafkaPartitions::add)
+        m_in.stagePosition(pos, part.report);
+    }
     updateHealth();
     m_in.m_store->setKafkaHealth(m_health);
     if (auto st = m_in.commit(nullptr); !st) return st;

@@ -4,7 +4,7 @@
 #include "core/ingest/ingest.h"
 #include "core/input/input_file.h"
 #include "core/input/line_parser.h"
-#include "core/input/line_splitter.h"
+#include "core/input/record_reader.h"
 #include "core/store/store.h"
 
 #include <memory>
@@ -17,7 +17,7 @@ struct Ingestor::Source {
     std::string path;
     std::unique_ptr<InputFile> file;
     LineParser parser;
-    LineSplitter splitter;
+    RecordReader splitter; //!< lines, and CSV records of several lines
     SourcePosition pos;
     std::size_t report = 0;
     bool resumable = true;

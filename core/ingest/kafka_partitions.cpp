@@ -23,6 +23,7 @@ void KafkaPartitions::add(int count, const std::vector<SourcePosition>& known, i
         const auto stored
             = std::find_if(known.begin(), known.end(), [&](const auto& k) { return k.uri == key; });
         part.pos = stored != known.end() ? *stored : SourcePosition { nextSourceId++, key, 0, 0, 0 };
+        if (part.pos.parserState) part.parser.restore(*part.pos.parserState); // the CSV header read before
         reports.push_back({ key, part.pos.offset, part.pos.offset });
         part.report = reports.size() - 1;
     }

@@ -14,8 +14,6 @@ using namespace parsing;
 
 namespace {
 
-constexpr std::string_view kBookPrefix = "[adclickevent]"; //!< matched in any case: [AdClickEvent]
-
 // Case-insensitive compare of an ASCII name with a header field.
 bool equalsLower(std::string_view field, std::string_view lowerName)
 {
@@ -109,10 +107,41 @@ bool splitCsv(
 
 } // namespace
 
+LineParser::RecordEnd LineParser::csvRecordEnd(std::string_view text)
+{
+    // The quoting rules of splitCsv: a quote opens a field only at its start, `""` inside one
+    // stands for `"`, and only spaces may stand between a closing quote and the separator.
+    const char* p = text.data();
+    const char* const e = p + text.size();
+    for (;;) {
+        while (p < e && isSpace(*p))
+            ++p;
+        if (p == e || *p != '"') {
+            p = findComma(p, e);
+            if (p == e) return RecordEnd::Complete;
+            ++p;
+            continue;
+        }
+        ++p;
+        for (;;) {
+            const auto* q = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(e - p)));
+            if (q == nullptr) return RecordEnd::Open;
+            p = q + 1;
+            if (p == e || *p != '"') break;
+            ++p; // an escaped quote
+        }
+        while (p < e && isSpace(*p))
+            ++p;
+        if (p == e) return RecordEnd::Complete;
+        if (*p != ',') return RecordEnd::Broken;
+        ++p;
+    }
+}
+
 ParseOutcome LineParser::parseBook(std::string_view line, ClickEvent& event)
 {
     std::string_view t = trim(line);
-    if (equalsLower(t.substr(0, kBookPrefix.size()), kBookPrefix)) t.remove_prefix(kBookPrefix.size());
+    if (startsWithBookPrefix(t)) t.remove_prefix(kBookPrefix.size());
     std::string_view f[6];
     std::size_t n = 0;
     for (;;) {
@@ -185,32 +214,6 @@ void LineParser::useDefaultCsvOrder()
 
 ParseOutcome LineParser::parseCsv(std::string_view line, ClickEvent& event)
 {
-    if (!m_csvHeaderSeen) {
-        m_csvHeaderSeen = true;
-        switch (classifyCsvHeader(line)) {
-        case CsvHeaderCheck::Complete:
-            m_csvHeaderLine.assign(line);
-            return kHeader;
-        case CsvHeaderCheck::AdAndTime:
-        case CsvHeaderCheck::Partial:
-            // A header that names columns but lacks a required one: the row is rejected (so the
-            // operator sees it) and the rows after it are read in the default column order,
-            // ad_id,click_timestamp,user_id,ip,country[,click_id]. A repeat of it is rejected too.
-            useDefaultCsvOrder();
-            m_csvHeaderLine.assign(line);
-            m_csvHeaderBad = true;
-            return reject(RejectReason::BadCsvHeader);
-        case CsvHeaderCheck::None:
-            // Forced CSV without a header: the first row is data in the default order.
-            useDefaultCsvOrder();
-            m_scratchPos = 0;
-            break;
-        }
-    } else if (line.size() == m_csvHeaderLine.size() && line == m_csvHeaderLine) {
-        // The header again: files concatenated with `cat`.
-        return m_csvHeaderBad ? reject(RejectReason::BadCsvHeader) : kHeader;
-    }
-
     Scratch scratch { m_scratch.data(), m_scratchPos };
     const bool ok = splitCsv(line, m_fields, scratch, static_cast<std::size_t>(m_colCount) + 1);
     m_scratchPos = scratch.pos;

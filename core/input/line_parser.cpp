@@ -39,7 +39,8 @@ inline bool isCont(unsigned char c)
     return (c & 0xC0) == 0x80;
 }
 
-ByteCheck checkBytes(std::string_view s)
+// `newlines`: a joined CSV record, whose '\n' bytes are content of quoted fields.
+ByteCheck checkBytes(std::string_view s, bool newlines)
 {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const std::size_t n = s.size();
@@ -56,7 +57,7 @@ ByteCheck checkBytes(std::string_view s)
         }
         const unsigned char c = p[i];
         if (c < 0x80) {
-            if ((c < 0x20 && c != '\t') || c == 0x7F) return ByteCheck::Binary;
+            if ((c < 0x20 && c != '\t' && (c != '\n' || !newlines)) || c == 0x7F) return ByteCheck::Binary;
             ++i;
             continue;
         }
@@ -217,16 +218,28 @@ std::string_view rejectReasonName(RejectReason reason)
 
 LineParser::LineParser(LineFormat format)
     : m_format(format)
-{ }
+{
+    if (m_format == LineFormat::Csv) useDefaultCsvOrder();
+}
 
 ParseOutcome LineParser::parse(std::string_view line, ClickEvent& event)
+{
+    return parseLine(line, event, false);
+}
+
+ParseOutcome LineParser::parseRecord(std::string_view record, ClickEvent& event)
+{
+    return parseLine(record, event, true);
+}
+
+ParseOutcome LineParser::parseLine(std::string_view line, ClickEvent& event, bool joined)
 {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.size() > kMaxLineBytes) return reject(RejectReason::LineTooLong);
     // A UTF-8 byte order mark (spreadsheet exports) is no part of the first field.
     if (line.size() >= 3 && line[0] == '\xEF' && line[1] == '\xBB' && line[2] == '\xBF')
         line.remove_prefix(3);
-    switch (checkBytes(line)) {
+    switch (checkBytes(line, joined)) {
     case ByteCheck::Binary:
         return reject(RejectReason::BinaryBytes);
     case ByteCheck::InvalidUtf8:
@@ -235,33 +248,96 @@ ParseOutcome LineParser::parse(std::string_view line, ClickEvent& event)
         break;
     }
     if (isBlank(line)) return kBlank;
+    // Line breaks belong only inside the quoted fields of a CSV record.
+    if (joined && !readsAsCsv(trim(line))) return reject(RejectReason::BinaryBytes);
 
     // Unescaped values are never longer than their source text; upper-cased countries need 3.
     if (m_scratch.size() < line.size() + 8) m_scratch.resize(line.size() + 8);
     m_scratchPos = 0;
 
-    if (m_format == LineFormat::Auto) {
-        // Decided by the first non-blank line whose bytes are sound (binary junk decides nothing).
-        const std::string_view t = trim(line);
-        if (t.front() == '{')
-            m_format = LineFormat::Jsonl;
-        else if (classifyCsvHeader(line) >= CsvHeaderCheck::AdAndTime)
-            m_format = LineFormat::Csv;
-        else
-            m_format = LineFormat::Book;
-        m_scratchPos = 0;
-    }
     switch (m_format) {
+    case LineFormat::Auto:
+        return parseAuto(line, event);
     case LineFormat::Book:
         return parseBook(line, event);
-    case LineFormat::Csv:
-        return parseCsv(line, event);
+    case LineFormat::Csv: {
+        const ParseOutcome out = parseCsv(line, event);
+        return out.kind == LineKind::Rejected ? headerOr(line, out) : out;
+    }
     case LineFormat::Jsonl:
         return parseJson(line, event);
-    case LineFormat::Auto:
-        break;
     }
     return reject(RejectReason::BadField); // unreachable
+}
+
+bool LineParser::readsAsCsv(std::string_view trimmed) const
+{
+    if (m_format != LineFormat::Auto) return m_format == LineFormat::Csv;
+    return m_csvActive && !trimmed.starts_with('{') && !startsWithBookPrefix(trimmed);
+}
+
+bool LineParser::opensRecord(std::string_view line) const
+{
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.size() >= 3 && line[0] == '\xEF' && line[1] == '\xBB' && line[2] == '\xBF')
+        line.remove_prefix(3);
+    if (line.size() > kMaxLineBytes || line.find('"') == std::string_view::npos) return false;
+    // A line rejected for its bytes is rejected alone.
+    return readsAsCsv(trim(line)) && csvRecordEnd(line) == RecordEnd::Open
+        && checkBytes(line, false) == ByteCheck::Ok;
+}
+
+ParseOutcome LineParser::parseAuto(std::string_view line, ClickEvent& event)
+{
+    const std::string_view t = trim(line);
+    if (t.front() == '{') {
+        m_lastFormat = LineFormat::Jsonl;
+        const ParseOutcome json = parseJson(line, event);
+        if (json.kind != LineKind::Rejected || json.reason != RejectReason::BadJson) return json;
+        // Not JSON at all: perhaps a row whose first field starts with '{'.
+        m_scratchPos = 0;
+        const bool csv = m_csvActive;
+        const ParseOutcome row = csv ? parseCsv(line, event) : parseBook(line, event);
+        if (row.kind == LineKind::Rejected) return json;
+        m_lastFormat = csv ? LineFormat::Csv : LineFormat::Book;
+        return row;
+    }
+    if (!m_csvActive || startsWithBookPrefix(t)) {
+        m_lastFormat = LineFormat::Book;
+        const ParseOutcome out = parseBook(line, event);
+        if (out.kind != LineKind::Rejected || startsWithBookPrefix(t)) return out;
+        return headerOr(line, out);
+    }
+    m_lastFormat = LineFormat::Csv;
+    const ParseOutcome out = parseCsv(line, event);
+    return out.kind == LineKind::Rejected ? headerOr(line, out) : out;
+}
+
+ParseOutcome LineParser::headerOr(std::string_view line, ParseOutcome rejected)
+{
+    m_scratchPos = 0; // the failed row's values are not needed any more
+    const CsvHeaderCheck check = classifyCsvHeader(line);
+    const bool bad = check == CsvHeaderCheck::AdAndTime
+        || (check == CsvHeaderCheck::Partial && m_format == LineFormat::Csv);
+    if (check != CsvHeaderCheck::Complete && !bad) return rejected;
+    // A header, wherever it stands (files concatenated with `cat`, a comment line first). A bad
+    // one is rejected so the operator sees it; the rows after it are read in the default order.
+    if (bad) useDefaultCsvOrder();
+    m_csvActive = true;
+    m_lastFormat = LineFormat::Csv;
+    m_csvHeaderLine.assign(line);
+    return bad ? reject(RejectReason::BadCsvHeader) : kHeader;
+}
+
+void LineParser::restore(std::string_view state)
+{
+    *this = LineParser(m_format);
+    if (state.empty() || state.size() > kMaxLineBytes) return;
+    // The same classification as when the header was read: the same column map follows.
+    m_scratch.resize(state.size() + 8);
+    if (classifyCsvHeader(state) != CsvHeaderCheck::Complete) useDefaultCsvOrder();
+    m_csvActive = true;
+    m_csvHeaderLine.assign(state);
 }
 
 ParseOutcome LineParser::finishEvent(std::string_view adId, std::string_view time, std::string_view userId,

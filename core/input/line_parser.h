@@ -51,9 +51,22 @@ struct ParseOutcome {
 };
 
 //! Parses one click per line in the book format, CSV with a header, or JSON lines.
-//! With LineFormat::Auto the format is detected from the first non-blank line of the source
-//! ('{' → JSON lines; a row naming ad_id and a time column → CSV; otherwise the book format).
-//! One parser per source; it keeps the CSV column map and a scratch buffer.
+//!
+//! LineFormat::Auto decides line by line (docs/semantics.md, step 1), so a junk line is one
+//! counted reject and never changes how the lines after it are read:
+//!  - a line starting with '{' is a JSON object; one that is not well-formed JSON is tried as a
+//!    comma-separated row, and rejected as bad_json when that fails too;
+//!  - a line starting with "[AdClickEvent]" is the book format;
+//!  - any other line is a CSV row in the column order of the last CSV header, or the book format
+//!    while no header has been seen;
+//!  - a line that is no click but names the CSV columns is a header wherever it stands: it maps
+//!    the columns of the rows after it. One naming ad_id and a time column but lacking user_id, ip
+//!    or country is rejected as bad_csv_header; the rows after it are read in the default order
+//!    ad_id,click_timestamp,user_id,ip,country[,click_id].
+//! Forced CSV finds headers the same way (default order before the first one; a row naming two
+//! column names is a bad header too); forced book and JSON lines have no headers.
+//! The only state carried from one line to the next is the last CSV header: state() and
+//! restore() carry it over a restart. One parser per source (or Kafka partition).
 class LineParser {
 public:
     explicit LineParser(LineFormat format = LineFormat::Auto);
@@ -61,8 +74,34 @@ public:
     //! `line` excludes the '\n'; a trailing '\r' is ignored. Never throws; never reads past `line`.
     ParseOutcome parse(std::string_view line, ClickEvent& event);
 
-    //! The resolved format: Auto until the first non-blank line was seen.
-    LineFormat format() const { return m_format; }
+    //! A CSV record of several physical lines joined by '\n' (RecordReader joined them because a
+    //! quoted field was open at the end of a line, RFC 4180). The '\n' bytes are field content:
+    //! in a click field they are rejected like any control byte (bad_field); in a column the
+    //! parser ignores they are allowed.
+    ParseOutcome parseRecord(std::string_view record, ClickEvent& event);
+
+    //! Would parse() read `line` as a CSV row that ends inside an open quoted field, i.e. whose
+    //! record continues on the next line? Does not change the parser.
+    bool opensRecord(std::string_view line) const;
+
+    //! How a CSV record text (physical lines joined by '\n') ends, read as RFC 4180 quoting.
+    enum class RecordEnd : uint8_t {
+        Complete, //!< every quoted field is closed
+        Open, //!< the last quoted field is still open: the record continues on the next line
+        Broken //!< a closing quote is followed by something other than a separator
+    };
+    static RecordEnd csvRecordEnd(std::string_view text);
+
+    //! The configured format; for Auto, the format the last non-blank line was read in (Auto
+    //! before the first one).
+    LineFormat format() const { return m_format == LineFormat::Auto ? m_lastFormat : m_format; }
+
+    //! What this parser carries to the next line, as text to store with the source position:
+    //! empty, or the last CSV header line (a complete one or one lacking columns).
+    const std::string& state() const { return m_csvHeaderLine; }
+    //! Continue as a parser of this format whose state() was `state`: a parser restored at a
+    //! resume position reads the lines after it exactly as the one that read up to it.
+    void restore(std::string_view state);
 
 private:
     enum class CsvHeaderCheck : uint8_t {
@@ -81,20 +120,27 @@ private:
         kWrongClickId = 32
     };
 
+    ParseOutcome parseLine(std::string_view line, ClickEvent& event, bool joined);
+    ParseOutcome parseAuto(std::string_view line, ClickEvent& event);
     ParseOutcome parseBook(std::string_view line, ClickEvent& event);
     ParseOutcome parseCsv(std::string_view line, ClickEvent& event);
     ParseOutcome parseJson(std::string_view line, ClickEvent& event);
+    //! A CSV row or a book line (Auto), or a CSV row (forced CSV), that is no click: is it a
+    //! header? Then it sets the column map and is the outcome; otherwise `rejected` is.
+    ParseOutcome headerOr(std::string_view line, ParseOutcome rejected);
     //! Validates the field texts (same checks and order for all formats) and fills `event`.
     ParseOutcome finishEvent(std::string_view adId, std::string_view time, std::string_view userId,
         std::string_view ip, std::string_view country, std::string_view clickId, ClickEvent& event,
         unsigned wrongType = 0);
     CsvHeaderCheck classifyCsvHeader(std::string_view line);
     void useDefaultCsvOrder();
+    //! Would a line go to parseCsv (rather than JSON or the book format)?
+    bool readsAsCsv(std::string_view trimmed) const;
 
     LineFormat m_format;
-    bool m_csvHeaderSeen = false; //!< the first sound non-blank CSV row was classified
-    bool m_csvHeaderBad = false; //!< that row was a header lacking required columns
-    std::string m_csvHeaderLine; //!< to skip repeated headers of concatenated CSV files
+    LineFormat m_lastFormat = LineFormat::Auto; //!< Auto: the format of the last non-blank line
+    bool m_csvActive = false; //!< a CSV header was seen: rows are CSV in its column order
+    std::string m_csvHeaderLine; //!< that header (state())
     // Column index of each field in the CSV header; -1 when absent.
     int m_colAdId = -1, m_colTime = -1, m_colUser = -1, m_colIp = -1, m_colCountry = -1, m_colClickId = -1;
     int m_colCount = 0; //!< columns of the header: a row with more is TooManyFields

@@ -15,6 +15,9 @@ struct Line {
     uint64_t offset = 0; //!< stream offset of the line's first byte
     uint64_t endOffset = 0; //!< stream offset just past its '\n' (where a resume starts)
     bool tooLong = false; //!< longer than the limit: its bytes past the limit were dropped
+    //! A CSV record of several physical lines joined by '\n' (RecordReader): parse it with
+    //! LineParser::parseRecord.
+    bool multiLine = false;
 };
 
 //! Cuts a stream fed in arbitrary chunks into lines, holding a partial line until its '\n'

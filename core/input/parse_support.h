@@ -11,6 +11,19 @@
 
 namespace adclick::core::parsing {
 
+//! The book's line prefix `[AdClickEvent]`, matched in any case: in auto detection it marks a
+//! line of the book format.
+constexpr std::string_view kBookPrefix = "[adclickevent]";
+constexpr bool startsWithBookPrefix(std::string_view line)
+{
+    if (line.size() < kBookPrefix.size()) return false;
+    for (std::size_t i = 0; i < kBookPrefix.size(); ++i) {
+        const char c = line[i];
+        if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kBookPrefix[i]) return false;
+    }
+    return true;
+}
+
 constexpr ParseOutcome reject(RejectReason reason)
 {
     return { LineKind::Rejected, reason };

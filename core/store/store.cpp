@@ -275,6 +275,7 @@ Result<StoredState> Store::load()
     }
     auto sources = readSources(m_conn);
     if (!sources) return Result<StoredState>(sources.status());
+    if (auto st = readParserStates(m_conn, *sources); !st) return Result<StoredState>(st);
     s.sources = std::move(*sources);
     return s;
 }

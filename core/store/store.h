@@ -29,6 +29,9 @@ struct SourcePosition {
     //! Kafka partitions: the largest event time read from this partition (its own watermark's
     //! base, kept so that a restart combines partition watermarks exactly as before); kNoTime else.
     int64_t maxEventMs = INT64_MIN;
+    //! The line parser's state at `offset` (LineParser::state: the CSV header that applies), so a
+    //! resume reads on exactly as the parser did; absent when stored by an older version.
+    std::optional<std::string> parserState = std::nullopt;
 };
 
 struct StoreOptions {

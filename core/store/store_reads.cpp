@@ -83,6 +83,19 @@ Result<std::vector<SourcePosition>> readSources(const sql::Connection& conn)
     return out;
 }
 
+Status readParserStates(const sql::Connection& conn, std::vector<SourcePosition>& sources)
+{
+    sql::Stmt q(conn, "SELECT source, state FROM source_parsers");
+    while (q.step()) {
+        const int64_t id = q.int64(0);
+        for (SourcePosition& s : sources)
+            if (s.id == id) s.parserState = std::string(q.blob(1));
+    }
+    if (q.rc() != SQLITE_DONE)
+        return Status::error(sql::describe(conn, q.rc(), "cannot read the source positions"));
+    return Status::ok();
+}
+
 Result<std::vector<RejectedLine>> readRejects(const sql::Connection& conn, int limit)
 {
     using R = Result<std::vector<RejectedLine>>;

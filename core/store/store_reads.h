@@ -29,6 +29,9 @@ Status readEngineState(const sql::Connection& conn, StoredState& s);
 
 //! The stored source positions, by id.
 Result<std::vector<SourcePosition>> readSources(const sql::Connection& conn);
+//! Adds the stored parser states to `sources` (the writer's connection: the table may be missing
+//! in a database of an older version that only a reader opened).
+Status readParserStates(const sql::Connection& conn, std::vector<SourcePosition>& sources);
 
 //! The first `limit` stored reject samples (the engine keeps the first 1000).
 Result<std::vector<RejectedLine>> readRejects(const sql::Connection& conn, int limit);

@@ -50,6 +50,10 @@ CREATE TABLE IF NOT EXISTS sources(
     offset INTEGER NOT NULL, updated_ms INTEGER NOT NULL, max_ms INTEGER);
 -- Kafka partitions are sources too: uri 'kafka:<topic>/<partition>', offset = the next offset to
 -- read, max_ms = the partition's largest event time (fp_len = 0).
+-- The line parser's state at a source's offset (the CSV header that applies there; empty when
+-- none), written with the offset so a resume reads on exactly as the parser did. A source
+-- without a row was stored by an older version.
+CREATE TABLE IF NOT EXISTS source_parsers(source INTEGER PRIMARY KEY, state BLOB NOT NULL);
 
 -- Raw event segments (files in `<db>.raw/`). Only the first `bytes` bytes of a file are
 -- committed; a longer file has an uncommitted tail that readers ignore and the engine truncates.

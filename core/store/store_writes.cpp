@@ -159,6 +159,18 @@ Status writePositions(const sql::Connection& conn, const std::vector<SourcePosit
         bindTime(q, 7, p.maxEventMs);
         if (!q.run()) return failed(conn, q.rc(), "cannot store source positions");
     }
+    return writeParserStates(conn, positions);
+}
+
+Status writeParserStates(const sql::Connection& conn, const std::vector<SourcePosition>& positions)
+{
+    sql::Stmt q(conn, "INSERT OR REPLACE INTO source_parsers(source, state) VALUES(?1, ?2)");
+    for (const SourcePosition& p : positions) {
+        if (!p.parserState) continue;
+        q.reset();
+        q.bind(1, p.id).bindBlob(2, *p.parserState);
+        if (!q.run()) return failed(conn, q.rc(), "cannot store source positions");
+    }
     return Status::ok();
 }
 

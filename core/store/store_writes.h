@@ -33,7 +33,10 @@ Status writeSegment(const sql::Connection& conn, const SegmentRow& segment);
 Status writeWatermark(const sql::Connection& conn, int64_t maxEventMs, int64_t watermarkMs);
 //! The engine's time jump waiting for confirmation (meta jump_candidate_ms; removed when none).
 Status writeJumpCandidate(const sql::Connection& conn, int64_t jumpCandidateMs);
+//! The positions, each with its parser state (writeParserStates).
 Status writePositions(const sql::Connection& conn, const std::vector<SourcePosition>& positions);
+//! The parser state of each position that has one (table source_parsers).
+Status writeParserStates(const sql::Connection& conn, const std::vector<SourcePosition>& positions);
 //! Replaces the stored health of `health.source` (its row and all its partitions' rows).
 Status writeKafkaHealth(const sql::Connection& conn, const KafkaHealth& health);
 

@@ -1,13 +1,18 @@
-// libFuzzer target: LineParser and the timestamp parser (R2).
+// libFuzzer target: LineParser, RecordReader and the timestamp parser (R2).
 //
 // The input is a stream; each '\n'-separated line goes, in its own exactly-sized heap buffer
 // (so ASan sees any read past the line), to four parsers in lockstep: Auto, Book, Csv, Jsonl.
 // Checked besides "no crash, no UB, no leak":
 //  - an Event satisfies every validation rule (independently re-checked here);
-//  - once Auto has resolved to a format, its verdicts equal those of the parser forced to it;
+//  - Auto reads each line in one format: a line read as book or JSON gets the verdict of the
+//    parser forced to that format (unless it was a CSV header, or not JSON and read as a row);
+//  - a parser restored from state() gives the verdict of the one it was taken from (Auto, Csv);
 //  - a parsed timestamp is in range and survives formatIsoUtc → parseTimestamp.
-#include "core/input/line_parser.h"
+// Then the whole stream goes through RecordReader as the ingest reads it: records tile the stream
+// (each starts where the last ended, consumedOffset is the last end) and parse cleanly.
 #include "core/base/timestamp.h"
+#include "core/input/line_parser.h"
+#include "core/input/record_reader.h"
 
 #include <cstdint>
 #include <cstdlib>
@@ -110,6 +115,31 @@ std::string describe(ParseOutcome o, const ClickEvent& e)
     return s;
 }
 
+void checkRecords(std::string_view in, LineFormat format)
+{
+    RecordReader reader;
+    LineParser parser(format);
+    uint64_t end = 0;
+    Line r;
+    auto handle = [&] {
+        check(r.offset == end && r.endOffset > r.offset && r.endOffset <= in.size());
+        check(reader.consumedOffset() == r.endOffset);
+        end = r.endOffset;
+        if (r.tooLong) return;
+        ClickEvent e;
+        const ParseOutcome o = r.multiLine ? parser.parseRecord(r.text, e) : parser.parse(r.text, e);
+        checkOutcome(o, e);
+    };
+    for (std::size_t pos = 0; pos < in.size(); pos += 1000) {
+        reader.feed(in.substr(pos, 1000));
+        while (reader.next(r, parser))
+            handle();
+    }
+    while (reader.finish(r, parser))
+        handle();
+    check(end == in.size() && reader.consumedOffset() == in.size());
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
@@ -119,6 +149,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         LineParser(LineFormat::Csv), LineParser(LineFormat::Jsonl) };
     if (size <= 64) checkTimestamp(in);
 
+    LineParser restored[] = { LineParser(LineFormat::Auto), LineParser(LineFormat::Csv) };
+    std::string lastState[2];
     std::size_t pos = 0;
     while (pos <= size) {
         std::size_t nl = in.find('\n', pos);
@@ -129,19 +161,36 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         const std::string_view line(buf.get(), len);
         if (len <= 64) checkTimestamp(line);
 
-        const LineFormat before = parsers[0].format();
+        // Shadows of Auto and Csv parse in lockstep and are restored from state() whenever that
+        // changed (as a resume there would be): their verdicts must not differ.
+        for (int k = 0; k < 2; ++k) {
+            const std::string& state = parsers[k == 0 ? 0 : 2].state();
+            if (state != lastState[k]) {
+                restored[k].restore(state);
+                lastState[k] = state;
+            }
+        }
         std::string verdicts[4];
+        ParseOutcome outcomes[4];
         for (int i = 0; i < 4; ++i) {
             ClickEvent e;
-            const ParseOutcome o = parsers[i].parse(line, e);
-            checkOutcome(o, e);
-            verdicts[i] = describe(o, e);
+            outcomes[i] = parsers[i].parse(line, e);
+            checkOutcome(outcomes[i], e);
+            verdicts[i] = describe(outcomes[i], e);
             if (i > 0) check(parsers[i].format() == static_cast<LineFormat>(i));
         }
-        const LineFormat resolved = parsers[0].format();
-        check(before == LineFormat::Auto || before == resolved);
-        if (resolved != LineFormat::Auto) check(verdicts[0] == verdicts[static_cast<int>(resolved)]);
+        for (int k = 0; k < 2; ++k) {
+            ClickEvent e;
+            check(describe(restored[k].parse(line, e), e) == verdicts[k == 0 ? 0 : 2]);
+        }
+        // The format Auto read this line in (a line failing the byte checks leaves it as it was:
+        // every parser rejects such a line alike).
+        const LineFormat read = parsers[0].format();
+        if (read == LineFormat::Jsonl) check(verdicts[0] == verdicts[3]);
+        if (read == LineFormat::Book) check(verdicts[0] == verdicts[1]);
         pos = nl + 1;
     }
+    checkRecords(in, LineFormat::Auto);
+    checkRecords(in, LineFormat::Csv);
     return 0;
 }

@@ -64,6 +64,22 @@ private slots:
         QCOMPARE(reports[2].resumedFrom, uint64_t(120));
         QCOMPARE(reports[2].offset, uint64_t(120));
 
+        QCOMPARE(all[1].parser.state(), std::string()); // stored by an older version: a fresh parser
+
+        // A partition continues under the CSV header its messages had before (issue 9, defect 1).
+        KafkaPartitions csv("clicks", LineFormat::Auto, kIdleMs);
+        std::vector<SourcePosition> withHeader = known;
+        withHeader[0].parserState = "user_id,ad_id,timestamp,ip,country";
+        int64_t csvId = 10;
+        std::vector<SourceReport> csvReports;
+        csv.add(2, withHeader, csvId, csvReports);
+        QCOMPARE(csv.all()[1].parser.state(), *withHeader[0].parserState);
+        ClickEvent e;
+        LineParser& p1 = csv.find(1)->parser;
+        QCOMPARE(p1.parse("bob,ad7,1609459201000,::1,us", e).kind, LineKind::Event);
+        QCOMPARE(std::string(e.adId), std::string("ad7"));
+        QCOMPARE(csv.all()[0].parser.state(), std::string());
+
         // The topic grew: only the new partitions are added.
         parts.add(4, known, nextId, reports);
         QCOMPARE(parts.size(), std::size_t(4));

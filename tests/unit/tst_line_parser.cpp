@@ -97,6 +97,9 @@ private slots:
     void fieldsOfEveryFormatAgree();
     void noAllocationsInSteadyState();
     void scratchSurvivesGrowth();
+    void restoredParserReadsOnAlike_data();
+    void restoredParserReadsOnAlike();
+    void quotedLineBreaks();
 
 private:
     void addRow(const char* name, LineFormat format, const QByteArrayList& lines,
@@ -227,13 +230,46 @@ void TestLineParser::parse_data()
     bookRow("blank: BOM", "\xEF\xBB\xBF", kBlank);
 
     // ---- Auto detection ---------------------------------------------------------------------
-    addRow("auto: book", A, { book(), "{\"ad_id\":\"x\"}" }, { okBook(), rej("missing_field") }, B);
+    addRow("auto: book", A, { book(), "{\"ad_id\":\"x\"}" }, { okBook(), rej("missing_field") }, J);
     addRow("auto: blank lines keep it open", A, { "", "  ", "\r" }, { kBlank, kBlank, kBlank }, A);
     addRow("auto: binary first line decides nothing", A,
         { QByteArray("\0\0", 2), "ad_id,timestamp,user_id,ip,country", "ad1,1609459201000,u,1.2.3.4,us" },
         { rej("binary_bytes"), kHeader, ev(T, "ad1", "u", "1.2.3.4", "US") }, C);
     addRow("auto: json", A, { "", "  " + json(kJsonBase) }, { kBlank, okBook() }, J);
-    addRow("auto: json stays json", A, { json(kJsonBase), book() }, { okBook(), rej("bad_json") }, J);
+    // Issue 9, defect 1: each line is read in the format it is in; junk decides nothing.
+    addRow("auto: a book line among json lines", A, { json(kJsonBase), book() }, { okBook(), okBook() }, B);
+    addRow("auto: junk first line, then json", A, { "hello world", json(kJsonBase), json(kJsonBase) },
+        { rej("missing_field"), okBook(), okBook() }, J);
+    addRow("auto: comment line before the csv header", A,
+        { "# clicks export", "user_id,ad_id,click_timestamp,ip,country",
+            "user1,ad001,2021-01-01 00:00:01,207.148.22.22,USA" },
+        { rej("missing_field"), kHeader, okBook() }, C);
+    addRow("auto: concatenated csv files with other column orders", A,
+        { "ad_id,click_timestamp,user_id,ip,country", "ad001,2021-01-01 00:00:01,user1,207.148.22.22,USA",
+            "user_id,country,ip,click_timestamp,ad_id", "bob,de,::1,2021-01-01 00:00:01,ad002",
+            "ad_id,click_timestamp,user_id,ip,country", "ad003,2021-01-01 00:00:01,u3,1.2.3.4,FR" },
+        { kHeader, okBook(), kHeader, okBook("ad002", "bob", "::1", "DE"), kHeader,
+            okBook("ad003", "u3", "1.2.3.4", "FR") },
+        C);
+    addRow("auto: junk between csv rows changes nothing", A,
+        { "country,user_id,ip,ad_id,timestamp", "us,u1,::1,ad1,1609459201000", "hello, world",
+            R"({"not":"a click"})", "us,u2,::1,ad2,1609459201000" },
+        { kHeader, ev(T, "ad1", "u1", "::1", "US"), rej("missing_field"), rej("missing_field"),
+            ev(T, "ad2", "u2", "::1", "US") },
+        C);
+    addRow("auto: json and book lines after a csv header", A,
+        { "country,user_id,ip,ad_id,timestamp", json(kJsonBase),
+            "[AdClickEvent] ad001, 2021-01-01 00:00:01, user1, 207.148.22.22, USA",
+            "ad001, 2021-01-01 00:00:01, user1, 207.148.22.22, USA" },
+        { kHeader, okBook(), okBook(), rej("bad_timestamp") }, C);
+    addRow("auto: book ad id starting with a brace", A, { book(0, "{ad}") }, { okBook("{ad}") }, B);
+    addRow("auto: csv ad id starting with a brace", A,
+        { "ad_id,timestamp,user_id,ip,country", R"({"x",0,u,::1,us)" },
+        { kHeader, ev(0, "{\"x\"", "u", "::1", "US") }, C);
+    addRow("auto: broken json stays bad_json", A, { "{\"ad_id\":\"ad001\",", "{" },
+        { rej("bad_json"), rej("bad_json") }, J);
+    addRow("auto: a header lacking ad_id is no header", A, { "timestamp,user_id,ip,country", book() },
+        { rej("missing_field"), okBook() }, B);
     addRow("auto: csv", A,
         { "ad_id,click_timestamp,user_id,ip,country", "ad001,2021-01-01 00:00:01,user1,207.148.22.22,USA" },
         { kHeader, okBook() }, C);
@@ -291,8 +327,13 @@ void TestLineParser::parse_data()
         { std, "ad001,2021-01-01 00:00:01,user1,207.148.22.22,USA", std,
             "ad001,2021-01-01 00:00:01,user1,207.148.22.22,USA" },
         { kHeader, okBook(), kHeader, okBook() }, C);
-    addRow("csv: a different later header is data", C, { std, "country,ip,user_id,click_timestamp,ad_id" },
-        { kHeader, rej("bad_timestamp") }, C);
+    addRow("csv: a different later header re-maps the columns", C,
+        { std, "country,ip,user_id,click_timestamp,ad_id", "us,::1,user1,2021-01-01 00:00:01,ad001" },
+        { kHeader, kHeader, okBook("ad001", "user1", "::1", "US") }, C);
+    addRow("csv: a bad later header returns to the default order", C,
+        { "country,ip,user_id,click_timestamp,ad_id", "ad_id,click_timestamp,user_id",
+            "ad001,2021-01-01 00:00:01,user1,207.148.22.22,USA" },
+        { kHeader, rej("bad_csv_header"), okBook() }, C);
     addRow("csv: header in CRLF repeated in LF", C, { std + "\r", std }, { kHeader, kHeader }, C);
     addRow("csv: row shorter than header but complete", C,
         { std + ",click_id", "ad001,2021-01-01 00:00:01,user1,207.148.22.22,USA",
@@ -463,7 +504,7 @@ void TestLineParser::parse_data()
     jsonRow("bad json: nested missing colon", jsonWith(R"("x":{"a" 2})"), rej("bad_json"));
     jsonRow("bad json: book line", book(), rej("bad_json"));
     addRow("bad json: auto, later garbage", A, { json(kJsonBase), "{\"a\":1", "not json", json(kJsonBase) },
-        { okBook(), rej("bad_json"), rej("bad_json"), okBook() }, J);
+        { okBook(), rej("bad_json"), rej("missing_field"), okBook() }, J);
 }
 
 void TestLineParser::parse()
@@ -583,6 +624,95 @@ void TestLineParser::scratchSurvivesGrowth()
     const std::string big = R"({"pad":")" + std::string(60'000, 'p')
         + R"(","ad_id":"b\u0032","timestamp":0,"user_id":"\u0076","ip":"::1","country":"fr"})";
     QCOMPARE(describe(p.parse(big, e), e), ev(0, "b2", "v", "::1", "FR"));
+}
+
+// A parser restored from state() at any line reads the lines after it as the parser that read
+// every line before it (what a resume after a restart relies on).
+void TestLineParser::restoredParserReadsOnAlike_data()
+{
+    QTest::addColumn<int>("format");
+    QTest::addColumn<QByteArrayList>("lines");
+    const QByteArrayList csvMix { "# export of 2021-01-01", "country,user_id,ip,ad_id,timestamp",
+        "us,u1,::1,ad1,1609459201000", "junk", "ad_id,click_timestamp,user_id,ip,country",
+        "ad2,1609459201000,u2,::1,de",
+        "{\"ad_id\":\"j\",\"timestamp\":0,\"user_id\":\"u\",\"ip\":\"::1\",\"country\":\"fr\"}", "ad_id,timestamp,user_id",
+        "ad3,1609459201000,u3,::1,gb", "country,user_id,ip,ad_id,timestamp", "us,u4,::1,ad4,1609459201000" };
+    QTest::newRow("auto") << int(LineFormat::Auto) << csvMix;
+    QTest::newRow("csv") << int(LineFormat::Csv) << csvMix;
+    QTest::newRow("book") << int(LineFormat::Book) << csvMix;
+    QTest::newRow("jsonl") << int(LineFormat::Jsonl) << csvMix;
+}
+
+void TestLineParser::restoredParserReadsOnAlike()
+{
+    QFETCH(int, format);
+    QFETCH(QByteArrayList, lines);
+    auto verdicts = [&](LineParser& p, qsizetype from) {
+        QByteArrayList out;
+        for (qsizetype i = from; i < lines.size(); ++i) {
+            ClickEvent e;
+            out << describe(p.parse(std::string_view(lines[i].constData(), size_t(lines[i].size())), e), e);
+        }
+        return out;
+    };
+    LineParser whole(static_cast<LineFormat>(format));
+    const QByteArrayList all = verdicts(whole, 0);
+    for (qsizetype cut = 0; cut <= lines.size(); ++cut) {
+        LineParser first(static_cast<LineFormat>(format));
+        ClickEvent e;
+        for (qsizetype i = 0; i < cut; ++i)
+            first.parse(std::string_view(lines[i].constData(), size_t(lines[i].size())), e);
+        LineParser resumed(static_cast<LineFormat>(format));
+        resumed.restore(first.state());
+        QCOMPARE(resumed.state(), first.state());
+        QCOMPARE(verdicts(resumed, cut), all.mid(cut));
+    }
+    // Any stored text restores to some parser that works; a fresh one for an empty state.
+    LineParser odd(static_cast<LineFormat>(format));
+    odd.restore(QByteArray("\0\xff,\"", 4).toStdString());
+    verdicts(odd, 0);
+    odd.restore("");
+    QCOMPARE(verdicts(odd, 0), all);
+}
+
+// Issue 9, defect 13: a CSV record whose quoted field holds a line break (RFC 4180).
+void TestLineParser::quotedLineBreaks()
+{
+    using RE = LineParser::RecordEnd;
+    QCOMPARE(LineParser::csvRecordEnd("a,b,c"), RE::Complete);
+    QCOMPARE(LineParser::csvRecordEnd("\"ad"), RE::Open);
+    QCOMPARE(LineParser::csvRecordEnd("\"ad\n1\",2021"), RE::Complete);
+    QCOMPARE(LineParser::csvRecordEnd("a, \"x\"\" y"), RE::Open);
+    QCOMPARE(LineParser::csvRecordEnd("a, \"x\"\"\""), RE::Complete);
+    QCOMPARE(LineParser::csvRecordEnd("a\"b,c"), RE::Complete); // a quote inside a field is literal
+    QCOMPARE(LineParser::csvRecordEnd("\"a\"b,c"), RE::Broken);
+    QCOMPARE(LineParser::csvRecordEnd("\"a\" , \"b"), RE::Open);
+
+    const std::string header = "ad_id,click_timestamp,user_id,ip,country,note";
+    LineParser csv;
+    ClickEvent e;
+    QVERIFY(!csv.opensRecord("ad1,2021-01-01 00:00:01,u,::1,us,\"note")); // book until a header
+    QCOMPARE(describe(csv.parse(header, e), e), kHeader);
+    QVERIFY(csv.opensRecord("ad1,2021-01-01 00:00:01,u,::1,us,\"note"));
+    QVERIFY(csv.opensRecord("\xEF\xBB\xBF\"ad\r"));
+    QVERIFY(!csv.opensRecord("ad1,2021-01-01 00:00:01,u,::1,us,\"note\""));
+    QVERIFY(!csv.opensRecord("{\"ad_id\":\"x"));
+    QVERIFY(!csv.opensRecord("[AdClickEvent] \"ad"));
+    QVERIFY(!csv.opensRecord("\"ad\x01")); // rejected for its bytes, alone
+    // A line break in a column the parser ignores is content; in a click field it is rejected.
+    QCOMPARE(describe(csv.parseRecord("ad1,2021-01-01 00:00:01,u,::1,us,\"two\nlines\"", e), e),
+        ev(T, "ad1", "u", "::1", "US"));
+    QCOMPARE(describe(csv.parseRecord("\"ad\n1\",2021-01-01 00:00:01,u,::1,us,", e), e), rej("bad_field"));
+    // Only parseRecord allows it, and only in a CSV row.
+    QCOMPARE(
+        describe(csv.parse("ad1,2021-01-01 00:00:01,u,::1,us,\"two\nlines\"", e), e), rej("binary_bytes"));
+    QCOMPARE(describe(csv.parseRecord("{\"ad_id\":\n1}", e), e), rej("binary_bytes"));
+    LineParser book(LineFormat::Book);
+    QVERIFY(!book.opensRecord("\"ad"));
+    QCOMPARE(
+        describe(book.parseRecord("\"a\nd\", 2021-01-01 00:00:01, u, ::1, us", e), e), rej("binary_bytes"));
+    LineParser forced(LineFormat::Csv);
+    QVERIFY(forced.opensRecord("ad1,2021-01-01 00:00:01,\"u"));
 }
 
 QTEST_APPLESS_MAIN(TestLineParser)

@@ -1,6 +1,7 @@
 // LineSplitter: hand-checked examples, a property test (any chunking gives the lines of an
 // independent reference split), CRLF, partial final lines, too-long lines with bounded memory.
 #include "core/input/line_splitter.h"
+#include "core/input/record_reader.h"
 
 #define ADCLICK_TEST_WATCH_ALLOCATIONS
 #include "test_support.h"
@@ -91,6 +92,53 @@ std::vector<Got> reference(std::string_view s, std::size_t max, uint64_t base = 
     return out;
 }
 
+// RecordReader + LineParser as the ingest runs them: each record with its offsets and verdict.
+// `cuts` are chunk sizes (cycled). With `states`, the parser state after each record is kept.
+QByteArray readRecords(std::string_view input, const std::vector<std::size_t>& cuts, uint64_t base = 0,
+    const std::string& state = {}, std::vector<std::pair<uint64_t, std::string>>* states = nullptr)
+{
+    RecordReader reader;
+    reader.reset(base);
+    LineParser parser;
+    parser.restore(state);
+    QByteArray out;
+    Line r;
+    auto handle = [&] {
+        ClickEvent e;
+        const ParseOutcome o = r.multiLine ? parser.parseRecord(r.text, e) : parser.parse(r.text, e);
+        QByteArray verdict = "blank";
+        if (o.kind == LineKind::Event)
+            verdict = "event " + QByteArray::fromStdString(std::string(e.adId));
+        else if (o.kind == LineKind::Rejected)
+            verdict = "reject " + QByteArray::fromStdString(std::string(rejectReasonName(o.reason)));
+        else if (o.kind == LineKind::Header)
+            verdict = "header";
+        out += '[' + QByteArray::number(qulonglong(r.offset)) + ','
+            + QByteArray::number(qulonglong(r.endOffset)) + (r.multiLine ? ",multi" : "") + "] " + verdict
+            + '\n';
+        if (reader.consumedOffset() != r.endOffset) out += "CONSUMED OFFSET IS NO RECORD END\n";
+        if (states) states->emplace_back(r.endOffset, parser.state());
+    };
+    std::size_t pos = 0, k = 0;
+    while (pos < input.size()) {
+        const std::size_t n = std::min(cuts[k++ % cuts.size()], input.size() - pos);
+        reader.feed(input.substr(pos, n));
+        pos += n;
+        while (reader.next(r, parser))
+            handle();
+    }
+    while (reader.finish(r, parser))
+        handle();
+    if (reader.consumedOffset() != base + input.size()) out += "NOT ALL CONSUMED\n";
+    return out;
+}
+
+const std::string kHeaderLine = "ad_id,click_timestamp,user_id,ip,country,note\n";
+std::string row(const std::string& ad, const std::string& note = "n")
+{
+    return ad + ",2021-01-01 00:00:01,u,1.2.3.4,US," + note + "\n";
+}
+
 } // namespace
 
 class TestLineSplitter : public QObject {
@@ -108,6 +156,9 @@ private slots:
     void finishOnlyOnce();
     void feedBeforeDrained();
     void pendingAndConsumed();
+    void records_data();
+    void records();
+    void recordsAnyChunkingAndResume();
 };
 
 void TestLineSplitter::examples_data()
@@ -341,6 +392,87 @@ void TestLineSplitter::pendingAndConsumed()
     QVERIFY(s.next(l));
     QCOMPARE(s.consumedOffset(), uint64_t(11));
     QVERIFY(!s.next(l));
+}
+
+void TestLineSplitter::records_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QByteArray>("expected");
+    const std::string h = kHeaderLine; // 47 bytes
+    auto add = [](const char* name, const std::string& input, const char* expected) {
+        QTest::newRow(name) << QByteArray::fromStdString(input) << QByteArray(expected);
+    };
+    // Issue 9, defect 13: the second half of a quoted field is no click for ad `1"`.
+    add("quoted line break in ad_id: one record, rejected once",
+        "ad_id,click_timestamp,user_id,ip,country\n\"ad\n1\",2021-01-01 00:00:01,u,1.2.3.4,US\n"
+            + row("ad2").substr(0, 36) + "\n",
+        "[0,41] header\n[41,81,multi] reject bad_field\n[81,118] event ad2\n");
+    add("quoted line breaks in an ignored column", h + row("ad1", "\"one\r\ntwo\n\nthree\"") + row("ad2"),
+        "[0,46] header\n[46,101,multi] event ad1\n[101,140] event ad2\n");
+    add("escaped quotes across lines", h + row("ad1", "\"a\"\"\n\"\"b\""),
+        "[0,46] header\n[46,93,multi] event ad1\n");
+    add("stray quote at the end of the input: one reject, the rest read alone",
+        h + "\"ad0,2021-01-01 00:00:01,u,1.2.3.4,US,n\n" + row("ad1") + row("ad2"),
+        "[0,46] header\n[46,86] reject bad_field\n[86,125] event ad1\n[125,164] event ad2\n");
+    add("stray quote, then a closing quote that breaks the record",
+        h + row("ad0", "\"x") + "\"y\"z,2021-01-01 00:00:01,u,1.2.3.4,US,n\n" + row("ad2"),
+        "[0,46] header\n[46,86] reject bad_field\n[86,126] reject bad_field\n[126,165] event ad2\n");
+    // 43 bytes of an open quote, then 70 rows of 38 bytes, each read alone.
+    std::string many = h + row("ad0", "\"open");
+    std::string manyWant = "[0,46] header\n[46,89] reject bad_field\n";
+    for (int i = 1; i <= 70; ++i) {
+        many += row("a" + std::to_string(i % 10));
+        manyWant += "[" + std::to_string(89 + 38 * (i - 1)) + "," + std::to_string(89 + 38 * i) + "] event a"
+            + std::to_string(i % 10) + "\n";
+    }
+    add("a quote still open after 64 lines: the first line alone", many, manyWant.c_str());
+    add("the book format has no quoting: no record spans lines",
+        "\"ad1, 2021-01-01 00:00:01, u, 1.2.3.4, US\n" + row("ad2"),
+        "[0,42] event \"ad1\n[42,81] event ad2\n");
+    add("json lines never span lines", h + "{\"ad_id\":\"x\n" + row("ad2"),
+        "[0,46] header\n[46,58] reject bad_json\n[58,97] event ad2\n");
+    add("a record ends at the end of an archive without a newline",
+        h + "ad1,2021-01-01 00:00:01,u,1.2.3.4,US,\"a\nb\"", "[0,46] header\n[46,88,multi] event ad1\n");
+}
+
+void TestLineSplitter::records()
+{
+    QFETCH(QByteArray, input);
+    QFETCH(QByteArray, expected);
+    const std::string_view in(input.constData(), size_t(input.size()));
+    QCOMPARE(readRecords(in, { in.size() + 1 }), expected);
+    for (std::size_t chunk : { 1, 2, 3, 7, 64 })
+        QCOMPARE(readRecords(in, { chunk }), expected);
+}
+
+// Any chunking gives the same records; restarting at any record boundary with the parser state
+// stored there gives the records after it (a crash never splits a record or loses a header).
+void TestLineSplitter::recordsAnyChunkingAndResume()
+{
+    std::mt19937_64 rng(20261203);
+    const std::string pieces[] = { kHeaderLine, "country,ad_id,ip,user_id,click_timestamp\n", row("ad1"),
+        row("ad2", "\"x\ny\""), "\"", "\n", "ad3,2021-01-01 00:00:01,u,1.2.3.4,US,\"a", "b\",\n", "junk\n",
+        "{\"ad_id\":1}\n", "us,ad4,::1,u,1609459201000\n", "\"\"", "\r\n" };
+    for (int round = 0; round < 300; ++round) {
+        std::string input;
+        const int n = 1 + int(rng() % 30);
+        for (int i = 0; i < n; ++i)
+            input += pieces[rng() % std::size(pieces)];
+        std::vector<std::pair<uint64_t, std::string>> states;
+        const QByteArray whole = readRecords(input, { input.size() + 1 }, 0, {}, &states);
+        QVERIFY2(!whole.contains("CONSUMED") && !whole.contains("NOT ALL"), whole.constData());
+        std::vector<std::size_t> cuts;
+        for (int k = 0; k < 8; ++k)
+            cuts.push_back(1 + rng() % 20);
+        QCOMPARE(readRecords(input, cuts), whole);
+        const auto& [at, state] = states[rng() % states.size()];
+        const QByteArray rest = readRecords(std::string_view(input).substr(at), cuts, at, state);
+        const qsizetype from = at == input.size()
+            ? whole.size()
+            : whole.indexOf("[" + QByteArray::number(qulonglong(at)) + ",");
+        QVERIFY(from >= 0);
+        QCOMPARE(rest, whole.mid(from));
+    }
 }
 
 QTEST_APPLESS_MAIN(TestLineSplitter)

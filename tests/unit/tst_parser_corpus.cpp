@@ -3,15 +3,16 @@
 //
 //   # comment lines (anywhere)
 //   format<TAB>auto|book|csv|jsonl      the parser's format
-//   resolved<TAB>auto|book|csv|jsonl    the format after the last line
+//   resolved<TAB>auto|book|csv|jsonl    the format the last non-blank line was read in
 //   event<TAB>ms<TAB>ad_id<TAB>user_id<TAB>ip<TAB>country<TAB>click_id
 //   reject<TAB>reason                   a rejectReasonName
 //   blank | header
 //
-// The stream is cut by LineSplitter (4 KiB chunks, so lines span chunks) as the engine cuts it;
-// a too-long line counts as `reject line_too_long`. Past fuzzer crashers live in crashers/.
+// The stream is cut by RecordReader (4 KiB chunks, so lines span chunks) as the engine cuts it,
+// one verdict per record (a CSV record may span lines); a too-long line counts as
+// `reject line_too_long`. Past fuzzer crashers live in crashers/.
 #include "core/input/line_parser.h"
-#include "core/input/line_splitter.h"
+#include "core/input/record_reader.h"
 
 #include "test_support.h"
 
@@ -96,22 +97,23 @@ QByteArrayList runStream(const QByteArray& input, LineFormat format, LineFormat&
 {
     QByteArrayList out;
     LineParser parser(format);
-    LineSplitter splitter;
+    RecordReader splitter;
     Line line;
     ClickEvent e;
     auto handle = [&] {
         if (line.tooLong)
             out << "reject\tline_too_long";
         else
-            out << verdict(parser.parse(line.text, e), e);
+            out << verdict(line.multiLine ? parser.parseRecord(line.text, e) : parser.parse(line.text, e), e);
     };
     const std::string_view all(input.constData(), size_t(input.size()));
     for (std::size_t pos = 0; pos < all.size(); pos += 4096) {
         splitter.feed(all.substr(pos, 4096));
-        while (splitter.next(line))
+        while (splitter.next(line, parser))
             handle();
     }
-    if (splitter.finish(line)) handle();
+    while (splitter.finish(line, parser))
+        handle();
     resolved = parser.format();
     return out;
 }

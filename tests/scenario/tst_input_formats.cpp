@@ -1,0 +1,233 @@
+// Issue 9, defects 1 and 13 through the CLI: how `adclick ingest --format auto` reads files whose
+// format is not one clean block (docs/semantics.md, step 1): junk before the first click, a
+// comment before the CSV header, CSV files concatenated with different column orders, a quoted
+// field holding a line break; and that a resume mid-file reads on under the header it was under.
+#include "test_support.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace testsupport;
+
+namespace {
+
+constexpr qint64 kT0 = 1'609'459'200'000; // 2021-01-01 00:00:00 UTC
+const QString kMinute0 = QString::number(kT0 / 60'000);
+
+} // namespace
+
+class TestInputFormats : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+
+    QString write(const QString& name, const QByteArray& content, bool append = false)
+    {
+        QFile f(path(name));
+        if (!f.open(append ? QIODevice::Append : QIODevice::WriteOnly)) return {};
+        f.write(content);
+        return f.fileName();
+    }
+
+    //! Ingests `log` into `db` (auto format); the summary (counters of the database, `run`).
+    QJsonObject ingest(const QString& db, const QString& log)
+    {
+        const Run r = runCli({ "ingest", "--db", db, log });
+        if (r.exitCode != 0) qWarning("%s", r.err.constData());
+        return r.exitCode == 0 ? json(r.out) : QJsonObject {};
+    }
+
+    static QString counts(const QJsonObject& s)
+    {
+        QString out = QStringLiteral("lines %1 accepted %2 rejected %3")
+                          .arg(s["lines"].toInteger())
+                          .arg(s["accepted"].toInteger())
+                          .arg(s["rejected"].toInteger());
+        const QJsonObject reasons = s["rejected_by_reason"].toObject();
+        for (auto it = reasons.begin(); it != reasons.end(); ++it)
+            if (it.value().toInteger() != 0)
+                out += QStringLiteral(" %1=%2").arg(it.key()).arg(it.value().toInteger());
+        return out;
+    }
+
+    static bool deleteParserStates(const QString& db)
+    {
+        sqlite3* conn = nullptr;
+        bool ok = sqlite3_open(db.toUtf8().constData(), &conn) == SQLITE_OK
+            && sqlite3_exec(conn, "DELETE FROM source_parsers", nullptr, nullptr, nullptr) == SQLITE_OK
+            && sqlite3_changes(conn) == 1;
+        sqlite3_close(conn);
+        return ok;
+    }
+
+    static QString stats(const QString& db) { return counts(json(runCli({ "stats", "--db", db }).out)); }
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void jsonLinesAfterAJunkFirstLine()
+    {
+        QByteArray log = "hello world\n";
+        for (int i = 0; i < 1000; ++i)
+            log += QStringLiteral(
+                       R"({"ad_id":"ad%1","timestamp":%2,"user_id":"u%3","ip":"10.0.0.1","country":"US"})")
+                       .arg(i % 4)
+                       .arg(kT0 + i)
+                       .arg(i)
+                       .toUtf8()
+                + '\n';
+        const QString db = path("junk-json.db");
+        QCOMPARE(counts(ingest(db, write("junk.jsonl", log))),
+            QStringLiteral("lines 1001 accepted 1000 rejected 1 missing_field=1"));
+        QCOMPARE(aggText(db),
+            QStringLiteral("%1,ad0,US,250,0\n%1,ad1,US,250,0\n%1,ad2,US,250,0\n%1,ad3,US,250,0\n")
+                .arg(kMinute0));
+    }
+
+    void commentLineBeforeTheCsvHeader()
+    {
+        const QByteArray log = "# clicks exported 2021-01-02\n"
+                               "user_id,ad_id,click_timestamp,ip,country\n"
+                               "alice,ad1,2021-01-01 00:00:01,10.0.0.1,US\n"
+                               "bob,ad2,2021-01-01 00:00:02,10.0.0.2,DE\n"
+                               "carol,ad1,2021-01-01 00:00:03,10.0.0.3,US\n";
+        const QString db = path("comment.db");
+        QCOMPARE(counts(ingest(db, write("comment.csv", log))),
+            QStringLiteral("lines 4 accepted 3 rejected 1 missing_field=1"));
+        QCOMPARE(aggText(db), QStringLiteral("%1,ad1,US,2,0\n%1,ad2,DE,1,0\n").arg(kMinute0));
+        const Run top = runCli({ "popular", "--db", db, "--count", "5", "--window", "1", "--at",
+            QString::number(kT0 + 60'000) });
+        QCOMPARE(top.exitCode, 0);
+        QCOMPARE(json(top.out)["ad_ids"].toArray(), QJsonArray({ "ad1", "ad2" }));
+    }
+
+    void csvFilesConcatenatedWithOtherColumnOrders()
+    {
+        const QByteArray a = "ad_id,click_timestamp,user_id,ip,country\n"
+                             "ad1,2021-01-01 00:00:01,alice,10.0.0.1,US\n"
+                             "ad2,2021-01-01 00:00:02,alice,10.0.0.1,US\n";
+        const QByteArray b = "user_id,country,ip,click_timestamp,ad_id,click_id\n"
+                             "bob,fr,10.0.0.9,2021-01-01 00:00:03,ad3,k1\n"
+                             "bob,fr,10.0.0.9,2021-01-01 00:00:04,ad1,k2\n";
+        const QString db = path("concat.db");
+        QCOMPARE(counts(ingest(db, write("concat.csv", a + b + a + b))),
+            QStringLiteral("lines 8 accepted 4 rejected 0")); // the repeats are duplicates
+        QCOMPARE(stats(db), QStringLiteral("lines 8 accepted 4 rejected 0"));
+        QCOMPARE(queryText(db, "SELECT name FROM ads ORDER BY name"), QStringLiteral("ad1\nad2\nad3\n"));
+        QCOMPARE(aggText(db),
+            QStringLiteral("%1,ad1,FR,1,0\n%1,ad1,US,1,0\n%1,ad2,US,1,0\n%1,ad3,FR,1,0\n").arg(kMinute0));
+    }
+
+    void quotedFieldWithALineBreak()
+    {
+        const QByteArray log = "ad_id,click_timestamp,user_id,ip,country,note\n"
+                               "\"ad\n1\",2021-01-01 00:00:01,alice,10.0.0.1,US,x\n"
+                               "ad2,2021-01-01 00:00:02,bob,10.0.0.2,US,\"first line\r\nsecond line\"\n"
+                               "ad3,2021-01-01 00:00:03,carol,10.0.0.3,US,\n";
+        const QString db = path("quoted.db");
+        QCOMPARE(counts(ingest(db, write("quoted.csv", log))),
+            QStringLiteral("lines 3 accepted 2 rejected 1 bad_field=1"));
+        QCOMPARE(aggText(db), QStringLiteral("%1,ad2,US,1,0\n%1,ad3,US,1,0\n").arg(kMinute0));
+        // The reject sample is the whole record, at its first byte.
+        QCOMPARE(queryText(db, "SELECT offset, reason, hex(line) FROM rejects"),
+            QStringLiteral("46,bad_field,%1\n")
+                .arg(QString::fromLatin1(
+                    QByteArray("\"ad\n1\",2021-01-01 00:00:01,alice,10.0.0.1,US,x").toHex().toUpper())));
+    }
+
+    // A header read before a restart still applies after it: the second run resumes mid-file
+    // under the second header (stored with the position) and ends with the database of a single
+    // run over the whole file.
+    void resumeMidFileKeepsTheHeader()
+    {
+        const QByteArray part1 = "ad_id,click_timestamp,user_id,ip,country\n"
+                                 "ad1,2021-01-01 00:00:01,alice,10.0.0.1,US\n"
+                                 "# a second export follows\n"
+                                 "country,user_id,ip,ad_id,click_timestamp\n"
+                                 "de,bob,10.0.0.2,ad2,2021-01-01 00:00:02\n";
+        const QByteArray part2 = "de,bob,10.0.0.2,ad3,2021-01-01 00:00:03\n"
+                                 "ad_id,click_timestamp,user_id,ip,country,note\n"
+                                 "ad4,2021-01-01 00:00:04,carol,10.0.0.3,US,\"two\nlines\"\n";
+        const QString log = write("growing.csv", part1);
+        const QString db = path("growing.db");
+        QCOMPARE(counts(ingest(db, log)), QStringLiteral("lines 3 accepted 2 rejected 1 missing_field=1"));
+        write("growing.csv", part2, true);
+        const QJsonObject second = ingest(db, log);
+        QCOMPARE(second["run"].toObject()["lines"].toInteger(), 2);
+        QCOMPARE(counts(second), QStringLiteral("lines 5 accepted 4 rejected 1 missing_field=1"));
+        QCOMPARE(
+            second["sources"].toArray().at(0).toObject()["resumed_from"].toInteger(), qint64(part1.size()));
+
+        // A database of an older version stored no parser state: the head of the file is read
+        // again for the header (here it is there).
+        const QString legacy = path("legacy.db");
+        const QString legacyLog = write("legacy.csv", part1);
+        QCOMPARE(counts(ingest(legacy, legacyLog)),
+            QStringLiteral("lines 3 accepted 2 rejected 1 missing_field=1"));
+        QVERIFY(deleteParserStates(legacy));
+        write("legacy.csv", part2, true);
+        QCOMPARE(counts(ingest(legacy, legacyLog)),
+            QStringLiteral("lines 5 accepted 4 rejected 1 missing_field=1"));
+
+        const QString once = path("once.db");
+        QCOMPARE(counts(ingest(once, write("whole.csv", part1 + part2))),
+            QStringLiteral("lines 5 accepted 4 rejected 1 missing_field=1"));
+        const QString want
+            = QStringLiteral("%1,ad1,US,1,0\n%1,ad2,DE,1,0\n%1,ad3,DE,1,0\n%1,ad4,US,1,0\n").arg(kMinute0);
+        QCOMPARE(aggText(once), want);
+        QCOMPARE(aggText(db), want);
+        QCOMPARE(aggText(legacy), want);
+        QCOMPARE(stats(db), stats(once));
+    }
+
+    // Killed after commits again and again, an ingest of a file full of header changes, comment
+    // lines, multi-line records and stray quotes ends equal to an uninterrupted one: positions are
+    // record boundaries and the header in force (often not in the file's first 4 KiB) is restored.
+    void killedRunsEndEqual()
+    {
+        const QStringList orders = { "ad_id,click_timestamp,user_id,ip,country,note",
+            "note,country,ip,user_id,click_timestamp,ad_id",
+            "user_id,note,ad_id,ip,click_timestamp,country" };
+        QByteArray log;
+        for (int i = 0; i < 3000; ++i) {
+            const QStringList columns = orders[(i / 200) % orders.size()].split(',');
+            if (i % 200 == 0) log += columns.join(',').toUtf8() + '\n';
+            if (i % 37 == 0) log += "# comment " + QByteArray::number(i) + '\n';
+            if (i % 211 == 0) log += "ad0,2021-01-01 00:00:00,u,10.0.0.1,US,\"stray\n";
+            QStringList row;
+            for (const QString& c : columns) {
+                if (c == "ad_id") row << QStringLiteral("ad%1").arg(i % 7);
+                if (c == "click_timestamp") row << QString::number(kT0 + qint64(i) * 100);
+                if (c == "user_id") row << QStringLiteral("u%1").arg(i);
+                if (c == "ip") row << QStringLiteral("10.0.%1.%2").arg(i / 250).arg(i % 250);
+                if (c == "country") row << (i % 3 ? "US" : "de");
+                if (c == "note") row << (i % 13 == 0 ? "\"line one\nline, two\"" : "n");
+            }
+            log += row.join(',').toUtf8() + '\n';
+        }
+        const QString file = write("kills.csv", log);
+        const QStringList args = { "--commit-every", "7" };
+        const QString reference = path("kills-reference.db");
+        QCOMPARE(
+            runCli(QStringList { "ingest", "--db", reference } + args + QStringList { file }).exitCode, 0);
+        const QJsonObject s = json(runCli({ "stats", "--db", reference }).out);
+        QVERIFY(s["accepted"].toInteger() > 2900);
+
+        const QString db = path("kills.db");
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("ADCLICK_FAILPOINT", "commit.after_commit:3");
+        int kills = 0;
+        for (int i = 0; i < 400; ++i) {
+            const Run r = runCli(QStringList { "ingest", "--db", db } + args + QStringList { file }, env);
+            if (!r.crashed) break;
+            ++kills;
+        }
+        QVERIFY2(kills >= 30, qPrintable(QString::number(kills)));
+        QCOMPARE(runCli({ "ingest", "--db", db, file }).exitCode, 0);
+        QCOMPARE(fullState(db), fullState(reference));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestInputFormats)
+#include "tst_input_formats.moc"
