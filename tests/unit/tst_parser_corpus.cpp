@@ -181,6 +181,8 @@ void TestParserCorpus::corpusCoversEveryVerdict()
     for (QByteArray v : { "event", "blank", "header" })
         if (!seen.count(v)) missing << v;
     for (std::size_t i = 0; i < kRejectReasonCount; ++i) {
+        // `future` is the engine's verdict on a parsed click (docs/semantics.md), never the parser's.
+        if (static_cast<RejectReason>(i) == RejectReason::Future) continue;
         const std::string_view n = rejectReasonName(static_cast<RejectReason>(i));
         const QByteArray v = "reject\t" + QByteArray(n.data(), qsizetype(n.size()));
         if (!seen.count(v)) missing << v;
