@@ -2,7 +2,7 @@
 #include "commands.h"
 
 #include "core/input/input_file.h"
-#include "core/input/line_splitter.h"
+#include "core/input/record_reader.h"
 #include "sim/click_generator.h"
 #include "sim/kafka_broker.h"
 #include "sim/kafka_producer.h"
@@ -267,13 +267,15 @@ int produceFile(core::KafkaProducer& producer, const std::string& path)
     // them as line_too_long, as an ingest of the file does). The splitter keeps only the start
     // of a line too long for a message: that start is never sent as if it were the line; such
     // lines are counted and make the exit code nonzero.
-    core::LineSplitter splitter(kMaxMessageLineBytes);
+    // Records, not lines: a quoted CSV field may hold line breaks (RFC 4180), and such a record
+    // is one message, as it is one verdict in a file ingest.
+    core::RecordReader splitter(kMaxMessageLineBytes);
     int64_t tooLong = 0;
     auto send = [&](const core::Line& line) {
         if (line.tooLong)
             ++tooLong;
         else
-            st = producer.produceLine(line.text);
+            st = producer.produceRecord(line.text, line.multiLine);
     };
     std::string buf(1 << 20, '\0');
     for (;;) {
@@ -282,12 +284,13 @@ int produceFile(core::KafkaProducer& producer, const std::string& path)
         if (*n == 0) break;
         splitter.feed(std::string_view(buf.data(), *n));
         core::Line line;
-        while (st && splitter.next(line))
+        while (st && splitter.next(line, producer.parser()))
             send(line);
         if (!st) break;
     }
     core::Line last;
-    if (st && splitter.finish(last)) send(last);
+    while (st && splitter.finish(last, producer.parser()))
+        send(last);
     return finishProduce(producer, st, tooLong);
 }
 

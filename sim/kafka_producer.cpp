@@ -82,9 +82,19 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::open(const ProduceOptions&
 
 Status KafkaProducer::produceLine(std::string_view line)
 {
+    return produceRecord(line, false);
+}
+
+const LineParser& KafkaProducer::parser() const
+{
+    return m_impl->parser;
+}
+
+Status KafkaProducer::produceRecord(std::string_view line, bool multiLine)
+{
     Impl& impl = *m_impl;
     ClickEvent e;
-    const ParseOutcome out = impl.parser.parse(line, e);
+    const ParseOutcome out = multiLine ? impl.parser.parseRecord(line, e) : impl.parser.parse(line, e);
     if (out.kind == LineKind::Blank || out.kind == LineKind::Header) {
         ++impl.report.skipped;
         return Status::ok();

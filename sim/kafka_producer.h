@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/input/line_parser.h"
 #include "core/base/status.h"
+#include "core/input/line_parser.h"
 
 #include <cstdint>
 #include <memory>
@@ -41,6 +41,11 @@ public:
     static Result<std::unique_ptr<KafkaProducer>> open(const ProduceOptions& options);
 
     Status produceLine(std::string_view line);
+    //! One record of a RecordReader: a CSV record that spans lines (RFC 4180) is one message,
+    //! with one verdict, never one per physical line.
+    Status produceRecord(std::string_view record, bool multiLine);
+    //! The parser that judged every line sent so far (a RecordReader needs it to find records).
+    const LineParser& parser() const;
 
     //! Waits until every message is acknowledged or failed.
     ProduceReport finish(int timeoutMs = 60'000);
