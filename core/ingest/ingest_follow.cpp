@@ -3,6 +3,7 @@
 #include "core/ingest/ingest.h"
 
 #include "core/base/clock.h"
+#include "core/base/sys_text.h"
 #include "core/ingest/ingest_source.h"
 #include "core/input/rotated_copy.h"
 
@@ -14,11 +15,6 @@
 namespace adclick::core {
 
 namespace {
-
-std::string quoted(const std::string& path)
-{
-    return "'" + path + "'";
-}
 
 Fingerprint fingerprintOf(std::string_view head)
 {

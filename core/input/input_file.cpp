@@ -1,5 +1,6 @@
 #include "core/input/input_file.h"
 
+#include "core/base/sys_text.h"
 #include <zlib.h>
 
 #include <algorithm>
@@ -33,21 +34,6 @@ namespace {
 constexpr std::size_t kMaxIo = 0x7ffff000;
 constexpr std::size_t kGzipInputBytes = 128 * 1024;
 constexpr std::size_t kGzipSeekScratchBytes = 64 * 1024;
-
-std::string errnoText(int err)
-{
-    char buf[256];
-    auto r = strerror_r(err, buf, sizeof buf);
-    if constexpr (std::is_same_v<decltype(r), char*>)
-        return r; // GNU variant
-    else
-        return r == 0 ? std::string(buf) : "error " + std::to_string(err);
-}
-
-std::string quoted(const std::string& path)
-{
-    return "'" + path + "'";
-}
 
 std::string displayName(const std::string& path)
 {

@@ -113,32 +113,12 @@ inline bool plainField(std::string_view s)
     return true;
 }
 
-bool validIpv4(std::string_view s)
-{
-    std::size_t i = 0;
-    for (int part = 0; part < 4; ++part) {
-        if (part > 0) {
-            if (i >= s.size() || s[i] != '.') return false;
-            ++i;
-        }
-        const std::size_t start = i;
-        int v = 0;
-        while (i < s.size() && isDigit(s[i]) && i - start < 3) {
-            v = v * 10 + (s[i] - '0');
-            ++i;
-        }
-        const std::size_t len = i - start;
-        // Leading zeros are refused, as inet_pton does: "010" would be octal to some tools.
-        if (len == 0 || v > 255 || (len > 1 && s[start] == '0')) return false;
-    }
-    return i == s.size();
-}
-
 bool validIp(std::string_view s)
 {
     if (s.size() < 2 || s.size() > 45) // "::" .. the longest IPv6 text with an embedded IPv4
         return false;
-    if (validIpv4(s)) return true;
+    uint8_t v4[4];
+    if (parseIpv4Strict(s, v4)) return true;
     if (s.find(':') == std::string_view::npos) return false;
     char buf[48];
     std::memcpy(buf, s.data(), s.size());

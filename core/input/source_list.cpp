@@ -1,5 +1,6 @@
 #include "core/input/source_list.h"
 
+#include "core/base/sys_text.h"
 #include "core/input/input_file.h"
 
 #include <algorithm>
@@ -175,21 +176,6 @@ void fillEffectiveTimes(std::vector<Item>& set)
         else
             it->effective = next;
     }
-}
-
-std::string errnoText(int err)
-{
-    char buf[256];
-    auto r = strerror_r(err, buf, sizeof buf); // thread-safe, unlike strerror
-    if constexpr (std::is_same_v<decltype(r), char*>)
-        return r; // GNU variant
-    else
-        return r == 0 ? std::string(buf) : "error " + std::to_string(err);
-}
-
-std::string quoted(const std::string& path)
-{
-    return "'" + path + "'";
 }
 
 struct Listing {
