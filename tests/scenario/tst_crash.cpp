@@ -39,26 +39,27 @@ class TestCrash : public QObject {
         return env;
     }
 
-    Run ingest(const QString& db, const QProcessEnvironment& env)
+    Run ingest(const QString& db, const QProcessEnvironment& env, const QStringList& extra = {})
     {
-        return runCli(QStringList { "ingest", "--db", db } + kIngestArgs + QStringList { m_log }, env);
+        return runCli(
+            QStringList { "ingest", "--db", db } + kIngestArgs + extra + QStringList { m_log }, env);
     }
 
     //! Runs with the failpoint armed up to `killedRuns` times (each restart dies again at its n-th
     //! hit), then once more without it. Returns how many runs were killed.
-    int ingestWithKills(
-        const QString& db, const QString& failpoint, int killedRuns, const QString& fault = {})
+    int ingestWithKills(const QString& db, const QString& failpoint, int killedRuns,
+        const QString& fault = {}, const QStringList& extra = {})
     {
         int kills = 0;
         for (int i = 0; i < killedRuns; ++i) {
-            const Run r = ingest(db, envWith(failpoint, fault));
+            const Run r = ingest(db, envWith(failpoint, fault), extra);
             if (!r.crashed) {
                 if (r.exitCode != 0) qWarning("ingest failed: %s", r.err.constData());
                 return kills;
             }
             ++kills;
         }
-        const Run last = ingest(db, envWith({}, fault));
+        const Run last = ingest(db, envWith({}, fault), extra);
         if (last.exitCode != 0 || last.crashed) qWarning("final ingest failed: %s", last.err.constData());
         return kills;
     }
@@ -72,6 +73,28 @@ class TestCrash : public QObject {
         for (const QString& f : QDir(m_reference + ".raw").entryList(QDir::Files))
             if (!QFile::copy(m_reference + ".raw/" + f, db + ".raw/" + f)) return {};
         return db;
+    }
+
+    //! Starts the ingest up to 25 times, each killed after a random time below `maxDelayMs`
+    //! unless it finished first; returns how many runs were killed (negative: a run failed).
+    int killAtRandom(const QString& db, QRandomGenerator& rng, int maxDelayMs)
+    {
+        int kills = 0;
+        for (int attempt = 0; attempt < 25; ++attempt) {
+            QProcess p;
+            p.setProcessEnvironment(envWith({}));
+            p.start(QStringLiteral(ADCLICK_CLI),
+                QStringList { "ingest", "--db", db } + kIngestArgs + QStringList { m_log });
+            if (!p.waitForStarted()) return -1000;
+            if (p.waitForFinished(int(rng.bounded(maxDelayMs)) + 5)) {
+                if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) return -1000;
+                break;
+            }
+            p.kill();
+            p.waitForFinished();
+            ++kills;
+        }
+        return kills;
     }
 
     static void runSql(const QString& db, const char* sqlText)
@@ -132,22 +155,17 @@ private slots:
         const int runMs = std::max<int>(50, int(t.elapsed()));
         QRandomGenerator rng(1234);
         for (int round = 0; round < 10; ++round) {
-            const QString db = freshDb();
+            // A round whose first run finished before its kill time proved nothing: it starts
+            // again on a fresh database with shorter delays, so every round has at least one kill.
             int kills = 0;
-            for (int attempt = 0; attempt < 25; ++attempt) {
-                QProcess p;
-                p.setProcessEnvironment(envWith({}));
-                p.start(QStringLiteral(ADCLICK_CLI),
-                    QStringList { "ingest", "--db", db } + kIngestArgs + QStringList { m_log });
-                QVERIFY(p.waitForStarted());
-                if (p.waitForFinished(int(rng.bounded(runMs)) + 5)) {
-                    QCOMPARE(p.exitCode(), 0);
-                    break;
-                }
-                p.kill();
-                p.waitForFinished();
-                ++kills;
+            QString db;
+            for (int retry = 0; retry < 6 && kills == 0; ++retry) {
+                db = freshDb();
+                kills = killAtRandom(db, rng, std::max(10, runMs >> retry));
             }
+            QVERIFY2(kills >= 1,
+                qPrintable(
+                    QStringLiteral("round %1: %2 kills (negative: a run failed)").arg(round).arg(kills)));
             QCOMPARE(ingest(db, envWith({})).exitCode, 0);
             QCOMPARE(integrity(db), QStringLiteral("ok"));
             QCOMPARE(fullState(db), fullState(m_reference));
