@@ -146,6 +146,35 @@ private slots:
         QCOMPARE(fullState(db), fullState(m_reference));
     }
 
+    // Raw segments roll over at --segment-bytes (64 MiB by default, beyond any test input): with
+    // ~200 kB segments the log fills about 18 of them, a new one every second batch or so, and
+    // kills at commits and torn raw writes land on both sides of each rollover.
+    void killsAcrossSegmentRollovers_data()
+    {
+        QTest::addColumn<QString>("failpoint");
+        QTest::addColumn<int>("killedRuns");
+        QTest::addRow("after every 2nd commit") << "commit.after_commit:2" << 40;
+        QTest::addRow("at every 3rd begin") << "commit.begin:3" << 40;
+        QTest::addRow("torn raw write:3") << "commit.raw_write:3:partial" << 20;
+    }
+    void killsAcrossSegmentRollovers()
+    {
+        QFETCH(QString, failpoint);
+        QFETCH(int, killedRuns);
+        const QStringList small { "--segment-bytes", "200000" };
+        const QString uninterrupted = freshDb();
+        QCOMPARE(ingest(uninterrupted, envWith({}), small).exitCode, 0);
+        const char* const segments = "SELECT count(*) FROM segments";
+        QVERIFY(queryText(uninterrupted, segments).trimmed().toInt() >= 10);
+        QCOMPARE(fullState(uninterrupted), fullState(m_reference)); // the layout changes nothing else
+        const QString db = freshDb();
+        const int kills = ingestWithKills(db, failpoint, killedRuns, {}, small);
+        QVERIFY2(kills >= 5, qPrintable(QStringLiteral("%1 kills").arg(kills)));
+        QCOMPARE(integrity(db), QStringLiteral("ok"));
+        QCOMPARE(queryText(db, segments), queryText(uninterrupted, segments));
+        QCOMPARE(fullState(db), fullState(uninterrupted));
+    }
+
     void randomKills()
     {
         // R5: SIGKILL of the real engine process (QProcess::kill) at random moments.
