@@ -175,6 +175,45 @@ private slots:
         QCOMPARE(fullState(db), fullState(uninterrupted));
     }
 
+    // --late update changes finalised panes after the fact (late rows): a kill between its raw
+    // events, its corrections and the offsets must still end equal to an uninterrupted run and
+    // to the generator's truth for that policy.
+    void lateUpdateUnderKills_data()
+    {
+        QTest::addColumn<QString>("failpoint");
+        QTest::addColumn<int>("killedRuns");
+        QTest::addRow("after every 2nd commit") << "commit.after_commit:2" << 40;
+        QTest::addRow("mid transaction:2") << "commit.mid_txn:2" << 20;
+        QTest::addRow("before commit:3") << "commit.before_commit:3" << 20;
+    }
+    void lateUpdateUnderKills()
+    {
+        QFETCH(QString, failpoint);
+        QFETCH(int, killedRuns);
+        const QString log = m_dir.filePath("late-update.log");
+        if (!QFile::exists(log))
+            QCOMPARE(runCli({ "gen", "--out", log, "--events", "40000", "--format", "csv", "--seed", "22",
+                                "--late", "update" })
+                         .exitCode,
+                0);
+        const QStringList args = QStringList { "--late", "update" } + kIngestArgs + QStringList { log };
+        const QString reference = freshDb();
+        QCOMPARE(runCli(QStringList { "ingest", "--db", reference } + args, envWith({})).exitCode, 0);
+        QCOMPARE(aggText(reference), truthAggText(log));
+        QVERIFY(json(runCli({ "stats", "--db", reference }).out)["late_applied"].toInteger() > 0);
+        const QString db = freshDb();
+        int kills = 0;
+        for (int i = 0; i < killedRuns; ++i) {
+            const Run r = runCli(QStringList { "ingest", "--db", db } + args, envWith(failpoint));
+            if (!r.crashed) break;
+            ++kills;
+        }
+        QVERIFY2(kills >= 3, qPrintable(QStringLiteral("%1 kills").arg(kills)));
+        QCOMPARE(runCli(QStringList { "ingest", "--db", db } + args, envWith({})).exitCode, 0);
+        QCOMPARE(integrity(db), QStringLiteral("ok"));
+        QCOMPARE(fullState(db), fullState(reference));
+    }
+
     void randomKills()
     {
         // R5: SIGKILL of the real engine process (QProcess::kill) at random moments.
