@@ -211,6 +211,32 @@ private slots:
         QCOMPARE(e.totals().duplicates, kept ? 1 : 0);
         QCOMPARE(e.totals().accepted, kept ? 0 : 1);
     }
+
+    // Late clicks within the horizon keep their key like accepted ones (applied under --late
+    // update or dropped), so after a restart their repeats are still duplicates; a stored
+    // duplicate brings back nothing of its own.
+    void restartRebuildsTheKeysOfLateClicks_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<bool>("kept");
+        QTest::newRow("accepted") << int(RawStatus::Accepted) << true;
+        QTest::newRow("late, applied") << int(RawStatus::LateApplied) << true;
+        QTest::newRow("late, dropped") << int(RawStatus::LateDropped) << true;
+        QTest::newRow("duplicate") << int(RawStatus::Duplicate) << false;
+    }
+    void restartRebuildsTheKeysOfLateClicks()
+    {
+        QFETCH(int, status);
+        QFETCH(bool, kept);
+        Engine e({ kLateness, LatePolicy::Update, kHorizon });
+        e.restore(kMax, kW, Counters {}, {}, 0);
+        RawEvent raw = rawOf(click(kCutoff + 1000, "uK", "click-K"));
+        raw.status = static_cast<RawStatus>(status);
+        e.restoreKey(raw, e.restoreSinceMs({}));
+        e.onEvent(click(kCutoff + 1000, "uK", "click-K")); // its repeat, in a final pane
+        QCOMPARE(e.totals().duplicates, kept ? 1 : 0);
+        QCOMPARE(e.totals().lateApplied, kept ? 0 : 1);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestEngineBoundaries)
