@@ -205,7 +205,10 @@ private slots:
         int kills = 0;
         for (int i = 0; i < killedRuns; ++i) {
             const Run r = runCli(QStringList { "ingest", "--db", db } + args, envWith(failpoint));
-            if (!r.crashed) break;
+            if (!r.crashed) {
+                QVERIFY2(r.exitCode == 0, r.err.constData());
+                break;
+            }
             ++kills;
         }
         QVERIFY2(kills >= 3, qPrintable(QStringLiteral("%1 kills").arg(kills)));
