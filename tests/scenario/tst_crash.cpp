@@ -217,6 +217,48 @@ private slots:
         QCOMPARE(fullState(db), fullState(reference));
     }
 
+    // A late click keeps its key like an accepted one: killed right after the commit that holds
+    // it, the restarted ingest must rebuild that key, so the click's repeat is a duplicate.
+    void lateClickRepeatedAfterARestartIsADuplicate_data()
+    {
+        QTest::addColumn<QString>("late");
+        QTest::newRow("drop") << "drop";
+        QTest::newRow("update") << "update";
+    }
+    void lateClickRepeatedAfterARestartIsADuplicate()
+    {
+        QFETCH(QString, late);
+        const QString log = m_dir.filePath("late-repeat-" + late + ".log");
+        {
+            QFile f(log);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("ad1, 2021-01-01 00:00:10, u1, 1.2.3.4, US\n" // on time
+                    "ad1, 2021-01-01 00:03:00, u2, 1.2.3.4, US\n" // W = 00:02: pane 00:00 final
+                    "ad9, 2021-01-01 00:00:20, u9, 1.2.3.9, KR\n"); // late; in the first commit
+            // On-time clicks, so that the repeat comes well after the first commit (the ingest
+            // reads a few events ahead of the engine).
+            for (int i = 0; i < 40; ++i)
+                f.write(QStringLiteral("ad2, 2021-01-01 00:03:%1, f%2, 1.2.3.4, US\n")
+                            .arg(i + 10)
+                            .arg(i)
+                            .toUtf8());
+            f.write("ad9, 2021-01-01 00:00:20, u9, 1.2.3.9, KR\n"); // its repeat, after the restart
+        }
+        const QStringList args { "--format", "book", "--late", late, "--commit-every", "3", log };
+        const QString reference = freshDb();
+        QCOMPARE(runCli(QStringList { "ingest", "--db", reference } + args, envWith({})).exitCode, 0);
+        const QJsonObject s = json(runCli({ "stats", "--db", reference }).out);
+        QCOMPARE(s["late"].toInteger(), 1);
+        QCOMPARE(s["duplicates"].toInteger(), 1);
+        const QString db = freshDb();
+        QVERIFY(
+            runCli(QStringList { "ingest", "--db", db } + args, envWith("commit.after_commit:1")).crashed);
+        const qint64 committed = json(runCli({ "stats", "--db", db }).out)["lines"].toInteger();
+        QVERIFY2(committed >= 3 && committed < 44, qPrintable(QString::number(committed)));
+        QCOMPARE(runCli(QStringList { "ingest", "--db", db } + args, envWith({})).exitCode, 0);
+        QCOMPARE(fullState(db), fullState(reference));
+    }
+
     void randomKills()
     {
         // R5: SIGKILL of the real engine process (QProcess::kill) at random moments.
