@@ -46,6 +46,8 @@ SOURCE           a file, a .gz file, a directory of rotated logs (read oldest fi
 --commit-every N commit at least every N lines (default 1000000)
 --live-top M     keep the top ads over the last M final minutes incrementally; the summary gets "live_top"
 --stage-raw-bytes N  write a batch's raw events ahead in pieces of N bytes (default 8 MiB)
+--segment-bytes N  tests and tuning: start a new raw segment file once one holds N bytes (between
+                 batches; default 64 MiB)
 --lock-wait S    how long to retry while another connection locks the database (default 60)
 Durations take an optional unit: 90, 90s, 5m, 1h.
 
@@ -59,6 +61,7 @@ order given.
 // The ranges of the numeric options (a larger value is a typo, never a wish).
 constexpr int64_t kMaxCommitEvery = 1'000'000'000;
 constexpr int64_t kMaxStageRawBytes = int64_t(1) << 30; // 1 GiB
+constexpr int64_t kMaxSegmentBytes = int64_t(1) << 40; // 1 TiB
 constexpr int64_t kMaxLiveTopMinutes = 366 * 24 * 60; // a year
 
 std::stop_source g_stop;
@@ -99,13 +102,15 @@ int readEngineOptions(Args& args, core::IngestOptions& o)
 //! Batch sizes, the live top-N, Kafka and the flags; 0, or the exit code of a usage error.
 int readRunOptions(Args& args, core::IngestOptions& o)
 {
-    std::optional<int64_t> commitEvery, stageBytes, liveTop;
+    std::optional<int64_t> commitEvery, stageBytes, segmentBytes, liveTop;
     if (!integerOption(args, "commit-every", 1, kMaxCommitEvery, commitEvery)
         || !integerOption(args, "stage-raw-bytes", 1, kMaxStageRawBytes, stageBytes)
+        || !integerOption(args, "segment-bytes", 1, kMaxSegmentBytes, segmentBytes)
         || !integerOption(args, "live-top", 1, kMaxLiveTopMinutes, liveTop))
         return 2;
     if (commitEvery) o.commitEvents = *commitEvery;
     if (stageBytes) o.stageRawBytes = static_cast<std::size_t>(*stageBytes);
+    if (segmentBytes) o.store.segmentMaxBytes = static_cast<uint64_t>(*segmentBytes);
     if (liveTop) o.liveTopMinutes = static_cast<int>(*liveTop);
     std::string propError;
     auto props = kafkaProperties(args, propError);

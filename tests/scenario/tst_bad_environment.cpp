@@ -66,6 +66,21 @@ class TestBadEnvironment : public QObject {
         return out;
     }
 
+    //! The last line of a text file (without its line break).
+    static QByteArray lastLineOf(const QString& file)
+    {
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly)) return {};
+        const QByteArray text = f.readAll().trimmed();
+        return text.mid(text.lastIndexOf('\n') + 1);
+    }
+
+    //! The stored offset of the database's only file source.
+    static qint64 sourceOffset(const QString& db)
+    {
+        return queryText(db, "SELECT offset FROM sources").trimmed().toLongLong();
+    }
+
     static void interrupt(QProcess& p) { ::kill(static_cast<pid_t>(p.processId()), SIGINT); }
 
 private slots:
@@ -129,6 +144,10 @@ private slots:
             << QStringList { "ingest", "--live-top", "1e3" } << "--live-top";
         QTest::newRow("ingest --stage-raw-bytes -5")
             << QStringList { "ingest", "--stage-raw-bytes", "-5" } << "--stage-raw-bytes";
+        QTest::newRow("ingest --segment-bytes 0")
+            << QStringList { "ingest", "--segment-bytes", "0" } << "--segment-bytes";
+        QTest::newRow("ingest --segment-bytes 64MiB")
+            << QStringList { "ingest", "--segment-bytes", "64MiB" } << "--segment-bytes";
         QTest::newRow("stats --samples -5") << QStringList { "stats", "--samples", "-5" } << "--samples";
         QTest::newRow("stats --samples x") << QStringList { "stats", "--samples", "x" } << "--samples";
         QTest::newRow("broker --brokers 3x") << QStringList { "broker", "--brokers", "3x" } << "--brokers";
@@ -309,14 +328,20 @@ private slots:
         // It names the holder's pid on the same line.
         const QByteArray holder = "(pid " + QByteArray::number(first.processId()) + ")";
         QVERIFY2(second.err.contains(holder), second.err.constData());
-        // The first one is unaffected and still takes new lines.
-        const qint64 before = statsValue(db, "lines");
-        appendFile(live, "ad_id,click_timestamp,user_id,ip,country\n");
+        // The first one is unaffected and still takes new lines: once it has read the whole log,
+        // a repeat of the log's last click is one more line (a duplicate).
+        const qint64 total = truthCounters(m_log)["lines"].toInteger();
+        QVERIFY(total > 0);
+        QVERIFY(waitFor([&] { return statsValue(db, "lines") == total; }));
+        const qint64 duplicates = statsValue(db, "duplicates");
+        appendFile(live, lastLineOf(m_log) + "\n");
+        QVERIFY(waitFor([&] { return statsValue(db, "lines") == total + 1; }));
         first.terminate();
         QVERIFY(first.waitForFinished(10'000));
         QCOMPARE(first.exitStatus(), QProcess::NormalExit);
         QCOMPARE(first.exitCode(), 0);
-        QVERIFY(statsValue(db, "lines") >= before);
+        QCOMPARE(statsValue(db, "lines"), total + 1);
+        QCOMPARE(statsValue(db, "duplicates"), duplicates + 1);
         QCOMPARE(integrity(db), QStringLiteral("ok"));
     }
 
@@ -342,7 +367,11 @@ private slots:
         QProcess p;
         p.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", db, "--commit-every", "5000", m_log });
         QVERIFY(p.waitForStarted());
+        // It waits (unlocked, it takes a fraction of a second): still running with nothing
+        // committed while the lock is held.
         QThread::msleep(1500);
+        QCOMPARE(p.state(), QProcess::Running);
+        QCOMPARE(statsValue(db, "lines"), 0);
         QCOMPARE(sqlite3_exec(conn, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
         sqlite3_close(conn);
         QVERIFY(p.waitForFinished(60'000));
@@ -441,11 +470,20 @@ private slots:
         QProcess p;
         p.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", db, "--follow", "--format", "book", live });
         QVERIFY(p.waitForStarted());
+        const qint64 firstLine = QByteArray("ad1, 2021-01-01 00:00:01, u1, 1.2.3.4, US\n").size();
         QVERIFY(waitFor([&] { return statsValue(db, "lines") == 1; }));
         QThread::msleep(1500);
-        QCOMPARE(statsValue(db, "lines"), 1); // the partial line is held, not rejected
+        // The partial line is held: not counted, not rejected, and the stored position stops
+        // before it (taken or dropped, the position would be at the end of the file).
+        QCOMPARE(statsValue(db, "lines"), 1);
+        QCOMPARE(sourceOffset(db), firstLine);
         appendFile(live, "R\n");
         QVERIFY(waitFor([&] { return statsValue(db, "accepted") == 2; }));
+        // Completed, it is one click of country KR (not "K" and a line "R").
+        QCOMPARE(statsValue(db, "lines"), 2);
+        QCOMPARE(sourceOffset(db), QFileInfo(live).size());
+        QCOMPARE(queryText(db, "SELECT count(*) FROM agg WHERE filter_id = 0 AND country = 'KR'").trimmed(),
+            QStringLiteral("1"));
         // Truncated and rewritten under the reader: read again from the start.
         writeFile(live, "ad3, 2021-01-01 00:00:03, u3, 1.2.3.6, JP\n");
         QVERIFY(waitFor([&] { return statsValue(db, "accepted") == 3; }));

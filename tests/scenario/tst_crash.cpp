@@ -39,26 +39,27 @@ class TestCrash : public QObject {
         return env;
     }
 
-    Run ingest(const QString& db, const QProcessEnvironment& env)
+    Run ingest(const QString& db, const QProcessEnvironment& env, const QStringList& extra = {})
     {
-        return runCli(QStringList { "ingest", "--db", db } + kIngestArgs + QStringList { m_log }, env);
+        return runCli(
+            QStringList { "ingest", "--db", db } + kIngestArgs + extra + QStringList { m_log }, env);
     }
 
     //! Runs with the failpoint armed up to `killedRuns` times (each restart dies again at its n-th
     //! hit), then once more without it. Returns how many runs were killed.
-    int ingestWithKills(
-        const QString& db, const QString& failpoint, int killedRuns, const QString& fault = {})
+    int ingestWithKills(const QString& db, const QString& failpoint, int killedRuns,
+        const QString& fault = {}, const QStringList& extra = {})
     {
         int kills = 0;
         for (int i = 0; i < killedRuns; ++i) {
-            const Run r = ingest(db, envWith(failpoint, fault));
+            const Run r = ingest(db, envWith(failpoint, fault), extra);
             if (!r.crashed) {
                 if (r.exitCode != 0) qWarning("ingest failed: %s", r.err.constData());
                 return kills;
             }
             ++kills;
         }
-        const Run last = ingest(db, envWith({}, fault));
+        const Run last = ingest(db, envWith({}, fault), extra);
         if (last.exitCode != 0 || last.crashed) qWarning("final ingest failed: %s", last.err.constData());
         return kills;
     }
@@ -72,6 +73,28 @@ class TestCrash : public QObject {
         for (const QString& f : QDir(m_reference + ".raw").entryList(QDir::Files))
             if (!QFile::copy(m_reference + ".raw/" + f, db + ".raw/" + f)) return {};
         return db;
+    }
+
+    //! Starts the ingest up to 25 times, each killed after a random time below `maxDelayMs`
+    //! unless it finished first; returns how many runs were killed (negative: a run failed).
+    int killAtRandom(const QString& db, QRandomGenerator& rng, int maxDelayMs)
+    {
+        int kills = 0;
+        for (int attempt = 0; attempt < 25; ++attempt) {
+            QProcess p;
+            p.setProcessEnvironment(envWith({}));
+            p.start(QStringLiteral(ADCLICK_CLI),
+                QStringList { "ingest", "--db", db } + kIngestArgs + QStringList { m_log });
+            if (!p.waitForStarted()) return -1000;
+            if (p.waitForFinished(int(rng.bounded(maxDelayMs)) + 5)) {
+                if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) return -1000;
+                break;
+            }
+            p.kill();
+            p.waitForFinished();
+            ++kills;
+        }
+        return kills;
     }
 
     static void runSql(const QString& db, const char* sqlText)
@@ -123,6 +146,119 @@ private slots:
         QCOMPARE(fullState(db), fullState(m_reference));
     }
 
+    // Raw segments roll over at --segment-bytes (64 MiB by default, beyond any test input): with
+    // ~200 kB segments the log fills about 18 of them, a new one every second batch or so, and
+    // kills at commits and torn raw writes land on both sides of each rollover.
+    void killsAcrossSegmentRollovers_data()
+    {
+        QTest::addColumn<QString>("failpoint");
+        QTest::addColumn<int>("killedRuns");
+        QTest::addRow("after every 2nd commit") << "commit.after_commit:2" << 40;
+        QTest::addRow("at every 3rd begin") << "commit.begin:3" << 40;
+        QTest::addRow("torn raw write:3") << "commit.raw_write:3:partial" << 20;
+    }
+    void killsAcrossSegmentRollovers()
+    {
+        QFETCH(QString, failpoint);
+        QFETCH(int, killedRuns);
+        const QStringList small { "--segment-bytes", "200000" };
+        const QString uninterrupted = freshDb();
+        QCOMPARE(ingest(uninterrupted, envWith({}), small).exitCode, 0);
+        const char* const segments = "SELECT count(*) FROM segments";
+        QVERIFY(queryText(uninterrupted, segments).trimmed().toInt() >= 10);
+        QCOMPARE(fullState(uninterrupted), fullState(m_reference)); // the layout changes nothing else
+        const QString db = freshDb();
+        const int kills = ingestWithKills(db, failpoint, killedRuns, {}, small);
+        QVERIFY2(kills >= 5, qPrintable(QStringLiteral("%1 kills").arg(kills)));
+        QCOMPARE(integrity(db), QStringLiteral("ok"));
+        QCOMPARE(queryText(db, segments), queryText(uninterrupted, segments));
+        QCOMPARE(fullState(db), fullState(uninterrupted));
+    }
+
+    // --late update changes finalised panes after the fact (late rows): a kill between its raw
+    // events, its corrections and the offsets must still end equal to an uninterrupted run and
+    // to the generator's truth for that policy.
+    void lateUpdateUnderKills_data()
+    {
+        QTest::addColumn<QString>("failpoint");
+        QTest::addColumn<int>("killedRuns");
+        QTest::addRow("after every 2nd commit") << "commit.after_commit:2" << 40;
+        QTest::addRow("mid transaction:2") << "commit.mid_txn:2" << 20;
+        QTest::addRow("before commit:3") << "commit.before_commit:3" << 20;
+    }
+    void lateUpdateUnderKills()
+    {
+        QFETCH(QString, failpoint);
+        QFETCH(int, killedRuns);
+        const QString log = m_dir.filePath("late-update.log");
+        if (!QFile::exists(log))
+            QCOMPARE(runCli({ "gen", "--out", log, "--events", "40000", "--format", "csv", "--seed", "22",
+                                "--late", "update" })
+                         .exitCode,
+                0);
+        const QStringList args = QStringList { "--late", "update" } + kIngestArgs + QStringList { log };
+        const QString reference = freshDb();
+        QCOMPARE(runCli(QStringList { "ingest", "--db", reference } + args, envWith({})).exitCode, 0);
+        QCOMPARE(aggText(reference), truthAggText(log));
+        QVERIFY(json(runCli({ "stats", "--db", reference }).out)["late_applied"].toInteger() > 0);
+        const QString db = freshDb();
+        int kills = 0;
+        for (int i = 0; i < killedRuns; ++i) {
+            const Run r = runCli(QStringList { "ingest", "--db", db } + args, envWith(failpoint));
+            if (!r.crashed) {
+                QVERIFY2(r.exitCode == 0, r.err.constData());
+                break;
+            }
+            ++kills;
+        }
+        QVERIFY2(kills >= 3, qPrintable(QStringLiteral("%1 kills").arg(kills)));
+        QCOMPARE(runCli(QStringList { "ingest", "--db", db } + args, envWith({})).exitCode, 0);
+        QCOMPARE(integrity(db), QStringLiteral("ok"));
+        QCOMPARE(fullState(db), fullState(reference));
+    }
+
+    // A late click keeps its key like an accepted one: killed right after the commit that holds
+    // it, the restarted ingest must rebuild that key, so the click's repeat is a duplicate.
+    void lateClickRepeatedAfterARestartIsADuplicate_data()
+    {
+        QTest::addColumn<QString>("late");
+        QTest::newRow("drop") << "drop";
+        QTest::newRow("update") << "update";
+    }
+    void lateClickRepeatedAfterARestartIsADuplicate()
+    {
+        QFETCH(QString, late);
+        const QString log = m_dir.filePath("late-repeat-" + late + ".log");
+        {
+            QFile f(log);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("ad1, 2021-01-01 00:00:10, u1, 1.2.3.4, US\n" // on time
+                    "ad1, 2021-01-01 00:03:00, u2, 1.2.3.4, US\n" // W = 00:02: pane 00:00 final
+                    "ad9, 2021-01-01 00:00:20, u9, 1.2.3.9, KR\n"); // late; in the first commit
+            // On-time clicks, so that the repeat comes well after the first commit (the ingest
+            // reads a few events ahead of the engine).
+            for (int i = 0; i < 40; ++i)
+                f.write(QStringLiteral("ad2, 2021-01-01 00:03:%1, f%2, 1.2.3.4, US\n")
+                            .arg(i + 10)
+                            .arg(i)
+                            .toUtf8());
+            f.write("ad9, 2021-01-01 00:00:20, u9, 1.2.3.9, KR\n"); // its repeat, after the restart
+        }
+        const QStringList args { "--format", "book", "--late", late, "--commit-every", "3", log };
+        const QString reference = freshDb();
+        QCOMPARE(runCli(QStringList { "ingest", "--db", reference } + args, envWith({})).exitCode, 0);
+        const QJsonObject s = json(runCli({ "stats", "--db", reference }).out);
+        QCOMPARE(s["late"].toInteger(), 1);
+        QCOMPARE(s["duplicates"].toInteger(), 1);
+        const QString db = freshDb();
+        QVERIFY(
+            runCli(QStringList { "ingest", "--db", db } + args, envWith("commit.after_commit:1")).crashed);
+        const qint64 committed = json(runCli({ "stats", "--db", db }).out)["lines"].toInteger();
+        QVERIFY2(committed >= 3 && committed < 44, qPrintable(QString::number(committed)));
+        QCOMPARE(runCli(QStringList { "ingest", "--db", db } + args, envWith({})).exitCode, 0);
+        QCOMPARE(fullState(db), fullState(reference));
+    }
+
     void randomKills()
     {
         // R5: SIGKILL of the real engine process (QProcess::kill) at random moments.
@@ -132,22 +268,17 @@ private slots:
         const int runMs = std::max<int>(50, int(t.elapsed()));
         QRandomGenerator rng(1234);
         for (int round = 0; round < 10; ++round) {
-            const QString db = freshDb();
+            // A round whose first run finished before its kill time proved nothing: it starts
+            // again on a fresh database with shorter delays, so every round has at least one kill.
             int kills = 0;
-            for (int attempt = 0; attempt < 25; ++attempt) {
-                QProcess p;
-                p.setProcessEnvironment(envWith({}));
-                p.start(QStringLiteral(ADCLICK_CLI),
-                    QStringList { "ingest", "--db", db } + kIngestArgs + QStringList { m_log });
-                QVERIFY(p.waitForStarted());
-                if (p.waitForFinished(int(rng.bounded(runMs)) + 5)) {
-                    QCOMPARE(p.exitCode(), 0);
-                    break;
-                }
-                p.kill();
-                p.waitForFinished();
-                ++kills;
+            QString db;
+            for (int retry = 0; retry < 6 && kills == 0; ++retry) {
+                db = freshDb();
+                kills = killAtRandom(db, rng, std::max(10, runMs >> retry));
             }
+            QVERIFY2(kills >= 1,
+                qPrintable(
+                    QStringLiteral("round %1: %2 kills (negative: a run failed)").arg(round).arg(kills)));
             QCOMPARE(ingest(db, envWith({})).exitCode, 0);
             QCOMPARE(integrity(db), QStringLiteral("ok"));
             QCOMPARE(fullState(db), fullState(m_reference));
