@@ -67,7 +67,7 @@ class TestCrashIo : public QObject {
         IngestOptions o;
         o.sources = { m_log.toStdString() };
         o.store.durable = durable;
-        o.commitEvents = 250; // a dozen commits, raw bytes staged ahead of them several times
+        o.commitEvents = 250; // a dozen commits, each a raw write, a WAL append and a position
         o.stageRawBytes = 6'000;
         auto in = Ingestor::open(m_db.toStdString(), o);
         if (!in) return in.status();
