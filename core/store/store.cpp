@@ -25,7 +25,6 @@ namespace adclick::core {
 
 namespace {
 
-constexpr uint64_t kSegmentMaxBytes = 64ull << 20;
 //! WAL pages after which a commit checkpoints (SQLite's wal_autocheckpoint, done here so that
 //! the raw segment is synced first: see Store::walHook).
 constexpr int kCheckpointPages = 16384;
@@ -374,13 +373,13 @@ Status Store::writeRaw(const std::string& bytes)
 {
     if (bytes.empty()) return Status::ok();
     // A new segment starts only between batches, so a batch's raw bytes stay in one file.
-    if (m_segFd < 0 || (m_staged == 0 && m_seg.bytes >= kSegmentMaxBytes)) {
+    if (m_segFd < 0 || (m_staged == 0 && m_seg.bytes >= m_options.segmentMaxBytes)) {
         if (m_segFd >= 0) {
             if (auto st = syncSegment(); !st) return st; // see walHook
             ::close(m_segFd);
             m_segFd = -1;
         }
-        if (m_seg.id == 0 || m_seg.bytes >= kSegmentMaxBytes) {
+        if (m_seg.id == 0 || m_seg.bytes >= m_options.segmentMaxBytes) {
             m_seg = SegmentRow { m_seg.id + 1 }; // empty
             m_block = RawBlock {};
         }

@@ -40,6 +40,9 @@ struct StoreOptions {
     bool durable = false;
     //! How long to keep retrying while another connection holds the write lock.
     int lockRetryMs = 60'000;
+    //! A raw segment file is closed and the next one started (between batches) once it holds
+    //! this many bytes; lowered only by tests and tuning (ingest --segment-bytes).
+    uint64_t segmentMaxBytes = 64ull << 20;
 };
 
 //! What a restarted engine needs from the store.

@@ -4,10 +4,10 @@
 // its n-th write or sync, for every n of a small run, leaving the files as written (a process
 // crash) or, in the power-loss variant, as last synced. The ingest is then restarted to the end
 // and the database must equal an uninterrupted run's: aggregates, counters, minute stats, meta,
-// positions, rejects and raw events. A third variant fails only the n-th write or sync (an I/O
-// error): the ingest must stop with a message and a rerun must end equal. No failpoint has to sit
-// at the right place: any ordering mistake between results, positions and raw data shows, and
-// the deliberately broken builds (ADCLICK_FAULT) must be caught by the same test.
+// positions, rejects and raw events (small raw segments: the run crosses rollovers). A third variant fails
+// only the n-th write or sync (an I/O error): the ingest must stop with a message and a rerun must end equal.
+// No failpoint has to sit at the right place: any ordering mistake between results, positions and raw data
+// shows, and the deliberately broken builds (ADCLICK_FAULT) must be caught by the same test.
 //
 // By default a deterministic stride keeps the run short; ADCLICK_CRASHIO_ALL=1 (nightly) stops
 // at every event, ADCLICK_CRASHIO_STRIDE=k at every k-th.
@@ -69,6 +69,7 @@ class TestCrashIo : public QObject {
         o.store.durable = durable;
         o.commitEvents = 250; // a dozen commits, each a raw write, a WAL append and a position
         o.stageRawBytes = 6'000;
+        o.store.segmentMaxBytes = 64 << 10; // ~270 kB of raw lines: the run crosses 3 rollovers
         auto in = Ingestor::open(m_db.toStdString(), o);
         if (!in) return in.status();
         auto r = (*in)->run();
@@ -168,6 +169,7 @@ private slots:
         QVERIFY2(st, st.message().c_str());
         m_events = m_disk->events();
         QCOMPARE(aggText(m_db), truthAggText(m_log));
+        QVERIFY(queryText(m_db, "SELECT count(*) FROM segments").trimmed().toInt() >= 3);
         m_reference = fullState(m_db);
         freshDisk();
         const Status durable = ingest(true);
