@@ -5,8 +5,8 @@
 // wrote), and every write and sync is an event with a number: `onEvent` decides per event
 // whether it proceeds or the power is cut there. After a cut every write and sync fails (the
 // process can only give up), and reboot() puts every file back to its content at its last sync:
-// every write not yet synced is dropped, as a power loss may do. The same counter and action
-// serve a crash harness later (fail or stop at the n-th write or sync, for every n).
+// every write not yet synced is dropped, as a power loss may do. The same counter and actions
+// serve the I/O crash harness (tst_crash_io: stop or fail at the n-th write or sync, for every n).
 #include "core/store/raw_file_observer.h"
 
 #include <QFile>
@@ -22,7 +22,8 @@ namespace testsupport {
 class PowerLossVfs : public adclick::core::RawFileObserver {
 public:
     enum class Event { Write, Sync };
-    enum class Action { Proceed, CutPower };
+    //! CutPower: this and every later write and sync fail; Fail: only this one fails (an I/O error).
+    enum class Action { Proceed, CutPower, Fail };
     //! Called before each write and sync (numbered from 1 over all files); null: always proceed.
     std::function<Action(Event, const std::string& file, int n)> onEvent;
 
@@ -66,6 +67,13 @@ public:
         resetCount();
     }
 
+    //! A new disk: every file is durable as it is now (files written before are forgotten).
+    void forget()
+    {
+        m_files.clear();
+        m_durable.clear();
+    }
+
     //! Numbers events from 1 again.
     void resetCount()
     {
@@ -99,8 +107,9 @@ private:
         if (m_off) return false;
         ++m_events;
         if (e == Event::Sync) ++m_syncs;
-        if (onEvent && onEvent(e, file, m_events) == Action::CutPower) m_off = true;
-        return !m_off;
+        const Action a = onEvent ? onEvent(e, file, m_events) : Action::Proceed;
+        if (a == Action::CutPower) m_off = true;
+        return a == Action::Proceed;
     }
 
     //! A file seen for the first time is durable as it is (it was there before the model).
