@@ -34,6 +34,9 @@
 #include <QTemporaryDir>
 #include <QUrl>
 
+#include <algorithm>
+#include <map>
+
 using namespace adclick;
 using namespace adclick::ui;
 
@@ -212,6 +215,85 @@ private slots:
         const QString shot = m_dir.filePath(QStringLiteral("window.png"));
         QVERIFY(w.saveScreenshot(shot));
         QCOMPARE(QImage(shot).size(), w.size());
+    }
+
+    //! The numbers the window shows, against the generator's truth alone (never the query code
+    //! the window calls): the top-N table's ads and clicks, the total chart's per-minute values
+    //! and the charted ads' lines, each computed here from the truth's panes.
+    void windowNumbersEqualTheTruth()
+    {
+        const core::ClickTruth& truth = m_log.truth;
+        QCOMPARE(truth.settings.at("lateness"), std::string("60")); // the window reads with 60 s too
+        const int64_t maxEvent = truth.counter("max_event_ms");
+        const int64_t at = (maxEvent - 60'000) / core::kMinuteMs * core::kMinuteMs; // newest final pane's end
+        std::map<int64_t, int64_t> perMinute;
+        std::map<std::pair<std::string, int64_t>, int64_t> perAdMinute;
+        for (const auto& [key, cell] : truth.panes) {
+            perMinute[std::get<0>(key)] += cell.first;
+            perAdMinute[{ std::get<1>(key), std::get<0>(key) }] += cell.first;
+        }
+
+        MainWindow w;
+        w.setDatabaseOverride(m_dir.filePath(QStringLiteral("truth.db")));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.openArchive({ m_log.path });
+        const SnapshotPtr s
+            = waitFor(w, [](const DashboardSnapshot& x) { return !x.top.empty() && x.adSeries.size() == 3; });
+        QVERIFY(s);
+        QVERIFY(s->atMs.has_value());
+        QCOMPARE(*s->atMs, at);
+
+        // The table: the truth's top N over [at − M, at), ties to the smaller ad id.
+        const int n = w.controller()->params().topN, window = w.controller()->params().windowMinutes;
+        std::map<std::string, int64_t> sums;
+        for (const auto& [adMinute, clicks] : perAdMinute)
+            if (adMinute.second >= at / core::kMinuteMs - window && adMinute.second < at / core::kMinuteMs
+                && clicks > 0)
+                sums[adMinute.first] += clicks;
+        std::vector<std::pair<std::string, int64_t>> top(sums.begin(), sums.end());
+        std::stable_sort(
+            top.begin(), top.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        top.resize(std::min<std::size_t>(top.size(), std::size_t(n)));
+        QVERIFY(top.size() == std::size_t(n) && n >= 3);
+        QSortFilterProxyModel* proxy = w.topNProxy();
+        QTRY_COMPARE(proxy->rowCount(), int(top.size()));
+        const QLocale l;
+        for (int r = 0; r < proxy->rowCount(); ++r) {
+            QCOMPARE(proxy->index(r, TopNModel::RankColumn).data().toInt(), r + 1);
+            QCOMPARE(proxy->index(r, TopNModel::AdColumn).data().toString().toStdString(),
+                top[std::size_t(r)].first);
+            QCOMPARE(proxy->index(r, TopNModel::ClicksColumn).data().toString(),
+                l.toString(qlonglong(top[std::size_t(r)].second)));
+        }
+
+        // The total chart: one point per minute up to the newest event's, each the truth's clicks
+        // of that minute; every minute of the truth with clicks is on it.
+        const QList<QPointF> total = w.totalChart()->points(QObject::tr("all clicks"));
+        QVERIFY(!total.isEmpty());
+        QCOMPARE(int64_t(total.back().x()), maxEvent / core::kMinuteMs * core::kMinuteMs);
+        QVERIFY(int64_t(total.front().x()) <= perMinute.begin()->first * core::kMinuteMs);
+        for (qsizetype i = 0; i < total.size(); ++i) {
+            const int64_t minute = int64_t(total[i].x()) / core::kMinuteMs;
+            QCOMPARE(int64_t(total[i].x()), int64_t(total.front().x()) + i * core::kMinuteMs);
+            QCOMPARE(int64_t(total[i].y()), perMinute.count(minute) ? perMinute[minute] : 0);
+        }
+        // The ad chart: the truth's top three, each line the truth's clicks of that ad per minute.
+        QStringList topThree;
+        for (std::size_t i = 0; i < 3; ++i)
+            topThree << QString::fromStdString(top[i].first);
+        QStringList charted = w.adChart()->lineNames();
+        charted.sort();
+        topThree.sort();
+        QCOMPARE(charted, topThree);
+        for (const QString& ad : topThree) {
+            const QList<QPointF> points = w.adChart()->points(ad);
+            QCOMPARE(points.size(), total.size());
+            for (const QPointF& p : points) {
+                const auto it = perAdMinute.find({ ad.toStdString(), int64_t(p.x()) / core::kMinuteMs });
+                QCOMPARE(int64_t(p.y()), it == perAdMinute.end() ? 0 : it->second);
+            }
+        }
     }
 
     void errorsReachTheWindow()
