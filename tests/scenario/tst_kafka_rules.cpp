@@ -289,16 +289,16 @@ void TestKafkaRules::lateUpdateFromKafkaEqualsFileAndTruth()
     const QString bootstrap = startBroker("lateupd", 1);
     QVERIFY(!bootstrap.isEmpty());
     const QString log = m_dir.filePath("lateupd.jsonl");
-    const Run g = runCli({ "gen", "--out", log, "--events", "12000", "--seed", "14", "--format", "jsonl",
-        "--rate", "40", "--late-rate", "0.04", "--late", "update" });
+    const Run g = runCli({ "gen", "--out", log, "--events", "6000", "--seed", "14", "--format", "jsonl",
+        "--rate", "20", "--late-rate", "0.04", "--late", "update" });
     QVERIFY2(g.exitCode == 0, g.err.constData());
     QCOMPARE(QProcess::execute("kcat", { "-P", "-b", bootstrap, "-t", "lateupd", "-l", log }), 0);
     const QJsonObject truth = truthCounters(log);
-    QVERIFY(truth["late_applied"].toInteger() > 100);
+    QVERIFY(truth["late_applied"].toInteger() > 50);
     const QString uri = "kafka://" + bootstrap + "/lateupd";
     const auto ingest = [&](const QString& db, const QString& failpoint = {}) {
         return runCli(
-            { "ingest", "--db", db, "--late", "update", "--commit-every", "1500", "--until-end", uri },
+            { "ingest", "--db", db, "--late", "update", "--commit-every", "500", "--until-end", uri },
             envWith(failpoint));
     };
 
@@ -315,17 +315,25 @@ void TestKafkaRules::lateUpdateFromKafkaEqualsFileAndTruth()
     QCOMPARE(countersText(reference), countersText(fileDb));
     QCOMPARE(queryText(reference, "SELECT * FROM minute_stats ORDER BY minute"),
         queryText(fileDb, "SELECT * FROM minute_stats ORDER BY minute"));
-    // Late clicks sit in panes that also count them: the update was applied to final panes.
-    QVERIFY(queryText(reference, "SELECT count(*) FROM agg WHERE late > 0 AND clicks >= late").toInt() > 50);
+    // The late clicks within the horizon were added to their (final) panes: the panes hold them.
+    const qint64 aggregated
+        = queryText(reference, "SELECT sum(clicks) FROM agg WHERE filter_id = 0").trimmed().toLongLong();
+    QCOMPARE(aggregated - truth["accepted"].toInteger(), truth["late_applied"].toInteger());
 
     // Killed right after a commit and inside one, then resumed: every late click is applied once.
-    for (const char* fp : { "commit.after_commit:2", "commit.mid_txn:3" }) {
+    // (Commits also come every second without data: the after-commit kill waits for the 5th, so
+    // that a slow start cannot use up every run on empty commits.)
+    for (const char* fp : { "commit.after_commit:5", "commit.mid_txn:5" }) {
         const QString db = freshDb();
         int kills = 0;
-        for (int i = 0; i < 30 && ingest(db, fp).crashed; ++i)
+        Run last;
+        while ((last = ingest(db, fp)).crashed && kills < 30)
             ++kills;
+        qInfo("%s: %d kills", fp, kills);
         QVERIFY2(kills > 0, fp);
-        QCOMPARE(ingest(db).exitCode, 0);
+        QVERIFY2(last.exitCode == 0,
+            qPrintable(
+                QStringLiteral("%1 after %2 kills: %3").arg(fp).arg(kills).arg(QString::fromUtf8(last.err))));
         QCOMPARE(integrity(db), QStringLiteral("ok"));
         QCOMPARE(fullState(db), fullState(reference));
     }

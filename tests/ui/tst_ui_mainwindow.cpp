@@ -225,12 +225,12 @@ private slots:
         const core::ClickTruth& truth = m_log.truth;
         QCOMPARE(truth.settings.at("lateness"), std::string("60")); // the window reads with 60 s too
         const int64_t maxEvent = truth.counter("max_event_ms");
-        const int64_t at = (maxEvent - 60'000) / core::kMinuteMs * core::kMinuteMs; // newest final pane's end
+        const int64_t atMinute = (maxEvent - 60'000) / core::kMinuteMs; // the newest final pane's end
         std::map<int64_t, int64_t> perMinute;
-        std::map<std::pair<std::string, int64_t>, int64_t> perAdMinute;
+        std::map<std::string, std::map<int64_t, int64_t>> perAd; // ad → minute → clicks
         for (const auto& [key, cell] : truth.panes) {
             perMinute[std::get<0>(key)] += cell.first;
-            perAdMinute[{ std::get<1>(key), std::get<0>(key) }] += cell.first;
+            perAd[std::get<1>(key)][std::get<0>(key)] += cell.first;
         }
 
         MainWindow w;
@@ -238,62 +238,80 @@ private slots:
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         w.openArchive({ m_log.path });
-        const SnapshotPtr s
-            = waitFor(w, [](const DashboardSnapshot& x) { return !x.top.empty() && x.adSeries.size() == 3; });
-        QVERIFY(s);
-        QVERIFY(s->atMs.has_value());
-        QCOMPARE(*s->atMs, at);
+        QVERIFY(
+            waitFor(w, [](const DashboardSnapshot& x) { return !x.top.empty() && x.adSeries.size() == 3; }));
 
-        // The table: the truth's top N over [at − M, at), ties to the smaller ad id.
+        // The table: the truth's top N over the panes [at − M, at), ties to the smaller ad id.
         const int n = w.controller()->params().topN, window = w.controller()->params().windowMinutes;
-        std::map<std::string, int64_t> sums;
-        for (const auto& [adMinute, clicks] : perAdMinute)
-            if (adMinute.second >= at / core::kMinuteMs - window && adMinute.second < at / core::kMinuteMs
-                && clicks > 0)
-                sums[adMinute.first] += clicks;
-        std::vector<std::pair<std::string, int64_t>> top(sums.begin(), sums.end());
-        std::stable_sort(
-            top.begin(), top.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-        top.resize(std::min<std::size_t>(top.size(), std::size_t(n)));
-        QVERIFY(top.size() == std::size_t(n) && n >= 3);
-        QSortFilterProxyModel* proxy = w.topNProxy();
-        QTRY_COMPARE(proxy->rowCount(), int(top.size()));
+        std::vector<std::pair<int64_t, std::string>> ranked; // (−clicks, ad): sorts as the ranking
+        for (const auto& [ad, minutes] : perAd) {
+            int64_t sum = 0;
+            for (auto it = minutes.lower_bound(atMinute - window);
+                 it != minutes.end() && it->first < atMinute; ++it)
+                sum += it->second;
+            if (sum > 0) ranked.push_back({ -sum, ad });
+        }
+        std::sort(ranked.begin(), ranked.end());
+        QVERIFY(n >= 3 && ranked.size() > std::size_t(n));
+        ranked.resize(std::size_t(n));
         const QLocale l;
-        for (int r = 0; r < proxy->rowCount(); ++r) {
-            QCOMPARE(proxy->index(r, TopNModel::RankColumn).data().toInt(), r + 1);
-            QCOMPARE(proxy->index(r, TopNModel::AdColumn).data().toString().toStdString(),
-                top[std::size_t(r)].first);
-            QCOMPARE(proxy->index(r, TopNModel::ClicksColumn).data().toString(),
-                l.toString(qlonglong(top[std::size_t(r)].second)));
-        }
+        QStringList expected;
+        for (std::size_t i = 0; i < ranked.size(); ++i)
+            expected << QStringLiteral("%1 %2 %3")
+                            .arg(i + 1)
+                            .arg(QString::fromStdString(ranked[i].second),
+                                l.toString(qlonglong(-ranked[i].first)));
+        QSortFilterProxyModel* proxy = w.topNProxy();
+        const auto shownRows = [proxy] {
+            QStringList rows;
+            for (int r = 0; r < proxy->rowCount(); ++r)
+                rows << QStringLiteral("%1 %2 %3")
+                            .arg(proxy->index(r, TopNModel::RankColumn).data().toString(),
+                                proxy->index(r, TopNModel::AdColumn).data().toString(),
+                                proxy->index(r, TopNModel::ClicksColumn).data().toString());
+            return rows;
+        };
+        QTRY_COMPARE(shownRows(), expected);
+        QCOMPARE(w.controller()->snapshot()->atMs, std::optional<int64_t>(atMinute * core::kMinuteMs));
 
-        // The total chart: one point per minute up to the newest event's, each the truth's clicks
-        // of that minute; every minute of the truth with clicks is on it.
-        const QList<QPointF> total = w.totalChart()->points(QObject::tr("all clicks"));
-        QVERIFY(!total.isEmpty());
-        QCOMPARE(int64_t(total.back().x()), maxEvent / core::kMinuteMs * core::kMinuteMs);
-        QVERIFY(int64_t(total.front().x()) <= perMinute.begin()->first * core::kMinuteMs);
-        for (qsizetype i = 0; i < total.size(); ++i) {
-            const int64_t minute = int64_t(total[i].x()) / core::kMinuteMs;
-            QCOMPARE(int64_t(total[i].x()), int64_t(total.front().x()) + i * core::kMinuteMs);
-            QCOMPARE(int64_t(total[i].y()), perMinute.count(minute) ? perMinute[minute] : 0);
-        }
-        // The ad chart: the truth's top three, each line the truth's clicks of that ad per minute.
+        // The charts: one point per minute from the chart's first minute to the newest event's,
+        // each the truth's clicks of that minute ("minute:clicks"); the first is no later than the
+        // truth's first minute, so every minute of the truth is on it.
+        const auto shown = [](ClicksChart* chart, const QString& line) {
+            QStringList points;
+            for (const QPointF& p : chart->points(line))
+                points << QStringLiteral("%1:%2").arg(int64_t(p.x()) / core::kMinuteMs).arg(int64_t(p.y()));
+            return points;
+        };
+        const auto truthLine
+            = [&](const std::map<int64_t, int64_t>& byMinute, ClicksChart* chart, const QString& line) {
+                  const QList<QPointF> points = chart->points(line);
+                  QStringList out;
+                  const int64_t first = points.isEmpty() ? 0 : int64_t(points.front().x()) / core::kMinuteMs;
+                  for (int64_t m = first; !points.isEmpty() && m <= maxEvent / core::kMinuteMs; ++m) {
+                      const auto it = byMinute.find(m);
+                      out << QStringLiteral("%1:%2").arg(m).arg(it == byMinute.end() ? 0 : it->second);
+                  }
+                  return out;
+              };
+        const QString all = QObject::tr("all clicks");
+        QTRY_VERIFY(!w.totalChart()->points(all).isEmpty());
+        QTRY_COMPARE(shown(w.totalChart(), all), truthLine(perMinute, w.totalChart(), all));
+        QVERIFY(
+            int64_t(w.totalChart()->points(all).front().x()) <= perMinute.begin()->first * core::kMinuteMs);
+        // The ad chart: the truth's top three, each line that ad's clicks per minute.
         QStringList topThree;
         for (std::size_t i = 0; i < 3; ++i)
-            topThree << QString::fromStdString(top[i].first);
-        QStringList charted = w.adChart()->lineNames();
-        charted.sort();
+            topThree << QString::fromStdString(ranked[i].second);
         topThree.sort();
-        QCOMPARE(charted, topThree);
-        for (const QString& ad : topThree) {
-            const QList<QPointF> points = w.adChart()->points(ad);
-            QCOMPARE(points.size(), total.size());
-            for (const QPointF& p : points) {
-                const auto it = perAdMinute.find({ ad.toStdString(), int64_t(p.x()) / core::kMinuteMs });
-                QCOMPARE(int64_t(p.y()), it == perAdMinute.end() ? 0 : it->second);
-            }
-        }
+        const auto charted = [&w] {
+            QStringList names = w.adChart()->lineNames();
+            names.sort();
+            return names;
+        };
+        QTRY_COMPARE(charted(), topThree);
+        for (const QString& ad : topThree)
+            QTRY_COMPARE(shown(w.adChart(), ad), truthLine(perAd[ad.toStdString()], w.adChart(), ad));
     }
 
     void errorsReachTheWindow()
