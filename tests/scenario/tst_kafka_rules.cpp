@@ -234,9 +234,10 @@ void TestKafkaRules::idlePartitionHoldsTheWatermarkUntilIdle()
     QCOMPARE(finalEnd(held), kT0 + 2 * kMinuteMs);
 
     // Following with --idle 1 while partition 0 goes on: once partition 1 has been idle for a
-    // second, the watermark is partition 0's alone. Partition 0 gets a click at least every
-    // second or so until the stored watermark shows the advance (a few at most); when it then
-    // goes quiet too, every partition is idle and the watermark stays where it is.
+    // second, the watermark is partition 0's alone. Partition 0 gets a click every few hundred ms
+    // until the stored watermark shows the advance (nothing else can move it past partition 1's).
+    // Whenever partition 0 is quiet for a second too, every partition is idle and the watermark
+    // stays where it is; so it ends at the last click of partition 0 however slow the machine is.
     QProcess follow;
     follow.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", db, "--idle", "1", uri });
     QVERIFY(follow.waitForStarted());

@@ -1,7 +1,7 @@
 // The main window, offscreen: it shows what the core's queries return for a generated archive
-// (table, charts, counters), follows the selection and the filter panel, reports errors in
-// the window, exports, persists its settings, and the executable's --screenshot and
-// --measure-stalls modes work.
+// (table, charts, counters) and what the generator's truth says (computed here, not by the
+// core), follows the selection and the filter panel, reports errors in the window, exports,
+// persists its settings, and the executable's --screenshot and --measure-stalls modes work.
 #include "ui_test_support.h"
 
 #include "ui/charts/clicks_chart.h"
