@@ -108,10 +108,16 @@ int readOrderOptions(Args& args, core::IngestOptions& o)
         o.sortMemoryBytes = static_cast<std::size_t>(*bytes);
     }
     if (tmp) o.sortDir = *tmp;
-    if (!o.orderAny) return 0;
-    if (o.follow) return fail("--order any reads finite sources whole before it counts: not with --follow", 2);
+    if (o.orderAny && o.follow)
+        return fail("--order any reads finite sources whole before it counts: not with --follow", 2);
+    return 0;
+}
+
+//! --order any takes no Kafka source (after the positionals are read).
+int checkOrderSources(const core::IngestOptions& o)
+{
     for (const std::string& s : o.sources)
-        if (s.rfind("kafka://", 0) == 0)
+        if (o.orderAny && s.rfind("kafka://", 0) == 0)
             return fail("--order any is for finite sources (files, folders, .gz, -), not Kafka ('" + s + "')", 2);
     return 0;
 }
@@ -226,9 +232,10 @@ int cmdIngest(Args& args)
     const auto db = args.value("db");
     if (const int rc = readEngineOptions(args, o)) return rc;
     if (const int rc = readRunOptions(args, o)) return rc;
-    o.sources = args.positionals();
     if (const int rc = readOrderOptions(args, o)) return rc;
+    o.sources = args.positionals();
     if (const int rc = rejectUnknown(args, "ingest")) return rc;
+    if (const int rc = checkOrderSources(o)) return rc;
     if (!db) return fail("ingest needs --db FILE (see adclick ingest --help)", 2);
     if (o.sources.empty())
         return fail("ingest needs at least one SOURCE (a file, a .gz, a directory or -)", 2);

@@ -246,10 +246,28 @@ Status Ingestor::OrderAny::commitHeld(bool last)
     return Status::ok();
 }
 
-Status Ingestor::OrderAny::feed(std::stop_token& stop)
+Status Ingestor::OrderAny::drainAhead()
 {
     Ingestor& in = m_in;
     Engine& engine = *in.m_engine;
+    for (std::size_t i = 0; i < m_aheadCount; ++i) {
+        const Ahead& a = m_ahead[i];
+        if (a.kind == Ahead::Kind::Future)
+            engine.onReject(RejectReason::Future, in.m_result.sources[a.source].path, a.offset, sampleOf(a.event));
+        else if (a.kind == Ahead::Kind::Copy)
+            engine.onKnownDuplicate(a.event);
+        else
+            engine.onEvent(a.event, a.identity);
+    }
+    m_aheadCount = 0;
+    if (engine.batch().events() >= in.m_options.commitEvents) return commitHeld(false);
+    if (engine.batch().raw.size() >= in.m_options.stageRawBytes) return in.m_store->stageRaw(engine.batch().raw);
+    return Status::ok();
+}
+
+Status Ingestor::OrderAny::feed(std::stop_token& stop)
+{
+    Engine& engine = *m_in.m_engine;
     auto clicks = m_clicks.open();
     if (!clicks) return clicks.status();
     std::unique_ptr<SpillSorter::Cursor> copies;
@@ -261,28 +279,42 @@ Status Ingestor::OrderAny::feed(std::stop_token& stop)
     SortKey key, copyKey;
     std::string_view payload, none;
     uint64_t nextCopy = copies && copies->next(copyKey, none) ? copyKey.a : UINT64_MAX;
-    JumpCheck jump(engine.maxEventMs(), engine.jumpCandidateMs(), in.m_options.maxJumpMs);
+    JumpCheck jump(engine.maxEventMs(), engine.jumpCandidateMs(), m_in.m_options.maxJumpMs);
     SortedClick c;
     for (uint64_t rank = 0; (*clicks)->next(key, payload); ++rank) {
         if (!decode(key, payload, c)) return damaged();
-        if (jump.rejects(c.event.timeMs)) {
-            engine.onReject(RejectReason::Future, in.m_result.sources[c.source].path, c.offset, sampleOf(c.event));
+        Ahead& a = m_ahead[m_aheadCount++];
+        a.storage.clear();
+        for (std::string_view f : { c.event.adId, c.event.userId, c.event.ip, c.event.country, c.event.clickId })
+            a.storage.append(f);
+        std::string_view rest = a.storage;
+        auto take = [&rest](std::size_t n) {
+            const std::string_view v = rest.substr(0, n);
+            rest.remove_prefix(n);
+            return v;
+        };
+        a.event = ClickEvent { c.event.timeMs, take(c.event.adId.size()), take(c.event.userId.size()),
+            take(c.event.ip.size()), take(c.event.country.size()), take(c.event.clickId.size()) };
+        a.source = c.source;
+        a.offset = c.offset;
+        if (jump.rejects(a.event.timeMs)) {
+            a.kind = Ahead::Kind::Future;
         } else if (rank == nextCopy) {
-            engine.onKnownDuplicate(c.event);
+            a.kind = Ahead::Kind::Copy;
             nextCopy = copies->next(copyKey, none) ? copyKey.a : UINT64_MAX;
         } else {
-            engine.onEvent(c.event);
+            a.kind = Ahead::Kind::Click;
+            a.identity = engine.identityOf(a.event);
+            engine.prefetch(a.identity, a.event.adId);
         }
-        if (engine.batch().events() >= in.m_options.commitEvents) {
-            if (auto st = commitHeld(false); !st) return st;
-        } else if (engine.batch().raw.size() >= in.m_options.stageRawBytes) {
-            if (auto st = in.m_store->stageRaw(engine.batch().raw); !st) return st;
-        }
+        if (m_aheadCount == kAhead)
+            if (auto st = drainAhead(); !st) return st;
         if (rank % kCheckEvery == 0) {
             if (stop.stop_requested()) return interrupted();
-            in.progress("(sorted)", false);
+            m_in.progress("(sorted)", false);
         }
     }
+    if (auto st = drainAhead(); !st) return st;
     if (auto st = (*clicks)->status(); !st) return st;
     if (copies)
         if (auto st = copies->status(); !st) return st;
@@ -290,7 +322,7 @@ Status Ingestor::OrderAny::feed(std::stop_token& stop)
     // The archive is complete: every pane up to its newest click is final.
     if (engine.maxEventMs() != kNoTime) engine.advanceWatermark(engine.maxEventMs());
     if (auto st = commitHeld(true); !st) return st;
-    return in.m_store->endHold();
+    return m_in.m_store->endHold();
 }
 
 Result<IngestResult> Ingestor::runOrderAny(std::stop_token& stop)

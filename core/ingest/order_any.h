@@ -20,6 +20,7 @@
 #include "core/ingest/spill_sort.h"
 #include "core/ingest/ingest_source.h"
 
+#include <array>
 #include <memory>
 #include <stop_token>
 #include <string>
@@ -48,7 +49,21 @@ private:
     //! Phase 4 and the commit.
     Status feed(std::stop_token& stop);
     Status commitHeld(bool last);
+    //! Phase 4 looks kAhead clicks ahead to prefetch their dedup slots (as Ingestor::processLine).
+    Status drainAhead();
     Status interrupted() const;
+
+    struct Ahead {
+        enum class Kind : uint8_t { Click, Copy, Future };
+        Kind kind = Kind::Click;
+        std::string storage; //!< the click's fields (the sorted run's buffer moves on)
+        ClickEvent event;
+        uint64_t source = 0, offset = 0;
+        Hash128 identity;
+    };
+    static constexpr std::size_t kAhead = 16;
+    std::array<Ahead, kAhead> m_ahead;
+    std::size_t m_aheadCount = 0;
 
     Ingestor& m_in;
     std::string m_dir;

@@ -246,10 +246,17 @@ SpillSorter::~SpillSorter()
 
 Status SpillSorter::add(const SortKey& key, std::string_view payload)
 {
+    // Capacity counts: a buffer that would grow past the budget is written out instead.
+    const bool itemsGrow = m_items.size() == m_items.capacity();
+    const bool arenaGrows = m_arena.size() + payload.size() > m_arena.capacity();
+    const std::size_t itemsNext = (itemsGrow ? 2 * m_items.capacity() + 1 : m_items.capacity()) * sizeof(Item);
+    const std::size_t arenaNext = arenaGrows ? 2 * m_arena.capacity() + payload.size() : m_arena.capacity();
+    if ((itemsGrow || arenaGrows) && !m_items.empty() && itemsNext + arenaNext > m_memoryBytes)
+        if (auto st = spill(); !st) return st;
     m_items.push_back({ key, uint64_t(m_arena.size()) << 24 | payload.size() });
     m_arena.append(payload);
     ++m_records;
-    return memoryUsed() >= m_memoryBytes ? spill() : Status::ok();
+    return Status::ok();
 }
 
 void SpillSorter::sortItems()
@@ -284,9 +291,8 @@ Status SpillSorter::spill()
     m_bytesWritten += w.written();
     m_runs.push_back(*run);
     if (!st) return st;
-    // Give the memory back: the next phases need it.
-    std::vector<Item>().swap(m_items);
-    std::string().swap(m_arena);
+    m_items.clear(); // the capacity stays for the next run
+    m_arena.clear();
     return compactLevels(false);
 }
 
@@ -347,6 +353,9 @@ Status SpillSorter::finish()
         return Status::ok();
     }
     if (auto st = spill(); !st) return st;
+    // Give the memory back: the next phases need it.
+    std::vector<Item>().swap(m_items);
+    std::string().swap(m_arena);
     return compactLevels(true);
 }
 

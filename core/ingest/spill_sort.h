@@ -66,7 +66,7 @@ private:
         SortKey key;
         uint64_t at = 0; //!< payload offset in m_arena << 24 | payload length
     };
-    std::size_t memoryUsed() const { return m_arena.size() + m_items.size() * sizeof(Item); }
+    std::size_t memoryUsed() const { return m_arena.capacity() + m_items.capacity() * sizeof(Item); }
     void sortItems();
     Status spill();
     //! Merges `runs` (closed afterwards) into one new run of `level`.
