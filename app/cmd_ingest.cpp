@@ -5,6 +5,7 @@
 #include "core/base/timestamp.h"
 #include "core/ingest/ingest.h"
 
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <thread>
@@ -76,15 +77,12 @@ constexpr int64_t kMaxSortMemory = int64_t(1) << 40; // 1 TiB
 //! "256M", "64K", "2G" or plain bytes → bytes (binary units); nullopt for anything else.
 std::optional<int64_t> parseSize(std::string text)
 {
+    static constexpr std::string_view kUnits = "KMG";
     int shift = 0;
-    if (!text.empty()) {
-        switch (text.back()) {
-        case 'K': case 'k': shift = 10; break;
-        case 'M': case 'm': shift = 20; break;
-        case 'G': case 'g': shift = 30; break;
-        default: break;
-        }
-        if (shift) text.pop_back();
+    if (const auto u = text.empty() ? std::string_view::npos : kUnits.find(char(std::toupper(text.back())));
+        u != std::string_view::npos) {
+        shift = 10 * int(u + 1);
+        text.pop_back();
     }
     auto v = parseWholeNumber(text, 0, kMaxSortMemory >> shift);
     if (!v) return std::nullopt;
@@ -104,7 +102,8 @@ int readOrderOptions(Args& args, core::IngestOptions& o)
     if (memory) {
         const auto bytes = parseSize(*memory);
         if (!bytes || *bytes < kMinSortMemory)
-            return fail("--sort-memory must be a size from 16K to 1024G (e.g. 256M), not '" + *memory + "'", 2);
+            return fail(
+                "--sort-memory must be a size from 16K to 1024G (e.g. 256M), not '" + *memory + "'", 2);
         o.sortMemoryBytes = static_cast<std::size_t>(*bytes);
     }
     if (tmp) o.sortDir = *tmp;
@@ -118,7 +117,8 @@ int checkOrderSources(const core::IngestOptions& o)
 {
     for (const std::string& s : o.sources)
         if (o.orderAny && s.rfind("kafka://", 0) == 0)
-            return fail("--order any is for finite sources (files, folders, .gz, -), not Kafka ('" + s + "')", 2);
+            return fail(
+                "--order any is for finite sources (files, folders, .gz, -), not Kafka ('" + s + "')", 2);
     return 0;
 }
 
@@ -215,8 +215,8 @@ std::string summaryJson(const core::IngestResult& r, int liveTopMinutes, bool or
     out += "]";
     if (!r.kafka.empty()) out += ",\"kafka\":" + kafkaHealthListJson(r.kafka);
     if (orderAny)
-        out += ",\"sort\":{\"runs\":" + std::to_string(r.sortRuns) + ",\"spilled_bytes\":"
-            + std::to_string(r.sortSpilledBytes) + "}";
+        out += ",\"sort\":{\"runs\":" + std::to_string(r.sortRuns)
+            + ",\"spilled_bytes\":" + std::to_string(r.sortSpilledBytes) + "}";
     if (liveTopMinutes > 0)
         out += ",\"live_top\":{\"window_minutes\":" + std::to_string(liveTopMinutes) + ","
             + adIdsAndCountsJson(r.liveTop) + "}";

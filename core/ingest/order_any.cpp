@@ -239,7 +239,8 @@ Status Ingestor::OrderAny::commitHeld(bool last)
         for (const auto& p : in.m_pending)
             if (p.uri != "-") positions.push_back(p);
     Engine& engine = *in.m_engine;
-    if (auto st = in.m_store->commit(engine.batch(), engine.maxEventMs(), engine.watermarkMs(), positions); !st)
+    if (auto st = in.m_store->commit(engine.batch(), engine.maxEventMs(), engine.watermarkMs(), positions);
+        !st)
         return st;
     engine.batchCommitted();
     if (last) in.m_pending.clear();
@@ -253,7 +254,8 @@ Status Ingestor::OrderAny::drainAhead()
     for (std::size_t i = 0; i < m_aheadCount; ++i) {
         const Ahead& a = m_ahead[i];
         if (a.kind == Ahead::Kind::Future)
-            engine.onReject(RejectReason::Future, in.m_result.sources[a.source].path, a.offset, sampleOf(a.event));
+            engine.onReject(
+                RejectReason::Future, in.m_result.sources[a.source].path, a.offset, sampleOf(a.event));
         else if (a.kind == Ahead::Kind::Copy)
             engine.onKnownDuplicate(a.event);
         else
@@ -261,7 +263,8 @@ Status Ingestor::OrderAny::drainAhead()
     }
     m_aheadCount = 0;
     if (engine.batch().events() >= in.m_options.commitEvents) return commitHeld(false);
-    if (engine.batch().raw.size() >= in.m_options.stageRawBytes) return in.m_store->stageRaw(engine.batch().raw);
+    if (engine.batch().raw.size() >= in.m_options.stageRawBytes)
+        return in.m_store->stageRaw(engine.batch().raw);
     return Status::ok();
 }
 
@@ -285,7 +288,8 @@ Status Ingestor::OrderAny::feed(std::stop_token& stop)
         if (!decode(key, payload, c)) return damaged();
         Ahead& a = m_ahead[m_aheadCount++];
         a.storage.clear();
-        for (std::string_view f : { c.event.adId, c.event.userId, c.event.ip, c.event.country, c.event.clickId })
+        for (std::string_view f :
+            { c.event.adId, c.event.userId, c.event.ip, c.event.country, c.event.clickId })
             a.storage.append(f);
         std::string_view rest = a.storage;
         auto take = [&rest](std::size_t n) {

@@ -17,8 +17,8 @@
 //     source positions and the watermark at the newest event time.
 
 #include "core/ingest/ingest.h"
-#include "core/ingest/spill_sort.h"
 #include "core/ingest/ingest_source.h"
+#include "core/ingest/spill_sort.h"
 
 #include <array>
 #include <memory>

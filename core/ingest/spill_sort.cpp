@@ -194,7 +194,10 @@ private:
     };
     struct Greater {
         const MergeCursor* self;
-        bool operator()(std::size_t x, std::size_t y) const { return self->m_heads[y].key < self->m_heads[x].key; }
+        bool operator()(std::size_t x, std::size_t y) const
+        {
+            return self->m_heads[y].key < self->m_heads[x].key;
+        }
     };
     void pull(std::size_t i)
     {
@@ -249,7 +252,8 @@ Status SpillSorter::add(const SortKey& key, std::string_view payload)
     // Capacity counts: a buffer that would grow past the budget is written out instead.
     const bool itemsGrow = m_items.size() == m_items.capacity();
     const bool arenaGrows = m_arena.size() + payload.size() > m_arena.capacity();
-    const std::size_t itemsNext = (itemsGrow ? 2 * m_items.capacity() + 1 : m_items.capacity()) * sizeof(Item);
+    const std::size_t itemsNext
+        = (itemsGrow ? 2 * m_items.capacity() + 1 : m_items.capacity()) * sizeof(Item);
     const std::size_t arenaNext = arenaGrows ? 2 * m_arena.capacity() + payload.size() : m_arena.capacity();
     if ((itemsGrow || arenaGrows) && !m_items.empty() && itemsNext + arenaNext > m_memoryBytes)
         if (auto st = spill(); !st) return st;

@@ -90,7 +90,8 @@ QString cells(const QString& db)
 
 QString metaValue(const QString& db, const char* key)
 {
-    return queryText(db, QStringLiteral("SELECT value FROM meta WHERE key = '%1'").arg(key).toUtf8()).trimmed();
+    return queryText(db, QStringLiteral("SELECT value FROM meta WHERE key = '%1'").arg(key).toUtf8())
+        .trimmed();
 }
 
 } // namespace
@@ -137,7 +138,8 @@ void TestOrderAny::initTestCase()
     QVERIFY(writeLines(m_shuffled, lines));
     QVERIFY(writeLines(m_sorted, sortedByTime(lines)));
     m_reference = freshDb();
-    const Run r = runCli({ "ingest", "--db", m_reference, "--lateness", "12h", "--dedup-horizon", "12h", m_sorted });
+    const Run r
+        = runCli({ "ingest", "--db", m_reference, "--lateness", "12h", "--dedup-horizon", "12h", m_sorted });
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QJsonObject s = json(r.out);
     QCOMPARE(s.value("late").toInteger(), 0);
@@ -208,7 +210,8 @@ void TestOrderAny::refusedWithFollowAndKafka()
 void TestOrderAny::killDuringTheOrderedIngest()
 {
     const QString clean = freshDb();
-    QCOMPARE(runCli({ "ingest", "--db", clean, "--order", "any", "--commit-every", "2000", m_shuffled }).exitCode,
+    QCOMPARE(
+        runCli({ "ingest", "--db", clean, "--order", "any", "--commit-every", "2000", m_shuffled }).exitCode,
         0);
     // Killed between two batches of the held transaction, and right before its final commit:
     // nothing of the run is in the database; the next run does it all, exactly once.
@@ -221,7 +224,8 @@ void TestOrderAny::killDuringTheOrderedIngest()
         QVERIFY2(killed.crashed, point);
         QCOMPARE(countersText(db), QString());
         QCOMPARE(aggText(db), QString());
-        const Run again = runCli({ "ingest", "--db", db, "--order", "any", "--commit-every", "2000", m_shuffled });
+        const Run again
+            = runCli({ "ingest", "--db", db, "--order", "any", "--commit-every", "2000", m_shuffled });
         QVERIFY2(again.exitCode == 0, again.err.constData());
         QCOMPARE(fullState(db), fullState(clean));
     }
