@@ -1,11 +1,14 @@
 #include "core/ingest/spill_sort.h"
 
+#include "core/base/big_alloc.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <map>
+#include <new>
 #include <queue>
 #include <unistd.h>
 
@@ -138,23 +141,23 @@ private:
 
 template <typename Item> class MemorySource final : public Source {
 public:
-    MemorySource(const std::vector<Item>& items, const std::string& arena)
-        : m_items(items)
-        , m_arena(arena)
+    MemorySource(const Item* begin, const Item* end, const char* buf)
+        : m_at(begin)
+        , m_end(end)
+        , m_buf(buf)
     { }
     bool next(SortKey& key, std::string_view& payload) override
     {
-        if (m_i == m_items.size()) return false;
-        const Item& it = m_items[m_i++];
+        if (m_at == m_end) return false;
+        const Item& it = *m_at++;
         key = it.key;
-        payload = std::string_view(m_arena).substr(it.at >> 24, it.at & 0xffffff);
+        payload = std::string_view(m_buf + (it.at >> 24), it.at & 0xffffff);
         return true;
     }
 
 private:
-    const std::vector<Item>& m_items;
-    const std::string& m_arena;
-    std::size_t m_i = 0;
+    const Item *m_at, *m_end;
+    const char* m_buf;
 };
 
 //! A k-way merge over sources with a binary heap of their current records.
@@ -245,27 +248,45 @@ SpillSorter::~SpillSorter()
 {
     for (const Run& r : m_runs)
         ::close(r.fd);
+    release();
+}
+
+void SpillSorter::allocate(std::size_t bytes)
+{
+    release();
+    m_bufBytes = bytes / sizeof(Item) * sizeof(Item);
+    m_buf = static_cast<char*>(allocateZeroed(m_bufBytes));
+    m_arenaEnd = 0;
+    m_itemsAt = m_bufBytes;
+}
+
+void SpillSorter::release()
+{
+    if (m_buf) freeZeroed(m_buf, m_bufBytes);
+    m_buf = nullptr;
+    m_bufBytes = m_arenaEnd = m_itemsAt = 0;
 }
 
 Status SpillSorter::add(const SortKey& key, std::string_view payload)
 {
-    // Capacity counts: a buffer that would grow past the budget is written out instead.
-    const bool itemsGrow = m_items.size() == m_items.capacity();
-    const bool arenaGrows = m_arena.size() + payload.size() > m_arena.capacity();
-    const std::size_t itemsNext
-        = (itemsGrow ? 2 * m_items.capacity() + 1 : m_items.capacity()) * sizeof(Item);
-    const std::size_t arenaNext = arenaGrows ? 2 * m_arena.capacity() + payload.size() : m_arena.capacity();
-    if ((itemsGrow || arenaGrows) && !m_items.empty() && itemsNext + arenaNext > m_memoryBytes)
-        if (auto st = spill(); !st) return st;
-    m_items.push_back({ key, uint64_t(m_arena.size()) << 24 | payload.size() });
-    m_arena.append(payload);
+    const std::size_t need = payload.size() + sizeof(Item);
+    if (m_arenaEnd + need > m_itemsAt) {
+        if (itemCount() > 0)
+            if (auto st = spill(); !st) return st;
+        // The first record, or one larger than the budget (a line can be 64 KiB): room for it.
+        if (m_arenaEnd + need > m_itemsAt) allocate(std::max(m_memoryBytes, 2 * need));
+    }
+    m_itemsAt -= sizeof(Item);
+    new (m_buf + m_itemsAt) Item { key, uint64_t(m_arenaEnd) << 24 | payload.size() };
+    std::memcpy(m_buf + m_arenaEnd, payload.data(), payload.size());
+    m_arenaEnd += payload.size();
     ++m_records;
     return Status::ok();
 }
 
 void SpillSorter::sortItems()
 {
-    std::sort(m_items.begin(), m_items.end(), [](const Item& x, const Item& y) { return x.key < y.key; });
+    std::sort(items(), items() + itemCount(), [](const Item& x, const Item& y) { return x.key < y.key; });
 }
 
 Result<SpillSorter::Run> SpillSorter::newRun(int level)
@@ -280,13 +301,13 @@ Result<SpillSorter::Run> SpillSorter::newRun(int level)
 
 Status SpillSorter::spill()
 {
-    if (m_items.empty()) return Status::ok();
+    if (itemCount() == 0) return Status::ok();
     sortItems();
     auto run = newRun(0);
     if (!run) return run.status();
     RunWriter w(run->fd, m_dir);
-    for (const Item& it : m_items)
-        if (auto st = w.add(it.key, std::string_view(m_arena).substr(it.at >> 24, it.at & 0xffffff)); !st) {
+    for (const Item *it = items(), *end = it + itemCount(); it != end; ++it)
+        if (auto st = w.add(it->key, payloadOf(*it)); !st) {
             ::close(run->fd);
             return st;
         }
@@ -295,8 +316,8 @@ Status SpillSorter::spill()
     m_bytesWritten += w.written();
     m_runs.push_back(*run);
     if (!st) return st;
-    m_items.clear(); // the capacity stays for the next run
-    m_arena.clear();
+    m_arenaEnd = 0; // the buffer stays for the next run
+    m_itemsAt = m_bufBytes;
     return compactLevels(false);
 }
 
@@ -357,16 +378,15 @@ Status SpillSorter::finish()
         return Status::ok();
     }
     if (auto st = spill(); !st) return st;
-    // Give the memory back: the next phases need it.
-    std::vector<Item>().swap(m_items);
-    std::string().swap(m_arena);
+    release(); // the next phases need the memory
     return compactLevels(true);
 }
 
 Result<std::unique_ptr<SpillSorter::Cursor>> SpillSorter::open() const
 {
     std::vector<std::unique_ptr<Source>> sources;
-    if (m_inMemory) sources.push_back(std::make_unique<MemorySource<Item>>(m_items, m_arena));
+    if (m_inMemory)
+        sources.push_back(std::make_unique<MemorySource<Item>>(items(), items() + itemCount(), m_buf));
     for (const Run& r : m_runs)
         sources.push_back(std::make_unique<RunSource>(r, m_dir));
     return std::unique_ptr<Cursor>(std::make_unique<MergeCursor>(std::move(sources)));

@@ -64,9 +64,19 @@ public:
 private:
     struct Item {
         SortKey key;
-        uint64_t at = 0; //!< payload offset in m_arena << 24 | payload length
+        uint64_t at = 0; //!< payload offset in the buffer << 24 | payload length
     };
-    std::size_t memoryUsed() const { return m_arena.capacity() + m_items.capacity() * sizeof(Item); }
+    // One buffer of the budget (mmap, transparent huge pages: few page faults): payloads grow
+    // from its front, items from its back; a run is written when they would meet.
+    Item* items() const { return reinterpret_cast<Item*>(m_buf + m_itemsAt); }
+    std::size_t itemCount() const { return (m_bufBytes - m_itemsAt) / sizeof(Item); }
+    std::size_t memoryUsed() const { return m_arenaEnd + (m_bufBytes - m_itemsAt); }
+    std::string_view payloadOf(const Item& it) const
+    {
+        return std::string_view(m_buf + (it.at >> 24), it.at & 0xffffff);
+    }
+    void allocate(std::size_t bytes);
+    void release();
     void sortItems();
     Status spill();
     //! Merges `runs` (closed afterwards) into one new run of `level`.
@@ -76,8 +86,8 @@ private:
 
     std::string m_dir;
     std::size_t m_memoryBytes, m_keepBytes;
-    std::string m_arena;
-    std::vector<Item> m_items;
+    char* m_buf = nullptr;
+    std::size_t m_bufBytes = 0, m_arenaEnd = 0, m_itemsAt = 0;
     std::vector<Run> m_runs;
     bool m_inMemory = false;
     uint64_t m_records = 0;
