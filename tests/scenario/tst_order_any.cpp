@@ -178,7 +178,7 @@ void TestOrderAny::shuffledArchiveEqualsSortedOne()
 void TestOrderAny::runsLargerThanTheMemoryBudget()
 {
     // 16 KiB of sort memory: the clicks (about 2 MB sorted) spill well over 64 runs, so runs are
-    // merged in levels; the identities and the copies spill too. Through stdin and gzip as well.
+    // merged in levels; the identities and the copies spill too. Then from gzip and stdin.
     const QString db = freshDb();
     const Run r = runCli({ "ingest", "--db", db, "--order", "any", "--sort-memory", "16K", "--tmp",
         m_dir.path(), "--commit-every", "3000", m_shuffled });
@@ -189,6 +189,25 @@ void TestOrderAny::runsLargerThanTheMemoryBudget()
     QCOMPARE(cells(db), cells(m_reference));
     // Nothing is left behind in the run folder (the runs are unlinked files).
     QVERIFY(QDir(m_dir.path()).entryList({ ".adclick-sort-*" }, QDir::Hidden | QDir::Files).isEmpty());
+
+    // The same from a .gz file and from standard input.
+    const QString gz = m_dir.filePath("shuffled.jsonl.gz");
+    QProcess zip;
+    zip.setStandardInputFile(m_shuffled);
+    zip.setStandardOutputFile(gz);
+    zip.start("gzip", { "-c" });
+    QVERIFY(zip.waitForFinished(60'000) && zip.exitCode() == 0);
+    const QString fromGz = freshDb();
+    const Run z = runCli({ "ingest", "--db", fromGz, "--order", "any", "--sort-memory", "64K", gz });
+    QVERIFY2(z.exitCode == 0, z.err.constData());
+    QCOMPARE(cells(fromGz), cells(m_reference));
+    const QString fromStdin = freshDb();
+    QProcess in;
+    in.setStandardInputFile(m_shuffled);
+    in.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", fromStdin, "--order", "any", "-" });
+    QVERIFY(in.waitForFinished(120'000));
+    QVERIFY2(in.exitCode() == 0, in.readAllStandardError().constData());
+    QCOMPARE(cells(fromStdin), cells(m_reference));
 }
 
 void TestOrderAny::refusedWithFollowAndKafka()
