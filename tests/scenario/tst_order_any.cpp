@@ -111,6 +111,7 @@ private slots:
     void refusedWithFollowAndKafka();
     void killDuringTheOrderedIngest();
     void continuesADatabaseThatHoldsData();
+    void aLoneClickYearsAheadIsRejected();
 };
 
 void TestOrderAny::initTestCase()
@@ -285,6 +286,28 @@ void TestOrderAny::continuesADatabaseThatHoldsData()
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QCOMPARE(cells(ours), cells(ref));
     QVERIFY(json(r.out).value("late").toInteger() >= 10);
+}
+
+void TestOrderAny::aLoneClickYearsAheadIsRejected()
+{
+    // Step 0's --max-jump rule applies to the sorted order: a click dated 2024 in this 2021
+    // archive is the last click of it, more than a day after the one before: rejected (future),
+    // and it moves neither the watermark nor anything else — as in the sorted archive.
+    QByteArrayList lines = readLines(m_shuffled);
+    lines.insert(lines.size() / 2,
+        R"({"ad_id":"ad-far","click_timestamp":"2024-06-01T12:00:00Z","user_id":"u","ip":"10.0.0.1","country":"US"})");
+    const QString far = m_dir.filePath("far.jsonl"), farSorted = m_dir.filePath("far-sorted.jsonl");
+    QVERIFY(writeLines(far, lines));
+    QVERIFY(writeLines(farSorted, sortedByTime(lines)));
+    const QString ours = freshDb(), ref = freshDb();
+    QCOMPARE(
+        runCli({ "ingest", "--db", ref, "--lateness", "12h", "--dedup-horizon", "12h", farSorted }).exitCode,
+        0);
+    const Run r = runCli({ "ingest", "--db", ours, "--order", "any", far });
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QCOMPARE(json(r.out).value("rejected_by_reason").toObject().value("future").toInteger(), 1);
+    QCOMPARE(cells(ours), cells(ref));
+    QCOMPARE(metaValue(ours, "max_event_ms"), metaValue(m_reference, "max_event_ms"));
 }
 
 QTEST_GUILESS_MAIN(TestOrderAny)
