@@ -93,7 +93,7 @@ Status damaged()
 Ingestor::OrderAny::OrderAny(Ingestor& in, std::string dir)
     : m_in(in)
     , m_dir(std::move(dir))
-    , m_memory(in.m_options.sortMemoryBytes)
+    , m_memory(std::max<std::size_t>(in.m_options.sortMemoryBytes, std::size_t(16) << 10))
     , m_clicks(m_dir, m_memory, m_memory / 4)
 { }
 
