@@ -32,7 +32,8 @@ rm -rf "$db" "$db".* "$db"-*
     "$shuffled" >"$work/summary-any.json"
 rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time-any.txt")
 wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time-any.txt")
-python3 - "$work/summary-any.json" "$rss_kb" "$wall" "$db" "$memory" <<'PY'
+cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$work/time-any.txt")
+python3 - "$work/summary-any.json" "$rss_kb" "$wall" "$db" "$memory" "$cpu" <<'PY'
 import json, os, sys
 s = json.load(open(sys.argv[1]))
 rss_mb = int(sys.argv[2]) / 1024
@@ -45,6 +46,9 @@ print(f"lines            {run['lines']:>14,}")
 print(f"input            {run['bytes'] / 1e6:>14,.1f} MB")
 print(f"ingest time      {run['seconds']:>14.2f} s   (process wall {sys.argv[3]})")
 print(f"lines/s          {run['lines'] / run['seconds']:>14,.0f}")
+cpu = float(sys.argv[6])
+# On a shared machine the wall time depends on the other load; the CPU time does not.
+print(f"CPU time         {cpu:>14.2f} s   ({run['lines'] / cpu:,.0f} lines per CPU second)")
 print(f"peak RSS         {rss_mb:>14,.1f} MB")
 print(f"sort runs        {s['sort']['runs']:>14,}")
 print(f"sort spilled     {s['sort']['spilled_bytes'] / 1e6:>14,.1f} MB")
