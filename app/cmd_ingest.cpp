@@ -53,8 +53,8 @@ SOURCE           a file, a .gz file, a directory of rotated logs (read oldest fi
                  (files, folders, .gz, -) are read whole and their clicks counted in event-time order:
                  nothing is late, copies are found over the whole input, and the run is stored whole
                  at the end (docs/semantics.md, "Archives in any order"); not with --follow or Kafka
---sort-memory N  --order any: memory for sorting (default 256M; K, M, G suffixes); beyond it sorted
-                 runs go to disk (about the input's size)
+--sort-memory N  --order any: memory for sorting (default 256M, at least 16K; K, M, G suffixes);
+                 beyond it sorted runs go to disk (about the input's size)
 --tmp DIR        --order any: where the sorted runs go (default: the database's folder)
 --lock-wait S    how long to retry while another connection locks the database (default 60)
 Durations take an optional unit: 90, 90s, 5m, 1h.
