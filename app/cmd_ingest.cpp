@@ -5,6 +5,7 @@
 #include "core/base/timestamp.h"
 #include "core/ingest/ingest.h"
 
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <thread>
@@ -48,6 +49,13 @@ SOURCE           a file, a .gz file, a directory of rotated logs (read oldest fi
 --stage-raw-bytes N  write a batch's raw events ahead in pieces of N bytes (default 8 MiB)
 --segment-bytes N  tests and tuning: start a new raw segment file once one holds N bytes (between
                  batches; default 64 MiB)
+--order X        time (default: lines are counted in the order they come) | any: finite sources
+                 (files, folders, .gz, -) are read whole and their clicks counted in event-time order:
+                 nothing is late, copies are found over the whole input, and the run is stored whole
+                 at the end (docs/semantics.md, "Archives in any order"); not with --follow or Kafka
+--sort-memory N  --order any: memory for sorting (default 256M, at least 16K; K, M, G suffixes);
+                 beyond it sorted runs go to disk (about the input's size)
+--tmp DIR        --order any: where the sorted runs go (default: the database's folder)
 --lock-wait S    how long to retry while another connection locks the database (default 60)
 Durations take an optional unit: 90, 90s, 5m, 1h.
 
@@ -63,6 +71,56 @@ constexpr int64_t kMaxCommitEvery = 1'000'000'000;
 constexpr int64_t kMaxStageRawBytes = int64_t(1) << 30; // 1 GiB
 constexpr int64_t kMaxSegmentBytes = int64_t(1) << 40; // 1 TiB
 constexpr int64_t kMaxLiveTopMinutes = 366 * 24 * 60; // a year
+constexpr int64_t kMinSortMemory = int64_t(16) << 10; // 16 KiB: tests force many runs with it
+constexpr int64_t kMaxSortMemory = int64_t(1) << 40; // 1 TiB
+
+//! "256M", "64K", "2G" or plain bytes → bytes (binary units); nullopt for anything else.
+std::optional<int64_t> parseSize(std::string text)
+{
+    static constexpr std::string_view kUnits = "KMG";
+    int shift = 0;
+    if (const auto u = text.empty() ? std::string_view::npos : kUnits.find(char(std::toupper(text.back())));
+        u != std::string_view::npos) {
+        shift = 10 * int(u + 1);
+        text.pop_back();
+    }
+    auto v = parseWholeNumber(text, 0, kMaxSortMemory >> shift);
+    if (!v) return std::nullopt;
+    return *v << shift;
+}
+
+//! --order, --sort-memory, --tmp; 0, or the exit code of a usage error.
+int readOrderOptions(Args& args, core::IngestOptions& o)
+{
+    const auto order = args.value("order");
+    if (order && *order != "time" && *order != "any")
+        return fail("--order must be time or any, not '" + *order + "'", 2);
+    o.orderAny = order == "any";
+    const auto memory = args.value("sort-memory");
+    const auto tmp = args.value("tmp");
+    if ((memory || tmp) && !o.orderAny) return fail("--sort-memory and --tmp go with --order any", 2);
+    if (memory) {
+        const auto bytes = parseSize(*memory);
+        if (!bytes || *bytes < kMinSortMemory)
+            return fail(
+                "--sort-memory must be a size from 16K to 1024G (e.g. 256M), not '" + *memory + "'", 2);
+        o.sortMemoryBytes = static_cast<std::size_t>(*bytes);
+    }
+    if (tmp) o.sortDir = *tmp;
+    if (o.orderAny && o.follow)
+        return fail("--order any reads finite sources whole before it counts: not with --follow", 2);
+    return 0;
+}
+
+//! --order any takes no Kafka source (after the positionals are read).
+int checkOrderSources(const core::IngestOptions& o)
+{
+    for (const std::string& s : o.sources)
+        if (o.orderAny && s.rfind("kafka://", 0) == 0)
+            return fail(
+                "--order any is for finite sources (files, folders, .gz, -), not Kafka ('" + s + "')", 2);
+    return 0;
+}
 
 std::stop_source g_stop;
 
@@ -141,7 +199,7 @@ void printProgress(const core::IngestProgress& p)
     std::fflush(stderr);
 }
 
-std::string summaryJson(const core::IngestResult& r, int liveTopMinutes)
+std::string summaryJson(const core::IngestResult& r, int liveTopMinutes, bool orderAny)
 {
     std::string out = "{" + engineStateJsonFields(r.totals, r.watermarkMs, r.maxEventMs)
         + ",\"run\":{\"lines\":" + std::to_string(r.run.lines) + ",\"bytes\":" + std::to_string(r.bytes)
@@ -156,6 +214,9 @@ std::string summaryJson(const core::IngestResult& r, int liveTopMinutes)
     }
     out += "]";
     if (!r.kafka.empty()) out += ",\"kafka\":" + kafkaHealthListJson(r.kafka);
+    if (orderAny)
+        out += ",\"sort\":{\"runs\":" + std::to_string(r.sortRuns)
+            + ",\"spilled_bytes\":" + std::to_string(r.sortSpilledBytes) + "}";
     if (liveTopMinutes > 0)
         out += ",\"live_top\":{\"window_minutes\":" + std::to_string(liveTopMinutes) + ","
             + adIdsAndCountsJson(r.liveTop) + "}";
@@ -171,8 +232,10 @@ int cmdIngest(Args& args)
     const auto db = args.value("db");
     if (const int rc = readEngineOptions(args, o)) return rc;
     if (const int rc = readRunOptions(args, o)) return rc;
+    if (const int rc = readOrderOptions(args, o)) return rc;
     o.sources = args.positionals();
     if (const int rc = rejectUnknown(args, "ingest")) return rc;
+    if (const int rc = checkOrderSources(o)) return rc;
     if (!db) return fail("ingest needs --db FILE (see adclick ingest --help)", 2);
     if (o.sources.empty())
         return fail("ingest needs at least one SOURCE (a file, a .gz, a directory or -)", 2);
@@ -192,7 +255,7 @@ int cmdIngest(Args& args)
         std::fputs("adclick: interrupted: everything read so far is committed (\"sources\" gives the offsets "
                    "reached)\n",
             stderr);
-    std::fputs(summaryJson(*result, o.liveTopMinutes).c_str(), stdout);
+    std::fputs(summaryJson(*result, o.liveTopMinutes, o.orderAny).c_str(), stdout);
     return 0;
 }
 

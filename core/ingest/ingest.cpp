@@ -4,6 +4,7 @@
 #include "core/base/failpoint.h"
 #include "core/ingest/ingest_source.h"
 #include "core/ingest/kafka_source.h"
+#include "core/ingest/order_any.h"
 #include "core/input/input_file.h"
 #include "core/input/record_reader.h"
 #include "core/input/source_list.h"
@@ -221,6 +222,10 @@ void Ingestor::processLine(Source& src, const Line& line)
                 break;
             }
         }
+        if (m_orderAny) { // sorted by time first (order_any.cpp)
+            m_orderAny->add(event, src.report, line.offset);
+            break;
+        }
         Ahead& a = m_ahead[m_aheadCount++];
         a.storage.clear();
         for (std::string_view f : { event.adId, event.userId, event.ip, event.country, event.clickId })
@@ -432,6 +437,7 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
     m_startMs = steadyMs();
     m_lastCommitMs = m_lastProgressMs = m_startMs;
     m_runStart = m_engine->totals();
+    if (m_options.orderAny) return runOrderAny(stop);
     std::vector<std::string> files;
     for (const std::string& s : m_options.sources) {
         if (!isKafkaUri(s)) {

@@ -53,6 +53,14 @@ struct IngestOptions {
     //! (the alarm is stored); true → record the alarm with the number of lost messages and
     //! continue from the oldest message still there.
     bool skipGap = false;
+    //! Finite sources only (not with follow or Kafka): read every source whole, sort the clicks
+    //! by event time on disk and count them in that order, with copies found over the whole
+    //! input; committed whole at the end (order_any.h, docs/semantics.md "Archives in any order").
+    bool orderAny = false;
+    //! orderAny: memory for the sorts; beyond it, sorted runs go to disk in sortDir.
+    std::size_t sortMemoryBytes = std::size_t(256) << 20;
+    //! orderAny: where sorted runs go (unlinked files); empty: the database's folder.
+    std::string sortDir;
 };
 
 struct SourceReport {
@@ -85,6 +93,8 @@ struct IngestResult {
     std::vector<std::string> warnings;
     std::vector<SlidingTopN::Entry> liveTop; //!< with liveTopMinutes: the top 10 at the end
     std::vector<KafkaHealth> kafka; //!< Kafka sources: their health when the run ended
+    std::size_t sortRuns = 0; //!< orderAny: sorted runs written to disk (merges included)
+    uint64_t sortSpilledBytes = 0; //!< orderAny: bytes written to them
 };
 
 //! Runs sources through parser → engine → store with exactly-once positions. Open() takes the
@@ -131,6 +141,10 @@ private:
     //! One Kafka source until stopped (or read to its end with untilEnd): ingest_kafka.cpp.
     Status runKafka(const std::string& address, std::stop_token& stop);
     class KafkaRun;
+    //! IngestOptions::orderAny (order_any.cpp); while it reads, processLine hands clicks to it.
+    Result<IngestResult> runOrderAny(std::stop_token& stop);
+    class OrderAny;
+    std::unique_ptr<OrderAny> m_orderAny;
     //! `pos` goes with the next commit; the run's report of the source shows it.
     void stagePosition(const SourcePosition& pos, std::size_t report);
     void warn(const std::string& message);

@@ -180,6 +180,24 @@ void Engine::onEvent(const ClickEvent& e, const Hash128& key)
     }
 }
 
+void Engine::onKnownDuplicate(const ClickEvent& e)
+{
+    Counters& c = m_batch.counters;
+    ++c.lines;
+    ++c.duplicates;
+    ++minuteDelta(paneOf(e.timeMs)).duplicates;
+    appendRawLine(m_batch.raw, RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
+    ++m_batch.rawEvents;
+    if (m_batch.rawMinMs == kNoTime || e.timeMs < m_batch.rawMinMs) m_batch.rawMinMs = e.timeMs;
+    if (m_batch.rawMaxMs == kNoTime || e.timeMs > m_batch.rawMaxMs) m_batch.rawMaxMs = e.timeMs;
+    if (m_jumpCandidateMs != kNoTime) m_jumpCandidateMs = m_batch.jumpCandidateMs = kNoTime;
+    if (m_maxEventMs == kNoTime || e.timeMs > m_maxEventMs) {
+        m_maxEventMs = e.timeMs;
+        m_watermarkMs = std::max(m_watermarkMs, m_maxEventMs - m_config.latenessMs);
+        if (m_live) m_live->advanceTo(finalEndMinute());
+    }
+}
+
 void Engine::onEvent(const ClickEvent& e, const Hash128& key, int stream)
 {
     Stream& s = m_streams[static_cast<std::size_t>(stream)];

@@ -48,6 +48,9 @@ public:
     void onEvent(const ClickEvent& event);
     //! The same, with the identity already computed (see identityOf / prefetch).
     void onEvent(const ClickEvent& event, const Hash128& identity);
+    //! An event of the file stream already known to repeat an earlier click of its input (ingest
+    //! --order any finds copies by sorting the whole input): a duplicate, whatever the dedup set holds.
+    void onKnownDuplicate(const ClickEvent& event);
     //! An event of a Kafka partition (addStream): judged against that partition's own watermark.
     void onEvent(const ClickEvent& event, const Hash128& identity, int stream);
 

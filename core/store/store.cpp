@@ -352,6 +352,30 @@ Status Store::transaction(const std::function<Status()>& body)
 void Store::rollback()
 {
     sqlite3_exec(m_conn.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    m_hold = false;
+}
+
+Status Store::beginHold()
+{
+    if (auto st = beginImmediate(); !st) return st;
+    m_hold = true;
+    return Status::ok();
+}
+
+Status Store::endHold()
+{
+    m_hold = false;
+    failpoint("commit.before_commit");
+    const int rc = sqlite3_exec(m_conn.handle(), "COMMIT", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return Status::ok();
+    Status st = Status::error(sql::describe(m_conn, rc, "cannot commit in '" + m_path + "'"));
+    rollback();
+    return st;
+}
+
+void Store::abandonHold()
+{
+    if (m_hold) rollback();
 }
 
 Status Store::stageRaw(std::string& raw)
@@ -466,7 +490,8 @@ Status Store::commit(
 Status Store::commitTxn(
     const Batch& batch, int64_t maxEventMs, int64_t watermarkMs, const std::vector<SourcePosition>& positions)
 {
-    if (auto st = beginImmediate(); !st) return st;
+    if (!m_hold)
+        if (auto st = beginImmediate(); !st) return st;
     // The order of these writes is part of the commit protocol the crash tests check.
     Status st = writeNewAds(m_conn, batch.newAds);
     if (st) st = writeAggregates(m_conn, batch.panes);
@@ -479,7 +504,7 @@ Status Store::commitTxn(
     if (st) st = writeJumpCandidate(m_conn, batch.jumpCandidateMs);
     if (st && activeFault() != Fault::OffsetSeparateTxn) st = writePositions(m_conn, positions);
     if (st && m_health) st = writeKafkaHealth(m_conn, *m_health);
-    if (!st) return st;
+    if (!st || m_hold) return st; // held: endHold() commits
     failpoint("commit.before_commit");
     const int rc = sqlite3_exec(m_conn.handle(), "COMMIT", nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return Status::error(sql::describe(m_conn, rc, "cannot commit in '" + m_path + "'"));

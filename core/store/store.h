@@ -103,6 +103,16 @@ public:
     Status commit(const Batch& batch, int64_t maxEventMs, int64_t watermarkMs,
         const std::vector<SourcePosition>& positions);
 
+    //! Holds every commit() until endHold() in one SQLite transaction, so that a run's results
+    //! appear whole or not at all (ingest --order any): a crash or an error before endHold()
+    //! leaves the database as it was (raw bytes written meanwhile are cut off on the next open).
+    //! Readers see the database as before meanwhile; other writers wait.
+    Status beginHold();
+    //! Commits what the held commits wrote.
+    Status endHold();
+    //! Rolls back what the held commits wrote; the Store must not write afterwards.
+    void abandonHold();
+
     //! Kafka health to write with the next commit (replacing the stored rows of its source).
     void setKafkaHealth(KafkaHealth health) { m_health = std::move(health); }
 
@@ -145,6 +155,7 @@ private:
     RawBlock m_stagedBlock; //!< the same with the staged bytes
     std::vector<RawBlock> m_stagedBlocks; //!< the blocks the staged bytes changed
     std::optional<KafkaHealth> m_health;
+    bool m_hold = false; //!< beginHold(): commits write into one open transaction
 };
 
 //! Name of a raw segment file inside `<db>.raw/`.
