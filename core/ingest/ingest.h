@@ -53,12 +53,15 @@ struct IngestOptions {
     //! (the alarm is stored); true → record the alarm with the number of lost messages and
     //! continue from the oldest message still there.
     bool skipGap = false;
+    //! Finite sources: every click counts in its own minute whatever the line order (h-order).
+    bool orderAny = false;
 };
 
 struct SourceReport {
     std::string path;
     uint64_t resumedFrom = 0;
     uint64_t offset = 0; //!< content bytes processed when it was left
+    Counters run {}; //!< what this run read from it (judgeRun: an all-rejected source is an error)
 };
 
 struct IngestProgress {
