@@ -24,6 +24,7 @@ int64_t wallNowMs()
 QString noticeText(const core::RunNotice& n)
 {
     QString text = QString::fromStdString(n.text);
+    if (!text.isEmpty()) text[0] = text[0].toUpper();
     if (n.kind == core::RunNotice::Kind::AllRejected)
         text += QObject::tr(" Open the file again to see a preview of how its first lines are read.");
     else if (n.kind == core::RunNotice::Kind::ManyLate)

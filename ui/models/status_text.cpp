@@ -57,6 +57,9 @@ QString ingestRateText(const IngestStatus& status)
 
 QString ingestFinishedText(const IngestStatus& status)
 {
+    if (status.noticeIsError)
+        return QObject::tr("Nothing counted: %1 lines read in %2, see the notice above")
+            .arg(count(status.progress.runLines), formatDuration(int64_t(status.progress.seconds * 1000)));
     return QObject::tr("Finished: %1 lines in %2")
         .arg(count(status.progress.runLines), formatDuration(int64_t(status.progress.seconds * 1000)));
 }
