@@ -82,25 +82,64 @@ std::string rejectHint(const Counters& c)
     }
 }
 
+namespace {
+
+//! The reports of one command-line source: the file itself, or the files of a folder.
+std::vector<const SourceReport*> membersOf(const std::string& arg, const IngestResult& r)
+{
+    const std::string prefix = !arg.empty() && arg.back() == '/' ? arg : arg + "/";
+    std::vector<const SourceReport*> out;
+    for (const SourceReport& s : r.sources)
+        if (s.path == arg || (arg != "-" && s.path.starts_with(prefix))) out.push_back(&s);
+    return out;
+}
+
+//! The notices of one command-line source (file, .gz, folder or stdin).
+void judgeSource(const std::string& arg, const std::vector<const SourceReport*>& members, bool quietEmpty,
+    std::vector<RunNotice>& errors, std::vector<RunNotice>& warnings)
+{
+    Counters sum;
+    bool resumed = false;
+    uint64_t offset = 0;
+    for (const SourceReport* m : members) {
+        sum += m->run;
+        resumed = resumed || m->resumedFrom > 0;
+        offset += m->offset;
+    }
+    const bool folder = members.size() > 1 || members.front()->path != arg;
+    if (allRejected(sum)) {
+        errors.push_back(allRejectedNotice(arg, (folder ? "of the files of " : "of ") + quoted(arg), sum));
+        return;
+    }
+    if (folder) // a file of a folder that is no click log: worth a word, not an error
+        for (const SourceReport* m : members)
+            if (allRejected(m->run)) {
+                RunNotice n = allRejectedNotice(m->path, "of " + quoted(m->path), m->run);
+                n.level = RunNotice::Level::Warning;
+                warnings.push_back(std::move(n));
+            }
+    if (quietEmpty || resumed || sum.lines > 0) return;
+    // Not resumed, no line: nothing came from this source at all.
+    if (offset == 0)
+        warnings.push_back({ RunNotice::Level::Warning, RunNotice::Kind::Empty, arg,
+            quoted(arg) + (folder ? " holds only empty files" : " is empty") + ": nothing to count" });
+    else
+        warnings.push_back({ RunNotice::Level::Warning, RunNotice::Kind::NoClickLines, arg,
+            quoted(arg) + " holds no click line (only blank lines or a header)" });
+}
+
+} // namespace
+
 std::vector<RunNotice> judgeRun(const IngestResult& r, const IngestOptions& o, bool interrupted)
 {
     std::vector<RunNotice> errors, warnings;
-    bool sourceError = false;
-    for (const SourceReport& s : r.sources) {
-        if (allRejected(s.run)) {
-            errors.push_back(allRejectedNotice(s.path, "of " + quoted(s.path), s.run));
-            sourceError = true;
-        } else if (!o.follow && !interrupted && s.run.lines == 0 && s.resumedFrom == 0) {
-            // Not resumed, no line: nothing came from this source at all.
-            if (s.offset == 0)
-                warnings.push_back({ RunNotice::Level::Warning, RunNotice::Kind::Empty, s.path,
-                    quoted(s.path) + " is empty: nothing to count" });
-            else
-                warnings.push_back({ RunNotice::Level::Warning, RunNotice::Kind::NoClickLines, s.path,
-                    quoted(s.path) + " holds no click line (only blank lines or a header)" });
-        }
+    for (const std::string& arg : o.sources) {
+        if (isKafkaUri(arg)) continue;
+        const auto members = membersOf(arg, r);
+        if (!members.empty()) judgeSource(arg, members, o.follow || interrupted, errors, warnings);
     }
-    if (!sourceError && allRejected(r.run)) errors.push_back(allRejectedNotice({}, "read", r.run));
+    // Sources whose lines are not reported on their own (Kafka, a followed file's rotations).
+    if (errors.empty() && allRejected(r.run)) errors.push_back(allRejectedNotice({}, "read", r.run));
 
     const bool live = o.follow
         || std::any_of(o.sources.begin(), o.sources.end(), [](const std::string& s) { return isKafkaUri(s); });

@@ -28,14 +28,16 @@ struct RunNotice {
     int64_t count = 0, total = 0; //!< AllRejected: rejected of lines; ManyLate: late of clicks
 };
 
-//! The notices of a run, errors first (docs/semantics.md, "When the input looks wrong"):
+//! The notices of a run, errors first (docs/semantics.md, "When the input looks wrong"). Each
+//! command-line source is judged as a whole (a folder: all its files together):
 //!  - Error: a source that gave lines, every one of them rejected (the top reasons and a hint);
-//!    for runs whose sources report no lines of their own (Kafka, followed rotations), the run.
-//!  - Warning: a file source that was not resumed and gave no line (empty, or only blank lines
-//!    and headers); not while following, where an empty file is waiting for data, nor when the
-//!    run was `interrupted` before it could read.
-//!  - Warning: an archive run (no --follow, no Kafka) in which more than 1 % of the clicks
-//!    (accepted + duplicates + late) were late: the fraction, and --order any or a larger lateness.
+//!    when no source is, but every line of the run was (Kafka, a followed file's rotations), the run.
+//!  - Warning: a file of a folder whose lines were all rejected (the folder gave clicks).
+//!  - Warning: a source that was not resumed and gave no line (empty, or only blank lines and
+//!    headers); not while following (an empty file is waiting for data), nor when the run was
+//!    `interrupted`.
+//!  - Warning: an archive run (no --follow, no Kafka, not orderAny) in which more than 1 % of the
+//!    clicks (accepted + duplicates + late) were late.
 std::vector<RunNotice> judgeRun(const IngestResult& result, const IngestOptions& options, bool interrupted = false);
 
 //! True when one of the notices is an error.

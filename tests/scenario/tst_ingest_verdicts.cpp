@@ -103,6 +103,28 @@ private slots:
         QCOMPARE(json(r.out).value("accepted").toInt(), 2);
     }
 
+    // A folder is one source: a junk file beside the logs is a warning; a folder of junk an error.
+    void foldersAreJudgedAsAWhole()
+    {
+        QVERIFY(QDir().mkpath(m_dir.filePath("mixed")));
+        file("mixed/app.log", "ad1, 2021-01-01 00:00:01, u1, 1.2.3.4, US\n");
+        file("mixed/notes.csv", kForeignCsv);
+        const Run mixed = runCli({ "ingest", "--db", freshDb(), m_dir.filePath("mixed") });
+        QCOMPARE(mixed.exitCode, 0);
+        QVERIFY2(mixed.err.contains("adclick: warning: every line of '" + m_dir.filePath("mixed/notes.csv").toUtf8()
+                     + "' was rejected"),
+            mixed.err.constData());
+
+        QVERIFY(QDir().mkpath(m_dir.filePath("junk")));
+        file("junk/a.csv", kForeignCsv);
+        file("junk/b.csv", kForeignCsv);
+        const Run junk = runCli({ "ingest", "--db", freshDb(), m_dir.filePath("junk") });
+        QCOMPARE(junk.exitCode, 1);
+        QVERIFY2(junk.err.contains("adclick: error: every line of the files of '" + m_dir.filePath("junk").toUtf8()
+                     + "' was rejected (8 lines: too_many_fields 8)"),
+            junk.err.constData());
+    }
+
     // An empty file is no error (a quiet hour's rotated log is empty) but says so; a file read to
     // its end before says nothing when the next run finds nothing new.
     void emptyAndNothingNew()

@@ -321,19 +321,6 @@ void MainWindow::openArguments(const QStringList& arguments)
     if (!files.isEmpty()) openArchive(files);
 }
 
-void MainWindow::previewArguments(const QStringList& arguments)
-{
-    QStringList files;
-    for (const QString& a : arguments) {
-        if (a.startsWith(QLatin1String("kafka://")) || (a.endsWith(QLatin1String(".db")) && QFileInfo(a).isFile())) {
-            openArguments({ a });
-            return;
-        }
-        files << a;
-    }
-    previewArchive(files);
-}
-
 void MainWindow::startDemo()
 {
     m_actions->demo()->setEnabled(false);
@@ -376,7 +363,7 @@ void MainWindow::dropEvent(QDropEvent* event)
         if (url.isLocalFile()) paths << url.toLocalFile();
     if (paths.isEmpty()) return;
     event->acceptProposedAction();
-    previewArguments(paths);
+    openArguments(paths);
 }
 
 // ---------------------------------------------------------------------------------------------

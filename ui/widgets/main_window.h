@@ -60,7 +60,7 @@ public:
 
     void openArchive(const QStringList& paths, bool orderAny = false);
     void followFile(const QString& path);
-    //! File menu and drops: the import preview of `paths` (sniffed off the GUI thread) first; its
+    //! File menu: the import preview of `paths` (sniffed off the GUI thread) first; its
     //! Read button opens them with the order chosen there.
     void previewArchive(const QStringList& paths);
     void previewFollow(const QString& path);
@@ -70,8 +70,6 @@ public:
     void openDatabase(const QString& path);
     //! Positional arguments: files/folders (an archive), kafka:// URIs, or a database (*.db).
     void openArguments(const QStringList& arguments);
-    //! The same for dropped paths, with the import preview before files are read.
-    void previewArguments(const QStringList& arguments);
     //! Starts the embedded broker and the generated stream off the GUI thread, then connects.
     void startDemo();
 
