@@ -58,8 +58,8 @@ std::string mappingJson(const core::SniffResult& r)
         if (r.format == core::LineFormat::Csv && i < r.mapping.size()) {
             const core::SniffColumn& m = r.mapping[i];
             out += m.column < 0 ? std::string("null")
-                                : "{\"column\":" + std::to_string(m.column) + ",\"name\":"
-                    + (m.name.empty() ? std::string("null") : jsonString(m.name)) + "}";
+                                : "{\"column\":" + std::to_string(m.column)
+                    + ",\"name\":" + (m.name.empty() ? std::string("null") : jsonString(m.name)) + "}";
         } else if (r.format == core::LineFormat::Jsonl) {
             // TODO(h-parser): the keys of the ParserOptions' map once it exists; today they are fixed.
             out += i == 1 ? "{\"key\":\"click_timestamp\",\"or_key\":\"timestamp\"}"
@@ -94,28 +94,30 @@ std::string timeAndOrderJson(const core::SniffResult& r)
             + ",\"first\":" + timeJson(r.firstTimeMs) + ",\"last\":" + timeJson(r.lastTimeMs)
             + ",\"min\":" + timeJson(r.minTimeMs) + ",\"max\":" + timeJson(r.maxTimeMs) + "}";
     out += ",\n\"order\":{\"events\":" + std::to_string(r.events) + ",\"behind\":" + std::to_string(r.behind)
-        + ",\"behind_fraction\":" + number(r.behindFraction()) + ",\"max_step_back_s\":" + seconds(r.maxStepBackMs)
-        + ",\"lateness_s\":" + seconds(r.latenessMs) + ",\"late\":" + std::to_string(r.lateAtLateness)
-        + ",\"late_fraction\":" + number(r.lateFraction())
-        + ",\"lateness_for_all_on_time_s\":" + seconds(r.latenessForAllOnTimeMs) + ",\"suggested_order\":"
-        + (r.suggestsAnyOrder() ? "\"any\"" : "\"time\"") + "}";
+        + ",\"behind_fraction\":" + number(r.behindFraction())
+        + ",\"max_step_back_s\":" + seconds(r.maxStepBackMs) + ",\"lateness_s\":" + seconds(r.latenessMs)
+        + ",\"late\":" + std::to_string(r.lateAtLateness) + ",\"late_fraction\":" + number(r.lateFraction())
+        + ",\"lateness_for_all_on_time_s\":" + seconds(r.latenessForAllOnTimeMs)
+        + ",\"suggested_order\":" + (r.suggestsAnyOrder() ? "\"any\"" : "\"time\"") + "}";
     return out;
 }
 
 std::string sniffJson(const core::SniffResult& r)
 {
     std::string out = "{\"file\":" + jsonString(r.path) + ",\"bytes_read\":" + std::to_string(r.bytesRead)
-        + ",\"lines_read\":" + std::to_string(r.records) + ",\"whole_file\":" + (r.wholeFile ? "true" : "false")
-        + ",\"empty\":" + (r.empty ? "true" : "false") + ",\"binary\":" + (r.binary ? "true" : "false");
+        + ",\"lines_read\":" + std::to_string(r.records)
+        + ",\"whole_file\":" + (r.wholeFile ? "true" : "false") + ",\"empty\":" + (r.empty ? "true" : "false")
+        + ",\"binary\":" + (r.binary ? "true" : "false");
     out += ",\n\"format\":"
-        + (r.format == core::LineFormat::Auto ? std::string("null") : jsonString(core::lineFormatName(r.format)))
+        + (r.format == core::LineFormat::Auto ? std::string("null")
+                                              : jsonString(core::lineFormatName(r.format)))
         + ",\"events_by_format\":{\"book\":" + std::to_string(r.eventsByFormat[1]) + ",\"csv\":"
         + std::to_string(r.eventsByFormat[2]) + ",\"jsonl\":" + std::to_string(r.eventsByFormat[3]) + "}"
         + ",\"delimiter\":" + jsonString(std::string(1, r.delimiter));
     out += ",\n\"header\":"
         + (r.headerLine == 0 ? std::string("null")
-                             : "{\"line\":" + std::to_string(r.headerLine) + ",\"text\":" + jsonString(r.header)
-                    + ",\"columns\":" + stringArray(r.headerColumns) + "}");
+                             : "{\"line\":" + std::to_string(r.headerLine) + ",\"text\":"
+                    + jsonString(r.header) + ",\"columns\":" + stringArray(r.headerColumns) + "}");
     out += ",\n\"mapping\":" + (r.events == 0 ? std::string("null") : mappingJson(r))
         + ",\"ignored_columns\":" + stringArray(r.ignoredColumns);
     out += ",\n\"verdicts\":" + verdictsJson(r) + timeAndOrderJson(r) + ",\n\"lines\":[";

@@ -33,8 +33,9 @@ int reportVerdict(const core::IngestResult& result, const core::IngestOptions& o
 {
     const auto notices = core::judgeRun(result, options, interrupted);
     for (const core::RunNotice& n : notices)
-        std::fprintf(stderr, "adclick: %s: %s%s\n", n.level == core::RunNotice::Level::Error ? "error" : "warning",
-            n.text.c_str(), suggestion(n).c_str());
+        std::fprintf(stderr, "adclick: %s: %s%s\n",
+            n.level == core::RunNotice::Level::Error ? "error" : "warning", n.text.c_str(),
+            suggestion(n).c_str());
     return core::hasError(notices) ? 1 : 0;
 }
 

@@ -57,14 +57,14 @@ std::string rejectHint(const Counters& c)
     switch (top) {
     case RejectReason::TooManyFields:
         return "The lines have more fields than ad_id,click_timestamp,user_id,ip,country[,click_id]: "
-                           "a CSV needs a header naming those columns (any order; others are ignored).";
+               "a CSV needs a header naming those columns (any order; others are ignored).";
     case RejectReason::BadCsvHeader:
     case RejectReason::MissingField:
         return "A required column is missing (ad_id, click_timestamp or timestamp, user_id, ip, "
-                           "country).";
+               "country).";
     case RejectReason::BadTimestamp:
         return "Times must be ISO-8601 (2021-01-01 00:00:00, 2021-01-01T00:00:00Z, …+09:00) or "
-                           "epoch milliseconds.";
+               "epoch milliseconds.";
     case RejectReason::BadIp:
         return "The ip column must hold IPv4 or IPv6 addresses.";
     case RejectReason::BadCountry:
@@ -76,7 +76,8 @@ std::string rejectHint(const Counters& c)
     case RejectReason::BadJson:
         return "Lines starting with '{' are not well-formed JSON objects.";
     case RejectReason::Future:
-        return "The clicks are dated after the wall clock + --max-future (or jump more than --max-jump ahead).";
+        return "The clicks are dated after the wall clock + --max-future (or jump more than --max-jump "
+               "ahead).";
     default:
         return "The rejected samples show the lines.";
     }
@@ -141,13 +142,16 @@ std::vector<RunNotice> judgeRun(const IngestResult& r, const IngestOptions& o, b
     // Sources whose lines are not reported on their own (Kafka, a followed file's rotations).
     if (errors.empty() && allRejected(r.run)) errors.push_back(allRejectedNotice({}, "read", r.run));
 
-    const bool live = o.follow
-        || std::any_of(o.sources.begin(), o.sources.end(), [](const std::string& s) { return isKafkaUri(s); });
+    const bool live = o.follow || std::any_of(o.sources.begin(), o.sources.end(), [](const std::string& s) {
+        return isKafkaUri(s);
+    });
     const int64_t clicks = r.run.accepted + r.run.duplicates + r.run.late;
     if (!live && !o.orderAny && r.run.late * 100 > clicks) {
         warnings.push_back({ RunNotice::Level::Warning, RunNotice::Kind::ManyLate, {},
-            std::to_string(r.run.late) + " of " + std::to_string(clicks) + " clicks (" + percent(r.run.late, clicks)
-                + ") were late: they are counted in `late`, not in their minutes. The input is not in time order.",
+            std::to_string(r.run.late) + " of " + std::to_string(clicks) + " clicks ("
+                + percent(r.run.late, clicks)
+                + ") were late: they are counted in `late`, not in their minutes. The input is not in time "
+                  "order.",
             r.run.late, clicks });
     }
     errors.insert(errors.end(), warnings.begin(), warnings.end());

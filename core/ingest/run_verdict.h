@@ -38,7 +38,8 @@ struct RunNotice {
 //!    `interrupted`.
 //!  - Warning: an archive run (no --follow, no Kafka, not orderAny) in which more than 1 % of the
 //!    clicks (accepted + duplicates + late) were late.
-std::vector<RunNotice> judgeRun(const IngestResult& result, const IngestOptions& options, bool interrupted = false);
+std::vector<RunNotice> judgeRun(
+    const IngestResult& result, const IngestOptions& options, bool interrupted = false);
 
 //! True when one of the notices is an error.
 bool hasError(const std::vector<RunNotice>& notices);

@@ -37,7 +37,11 @@ std::string_view trimmed(std::string_view s)
 std::size_t utf8Length(std::string_view s, std::size_t i)
 {
     const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    std::size_t n = c < 0x80     ? 1
+        : c >= 0xC2 && c <= 0xDF ? 2
+        : c >= 0xE0 && c <= 0xEF ? 3
+        : c >= 0xF0 && c <= 0xF4 ? 4
+                                 : 0;
     if (n == 0 || i + n > s.size()) return 0;
     for (std::size_t k = 1; k < n; ++k)
         if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
@@ -71,7 +75,8 @@ std::vector<std::string> headerNames(std::string_view line)
     for (;;) {
         const std::size_t comma = line.find(',');
         std::string_view name = trimmed(line.substr(0, comma));
-        if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+        if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
+            name = name.substr(1, name.size() - 2);
         names.emplace_back(name);
         if (comma == std::string_view::npos) return names;
         line.remove_prefix(comma + 1);
@@ -88,14 +93,17 @@ std::string_view timeText(std::string_view line, int64_t timeMs)
         std::string_view piece = trimmed(line.substr(0, comma));
         if (!piece.empty() && (piece.front() == '{' || piece.front() == '[')) {
             const std::size_t close = piece.find(']'); // the book prefix, or a JSON opening brace
-            piece = trimmed(piece.front() == '{' ? piece.substr(1) : close == piece.npos ? piece : piece.substr(close + 1));
+            piece = trimmed(piece.front() == '{' ? piece.substr(1)
+                    : close == piece.npos        ? piece
+                                                 : piece.substr(close + 1));
         }
         if (!piece.empty() && piece.back() == '}') piece = trimmed(piece.substr(0, piece.size() - 1));
         if (piece.starts_with('"')) {
             const std::size_t colon = piece.find("\":");
             if (colon != piece.npos) piece = trimmed(piece.substr(colon + 2));
         }
-        if (piece.size() >= 2 && piece.front() == '"' && piece.back() == '"') piece = piece.substr(1, piece.size() - 2);
+        if (piece.size() >= 2 && piece.front() == '"' && piece.back() == '"')
+            piece = piece.substr(1, piece.size() - 2);
         int64_t t = 0;
         if (!piece.empty() && parseTimestamp(piece, t) && t == timeMs) return piece;
         if (comma == std::string_view::npos) return {};
@@ -147,8 +155,8 @@ char guessDelimiter(const std::vector<std::string>& rows)
             if (n > 0) ++perCount[n];
         }
         if (perCount.empty()) continue;
-        const auto mode
-            = std::max_element(perCount.begin(), perCount.end(), [](auto& a, auto& b) { return a.second < b.second; });
+        const auto mode = std::max_element(
+            perCount.begin(), perCount.end(), [](auto& a, auto& b) { return a.second < b.second; });
         if (mode->second * 10 < rows.size() * 8) continue; // not a column separator of most rows
         if (mode->first > bestCount) {
             best = d;
@@ -172,8 +180,8 @@ std::string reasonList(const std::array<int64_t, kRejectReasonCount>& by)
     std::string out;
     for (std::size_t i = 0; i < by.size(); ++i)
         if (by[i] > 0)
-            out += (out.empty() ? "" : ", ") + std::string(rejectReasonName(static_cast<RejectReason>(i))) + " "
-                + std::to_string(by[i]);
+            out += (out.empty() ? "" : ", ") + std::string(rejectReasonName(static_cast<RejectReason>(i)))
+                + " " + std::to_string(by[i]);
     return out;
 }
 
@@ -216,7 +224,8 @@ bool Sniffer::add(const Line& record)
     ClickEvent event;
     ParseOutcome out { LineKind::Rejected, RejectReason::LineTooLong };
     if (!record.tooLong)
-        out = record.multiLine ? m_parser.parseRecord(record.text, event) : m_parser.parse(record.text, event);
+        out = record.multiLine ? m_parser.parseRecord(record.text, event)
+                               : m_parser.parse(record.text, event);
     line.kind = out.kind;
     line.reason = out.reason;
     const std::string_view t = trimmed(record.text);
@@ -266,7 +275,8 @@ void Sniffer::addEvent(const ClickEvent& event, std::string_view text, SniffLine
             ++r.behind;
             r.maxStepBackMs = std::max(r.maxStepBackMs, m_max - t);
         }
-        if (m_max - paneEnd >= 0) r.latenessForAllOnTimeMs = std::max(r.latenessForAllOnTimeMs, m_max - paneEnd + 1);
+        if (m_max - paneEnd >= 0)
+            r.latenessForAllOnTimeMs = std::max(r.latenessForAllOnTimeMs, m_max - paneEnd + 1);
         line.late = m_max - m_options.latenessMs >= paneEnd;
         if (line.late) ++r.lateAtLateness;
     }
@@ -315,8 +325,8 @@ SniffResult Sniffer::finish(uint64_t bytesRead, bool wholeFile)
         + r.rejectedBy[static_cast<std::size_t>(RejectReason::LineTooLong)];
     r.binary = r.binary || (r.events == 0 && byteRejects > 0 && byteRejects * 2 >= r.rejected);
     if (!m_shapes.empty()) {
-        const auto most
-            = std::max_element(m_shapes.begin(), m_shapes.end(), [](auto& a, auto& b) { return a.second < b.second; });
+        const auto most = std::max_element(
+            m_shapes.begin(), m_shapes.end(), [](auto& a, auto& b) { return a.second < b.second; });
         r.timeFormat = most->first.first;
         r.timePattern = most->first.second;
     }
@@ -333,21 +343,25 @@ void Sniffer::addNotes()
     if (r.empty) note("the file is empty");
     if (r.binary) note("this is not a text file (control bytes or broken UTF-8): not a click log");
     if (r.delimiter != ',')
-        note(std::string("the rows look separated by '") + (r.delimiter == '\t' ? "\\t" : std::string(1, r.delimiter))
+        note(std::string("the rows look separated by '")
+            + (r.delimiter == '\t' ? "\\t" : std::string(1, r.delimiter))
             + "': only ',' separates fields (convert the file, e.g. with tr or a spreadsheet)");
     if (r.events == 0 && by(RejectReason::TooManyFields) > 0 && r.headerLine == 0)
-        note("no header naming the columns ad_id, click_timestamp (or timestamp), user_id, ip, country was found: "
+        note("no header naming the columns ad_id, click_timestamp (or timestamp), user_id, ip, country was "
+             "found: "
              "rows are read as ad_id,click_timestamp,user_id,ip,country[,click_id]");
     if (by(RejectReason::BadCsvHeader) > 0)
-        note("the header lacks a required column (ad_id, click_timestamp or timestamp, user_id, ip, country): rows "
+        note("the header lacks a required column (ad_id, click_timestamp or timestamp, user_id, ip, "
+             "country): rows "
              "are read in the default order");
     if (r.events > 0 && r.maxTimeMs < 315'532'800'000) // 1980-01-01
         note("every time is before 1980: are the timestamps epoch seconds? They are read as milliseconds");
     if (r.events > 0 && r.timeFormat == "iso" && r.timePattern.find_first_of("Z±") == std::string::npos)
         note("the times have no zone: they are read as UTC");
     if (r.rejected > 0)
-        note(std::to_string(r.rejected) + " of " + std::to_string(r.rejected + r.events) + " lines are rejected ("
-            + reasonList(r.rejectedBy) + ")" + (r.events == 0 ? ": no line is read as a click" : ""));
+        note(std::to_string(r.rejected) + " of " + std::to_string(r.rejected + r.events)
+            + " lines are rejected (" + reasonList(r.rejectedBy) + ")"
+            + (r.events == 0 ? ": no line is read as a click" : ""));
     if (r.suggestsAnyOrder())
         note(std::to_string(r.lateAtLateness) + " of " + std::to_string(r.events)
             + " clicks would be late with a lateness of " + durationOption(r.latenessMs)
@@ -412,13 +426,14 @@ SniffResult sniffText(std::string_view content, const SniffOptions& options)
         more = sniffer.add(record);
     while (more && reader.finish(record, sniffer.parser()))
         more = sniffer.add(record);
-    return sniffer.finish(std::min(content.size(), options.maxBytes), more && content.size() <= options.maxBytes);
+    return sniffer.finish(
+        std::min(content.size(), options.maxBytes), more && content.size() <= options.maxBytes);
 }
 
 Result<SniffResult> sniffFile(const std::string& path, const SniffOptions& options)
 {
     std::string target = path;
-    struct stat st {};
+    struct stat st { };
     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
         auto listed = expandSources({ path }, { options.format, false });
         if (!listed) return listed.status();

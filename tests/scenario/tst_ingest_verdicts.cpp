@@ -63,8 +63,9 @@ private slots:
         const QString log = file("foreign.csv", kForeignCsv);
         const Run r = runCli({ "ingest", "--db", freshDb(), log });
         QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.err.contains("adclick: error: every line of '" + log.toUtf8() + "' was rejected (4 lines: "
-                                "too_many_fields 4), so nothing was counted."),
+        QVERIFY2(r.err.contains("adclick: error: every line of '" + log.toUtf8()
+                     + "' was rejected (4 lines: "
+                       "too_many_fields 4), so nothing was counted."),
             r.err.constData());
         QVERIFY2(r.err.contains("a CSV needs a header naming those columns"), r.err.constData());
         QVERIFY2(r.err.contains("adclick sniff"), r.err.constData());
@@ -75,7 +76,8 @@ private slots:
 
     void binaryFileIsAnError()
     {
-        const QString bin = file("picture.png", QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\x02", 18) + "\n\x03\x04\n");
+        const QString bin = file(
+            "picture.png", QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\x02", 18) + "\n\x03\x04\n");
         const Run r = runCli({ "ingest", "--db", freshDb(), bin });
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("binary_bytes"), r.err.constData());
@@ -111,8 +113,8 @@ private slots:
         file("mixed/notes.csv", kForeignCsv);
         const Run mixed = runCli({ "ingest", "--db", freshDb(), m_dir.filePath("mixed") });
         QCOMPARE(mixed.exitCode, 0);
-        QVERIFY2(mixed.err.contains("adclick: warning: every line of '" + m_dir.filePath("mixed/notes.csv").toUtf8()
-                     + "' was rejected"),
+        QVERIFY2(mixed.err.contains("adclick: warning: every line of '"
+                     + m_dir.filePath("mixed/notes.csv").toUtf8() + "' was rejected"),
             mixed.err.constData());
 
         QVERIFY(QDir().mkpath(m_dir.filePath("junk")));
@@ -120,8 +122,8 @@ private slots:
         file("junk/b.csv", kForeignCsv);
         const Run junk = runCli({ "ingest", "--db", freshDb(), m_dir.filePath("junk") });
         QCOMPARE(junk.exitCode, 1);
-        QVERIFY2(junk.err.contains("adclick: error: every line of the files of '" + m_dir.filePath("junk").toUtf8()
-                     + "' was rejected (8 lines: too_many_fields 8)"),
+        QVERIFY2(junk.err.contains("adclick: error: every line of the files of '"
+                     + m_dir.filePath("junk").toUtf8() + "' was rejected (8 lines: too_many_fields 8)"),
             junk.err.constData());
     }
 
@@ -153,7 +155,9 @@ private slots:
     void lateWarningForArchivesOutOfOrder()
     {
         const QString sorted = m_dir.filePath("sorted.csv");
-        QCOMPARE(runCli({ "gen", "--out", sorted, "--events", "20000", "--rate", "100", "--seed", "4" }).exitCode, 0);
+        QCOMPARE(
+            runCli({ "gen", "--out", sorted, "--events", "20000", "--rate", "100", "--seed", "4" }).exitCode,
+            0);
         const Run inOrder = runCli({ "ingest", "--db", freshDb(), sorted });
         QCOMPARE(inOrder.exitCode, 0);
         QVERIFY2(!inOrder.err.contains("late"), inOrder.err.constData());
@@ -167,8 +171,8 @@ private slots:
         const qint64 clicks = s.value("accepted").toInteger() + s.value("duplicates").toInteger() + late;
         QVERIFY(late * 100 > clicks);
         const QByteArray expected = "adclick: warning: " + QByteArray::number(late) + " of "
-            + QByteArray::number(clicks) + " clicks (" + QByteArray::number(100.0 * double(late) / double(clicks), 'f', 1)
-            + "%) were late";
+            + QByteArray::number(clicks) + " clicks ("
+            + QByteArray::number(100.0 * double(late) / double(clicks), 'f', 1) + "%) were late";
         QVERIFY2(r.err.contains(expected), r.err.constData());
         QVERIFY2(r.err.contains("--order any"), r.err.constData());
         QVERIFY2(r.err.contains("--lateness"), r.err.constData());
@@ -178,7 +182,9 @@ private slots:
     void sniffPrintsJson()
     {
         const QString sorted = m_dir.filePath("sniff.csv");
-        QCOMPARE(runCli({ "gen", "--out", sorted, "--events", "3000", "--rate", "20", "--seed", "5" }).exitCode, 0);
+        QCOMPARE(
+            runCli({ "gen", "--out", sorted, "--events", "3000", "--rate", "20", "--seed", "5" }).exitCode,
+            0);
         const QString shuffled = file("sniff-shuffled.csv", shuffledLog(sorted));
         const Run r = runCli({ "sniff", "--lines", "3", shuffled });
         QCOMPARE(r.exitCode, 0);
@@ -202,7 +208,12 @@ private slots:
         QCOMPARE(foreign.exitCode, 0);
         const QJsonObject f = json(foreign.out);
         QVERIFY(f.value("format").isNull());
-        QCOMPARE(f.value("verdicts").toObject().value("rejected_by_reason").toObject().value("too_many_fields").toInt(),
+        QCOMPARE(f.value("verdicts")
+                     .toObject()
+                     .value("rejected_by_reason")
+                     .toObject()
+                     .value("too_many_fields")
+                     .toInt(),
             4);
         QVERIFY(!f.value("notes").toArray().isEmpty());
 

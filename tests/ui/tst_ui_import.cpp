@@ -91,7 +91,8 @@ class TestUiImport : public QObject {
         return QTest::qWaitFor(
             [&] {
                 const SnapshotPtr s = c->snapshot();
-                return s && s->paramsGeneration == c->paramsGeneration() && !s->ingest.active() && s->ingest.run != 0;
+                return s && s->paramsGeneration == c->paramsGeneration() && !s->ingest.active()
+                    && s->ingest.run != 0;
             },
             60'000);
     }
@@ -129,11 +130,13 @@ private slots:
         ImportPreviewDialog* d = waitForPreview(*w);
         QVERIFY(d);
         QCOMPARE(column(d->linesTable(), 0), QStringList({ "1", "2", "3", "4" }));
-        QCOMPARE(column(d->linesTable(), 1), QStringList({ "header", "accepted", "late", "rejected: bad_ip" }));
+        QCOMPARE(
+            column(d->linesTable(), 1), QStringList({ "header", "accepted", "late", "rejected: bad_ip" }));
         QVERIFY(d->linesTable()->item(3, 3)->text().contains(QStringLiteral("not-an-ip")));
         QCOMPARE(d->mappingTable()->item(3, 0)->text(), QStringLiteral("ip"));
         QCOMPARE(d->mappingTable()->item(3, 1)->text(), QStringLiteral("column 4 · ip"));
-        QVERIFY(d->summary(QStringLiteral("format")).startsWith(QStringLiteral("CSV with a header on line 1")));
+        QVERIFY(
+            d->summary(QStringLiteral("format")).startsWith(QStringLiteral("CSV with a header on line 1")));
         QVERIFY(d->summary(QStringLiteral("order")).contains(QStringLiteral("50.0 %")));
         QVERIFY(d->summary(QStringLiteral("notes")).contains(QStringLiteral("ignored")) == false);
         QVERIFY(d->anyOrderButton()->isChecked()); // preselected from the sniff
@@ -164,7 +167,8 @@ private slots:
     // preselects any order. Cancelling reads nothing.
     void preselectionFollowsTheSniff()
     {
-        const uitest::Generated g = uitest::generate(m_dir.path(), QStringLiteral("gen.csv"), 5000, 50, false);
+        const uitest::Generated g
+            = uitest::generate(m_dir.path(), QStringLiteral("gen.csv"), 5000, 50, false);
         auto w = window();
         w->previewArchive({ g.path });
         ImportPreviewDialog* d = waitForPreview(*w);
@@ -185,7 +189,8 @@ private slots:
     // A followed file is read in time order: the choice is not offered.
     void followPreview()
     {
-        const uitest::Generated g = uitest::generate(m_dir.path(), QStringLiteral("follow.csv"), 500, 50, false);
+        const uitest::Generated g
+            = uitest::generate(m_dir.path(), QStringLiteral("follow.csv"), 500, 50, false);
         auto w = window();
         w->previewFollow(g.path);
         ImportPreviewDialog* d = waitForPreview(*w);
@@ -215,7 +220,8 @@ private slots:
         QVERIFY(w->bannerText().contains(QStringLiteral("a CSV needs a header")));
         auto* status = w->findChild<QLabel*>(QStringLiteral("statusText"));
         QVERIFY(status);
-        QVERIFY2(status->text().startsWith(QStringLiteral("Nothing counted from")), qPrintable(status->text()));
+        QVERIFY2(
+            status->text().startsWith(QStringLiteral("Nothing counted from")), qPrintable(status->text()));
     }
 
     void emptyAndBinaryFilesShowANotice()
@@ -227,8 +233,8 @@ private slots:
         QVERIFY(w->bannerText().contains(QStringLiteral("is empty")));
 
         auto w2 = window();
-        w2->openArchive(
-            { file(QStringLiteral("picture.png"), QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\x02", 18)) });
+        w2->openArchive({ file(
+            QStringLiteral("picture.png"), QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\x02", 18)) });
         text = settledWindowText(*w2);
         QVERIFY2(text.contains(QStringLiteral("not a text click log")), qPrintable(text));
         QVERIFY(w2->bannerText().contains(QStringLiteral("binary_bytes")));
@@ -237,7 +243,8 @@ private slots:
     // Many late clicks: the data is shown, and a warning says what happened and what to choose.
     void manyLateClicksShowAWarning()
     {
-        const uitest::Generated g = uitest::generate(m_dir.path(), QStringLiteral("late.csv"), 5000, 20, false);
+        const uitest::Generated g
+            = uitest::generate(m_dir.path(), QStringLiteral("late.csv"), 5000, 20, false);
         auto w = window();
         w->openArchive({ file(QStringLiteral("late-shuffled.csv"), shuffled(g.path)) });
         QVERIFY(settled(*w));

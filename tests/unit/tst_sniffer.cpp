@@ -84,8 +84,8 @@ private slots:
         QCOMPARE(r.headerLine, 1u);
         QCOMPARE(r.headerColumns.size(), std::size_t(7));
         QCOMPARE(r.mapping.size(), std::size_t(6));
-        const std::pair<const char*, int> expected[]
-            = { { "ad_id", 5 }, { "click_timestamp", 4 }, { "user_id", 3 }, { "ip", 2 }, { "country", 1 }, { "click_id", 6 } };
+        const std::pair<const char*, int> expected[] = { { "ad_id", 5 }, { "click_timestamp", 4 },
+            { "user_id", 3 }, { "ip", 2 }, { "country", 1 }, { "click_id", 6 } };
         for (std::size_t i = 0; i < 6; ++i) {
             QCOMPARE(r.mapping[i].field, std::string(expected[i].first));
             QCOMPARE(r.mapping[i].column, expected[i].second);
@@ -119,8 +119,9 @@ private slots:
         for (int i = 0; i < 3; ++i)
             text += "{\"ad_id\":\"a\",\"timestamp\":" + std::to_string(T0 + i * 1000)
                 + ",\"user_id\":\"u\",\"ip\":\"::1\",\"country\":\"DE\"}\n";
-        text += "{\"ad_id\":\"a\",\"timestamp\":\"2021-01-01T00:00:03.250Z\",\"user_id\":\"u\",\"ip\":\"::1\","
-                "\"country\":\"DE\"}\n";
+        text
+            += "{\"ad_id\":\"a\",\"timestamp\":\"2021-01-01T00:00:03.250Z\",\"user_id\":\"u\",\"ip\":\"::1\","
+               "\"country\":\"DE\"}\n";
         text += "{not json\n";
         const SniffResult r = sniffText(text);
         QCOMPARE(r.format, LineFormat::Jsonl);
@@ -135,9 +136,12 @@ private slots:
     {
         QTest::addColumn<QString>("time");
         QTest::addColumn<QString>("pattern");
-        QTest::newRow("space") << "2021-01-01 00:00:01" << "YYYY-MM-DD hh:mm:ss";
-        QTest::newRow("T Z fraction") << "2021-01-01T00:00:01.125Z" << "YYYY-MM-DDThh:mm:ss.fffZ";
-        QTest::newRow("offset") << "2021-01-01T09:00:01+09:00" << "YYYY-MM-DDThh:mm:ss±hh:mm";
+        QTest::newRow("space") << "2021-01-01 00:00:01"
+                               << "YYYY-MM-DD hh:mm:ss";
+        QTest::newRow("T Z fraction") << "2021-01-01T00:00:01.125Z"
+                                      << "YYYY-MM-DDThh:mm:ss.fffZ";
+        QTest::newRow("offset") << "2021-01-01T09:00:01+09:00"
+                                << "YYYY-MM-DDThh:mm:ss±hh:mm";
     }
     void isoPatterns()
     {
@@ -245,7 +249,8 @@ private slots:
         QCOMPARE(empty.events, 0);
         QVERIFY(hasNote(empty, "empty"));
 
-        const SniffResult binary = sniffText(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0", 18) + "\n\x01\x02\x03\n");
+        const SniffResult binary
+            = sniffText(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0", 18) + "\n\x01\x02\x03\n");
         QVERIFY(binary.binary);
         QCOMPARE(binary.events, 0);
         QVERIFY(hasNote(binary, "not a text file"));

@@ -28,8 +28,9 @@ QString noticeText(const core::RunNotice& n)
     if (n.kind == core::RunNotice::Kind::AllRejected)
         text += QObject::tr(" Open the file again to see a preview of how its first lines are read.");
     else if (n.kind == core::RunNotice::Kind::ManyLate)
-        text += QObject::tr(" Open the file again and choose \"Lines in any order\" to count every click in its "
-                            "own minute.");
+        text += QObject::tr(
+            " Open the file again and choose \"Lines in any order\" to count every click in its "
+            "own minute.");
     return text;
 }
 

@@ -45,19 +45,23 @@ QString sniffFormatText(const core::SniffResult& r)
     }
     if (r.format != core::LineFormat::Jsonl)
         text += QObject::tr(", delimiter %1")
-                    .arg(r.delimiter == '\t' ? QStringLiteral("tab") : QStringLiteral("'%1'").arg(QChar(r.delimiter)));
+                    .arg(r.delimiter == '\t' ? QStringLiteral("tab")
+                                             : QStringLiteral("'%1'").arg(QChar(r.delimiter)));
     return text;
 }
 
 QString sniffTimeText(const core::SniffResult& r, bool utc)
 {
     if (r.events == 0) return QObject::tr("no click time read");
-    QString format = r.timeFormat == "iso" ? QObject::tr("ISO 8601 (%1)").arg(QString::fromStdString(r.timePattern))
-        : r.timeFormat == "epoch-ms"      ? QObject::tr("epoch milliseconds (%1)").arg(QString::fromStdString(r.timePattern))
-                                          : QObject::tr("other");
+    QString format = r.timeFormat == "iso"
+        ? QObject::tr("ISO 8601 (%1)").arg(QString::fromStdString(r.timePattern))
+        : r.timeFormat == "epoch-ms"
+        ? QObject::tr("epoch milliseconds (%1)").arg(QString::fromStdString(r.timePattern))
+        : QObject::tr("other");
     if (r.timeFormat == "iso" && r.timePattern.find_first_of("Z±") == std::string::npos)
         format += QObject::tr(", no zone: read as UTC");
-    return QObject::tr("%1 · %2 – %3").arg(format, formatTime(r.minTimeMs, utc), formatTime(r.maxTimeMs, utc));
+    return QObject::tr("%1 · %2 – %3")
+        .arg(format, formatTime(r.minTimeMs, utc), formatTime(r.maxTimeMs, utc));
 }
 
 QString sniffOrderText(const core::SniffResult& r)
@@ -70,7 +74,8 @@ QString sniffOrderText(const core::SniffResult& r)
     if (r.lateAtLateness == 0)
         text += QObject::tr("With the lateness of %1 none would be late.").arg(formatDuration(r.latenessMs));
     else
-        text += QObject::tr("With the lateness of %1, %2 (%3) would be late; a lateness of %4 would take them all.")
+        text += QObject::tr(
+            "With the lateness of %1, %2 (%3) would be late; a lateness of %4 would take them all.")
                     .arg(formatDuration(r.latenessMs), count(r.lateAtLateness), percent(r.lateFraction()),
                         formatDuration(r.latenessForAllOnTimeMs));
     return text;
@@ -99,8 +104,9 @@ QString sniffColumnText(const core::SniffResult& r, std::size_t field)
     case core::LineFormat::Csv: {
         if (field >= r.mapping.size() || r.mapping[field].column < 0) return QObject::tr("—");
         const core::SniffColumn& m = r.mapping[field];
-        return m.name.empty() ? QObject::tr("column %1").arg(m.column + 1)
-                              : QObject::tr("column %1 · %2").arg(m.column + 1).arg(QString::fromStdString(m.name));
+        return m.name.empty()
+            ? QObject::tr("column %1").arg(m.column + 1)
+            : QObject::tr("column %1 · %2").arg(m.column + 1).arg(QString::fromStdString(m.name));
     }
     case core::LineFormat::Jsonl:
         return field == 1 ? QObject::tr("key click_timestamp or timestamp")
@@ -122,9 +128,11 @@ QString sniffCountsText(const core::SniffResult& r)
     for (std::size_t i = 0; i < r.rejectedBy.size(); ++i)
         if (r.rejectedBy[i] > 0) {
             const std::string_view n = core::rejectReasonName(static_cast<core::RejectReason>(i));
-            reasons << QStringLiteral("%1 %2").arg(QString::fromUtf8(n.data(), qsizetype(n.size())), count(r.rejectedBy[i]));
+            reasons << QStringLiteral("%1 %2").arg(
+                QString::fromUtf8(n.data(), qsizetype(n.size())), count(r.rejectedBy[i]));
         }
-    if (!reasons.isEmpty()) text += QStringLiteral(" (") + reasons.join(QStringLiteral(", ")) + QLatin1Char(')');
+    if (!reasons.isEmpty())
+        text += QStringLiteral(" (") + reasons.join(QStringLiteral(", ")) + QLatin1Char(')');
     return text;
 }
 

@@ -67,10 +67,12 @@ QString ingestFinishedText(const IngestStatus& status)
 QString noDataText(const DashboardSnapshot& s, bool brief)
 {
     if (s.databasePath.isEmpty())
-        return brief ? QObject::tr("Waiting for data…") : QObject::tr("Open a log, connect to Kafka or start the demo.");
+        return brief ? QObject::tr("Waiting for data…")
+                     : QObject::tr("Open a log, connect to Kafka or start the demo.");
     const IngestStatus& in = s.ingest;
     if (!in.active() && !in.notices.isEmpty())
-        return brief ? QObject::tr("No clicks: see the notice above") : QObject::tr("No clicks. %1").arg(in.notices.join(QLatin1Char(' ')));
+        return brief ? QObject::tr("No clicks: see the notice above")
+                     : QObject::tr("No clicks. %1").arg(in.notices.join(QLatin1Char(' ')));
     const core::Counters& c = in.progress.totals;
     if (in.hasProgress && c.lines > 0 && c.rejected == c.lines) {
         if (brief) return QObject::tr("No clicks: every line so far was rejected");

@@ -110,8 +110,9 @@ QWidget* ImportPreviewDialog::createMapping(const core::SniffResult& r)
     auto* layout = new QVBoxLayout(box);
     m_mapping = table(box, { tr("Field"), tr("Read from") }, int(std::size(kFields)));
     m_mapping->setObjectName(QStringLiteral("previewMapping"));
-    m_mapping->setToolTip(tr("As the parser reads this file: a CSV header maps columns by name (any order, other "
-                             "columns ignored). Shown, not editable."));
+    m_mapping->setToolTip(
+        tr("As the parser reads this file: a CSV header maps columns by name (any order, other "
+           "columns ignored). Shown, not editable."));
     for (int i = 0; i < int(std::size(kFields)); ++i) {
         m_mapping->setItem(i, 0, new QTableWidgetItem(QLatin1String(kFields[i])));
         m_mapping->setItem(i, 1, new QTableWidgetItem(sniffColumnText(r, std::size_t(i))));
@@ -122,8 +123,9 @@ QWidget* ImportPreviewDialog::createMapping(const core::SniffResult& r)
         QStringList ignored;
         for (const std::string& c : r.ignoredColumns)
             ignored << QString::fromStdString(c);
-        auto* label = new QLabel(ignored.isEmpty() ? tr("Every header column is read.")
-                                                   : tr("Ignored columns: %1").arg(ignored.join(QStringLiteral(", "))),
+        auto* label = new QLabel(ignored.isEmpty()
+                ? tr("Every header column is read.")
+                : tr("Ignored columns: %1").arg(ignored.join(QStringLiteral(", "))),
             box);
         label->setWordWrap(true);
         layout->addWidget(label);
@@ -159,13 +161,15 @@ QWidget* ImportPreviewDialog::createOrderChoice(const core::SniffResult& r)
 {
     auto* box = new QGroupBox(tr("How to read the lines"), this);
     auto* layout = new QVBoxLayout(box);
-    m_timeOrder = new QRadioButton(tr("Lines are in time order: a click more than the lateness behind the newest one "
-                                      "is counted as late, not in its minute"),
-        box);
+    m_timeOrder
+        = new QRadioButton(tr("Lines are in time order: a click more than the lateness behind the newest one "
+                              "is counted as late, not in its minute"),
+            box);
     m_timeOrder->setObjectName(QStringLiteral("timeOrder"));
-    m_anyOrder = new QRadioButton(tr("Lines are in any order: every click counts in its own minute, duplicates are "
-                                     "found across the whole file"),
-        box);
+    m_anyOrder
+        = new QRadioButton(tr("Lines are in any order: every click counts in its own minute, duplicates are "
+                              "found across the whole file"),
+            box);
     m_anyOrder->setObjectName(QStringLiteral("anyOrder"));
     auto* group = new QButtonGroup(box);
     group->addButton(m_timeOrder);
