@@ -18,6 +18,8 @@ commands:
              Resumes where the database left off. Prints a JSON summary of the counters.
   count      --db F --ad ID --from T --to T [--filter EXPR]        -> {"ad_id":..,"count":N}
   popular    --db F --count N --window M [--at T] [--filter EXPR]  -> {"ad_ids":[..],"counts":[..]}
+  sniff      [--format X] [--lateness S] [--lines N] FILE -> how ingest would read it: format, header,
+             column mapping, time format and range, out-of-order figures, first lines with verdicts
   stats      --db F                                               -> counters, watermark, sources
   export     --db F --out FILE.csv (--minutes --from T --to T [--ad ID] | --top --count N --window M [--at T])
              [--filter EXPR]
@@ -55,5 +57,6 @@ int main(int argc, char** argv)
     if (command == "gen") return cmdGen(args);
     if (command == "broker") return cmdBroker(args);
     if (command == "produce") return cmdProduce(args);
+    if (command == "sniff") return cmdSniff(args);
     return fail("unknown command '" + command + "' (try adclick --help)", 2);
 }

@@ -1,5 +1,6 @@
 #include "cli_args.h"
 #include "commands.h"
+#include "ingest_verdict.h"
 #include "json_out.h"
 
 #include "core/base/timestamp.h"
@@ -256,7 +257,7 @@ int cmdIngest(Args& args)
                    "reached)\n",
             stderr);
     std::fputs(summaryJson(*result, o.liveTopMinutes, o.orderAny).c_str(), stdout);
-    return 0;
+    return reportVerdict(*result, o, g_stop.stop_requested());
 }
 
 } // namespace adclick::app

@@ -16,5 +16,6 @@ int cmdRecompute(Args& args);
 int cmdGen(Args& args);
 int cmdBroker(Args& args);
 int cmdProduce(Args& args);
+int cmdSniff(Args& args);
 
 } // namespace adclick::app

@@ -464,6 +464,7 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
         if (auto st = finishPredecessor((*paths)[i], stop); !st) return Result<IngestResult>(st);
         if (stop.stop_requested()) break; // its rest first: the file after it must not be started
         Source src;
+        const Counters before = m_engine->totals();
         if (auto st = openSource((*paths)[i], src); !st) return Result<IngestResult>(st);
         bool stopped = false;
         Status st = followThis ? follow(src, stop) : readToEnd(src, stop, stopped);
@@ -476,6 +477,7 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
             src.pos.offset = src.splitter.consumedOffset();
         }
         if (auto cst = commit(&src); !cst) return Result<IngestResult>(cst);
+        (m_result.sources[src.report].run = m_engine->totals()) -= before;
         progress(src.path, true);
         if (stop.stop_requested()) break;
     }

@@ -67,6 +67,7 @@ struct SourceReport {
     std::string path;
     uint64_t resumedFrom = 0;
     uint64_t offset = 0; //!< content bytes processed when it was left
+    Counters run {}; //!< what this run read from it (judgeRun: an all-rejected source is an error)
 };
 
 struct IngestProgress {

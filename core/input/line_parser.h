@@ -96,6 +96,18 @@ public:
     //! before the first one).
     LineFormat format() const { return m_format == LineFormat::Auto ? m_lastFormat : m_format; }
 
+    //! The CSV column of each field the rows are read in (-1: none), and whether rows are read as
+    //! CSV (a header was seen, or forced CSV): what the sniffer reports as the mapping in use.
+    struct CsvColumns {
+        bool active = false;
+        int adId = -1, time = -1, userId = -1, ip = -1, country = -1, clickId = -1;
+    };
+    CsvColumns csvColumns() const
+    {
+        return { m_csvActive || m_format == LineFormat::Csv, m_colAdId, m_colTime, m_colUser, m_colIp,
+            m_colCountry, m_colClickId };
+    }
+
     //! What this parser carries to the next line, as text to store with the source position:
     //! empty, or the last CSV header line (a complete one or one lacking columns).
     const std::string& state() const { return m_csvHeaderLine; }

@@ -34,6 +34,7 @@ DashboardController::DashboardController(QObject* parent)
     , m_filterJob(new JobTracker(&m_pool, this))
     , m_reportJob(new JobTracker(&m_pool, this))
     , m_demoJob(new JobTracker(&m_pool, this))
+    , m_previewJob(new JobTracker(&m_pool, this))
 {
     m_pool.setMaxThreadCount(kJobThreads);
     m_clock.start();
@@ -339,10 +340,16 @@ void DashboardController::exportReport(ReportRequest::Kind kind, const QString& 
         [this](const ReportOutcome& outcome) { emit reportFinished(outcome); });
 }
 
+void DashboardController::previewSource(const SourceSpec& spec)
+{
+    m_previewJob->start([spec] { return sniffForPreview(spec); },
+        [this](const ImportPreview& preview) { emit previewReady(preview); });
+}
+
 int DashboardController::droppedJobResults() const
 {
     int dropped = 0;
-    for (const JobTracker* job : { m_unusualJob, m_filterJob, m_reportJob, m_demoJob })
+    for (const JobTracker* job : { m_unusualJob, m_filterJob, m_reportJob, m_demoJob, m_previewJob })
         dropped += job->droppedResults();
     return dropped;
 }

@@ -2,6 +2,7 @@
 
 #include "ui/dashboard/csv_report.h"
 #include "ui/dashboard/dashboard_types.h"
+#include "ui/dashboard/import_preview.h"
 #include "ui/dashboard/source_spec.h"
 #include "ui/dashboard/store_actions.h"
 
@@ -86,6 +87,9 @@ public:
     void exportReport(ReportRequest::Kind kind, const QString& path);
     //! Results of jobs dropped as stale so far (all kinds).
     int droppedJobResults() const;
+    //! Reads the head of `spec`'s first file (the sniffer) in the background; previewReady().
+    //! A newer request makes an older one stale. Nothing is ingested.
+    void previewSource(const SourceSpec& spec);
 
 signals:
     void snapshotChanged(const adclick::ui::SnapshotPtr& snapshot);
@@ -98,6 +102,7 @@ signals:
     void filterActionFinished(const adclick::ui::FilterActionOutcome& outcome);
     void reportFinished(const adclick::ui::ReportOutcome& outcome);
     void demoStarted(bool ok, const QString& error);
+    void previewReady(const adclick::ui::ImportPreview& preview);
 
 private:
     template <typename F> void changeParams(F&& change);
@@ -117,6 +122,7 @@ private:
     JobTracker* m_filterJob = nullptr;
     JobTracker* m_reportJob = nullptr;
     JobTracker* m_demoJob = nullptr;
+    JobTracker* m_previewJob = nullptr;
     std::shared_ptr<DemoSession> m_demo;
     QTimer m_timer;
     QElapsedTimer m_clock;

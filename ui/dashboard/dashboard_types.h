@@ -70,6 +70,10 @@ struct IngestStatus {
     bool live = false;
     QString message; //!< Failed: what went wrong
     QStringList warnings; //!< the latest few
+    //! When the run ended: what looks wrong with the input (core::judgeRun), worded for the window —
+    //! every line rejected, an empty file, many late clicks. noticeIsError: nothing was counted.
+    QStringList notices;
+    bool noticeIsError = false;
     bool hasProgress = false;
     core::IngestProgress progress;
     double linesPerSecond = 0; //!< over the last second or so

@@ -3,6 +3,7 @@
 #include "ui/dashboard/thread_priority.h"
 
 #include "core/ingest/ingest.h"
+#include "core/ingest/run_verdict.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -19,7 +20,23 @@ int64_t wallNowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-core::IngestOptions ingestOptions(const SourceSpec& spec)
+//! What the window says about a notice of the run: the core's sentences and what to do here.
+QString noticeText(const core::RunNotice& n)
+{
+    QString text = QString::fromStdString(n.text);
+    if (!text.isEmpty()) text[0] = text[0].toUpper();
+    if (n.kind == core::RunNotice::Kind::AllRejected)
+        text += QObject::tr(" Open the file again to see a preview of how its first lines are read.");
+    else if (n.kind == core::RunNotice::Kind::ManyLate)
+        text += QObject::tr(
+            " Open the file again and choose \"Lines in any order\" to count every click in its "
+            "own minute.");
+    return text;
+}
+
+} // namespace
+
+core::IngestOptions ingestOptionsFor(const SourceSpec& spec)
 {
     core::IngestOptions o;
     o.sources = spec.coreSources();
@@ -29,8 +46,11 @@ core::IngestOptions ingestOptions(const SourceSpec& spec)
     o.kafkaProperties = spec.kafkaProperties;
     o.progressIntervalMs = 100;
     o.commitIntervalMs = spec.commitIntervalMs;
+    o.orderAny = spec.orderAny && spec.kind == SourceSpec::Kind::Archive;
     return o;
 }
+
+namespace {
 
 //! Rates over a sliding second: the previous sample and a smoothed value.
 struct RateMeter {
@@ -68,9 +88,13 @@ void applyProgress(IngestStatus& s, const core::IngestProgress& p, bool stopping
     s.wallMs = wallNowMs();
 }
 
-//! The run's end: its totals, and finished or cancelled.
-void applyResult(IngestStatus& s, const core::IngestResult& r, bool stopped)
+//! The run's end: its totals, finished or cancelled, and what looks wrong with the input.
+void applyResult(IngestStatus& s, const core::IngestResult& r, const core::IngestOptions& o, bool stopped)
 {
+    const auto notices = core::judgeRun(r, o, stopped);
+    for (const core::RunNotice& n : notices)
+        s.notices << noticeText(n);
+    s.noticeIsError = core::hasError(notices);
     s.progress.totals = r.totals;
     s.progress.runLines = r.run.lines;
     s.progress.runBytes = r.bytes;
@@ -214,7 +238,8 @@ void IngestWorker::runThread(std::stop_token stop, uint64_t run, SourceSpec spec
         return fail("cannot create the folder '" + dbInfo.absolutePath().toStdString() + "'");
     if (spec.kind == SourceSpec::Kind::Archive) s.totalBytes = estimateArchiveBytes(spec.paths);
 
-    auto ingestor = core::Ingestor::open(QFile::encodeName(databasePath).toStdString(), ingestOptions(spec));
+    const core::IngestOptions options = ingestOptionsFor(spec);
+    auto ingestor = core::Ingestor::open(QFile::encodeName(databasePath).toStdString(), options);
     if (!ingestor) return fail(ingestor.message());
 
     RateMeter rates;
@@ -243,7 +268,7 @@ void IngestWorker::runThread(std::stop_token stop, uint64_t run, SourceSpec spec
     ingestor->reset(); // releases the writer lock before anyone hears that the run ended
     s.wallMs = wallNowMs();
     if (!result) return fail(result.message());
-    applyResult(s, *result, stop.stop_requested());
+    applyResult(s, *result, options, stop.stop_requested());
     publish(s, true);
 }
 

@@ -12,6 +12,9 @@
 
 namespace adclick::ui {
 
+//! The core's options for an ingest of `spec` (the worker's; tests check what a choice becomes).
+core::IngestOptions ingestOptionsFor(const SourceSpec& spec);
+
 //! Runs the core Ingestor for one source and one database on a thread of its own. The GUI
 //! never waits for it: start() and stop() return at once, the state arrives as statusChanged()
 //! (at most every ~100 ms, coalesced) and finished(). Stopping is the core's clean stop: request_stop

@@ -52,6 +52,7 @@ QString SourceSpec::identity() const
         parts << (kind == Kind::Archive ? QStringLiteral("archive") : QStringLiteral("follow"));
         for (const QString& p : paths)
             parts << QFileInfo(p).absoluteFilePath();
+        if (orderAny && kind == Kind::Archive) parts << QStringLiteral("order any");
         break;
     case Kind::Kafka:
         parts << QStringLiteral("kafka") << kafkaUri;

@@ -24,6 +24,9 @@ struct SourceSpec {
     int64_t idleMs = 30'000; //!< Follow/Kafka: idle sources let the watermark move with wall time
     int64_t commitIntervalMs = 1000;
     bool demo = false;
+    //! Archive: every click counts in its own minute whatever the line order (IngestOptions::orderAny;
+    //! the import preview's choice). Part of the identity: the other reading gets its own database.
+    bool orderAny = false;
 
     bool isLive() const { return kind == Kind::Follow || kind == Kind::Kafka; }
     bool isValid() const;

@@ -1,5 +1,7 @@
 #include "ui/models/chart_series.h"
 
+#include "ui/models/status_text.h"
+
 #include <QObject>
 
 namespace adclick::ui {
@@ -11,7 +13,7 @@ ChartData frame(const DashboardSnapshot& s)
     ChartData d;
     d.firstMinute = s.firstMinute;
     d.endMinute = s.endMinute;
-    if (s.noData) d.placeholder = QObject::tr("Waiting for data…");
+    if (s.noData) d.placeholder = noDataText(s, true);
     return d;
 }
 

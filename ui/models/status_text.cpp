@@ -2,6 +2,8 @@
 
 #include "ui/models/time_format.h"
 
+#include "core/ingest/run_verdict.h"
+
 #include <QLocale>
 #include <QObject>
 
@@ -29,7 +31,8 @@ QString ingestStateText(const IngestStatus& status, bool sourcePaused, bool hasD
     case IngestStatus::State::Stopping:
         return QObject::tr("Stopping…");
     case IngestStatus::State::Finished:
-        return QObject::tr("Read %1").arg(status.source);
+        return status.noticeIsError ? QObject::tr("Nothing counted from %1").arg(status.source)
+                                    : QObject::tr("Read %1").arg(status.source);
     case IngestStatus::State::Cancelled:
         return sourcePaused ? QObject::tr("Source paused: %1").arg(status.source)
                             : QObject::tr("Stopped: %1").arg(status.source);
@@ -54,15 +57,34 @@ QString ingestRateText(const IngestStatus& status)
 
 QString ingestFinishedText(const IngestStatus& status)
 {
+    if (status.noticeIsError)
+        return QObject::tr("Nothing counted: %1 lines read in %2, see the notice above")
+            .arg(count(status.progress.runLines), formatDuration(int64_t(status.progress.seconds * 1000)));
     return QObject::tr("Finished: %1 lines in %2")
         .arg(count(status.progress.runLines), formatDuration(int64_t(status.progress.seconds * 1000)));
 }
 
+QString noDataText(const DashboardSnapshot& s, bool brief)
+{
+    if (s.databasePath.isEmpty())
+        return brief ? QObject::tr("Waiting for data…")
+                     : QObject::tr("Open a log, connect to Kafka or start the demo.");
+    const IngestStatus& in = s.ingest;
+    if (!in.active() && !in.notices.isEmpty())
+        return brief ? QObject::tr("No clicks: see the notice above")
+                     : QObject::tr("No clicks. %1").arg(in.notices.join(QLatin1Char(' ')));
+    const core::Counters& c = in.progress.totals;
+    if (in.hasProgress && c.lines > 0 && c.rejected == c.lines) {
+        if (brief) return QObject::tr("No clicks: every line so far was rejected");
+        return QObject::tr("No clicks: every line read so far was rejected (%1 lines: %2).")
+            .arg(count(c.lines), QString::fromStdString(core::topRejectReasons(c)));
+    }
+    return QObject::tr("Waiting for data…");
+}
+
 QString windowSummary(const DashboardSnapshot& s, bool utc)
 {
-    if (s.noData)
-        return s.databasePath.isEmpty() ? QObject::tr("Open a log, connect to Kafka or start the demo.")
-                                        : QObject::tr("Waiting for data…");
+    if (s.noData) return noDataText(s);
     if (!s.atMs) return QObject::tr("No final minute yet");
     const int64_t from = *s.atMs - int64_t(s.params.windowMinutes) * kMinuteMs;
     QString text = QObject::tr("%1 – %2: %3 clicks (window before: %4)")

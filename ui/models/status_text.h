@@ -15,6 +15,10 @@ QString ingestStateText(const IngestStatus& status, bool sourcePaused, bool hasD
 QString ingestRateText(const IngestStatus& status);
 //! "Finished: 80,000 lines in 1.2 s".
 QString ingestFinishedText(const IngestStatus& status);
+//! Why a snapshot without data has none: "Open a log…", "Waiting for data…", or — when the run
+//! ended with notices (every line rejected, an empty file) or every line read so far was
+//! rejected — what happened, with the top reject reasons. `brief`: one short line (charts).
+QString noDataText(const DashboardSnapshot& s, bool brief = false);
 //! Which minutes the top-N window covers and its totals (or why there is none).
 QString windowSummary(const DashboardSnapshot& s, bool utc);
 //! "N late or duplicate event(s) between A and B (the newest 1000)", or the error.

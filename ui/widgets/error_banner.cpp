@@ -11,13 +11,11 @@ ErrorBanner::ErrorBanner(QWidget* parent)
 {
     setObjectName(QStringLiteral("errorBanner"));
     setAttribute(Qt::WA_StyledBackground);
-    setStyleSheet(QStringLiteral(
-        "#errorBanner { background: #fdecea; border: 1px solid #e6b0aa; border-radius: 4px; }"));
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(8, 4, 4, 4);
     m_label = new QLabel(this);
     m_label->setWordWrap(true);
-    m_label->setStyleSheet(QStringLiteral("color: #922b21;"));
+    setWarningStyle(false);
     m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* close = new QToolButton(this);
     close->setText(QStringLiteral("✕"));
@@ -29,8 +27,24 @@ ErrorBanner::ErrorBanner(QWidget* parent)
     hide();
 }
 
+void ErrorBanner::setWarningStyle(bool warning)
+{
+    m_warning = warning;
+    setStyleSheet(warning ? QStringLiteral("#errorBanner { background: #fef5e7; border: 1px solid #f0c36d; "
+                                           "border-radius: 4px; }")
+                          : QStringLiteral("#errorBanner { background: #fdecea; border: 1px solid #e6b0aa; "
+                                           "border-radius: 4px; }"));
+    m_label->setStyleSheet(warning ? QStringLiteral("color: #7e5109;") : QStringLiteral("color: #922b21;"));
+}
+
 void ErrorBanner::showError(const QString& message)
 {
+    showNotice(message, true);
+}
+
+void ErrorBanner::showNotice(const QString& message, bool error)
+{
+    setWarningStyle(!error);
     m_label->setText(message);
     show();
     m_fromQuery = false;

@@ -14,6 +14,11 @@ public:
     explicit ErrorBanner(QWidget* parent = nullptr);
 
     void showError(const QString& message);
+    //! What a finished ingest says about its input: an error (red, nothing was counted) or a
+    //! warning (amber). Stays until dismissed or replaced, like an error.
+    void showNotice(const QString& message, bool error);
+    //! The banner shows a warning (amber) rather than an error.
+    bool isWarning() const { return m_warning; }
     //! A snapshot's query failed (cleared again by clearQueryError()).
     void showQueryError(const QString& message);
     void clearQueryError();
@@ -24,6 +29,8 @@ public:
 private:
     QLabel* m_label = nullptr;
     bool m_fromQuery = false;
+    bool m_warning = false;
+    void setWarningStyle(bool warning);
 };
 
 } // namespace adclick::ui

@@ -6,6 +6,7 @@
 #include "ui/widgets/error_banner.h"
 #include "ui/widgets/filter_panel.h"
 #include "ui/widgets/health_panel.h"
+#include "ui/widgets/import_preview_dialog.h"
 #include "ui/widgets/ingest_status_bar.h"
 #include "ui/widgets/range_bar.h"
 
@@ -120,6 +121,7 @@ void MainWindow::connectController()
     connect(c, &DashboardController::filterActionFinished, this, &MainWindow::onFilterAction);
     connect(c, &DashboardController::reportFinished, this, &MainWindow::onReportFinished);
     connect(c, &DashboardController::demoStarted, this, &MainWindow::onDemoStarted);
+    connect(c, &DashboardController::previewReady, this, &MainWindow::onPreviewReady);
 }
 
 void MainWindow::connectPanels()
@@ -135,8 +137,8 @@ void MainWindow::connectPanels()
 void MainWindow::connectActions()
 {
     MainActions* a = m_actions;
-    connect(a, &MainActions::archiveChosen, this, &MainWindow::openArchive);
-    connect(a, &MainActions::followChosen, this, &MainWindow::followFile);
+    connect(a, &MainActions::archiveChosen, this, &MainWindow::previewArchive);
+    connect(a, &MainActions::followChosen, this, &MainWindow::previewFollow);
     connect(a, &MainActions::kafkaChosen, this, &MainWindow::connectKafka);
     connect(a, &MainActions::databaseChosen, this, &MainWindow::openDatabase);
     connect(a, &MainActions::demoRequested, this, &MainWindow::startDemo);
@@ -229,12 +231,53 @@ void MainWindow::openSource(const SourceSpec& spec)
     m_controller->openSource(spec, m_databaseOverride);
 }
 
-void MainWindow::openArchive(const QStringList& paths)
+void MainWindow::openArchive(const QStringList& paths, bool orderAny)
 {
     if (paths.isEmpty()) return;
     QSettings().setValue(QStringLiteral("lastDir"), QFileInfo(paths.front()).absolutePath());
     m_actions->addRecent(QStringLiteral("archive:") + paths.join(QLatin1Char('|')));
-    openSource(SourceSpec::archive(paths));
+    SourceSpec spec = SourceSpec::archive(paths);
+    spec.orderAny = orderAny;
+    openSource(spec);
+}
+
+void MainWindow::previewArchive(const QStringList& paths)
+{
+    if (paths.isEmpty()) return;
+    m_status->setText(tr("Reading the first lines of %1…").arg(QFileInfo(paths.front()).fileName()));
+    m_controller->previewSource(SourceSpec::archive(paths));
+}
+
+void MainWindow::previewFollow(const QString& path)
+{
+    m_status->setText(tr("Reading the first lines of %1…").arg(QFileInfo(path).fileName()));
+    m_controller->previewSource(SourceSpec::follow(path));
+}
+
+ImportPreviewDialog* MainWindow::previewDialog() const
+{
+    return m_preview;
+}
+
+void MainWindow::onPreviewReady(const ImportPreview& preview)
+{
+    onIngestStatus(m_controller->ingestStatus()); // the status bar's own text again
+    const bool follow = preview.spec.kind == SourceSpec::Kind::Follow;
+    const auto open = [this, follow](const SourceSpec& spec) {
+        if (follow)
+            followFile(spec.paths.value(0));
+        else
+            openArchive(spec.paths, spec.orderAny);
+    };
+    if (!preview.ok()) { // nothing to preview (unreadable, missing): the ingest reports why
+        open(preview.spec);
+        return;
+    }
+    if (m_preview) m_preview->deleteLater();
+    m_preview = new ImportPreviewDialog(preview, m_actions->utc()->isChecked(), this);
+    connect(m_preview, &QDialog::accepted, this, [this, open, dialog = m_preview] { open(dialog->spec()); });
+    connect(m_preview, &QDialog::finished, m_preview, &QObject::deleteLater);
+    m_preview->open();
 }
 
 void MainWindow::followFile(const QString& path)
@@ -354,6 +397,8 @@ void MainWindow::onIngestFinished(const IngestStatus& status)
     onIngestStatus(status);
     if (status.state == IngestStatus::State::Failed)
         showError(tr("Reading %1 failed: %2").arg(status.source, status.message));
+    else if (!status.notices.isEmpty())
+        m_banner->showNotice(status.notices.join(QLatin1Char('\n')), status.noticeIsError);
     m_status->setFinished(status);
 }
 

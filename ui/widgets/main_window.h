@@ -2,6 +2,7 @@
 
 #include "ui/dashboard/csv_report.h"
 #include "ui/dashboard/dashboard_types.h"
+#include "ui/dashboard/import_preview.h"
 #include "ui/dashboard/source_spec.h"
 #include "ui/dashboard/store_actions.h"
 #include "ui/widgets/charts_panel.h"
@@ -10,6 +11,7 @@
 #include "ui/widgets/top_n_panel.h"
 
 #include <QMainWindow>
+#include <QPointer>
 
 class QDockWidget;
 class QSplitter;
@@ -20,6 +22,7 @@ class DashboardController;
 class ErrorBanner;
 class FilterPanel;
 class HealthPanel;
+class ImportPreviewDialog;
 class IngestStatusBar;
 class RangeBar;
 class StallProbe;
@@ -55,8 +58,14 @@ public:
     //! --db: the database of the next source (instead of the per-source default).
     void setDatabaseOverride(const QString& path) { m_databaseOverride = path; }
 
-    void openArchive(const QStringList& paths);
+    void openArchive(const QStringList& paths, bool orderAny = false);
     void followFile(const QString& path);
+    //! File menu: the import preview of `paths` (sniffed off the GUI thread) first; its
+    //! Read button opens them with the order chosen there.
+    void previewArchive(const QStringList& paths);
+    void previewFollow(const QString& path);
+    //! The import preview on screen (nullptr when none).
+    ImportPreviewDialog* previewDialog() const;
     void connectKafka(const QString& uri, const KafkaProperties& properties = {});
     void openDatabase(const QString& path);
     //! Positional arguments: files/folders (an archive), kafka:// URIs, or a database (*.db).
@@ -101,6 +110,7 @@ private:
     void onIngestStatus(const IngestStatus& status);
     void onIngestFinished(const IngestStatus& status);
     void onDemoStarted(bool ok, const QString& error);
+    void onPreviewReady(const ImportPreview& preview);
     void onReportFinished(const ReportOutcome& outcome);
     //! How an action ended: `done` in the status bar for `doneMs`, or `failed` in the banner.
     void showOutcome(bool ok, const QString& done, const QString& failed, int doneMs);
@@ -122,6 +132,7 @@ private:
     MainActions* m_actions = nullptr;
     RangeBar* m_rangeBar = nullptr;
     IngestStatusBar* m_status = nullptr;
+    QPointer<ImportPreviewDialog> m_preview;
     QString m_databaseOverride;
     bool m_layoutRestored = false;
     bool m_shownOnce = false;

@@ -1,0 +1,451 @@
+#include "core/input/sniffer.h"
+
+#include "core/base/timestamp.h"
+#include "core/input/input_file.h"
+#include "core/input/record_reader.h"
+#include "core/input/source_list.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <map>
+
+namespace adclick::core {
+
+namespace {
+
+constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
+constexpr std::size_t kSampleTextBytes = 200;
+constexpr std::size_t kDelimiterLines = 50; //!< rows looked at to guess the delimiter
+constexpr std::string_view kFields[] = { "ad_id", "click_timestamp", "user_id", "ip", "country", "click_id" };
+
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+std::string_view trimmed(std::string_view s)
+{
+    while (!s.empty() && (isSpace(s.front()) || s.front() == '\r'))
+        s.remove_prefix(1);
+    while (!s.empty() && (isSpace(s.back()) || s.back() == '\r'))
+        s.remove_suffix(1);
+    return s;
+}
+
+//! Length of the well-formed UTF-8 character at s[i] (1..4), or 0.
+std::size_t utf8Length(std::string_view s, std::size_t i)
+{
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80     ? 1
+        : c >= 0xC2 && c <= 0xDF ? 2
+        : c >= 0xE0 && c <= 0xEF ? 3
+        : c >= 0xF0 && c <= 0xF4 ? 4
+                                 : 0;
+    if (n == 0 || i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+    return n;
+}
+
+//! At most kSampleTextBytes of `text`, cut at a character boundary; control bytes and broken
+//! UTF-8 shown as '?', so the text can be printed and put in JSON as it is.
+std::string displayText(std::string_view text)
+{
+    std::string out;
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t n = utf8Length(text, i);
+        if (out.size() + std::max<std::size_t>(n, 1) > kSampleTextBytes) break;
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7F) && c != '\t')) {
+            out += '?';
+            i += std::max<std::size_t>(n, 1);
+            continue;
+        }
+        out.append(text.substr(i, n));
+        i += n;
+    }
+    return out;
+}
+
+//! Comma-separated fields of a header row, trimmed, quotes removed (names hold no quotes).
+std::vector<std::string> headerNames(std::string_view line)
+{
+    std::vector<std::string> names;
+    for (;;) {
+        const std::size_t comma = line.find(',');
+        std::string_view name = trimmed(line.substr(0, comma));
+        if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
+            name = name.substr(1, name.size() - 2);
+        names.emplace_back(name);
+        if (comma == std::string_view::npos) return names;
+        line.remove_prefix(comma + 1);
+    }
+}
+
+//! The text of `line` the parser read `timeMs` from: a comma-separated piece (of a CSV row, a
+//! book line or a JSON object, its key and quotes removed) that parses to that time. Empty when
+//! no piece does (a time format of a later parser option).
+std::string_view timeText(std::string_view line, int64_t timeMs)
+{
+    for (;;) {
+        const std::size_t comma = line.find(',');
+        std::string_view piece = trimmed(line.substr(0, comma));
+        if (!piece.empty() && (piece.front() == '{' || piece.front() == '[')) {
+            const std::size_t close = piece.find(']'); // the book prefix, or a JSON opening brace
+            piece = trimmed(piece.front() == '{' ? piece.substr(1)
+                    : close == piece.npos        ? piece
+                                                 : piece.substr(close + 1));
+        }
+        if (!piece.empty() && piece.back() == '}') piece = trimmed(piece.substr(0, piece.size() - 1));
+        if (piece.starts_with('"')) {
+            const std::size_t colon = piece.find("\":");
+            if (colon != piece.npos) piece = trimmed(piece.substr(colon + 2));
+        }
+        if (piece.size() >= 2 && piece.front() == '"' && piece.back() == '"')
+            piece = piece.substr(1, piece.size() - 2);
+        int64_t t = 0;
+        if (!piece.empty() && parseTimestamp(piece, t) && t == timeMs) return piece;
+        if (comma == std::string_view::npos) return {};
+        line.remove_prefix(comma + 1);
+    }
+}
+
+bool allDigits(std::string_view s)
+{
+    if (s.starts_with('-')) s.remove_prefix(1);
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+//! The shape of a time text the parser read: ("iso", "YYYY-MM-DDThh:mm:ss.fffZ"),
+//! ("epoch-ms", "13 digits"), or ("other", "") for text it was not found in.
+std::pair<std::string, std::string> timeShape(std::string_view text)
+{
+    if (text.empty()) return { "other", "" };
+    if (allDigits(text))
+        return { "epoch-ms", std::to_string(text.size() - (text.front() == '-' ? 1 : 0)) + " digits" };
+    if (text.size() < 19) return { "other", "" };
+    std::string p = "YYYY-MM-DD";
+    p += text[10] == 'T' || text[10] == 't' ? 'T' : ' ';
+    p += "hh:mm:ss";
+    std::size_t i = 19;
+    if (i < text.size() && text[i] == '.') {
+        p += '.';
+        for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i)
+            p += 'f';
+    }
+    const std::string_view zone = text.substr(i);
+    if (zone == "Z" || zone == "z")
+        p += 'Z';
+    else if (!zone.empty())
+        p += zone.find(':') != zone.npos ? "±hh:mm" : "±hhmm";
+    return { "iso", p };
+}
+
+//! The delimiter the rows look like they use: the candidate found in (nearly) every row, the same
+//! number of times, most often; ',' when none is.
+char guessDelimiter(const std::vector<std::string>& rows)
+{
+    char best = ',';
+    std::size_t bestCount = 0;
+    for (const char d : { ',', '\t', ';', '|' }) {
+        std::map<std::size_t, std::size_t> perCount; // occurrences in a row → rows
+        for (const std::string& row : rows) {
+            const auto n = static_cast<std::size_t>(std::count(row.begin(), row.end(), d));
+            if (n > 0) ++perCount[n];
+        }
+        if (perCount.empty()) continue;
+        const auto mode = std::max_element(
+            perCount.begin(), perCount.end(), [](auto& a, auto& b) { return a.second < b.second; });
+        if (mode->second * 10 < rows.size() * 8) continue; // not a column separator of most rows
+        if (mode->first > bestCount) {
+            best = d;
+            bestCount = mode->first;
+        }
+    }
+    return best;
+}
+
+//! A duration as an option takes it, rounded up to a convenient unit: 90s, 15m, 9h.
+std::string durationOption(int64_t ms)
+{
+    const int64_t s = (ms + 999) / 1000;
+    if (s < 120) return std::to_string(s) + "s";
+    if (s < 7200) return std::to_string((s + 59) / 60) + "m";
+    return std::to_string((s + 3599) / 3600) + "h";
+}
+
+std::string reasonList(const std::array<int64_t, kRejectReasonCount>& by)
+{
+    std::string out;
+    for (std::size_t i = 0; i < by.size(); ++i)
+        if (by[i] > 0)
+            out += (out.empty() ? "" : ", ") + std::string(rejectReasonName(static_cast<RejectReason>(i)))
+                + " " + std::to_string(by[i]);
+    return out;
+}
+
+//! Reads the records one by one, the way the ingest does, and keeps the figures.
+class Sniffer {
+public:
+    explicit Sniffer(const SniffOptions& options)
+        : m_options(options)
+        , m_parser(options.format)
+    {
+        m_result.latenessMs = options.latenessMs;
+    }
+
+    //! False once enough was read.
+    bool add(const Line& record);
+    const LineParser& parser() const { return m_parser; }
+    SniffResult finish(uint64_t bytesRead, bool wholeFile);
+
+private:
+    void addEvent(const ClickEvent& event, std::string_view text, SniffLine& line);
+    void noteHeader(uint64_t number);
+    void mapColumns();
+    void addNotes();
+
+    SniffOptions m_options;
+    LineParser m_parser;
+    SniffResult m_result;
+    uint64_t m_nextLine = 1;
+    int64_t m_max = kNone; //!< the largest event time so far
+    std::map<std::pair<std::string, std::string>, int64_t> m_shapes;
+    std::vector<std::string> m_rows; //!< the first rows that are neither JSON nor book lines
+};
+
+bool Sniffer::add(const Line& record)
+{
+    SniffLine line;
+    line.number = m_nextLine;
+    m_nextLine += 1 + (record.multiLine ? std::count(record.text.begin(), record.text.end(), '\n') : 0);
+    ++m_result.records;
+    ClickEvent event;
+    ParseOutcome out { LineKind::Rejected, RejectReason::LineTooLong };
+    if (!record.tooLong)
+        out = record.multiLine ? m_parser.parseRecord(record.text, event)
+                               : m_parser.parse(record.text, event);
+    line.kind = out.kind;
+    line.reason = out.reason;
+    const std::string_view t = trimmed(record.text);
+    if (m_rows.size() < kDelimiterLines && !t.empty() && t.front() != '{' && t.front() != '[')
+        m_rows.emplace_back(t); // a CSV row, header or junk: what the delimiter is guessed from
+    switch (out.kind) {
+    case LineKind::Event:
+        addEvent(event, record.text, line);
+        break;
+    case LineKind::Rejected:
+        ++m_result.rejected;
+        ++m_result.rejectedBy[static_cast<std::size_t>(out.reason)];
+        if (out.reason == RejectReason::BadCsvHeader) noteHeader(line.number);
+        break;
+    case LineKind::Header:
+        ++m_result.headers;
+        noteHeader(line.number);
+        break;
+    case LineKind::Blank:
+        ++m_result.blank;
+        break;
+    }
+    if (m_result.sample.size() < m_options.sampleLines) {
+        line.text = displayText(record.text);
+        m_result.sample.push_back(std::move(line));
+    }
+    return m_result.records < m_options.maxLines;
+}
+
+void Sniffer::addEvent(const ClickEvent& event, std::string_view text, SniffLine& line)
+{
+    SniffResult& r = m_result;
+    const int64_t t = event.timeMs;
+    ++r.events;
+    ++r.eventsByFormat[static_cast<std::size_t>(m_parser.format())];
+    ++m_shapes[timeShape(timeText(text, t))];
+    line.timeMs = t;
+    if (r.firstTimeMs == kNone) r.firstTimeMs = r.minTimeMs = r.maxTimeMs = t;
+    r.lastTimeMs = t;
+    r.minTimeMs = std::min(r.minTimeMs, t);
+    r.maxTimeMs = std::max(r.maxTimeMs, t);
+    if (m_max != kNone) {
+        // The engine's rule (docs/semantics.md, step 4): late when the watermark, the largest
+        // time before this event minus the lateness, has reached the end of the event's minute.
+        const int64_t paneEnd = (paneOf(t) + 1) * kMinuteMs;
+        if (t < m_max) {
+            ++r.behind;
+            r.maxStepBackMs = std::max(r.maxStepBackMs, m_max - t);
+        }
+        if (m_max - paneEnd >= 0)
+            r.latenessForAllOnTimeMs = std::max(r.latenessForAllOnTimeMs, m_max - paneEnd + 1);
+        line.late = m_max - m_options.latenessMs >= paneEnd;
+        if (line.late) ++r.lateAtLateness;
+    }
+    m_max = m_max == kNone ? t : std::max(m_max, t);
+}
+
+void Sniffer::noteHeader(uint64_t number)
+{
+    m_result.headerLine = number;
+    m_result.header = displayText(m_parser.state());
+    m_result.headerColumns = headerNames(m_parser.state());
+}
+
+void Sniffer::mapColumns()
+{
+    SniffResult& r = m_result;
+    const LineParser::CsvColumns c = m_parser.csvColumns();
+    if (!c.active || r.format != LineFormat::Csv) return;
+    const int columns[] = { c.adId, c.time, c.userId, c.ip, c.country, c.clickId };
+    std::vector<bool> used(r.headerColumns.size(), false);
+    for (std::size_t i = 0; i < std::size(kFields); ++i) {
+        SniffColumn m { std::string(kFields[i]), columns[i], {} };
+        if (m.column >= 0 && static_cast<std::size_t>(m.column) < r.headerColumns.size()) {
+            m.name = r.headerColumns[static_cast<std::size_t>(m.column)];
+            used[static_cast<std::size_t>(m.column)] = true;
+        }
+        r.mapping.push_back(std::move(m));
+    }
+    for (std::size_t i = 0; i < used.size(); ++i)
+        if (!used[i]) r.ignoredColumns.push_back(r.headerColumns[i]);
+}
+
+SniffResult Sniffer::finish(uint64_t bytesRead, bool wholeFile)
+{
+    SniffResult& r = m_result;
+    r.bytesRead = bytesRead;
+    r.wholeFile = wholeFile;
+    r.empty = bytesRead == 0;
+    if (r.events > 0) {
+        const auto most = std::max_element(r.eventsByFormat.begin(), r.eventsByFormat.end());
+        r.format = static_cast<LineFormat>(most - r.eventsByFormat.begin());
+    }
+    r.delimiter = guessDelimiter(m_rows);
+    const int64_t byteRejects = r.rejectedBy[static_cast<std::size_t>(RejectReason::BinaryBytes)]
+        + r.rejectedBy[static_cast<std::size_t>(RejectReason::InvalidUtf8)]
+        + r.rejectedBy[static_cast<std::size_t>(RejectReason::LineTooLong)];
+    r.binary = r.binary || (r.events == 0 && byteRejects > 0 && byteRejects * 2 >= r.rejected);
+    if (!m_shapes.empty()) {
+        const auto most = std::max_element(
+            m_shapes.begin(), m_shapes.end(), [](auto& a, auto& b) { return a.second < b.second; });
+        r.timeFormat = most->first.first;
+        r.timePattern = most->first.second;
+    }
+    mapColumns();
+    addNotes();
+    return std::move(m_result);
+}
+
+void Sniffer::addNotes()
+{
+    SniffResult& r = m_result;
+    auto note = [&r](std::string text) { r.notes.push_back(std::move(text)); };
+    const auto by = [&r](RejectReason reason) { return r.rejectedBy[static_cast<std::size_t>(reason)]; };
+    if (r.empty) note("the file is empty");
+    if (r.binary) note("this is not a text file (control bytes or broken UTF-8): not a click log");
+    if (r.delimiter != ',')
+        note(std::string("the rows look separated by '")
+            + (r.delimiter == '\t' ? "\\t" : std::string(1, r.delimiter))
+            + "': only ',' separates fields (convert the file, e.g. with tr or a spreadsheet)");
+    if (r.events == 0 && by(RejectReason::TooManyFields) > 0 && r.headerLine == 0)
+        note("no header naming the columns ad_id, click_timestamp (or timestamp), user_id, ip, country was "
+             "found: "
+             "rows are read as ad_id,click_timestamp,user_id,ip,country[,click_id]");
+    if (by(RejectReason::BadCsvHeader) > 0)
+        note("the header lacks a required column (ad_id, click_timestamp or timestamp, user_id, ip, "
+             "country): rows "
+             "are read in the default order");
+    if (r.events > 0 && r.maxTimeMs < 315'532'800'000) // 1980-01-01
+        note("every time is before 1980: are the timestamps epoch seconds? They are read as milliseconds");
+    if (r.events > 0 && r.timeFormat == "iso" && r.timePattern.find_first_of("Z±") == std::string::npos)
+        note("the times have no zone: they are read as UTC");
+    if (r.rejected > 0)
+        note(std::to_string(r.rejected) + " of " + std::to_string(r.rejected + r.events)
+            + " lines are rejected (" + reasonList(r.rejectedBy) + ")"
+            + (r.events == 0 ? ": no line is read as a click" : ""));
+    if (r.suggestsAnyOrder())
+        note(std::to_string(r.lateAtLateness) + " of " + std::to_string(r.events)
+            + " clicks would be late with a lateness of " + durationOption(r.latenessMs)
+            + ": the lines are not in time order; read them in any order (--order any), or with --lateness "
+            + durationOption(r.latenessForAllOnTimeMs) + " (a new database)");
+    if (!r.wholeFile && !r.empty) note("only the first " + std::to_string(r.records) + " lines were read");
+}
+
+//! Sniffs an open file: up to the options' lines and bytes.
+Result<SniffResult> sniffOpen(InputFile& file, const SniffOptions& options)
+{
+    Sniffer sniffer(options);
+    RecordReader reader;
+    std::string buffer(std::min<std::size_t>(options.maxBytes, 1u << 20), '\0');
+    uint64_t read = 0;
+    bool more = true, atEnd = false;
+    Line record;
+    while (more && read < options.maxBytes) {
+        const std::size_t want = std::min<std::size_t>(buffer.size(), options.maxBytes - read);
+        auto n = file.read(std::span<char>(buffer.data(), want));
+        if (!n) return n.status();
+        if (*n == 0) {
+            atEnd = true;
+            break;
+        }
+        read += *n;
+        reader.feed(std::string_view(buffer.data(), *n));
+        while (more && reader.next(record, sniffer.parser()))
+            more = sniffer.add(record);
+    }
+    if (atEnd) // a last line without '\n' is complete at the end of the file
+        while (more && reader.finish(record, sniffer.parser()))
+            more = sniffer.add(record);
+    return sniffer.finish(read, atEnd && more);
+}
+
+} // namespace
+
+std::string sniffVerdictName(const SniffLine& line)
+{
+    switch (line.kind) {
+    case LineKind::Event:
+        return line.late ? "late" : "accepted";
+    case LineKind::Header:
+        return "header";
+    case LineKind::Blank:
+        return "blank";
+    case LineKind::Rejected:
+        return std::string(rejectReasonName(line.reason));
+    }
+    return "unknown";
+}
+
+SniffResult sniffText(std::string_view content, const SniffOptions& options)
+{
+    Sniffer sniffer(options);
+    RecordReader reader;
+    reader.feed(content.substr(0, options.maxBytes));
+    Line record;
+    bool more = true;
+    while (more && reader.next(record, sniffer.parser()))
+        more = sniffer.add(record);
+    while (more && reader.finish(record, sniffer.parser()))
+        more = sniffer.add(record);
+    return sniffer.finish(
+        std::min(content.size(), options.maxBytes), more && content.size() <= options.maxBytes);
+}
+
+Result<SniffResult> sniffFile(const std::string& path, const SniffOptions& options)
+{
+    std::string target = path;
+    struct stat st { };
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        auto listed = expandSources({ path }, { options.format, false });
+        if (!listed) return listed.status();
+        if (listed->paths.empty()) return Result<SniffResult>::error("'" + path + "' holds no file to read");
+        target = listed->paths.front();
+    }
+    auto file = InputFile::open(target);
+    if (!file) return file.status();
+    auto result = sniffOpen(**file, options);
+    if (!result) return result.status();
+    result->path = target;
+    return result;
+}
+
+} // namespace adclick::core

@@ -1,0 +1,257 @@
+// Issue 10, items 5 and 6 in the window: opening a file shows the import preview (the sniffer's
+// first lines with their verdicts, format, mapping, order) and its order choice reaches the
+// ingest's options; a file whose lines are all rejected, an empty or a binary file, or an archive
+// with many late clicks ends with a notice instead of "Finished" and "Waiting for data…".
+#include "ui_test_support.h"
+
+#include "ui/dashboard/ingest_worker.h"
+#include "ui/widgets/import_preview_dialog.h"
+#include "ui/widgets/main_window.h"
+
+#include <QApplication>
+#include <QLabel>
+#include <QRadioButton>
+#include <QTableWidget>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <random>
+
+using namespace adclick;
+using namespace adclick::ui;
+
+namespace {
+
+bool writeFile(const QString& path, const QByteArray& content)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(content) == content.size();
+}
+
+//! The header stays first; the other lines are shuffled with a fixed seed.
+QByteArray shuffled(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    QByteArrayList lines = f.readAll().split('\n');
+    while (!lines.isEmpty() && lines.back().isEmpty())
+        lines.removeLast();
+    std::mt19937 random(3);
+    std::shuffle(lines.begin() + 1, lines.end(), random);
+    return lines.join('\n') + '\n';
+}
+
+QStringList column(QTableWidget* t, int c)
+{
+    QStringList out;
+    for (int r = 0; r < t->rowCount(); ++r)
+        out << t->item(r, c)->text();
+    return out;
+}
+
+} // namespace
+
+class TestUiImport : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    int m_dbs = 0;
+
+    QString file(const QString& name, const QByteArray& content)
+    {
+        const QString path = m_dir.filePath(name);
+        if (!writeFile(path, content)) qFatal("cannot write %s", qPrintable(path));
+        return path;
+    }
+
+    //! A window with its own database, shown.
+    std::unique_ptr<MainWindow> window()
+    {
+        auto w = std::make_unique<MainWindow>();
+        w->setDatabaseOverride(m_dir.filePath(QStringLiteral("i%1.db").arg(++m_dbs)));
+        w->show();
+        if (!QTest::qWaitForWindowExposed(w.get())) qWarning("window not exposed");
+        return w;
+    }
+
+    //! The preview of `w`, once it is on screen.
+    static ImportPreviewDialog* waitForPreview(MainWindow& w)
+    {
+        if (!QTest::qWaitFor([&] { return w.previewDialog() && w.previewDialog()->isVisible(); }, 20'000))
+            return nullptr;
+        return w.previewDialog();
+    }
+
+    //! Waits for the run's end and a snapshot of the window's current parameters made after it
+    //! (the parameters may change meanwhile: the first data selects the top ads to chart).
+    static bool settled(MainWindow& w)
+    {
+        DashboardController* c = w.controller();
+        if (!QTest::qWaitFor([&] { return !c->ingestActive(); }, 60'000)) return false;
+        c->refresh();
+        return QTest::qWaitFor(
+            [&] {
+                const SnapshotPtr s = c->snapshot();
+                return s && s->paramsGeneration == c->paramsGeneration() && !s->ingest.active()
+                    && s->ingest.run != 0;
+            },
+            60'000);
+    }
+
+    //! The text under the top-N table once the run ended and a snapshot after it is shown.
+    static QString settledWindowText(MainWindow& w)
+    {
+        if (!settled(w)) return {};
+        auto* label = w.findChild<QLabel*>(QStringLiteral("windowLabel"));
+        QTest::qWait(200); // the snapshot reaches the panels in the same event loop turn
+        return label ? label->text() : QString();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        uitest::isolate(m_dir.path());
+        QApplication::setOrganizationName(QStringLiteral("AdClickTest"));
+        QApplication::setApplicationName(QStringLiteral("tst_ui_import"));
+    }
+
+    // A hand-made CSV: the dialog lists each line with the verdict worked out by hand, the
+    // mapping, and preselects "any order" (1 of 2 clicks would be late); the choice made there is
+    // what the ingest gets.
+    void previewShowsVerdictsAndTheOrderReachesTheIngest()
+    {
+        const QString log = file(QStringLiteral("hand.csv"),
+            "ad_id,click_timestamp,user_id,ip,country,note\n"
+            "a1,2021-01-01 00:05:00,u1,1.2.3.4,US,x\n"
+            "a2,2021-01-01 00:00:01,u2,1.2.3.4,US,y\n" // 5 min behind a1: late with 60 s
+            "a3,2021-01-01 00:05:01,u3,not-an-ip,US,z\n");
+        auto w = window();
+        w->previewArchive({ log });
+        ImportPreviewDialog* d = waitForPreview(*w);
+        QVERIFY(d);
+        QCOMPARE(column(d->linesTable(), 0), QStringList({ "1", "2", "3", "4" }));
+        QCOMPARE(
+            column(d->linesTable(), 1), QStringList({ "header", "accepted", "late", "rejected: bad_ip" }));
+        QVERIFY(d->linesTable()->item(3, 3)->text().contains(QStringLiteral("not-an-ip")));
+        QCOMPARE(d->mappingTable()->item(3, 0)->text(), QStringLiteral("ip"));
+        QCOMPARE(d->mappingTable()->item(3, 1)->text(), QStringLiteral("column 4 · ip"));
+        QVERIFY(
+            d->summary(QStringLiteral("format")).startsWith(QStringLiteral("CSV with a header on line 1")));
+        QVERIFY(d->summary(QStringLiteral("order")).contains(QStringLiteral("50.0 %")));
+        QVERIFY(d->summary(QStringLiteral("notes")).contains(QStringLiteral("ignored")) == false);
+        QVERIFY(d->anyOrderButton()->isChecked()); // preselected from the sniff
+        QVERIFY(!w->controller()->source().isValid()); // nothing is read before the choice
+
+        d->timeOrderButton()->setChecked(true);
+        d->accept();
+        QTRY_VERIFY(w->controller()->source().isValid());
+        QVERIFY(!w->controller()->source().orderAny);
+        QVERIFY(!ingestOptionsFor(w->controller()->source()).orderAny);
+        QVERIFY(settled(*w));
+
+        w->previewArchive({ log });
+        d = waitForPreview(*w);
+        QVERIFY(d);
+        d->setOrderAny(true);
+        d->accept();
+        QTRY_VERIFY(w->controller()->source().orderAny);
+        QVERIFY(ingestOptionsFor(w->controller()->source()).orderAny);
+        // The other reading is another database by default (its counts differ).
+        SourceSpec timeOrder = w->controller()->source();
+        timeOrder.orderAny = false;
+        QVERIFY(defaultDatabaseFor(timeOrder) != defaultDatabaseFor(w->controller()->source()));
+        QVERIFY(settled(*w));
+    }
+
+    // A log in time order (the generator's: 0.5 % late) preselects time order; a shuffled copy
+    // preselects any order. Cancelling reads nothing.
+    void preselectionFollowsTheSniff()
+    {
+        const uitest::Generated g
+            = uitest::generate(m_dir.path(), QStringLiteral("gen.csv"), 5000, 50, false);
+        auto w = window();
+        w->previewArchive({ g.path });
+        ImportPreviewDialog* d = waitForPreview(*w);
+        QVERIFY(d);
+        QVERIFY(d->timeOrderButton()->isChecked());
+        QVERIFY(d->summary(QStringLiteral("time")).contains(QStringLiteral("2021-01-01")));
+        d->reject();
+        QTest::qWait(100);
+        QVERIFY(!w->controller()->source().isValid());
+
+        w->previewArchive({ file(QStringLiteral("gen-shuffled.csv"), shuffled(g.path)) });
+        d = waitForPreview(*w);
+        QVERIFY(d);
+        QVERIFY(d->anyOrderButton()->isChecked());
+        QVERIFY(d->summary(QStringLiteral("notes")).contains(QStringLiteral("--order any")));
+    }
+
+    // A followed file is read in time order: the choice is not offered.
+    void followPreview()
+    {
+        const uitest::Generated g
+            = uitest::generate(m_dir.path(), QStringLiteral("follow.csv"), 500, 50, false);
+        auto w = window();
+        w->previewFollow(g.path);
+        ImportPreviewDialog* d = waitForPreview(*w);
+        QVERIFY(d);
+        QVERIFY(!d->anyOrderButton()->isEnabled());
+        d->accept();
+        QTRY_COMPARE(w->controller()->source().kind, SourceSpec::Kind::Follow);
+        QVERIFY(!ingestOptionsFor(w->controller()->source()).orderAny);
+        w->controller()->stopSource();
+    }
+
+    // The issue's public dataset header: every line rejected. The window says so, with the reasons,
+    // instead of "Finished" and then "Waiting for data…" forever.
+    void allRejectedShowsANotice()
+    {
+        const QString log = file(QStringLiteral("foreign.csv"),
+            "ip,app,device,os,channel,click_time,attributed_time,is_attributed\n"
+            "83230,3,1,13,379,2017-11-06 14:32:21,,0\n"
+            "17357,3,1,19,379,2017-11-06 14:33:34,,0\n");
+        auto w = window();
+        w->openArchive({ log });
+        const QString text = settledWindowText(*w);
+        QVERIFY2(!text.contains(QStringLiteral("Waiting for data")), qPrintable(text));
+        QVERIFY2(text.startsWith(QStringLiteral("No clicks. Every line of")), qPrintable(text));
+        QVERIFY2(w->bannerText().contains(QStringLiteral("was rejected (3 lines: too_many_fields 3)")),
+            qPrintable(w->bannerText()));
+        QVERIFY(w->bannerText().contains(QStringLiteral("a CSV needs a header")));
+        auto* status = w->findChild<QLabel*>(QStringLiteral("statusText"));
+        QVERIFY(status);
+        QVERIFY2(
+            status->text().startsWith(QStringLiteral("Nothing counted from")), qPrintable(status->text()));
+    }
+
+    void emptyAndBinaryFilesShowANotice()
+    {
+        auto w = window();
+        w->openArchive({ file(QStringLiteral("empty.log"), QByteArray()) });
+        QString text = settledWindowText(*w);
+        QVERIFY2(text.contains(QStringLiteral("is empty")), qPrintable(text));
+        QVERIFY(w->bannerText().contains(QStringLiteral("is empty")));
+
+        auto w2 = window();
+        w2->openArchive({ file(
+            QStringLiteral("picture.png"), QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\x02", 18)) });
+        text = settledWindowText(*w2);
+        QVERIFY2(text.contains(QStringLiteral("not a text click log")), qPrintable(text));
+        QVERIFY(w2->bannerText().contains(QStringLiteral("binary_bytes")));
+    }
+
+    // Many late clicks: the data is shown, and a warning says what happened and what to choose.
+    void manyLateClicksShowAWarning()
+    {
+        const uitest::Generated g
+            = uitest::generate(m_dir.path(), QStringLiteral("late.csv"), 5000, 20, false);
+        auto w = window();
+        w->openArchive({ file(QStringLiteral("late-shuffled.csv"), shuffled(g.path)) });
+        QVERIFY(settled(*w));
+        QTRY_VERIFY_WITH_TIMEOUT(w->bannerText().contains(QStringLiteral("were late")), 10'000);
+        QVERIFY(w->bannerText().contains(QStringLiteral("Lines in any order")));
+    }
+};
+
+QTEST_MAIN(TestUiImport)
+#include "tst_ui_import.moc"

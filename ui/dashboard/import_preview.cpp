@@ -1,0 +1,26 @@
+#include "ui/dashboard/import_preview.h"
+
+#include <QFile>
+
+namespace adclick::ui {
+
+ImportPreview sniffForPreview(const SourceSpec& spec)
+{
+    ImportPreview out;
+    out.spec = spec;
+    if (spec.paths.isEmpty()) {
+        out.error = QObject::tr("no file to preview");
+        return out;
+    }
+    core::SniffOptions options;
+    if (spec.latenessMs) options.latenessMs = *spec.latenessMs;
+    // TODO(h-parser): the spec's column map (ParserOptions) goes into the options here.
+    auto result = core::sniffFile(QFile::encodeName(spec.paths.front()).toStdString(), options);
+    if (!result)
+        out.error = QString::fromStdString(result.message());
+    else
+        out.sniff = std::make_shared<const core::SniffResult>(std::move(*result));
+    return out;
+}
+
+} // namespace adclick::ui

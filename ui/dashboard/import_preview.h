@@ -1,0 +1,28 @@
+#pragma once
+// The import preview: the sniffer's reading of a file's head (core/input/sniffer.h), made off the
+// GUI thread before an archive is read or a file followed, so the user sees the format, mapping,
+// verdicts and order of the first lines and chooses how to read it.
+
+#include "ui/dashboard/source_spec.h"
+
+#include "core/input/sniffer.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+namespace adclick::ui {
+
+struct ImportPreview {
+    SourceSpec spec; //!< what the user chose (its orderAny is the dialog's to set)
+    QString error; //!< the file could not be sniffed (the ingest then reports it)
+    std::shared_ptr<const core::SniffResult> sniff;
+    bool ok() const { return sniff != nullptr; }
+};
+
+//! Sniffs the first path of `spec` (a folder: its first file in reading order) with the spec's
+//! lateness (default 60 s). Blocking: run it on a worker.
+ImportPreview sniffForPreview(const SourceSpec& spec);
+
+} // namespace adclick::ui
