@@ -135,7 +135,9 @@ std::vector<RunNotice> judgeRun(const IngestResult& r, const IngestOptions& o, b
 {
     std::vector<RunNotice> errors, warnings;
     for (const std::string& arg : o.sources) {
-        if (isKafkaUri(arg)) continue;
+        // --order any counts clicks after sorting the whole input, not per source: only the
+        // run-level rule below judges it.
+        if (isKafkaUri(arg) || o.orderAny) continue;
         const auto members = membersOf(arg, r);
         if (!members.empty()) judgeSource(arg, members, o.follow || interrupted, errors, warnings);
     }
