@@ -74,7 +74,7 @@ void onSignal(int)
 //! The format, the engine settings and the durations; 0, or the exit code of a usage error.
 int readEngineOptions(Args& args, core::IngestOptions& o)
 {
-    if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.format))
+    if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.parser.format))
         return fail("--format must be auto, book, csv or jsonl, not '" + *f + "'", 2);
     std::optional<int64_t> idle, lockWait, maxFuture, maxJump;
     if (!durationOption(args, "lateness", o.latenessMs)

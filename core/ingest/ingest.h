@@ -23,7 +23,8 @@ class InputFile;
 
 struct IngestOptions {
     std::vector<std::string> sources; //!< files, .gz files, directories, "-"
-    LineFormat format = LineFormat::Auto;
+    //! Line format and column map (--format, --map); a resumed source keeps the map it was read with.
+    ParserOptions parser;
     // Engine settings; unset ones come from the database (or the defaults for a new one).
     std::optional<int64_t> latenessMs;
     std::optional<LatePolicy> late;

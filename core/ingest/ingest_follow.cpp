@@ -145,7 +145,7 @@ Status Ingestor::followRotation(Source& src, std::stop_token& stop)
 Status Ingestor::startGeneration(Source& src, std::unique_ptr<InputFile> file)
 {
     src.file = std::move(file);
-    src.parser = LineParser(m_options.format);
+    src.parser = LineParser(src.parser.options());
     src.splitter.reset(0);
     src.head.clear();
     src.readEnd = 0;
@@ -191,7 +191,7 @@ Status Ingestor::finishPredecessor(const std::string& path, std::stop_token& sto
     if (!file) return file.status();
     src.path = *copy;
     src.file = std::move(*file);
-    src.parser = LineParser(m_options.format);
+    src.parser = LineParser(m_options.parser);
     if (auto st = src.file->seek(before.offset); !st) return st;
     auto copyHead = readHead(*copy);
     if (!copyHead) return copyHead.status();
