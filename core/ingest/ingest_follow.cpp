@@ -153,7 +153,7 @@ Status Ingestor::startGeneration(Source& src, std::unique_ptr<InputFile> file)
     src.truncated = false;
     // A new row: the old one keeps where its content ended (a restart must not confuse them).
     src.pos = SourcePosition { m_nextSourceId++, src.path, 0, 0, 0 };
-    m_result.sources.push_back({ src.path, 0, 0 });
+    m_result.sources.push_back({ src.path, 0, 0, {} });
     src.report = m_result.sources.size() - 1;
     // The old position and the new row in one transaction: a restart finds the new file as the
     // one last read under this path, and the old one complete.
@@ -201,7 +201,7 @@ Status Ingestor::finishPredecessor(const std::string& path, std::stop_token& sto
     src.pos = before; // the same row (and uri) until the file now under `path` is started
     src.splitter.reset(before.offset);
     src.readEnd = before.offset;
-    m_result.sources.push_back({ *copy, before.offset, before.offset });
+    m_result.sources.push_back({ *copy, before.offset, before.offset, {} });
     src.report = m_result.sources.size() - 1;
     bool stopped = false;
     if (auto st = readToEnd(src, stop, stopped); !st) return st;

@@ -124,6 +124,11 @@ Result<std::unique_ptr<Ingestor::KafkaRun>> Ingestor::KafkaRun::open(Ingestor& i
     using R = Result<std::unique_ptr<KafkaRun>>;
     auto uri = parseKafkaUri(address);
     if (!uri) return R(uri.status());
+    // Its partitions keep the column map they were read with (KafkaPartitions::add restores it).
+    const std::string prefix = "kafka:" + uri->topic + "/";
+    for (const SourcePosition& k : in.m_known)
+        if (k.uri.starts_with(prefix) && k.parserState)
+            if (auto st = in.checkColumnMap(k.uri, *k.parserState); !st) return R(st);
     auto consumer = KafkaConsumer::open(*uri, in.m_options.kafkaProperties);
     if (!consumer) return R(consumer.status());
     auto run = std::make_unique<KafkaRun>(in, address, std::move(*uri), std::move(*consumer));

@@ -223,8 +223,8 @@ void LineParser::describeHeaderProblem(const int* col)
         const bool missing = col[f] < 0 && (isRequiredField(field) || (mapped && !mapped->empty()));
         if (!missing) continue;
         if (!lacks.empty()) lacks += " and ";
-        lacks += mapped ? "the column '" + *mapped + "' (--map " + std::string(clickFieldName(field)) + ")"
-                        : "a column for " + std::string(clickFieldName(field));
+        lacks += mapped ? "column '" + *mapped + "' (--map " + std::string(clickFieldName(field)) + ")"
+                        : "column for " + std::string(clickFieldName(field));
         fix += " --map " + std::string(clickFieldName(field)) + "=" + (unused.empty() ? "COLUMN" : unused);
     }
     m_headerProblem = "the CSV header has no " + lacks + "; its columns are: " + columns
