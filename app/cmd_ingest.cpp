@@ -155,8 +155,8 @@ std::string summaryJson(const core::IngestResult& r, int liveTopMinutes)
         + ",\"dedup_mb\":" + std::to_string(r.dedupBytes >> 20) + "},\"sources\":[";
     for (std::size_t i = 0; i < r.sources.size(); ++i) {
         const auto& s = r.sources[i];
-        out += (i ? "," : "") + std::string("{\"path\":") + jsonString(s.path) + ",\"resumed_from\":"
-            + std::to_string(s.resumedFrom) + ",\"offset\":" + std::to_string(s.offset)
+        out += (i ? "," : "") + std::string("{\"path\":") + jsonString(s.path)
+            + ",\"resumed_from\":" + std::to_string(s.resumedFrom) + ",\"offset\":" + std::to_string(s.offset)
             + ",\"columns\":" + jsonString(s.columns) + "}";
     }
     out += "]";

@@ -145,8 +145,11 @@ Status Ingestor::checkColumnMap(const std::string& source, std::string_view pars
     const ColumnMap& given = m_options.parser.map;
     const ColumnMap stored = LineParser::storedColumnMap(parserState).value_or(ColumnMap {});
     if (given.empty() || given == stored) return Status::ok(); // no --map: the stored one applies
-    auto text = [](const ColumnMap& m) { return m.empty() ? std::string("no --map") : "--map " + columnMapText(m); };
-    return Status::error(quoted(source) + " was read with " + text(stored) + "; reading on with " + text(given)
+    auto text = [](const ColumnMap& m) {
+        return m.empty() ? std::string("no --map") : "--map " + columnMapText(m);
+    };
+    return Status::error(quoted(source) + " was read with " + text(stored) + "; reading on with "
+        + text(given)
         + " would count its lines by two different column maps (use the same --map, none to keep the "
           "stored one, or a new database)");
 }

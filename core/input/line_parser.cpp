@@ -349,7 +349,9 @@ std::string LineParser::columnsInUse() const
 
 bool LineParser::normalizeCountry(std::string_view& country)
 {
-    if (country.size() == 2) {
+    if (country.size() == 2 || country.size() == 3) {
+        // A code: kept as written, upper-cased. An alpha-3 code stays alpha-3: the book's own
+        // example stores "USA", and existing databases and filters use the codes as given.
         bool lower = false;
         for (char c : country) {
             if (c >= 'a' && c <= 'z')
@@ -359,16 +361,16 @@ bool LineParser::normalizeCountry(std::string_view& country)
         }
         if (!lower) return true;
         char* out = m_scratch.data() + m_scratchPos;
-        for (std::size_t i = 0; i < 2; ++i) {
+        for (std::size_t i = 0; i < country.size(); ++i) {
             const char c = country[i];
             out[i] = c >= 'a' ? static_cast<char>(c - ('a' - 'A')) : c;
         }
-        country = std::string_view(out, 2);
-        m_scratchPos += 2;
+        country = std::string_view(out, country.size());
+        m_scratchPos += country.size();
         return true;
     }
-    // An alpha-3 code or an English name: stored as its alpha-2 code (a static string).
-    const char* alpha2 = countryAlpha2(country);
+    // An English name ("Germany", "South Korea"): stored as its alpha-2 code (a static string).
+    const char* alpha2 = country.size() > 3 ? countryAlpha2(country) : nullptr;
     if (alpha2 == nullptr) return false;
     country = std::string_view(alpha2, 2);
     return true;

@@ -144,8 +144,8 @@ private:
     ParseOutcome finishEvent(std::string_view adId, std::string_view time, std::string_view userId,
         std::string_view ip, std::string_view country, std::string_view clickId, ClickEvent& event,
         unsigned wrongType = 0, unsigned absent = 0);
-    //! The country as stored: two letters upper-cased, or the alpha-2 code of an alpha-3 code or
-    //! an English name; false when it is none of these.
+    //! The country as stored: a code of 2–3 letters upper-cased, or the ISO 3166 alpha-2 code of
+    //! an English country name; false when it is neither.
     bool normalizeCountry(std::string_view& country);
     //! The field a JSON key (a dotted path below the top level) is read into, and its rank.
     bool jsonField(std::string_view path, ClickField& field, int& rank) const;
