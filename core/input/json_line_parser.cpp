@@ -422,12 +422,12 @@ struct Fields {
 
 bool LineParser::jsonField(std::string_view path, ClickField& field, int& rank) const
 {
-    if (!m_options.map.empty() && mappedKey(m_options.map, path, field)) {
+    if (m_hasMap && mappedKey(m_options.map, path, field)) {
         rank = -1;
         return true;
     }
     if (!fieldOfName(path, field, rank)) return false;
-    return !m_options.map[field]; // a mapped field is read from its mapped key only
+    return !m_hasMap || !m_options.map[field]; // a mapped field is read from its mapped key only
 }
 
 bool LineParser::readJsonObject(

@@ -171,6 +171,7 @@ LineParser::LineParser(const ParserOptions& options)
     : m_options(options)
     , m_format(options.format)
 {
+    m_hasMap = !m_options.map.empty();
     for (const auto& c : m_options.map.columns)
         if (c && c->find('.') != std::string::npos) m_nestedMap = true;
     if (m_format == LineFormat::Csv) useDefaultCsvOrder();

@@ -165,6 +165,7 @@ private:
     std::string m_csvHeaderLine; //!< that header (state())
     // Column index of each field (ClickField order) in the CSV header; -1 when absent.
     std::array<int, kClickFieldCount> m_col {};
+    bool m_hasMap = false; //!< some field is mapped (--map)
     bool m_nestedMap = false; //!< some --map names a dotted JSON path
     std::string m_headerProblem;
     int m_colCount = 0; //!< columns of the header: a row with more is TooManyFields

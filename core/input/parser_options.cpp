@@ -184,6 +184,14 @@ constexpr std::size_t kLongestSynonym = 16;
 bool fieldOfName(std::string_view name, ClickField& field, int& rank)
 {
     if (name.empty() || name.size() > kLongestSynonym) return false;
+    // The usual keys first, without lower-casing (the JSON lines hot path).
+    for (std::size_t f = 0; f < kClickFieldCount; ++f) {
+        if (name == kFieldNames[f]) {
+            field = static_cast<ClickField>(f);
+            rank = 0;
+            return true;
+        }
+    }
     char buf[kLongestSynonym];
     for (std::size_t i = 0; i < name.size(); ++i) {
         const char c = name[i];
