@@ -191,7 +191,11 @@ Status Ingestor::finishPredecessor(const std::string& path, std::stop_token& sto
     if (!file) return file.status();
     src.path = *copy;
     src.file = std::move(*file);
-    src.parser = LineParser(m_options.parser);
+    ParserOptions parserOptions = m_options.parser; // with the column map it was read with
+    if (before.parserState)
+        if (auto stored = LineParser::storedColumnMap(*before.parserState))
+            parserOptions.map = std::move(*stored);
+    src.parser = LineParser(parserOptions);
     if (auto st = src.file->seek(before.offset); !st) return st;
     auto copyHead = readHead(*copy);
     if (!copyHead) return copyHead.status();
