@@ -206,4 +206,16 @@ int fail(const std::string& message, int code)
     return code;
 }
 
+bool columnMapOption(Args& args, core::ColumnMap& map)
+{
+    for (const std::string& spec : args.values("map")) {
+        std::string error;
+        if (!core::addColumnMapping(spec, map, error)) {
+            fail(error, 2);
+            return false;
+        }
+    }
+    return true;
+}
+
 } // namespace adclick::app

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/base/text_writers.h"
+#include "core/input/parser_options.h"
 
 #include <cstdint>
 #include <optional>
@@ -68,6 +69,9 @@ bool decimalOption(Args& args, const std::string& name, double min, double max, 
 //! where every message names them, and a second list would silently replace the first.
 std::optional<std::vector<std::pair<std::string, std::string>>> kafkaProperties(
     Args& args, std::string& error);
+
+//! Every `--map FIELD=COLUMN` into `map`. False (the usage error printed) for a bad one.
+bool columnMapOption(Args& args, core::ColumnMap& map);
 
 //! Writes `message` to stderr prefixed with "adclick: " and returns the exit code 2 (usage) or 1.
 int fail(const std::string& message, int code = 1);

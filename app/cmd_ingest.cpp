@@ -26,6 +26,9 @@ SOURCE           a file, a .gz file, a directory of rotated logs (read oldest fi
                  (JSON lines unless --format says otherwise), offsets kept in the database with the results
 --db F           the database (created when missing; raw events go to F.raw/)
 --format X       auto (default: decided line by line) | book | csv | jsonl
+--map F=COLUMN   CSV/JSON: read field F (ad_id, click_timestamp, user_id, ip, country, click_id) from
+                 the column or JSON key COLUMN (a.b: key b of the object under a); F= : the log has no
+                 F (repeatable). Unmapped fields are found by name or synonym; kept per source
 --lateness S     allowed lateness behind the largest event time (default 60 s; fixed per database)
 --late X         drop (default: late events are counted, not aggregated) | update (they correct their pane)
 --dedup-horizon S  how far behind the watermark duplicates are still recognised (default 300 s)
@@ -133,8 +136,9 @@ void onSignal(int)
 //! The format, the engine settings and the durations; 0, or the exit code of a usage error.
 int readEngineOptions(Args& args, core::IngestOptions& o)
 {
-    if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.format))
+    if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.parser.format))
         return fail("--format must be auto, book, csv or jsonl, not '" + *f + "'", 2);
+    if (!columnMapOption(args, o.parser.map)) return 2;
     std::optional<int64_t> idle, lockWait, maxFuture, maxJump;
     if (!durationOption(args, "lateness", o.latenessMs)
         || !durationOption(args, "dedup-horizon", o.dedupHorizonMs) || !durationOption(args, "idle", idle)
@@ -210,8 +214,9 @@ std::string summaryJson(const core::IngestResult& r, int liveTopMinutes, bool or
         + ",\"dedup_mb\":" + std::to_string(r.dedupBytes >> 20) + "},\"sources\":[";
     for (std::size_t i = 0; i < r.sources.size(); ++i) {
         const auto& s = r.sources[i];
-        out += (i ? "," : "") + std::string("{\"path\":") + jsonString(s.path) + ",\"resumed_from\":"
-            + std::to_string(s.resumedFrom) + ",\"offset\":" + std::to_string(s.offset) + "}";
+        out += (i ? "," : "") + std::string("{\"path\":") + jsonString(s.path)
+            + ",\"resumed_from\":" + std::to_string(s.resumedFrom) + ",\"offset\":" + std::to_string(s.offset)
+            + ",\"columns\":" + jsonString(s.columns) + "}";
     }
     out += "]";
     if (!r.kafka.empty()) out += ",\"kafka\":" + kafkaHealthListJson(r.kafka);

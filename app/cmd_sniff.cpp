@@ -19,6 +19,7 @@ the first lines (accepted, late, header, blank, or the reject reason) and notes 
 wrong. FILE may be a .gz file, or a directory (its first file in reading order).
 
 --format X       auto (default) | book | csv | jsonl, as for ingest
+--map F=COL      where field F is read from, as for ingest (repeatable)
 --lateness S     the lateness the order figures are judged against (default 60 s)
 --lines N        how many of the first lines to show with their verdicts (default 20)
 --max-lines N    how many lines to read at most (default 100000; at most 16 MiB are read)
@@ -49,7 +50,7 @@ std::string stringArray(const std::vector<std::string>& items)
 }
 
 //! Where each field is read from: CSV columns, the book's positions, or JSON keys.
-std::string mappingJson(const core::SniffResult& r)
+std::string mappingJson(const core::SniffResult& r, const core::ColumnMap& map)
 {
     static const char* kFields[] = { "ad_id", "click_timestamp", "user_id", "ip", "country", "click_id" };
     std::string out = "{";
@@ -61,9 +62,11 @@ std::string mappingJson(const core::SniffResult& r)
                                 : "{\"column\":" + std::to_string(m.column)
                     + ",\"name\":" + (m.name.empty() ? std::string("null") : jsonString(m.name)) + "}";
         } else if (r.format == core::LineFormat::Jsonl) {
-            // TODO(h-parser): the keys of the ParserOptions' map once it exists; today they are fixed.
-            out += i == 1 ? "{\"key\":\"click_timestamp\",\"or_key\":\"timestamp\"}"
-                          : "{\"key\":" + jsonString(kFields[i]) + "}";
+            // A mapped key, none (`--map F=`), or found by its name or a synonym.
+            const auto& mapped = map[static_cast<core::ClickField>(i)];
+            out += !mapped                ? std::string("{\"key\":\"by name\"}")
+                : mapped->empty() ? std::string("null")
+                                  : "{\"key\":" + jsonString(*mapped) + "}";
         } else {
             out += "{\"position\":" + std::to_string(i) + "}";
         }
@@ -102,7 +105,7 @@ std::string timeAndOrderJson(const core::SniffResult& r)
     return out;
 }
 
-std::string sniffJson(const core::SniffResult& r)
+std::string sniffJson(const core::SniffResult& r, const core::ColumnMap& map)
 {
     std::string out = "{\"file\":" + jsonString(r.path) + ",\"bytes_read\":" + std::to_string(r.bytesRead)
         + ",\"lines_read\":" + std::to_string(r.records)
@@ -118,7 +121,7 @@ std::string sniffJson(const core::SniffResult& r)
         + (r.headerLine == 0 ? std::string("null")
                              : "{\"line\":" + std::to_string(r.headerLine) + ",\"text\":"
                     + jsonString(r.header) + ",\"columns\":" + stringArray(r.headerColumns) + "}");
-    out += ",\n\"mapping\":" + (r.events == 0 ? std::string("null") : mappingJson(r))
+    out += ",\n\"mapping\":" + (r.events == 0 ? std::string("null") : mappingJson(r, map))
         + ",\"ignored_columns\":" + stringArray(r.ignoredColumns);
     out += ",\n\"verdicts\":" + verdictsJson(r) + timeAndOrderJson(r) + ",\n\"lines\":[";
     for (std::size_t i = 0; i < r.sample.size(); ++i) {
@@ -137,8 +140,9 @@ int cmdSniff(Args& args)
 {
     if (printHelp(args, kHelp)) return 0;
     core::SniffOptions o;
-    if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.format))
+    if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.parser.format))
         return fail("--format must be auto, book, csv or jsonl, not '" + *f + "'", 2);
+    if (!columnMapOption(args, o.parser.map)) return 2;
     std::optional<int64_t> lateness, lines, maxLines;
     if (!durationOption(args, "lateness", lateness) || !integerOption(args, "lines", 0, kMaxShownLines, lines)
         || !integerOption(args, "max-lines", 1, kMaxSniffLines, maxLines))
@@ -151,7 +155,7 @@ int cmdSniff(Args& args)
     if (files.size() != 1) return fail("sniff needs exactly one FILE (see adclick sniff --help)", 2);
     auto result = core::sniffFile(files.front(), o);
     if (!result) return fail(result.message());
-    std::fputs(sniffJson(*result).c_str(), stdout);
+    std::fputs(sniffJson(*result, o.parser.map).c_str(), stdout);
     return 0;
 }
 

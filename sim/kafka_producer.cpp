@@ -14,12 +14,16 @@ std::string canonicalJson(const ClickEvent& e)
 {
     std::string out = "{\"ad_id\":";
     appendJsonString(out, e.adId);
-    out += ",\"click_timestamp\":" + std::to_string(e.timeMs) + ",\"user_id\":";
-    appendJsonString(out, e.userId);
-    out += ",\"ip\":";
-    appendJsonString(out, e.ip);
-    out += ",\"country\":";
-    appendJsonString(out, e.country);
+    out += ",\"click_timestamp\":" + std::to_string(e.timeMs);
+    // A field the source has not (empty) is left out: the consumer stores it as absent too.
+    auto optional = [&out](const char* key, std::string_view value) {
+        if (value.empty()) return;
+        out += key;
+        appendJsonString(out, value);
+    };
+    optional(",\"user_id\":", e.userId);
+    optional(",\"ip\":", e.ip);
+    optional(",\"country\":", e.country);
     if (!e.clickId.empty()) {
         out += ",\"click_id\":";
         appendJsonString(out, e.clickId);
@@ -48,7 +52,7 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::open(const ProduceOptions&
     std::unique_ptr<KafkaProducer> p(new KafkaProducer());
     p->m_impl = std::make_unique<Impl>();
     p->m_impl->options = options;
-    p->m_impl->parser = LineParser(options.format);
+    p->m_impl->parser = LineParser(ParserOptions { options.format, options.map });
     // Defaults that suit a click stream; --kafka-prop overrides any of them.
     auto made = makeKafkaConf(options.brokers,
         { { "enable.idempotence", "true" }, { "linger.ms", "5" }, { "message.timeout.ms", "30000" },

@@ -279,8 +279,10 @@ void LineRenderer::renderJson(const Event& e, Defect d, uint32_t dv, std::string
         for (std::size_t i = n - 1; i > 0; --i, bits >>= 4)
             std::swap(keys[i], keys[(bits & 15) % (i + 1)]);
     }
-    static constexpr Field kRequired[] = { kAd, kTime, kUser, kIp, kCountry };
-    const Field dropped = d == Defect::MissingField ? kRequired[dv % 5] : kFieldCount;
+    // Only ad_id and the time are required (a line without user_id, ip or country is a click
+    // with those fields absent, docs/semantics.md): a missing-field defect drops one of them.
+    static constexpr Field kRequired[] = { kAd, kTime };
+    const Field dropped = d == Defect::MissingField ? kRequired[dv % 2] : kFieldCount;
     const bool spaces = e.flags & kJsonSpaces;
     o.push_back('{');
     bool first = true;

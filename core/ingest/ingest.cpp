@@ -2,6 +2,7 @@
 
 #include "core/base/clock.h"
 #include "core/base/failpoint.h"
+#include "core/base/sys_text.h"
 #include "core/ingest/ingest_source.h"
 #include "core/ingest/kafka_source.h"
 #include "core/ingest/order_any.h"
@@ -140,16 +141,30 @@ void Ingestor::warn(const std::string& message)
     if (onWarning) onWarning(message);
 }
 
+Status Ingestor::checkColumnMap(const std::string& source, std::string_view parserState) const
+{
+    const ColumnMap& given = m_options.parser.map;
+    const ColumnMap stored = LineParser::storedColumnMap(parserState).value_or(ColumnMap {});
+    if (given.empty() || given == stored) return Status::ok(); // no --map: the stored one applies
+    auto text = [](const ColumnMap& m) {
+        return m.empty() ? std::string("no --map") : "--map " + columnMapText(m);
+    };
+    return Status::error(quoted(source) + " was read with " + text(stored) + "; reading on with "
+        + text(given)
+        + " would count its lines by two different column maps (use the same --map, none to keep the "
+          "stored one, or a new database)");
+}
+
 Status Ingestor::openSource(const std::string& path, Source& src)
 {
     src.path = path;
     auto file = InputFile::open(path);
     if (!file) return file.status();
     src.file = std::move(*file);
-    src.parser = LineParser(m_options.format);
+    src.parser = LineParser(m_options.parser);
     src.pos = SourcePosition { m_nextSourceId, path, 0, 0, 0 };
     src.resumable = src.file->seekable() || src.file->compressed();
-    m_result.sources.push_back({ path, 0, 0 });
+    m_result.sources.push_back({ path, 0, 0, {} });
     src.report = m_result.sources.size() - 1;
     if (path == "-" || !src.resumable) {
         ++m_nextSourceId; // stdin cannot be resumed: every run is new input
@@ -188,7 +203,8 @@ Status Ingestor::openSource(const std::string& path, Source& src)
             if (!reopened) return reopened.status();
             src.file = std::move(*reopened);
         } else if (match->parserState) {
-            src.parser.restore(*match->parserState);
+            if (auto mapped = checkColumnMap(path, *match->parserState); !mapped) return mapped;
+            src.parser.restore(*match->parserState); // with the column map it was read with
         } else {
             primeParser(src.parser,
                 std::string_view(src.head).substr(0, std::min<uint64_t>(src.head.size(), match->offset)));
@@ -248,6 +264,11 @@ void Ingestor::processLine(Source& src, const Line& line)
         break;
     }
     case LineKind::Rejected:
+        // A source whose first header lacks ad_id or click_timestamp (or a --map column) would
+        // reject every line: stop before reading on, saying which --map fixes it.
+        if (out.reason == RejectReason::BadCsvHeader && !src.looksLikeClicks
+            && m_result.sources[src.report].resumedFrom == 0)
+            m_headerError = quoted(src.path) + ": " + src.parser.headerProblem();
         m_engine->onReject(out.reason, src.path, line.offset, sample);
         break;
     case LineKind::Blank:
@@ -270,6 +291,7 @@ Status Ingestor::processChunk(Source& src, std::string_view chunk)
     Line line;
     while (src.splitter.next(line, src.parser)) {
         processLine(src, line);
+        if (!m_headerError.empty()) return Status::error(m_headerError);
         if (m_engine->batch().events() >= m_options.commitEvents) {
             src.pos.offset = src.splitter.consumedOffset();
             if (auto st = commit(&src); !st) return st;
@@ -322,6 +344,7 @@ Status Ingestor::commit(Source* src)
         }
         src->pos.parserState = src->parser.state();
         stagePosition(src->pos, src->report);
+        m_result.sources[src->report].columns = src->parser.columnsInUse();
     }
     Batch& batch = m_engine->batch();
     std::vector<SourcePosition> positions;
@@ -446,7 +469,7 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
         }
         if (auto st = runKafka(s, stop); !st) return Result<IngestResult>(st);
     }
-    auto listed = expandSources(files, { m_options.format, m_options.followSymlinks });
+    auto listed = expandSources(files, { m_options.parser.format, m_options.followSymlinks });
     if (!listed) return Result<IngestResult>(listed.status());
     for (const auto* list : { &listed->skipped, &listed->warnings })
         for (const std::string& s : *list)
@@ -474,6 +497,7 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
             Line line;
             while (src.splitter.finish(line, src.parser))
                 processLine(src, line);
+            if (!m_headerError.empty()) return Result<IngestResult>::error(m_headerError);
             src.pos.offset = src.splitter.consumedOffset();
         }
         if (auto cst = commit(&src); !cst) return Result<IngestResult>(cst);

@@ -23,7 +23,8 @@ class InputFile;
 
 struct IngestOptions {
     std::vector<std::string> sources; //!< files, .gz files, directories, "-"
-    LineFormat format = LineFormat::Auto;
+    //! Line format and column map (--format, --map); a resumed source keeps the map it was read with.
+    ParserOptions parser;
     // Engine settings; unset ones come from the database (or the defaults for a new one).
     std::optional<int64_t> latenessMs;
     std::optional<LatePolicy> late;
@@ -68,6 +69,7 @@ struct SourceReport {
     uint64_t resumedFrom = 0;
     uint64_t offset = 0; //!< content bytes processed when it was left
     Counters run {}; //!< what this run read from it (judgeRun: an all-rejected source is an error)
+    std::string columns; //!< the column map in use (LineParser::columnsInUse)
 };
 
 struct IngestProgress {
@@ -117,6 +119,8 @@ private:
     Ingestor() = default;
     struct Source;
     Status openSource(const std::string& path, Source& src);
+    //! A resumed source keeps the column map it was read with: a different --map is an error.
+    Status checkColumnMap(const std::string& source, std::string_view parserState) const;
     Status processChunk(Source& src, std::string_view chunk);
     void processLine(Source& src, const struct Line& line);
     //! Hands the events parsed ahead to the engine, in input order.
@@ -184,6 +188,7 @@ private:
     IngestResult m_result;
     std::vector<std::pair<int64_t, std::unique_ptr<Filter>>> m_filters; //!< ready saved filters
     std::string m_filterStates; //!< "id:state;…" as last seen, to notice changes cheaply
+    std::string m_headerError; //!< a source's first header lacks required columns: the run stops
 };
 
 } // namespace adclick::core

@@ -20,6 +20,13 @@ constexpr int64_t kTransientWarningMs = 5'000;
 //! Longer messages are rejected; the sample stored for them is cut to this.
 constexpr std::size_t kLongMessageSample = 256;
 
+//! Kafka messages are JSON lines unless --format says otherwise; the column map applies as given.
+ParserOptions kafkaParserOptions(ParserOptions o)
+{
+    if (o.format == LineFormat::Auto) o.format = LineFormat::Jsonl;
+    return o;
+}
+
 } // namespace
 
 //! The state of one Kafka source while it is read, and the steps of runKafka's loop. A nested
@@ -106,8 +113,7 @@ Ingestor::KafkaRun::KafkaRun(
     , m_address(std::move(address))
     , m_uri(std::move(uri))
     , m_consumer(std::move(consumer))
-    , m_parts(m_uri.topic, in.m_options.format == LineFormat::Auto ? LineFormat::Jsonl : in.m_options.format,
-          in.m_options.idleMs)
+    , m_parts(m_uri.topic, kafkaParserOptions(in.m_options.parser), in.m_options.idleMs)
 {
     m_health.source = "kafka:" + m_uri.topic;
     m_health.topic = m_uri.topic;
@@ -118,6 +124,11 @@ Result<std::unique_ptr<Ingestor::KafkaRun>> Ingestor::KafkaRun::open(Ingestor& i
     using R = Result<std::unique_ptr<KafkaRun>>;
     auto uri = parseKafkaUri(address);
     if (!uri) return R(uri.status());
+    // Its partitions keep the column map they were read with (KafkaPartitions::add restores it).
+    const std::string prefix = "kafka:" + uri->topic + "/";
+    for (const SourcePosition& k : in.m_known)
+        if (k.uri.starts_with(prefix) && k.parserState)
+            if (auto st = in.checkColumnMap(k.uri, *k.parserState); !st) return R(st);
     auto consumer = KafkaConsumer::open(*uri, in.m_options.kafkaProperties);
     if (!consumer) return R(consumer.status());
     auto run = std::make_unique<KafkaRun>(in, address, std::move(*uri), std::move(*consumer));

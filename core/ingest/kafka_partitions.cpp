@@ -7,9 +7,9 @@
 
 namespace adclick::core {
 
-KafkaPartitions::KafkaPartitions(std::string topic, LineFormat format, int64_t idleMs)
+KafkaPartitions::KafkaPartitions(std::string topic, ParserOptions parser, int64_t idleMs)
     : m_topic(std::move(topic))
-    , m_format(format)
+    , m_parser(std::move(parser))
     , m_idleMs(idleMs)
 { }
 
@@ -18,13 +18,13 @@ void KafkaPartitions::add(int count, const std::vector<SourcePosition>& known, i
 {
     for (auto p = static_cast<int32_t>(m_parts.size()); p < count; ++p) {
         Partition& part = m_parts.emplace_back();
-        part.parser = LineParser(m_format);
+        part.parser = LineParser(m_parser);
         const std::string key = "kafka:" + m_topic + "/" + std::to_string(p);
         const auto stored
             = std::find_if(known.begin(), known.end(), [&](const auto& k) { return k.uri == key; });
         part.pos = stored != known.end() ? *stored : SourcePosition { nextSourceId++, key, 0, 0, 0 };
         if (part.pos.parserState) part.parser.restore(*part.pos.parserState); // the CSV header read before
-        reports.push_back({ key, part.pos.offset, part.pos.offset });
+        reports.push_back({ key, part.pos.offset, part.pos.offset, {} });
         part.report = reports.size() - 1;
     }
     m_lowDirty = true;

@@ -38,7 +38,7 @@ public:
     //! How often the partitions are checked for having become idle.
     static constexpr int64_t kIdleCheckMs = 100;
 
-    KafkaPartitions(std::string topic, LineFormat format, int64_t idleMs);
+    KafkaPartitions(std::string topic, ParserOptions parser, int64_t idleMs);
 
     //! Adds the partitions [size(), count), each continuing from its position in `known` (source
     //! "kafka:TOPIC/N"), or new with the id nextSourceId++; each gets its row in `reports`.
@@ -73,7 +73,7 @@ private:
     bool isIdle(const Partition& part, int64_t nowMs) const;
 
     std::string m_topic;
-    LineFormat m_format;
+    ParserOptions m_parser;
     int64_t m_idleMs;
     std::vector<Partition> m_parts;
     std::size_t m_atEnd = 0; //!< partitions with atEnd set

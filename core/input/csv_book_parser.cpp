@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <climits>
 #include <cstring>
 
 // The book format and CSV: comma-separated fields, one click per line.
@@ -14,14 +15,15 @@ using namespace parsing;
 
 namespace {
 
-// Case-insensitive compare of an ASCII name with a header field.
-bool equalsLower(std::string_view field, std::string_view lowerName)
+// A header field and a --map column name, ignoring ASCII case.
+bool equalsNoCase(std::string_view a, std::string_view b)
 {
-    if (field.size() != lowerName.size()) return false;
-    for (std::size_t i = 0; i < field.size(); ++i) {
-        char c = field[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
-        if (c != lowerName[i]) return false;
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + ('a' - 'A'));
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + ('a' - 'A'));
+        if (x != y) return false;
     }
     return true;
 }
@@ -159,57 +161,87 @@ LineParser::CsvHeaderCheck LineParser::classifyCsvHeader(std::string_view line)
 {
     Scratch scratch { m_scratch.data(), m_scratchPos };
     if (!splitCsv(line, m_fields, scratch, static_cast<std::size_t>(-1))) return CsvHeaderCheck::None;
-    int ad = -1, clickTime = -1, time = -1, user = -1, ip = -1, country = -1, clickId = -1;
+    std::array<int, kClickFieldCount> col;
+    std::array<int, kClickFieldCount> rank;
+    col.fill(-1);
+    rank.fill(INT_MAX);
     int known = 0;
-    auto take = [&known](int& col, int i) {
-        if (col < 0) // the first column of a name wins
-            col = i;
-        ++known;
-    };
     for (std::size_t i = 0; i < m_fields.size(); ++i) {
         const std::string_view name = m_fields[i];
         const int idx = static_cast<int>(i);
-        if (equalsLower(name, "ad_id"))
-            take(ad, idx);
-        else if (equalsLower(name, "click_timestamp"))
-            take(clickTime, idx);
-        else if (equalsLower(name, "timestamp"))
-            take(time, idx);
-        else if (equalsLower(name, "user_id"))
-            take(user, idx);
-        else if (equalsLower(name, "ip"))
-            take(ip, idx);
-        else if (equalsLower(name, "country"))
-            take(country, idx);
-        else if (equalsLower(name, "click_id"))
-            take(clickId, idx);
+        bool named = false;
+        for (std::size_t f = 0; f < kClickFieldCount; ++f) {
+            const auto& mapped = m_options.map.columns[f];
+            if (!mapped || mapped->empty() || !equalsNoCase(name, *mapped)) continue;
+            named = true;
+            if (col[f] < 0) col[f] = idx; // the first column of a name wins
+        }
+        ClickField field {};
+        int r = 0;
+        if (!named && fieldOfName(name, field, r)) {
+            named = true;
+            const auto f = static_cast<std::size_t>(field);
+            if (!m_options.map.columns[f] && r < rank[f]) {
+                col[f] = idx;
+                rank[f] = r;
+            }
+        }
+        if (named) ++known;
     }
-    if (clickTime < 0) clickTime = time;
-    if (ad >= 0 && clickTime >= 0 && user >= 0 && ip >= 0 && country >= 0) {
-        m_colAdId = ad;
-        m_colTime = clickTime;
-        m_colUser = user;
-        m_colIp = ip;
-        m_colCountry = country;
-        m_colClickId = clickId;
-        m_colCount = static_cast<int>(m_fields.size());
-        m_colRequired = 1 + std::max({ ad, clickTime, user, ip, country });
-        return CsvHeaderCheck::Complete;
+    bool complete = col[0] >= 0 && col[1] >= 0;
+    for (std::size_t f = 0; f < kClickFieldCount; ++f) {
+        const auto& mapped = m_options.map.columns[f];
+        if (mapped && !mapped->empty() && col[f] < 0) complete = false;
     }
-    if (ad >= 0 && clickTime >= 0) return CsvHeaderCheck::AdAndTime;
-    return known >= 2 ? CsvHeaderCheck::Partial : CsvHeaderCheck::None;
+    if (!complete) {
+        if (known < 2) return CsvHeaderCheck::None;
+        describeHeaderProblem(col.data());
+        return CsvHeaderCheck::Partial;
+    }
+    m_col = col;
+    m_colCount = static_cast<int>(m_fields.size());
+    // A row must reach every column but click_id's (a row may end before an empty last column).
+    m_colRequired = 1 + std::max({ col[0], col[1], col[2], col[3], col[4] });
+    return CsvHeaderCheck::Complete;
+}
+
+void LineParser::describeHeaderProblem(const int* col)
+{
+    std::string columns;
+    std::string unused; // the first column no field took: the likeliest --map suggestion
+    for (std::size_t i = 0; i < m_fields.size(); ++i) {
+        if (i > 0) columns += ", ";
+        columns.append(m_fields[i]);
+        if (unused.empty()
+            && std::find(col, col + kClickFieldCount, static_cast<int>(i)) == col + kClickFieldCount)
+            unused.assign(m_fields[i]);
+    }
+    std::string lacks, fix;
+    for (std::size_t f = 0; f < kClickFieldCount; ++f) {
+        const auto field = static_cast<ClickField>(f);
+        const auto& mapped = m_options.map.columns[f];
+        const bool missing = col[f] < 0 && (isRequiredField(field) || (mapped && !mapped->empty()));
+        if (!missing) continue;
+        if (!lacks.empty()) lacks += " and ";
+        lacks += mapped ? "column '" + *mapped + "' (--map " + std::string(clickFieldName(field)) + ")"
+                        : "column for " + std::string(clickFieldName(field));
+        fix += " --map " + std::string(clickFieldName(field)) + "=" + (unused.empty() ? "COLUMN" : unused);
+    }
+    m_headerProblem = "the CSV header has no " + lacks + "; its columns are: " + columns
+        + ". Name the column that holds each field with --map FIELD=COLUMN, e.g." + fix;
 }
 
 void LineParser::useDefaultCsvOrder()
 {
-    m_colAdId = 0;
-    m_colTime = 1;
-    m_colUser = 2;
-    m_colIp = 3;
-    m_colCountry = 4;
-    m_colClickId = 5;
+    for (std::size_t f = 0; f < kClickFieldCount; ++f)
+        m_col[f] = static_cast<int>(f);
     m_colCount = 6;
     m_colRequired = 5;
+    // A field mapped to nothing stays absent whatever the order.
+    for (std::size_t f = 0; f < kClickFieldCount; ++f) {
+        const auto& mapped = m_options.map.columns[f];
+        if (mapped && mapped->empty()) m_col[f] = -1;
+    }
 }
 
 ParseOutcome LineParser::parseCsv(std::string_view line, ClickEvent& event)
@@ -221,13 +253,16 @@ ParseOutcome LineParser::parseCsv(std::string_view line, ClickEvent& event)
     if (n > static_cast<std::size_t>(m_colCount)) return reject(RejectReason::TooManyFields);
     if (!ok) return reject(RejectReason::BadField); // broken quoting
     if (n < static_cast<std::size_t>(m_colRequired)) return reject(RejectReason::MissingField);
-    const std::string_view clickId = m_colClickId >= 0 && static_cast<std::size_t>(m_colClickId) < n
-        ? m_fields[static_cast<std::size_t>(m_colClickId)]
-        : std::string_view();
-    return finishEvent(m_fields[static_cast<std::size_t>(m_colAdId)],
-        m_fields[static_cast<std::size_t>(m_colTime)], m_fields[static_cast<std::size_t>(m_colUser)],
-        m_fields[static_cast<std::size_t>(m_colIp)], m_fields[static_cast<std::size_t>(m_colCountry)],
-        clickId, event);
+    std::string_view v[kClickFieldCount];
+    unsigned absent = 0;
+    for (std::size_t f = 0; f < kClickFieldCount; ++f) {
+        const auto c = static_cast<std::size_t>(m_col[f]); // -1 → huge: absent
+        if (c < n)
+            v[f] = m_fields[c];
+        else if (m_col[f] < 0)
+            absent |= 1u << f;
+    }
+    return finishEvent(v[0], v[1], v[2], v[3], v[4], v[5], event, 0, absent);
 }
 
 } // namespace adclick::core

@@ -2,8 +2,9 @@
 
 #include "core/input/parse_support.h"
 
+#include <climits>
 #include <cstring>
-#include <initializer_list>
+#include <string>
 
 // JSON lines: one object per line, read by a strict RFC 8259 reader without recursion.
 
@@ -15,7 +16,11 @@ namespace {
 
 constexpr int kMaxJsonDepth = 1024; //!< nesting deeper than this inside an unknown key is BadJson
 
-struct JsonReader {
+} // namespace
+
+namespace json_detail {
+
+struct Reader {
     const char* p;
     const char* e;
     Scratch& scratch;
@@ -330,28 +335,11 @@ private:
     }
 };
 
-enum JsonKey { kAdId, kClickTimestamp, kUserId, kIp, kCountry, kClickId, kTimestamp, kKeyCount, kUnknown };
+} // namespace json_detail
 
-JsonKey jsonKey(std::string_view k)
-{
-    switch (k.size()) {
-    case 2:
-        return k == "ip" ? kIp : kUnknown;
-    case 5:
-        return k == "ad_id" ? kAdId : kUnknown;
-    case 7:
-        if (k == "user_id") return kUserId;
-        return k == "country" ? kCountry : kUnknown;
-    case 8:
-        return k == "click_id" ? kClickId : kUnknown;
-    case 9:
-        return k == "timestamp" ? kTimestamp : kUnknown;
-    case 15:
-        return k == "click_timestamp" ? kClickTimestamp : kUnknown;
-    default:
-        return kUnknown;
-    }
-}
+namespace {
+
+using JsonReader = json_detail::Reader;
 
 enum class JsonType : uint8_t { Absent, String, Integer, Other };
 
@@ -382,70 +370,166 @@ bool readKnownValue(JsonReader& r, JsonValue& val)
     return true;
 }
 
+constexpr int kMaxMapDepth = 16; //!< deepest object a dotted --map path is followed into
+
+//! The field whose --map names the JSON key `path` exactly.
+bool mappedKey(const ColumnMap& map, std::string_view path, ClickField& field)
+{
+    for (std::size_t f = 0; f < kClickFieldCount; ++f) {
+        if (map.columns[f] && *map.columns[f] == path) {
+            field = static_cast<ClickField>(f);
+            return !path.empty();
+        }
+    }
+    return false;
+}
+
+//! Does some --map path lead through the object at `path` ("ad" for "ad.id")?
+bool leadsToMapped(const ColumnMap& map, std::string_view path)
+{
+    for (const auto& c : map.columns)
+        if (c && c->size() > path.size() && c->starts_with(path) && (*c)[path.size()] == '.') return true;
+    return false;
+}
+
 } // namespace
+
+namespace json_detail {
+
+//! The value read for each field, and the rank of the key it came from (fieldOfName; -1 for a
+//! --map key): a better-ranked key wins, the same key again overwrites (the last one wins).
+struct Fields {
+    JsonValue v[kClickFieldCount];
+    int rank[kClickFieldCount] = { INT_MAX, INT_MAX, INT_MAX, INT_MAX, INT_MAX, INT_MAX };
+
+    void take(ClickField field, int r, const JsonValue& value)
+    {
+        const auto f = static_cast<std::size_t>(field);
+        if (value.type == JsonType::Absent) {
+            // null clears what the same key set; it does not hide another key's value.
+            if (r == rank[f]) {
+                v[f] = JsonValue();
+                rank[f] = INT_MAX;
+            }
+        } else if (r <= rank[f]) {
+            v[f] = value;
+            rank[f] = r;
+        }
+    }
+};
+
+} // namespace json_detail
+
+bool LineParser::jsonField(std::string_view path, ClickField& field, int& rank) const
+{
+    if (m_hasMap && mappedKey(m_options.map, path, field)) {
+        rank = -1;
+        return true;
+    }
+    if (!fieldOfName(path, field, rank)) return false;
+    return !m_hasMap || !m_options.map[field]; // a mapped field is read from its mapped key only
+}
+
+bool LineParser::readJsonObject(
+    json_detail::Reader& r, json_detail::Fields& out, std::string_view path, int depth)
+{
+    r.ws();
+    if (r.p < r.e && *r.p == '}') {
+        ++r.p;
+        return true;
+    }
+    char pathBuf[256];
+    for (;;) {
+        if (r.p == r.e || *r.p != '"') return false;
+        ++r.p;
+        const std::size_t mark = r.scratch.pos;
+        std::string_view key;
+        if (!r.string(key)) return false;
+        r.scratch.pos = mark; // an escaped key's text is not kept (it is used before the next string)
+        // Below the top level a key is known by its dotted path ("ad.id"), for --map only. With
+        // such a map the path is kept in pathBuf (a key may sit in scratch, which is reused).
+        std::string_view full = key;
+        if (m_nestedMap) {
+            const std::size_t len = path.size() + (path.empty() ? 0 : 1) + key.size();
+            if (len > sizeof pathBuf) {
+                full = {};
+            } else {
+                std::memcpy(pathBuf, path.data(), path.size());
+                if (!path.empty()) pathBuf[path.size()] = '.';
+                std::memcpy(pathBuf + len - key.size(), key.data(), key.size());
+                full = std::string_view(pathBuf, len);
+            }
+        }
+        ClickField field {};
+        int rank = -1;
+        const bool known = !full.empty()
+            && (path.empty() ? jsonField(full, field, rank) : mappedKey(m_options.map, full, field));
+        r.ws();
+        if (r.p == r.e || *r.p != ':') return false;
+        ++r.p;
+        r.ws();
+        if (r.p == r.e) return false;
+        if (known) {
+            JsonValue value;
+            if (!readKnownValue(r, value)) return false;
+            out.take(field, path.empty() ? rank : -1, value);
+        } else if (*r.p == '{' && m_nestedMap && !full.empty() && depth < kMaxMapDepth
+            && leadsToMapped(m_options.map, full)) {
+            ++r.p; // the members write their paths into their own pathBuf: `full` stays put
+            if (!readJsonObject(r, out, full, depth + 1)) return false;
+        } else if (!r.skipValue()) {
+            return false;
+        }
+        r.ws();
+        if (r.p < r.e && *r.p == ',') {
+            ++r.p;
+            r.ws();
+            continue;
+        }
+        if (r.p < r.e && *r.p == '}') {
+            ++r.p;
+            return true;
+        }
+        return false;
+    }
+}
 
 ParseOutcome LineParser::parseJson(std::string_view line, ClickEvent& event)
 {
     Scratch scratch { m_scratch.data(), m_scratchPos };
     JsonReader r { line.data(), line.data() + line.size(), scratch };
-    JsonValue v[kKeyCount];
+    json_detail::Fields fields;
 
     r.ws();
     if (r.p == r.e || *r.p != '{') return reject(RejectReason::BadJson);
     ++r.p;
-    r.ws();
-    if (r.p < r.e && *r.p == '}') {
-        ++r.p;
-    } else {
-        for (;;) {
-            if (r.p == r.e || *r.p != '"') return reject(RejectReason::BadJson);
-            ++r.p;
-            const std::size_t mark = scratch.pos;
-            std::string_view key;
-            if (!r.string(key)) return reject(RejectReason::BadJson);
-            scratch.pos = mark; // an escaped key's text is not kept
-            const JsonKey k = jsonKey(key);
-            r.ws();
-            if (r.p == r.e || *r.p != ':') return reject(RejectReason::BadJson);
-            ++r.p;
-            r.ws();
-            if (r.p == r.e) return reject(RejectReason::BadJson);
-            // A duplicate key overwrites: the last one wins.
-            if (!(k == kUnknown ? r.skipValue() : readKnownValue(r, v[k])))
-                return reject(RejectReason::BadJson);
-            r.ws();
-            if (r.p < r.e && *r.p == ',') {
-                ++r.p;
-                r.ws();
-                continue;
-            }
-            if (r.p < r.e && *r.p == '}') {
-                ++r.p;
-                break;
-            }
-            return reject(RejectReason::BadJson);
-        }
-    }
+    if (!readJsonObject(r, fields, {}, 0)) return reject(RejectReason::BadJson);
     r.ws();
     if (r.p != r.e) return reject(RejectReason::BadJson);
     m_scratchPos = scratch.pos;
 
-    const JsonValue& time = v[kClickTimestamp].type != JsonType::Absent ? v[kClickTimestamp] : v[kTimestamp];
-    for (const JsonValue* required :
-        std::initializer_list<const JsonValue*> { &v[kAdId], &time, &v[kUserId], &v[kIp], &v[kCountry] })
-        if (required->type == JsonType::Absent) return reject(RejectReason::MissingField);
+    const JsonValue* v = fields.v;
+    if (v[0].type == JsonType::Absent || v[1].type == JsonType::Absent)
+        return reject(RejectReason::MissingField);
     // A value of the wrong JSON type fails like a malformed value of that field.
     auto textual
         = [](const JsonValue& x) { return x.type == JsonType::String || x.type == JsonType::Integer; };
-    unsigned wrong = 0;
-    if (!textual(v[kAdId])) wrong |= kWrongAdId;
-    if (!textual(time)) wrong |= kWrongTime;
-    if (!textual(v[kUserId])) wrong |= kWrongUserId;
-    if (v[kIp].type != JsonType::String) wrong |= kWrongIp;
-    if (v[kCountry].type != JsonType::String) wrong |= kWrongCountry;
-    if (v[kClickId].type != JsonType::Absent && !textual(v[kClickId])) wrong |= kWrongClickId;
-    return finishEvent(v[kAdId].text, time.text, v[kUserId].text, v[kIp].text, v[kCountry].text,
-        v[kClickId].text, event, wrong);
+    unsigned wrong = 0, absent = 0;
+    for (std::size_t f = 0; f < kClickFieldCount; ++f) {
+        const auto field = static_cast<ClickField>(f);
+        const auto& mapped = m_options.map.columns[f];
+        if (v[f].type == JsonType::Absent || (mapped && mapped->empty())) {
+            absent |= bit(field);
+            continue;
+        }
+        const bool stringOnly = field == ClickField::Ip || field == ClickField::Country;
+        if (stringOnly ? v[f].type != JsonType::String : !textual(v[f])) wrong |= bit(field);
+    }
+    auto text = [&](ClickField f) {
+        return (absent & bit(f)) != 0 ? std::string_view() : v[static_cast<std::size_t>(f)].text;
+    };
+    return finishEvent(text(ClickField::AdId), text(ClickField::ClickTimestamp), text(ClickField::UserId),
+        text(ClickField::Ip), text(ClickField::Country), text(ClickField::ClickId), event, wrong, absent);
 }
 
 } // namespace adclick::core

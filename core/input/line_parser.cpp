@@ -1,6 +1,7 @@
 #include "core/input/line_parser.h"
 
 #include "core/base/timestamp.h"
+#include "core/input/country_names.h"
 #include "core/input/line_splitter.h"
 #include "core/input/parse_support.h"
 
@@ -131,36 +132,6 @@ bool validIp(std::string_view s)
 
 // ---------------------------------------------------------------------------------------------
 
-bool parseLineFormat(std::string_view text, LineFormat& out)
-{
-    if (text == "auto")
-        out = LineFormat::Auto;
-    else if (text == "book")
-        out = LineFormat::Book;
-    else if (text == "csv")
-        out = LineFormat::Csv;
-    else if (text == "jsonl")
-        out = LineFormat::Jsonl;
-    else
-        return false;
-    return true;
-}
-
-std::string_view lineFormatName(LineFormat format)
-{
-    switch (format) {
-    case LineFormat::Auto:
-        return "auto";
-    case LineFormat::Book:
-        return "book";
-    case LineFormat::Csv:
-        return "csv";
-    case LineFormat::Jsonl:
-        return "jsonl";
-    }
-    return "unknown";
-}
-
 std::string_view rejectReasonName(RejectReason reason)
 {
     switch (reason) {
@@ -196,11 +167,19 @@ std::string_view rejectReasonName(RejectReason reason)
     return "unknown";
 }
 
-LineParser::LineParser(LineFormat format)
-    : m_format(format)
+LineParser::LineParser(const ParserOptions& options)
+    : m_options(options)
+    , m_format(options.format)
 {
+    m_hasMap = !m_options.map.empty();
+    for (const auto& c : m_options.map.columns)
+        if (c && c->find('.') != std::string::npos) m_nestedMap = true;
     if (m_format == LineFormat::Csv) useDefaultCsvOrder();
 }
+
+LineParser::LineParser(LineFormat format)
+    : LineParser(ParserOptions { format, {} })
+{ }
 
 ParseOutcome LineParser::parse(std::string_view line, ClickEvent& event)
 {
@@ -297,11 +276,10 @@ ParseOutcome LineParser::headerOr(std::string_view line, ParseOutcome rejected)
 {
     m_scratchPos = 0; // the failed row's values are not needed any more
     const CsvHeaderCheck check = classifyCsvHeader(line);
-    const bool bad = check == CsvHeaderCheck::AdAndTime
-        || (check == CsvHeaderCheck::Partial && m_format == LineFormat::Csv);
-    if (check != CsvHeaderCheck::Complete && !bad) return rejected;
+    if (check == CsvHeaderCheck::None) return rejected;
     // A header, wherever it stands (files concatenated with `cat`, a comment line first). A bad
     // one is rejected so the operator sees it; the rows after it are read in the default order.
+    const bool bad = check == CsvHeaderCheck::Partial;
     if (bad) useDefaultCsvOrder();
     m_csvActive = true;
     m_lastFormat = LineFormat::Csv;
@@ -309,43 +287,80 @@ ParseOutcome LineParser::headerOr(std::string_view line, ParseOutcome rejected)
     return bad ? reject(RejectReason::BadCsvHeader) : kHeader;
 }
 
+namespace {
+// state() with a column map: kMapMark, the map's text, kMapMark, then the header. Neither a
+// header nor a map text can hold the control byte, so an older state never starts with it.
+constexpr char kMapMark = '\x01';
+} // namespace
+
+std::string LineParser::state() const
+{
+    if (m_options.map.empty()) return m_csvHeaderLine;
+    return kMapMark + columnMapText(m_options.map) + kMapMark + m_csvHeaderLine;
+}
+
+std::optional<ColumnMap> LineParser::storedColumnMap(std::string_view state)
+{
+    if (state.empty() || state.front() != kMapMark) return std::nullopt;
+    const auto end = state.find(kMapMark, 1);
+    ColumnMap map;
+    if (end == std::string_view::npos || !parseColumnMapText(state.substr(1, end - 1), map))
+        return std::nullopt;
+    return map;
+}
+
 void LineParser::restore(std::string_view state)
 {
-    *this = LineParser(m_format);
+    if (auto map = storedColumnMap(state)) {
+        m_options.map = std::move(*map);
+        state.remove_prefix(state.find(kMapMark, 1) + 1);
+    }
+    *this = LineParser(m_options);
     if (state.empty() || state.size() > kMaxLineBytes) return;
     // The same classification as when the header was read: the same column map follows.
     m_scratch.resize(state.size() + 8);
     if (classifyCsvHeader(state) != CsvHeaderCheck::Complete) useDefaultCsvOrder();
+    m_headerProblem.clear();
     m_csvActive = true;
     m_csvHeaderLine.assign(state);
 }
 
-ParseOutcome LineParser::finishEvent(std::string_view adId, std::string_view time, std::string_view userId,
-    std::string_view ip, std::string_view country, std::string_view clickId, ClickEvent& event,
-    unsigned wrongType)
+std::string LineParser::columnsInUse() const
 {
-    // One order for every format, so a line with several faults gets the same reason anywhere.
-    if ((wrongType & kWrongAdId) != 0) return reject(RejectReason::BadField);
-    if (isBlank(adId)) return reject(RejectReason::EmptyAdId);
-    if (!plainField(adId)) return reject(RejectReason::BadField);
-    if ((wrongType & kWrongTime) != 0 || !parseTimestamp(time, event.timeMs))
-        return reject(RejectReason::BadTimestamp);
-    if ((wrongType & kWrongUserId) != 0) return reject(RejectReason::BadField);
-    if (isBlank(userId)) return reject(RejectReason::MissingField);
-    if (!plainField(userId)) return reject(RejectReason::BadField);
-    if ((wrongType & kWrongIp) != 0 || !validIp(ip)) return reject(RejectReason::BadIp);
-    // One spelling per address (dotted IPv4 that passed validIp already is the one).
-    if (ip.find(':') != std::string_view::npos) ip = canonicalIp(ip, m_ipText);
-    if ((wrongType & kWrongCountry) != 0 || country.size() < 2 || country.size() > 3)
-        return reject(RejectReason::BadCountry);
-    bool lower = false;
-    for (char c : country) {
-        if (c >= 'a' && c <= 'z')
-            lower = true;
-        else if (c < 'A' || c > 'Z')
-            return reject(RejectReason::BadCountry);
+    if (!m_csvActive) return m_options.map.empty() ? "default" : columnMapText(m_options.map);
+    // Name the header's columns: split it again (not on the hot path).
+    LineParser copy(m_options);
+    copy.m_scratch.resize(m_csvHeaderLine.size() + 8);
+    const bool complete = copy.classifyCsvHeader(m_csvHeaderLine) == CsvHeaderCheck::Complete;
+    std::string out;
+    for (std::size_t f = 0; f < kClickFieldCount; ++f) {
+        if (f > 0) out += ", ";
+        out += clickFieldName(static_cast<ClickField>(f));
+        out += '=';
+        const auto c = static_cast<std::size_t>(m_col[f]);
+        if (m_col[f] < 0)
+            out += "(none)";
+        else if (complete && c < copy.m_fields.size())
+            out.append(copy.m_fields[c]);
+        else
+            out += "#" + std::to_string(c + 1); // default order: by position
     }
-    if (lower) {
+    return out;
+}
+
+bool LineParser::normalizeCountry(std::string_view& country)
+{
+    if (country.size() == 2 || country.size() == 3) {
+        // A code: kept as written, upper-cased. An alpha-3 code stays alpha-3: the book's own
+        // example stores "USA", and existing databases and filters use the codes as given.
+        bool lower = false;
+        for (char c : country) {
+            if (c >= 'a' && c <= 'z')
+                lower = true;
+            else if (c < 'A' || c > 'Z')
+                return false;
+        }
+        if (!lower) return true;
         char* out = m_scratch.data() + m_scratchPos;
         for (std::size_t i = 0; i < country.size(); ++i) {
             const char c = country[i];
@@ -353,8 +368,40 @@ ParseOutcome LineParser::finishEvent(std::string_view adId, std::string_view tim
         }
         country = std::string_view(out, country.size());
         m_scratchPos += country.size();
+        return true;
     }
-    if ((wrongType & kWrongClickId) != 0 || !plainField(clickId)) return reject(RejectReason::BadField);
+    // An English name ("Germany", "South Korea"): stored as its alpha-2 code (a static string).
+    const char* alpha2 = country.size() > 3 ? countryAlpha2(country) : nullptr;
+    if (alpha2 == nullptr) return false;
+    country = std::string_view(alpha2, 2);
+    return true;
+}
+
+ParseOutcome LineParser::finishEvent(std::string_view adId, std::string_view time, std::string_view userId,
+    std::string_view ip, std::string_view country, std::string_view clickId, ClickEvent& event,
+    unsigned wrongType, unsigned absent)
+{
+    // One order for every format, so a line with several faults gets the same reason anywhere.
+    if ((wrongType & bit(ClickField::AdId)) != 0) return reject(RejectReason::BadField);
+    if (isBlank(adId)) return reject(RejectReason::EmptyAdId);
+    if (!plainField(adId)) return reject(RejectReason::BadField);
+    if ((wrongType & bit(ClickField::ClickTimestamp)) != 0 || !parseTimestamp(time, event.timeMs))
+        return reject(RejectReason::BadTimestamp);
+    if ((absent & bit(ClickField::UserId)) == 0) {
+        if ((wrongType & bit(ClickField::UserId)) != 0) return reject(RejectReason::BadField);
+        if (isBlank(userId)) return reject(RejectReason::MissingField);
+        if (!plainField(userId)) return reject(RejectReason::BadField);
+    }
+    if ((absent & bit(ClickField::Ip)) == 0) {
+        if ((wrongType & bit(ClickField::Ip)) != 0 || !validIp(ip)) return reject(RejectReason::BadIp);
+        // One spelling per address (dotted IPv4 that passed validIp already is the one).
+        if (ip.find(':') != std::string_view::npos) ip = canonicalIp(ip, m_ipText);
+    }
+    if ((absent & bit(ClickField::Country)) == 0
+        && ((wrongType & bit(ClickField::Country)) != 0 || !normalizeCountry(country)))
+        return reject(RejectReason::BadCountry);
+    if ((wrongType & bit(ClickField::ClickId)) != 0 || !plainField(clickId))
+        return reject(RejectReason::BadField);
     event.adId = adId;
     event.userId = userId;
     event.ip = ip;

@@ -2,20 +2,16 @@
 
 #include "core/base/click_event.h"
 #include "core/base/ip_address.h"
+#include "core/input/parser_options.h"
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace adclick::core {
-
-enum class LineFormat : uint8_t { Auto, Book, Csv, Jsonl };
-
-//! Parses "auto", "book", "csv", "jsonl"; returns false for anything else.
-bool parseLineFormat(std::string_view text, LineFormat& out);
-std::string_view lineFormatName(LineFormat format);
 
 //! Why a line was rejected. The names (rejectReasonName) are stable: they are stored in the
 //! database and printed in JSON, so only append new reasons before Count.
@@ -50,6 +46,11 @@ struct ParseOutcome {
     RejectReason reason = RejectReason::Count; //!< set when kind == Rejected
 };
 
+namespace json_detail {
+struct Reader;
+struct Fields;
+} // namespace json_detail
+
 //! Parses one click per line in the book format, CSV with a header, or JSON lines.
 //!
 //! LineFormat::Auto decides line by line (docs/semantics.md, step 1), so a junk line is one
@@ -59,17 +60,23 @@ struct ParseOutcome {
 //!  - a line starting with "[AdClickEvent]" is the book format;
 //!  - any other line is a CSV row in the column order of the last CSV header, or the book format
 //!    while no header has been seen;
-//!  - a line that is no click but names the CSV columns is a header wherever it stands: it maps
-//!    the columns of the rows after it. One naming ad_id and a time column but lacking user_id, ip
-//!    or country is rejected as bad_csv_header; the rows after it are read in the default order
-//!    ad_id,click_timestamp,user_id,ip,country[,click_id].
-//! Forced CSV finds headers the same way (default order before the first one; a row naming two
-//! column names is a bad header too); forced book and JSON lines have no headers.
+//!  - a line that is no click but names two or more columns (field names, synonyms or --map
+//!    columns: fieldOfName) is a header wherever it stands: it maps the columns of the rows after
+//!    it; columns it does not know are ignored. One lacking ad_id, click_timestamp or a --map
+//!    column is rejected as bad_csv_header (headerProblem() says why); the rows after it are read
+//!    in the default order ad_id,click_timestamp,user_id,ip,country[,click_id].
+//! Forced CSV finds headers the same way (default order before the first one); forced book and
+//! JSON lines have no headers. JSON keys are found like CSV columns (--map: exact key or dotted
+//! path; otherwise the names of fieldOfName). Only ad_id and click_timestamp are required: a
+//! field with no column, key or JSON null is absent (empty in the ClickEvent).
 //! The only state carried from one line to the next is the last CSV header: state() and
 //! restore() carry it over a restart. One parser per source (or Kafka partition).
 class LineParser {
 public:
-    explicit LineParser(LineFormat format = LineFormat::Auto);
+    explicit LineParser(const ParserOptions& options = {});
+    explicit LineParser(LineFormat format);
+
+    const ParserOptions& options() const { return m_options; }
 
     //! `line` excludes the '\n'; a trailing '\r' is ignored. Never throws; never reads past `line`.
     ParseOutcome parse(std::string_view line, ClickEvent& event);
@@ -104,13 +111,24 @@ public:
     };
     CsvColumns csvColumns() const
     {
-        return { m_csvActive || m_format == LineFormat::Csv, m_colAdId, m_colTime, m_colUser, m_colIp,
-            m_colCountry, m_colClickId };
+        return { m_csvActive || m_format == LineFormat::Csv, m_col[0], m_col[1], m_col[2], m_col[3], m_col[4],
+            m_col[5] };
     }
 
     //! What this parser carries to the next line, as text to store with the source position:
     //! empty, or the last CSV header line (a complete one or one lacking columns).
-    const std::string& state() const { return m_csvHeaderLine; }
+    //! A --map in use is stored first (see storedColumnMap), so a resumed source keeps it.
+    std::string state() const;
+    //! The column map stored in a state() text: nullopt for none (also a state of an older version).
+    static std::optional<ColumnMap> storedColumnMap(std::string_view state);
+
+    //! After a bad_csv_header reject: what the header lacks, the columns it has and the --map
+    //! that would fix it, for the operator (the ingest stops with it when the header is a
+    //! source's first). Empty otherwise.
+    const std::string& headerProblem() const { return m_headerProblem; }
+    //! The CSV columns in use, as "ad_id=app, click_timestamp=click_time, user_id=(none), …"; for
+    //! JSON lines and the book format, the --map or "default".
+    std::string columnsInUse() const;
     //! Continue as a parser of this format whose state() was `state`: a parser restored at a
     //! resume position reads the lines after it exactly as the one that read up to it.
     void restore(std::string_view state);
@@ -118,19 +136,11 @@ public:
 private:
     enum class CsvHeaderCheck : uint8_t {
         None, //!< not a header: fewer than two column names
-        Partial, //!< names columns, but not ad_id and a time column
-        AdAndTime, //!< names ad_id and a time column, but lacks user_id, ip or country
-        Complete //!< every required column: the column map is set
+        Partial, //!< names columns, but not ad_id and click_timestamp (or not a --map column)
+        Complete //!< ad_id, click_timestamp and every --map column: the column map is set
     };
-    //! Bits for finishEvent: a JSON value of the wrong type for that field.
-    enum : unsigned {
-        kWrongAdId = 1,
-        kWrongTime = 2,
-        kWrongUserId = 4,
-        kWrongIp = 8,
-        kWrongCountry = 16,
-        kWrongClickId = 32
-    };
+    //! Bits for finishEvent, one per ClickField (1 << field).
+    static constexpr unsigned bit(ClickField f) { return 1u << static_cast<unsigned>(f); }
 
     ParseOutcome parseLine(std::string_view line, ClickEvent& event, bool joined);
     ParseOutcome parseAuto(std::string_view line, ClickEvent& event);
@@ -141,20 +151,35 @@ private:
     //! header? Then it sets the column map and is the outcome; otherwise `rejected` is.
     ParseOutcome headerOr(std::string_view line, ParseOutcome rejected);
     //! Validates the field texts (same checks and order for all formats) and fills `event`.
+    //! `wrongType`: a JSON value of the wrong type for that field; `absent`: the source has no
+    //! such field (optional fields only: stored empty).
     ParseOutcome finishEvent(std::string_view adId, std::string_view time, std::string_view userId,
         std::string_view ip, std::string_view country, std::string_view clickId, ClickEvent& event,
-        unsigned wrongType = 0);
+        unsigned wrongType = 0, unsigned absent = 0);
+    //! The country as stored: a code of 2–3 letters upper-cased, or the ISO 3166 alpha-2 code of
+    //! an English country name; false when it is neither.
+    bool normalizeCountry(std::string_view& country);
+    //! The field a JSON key (a dotted path below the top level) is read into, and its rank.
+    bool jsonField(std::string_view path, ClickField& field, int& rank) const;
+    //! Reads the members of a JSON object, r.p just past its '{' (jsonl_line_parser.cpp).
+    bool readJsonObject(json_detail::Reader& r, json_detail::Fields& out, std::string_view path, int depth);
+    //! Sets m_headerProblem for a header that lacks required or mapped columns.
+    void describeHeaderProblem(const int* col);
     CsvHeaderCheck classifyCsvHeader(std::string_view line);
     void useDefaultCsvOrder();
     //! Would a line go to parseCsv (rather than JSON or the book format)?
     bool readsAsCsv(std::string_view trimmed) const;
 
+    ParserOptions m_options;
     LineFormat m_format;
     LineFormat m_lastFormat = LineFormat::Auto; //!< Auto: the format of the last non-blank line
     bool m_csvActive = false; //!< a CSV header was seen: rows are CSV in its column order
     std::string m_csvHeaderLine; //!< that header (state())
-    // Column index of each field in the CSV header; -1 when absent.
-    int m_colAdId = -1, m_colTime = -1, m_colUser = -1, m_colIp = -1, m_colCountry = -1, m_colClickId = -1;
+    // Column index of each field (ClickField order) in the CSV header; -1 when absent.
+    std::array<int, kClickFieldCount> m_col {};
+    bool m_hasMap = false; //!< some field is mapped (--map)
+    bool m_nestedMap = false; //!< some --map names a dotted JSON path
+    std::string m_headerProblem;
     int m_colCount = 0; //!< columns of the header: a row with more is TooManyFields
     int m_colRequired = 0; //!< a row with fewer columns lacks a required one: MissingField
     //! Unescaped JSON/CSV values and upper-cased countries. Grown (never shrunk) to the line

@@ -190,7 +190,7 @@ class Sniffer {
 public:
     explicit Sniffer(const SniffOptions& options)
         : m_options(options)
-        , m_parser(options.format)
+        , m_parser(options.parser)
     {
         m_result.latenessMs = options.latenessMs;
     }
@@ -435,7 +435,7 @@ Result<SniffResult> sniffFile(const std::string& path, const SniffOptions& optio
     std::string target = path;
     struct stat st { };
     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-        auto listed = expandSources({ path }, { options.format, false });
+        auto listed = expandSources({ path }, { options.parser.format, false });
         if (!listed) return listed.status();
         if (listed->paths.empty()) return Result<SniffResult>::error("'" + path + "' holds no file to read");
         target = listed->paths.front();

@@ -18,9 +18,8 @@
 namespace adclick::core {
 
 struct SniffOptions {
-    LineFormat format = LineFormat::Auto;
-    // TODO(h-parser): once core/input/parser_options.h exists, hold a ParserOptions here (the
-    // column map, time format) and build the LineParser from it, so the sniff reads as the ingest.
+    //! As the ingest would be given them (--format, --map), so the sniff reads as the ingest.
+    ParserOptions parser;
     std::size_t maxLines = 100'000; //!< records read at most (blank lines included)
     std::size_t maxBytes = 16u << 20; //!< content bytes read at most
     std::size_t sampleLines = 20; //!< the first records kept with their verdicts

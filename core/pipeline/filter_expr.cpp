@@ -419,6 +419,11 @@ bool Filter::matches(std::string_view country, std::string_view userId, std::str
     uint8_t addrLength = 0;
     if (m_hasIp) addrLength = parseIpAddress(ip, addr);
     for (const FilterCondition& c : m_conditions) {
+        // A field the source has not (stored empty) matches no condition, negated or not
+        // (docs/semantics.md, "Columns and absent fields").
+        const std::string_view value
+            = c.field == FilterField::Country ? country : (c.field == FilterField::UserId ? userId : ip);
+        if (value.empty()) return false;
         bool in = false;
         switch (c.field) {
         case FilterField::Country:
@@ -460,6 +465,10 @@ std::string Filter::countrySql(std::string_view column) const
     for (const FilterCondition& c : m_conditions) {
         if (c.field != FilterField::Country) continue;
         if (!out.empty()) out += " AND ";
+        if (c.negated) { // an absent (empty) country matches nothing, NOT IN neither
+            out.append(column);
+            out += " <> '' AND ";
+        }
         out.append(column);
         out += c.negated ? " NOT IN (" : " IN (";
         for (std::size_t i = 0; i < c.values.size(); ++i) {

@@ -87,13 +87,14 @@ void checkOutcome(ParseOutcome o, const ClickEvent& e)
     for (char c : e.adId)
         blank = blank && (c == ' ' || c == '\t');
     check(!blank);
-    check(cleanField(e.userId, false));
+    // user_id, ip and country may be absent (empty): only ad_id and the time are required.
+    check(cleanField(e.userId, true));
     check(cleanField(e.clickId, true));
-    check(!e.ip.empty() && e.ip.size() <= 45);
+    check(e.ip.size() <= 45);
     for (char c : e.ip)
         check((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.'
             || c == ':');
-    check(e.country.size() >= 2 && e.country.size() <= 3);
+    check(e.country.empty() || (e.country.size() >= 2 && e.country.size() <= 3));
     for (char c : e.country)
         check(c >= 'A' && c <= 'Z');
     check(e.timeMs >= 0 && e.timeMs <= kMaxMs);

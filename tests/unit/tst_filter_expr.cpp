@@ -211,7 +211,11 @@ void TestFilterExpr::matches_data()
     row("user!= no", "user_id!=u42", "US", "u42", "1.2.3.4", false);
     row("user quoted", "user_id=\"user 1\"", "US", "user 1", "1.2.3.4", true);
     row("user quoted no", "user_id=\"user 1\"", "US", "user", "1.2.3.4", false);
-    row("user empty", "user_id=''", "US", "", "1.2.3.4", true);
+    // An empty field is an absent one: no condition matches it (docs/semantics.md).
+    row("user empty", "user_id=''", "US", "", "1.2.3.4", false);
+    row("user absent, negated", "user_id!=u1", "US", "", "1.2.3.4", false);
+    row("country absent, negated", "country!=US", "", "u1", "1.2.3.4", false);
+    row("ip absent, negated", "ip!=10.0.0.0/8", "US", "u1", "", false);
     row("user in", "user_id in (a, b)", "US", "b", "1.2.3.4", true);
     row("user not in", "user_id not in (a, b)", "US", "b", "1.2.3.4", false);
     // IPv4 networks and their edges.
@@ -308,9 +312,10 @@ void TestFilterExpr::countrySqlAndKinds()
     const Filter c = mustParse("country in (us,kr) and country != JP");
     QVERIFY(c.countryOnly());
     QVERIFY(c.hasCountryCondition());
-    QCOMPARE(qb(c.countrySql()), QByteArray("country IN ('KR','US') AND country NOT IN ('JP')"));
     QCOMPARE(
-        qb(c.countrySql("a.country")), QByteArray("a.country IN ('KR','US') AND a.country NOT IN ('JP')"));
+        qb(c.countrySql()), QByteArray("country IN ('KR','US') AND country <> '' AND country NOT IN ('JP')"));
+    QCOMPARE(qb(c.countrySql("a.country")),
+        QByteArray("a.country IN ('KR','US') AND a.country <> '' AND a.country NOT IN ('JP')"));
 
     const Filter mixed = mustParse("country=US and ip=10.0.0.0/8");
     QVERIFY(!mixed.countryOnly());

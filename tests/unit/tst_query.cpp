@@ -321,22 +321,26 @@ void TestQuery::initTestCase()
     m_preds["none"] = [](const Ev&) { return true; };
     m_preds["country=US"] = [](const Ev& e) { return e.country == "US"; };
     m_preds["country in (US,KR)"] = [](const Ev& e) { return e.country == "US" || e.country == "KR"; };
-    m_preds["country not in (US,KR)"] = [](const Ev& e) { return e.country != "US" && e.country != "KR"; };
-    m_preds["country!=JP"] = [](const Ev& e) { return e.country != "JP"; };
+    m_preds["country not in (US,KR)"]
+        = [](const Ev& e) { return !e.country.empty() && e.country != "US" && e.country != "KR"; };
+    m_preds["country!=JP"] = [](const Ev& e) { return !e.country.empty() && e.country != "JP"; };
     m_preds["ip=10.1.0.0/16"]
         = [](const Ev& e) { return isV4In(e.ip, "10.1.") || isV4In(e.ip, "::ffff:10.1."); };
-    m_preds["ip!=10.1.0.0/16"]
-        = [](const Ev& e) { return !(isV4In(e.ip, "10.1.") || isV4In(e.ip, "::ffff:10.1.")); };
+    m_preds["ip!=10.1.0.0/16"] = [](const Ev& e) {
+        return !e.ip.empty() && !(isV4In(e.ip, "10.1.") || isV4In(e.ip, "::ffff:10.1."));
+    };
     m_preds["ip=2001:db8::/32"] = [](const Ev& e) { return e.ip.rfind("2001:db8:", 0) == 0; };
     m_preds["user_id=\"user 1\""] = [](const Ev& e) { return e.user == "user 1"; };
-    m_preds["user_id!=u1"] = [](const Ev& e) { return e.user != "u1"; };
+    // A filter on an absent (empty) field matches nothing, negated or not (docs/semantics.md).
+    m_preds["user_id!=u1"] = [](const Ev& e) { return !e.user.empty() && e.user != "u1"; };
     m_preds["user_id in (u1,u2)"] = vip;
     m_preds["@vip"] = vip;
     m_preds["@vip and country=KR"] = [vip](const Ev& e) { return vip(e) && e.country == "KR"; };
     m_preds["@vip_us"] = [vip](const Ev& e) { return vip(e) && e.country == "US"; };
     m_preds["@net10"] = m_preds["ip=10.1.0.0/16"];
     m_preds["country=US and ip=10.1.0.0/16 and user_id!=u3"] = [](const Ev& e) {
-        return e.country == "US" && (isV4In(e.ip, "10.1.") || isV4In(e.ip, "::ffff:10.1.")) && e.user != "u3";
+        return e.country == "US" && (isV4In(e.ip, "10.1.") || isV4In(e.ip, "::ffff:10.1.")) && !e.user.empty()
+            && e.user != "u3";
     };
 }
 
