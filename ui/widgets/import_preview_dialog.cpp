@@ -65,7 +65,7 @@ ImportPreviewDialog::ImportPreviewDialog(const ImportPreview& preview, bool utc,
     split->addWidget(createLines(r, utc));
     split->setStretchFactor(1, 1);
     layout->addWidget(split, 1);
-    layout->addWidget(createOrderChoice(r));
+    layout->addWidget(createOrderChoice());
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->button(QDialogButtonBox::Ok)->setText(follow ? tr("Follow") : tr("Read"));
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -157,7 +157,7 @@ QWidget* ImportPreviewDialog::createLines(const core::SniffResult& r, bool utc)
     return box;
 }
 
-QWidget* ImportPreviewDialog::createOrderChoice(const core::SniffResult& r)
+QWidget* ImportPreviewDialog::createOrderChoice()
 {
     auto* box = new QGroupBox(tr("How to read the lines"), this);
     auto* layout = new QVBoxLayout(box);
@@ -181,9 +181,10 @@ QWidget* ImportPreviewDialog::createOrderChoice(const core::SniffResult& r)
         m_anyOrder->setEnabled(false);
         layout->addWidget(new QLabel(tr("A followed file is read as it grows, in time order."), box));
     } else {
-        // Preselected from the sniff: any order when the first lines are out of order beyond the
-        // lateness (more than 1 % of them would be late).
-        setOrderAny(r.suggestsAnyOrder());
+        // An archive is read in any order by default (issue 10): every click counts in its own
+        // minute, which is the exact answer whatever the sniff saw in its first lines. Time order
+        // stays one click away for those who want the live rule (clicks behind the lateness late).
+        setOrderAny(true);
     }
     return box;
 }

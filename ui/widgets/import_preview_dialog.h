@@ -13,7 +13,7 @@ namespace adclick::ui {
 //! Shown when a file is opened, before anything is read into a database: the sniffer's reading of
 //! its first lines (format, delimiter, header and column mapping, time format and range, how out
 //! of order they are, and each line's verdict) and the choice of reading the lines in time order
-//! or in any order, preselected from the sniff. The mapping is shown, not edited (editing comes
+//! or in any order (the default for archives). The mapping is shown, not edited (editing comes
 //! with the parser's column map). Accepting it opens spec() as the source.
 class ImportPreviewDialog : public QDialog {
     Q_OBJECT
@@ -36,7 +36,7 @@ private:
     QWidget* createSummary(const core::SniffResult& r, bool utc);
     QWidget* createMapping(const core::SniffResult& r);
     QWidget* createLines(const core::SniffResult& r, bool utc);
-    QWidget* createOrderChoice(const core::SniffResult& r);
+    QWidget* createOrderChoice();
 
     ImportPreview m_preview;
     QTableWidget* m_lines = nullptr;
