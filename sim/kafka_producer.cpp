@@ -2,6 +2,7 @@
 
 #include "core/base/click_event.h"
 #include "core/base/text_writers.h"
+#include "core/base/timestamp.h"
 #include "core/ingest/kafka_common.h"
 
 #include <chrono>
@@ -14,7 +15,11 @@ std::string canonicalJson(const ClickEvent& e)
 {
     std::string out = "{\"ad_id\":";
     appendJsonString(out, e.adId);
-    out += ",\"click_timestamp\":" + std::to_string(e.timeMs) + ",\"user_id\":";
+    // Epoch ms, except where `auto` would read the number as seconds (1970-01-12 .. 1973-03-03):
+    // there the ISO text says the same instant without doubt.
+    const bool secondsRange = e.timeMs >= 1'000'000'000 && e.timeMs < 100'000'000'000;
+    out += ",\"click_timestamp\":"
+        + (secondsRange ? "\"" + formatIsoUtc(e.timeMs) + "\"" : std::to_string(e.timeMs)) + ",\"user_id\":";
     appendJsonString(out, e.userId);
     out += ",\"ip\":";
     appendJsonString(out, e.ip);
@@ -49,6 +54,7 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::open(const ProduceOptions&
     p->m_impl = std::make_unique<Impl>();
     p->m_impl->options = options;
     p->m_impl->parser = LineParser(options.format);
+    p->m_impl->parser.setTimeFormat(options.timeFormat);
     // Defaults that suit a click stream; --kafka-prop overrides any of them.
     auto made = makeKafkaConf(options.brokers,
         { { "enable.idempotence", "true" }, { "linger.ms", "5" }, { "message.timeout.ms", "30000" },

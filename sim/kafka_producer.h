@@ -16,6 +16,7 @@ struct ProduceOptions {
     std::string topic;
     double ratePerSecond = 0; //!< 0: as fast as the brokers take them
     LineFormat format = LineFormat::Auto; //!< of the lines handed to produceLine
+    TimeFormat timeFormat; //!< of their time stamps (the messages carry epoch ms)
     std::vector<std::pair<std::string, std::string>> properties; //!< passed to librdkafka as they are
     int connectTimeoutMs = 10'000;
 };

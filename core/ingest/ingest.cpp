@@ -146,6 +146,7 @@ Status Ingestor::openSource(const std::string& path, Source& src)
     if (!file) return file.status();
     src.file = std::move(*file);
     src.parser = LineParser(m_options.format);
+    src.parser.setTimeFormat(m_options.timeFormat);
     src.pos = SourcePosition { m_nextSourceId, path, 0, 0, 0 };
     src.resumable = src.file->seekable() || src.file->compressed();
     m_result.sources.push_back({ path, 0, 0 });
@@ -440,7 +441,7 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
         }
         if (auto st = runKafka(s, stop); !st) return Result<IngestResult>(st);
     }
-    auto listed = expandSources(files, { m_options.format, m_options.followSymlinks });
+    auto listed = expandSources(files, { m_options.format, m_options.followSymlinks, m_options.timeFormat });
     if (!listed) return Result<IngestResult>(listed.status());
     for (const auto* list : { &listed->skipped, &listed->warnings })
         for (const std::string& s : *list)

@@ -24,6 +24,9 @@ class InputFile;
 struct IngestOptions {
     std::vector<std::string> sources; //!< files, .gz files, directories, "-"
     LineFormat format = LineFormat::Auto;
+    //! How click time stamps are read (`--time-format`, `--time-zone`). TODO(lead): store
+    //! timeFormat.spec() with each source like the column mapping, and refuse a different one.
+    TimeFormat timeFormat;
     // Engine settings; unset ones come from the database (or the defaults for a new one).
     std::optional<int64_t> latenessMs;
     std::optional<LatePolicy> late;

@@ -146,6 +146,7 @@ Status Ingestor::startGeneration(Source& src, std::unique_ptr<InputFile> file)
 {
     src.file = std::move(file);
     src.parser = LineParser(m_options.format);
+    src.parser.setTimeFormat(m_options.timeFormat);
     src.splitter.reset(0);
     src.head.clear();
     src.readEnd = 0;
@@ -192,6 +193,7 @@ Status Ingestor::finishPredecessor(const std::string& path, std::stop_token& sto
     src.path = *copy;
     src.file = std::move(*file);
     src.parser = LineParser(m_options.format);
+    src.parser.setTimeFormat(m_options.timeFormat);
     if (auto st = src.file->seek(before.offset); !st) return st;
     auto copyHead = readHead(*copy);
     if (!copyHead) return copyHead.status();

@@ -107,7 +107,7 @@ Ingestor::KafkaRun::KafkaRun(
     , m_uri(std::move(uri))
     , m_consumer(std::move(consumer))
     , m_parts(m_uri.topic, in.m_options.format == LineFormat::Auto ? LineFormat::Jsonl : in.m_options.format,
-          in.m_options.idleMs)
+          in.m_options.idleMs, in.m_options.timeFormat)
 {
     m_health.source = "kafka:" + m_uri.topic;
     m_health.topic = m_uri.topic;

@@ -7,9 +7,10 @@
 
 namespace adclick::core {
 
-KafkaPartitions::KafkaPartitions(std::string topic, LineFormat format, int64_t idleMs)
+KafkaPartitions::KafkaPartitions(std::string topic, LineFormat format, int64_t idleMs, TimeFormat timeFormat)
     : m_topic(std::move(topic))
     , m_format(format)
+    , m_timeFormat(std::move(timeFormat))
     , m_idleMs(idleMs)
 { }
 
@@ -19,6 +20,7 @@ void KafkaPartitions::add(int count, const std::vector<SourcePosition>& known, i
     for (auto p = static_cast<int32_t>(m_parts.size()); p < count; ++p) {
         Partition& part = m_parts.emplace_back();
         part.parser = LineParser(m_format);
+        part.parser.setTimeFormat(m_timeFormat);
         const std::string key = "kafka:" + m_topic + "/" + std::to_string(p);
         const auto stored
             = std::find_if(known.begin(), known.end(), [&](const auto& k) { return k.uri == key; });

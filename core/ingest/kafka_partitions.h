@@ -38,7 +38,8 @@ public:
     //! How often the partitions are checked for having become idle.
     static constexpr int64_t kIdleCheckMs = 100;
 
-    KafkaPartitions(std::string topic, LineFormat format, int64_t idleMs);
+    KafkaPartitions(
+        std::string topic, LineFormat format, int64_t idleMs, TimeFormat timeFormat = TimeFormat());
 
     //! Adds the partitions [size(), count), each continuing from its position in `known` (source
     //! "kafka:TOPIC/N"), or new with the id nextSourceId++; each gets its row in `reports`.
@@ -74,6 +75,7 @@ private:
 
     std::string m_topic;
     LineFormat m_format;
+    TimeFormat m_timeFormat;
     int64_t m_idleMs;
     std::vector<Partition> m_parts;
     std::size_t m_atEnd = 0; //!< partitions with atEnd set

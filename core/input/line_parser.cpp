@@ -311,7 +311,9 @@ ParseOutcome LineParser::headerOr(std::string_view line, ParseOutcome rejected)
 
 void LineParser::restore(std::string_view state)
 {
+    TimeFormat timeFormat = std::move(m_timeFormat);
     *this = LineParser(m_format);
+    m_timeFormat = std::move(timeFormat);
     if (state.empty() || state.size() > kMaxLineBytes) return;
     // The same classification as when the header was read: the same column map follows.
     m_scratch.resize(state.size() + 8);
@@ -328,7 +330,7 @@ ParseOutcome LineParser::finishEvent(std::string_view adId, std::string_view tim
     if ((wrongType & kWrongAdId) != 0) return reject(RejectReason::BadField);
     if (isBlank(adId)) return reject(RejectReason::EmptyAdId);
     if (!plainField(adId)) return reject(RejectReason::BadField);
-    if ((wrongType & kWrongTime) != 0 || !parseTimestamp(time, event.timeMs))
+    if ((wrongType & kWrongTime) != 0 || !m_timeFormat.parse(time, event.timeMs))
         return reject(RejectReason::BadTimestamp);
     if ((wrongType & kWrongUserId) != 0) return reject(RejectReason::BadField);
     if (isBlank(userId)) return reject(RejectReason::MissingField);

@@ -2,6 +2,7 @@
 
 #include "core/base/click_event.h"
 #include "core/base/ip_address.h"
+#include "core/base/time_format.h"
 
 #include <array>
 #include <cstdint>
@@ -103,6 +104,11 @@ public:
     //! resume position reads the lines after it exactly as the one that read up to it.
     void restore(std::string_view state);
 
+    //! How click time stamps are read (`--time-format`, `--time-zone`); default auto, UTC.
+    //! Not part of state(): the caller stores TimeFormat::spec() with the source.
+    void setTimeFormat(const TimeFormat& timeFormat) { m_timeFormat = timeFormat; }
+    const TimeFormat& timeFormat() const { return m_timeFormat; }
+
 private:
     enum class CsvHeaderCheck : uint8_t {
         None, //!< not a header: fewer than two column names
@@ -151,6 +157,7 @@ private:
     std::size_t m_scratchPos = 0;
     char m_ipText[kMaxCanonicalIpBytes] = {}; //!< the event's IPv6 address in canonical form
     std::vector<std::string_view> m_fields;
+    TimeFormat m_timeFormat;
 };
 
 } // namespace adclick::core
