@@ -7,9 +7,8 @@
 #include "core/base/timestamp.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <vector>
 
 namespace adclick::core {
@@ -17,6 +16,7 @@ namespace adclick::core {
 namespace {
 
 constexpr int32_t kMaxFixedSeconds = 18 * 3600;
+constexpr std::size_t kMaxZoneFileBytes = 1 << 20; // the largest TZif file is under 4 KiB
 
 inline bool isDigit(char c)
 {
@@ -320,10 +320,16 @@ bool TimeZone::load(std::string_view name, TimeZone& out, std::string& error)
     const char* dirEnv = std::getenv("TZDIR");
     const std::string dir = dirEnv != nullptr && *dirEnv != '\0' ? dirEnv : "/usr/share/zoneinfo";
     const std::string path = dir + "/" + std::string(name);
-    std::ifstream f(path, std::ios::binary);
     std::string data;
-    if (f) data.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-    if (!f.good() && !f.eof()) data.clear();
+    // stdio, not iostreams: a directory (Europe) must be an error, not an exception.
+    if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+        char buf[4096];
+        std::size_t n = 0;
+        while (data.size() < kMaxZoneFileBytes && (n = std::fread(buf, 1, sizeof buf, f)) > 0)
+            data.append(buf, n);
+        if (std::ferror(f) != 0) data.clear();
+        std::fclose(f);
+    }
     if (data.empty()) {
         error = "unknown time zone '" + std::string(name) + "': no zone file " + path
             + " (is tzdata installed?)";

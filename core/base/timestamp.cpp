@@ -1,5 +1,7 @@
 #include "core/base/timestamp.h"
 
+#include <cstdint>
+
 namespace adclick::core {
 
 namespace {
@@ -47,6 +49,7 @@ inline bool readUnsigned(std::string_view text, uint64_t& out)
         if (significant > 19) return false;
         v = v * 10 + static_cast<uint64_t>(c - '0');
     }
+    if (v > static_cast<uint64_t>(INT64_MAX)) return false; // the ns range ends at 2^63 - 1
     out = v;
     return true;
 }
