@@ -36,21 +36,21 @@ constexpr int daysInMonth(int y, int m)
     return m == 2 && isLeap(y) ? 29 : kDays[m - 1];
 }
 
-// Digits → value; false for no digit, a non-digit or more than 19 significant digits (the
-// value then never overflows: 19 nines < 2^64).
-inline bool readUnsigned(std::string_view text, uint64_t& out)
+// The leading digits of `text` → value; `end` is where they stop. False for no digit or more than
+// 19 significant digits (so the value never overflows: 19 nines < 2^64) or a value over 2^63 - 1.
+inline bool readUnsigned(std::string_view text, uint64_t& out, std::size_t& end)
 {
-    if (text.empty()) return false;
+    std::size_t i = 0;
+    if (text.size() > 19) // rare: leading zeros do not count
+        while (i + 1 < text.size() && text[i] == '0' && isDigit(text[i + 1]))
+            ++i;
+    const std::size_t first = i;
     uint64_t v = 0;
-    int significant = 0;
-    for (char c : text) {
-        if (!isDigit(c)) return false;
-        if (v != 0 || c != '0') ++significant;
-        if (significant > 19) return false;
-        v = v * 10 + static_cast<uint64_t>(c - '0');
-    }
-    if (v > static_cast<uint64_t>(INT64_MAX)) return false; // the ns range ends at 2^63 - 1
+    for (; i < text.size() && isDigit(text[i]); ++i)
+        v = v * 10 + static_cast<uint64_t>(text[i] - '0');
+    if (i == first || i - first > 19 || v > static_cast<uint64_t>(INT64_MAX)) return false;
     out = v;
+    end = i;
     return true;
 }
 
@@ -92,16 +92,17 @@ EpochUnit epochUnitByMagnitude(uint64_t v)
 
 bool parseEpoch(std::string_view text, EpochUnit unit, int64_t& epochMs)
 {
-    const std::size_t dot = text.find('.');
     uint64_t v = 0;
-    if (!readUnsigned(text.substr(0, dot), v)) return false;
+    std::size_t end = 0;
+    if (!readUnsigned(text, v, end)) return false;
+    const bool hasFraction = end < text.size();
     int fracMs = 0;
-    if (dot != std::string_view::npos && !readFractionMs(text.substr(dot), fracMs)) return false;
+    if (hasFraction && !readFractionMs(text.substr(end), fracMs)) return false;
     if (unit == EpochUnit::Auto) {
         unit = epochUnitByMagnitude(v);
         // A fraction is usual on seconds (Python's time.time()); on the other units it is a sign
         // of a format we do not know.
-        if (dot != std::string_view::npos && unit != EpochUnit::Seconds) return false;
+        if (hasFraction && unit != EpochUnit::Seconds) return false;
     }
     constexpr auto kMax = static_cast<uint64_t>(kLastEpochMs);
     uint64_t ms = 0;
