@@ -2,6 +2,7 @@
 // Python's datetime (datetime(..., tzinfo=...).timestamp()), not with the code under test.
 #include "core/base/time_format.h"
 #include "core/base/timestamp.h"
+#include "core/input/line_parser.h"
 
 #include <QtTest>
 
@@ -30,6 +31,7 @@ private slots:
     void badSpecs_data();
     void badSpecs();
     void specRoundTrip();
+    void lineParserKeepsTimeFormatOverRestore();
 };
 
 void TestTimestamp::parseValid_data()
@@ -456,6 +458,30 @@ void TestTimestamp::specRoundTrip()
     QCOMPARE(QString::fromStdString(f.spec()), QStringLiteral("-08:00|auto"));
     QVERIFY(TimeFormat::fromSpec("", f, error));
     QVERIFY(f.isDefault());
+}
+
+// The parser's hook: its time format reads the rows, and a restore (resume) keeps it.
+void TestTimestamp::lineParserKeepsTimeFormatOverRestore()
+{
+    TimeFormat berlin;
+    std::string error;
+    QVERIFY2(TimeFormat::make("%d/%m/%Y %H:%M:%S", "Europe/Berlin", berlin, error), error.c_str());
+    LineParser parser(LineFormat::Csv);
+    parser.setTimeFormat(berlin);
+    ClickEvent e;
+    QCOMPARE(int(parser.parse("ad_id,click_timestamp,user_id,ip,country", e).kind), int(LineKind::Header));
+    QCOMPARE(int(parser.parse("ad1,07/11/2017 10:30:38,u1,10.0.0.1,US", e).kind), int(LineKind::Event));
+    QCOMPARE(e.timeMs, int64_t(1510047038000));
+    const std::string state = parser.state();
+    parser.restore(state);
+    QCOMPARE(QString::fromStdString(parser.timeFormat().spec()),
+        QStringLiteral("Europe/Berlin|%d/%m/%Y %H:%M:%S"));
+    QCOMPARE(int(parser.parse("ad1,07/11/2017 10:31:00,u2,10.0.0.1,US", e).kind), int(LineKind::Event));
+    QCOMPARE(e.timeMs, int64_t(1510047060000));
+    // The default parser still reads only its own formats.
+    LineParser plain(LineFormat::Csv);
+    plain.restore(state);
+    QCOMPARE(int(plain.parse("ad1,07/11/2017 10:31:00,u2,10.0.0.1,US", e).kind), int(LineKind::Rejected));
 }
 
 QTEST_APPLESS_MAIN(TestTimestamp)
