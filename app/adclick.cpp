@@ -30,7 +30,7 @@ commands:
   produce    --brokers B --topic T [--rate N] [--kafka-prop K=V]... (FILE | - | --gen-events N)
   gen        --out FILE [--events N] [--format book|csv|jsonl] [--seed N] ... (see adclick gen --help)
 
-T is ISO-8601 (2021-01-01T00:00:00Z, 2021-01-01 00:00:00) or epoch milliseconds.
+T is ISO-8601 (2021-01-01T00:00:00Z, 2021-01-01 00:00:00; no zone = UTC) or an epoch (s, ms, µs or ns by magnitude).
 EXPR: country=US, country in (US,KR), ip=10.1.0.0/16, user_id=u42, != for each, joined by 'and'.
 Run 'adclick COMMAND --help' for the options of one command.
 )";

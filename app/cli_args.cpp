@@ -101,6 +101,8 @@ std::optional<int64_t> parseDurationMs(const std::string& text)
         unitMs = 60'000;
     else if (unit == "h")
         unitMs = 3'600'000;
+    else if (unit == "d")
+        unitMs = 86'400'000;
     else
         return std::nullopt;
     // At most kMaxDurationMs: a larger value is a typo, and would overflow the engine's
@@ -115,7 +117,23 @@ bool durationOption(Args& args, const std::string& name, std::optional<int64_t>&
     if (!v) return true;
     out = parseDurationMs(*v);
     if (out) return true;
-    fail("--" + name + " needs a duration such as 60 or 5m (at most 10 years), not '" + *v + "'", 2);
+    fail("--" + name + " needs a duration such as 60, 5m, 1h or 3d (at most 10 years), not '" + *v + "'", 2);
+    return false;
+}
+
+bool timeFormatOptions(Args& args, core::TimeFormat& out)
+{
+    const auto format = args.value("time-format");
+    const auto zone = args.value("time-zone");
+    if (!format && !zone) return true;
+    std::string error;
+    core::TimeZone checked;
+    if (zone && !core::TimeZone::load(*zone, checked, error)) {
+        fail("--time-zone: " + error, 2);
+        return false;
+    }
+    if (core::TimeFormat::make(format.value_or("auto"), zone.value_or("UTC"), out, error)) return true;
+    fail("--time-format: " + error, 2);
     return false;
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/base/text_writers.h"
 #include "core/input/parser_options.h"
+#include "core/base/time_format.h"
 
 #include <cstdint>
 #include <optional>
@@ -41,14 +42,18 @@ bool printHelp(Args& args, std::string_view text);
 //! error naming the first unknown one, with a pointer to `adclick COMMAND --help`, and returns 2.
 int rejectUnknown(Args& args, const std::string& command);
 
-//! Seconds as "60", "60s", "5m", "1h" (or "500ms") → milliseconds; nullopt for anything else.
 //! The longest duration an option takes (10 years of 365 days).
 constexpr int64_t kMaxDurationMs = int64_t(10) * 365 * 24 * 3'600'000;
-//! A duration (N, Ns, Nms, Nm, Nh) in milliseconds; nullopt when malformed, negative or too long.
+//! A duration (N, Ns, Nms, Nm, Nh, Nd; N alone is seconds) in milliseconds; nullopt when
+//! malformed, negative or too long.
 std::optional<int64_t> parseDurationMs(const std::string& text);
 
 //! `--NAME DURATION` into `out` when given. False (the usage error printed) for a bad duration.
 bool durationOption(Args& args, const std::string& name, std::optional<int64_t>& out);
+
+//! `--time-format F` and `--time-zone Z` into `out` (defaults auto, UTC). False (the usage error
+//! printed) for an unknown format or zone.
+bool timeFormatOptions(Args& args, core::TimeFormat& out);
 
 //! A whole number written as plain decimal digits (no sign, space, unit, exponent or trailing
 //! text), from `min` to `max`; nullopt for anything else, including a value that overflows.

@@ -145,7 +145,8 @@ public:
         const auto t = m_args.value("start");
         if (!t || !m_error.empty()) return;
         if (!core::parseTimestamp(*t, fieldMs))
-            m_error = "--start: expected an ISO-8601 time or epoch milliseconds, got '" + *t + "'";
+            m_error = "--start: expected an ISO-8601 time or an epoch (s/ms/µs/ns by magnitude), got '" + *t
+                + "'";
     }
     void late(bool& lateUpdate)
     {

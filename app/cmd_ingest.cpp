@@ -61,7 +61,13 @@ SOURCE           a file, a .gz file, a directory of rotated logs (read oldest fi
                  beyond it sorted runs go to disk (about the input's size)
 --tmp DIR        --order any: where the sorted runs go (default: the database's folder)
 --lock-wait S    how long to retry while another connection locks the database (default 60)
-Durations take an optional unit: 90, 90s, 5m, 1h.
+--time-format F  how click times are written: auto (default: ISO 8601, or epoch s/ms/µs/ns told apart
+                 by magnitude) | iso | epoch-s | epoch-ms | epoch-us | epoch-ns | a strftime pattern such
+                 as '%d/%m/%Y %H:%M:%S' (%Y %y %m %d %e %H %I %p %M %S %f %b %B %a %z %Z %s %T %F %D %R)
+--time-zone Z    the zone of times written without one: UTC (default), ±hh:mm or Area/City
+                 (e.g. Europe/Berlin); a local time in a DST gap is rejected (bad_timestamp), one in
+                 an overlap is the earlier instant
+Durations take an optional unit: 90, 90s, 5m, 1h, 3d.
 
 A directory is read oldest first, and the order used is printed: in a rotated set (app.log,
 app.log.1, app.log.2.gz …) numbered files by descending number, date-stamped ones (app.log-20261201,
@@ -139,6 +145,7 @@ int readEngineOptions(Args& args, core::IngestOptions& o)
     if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.parser.format))
         return fail("--format must be auto, book, csv or jsonl, not '" + *f + "'", 2);
     if (!columnMapOption(args, o.parser.map)) return 2;
+    if (!timeFormatOptions(args, o.parser.time)) return 2;
     std::optional<int64_t> idle, lockWait, maxFuture, maxJump;
     if (!durationOption(args, "lateness", o.latenessMs)
         || !durationOption(args, "dedup-horizon", o.dedupHorizonMs) || !durationOption(args, "idle", idle)

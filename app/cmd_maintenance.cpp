@@ -91,7 +91,7 @@ int cmdRecompute(Args& args)
     if (!db || !from || !to) return fail("recompute needs --db F --from T --to T", 2);
     int64_t fromMs = 0, toMs = 0;
     if (!core::parseTimestamp(*from, fromMs) || !core::parseTimestamp(*to, toMs))
-        return fail("--from/--to need ISO-8601 times or epoch milliseconds", 2);
+        return fail("--from/--to need ISO-8601 times or epochs (s/ms/µs/ns by magnitude)", 2);
     if (fromMs >= toMs) return fail("--from must be before --to", 2);
     auto report = core::recompute(*db, fromMs, toMs);
     if (!report) return fail(report.message());

@@ -29,8 +29,8 @@ constexpr int kUsageError = 2;
 //! Larger windows would only overflow the millisecond arithmetic (this is ~19 years).
 constexpr int64_t kMaxWindowMinutes = 10'000'000;
 
-const char* kTimeHelp
-    = "T is ISO-8601 (2021-01-01T00:00:00Z, 2021-01-01 00:00:00, +hh:mm offsets) or epoch ms.\n";
+const char* kTimeHelp = "T is ISO-8601 (2021-01-01T00:00:00Z, 2021-01-01 00:00:00, +hh:mm offsets) or an "
+                        "epoch (s/ms/µs/ns by magnitude).\n";
 const char* kFilterHelp
     = "EXPR: conditions joined by 'and' (keywords case-insensitive):\n"
       "  country=US  country!=US  country in (US,KR)  country not in (US,KR)\n"
@@ -77,7 +77,7 @@ bool parseTime(
     }
     if (!core::parseTimestamp(*text, out)) {
         error = "--" + name + ": cannot read '" + *text
-            + "' as a time (use ISO-8601 like 2021-01-01T00:00:00Z, or epoch milliseconds)";
+            + "' as a time (use ISO-8601 like 2021-01-01T00:00:00Z, or an epoch such as 1609459200)";
         return false;
     }
     return true;

@@ -12,6 +12,7 @@ packages=(
     librdkafka-dev kcat             # Kafka client (and its mock cluster); kcat is the independent client in tests
     libbenchmark-dev time           # micro benchmarks; /usr/bin/time for peak RSS
     clang-14 libclang-rt-14-dev     # libFuzzer + sanitizers for the fuzz smoke test
+    tzdata                          # --time-zone Area/City (read at run time; tst_timestamp)
 )
 
 missing=()

@@ -2,6 +2,7 @@
 
 #include "core/base/click_event.h"
 #include "core/base/text_writers.h"
+#include "core/base/timestamp.h"
 #include "core/ingest/kafka_common.h"
 
 #include <chrono>
@@ -14,7 +15,10 @@ std::string canonicalJson(const ClickEvent& e)
 {
     std::string out = "{\"ad_id\":";
     appendJsonString(out, e.adId);
-    out += ",\"click_timestamp\":" + std::to_string(e.timeMs);
+    // Epoch ms, except where `auto` would read the number as seconds (1970-01-12 .. 1973-03-03):
+    // there the ISO text says the same instant without doubt.
+    const bool secondsRange = e.timeMs >= 1'000'000'000 && e.timeMs < 100'000'000'000;
+    out += ",\"click_timestamp\":" + (secondsRange ? "\"" + formatIsoUtc(e.timeMs) + "\"" : std::to_string(e.timeMs));
     // A field the source has not (empty) is left out: the consumer stores it as absent too.
     auto optional = [&out](const char* key, std::string_view value) {
         if (value.empty()) return;
@@ -52,7 +56,7 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::open(const ProduceOptions&
     std::unique_ptr<KafkaProducer> p(new KafkaProducer());
     p->m_impl = std::make_unique<Impl>();
     p->m_impl->options = options;
-    p->m_impl->parser = LineParser(ParserOptions { options.format, options.map });
+    p->m_impl->parser = LineParser(ParserOptions { options.format, options.map, options.timeFormat });
     // Defaults that suit a click stream; --kafka-prop overrides any of them.
     auto made = makeKafkaConf(options.brokers,
         { { "enable.idempotence", "true" }, { "linger.ms", "5" }, { "message.timeout.ms", "30000" },

@@ -17,6 +17,7 @@ struct ProduceOptions {
     double ratePerSecond = 0; //!< 0: as fast as the brokers take them
     LineFormat format = LineFormat::Auto; //!< of the lines handed to produceLine
     ColumnMap map; //!< --map: where their fields are (sent as canonical JSON, so consumers need none)
+    TimeFormat timeFormat; //!< of their time stamps (the messages carry epoch ms)
     std::vector<std::pair<std::string, std::string>> properties; //!< passed to librdkafka as they are
     int connectTimeoutMs = 10'000;
 };

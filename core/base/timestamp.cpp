@@ -1,12 +1,12 @@
 #include "core/base/timestamp.h"
 
+#include <cstdint>
+
 namespace adclick::core {
 
 namespace {
 
-// 9999-12-31T23:59:59.999Z: the last instant of the accepted year range.
-constexpr int64_t kMaxEpochMs = 253'402'300'799'999;
-constexpr int64_t kMaxOffsetMinutes = 18 * 60;
+constexpr int kMaxOffsetMinutes = 18 * 60;
 
 inline bool isDigit(char c)
 {
@@ -36,21 +36,97 @@ constexpr int daysInMonth(int y, int m)
     return m == 2 && isLeap(y) ? 29 : kDays[m - 1];
 }
 
-bool parseEpochMs(std::string_view text, int64_t& out)
+// The leading digits of `text` → value; `end` is where they stop. False for no digit or more than
+// 19 significant digits (so the value never overflows: 19 nines < 2^64) or a value over 2^63 - 1.
+inline bool readUnsigned(std::string_view text, uint64_t& out, std::size_t& end)
 {
-    int64_t v = 0;
-    for (char c : text) {
-        if (!isDigit(c)) return false;
-        v = v * 10 + (c - '0');
-        if (v > kMaxEpochMs) // checked per digit, so v never overflows
-            return false;
-    }
+    std::size_t i = 0;
+    if (text.size() > 19) // rare: leading zeros do not count
+        while (i + 1 < text.size() && text[i] == '0' && isDigit(text[i + 1]))
+            ++i;
+    const std::size_t first = i;
+    uint64_t v = 0;
+    for (; i < text.size() && isDigit(text[i]); ++i)
+        v = v * 10 + static_cast<uint64_t>(text[i] - '0');
+    if (i == first || i - first > 19 || v > static_cast<uint64_t>(INT64_MAX)) return false;
     out = v;
+    end = i;
     return true;
 }
 
-// `(Z|±hh:mm|±hhmm)` at the end of a timestamp; minutes east of UTC.
-bool parseZone(std::string_view z, int& offsetMinutes)
+// `.fraction` (1..9 digits) → milliseconds, truncated.
+bool readFractionMs(std::string_view f, int& ms)
+{
+    if (f.size() < 2 || f.size() > 10 || f[0] != '.') return false;
+    int v = 0;
+    for (std::size_t i = 1; i < f.size(); ++i) {
+        if (!isDigit(f[i])) return false;
+        if (i <= 3) v = v * 10 + (f[i] - '0');
+    }
+    for (std::size_t k = f.size() - 1; k < 3; ++k)
+        v *= 10;
+    ms = v;
+    return true;
+}
+
+} // namespace
+
+int64_t daysFromCivil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = static_cast<unsigned>(y - era * 400); // [0, 399]
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; // [0, 365]
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
+    return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+EpochUnit epochUnitByMagnitude(uint64_t v)
+{
+    if (v < 1'000'000'000ULL) return EpochUnit::Millis;
+    if (v < 100'000'000'000ULL) return EpochUnit::Seconds;
+    if (v < 1'000'000'000'000'000ULL) return EpochUnit::Millis;
+    if (v < 1'000'000'000'000'000'000ULL) return EpochUnit::Micros;
+    return EpochUnit::Nanos;
+}
+
+bool parseEpoch(std::string_view text, EpochUnit unit, int64_t& epochMs)
+{
+    uint64_t v = 0;
+    std::size_t end = 0;
+    if (!readUnsigned(text, v, end)) return false;
+    const bool hasFraction = end < text.size();
+    int fracMs = 0;
+    if (hasFraction && !readFractionMs(text.substr(end), fracMs)) return false;
+    if (unit == EpochUnit::Auto) {
+        unit = epochUnitByMagnitude(v);
+        // A fraction is usual on seconds (Python's time.time()); on the other units it is a sign
+        // of a format we do not know.
+        if (hasFraction && unit != EpochUnit::Seconds) return false;
+    }
+    constexpr auto kMax = static_cast<uint64_t>(kLastEpochMs);
+    uint64_t ms = 0;
+    switch (unit) {
+    case EpochUnit::Seconds:
+        if (v > kMax / 1000) return false;
+        ms = v * 1000 + static_cast<uint64_t>(fracMs);
+        break;
+    case EpochUnit::Millis:
+        ms = v; // a fraction of a millisecond is truncated
+        break;
+    case EpochUnit::Micros:
+        ms = v / 1000;
+        break;
+    default:
+        ms = v / 1'000'000;
+        break;
+    }
+    if (ms > kMax) return false;
+    epochMs = static_cast<int64_t>(ms);
+    return true;
+}
+
+bool parseZoneSuffix(std::string_view z, int& offsetMinutes)
 {
     if (z.size() == 1 && z[0] == 'Z') {
         offsetMinutes = 0;
@@ -72,23 +148,8 @@ bool parseZone(std::string_view z, int& offsetMinutes)
     return true;
 }
 
-} // namespace
-
-int64_t daysFromCivil(int64_t y, unsigned m, unsigned d)
+bool parseIsoParts(std::string_view s, IsoParts& out)
 {
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400); // [0, 399]
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; // [0, 365]
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
-    return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-bool parseTimestamp(std::string_view s, int64_t& epochMs)
-{
-    if (s.empty()) return false;
-    if (isDigit(s[0]) && (s.size() < 5 || s[4] != '-')) return parseEpochMs(s, epochMs);
-
     // YYYY-MM-DD?HH:MM:SS is 19 bytes.
     if (s.size() < 19 || s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':') return false;
     const char sep = s[10];
@@ -105,31 +166,30 @@ bool parseTimestamp(std::string_view s, int64_t& epochMs)
     std::size_t i = 19;
     int millis = 0;
     if (i < s.size() && s[i] == '.') {
-        ++i;
-        const std::size_t fracStart = i;
-        while (i < s.size() && isDigit(s[i])) {
-            if (i - fracStart < 3) millis = millis * 10 + (s[i] - '0');
-            ++i;
-        }
-        const std::size_t n = i - fracStart;
-        if (n == 0 || n > 9) return false;
-        for (std::size_t k = n; k < 3; ++k)
-            millis *= 10;
+        std::size_t end = i + 1;
+        while (end < s.size() && isDigit(s[end]))
+            ++end;
+        if (!readFractionMs(s.substr(i, end - i), millis)) return false;
+        i = end;
     }
-
-    int offsetMinutes = 0;
-    if (i < s.size()) {
-        if (!parseZone(s.substr(i), offsetMinutes)) return false;
-    } else if (sep == 'T') {
-        // ISO-8601 without a zone means local time, which a log line cannot pin down: refuse
-        // rather than guess.
-        return false;
-    }
-
+    out.hasZone = i < s.size();
+    out.offsetMinutes = 0;
+    if (out.hasZone && !parseZoneSuffix(s.substr(i), out.offsetMinutes)) return false;
     const int64_t days = daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-    const int64_t ms = ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60'000 + second * 1000 + millis;
+    out.wallMs = ((days * 24 + hour) * 60 + minute) * 60'000 + second * 1000 + millis;
+    return true;
+}
+
+bool parseTimestamp(std::string_view s, int64_t& epochMs)
+{
+    if (s.empty()) return false;
+    if (isDigit(s[0]) && (s.size() < 5 || s[4] != '-')) return parseEpoch(s, EpochUnit::Auto, epochMs);
+    IsoParts parts;
+    if (!parseIsoParts(s, parts)) return false;
+    // No zone: UTC (TimeFormat applies --time-zone instead).
+    const int64_t ms = parts.wallMs - int64_t(parts.offsetMinutes) * 60'000;
     // An offset can push the instant outside the range the epoch form allows; keep one domain.
-    if (ms < 0 || ms > kMaxEpochMs) return false;
+    if (ms < 0 || ms > kLastEpochMs) return false;
     epochMs = ms;
     return true;
 }

@@ -141,18 +141,27 @@ void Ingestor::warn(const std::string& message)
     if (onWarning) onWarning(message);
 }
 
-Status Ingestor::checkColumnMap(const std::string& source, std::string_view parserState) const
+Status Ingestor::checkParserOptions(const std::string& source, std::string_view parserState) const
 {
     const ColumnMap& given = m_options.parser.map;
     const ColumnMap stored = LineParser::storedColumnMap(parserState).value_or(ColumnMap {});
-    if (given.empty() || given == stored) return Status::ok(); // no --map: the stored one applies
-    auto text = [](const ColumnMap& m) {
-        return m.empty() ? std::string("no --map") : "--map " + columnMapText(m);
-    };
-    return Status::error(quoted(source) + " was read with " + text(stored) + "; reading on with "
-        + text(given)
-        + " would count its lines by two different column maps (use the same --map, none to keep the "
-          "stored one, or a new database)");
+    if (!given.empty() && given != stored) {
+        auto text = [](const ColumnMap& m) {
+            return m.empty() ? std::string("no --map") : "--map " + columnMapText(m);
+        };
+        return Status::error(quoted(source) + " was read with " + text(stored) + "; reading on with "
+            + text(given)
+            + " would count its lines by two different column maps (use the same --map, none to keep "
+              "the stored one, or a new database)");
+    }
+    // The same for the time format: none given (the default) keeps the stored one.
+    const TimeFormat& time = m_options.parser.time;
+    const TimeFormat storedTime = LineParser::storedTimeFormat(parserState).value_or(TimeFormat {});
+    if (time.isDefault() || time == storedTime) return Status::ok();
+    return Status::error(quoted(source) + " was read with --time-format/--time-zone '" + storedTime.spec()
+        + "'; reading on with '" + time.spec()
+        + "' would read its times two ways (give the same, none to keep the stored one, or use a new "
+          "database)");
 }
 
 Status Ingestor::openSource(const std::string& path, Source& src)
@@ -203,7 +212,7 @@ Status Ingestor::openSource(const std::string& path, Source& src)
             if (!reopened) return reopened.status();
             src.file = std::move(*reopened);
         } else if (match->parserState) {
-            if (auto mapped = checkColumnMap(path, *match->parserState); !mapped) return mapped;
+            if (auto mapped = checkParserOptions(path, *match->parserState); !mapped) return mapped;
             src.parser.restore(*match->parserState); // with the column map it was read with
         } else {
             primeParser(src.parser,
@@ -469,7 +478,8 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
         }
         if (auto st = runKafka(s, stop); !st) return Result<IngestResult>(st);
     }
-    auto listed = expandSources(files, { m_options.parser.format, m_options.followSymlinks });
+    auto listed = expandSources(
+        files, { m_options.parser.format, m_options.followSymlinks, m_options.parser.time });
     if (!listed) return Result<IngestResult>(listed.status());
     for (const auto* list : { &listed->skipped, &listed->warnings })
         for (const std::string& s : *list)

@@ -119,8 +119,9 @@ private:
     Ingestor() = default;
     struct Source;
     Status openSource(const std::string& path, Source& src);
-    //! A resumed source keeps the column map it was read with: a different --map is an error.
-    Status checkColumnMap(const std::string& source, std::string_view parserState) const;
+    //! A resumed source keeps the column map and time format it was read with: a different
+    //! --map, --time-format or --time-zone is an error.
+    Status checkParserOptions(const std::string& source, std::string_view parserState) const;
     Status processChunk(Source& src, std::string_view chunk);
     void processLine(Source& src, const struct Line& line);
     //! Hands the events parsed ahead to the engine, in input order.

@@ -128,7 +128,7 @@ Result<std::unique_ptr<Ingestor::KafkaRun>> Ingestor::KafkaRun::open(Ingestor& i
     const std::string prefix = "kafka:" + uri->topic + "/";
     for (const SourcePosition& k : in.m_known)
         if (k.uri.starts_with(prefix) && k.parserState)
-            if (auto st = in.checkColumnMap(k.uri, *k.parserState); !st) return R(st);
+            if (auto st = in.checkParserOptions(k.uri, *k.parserState); !st) return R(st);
     auto consumer = KafkaConsumer::open(*uri, in.m_options.kafkaProperties);
     if (!consumer) return R(consumer.status());
     auto run = std::make_unique<KafkaRun>(in, address, std::move(*uri), std::move(*consumer));

@@ -288,33 +288,58 @@ ParseOutcome LineParser::headerOr(std::string_view line, ParseOutcome rejected)
 }
 
 namespace {
-// state() with a column map: kMapMark, the map's text, kMapMark, then the header. Neither a
-// header nor a map text can hold the control byte, so an older state never starts with it.
+// state() with a column map or a time format other than the default: each setting in its own
+// section, kMapMark + the map's text + kMapMark, then kTimeMark + TimeFormat::spec() + kTimeMark,
+// then the header. Neither a header nor these texts can hold the control bytes, so an older
+// state (a bare header) never starts with one.
 constexpr char kMapMark = '\x01';
+constexpr char kTimeMark = '\x02';
+
+// The text of the section marked `mark` at the front of `state`, which is advanced past it;
+// nullopt (state unchanged) when there is none.
+std::optional<std::string_view> takeSection(std::string_view& state, char mark)
+{
+    if (state.empty() || state.front() != mark) return std::nullopt;
+    const auto end = state.find(mark, 1);
+    if (end == std::string_view::npos) return std::nullopt;
+    const std::string_view text = state.substr(1, end - 1);
+    state.remove_prefix(end + 1);
+    return text;
+}
 } // namespace
 
 std::string LineParser::state() const
 {
-    if (m_options.map.empty()) return m_csvHeaderLine;
-    return kMapMark + columnMapText(m_options.map) + kMapMark + m_csvHeaderLine;
+    std::string out;
+    if (!m_options.map.empty()) out += kMapMark + columnMapText(m_options.map) + kMapMark;
+    if (!m_options.time.isDefault()) out += kTimeMark + m_options.time.spec() + kTimeMark;
+    return out + m_csvHeaderLine;
 }
 
 std::optional<ColumnMap> LineParser::storedColumnMap(std::string_view state)
 {
-    if (state.empty() || state.front() != kMapMark) return std::nullopt;
-    const auto end = state.find(kMapMark, 1);
+    const auto text = takeSection(state, kMapMark);
     ColumnMap map;
-    if (end == std::string_view::npos || !parseColumnMapText(state.substr(1, end - 1), map))
-        return std::nullopt;
+    if (!text || !parseColumnMapText(*text, map)) return std::nullopt;
     return map;
+}
+
+std::optional<TimeFormat> LineParser::storedTimeFormat(std::string_view state)
+{
+    takeSection(state, kMapMark);
+    const auto text = takeSection(state, kTimeMark);
+    TimeFormat format;
+    std::string error;
+    if (!text || !TimeFormat::fromSpec(*text, format, error)) return std::nullopt;
+    return format;
 }
 
 void LineParser::restore(std::string_view state)
 {
-    if (auto map = storedColumnMap(state)) {
-        m_options.map = std::move(*map);
-        state.remove_prefix(state.find(kMapMark, 1) + 1);
-    }
+    if (auto map = storedColumnMap(state)) m_options.map = std::move(*map);
+    if (auto time = storedTimeFormat(state)) m_options.time = std::move(*time);
+    takeSection(state, kMapMark);
+    takeSection(state, kTimeMark);
     *this = LineParser(m_options);
     if (state.empty() || state.size() > kMaxLineBytes) return;
     // The same classification as when the header was read: the same column map follows.
@@ -385,7 +410,7 @@ ParseOutcome LineParser::finishEvent(std::string_view adId, std::string_view tim
     if ((wrongType & bit(ClickField::AdId)) != 0) return reject(RejectReason::BadField);
     if (isBlank(adId)) return reject(RejectReason::EmptyAdId);
     if (!plainField(adId)) return reject(RejectReason::BadField);
-    if ((wrongType & bit(ClickField::ClickTimestamp)) != 0 || !parseTimestamp(time, event.timeMs))
+    if ((wrongType & bit(ClickField::ClickTimestamp)) != 0 || !m_options.time.parse(time, event.timeMs))
         return reject(RejectReason::BadTimestamp);
     if ((absent & bit(ClickField::UserId)) == 0) {
         if ((wrongType & bit(ClickField::UserId)) != 0) return reject(RejectReason::BadField);

@@ -3,6 +3,7 @@
 #include "core/base/click_event.h"
 #include "core/base/ip_address.h"
 #include "core/input/parser_options.h"
+#include "core/base/time_format.h"
 
 #include <array>
 #include <cstdint>
@@ -121,6 +122,8 @@ public:
     std::string state() const;
     //! The column map stored in a state() text: nullopt for none (also a state of an older version).
     static std::optional<ColumnMap> storedColumnMap(std::string_view state);
+    //! The time format stored in a state() text: nullopt for the default (or an older version).
+    static std::optional<TimeFormat> storedTimeFormat(std::string_view state);
 
     //! After a bad_csv_header reject: what the header lacks, the columns it has and the --map
     //! that would fix it, for the operator (the ingest stops with it when the header is a
@@ -132,6 +135,10 @@ public:
     //! Continue as a parser of this format whose state() was `state`: a parser restored at a
     //! resume position reads the lines after it exactly as the one that read up to it.
     void restore(std::string_view state);
+
+    //! How click time stamps are read (ParserOptions::time: `--time-format`, `--time-zone`).
+    void setTimeFormat(const TimeFormat& timeFormat) { m_options.time = timeFormat; }
+    const TimeFormat& timeFormat() const { return m_options.time; }
 
 private:
     enum class CsvHeaderCheck : uint8_t {

@@ -3,6 +3,8 @@
 // by the command line (--format, --map), the GUI's import dialog, or restored from the database
 // with the source (a resumed source is read as it was read before).
 
+#include "core/base/time_format.h"
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -71,8 +73,7 @@ std::string fieldSynonyms(ClickField field);
 struct ParserOptions {
     LineFormat format = LineFormat::Auto;
     ColumnMap map;
-    // The time format and zone of stamps without one (issue 10 item 3, h-time) belong here too,
-    // so they travel with the rest: CLI → IngestOptions → LineParser, and the sniffer's answer.
+    TimeFormat time; //!< --time-format, --time-zone
 
     bool operator==(const ParserOptions&) const = default;
 };

@@ -343,7 +343,7 @@ std::vector<std::string> orderOldestFirst(std::vector<FolderFile> files)
     return order;
 }
 
-std::optional<int64_t> peekFirstEventMs(const std::string& path, LineFormat format)
+std::optional<int64_t> peekFirstEventMs(const std::string& path, LineFormat format, const TimeFormat& timeFormat)
 {
     auto file = InputFile::open(path);
     if (!file || !(*file)->seekable()) return std::nullopt;
@@ -355,6 +355,7 @@ std::optional<int64_t> peekFirstEventMs(const std::string& path, LineFormat form
         got += *n;
     }
     LineParser parser(format);
+    parser.setTimeFormat(timeFormat);
     ClickEvent event;
     std::string_view rest(head.data(), got);
     while (!rest.empty()) {
@@ -400,7 +401,7 @@ Result<SourceList> expandSources(const std::vector<std::string>& args, const Sou
         const std::string prefix = arg.back() == '/' ? arg : arg + "/";
         std::vector<FolderFile> files;
         for (std::string& name : listed->names)
-            files.push_back({ name, peekFirstEventMs(prefix + name, options.format) });
+            files.push_back({ name, peekFirstEventMs(prefix + name, options.format, options.timeFormat) });
         const std::vector<std::string> order = orderOldestFirst(std::move(files));
         out.notes.push_back(orderNote(arg, order));
         for (const std::string& name : order)

@@ -37,11 +37,13 @@ std::vector<std::string> orderOldestFirst(std::vector<FolderFile> files);
 
 //! The event time of the first line of `path` that parses as a click (in the first 64 KiB of its
 //! content), read through its own handle: nothing is consumed or counted.
-std::optional<int64_t> peekFirstEventMs(const std::string& path, LineFormat format);
+std::optional<int64_t> peekFirstEventMs(
+    const std::string& path, LineFormat format, const TimeFormat& timeFormat = TimeFormat());
 
 struct SourceListOptions {
     LineFormat format = LineFormat::Auto; //!< for the first event times
     bool followSymlinks = false; //!< also read links in a folder that lead out of it
+    TimeFormat timeFormat; //!< for the first event times
 };
 
 struct SourceList {

@@ -227,6 +227,106 @@ private slots:
         QCOMPARE(runCli({ "ingest", "--db", db, file }).exitCode, 0);
         QCOMPARE(fullState(db), fullState(reference));
     }
+    // Issue 10, item 3: the same four clicks written in several time formats and zones give the
+    // same per-minute counts with --time-format / --time-zone; bad options are usage errors; a
+    // duration takes days.
+    void timeFormatsAndZones()
+    {
+        const QByteArray header = "ad_id,click_timestamp,user_id,ip,country\n";
+        auto csv = [&](const QStringList& times) {
+            QByteArray out = header;
+            const char* rows[4] = { "ad1,%1,u1,10.0.0.1,US", "ad2,%1,u2,10.0.0.2,DE", "ad1,%1,u3,10.0.0.3,US",
+                "ad1,%1,u4,10.0.0.4,US" };
+            for (int i = 0; i < 4; ++i)
+                out += QString::fromUtf8(rows[i]).arg(times[i]).toUtf8() + '\n';
+            return out;
+        };
+        // 2017-11-07 09:30:38, 09:30:59.9, 09:31:05, 09:32:00 UTC (Python: datetime(...).timestamp()).
+        struct Case {
+            const char* name;
+            QStringList args;
+            QByteArray content;
+        };
+        const QList<Case> cases = {
+            { "iso-t-no-zone", {},
+                csv({ "2017-11-07T09:30:38", "2017-11-07T09:30:59.9", "2017-11-07T09:31:05",
+                    "2017-11-07T09:32:00" }) },
+            { "epoch-s", {}, csv({ "1510047038", "1510047059.9", "1510047065", "1510047120" }) },
+            { "epoch-us", {},
+                csv({ "1510047038000000", "1510047059900000", "1510047065000000", "1510047120000000" }) },
+            { "epoch-ns-json", {},
+                QByteArray(
+                    R"({"ad_id":"ad1","timestamp":1510047038000000000,"user_id":"u1","ip":"10.0.0.1","country":"US"})"
+                    "\n"
+                    R"({"ad_id":"ad2","timestamp":1510047059900000000,"user_id":"u2","ip":"10.0.0.2","country":"DE"})"
+                    "\n"
+                    R"({"ad_id":"ad1","timestamp":1510047065000000000,"user_id":"u3","ip":"10.0.0.3","country":"US"})"
+                    "\n"
+                    R"({"ad_id":"ad1","timestamp":1510047120000000000,"user_id":"u4","ip":"10.0.0.4","country":"US"})"
+                    "\n") },
+            { "apache-berlin", { "--time-format", "%d/%b/%Y:%H:%M:%S", "--time-zone", "Europe/Berlin" },
+                csv({ "07/Nov/2017:10:30:38", "07/Nov/2017:10:30:59", "07/Nov/2017:10:31:05",
+                    "07/Nov/2017:10:32:00" }) },
+            { "space-new-york", { "--time-zone", "America/New_York" },
+                csv({ "2017-11-07 04:30:38", "2017-11-07 04:30:59.9", "2017-11-07 04:31:05",
+                    "2017-11-07 04:32:00" }) },
+            { "us-12h-offset", { "--time-format", "%m/%d/%Y %I:%M:%S %p", "--time-zone", "+05:30" },
+                csv({ "11/07/2017 03:00:38 PM", "11/07/2017 03:00:59 PM", "11/07/2017 03:01:05 PM",
+                    "11/07/2017 03:02:00 PM" }) },
+            { "epoch-ms-forced", { "--time-format", "epoch-ms" },
+                csv({ "1510047038000", "1510047059900", "1510047065000", "1510047120000" }) },
+        };
+        const QString expected = QStringLiteral("25167450,ad1,US,1,0\n25167450,ad2,DE,1,0\n"
+                                                "25167451,ad1,US,1,0\n25167452,ad1,US,1,0\n");
+        for (const Case& c : cases) {
+            const QString name = QString::fromUtf8(c.name);
+            const QString db = path("time-" + name + ".db");
+            const Run r = runCli(QStringList { "ingest", "--db", db } + c.args
+                + QStringList { write("time-" + name + ".log", c.content) });
+            QVERIFY2(r.exitCode == 0, qPrintable(name + ": " + r.err));
+            QCOMPARE(counts(json(r.out)), QStringLiteral("lines 4 accepted 4 rejected 0"));
+            QVERIFY2(aggText(db) == expected, qPrintable(name + ":\n" + aggText(db)));
+        }
+
+        // A wall time in the spring-forward gap never happened: a counted reject, not a guess.
+        const QString gapDb = path("time-gap.db");
+        const Run gap = runCli({ "ingest", "--db", gapDb, "--time-zone", "Europe/Berlin",
+            write("time-gap.log",
+                csv({ "2021-03-28 01:59:59", "2021-03-28 02:30:00", "2021-03-28 03:00:00",
+                    "2021-03-28 03:00:01" })) });
+        QVERIFY2(gap.exitCode == 0, gap.err.constData());
+        QCOMPARE(counts(json(gap.out)), QStringLiteral("lines 4 accepted 3 rejected 1 bad_timestamp=1"));
+
+        // Usage errors name the option; nothing is read.
+        const QString log = path("time-iso-t-no-zone.log");
+        const Run badFormat
+            = runCli({ "ingest", "--db", path("time-bad.db"), "--time-format", "%Y-%m", log });
+        QCOMPARE(badFormat.exitCode, 2);
+        QVERIFY2(
+            badFormat.err.contains("--time-format: the time format needs a year"), badFormat.err.constData());
+        const Run badName = runCli({ "ingest", "--db", path("time-bad.db"), "--time-format", "epoch", log });
+        QCOMPARE(badName.exitCode, 2);
+        QVERIFY2(badName.err.contains("--time-format: expected auto, iso"), badName.err.constData());
+        const Run badZone
+            = runCli({ "ingest", "--db", path("time-bad.db"), "--time-zone", "Mars/Olympus", log });
+        QCOMPARE(badZone.exitCode, 2);
+        QVERIFY2(
+            badZone.err.contains("--time-zone: unknown time zone 'Mars/Olympus'"), badZone.err.constData());
+        const Run badProduce = runCli(
+            { "produce", "--brokers", "127.0.0.1:1", "--topic", "t", "--time-zone", "Nowhere/Land", log });
+        QCOMPARE(badProduce.exitCode, 2);
+        QVERIFY2(badProduce.err.contains("--time-zone: unknown time zone"), badProduce.err.constData());
+        QVERIFY(!QFile::exists(path("time-bad.db")));
+
+        // Durations take days: 3d is 72 h.
+        const QString daysDb = path("time-days.db");
+        const Run days
+            = runCli({ "ingest", "--db", daysDb, "--lateness", "3d", "--dedup-horizon", "3d", log });
+        QVERIFY2(days.exitCode == 0, days.err.constData());
+        QCOMPARE(queryText(daysDb, "SELECT value FROM meta WHERE key = 'lateness_ms'"),
+            QStringLiteral("259200000\n"));
+        QCOMPARE(runCli({ "ingest", "--db", path("time-weeks.db"), "--lateness", "3w", log }).exitCode, 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestInputFormats)
