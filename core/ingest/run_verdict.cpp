@@ -57,18 +57,19 @@ std::string rejectHint(const Counters& c)
     switch (top) {
     case RejectReason::TooManyFields:
         return "The lines have more fields than ad_id,click_timestamp,user_id,ip,country[,click_id]: "
-               "a CSV needs a header naming those columns (any order; others are ignored).";
+               "a CSV needs a header naming its columns (synonyms such as ts or campaign_id are known; "
+               "others are ignored), or --map FIELD=COLUMN.";
     case RejectReason::BadCsvHeader:
     case RejectReason::MissingField:
-        return "A required column is missing (ad_id, click_timestamp or timestamp, user_id, ip, "
-               "country).";
+        return "A required column is missing (ad_id and click_timestamp, by name, synonym or --map "
+               "FIELD=COLUMN).";
     case RejectReason::BadTimestamp:
-        return "Times must be ISO-8601 (2021-01-01 00:00:00, 2021-01-01T00:00:00Z, …+09:00) or "
-               "epoch milliseconds.";
+        return "Times are read as ISO-8601 or an epoch (s, ms, µs, ns by size); other layouts need "
+               "--time-format (e.g. '%d/%m/%Y %H:%M:%S') and maybe --time-zone.";
     case RejectReason::BadIp:
-        return "The ip column must hold IPv4 or IPv6 addresses.";
+        return "The ip column must hold IPv4 or IPv6 addresses (--map ip= when the log has none).";
     case RejectReason::BadCountry:
-        return "The country column must hold 2- or 3-letter codes.";
+        return "The country column must hold ISO 3166 codes or English country names.";
     case RejectReason::BinaryBytes:
     case RejectReason::InvalidUtf8:
     case RejectReason::LineTooLong:

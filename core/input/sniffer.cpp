@@ -213,6 +213,7 @@ private:
     int64_t m_max = kNone; //!< the largest event time so far
     std::map<std::pair<std::string, std::string>, int64_t> m_shapes;
     std::vector<std::string> m_rows; //!< the first rows that are neither JSON nor book lines
+    std::string m_headerProblem; //!< the parser's word on the first bad header
 };
 
 bool Sniffer::add(const Line& record)
@@ -238,7 +239,10 @@ bool Sniffer::add(const Line& record)
     case LineKind::Rejected:
         ++m_result.rejected;
         ++m_result.rejectedBy[static_cast<std::size_t>(out.reason)];
-        if (out.reason == RejectReason::BadCsvHeader) noteHeader(line.number);
+        if (out.reason == RejectReason::BadCsvHeader) {
+            noteHeader(line.number);
+            if (m_headerProblem.empty()) m_headerProblem = m_parser.headerProblem();
+        }
         break;
     case LineKind::Header:
         ++m_result.headers;
@@ -347,13 +351,10 @@ void Sniffer::addNotes()
             + (r.delimiter == '\t' ? "\\t" : std::string(1, r.delimiter))
             + "': only ',' separates fields (convert the file, e.g. with tr or a spreadsheet)");
     if (r.events == 0 && by(RejectReason::TooManyFields) > 0 && r.headerLine == 0)
-        note("no header naming the columns ad_id, click_timestamp (or timestamp), user_id, ip, country was "
-             "found: "
+        note("no header naming the columns ad_id and click_timestamp (or a synonym, or --map) was found: "
              "rows are read as ad_id,click_timestamp,user_id,ip,country[,click_id]");
     if (by(RejectReason::BadCsvHeader) > 0)
-        note("the header lacks a required column (ad_id, click_timestamp or timestamp, user_id, ip, "
-             "country): rows "
-             "are read in the default order");
+        note(m_headerProblem.empty() ? std::string("a header lacks a required or mapped column") : m_headerProblem);
     if (r.events > 0 && r.maxTimeMs < 315'532'800'000) // 1980-01-01
         note("every time is before 1980: are the timestamps epoch seconds? They are read as milliseconds");
     if (r.events > 0 && r.timeFormat == "iso" && r.timePattern.find_first_of("Z±") == std::string::npos)
