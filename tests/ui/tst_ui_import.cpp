@@ -202,14 +202,27 @@ private slots:
         w->controller()->stopSource();
     }
 
-    // The public dataset header: every line rejected. The window says so, with the reasons,
+    // The public dataset with its header: nothing is read, and the window names the --map
+    // that would read it.
+    void foreignHeaderNamesTheMap()
+    {
+        const QString log = file(QStringLiteral("foreign-header.csv"),
+            "ip,app,device,os,channel,click_time,attributed_time,is_attributed\n"
+            "83230,3,1,13,379,2017-11-06 14:32:21,,0\n");
+        auto w = window();
+        w->openArchive({ log });
+        QTRY_VERIFY_WITH_TIMEOUT(w->bannerText().contains(QStringLiteral("--map ad_id=app")), 20'000);
+        QVERIFY2(w->bannerText().contains(QStringLiteral("click_time")), qPrintable(w->bannerText()));
+    }
+
+    // The same rows without a header: every line rejected. The window says so, with the reasons,
     // instead of "Finished" and then "Waiting for data…" forever.
     void allRejectedShowsANotice()
     {
         const QString log = file(QStringLiteral("foreign.csv"),
-            "ip,app,device,os,channel,click_time,attributed_time,is_attributed\n"
             "83230,3,1,13,379,2017-11-06 14:32:21,,0\n"
-            "17357,3,1,19,379,2017-11-06 14:33:34,,0\n");
+            "17357,3,1,19,379,2017-11-06 14:33:34,,0\n"
+            "35810,3,1,13,379,2017-11-06 14:34:12,,0\n");
         auto w = window();
         w->openArchive({ log });
         const QString text = settledWindowText(*w);
