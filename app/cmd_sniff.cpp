@@ -64,7 +64,7 @@ std::string mappingJson(const core::SniffResult& r, const core::ColumnMap& map)
         } else if (r.format == core::LineFormat::Jsonl) {
             // A mapped key, none (`--map F=`), or found by its name or a synonym.
             const auto& mapped = map[static_cast<core::ClickField>(i)];
-            out += !mapped                ? std::string("{\"key\":\"by name\"}")
+            out += !mapped        ? std::string("{\"key\":\"by name\"}")
                 : mapped->empty() ? std::string("null")
                                   : "{\"key\":" + jsonString(*mapped) + "}";
         } else {

@@ -18,7 +18,8 @@ std::string canonicalJson(const ClickEvent& e)
     // Epoch ms, except where `auto` would read the number as seconds (1970-01-12 .. 1973-03-03):
     // there the ISO text says the same instant without doubt.
     const bool secondsRange = e.timeMs >= 1'000'000'000 && e.timeMs < 100'000'000'000;
-    out += ",\"click_timestamp\":" + (secondsRange ? "\"" + formatIsoUtc(e.timeMs) + "\"" : std::to_string(e.timeMs));
+    out += ",\"click_timestamp\":"
+        + (secondsRange ? "\"" + formatIsoUtc(e.timeMs) + "\"" : std::to_string(e.timeMs));
     // A field the source has not (empty) is left out: the consumer stores it as absent too.
     auto optional = [&out](const char* key, std::string_view value) {
         if (value.empty()) return;

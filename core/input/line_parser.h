@@ -2,8 +2,8 @@
 
 #include "core/base/click_event.h"
 #include "core/base/ip_address.h"
-#include "core/input/parser_options.h"
 #include "core/base/time_format.h"
+#include "core/input/parser_options.h"
 
 #include <array>
 #include <cstdint>

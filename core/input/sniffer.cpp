@@ -354,7 +354,8 @@ void Sniffer::addNotes()
         note("no header naming the columns ad_id and click_timestamp (or a synonym, or --map) was found: "
              "rows are read as ad_id,click_timestamp,user_id,ip,country[,click_id]");
     if (by(RejectReason::BadCsvHeader) > 0)
-        note(m_headerProblem.empty() ? std::string("a header lacks a required or mapped column") : m_headerProblem);
+        note(m_headerProblem.empty() ? std::string("a header lacks a required or mapped column")
+                                     : m_headerProblem);
     if (r.events > 0 && r.maxTimeMs < 315'532'800'000) // 1980-01-01
         note("every time is before 1980: are the timestamps epoch seconds? They are read as milliseconds");
     if (r.events > 0 && r.timeFormat == "iso" && r.timePattern.find_first_of("Z±") == std::string::npos)

@@ -169,15 +169,19 @@ void Engine::onEvent(const ClickEvent& e)
     onEvent(e, identityOf(e));
 }
 
+void Engine::noteEventTime(int64_t timeMs)
+{
+    if (m_maxEventMs != kNoTime && timeMs <= m_maxEventMs) return;
+    m_maxEventMs = timeMs;
+    m_watermarkMs = std::max(m_watermarkMs, m_maxEventMs - m_config.latenessMs);
+    if (m_live) m_live->advanceTo(finalEndMinute());
+}
+
 void Engine::onEvent(const ClickEvent& e, const Hash128& key)
 {
     classify(e, key, m_watermarkMs);
     if (m_jumpCandidateMs != kNoTime) m_jumpCandidateMs = m_batch.jumpCandidateMs = kNoTime;
-    if (m_maxEventMs == kNoTime || e.timeMs > m_maxEventMs) {
-        m_maxEventMs = e.timeMs;
-        m_watermarkMs = std::max(m_watermarkMs, m_maxEventMs - m_config.latenessMs);
-        if (m_live) m_live->advanceTo(finalEndMinute());
-    }
+    noteEventTime(e.timeMs);
 }
 
 void Engine::onKnownDuplicate(const ClickEvent& e)
@@ -191,11 +195,7 @@ void Engine::onKnownDuplicate(const ClickEvent& e)
     if (m_batch.rawMinMs == kNoTime || e.timeMs < m_batch.rawMinMs) m_batch.rawMinMs = e.timeMs;
     if (m_batch.rawMaxMs == kNoTime || e.timeMs > m_batch.rawMaxMs) m_batch.rawMaxMs = e.timeMs;
     if (m_jumpCandidateMs != kNoTime) m_jumpCandidateMs = m_batch.jumpCandidateMs = kNoTime;
-    if (m_maxEventMs == kNoTime || e.timeMs > m_maxEventMs) {
-        m_maxEventMs = e.timeMs;
-        m_watermarkMs = std::max(m_watermarkMs, m_maxEventMs - m_config.latenessMs);
-        if (m_live) m_live->advanceTo(finalEndMinute());
-    }
+    noteEventTime(e.timeMs);
 }
 
 void Engine::onEvent(const ClickEvent& e, const Hash128& key, int stream)

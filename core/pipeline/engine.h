@@ -128,6 +128,8 @@ private:
         int64_t maxEventMs = kNoTime;
         int64_t watermarkMs = kNoTime; //!< maxEventMs − lateness
     };
+    //! A click of time `timeMs` was read: the largest event time and the watermark move up to it.
+    void noteEventTime(int64_t timeMs);
     //! Steps 2–4 against the watermark `w` of the event's own stream.
     void classify(const ClickEvent& e, const Hash128& key, int64_t w);
     //! Keys older than this are dropped when the dedup table grows: the lowest cutoff of every
