@@ -70,6 +70,8 @@ private:
     //! With no probe queued: queues the next group that is due before the next on-time event
     //! (originals for a later anchor, or an anchor with its probes), if any.
     void planBoundaryProbes();
+    //! Events at t − 1, t and t + 1 ms would all be on time now.
+    bool originalsOnTime(int64_t t) const;
     void queueOriginals(int64_t minute);
     void queueAnchor(int64_t minute);
     void queueProbe(const Event& e, GenClass cls, int64_t original = -1, int64_t originalFor = kNone);

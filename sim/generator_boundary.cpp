@@ -27,23 +27,32 @@ void Generator::planBoundaryProbes()
     // so every later on-time event stays on time (it is at most the disorder ≤ lateness behind).
     const int64_t next = m_draw.nominalMs(m_onTime);
     for (;;) {
-        const bool originalsDue = originalsAt(m_nextOriginals) + 1 <= next;
-        const bool anchorDue = anchorAt(m_nextAnchor) <= next;
+        const int64_t o = originalsAt(m_nextOriginals), a = anchorAt(m_nextAnchor);
+        const bool originalsDue = o + 1 <= next, anchorDue = a <= next;
         if (!originalsDue && !anchorDue) return;
-        // The earlier group first; one that is not newer than every event so far is skipped
-        // (a slow rate can leave several minutes between two on-time events).
-        if (originalsDue && (!anchorDue || originalsAt(m_nextOriginals) < anchorAt(m_nextAnchor))) {
+        // The earlier group first (an anchor before originals that would be newer than it); a
+        // group whose events could not have their class is skipped (a slow rate can leave
+        // several minutes between two on-time events).
+        if (originalsDue && (!anchorDue || o + 1 < a)) {
             const int64_t minute = m_nextOriginals++;
-            if (originalsAt(minute) - 1 > m_maxMs) return queueOriginals(minute);
+            if (originalsOnTime(o)) return queueOriginals(minute);
         } else {
             const int64_t minute = m_nextAnchor++;
-            if (anchorAt(minute) > m_maxMs) return queueAnchor(minute);
+            if (a > m_maxMs) return queueAnchor(minute); // newer than all: it sets W exactly
         }
     }
 }
 
+bool Generator::originalsOnTime(int64_t t) const
+{
+    // The watermark once t + 1 is read; t − 1 (the oldest) must be at or after it, in a pane
+    // that is not final: then all three are on time.
+    const int64_t w = std::max(m_maxMs, t + 1) - m_o.latenessMs;
+    return t - 1 >= w && (paneOf(t - 1) + 1) * kMinuteMs > w;
+}
+
 //! On-time events at W − H − 1, W − H and W − H + 1 ms of the anchor of `minute`, with and
-//! without a click_id. Each is at least the newest event time so far: on time, and new.
+//! without a click_id (fresh identities; on time: originalsOnTime).
 void Generator::queueOriginals(int64_t minute)
 {
     const int64_t t = minute * kMinuteMs - m_o.dedupHorizonMs;
