@@ -186,16 +186,16 @@ private slots:
         QTest::addColumn<QString>("failpoint");
         QTest::newRow("drop, after every 2nd commit") << "drop"
                                                       << "commit.after_commit:2";
-        QTest::newRow("update, torn raw write:6") << "update"
-                                                  << "commit.raw_write:6:partial";
+        QTest::newRow("update, torn raw write:2") << "update"
+                                                  << "commit.raw_write:2:partial";
     }
     void boundaryDataUnderKillsAcrossRollovers()
     {
         QFETCH(QString, late);
         QFETCH(QString, failpoint);
         const QString log = m_dir.filePath("boundary-" + late + ".log");
-        const Run g = runCli({ "gen", "--out", log, "--events", "40000", "--format", "csv", "--seed", "23",
-            "--rate", "60", "--boundary", "--late", late });
+        const Run g = runCli({ "gen", "--out", log, "--events", "30000", "--format", "csv", "--seed", "23",
+            "--rate", "45", "--boundary", "--late", late });
         QVERIFY2(g.exitCode == 0, g.err.constData());
         const QStringList args
             = QStringList { "--late", late, "--segment-bytes", "100000" } + kIngestArgs + QStringList { log };
