@@ -52,6 +52,10 @@ options:
   --lateness S          engine settings the truth assumes (defaults 60, 300, drop)
   --dedup-horizon S
   --late drop|update
+  --boundary            also put events exactly on the rule boundaries, every minute of event time:
+                        W exactly at a pane end, events at W - 1 ms, W, W + 1 ms, at the dedup
+                        horizon W - H and 1 ms either side (fresh, and repeats of clicks made H
+                        earlier); needs --lateness >= 1 (docs/semantics.md; tests)
   --gzip                write gzip
   --truth PREFIX        where the truth files go (default: the --out path)
   --no-truth            skip the truth model and files (fast, for huge benchmark logs)
@@ -206,6 +210,7 @@ int readGenOptions(Args& args, core::GenOptions& o)
     // Unless given, the disorder stays within a smaller lateness (on-time events are never late).
     o.disorderMs = disorderMs >= 0 ? disorderMs : std::min(o.disorderMs, o.latenessMs);
     read.late(o.lateUpdate);
+    o.boundary = args.flag("boundary");
     o.gzip = args.flag("gzip");
     const auto truth = args.value("truth");
     o.truth = !args.flag("no-truth");

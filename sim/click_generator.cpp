@@ -94,6 +94,9 @@ Status validateGenOptions(const GenOptions& o)
     if (o.disorderMs < 0 || o.disorderMs > o.latenessMs)
         return Status::error("--disorder-ms must be ≥ 0 and at most the lateness ("
             + std::to_string(o.latenessMs) + " ms): on-time events must never be late");
+    if (o.boundary && o.latenessMs < 1000)
+        return Status::error("--boundary needs a --lateness of at least 1 s (its probes sit between the "
+                             "watermark and the newest event)");
     if (!fraction(o.dupRate) || !fraction(o.lateRate) || !fraction(o.malformedRate)
         || !fraction(o.clickIdFraction) || !fraction(o.blankRate))
         return Status::error(

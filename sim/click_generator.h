@@ -8,8 +8,8 @@
 // duplicate, late, rejected for a known reason); the model must agree with it line by line,
 // so a bug in either the generator or the model shows up as an error.
 
-#include "core/input/line_parser.h"
 #include "core/base/status.h"
+#include "core/input/line_parser.h"
 
 #include <cstdint>
 #include <map>
@@ -53,6 +53,17 @@ struct GenOptions {
     int64_t latenessMs = 60'000;
     int64_t dedupHorizonMs = 300'000;
     bool lateUpdate = false; //!< --late update (true) or drop (false)
+
+    //! Boundary probes (`gen --boundary`): besides the lines above, every minute of event time
+    //! gets a group of events placed exactly on the rule boundaries of docs/semantics.md: an
+    //! on-time "anchor" at m·60 s + lateness (so W is exactly the minute boundary m·60 s), then
+    //! events at W − 1 ms (late: its pane just became final), W and W + 1 ms (on time); fresh
+    //! events at W − H − 1 ms (beyond the horizon), W − H and W − H + 1 ms (late, dedup-checked),
+    //! each followed by an exact repeat; and repeats of on-time events generated H earlier at
+    //! W − H − 1, W − H and W − H + 1 ms (with and without click_id), as they were and (click_id)
+    //! with the time W: expired key → counted anew, exactly at W − H → duplicate. Needs a
+    //! lateness of at least 1 s. Off: the output is byte for byte what it was without it.
+    bool boundary = false;
 };
 
 //! The defaults of GenOptions::countries: US,KR,JP,DE,GB,FR,IN,BR,... (20 codes).

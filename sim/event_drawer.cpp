@@ -40,9 +40,22 @@ EventDrawer::EventDrawer(const GenOptions& o, std::size_t countryCount, Rng& rng
     , m_msPerEvent(1000.0 / o.rate)
 { }
 
+int64_t EventDrawer::nominalMs(int64_t index) const
+{
+    return m_o.startMs + static_cast<int64_t>(static_cast<double>(index) * m_msPerEvent);
+}
+
+void EventDrawer::setClickId(Event& e, bool on)
+{
+    if (!on)
+        e.clickSeq = 0;
+    else if (!e.clickSeq)
+        e.clickSeq = ++m_clickCount;
+}
+
 int64_t EventDrawer::onTimeMs(int64_t index)
 {
-    const auto nominal = m_o.startMs + static_cast<int64_t>(static_cast<double>(index) * m_msPerEvent);
+    const int64_t nominal = nominalMs(index);
     const int64_t jitter
         = m_o.disorderMs > 0 ? static_cast<int64_t>(m_rng.below(uint64_t(m_o.disorderMs) + 1)) : 0;
     return std::max<int64_t>(0, nominal - jitter);

@@ -24,6 +24,10 @@ public:
     //! The event time of the on-time event number `index`: its nominal time at options.rate,
     //! up to options.disorderMs earlier.
     int64_t onTimeMs(int64_t index);
+    //! The nominal time of on-time event number `index`, before its disorder (draws nothing).
+    int64_t nominalMs(int64_t index) const;
+    //! Gives `e` a click_id of its own (on) or none (off), whatever make() drew.
+    void setClickId(Event& e, bool on);
     //! The fields and the style of a fresh event at `t`.
     Event make(int64_t t);
     //! Makes the identity of an on-time event new (maxMs: the newest event time so far, or kNone).

@@ -80,6 +80,7 @@ Status Generator::run(Sink& sink, GenReport& report)
     if (Status s = fillTruth(report.truth); !s) return s;
     report.modelChecked = m_model.has_value();
     report.truth.settings = truthSettings(m_o, m_countries);
+    if (m_o.boundary) report.truth.settings["boundary"] = "true"; // absent otherwise: files unchanged
     return {};
 }
 
@@ -93,6 +94,15 @@ Status Generator::flush()
 
 void Generator::emitCounted(int64_t i)
 {
+    // Boundary probes come in groups of consecutive lines (their classes assume nothing else
+    // moves the watermark in between); none before the first plain event.
+    if (m_o.boundary && i > 0) {
+        if (m_probes.empty()) planBoundaryProbes();
+        if (!m_probes.empty()) {
+            emitProbe();
+            return;
+        }
+    }
     const double pMal = m_o.malformedRate, pDup = pMal + m_o.dupRate, pLate = pDup + m_o.lateRate;
     const double u = m_rng.uniform();
     bool done = false;

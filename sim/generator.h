@@ -15,6 +15,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +56,30 @@ private:
     GenLine lineOf(const Event& e, GenClass cls, int64_t original);
     void checkWithModel(const GenLine& line);
 
+    // Boundary probes (GenOptions::boundary; sim/generator_boundary.cpp).
+    struct Probe {
+        Event event;
+        GenClass cls = GenClass::Accepted;
+        int64_t original = -1; //!< Duplicate: the line it repeats (-1: the probe line before it)
+        int64_t originalFor = kNone; //!< an on-time event kept for the anchor of this minute
+    };
+    struct Original {
+        Event event;
+        int64_t line = -1;
+    };
+    //! With no probe queued: queues the next group that is due before the next on-time event
+    //! (originals for a later anchor, or an anchor with its probes), if any.
+    void planBoundaryProbes();
+    //! Events at t − 1, t and t + 1 ms would all be on time now.
+    bool originalsOnTime(int64_t t) const;
+    void queueOriginals(int64_t minute);
+    void queueAnchor(int64_t minute);
+    void queueProbe(const Event& e, GenClass cls, int64_t original = -1, int64_t originalFor = kNone);
+    //! A fresh event at `t` (clickId: 1 with a click_id, 0 without, -1 as drawn) whose identity
+    //! no other generated event has.
+    Event freshProbe(int64_t t, int clickId = -1);
+    void emitProbe();
+
     const GenOptions& m_o;
     const std::vector<std::string>& m_countries;
     // Declaration order is draw order: the drawer's and the renderer's constructors take their
@@ -73,6 +99,11 @@ private:
     };
     std::array<RingEntry, kRingSize> m_ring {};
     std::size_t m_ringNext = 0, m_ringCount = 0;
+
+    std::deque<Probe> m_probes;
+    std::map<int64_t, std::vector<Original>> m_originals; //!< by the minute of their anchor
+    int64_t m_nextOriginals = kNone, m_nextAnchor = kNone; //!< minutes of the next groups
+    int64_t m_lastProbeLine = -1;
 
     int64_t m_onTime = 0;
     int64_t m_maxMs = kNone;

@@ -175,6 +175,53 @@ private slots:
         QCOMPARE(fullState(db), fullState(uninterrupted));
     }
 
+    // Issue 14: boundary data (gen --boundary: clicks exactly at W − H and W, 1 ms either side,
+    // at a pane's end, repeats of clicks kept since W − H ± 1 ms) ingested under kills, with raw
+    // segments of 100 kB so the kills land on both sides of many rollovers: the restarted runs
+    // must end equal to an uninterrupted run and to the generator's truth, whose verdicts sit on
+    // the boundaries (an off-by-one there, or a key lost at a restart, changes a count).
+    void boundaryDataUnderKillsAcrossRollovers_data()
+    {
+        QTest::addColumn<QString>("late");
+        QTest::addColumn<QString>("failpoint");
+        QTest::newRow("drop, after every 2nd commit") << "drop"
+                                                      << "commit.after_commit:2";
+        QTest::newRow("update, torn raw write:2") << "update"
+                                                  << "commit.raw_write:2:partial";
+    }
+    void boundaryDataUnderKillsAcrossRollovers()
+    {
+        QFETCH(QString, late);
+        QFETCH(QString, failpoint);
+        const QString log = m_dir.filePath("boundary-" + late + ".log");
+        const Run g = runCli({ "gen", "--out", log, "--events", "30000", "--format", "csv", "--seed", "23",
+            "--rate", "45", "--boundary", "--late", late });
+        QVERIFY2(g.exitCode == 0, g.err.constData());
+        const QStringList args
+            = QStringList { "--late", late, "--segment-bytes", "100000" } + kIngestArgs + QStringList { log };
+        const QString uninterrupted = freshDb();
+        QCOMPARE(runCli(QStringList { "ingest", "--db", uninterrupted } + args, envWith({})).exitCode, 0);
+        QCOMPARE(aggText(uninterrupted), truthAggText(log));
+        QCOMPARE(countersAsTruth(json(runCli({ "stats", "--db", uninterrupted }).out)),
+            countersAsTruth(truthCounters(log)));
+        const char* const segments = "SELECT count(*) FROM segments";
+        QVERIFY(queryText(uninterrupted, segments).trimmed().toInt() >= 10);
+        const QString db = freshDb();
+        int kills = 0;
+        for (int i = 0; i < 30; ++i) {
+            const Run r = runCli(QStringList { "ingest", "--db", db } + args, envWith(failpoint));
+            if (!r.crashed) {
+                QVERIFY2(r.exitCode == 0, r.err.constData());
+                break;
+            }
+            ++kills;
+        }
+        QVERIFY2(kills >= 5, qPrintable(QStringLiteral("%1 kills").arg(kills)));
+        QCOMPARE(runCli(QStringList { "ingest", "--db", db } + args, envWith({})).exitCode, 0);
+        QCOMPARE(integrity(db), QStringLiteral("ok"));
+        QCOMPARE(fullState(db), fullState(uninterrupted));
+    }
+
     // --late update changes finalised panes after the fact (late rows): a kill between its raw
     // events, its corrections and the offsets must still end equal to an uninterrupted run and
     // to the generator's truth for that policy.

@@ -177,6 +177,32 @@ private slots:
         QCOMPARE(json(again.out)["run"].toObject()["lines"].toInteger(), 0);
     }
 
+    // Issue 14: boundary data (gen --boundary: clicks exactly at the partition's W − H and W,
+    // 1 ms either side, at a pane's end, repeats of clicks kept since W − H ± 1 ms) through one
+    // partition, read with kills: the per-partition watermark and horizon must decide exactly as
+    // the generator's truth (one partition is one stream).
+    void boundaryDataEqualsTruth()
+    {
+        const QString bootstrap = startBroker("boundary", 1);
+        QVERIFY(!bootstrap.isEmpty());
+        const QString log = m_dir.filePath("boundary.jsonl");
+        const Run g = runCli({ "gen", "--out", log, "--events", "14000", "--format", "jsonl", "--seed", "9",
+            "--rate", "20", "--boundary" });
+        QVERIFY2(g.exitCode == 0, g.err.constData());
+        QCOMPARE(QProcess::execute("kcat", { "-P", "-b", bootstrap, "-t", "boundary", "-l", log }), 0);
+        const QString uri = "kafka://" + bootstrap + "/boundary";
+        const QString db = freshDb();
+        int kills = 0;
+        for (int i = 0; i < 10 && ingest(db, uri, "commit.after_commit:2").crashed; ++i)
+            ++kills;
+        QVERIFY(kills > 0);
+        const Run r = ingest(db, uri);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(aggText(db), truthAggText(log));
+        QCOMPARE(
+            countersAsTruth(json(runCli({ "stats", "--db", db }).out)), countersAsTruth(truthCounters(log)));
+    }
+
     void partitionsKeyedByAdEqualTruth()
     {
         // Several partitions: each is ordered, their interleaving is not. With no late clicks in

@@ -85,6 +85,25 @@ Identity identityOf(const ClickEvent& e)
     return { "", std::string(e.adId), e.timeMs, std::string(e.userId), std::string(e.ip) };
 }
 
+//! Counts a parsed event line that sits exactly on a rule boundary (W and H as the engine sees
+//! them before the line; keptMs: the time its identity is kept with, if it is).
+void countBoundaryHit(
+    std::map<std::string, int>& hits, GenClass cls, int64_t t, int64_t w, int64_t h, const int64_t* keptMs)
+{
+    const bool paneEnd = w % kMinuteMs == 0;
+    if (paneEnd && cls == GenClass::Late && t == w - 1) ++hits["late at W-1, W a pane end"];
+    if (paneEnd && cls == GenClass::Accepted && t == w) ++hits["accepted at W, W a pane end"];
+    if (paneEnd && cls == GenClass::Accepted && t == w + 1) ++hits["accepted at W+1, W a pane end"];
+    if (cls == GenClass::LateBeyondHorizon && t == w - h - 1) ++hits["late beyond the horizon at W-H-1"];
+    if (cls == GenClass::Late && t == w - h) ++hits["late at W-H"];
+    if (cls == GenClass::Late && t == w - h + 1) ++hits["late at W-H+1"];
+    if (cls == GenClass::Duplicate && t == w - h) ++hits["duplicate at W-H"];
+    if (keptMs && cls == GenClass::Duplicate && *keptMs == w - h && t != *keptMs)
+        ++hits["duplicate of a key kept at W-H, moved"];
+    if (keptMs && cls == GenClass::Accepted && *keptMs == w - h - 1)
+        ++hits["counted anew: key expired at W-H-1"];
+}
+
 std::string gunzip(const QString& path)
 {
     std::string out;
@@ -216,22 +235,30 @@ private slots:
         QTest::addColumn<int>("format");
         QTest::addColumn<bool>("autoDetect");
         QTest::addColumn<quint64>("seed");
+        QTest::addColumn<bool>("boundary");
         for (quint64 seed : { 1, 2, 3 }) {
             for (auto [name, f] : { std::pair { "book", LineFormat::Book },
                      std::pair { "csv", LineFormat::Csv }, std::pair { "jsonl", LineFormat::Jsonl } }) {
                 QTest::addRow("%s seed %llu", name, static_cast<unsigned long long>(seed))
-                    << int(f) << false << seed;
+                    << int(f) << false << seed << false;
                 QTest::addRow("%s seed %llu auto", name, static_cast<unsigned long long>(seed))
-                    << int(f) << true << seed;
+                    << int(f) << true << seed << false;
             }
         }
+        QTest::addRow("csv boundary") << int(LineFormat::Csv) << false << quint64(4) << true;
+        QTest::addRow("jsonl boundary auto") << int(LineFormat::Jsonl) << true << quint64(4) << true;
     }
     void parserAgrees()
     {
         QFETCH(int, format);
         QFETCH(bool, autoDetect);
         QFETCH(quint64, seed);
-        const GenOptions o = busyOptions(static_cast<LineFormat>(format), seed);
+        QFETCH(bool, boundary);
+        GenOptions o = busyOptions(static_cast<LineFormat>(format), seed);
+        if (boundary) {
+            o.boundary = true;
+            o.rate = 50; // 800 s of event time: boundary probes of many minutes
+        }
         const Generated g = generate(o);
         QVERIFY(g.report.modelChecked);
         const auto text = splitLines(g.text);
@@ -281,12 +308,15 @@ private slots:
                 QCOMPARE(std::string(e.clickId), want.clickId);
                 identities[i] = identityOf(e);
                 if (want.cls == GenClass::Duplicate) {
-                    // The same identity as the accepted line it repeats.
+                    // The same identity as the accepted line it repeats (boundary probes also
+                    // repeat late lines, and clicks made a dedup horizon earlier).
                     QVERIFY(want.original >= 0 && std::size_t(want.original) < i);
-                    QCOMPARE(g.lines[std::size_t(want.original)].cls, GenClass::Accepted);
+                    const GenClass originalClass = g.lines[std::size_t(want.original)].cls;
+                    QVERIFY(
+                        originalClass == GenClass::Accepted || (boundary && originalClass == GenClass::Late));
                     QVERIFY(identities.count(std::size_t(want.original)));
                     QVERIFY(identities[std::size_t(want.original)] == identities[i]);
-                    QVERIFY(i - std::size_t(want.original) < 2000); // shortly after it
+                    if (!boundary) QVERIFY(i - std::size_t(want.original) < 2000); // shortly after it
                 }
             }
         }
@@ -310,18 +340,29 @@ private slots:
         QTest::addColumn<int>("format");
         QTest::addColumn<qint64>("horizon");
         QTest::addColumn<double>("rate");
-        QTest::newRow("csv") << int(LineFormat::Csv) << qint64(300'000) << 200.0;
-        QTest::newRow("jsonl slow") << int(LineFormat::Jsonl) << qint64(300'000) << 2.0;
-        QTest::newRow("book fast, horizon 60 s") << int(LineFormat::Book) << qint64(60'000) << 20'000.0;
+        QTest::addColumn<bool>("boundary");
+        QTest::newRow("csv") << int(LineFormat::Csv) << qint64(300'000) << 200.0 << false;
+        QTest::newRow("jsonl slow") << int(LineFormat::Jsonl) << qint64(300'000) << 2.0 << false;
+        QTest::newRow("book fast, horizon 60 s")
+            << int(LineFormat::Book) << qint64(60'000) << 20'000.0 << false;
+        QTest::newRow("csv boundary") << int(LineFormat::Csv) << qint64(300'000) << 50.0 << true;
+        QTest::newRow("jsonl boundary, horizon 60 s")
+            << int(LineFormat::Jsonl) << qint64(60'000) << 50.0 << true;
+        QTest::newRow("book boundary, slow") << int(LineFormat::Book) << qint64(300'000) << 2.0 << true;
     }
     void classesFollowTheSemantics()
     {
         QFETCH(int, format);
         QFETCH(qint64, horizon);
         QFETCH(double, rate);
+        QFETCH(bool, boundary);
         GenOptions o = busyOptions(static_cast<LineFormat>(format), 5);
         o.dedupHorizonMs = horizon;
         o.rate = rate;
+        o.boundary = boundary;
+        // Boundary mode (issue 14): lines exactly on each rule's boundary, as seen in the parsed
+        // lines (W a pane end for the finality ones).
+        std::map<std::string, int> hits;
         const Generated g = generate(o);
         QVERIFY(g.report.modelChecked);
         const auto text = splitLines(g.text);
@@ -342,6 +383,8 @@ private slots:
             const Identity id = identityOf(e);
             const auto k = kept.find(id);
             const bool keptInHorizon = k != kept.end() && (!haveMax || k->second >= w - horizon);
+            if (haveMax)
+                countBoundaryHit(hits, want.cls, e.timeMs, w, horizon, k == kept.end() ? 0 : &k->second);
             switch (want.cls) {
             case GenClass::Accepted:
                 QVERIFY(!final);
@@ -367,6 +410,14 @@ private slots:
             if (!haveMax || e.timeMs > maxMs) maxMs = e.timeMs;
             haveMax = true;
         }
+        for (const char* what :
+            { "late at W-1, W a pane end", "accepted at W, W a pane end", "accepted at W+1, W a pane end",
+                "late beyond the horizon at W-H-1", "late at W-H", "late at W-H+1", "duplicate at W-H",
+                "duplicate of a key kept at W-H, moved", "counted anew: key expired at W-H-1" }) {
+            const int n = hits[what];
+            QVERIFY2(boundary ? n >= (rate < 10 ? 2 : 5) : n <= 2,
+                qPrintable(QStringLiteral("%1: %2").arg(what).arg(n)));
+        }
     }
 
     void variedOptionsStayConsistent_data()
@@ -379,6 +430,7 @@ private slots:
         QTest::newRow("many countries") << "countries";
         QTest::newRow("only malformed") << "malformed";
         QTest::newRow("no events") << "empty";
+        QTest::newRow("boundary probes, no click ids, lateness 1 s") << "boundary";
     }
     void variedOptionsStayConsistent()
     {
@@ -409,6 +461,13 @@ private slots:
             o.dupRate = o.lateRate = 0;
         }
         if (what == "empty") o.events = 0;
+        if (what == "boundary") {
+            o.boundary = true;
+            o.clickIdFraction = 0;
+            o.latenessMs = o.disorderMs = 1000;
+            o.dedupHorizonMs = 60'000;
+            o.rate = 20;
+        }
         const Generated g = generate(o);
         QVERIFY(g.report.modelChecked);
         const ClickTruth& t = g.report.truth;

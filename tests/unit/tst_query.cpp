@@ -111,6 +111,13 @@ Data makeData()
     add(m21 + 59'999, "ad3", "US", "u2", "10.1.0.5");
     add(m21 + 11, "ad3", "US", "u2", "10.1.0.5", RawStatus::LateDropped);
     add(m21 + 12, "zz", "JP", "u9", "10.1.0.6", RawStatus::LateApplied);
+    // Partial-minute edges 1 ms off a minute boundary (issue 14): ad3 at the last ms before
+    // minute B+9 and at the first ms of minute B+11, and 1 ms outside each.
+    const int64_t m9 = (B + 9) * kMin, m11 = (B + 11) * kMin;
+    add(m9 - 2, "ad3", "US", "u1", "10.1.0.7");
+    add(m9 - 1, "ad3", "US", "u1", "10.1.0.7");
+    add(m11, "ad3", "US", "u2", "10.1.0.8");
+    add(m11 + 1, "ad3", "US", "u2", "10.1.0.8");
     // Uncommitted tail: would change many answers if a reader looked at it.
     for (int i = 0; i < 40; ++i)
         d.tail.push_back({ RawStatus::Accepted, kBaseMs + (i % 23) * kMin + 30'000, i % 2 ? "ad1" : "ad2",
@@ -499,6 +506,12 @@ void TestQuery::count_data()
             << f << QByteArray("ad1") << b + 5 * kMin + 100 << b + 5 * kMin + 40'000;
         QTest::newRow(f + " one ms") << f << QByteArray("ad3") << qint64((B + 21) * kMin + 59'999)
                                      << qint64((B + 22) * kMin);
+        // Issue 14: ranges 1 ms off a minute boundary at either end or both: the edge minutes'
+        // single milliseconds come from raw events (ad3 has a click at B+9 min - 1 ms and at B+11 min).
+        const qint64 m9 = (B + 9) * kMin, m11 = (B + 11) * kMin;
+        QTest::newRow(f + " 1 ms before a minute") << f << QByteArray("ad3") << m9 - 1 << m11;
+        QTest::newRow(f + " 1 ms after a minute") << f << QByteArray("ad3") << m9 << m11 + 1;
+        QTest::newRow(f + " 1 ms off both ends") << f << QByteArray("ad3") << m9 - 1 << m11 + 1;
         QTest::newRow(f + " around tail") << f << QByteArray("ad2") << b - 3 * kMin << b + 30 * kMin;
         QTest::newRow(f + " utf8 ad")
             << f << QByteArray("ad\xc3\xa9") << b + 30'000 << b + 11 * kMin + 30'000;
