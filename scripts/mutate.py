@@ -13,6 +13,7 @@ Exit status: 0 when every mutant is killed (or marked `equivalent:` with a reaso
 2 when a snippet is missing or ambiguous (the list needs updating after a refactoring).
 """
 import argparse
+import filecmp
 import os
 import re
 import shutil
@@ -58,8 +59,15 @@ def copy_tree(dst):
         src = os.path.join(ROOT, rel)
         if not os.path.isfile(src):
             continue
-        os.makedirs(os.path.dirname(os.path.join(dst, rel)), exist_ok=True)
-        shutil.copy2(src, os.path.join(dst, rel))
+        target = os.path.join(dst, rel)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        # Only files whose content differs, with a new time: a reused --work folder then
+        # rebuilds exactly what changed (copy2 kept old times, and ninja missed a source restored
+        # after a mutant in an earlier run, so the next run tested that mutant's object file).
+        if os.path.isfile(target) and filecmp.cmp(src, target, shallow=False):
+            continue
+        shutil.copyfile(src, target)
+        shutil.copymode(src, target)
 
 
 def failed_tests(log):
