@@ -173,7 +173,7 @@ Status Ingestor::openSource(const std::string& path, Source& src)
     src.parser = LineParser(m_options.parser);
     src.pos = SourcePosition { m_nextSourceId, path, 0, 0, 0 };
     src.resumable = src.file->seekable() || src.file->compressed();
-    m_result.sources.push_back({ path, 0, 0, {} });
+    m_result.sources.push_back({ path, 0, 0, {}, {} });
     src.report = m_result.sources.size() - 1;
     if (path == "-" || !src.resumable) {
         ++m_nextSourceId; // stdin cannot be resumed: every run is new input

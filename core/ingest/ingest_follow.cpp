@@ -153,7 +153,7 @@ Status Ingestor::startGeneration(Source& src, std::unique_ptr<InputFile> file)
     src.truncated = false;
     // A new row: the old one keeps where its content ended (a restart must not confuse them).
     src.pos = SourcePosition { m_nextSourceId++, src.path, 0, 0, 0 };
-    m_result.sources.push_back({ src.path, 0, 0, {} });
+    m_result.sources.push_back({ src.path, 0, 0, {}, {} });
     src.report = m_result.sources.size() - 1;
     // The old position and the new row in one transaction: a restart finds the new file as the
     // one last read under this path, and the old one complete.
@@ -191,10 +191,13 @@ Status Ingestor::finishPredecessor(const std::string& path, std::stop_token& sto
     if (!file) return file.status();
     src.path = *copy;
     src.file = std::move(*file);
-    ParserOptions parserOptions = m_options.parser; // with the column map it was read with
-    if (before.parserState)
+    ParserOptions parserOptions = m_options.parser; // with the column map and time format it was read with
+    if (before.parserState) {
         if (auto stored = LineParser::storedColumnMap(*before.parserState))
             parserOptions.map = std::move(*stored);
+        if (auto time = LineParser::storedTimeFormat(*before.parserState))
+            parserOptions.time = std::move(*time);
+    }
     src.parser = LineParser(parserOptions);
     if (auto st = src.file->seek(before.offset); !st) return st;
     auto copyHead = readHead(*copy);
@@ -205,7 +208,7 @@ Status Ingestor::finishPredecessor(const std::string& path, std::stop_token& sto
     src.pos = before; // the same row (and uri) until the file now under `path` is started
     src.splitter.reset(before.offset);
     src.readEnd = before.offset;
-    m_result.sources.push_back({ *copy, before.offset, before.offset, {} });
+    m_result.sources.push_back({ *copy, before.offset, before.offset, {}, {} });
     src.report = m_result.sources.size() - 1;
     bool stopped = false;
     if (auto st = readToEnd(src, stop, stopped); !st) return st;

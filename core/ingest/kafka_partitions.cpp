@@ -24,7 +24,7 @@ void KafkaPartitions::add(int count, const std::vector<SourcePosition>& known, i
             = std::find_if(known.begin(), known.end(), [&](const auto& k) { return k.uri == key; });
         part.pos = stored != known.end() ? *stored : SourcePosition { nextSourceId++, key, 0, 0, 0 };
         if (part.pos.parserState) part.parser.restore(*part.pos.parserState); // the CSV header read before
-        reports.push_back({ key, part.pos.offset, part.pos.offset, {} });
+        reports.push_back({ key, part.pos.offset, part.pos.offset, {}, {} });
         part.report = reports.size() - 1;
     }
     m_lowDirty = true;

@@ -178,7 +178,7 @@ LineParser::LineParser(const ParserOptions& options)
 }
 
 LineParser::LineParser(LineFormat format)
-    : LineParser(ParserOptions { format, {} })
+    : LineParser(ParserOptions { format, {}, {} })
 { }
 
 ParseOutcome LineParser::parse(std::string_view line, ClickEvent& event)

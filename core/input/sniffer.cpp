@@ -357,7 +357,8 @@ void Sniffer::addNotes()
         note(m_headerProblem.empty() ? std::string("a header lacks a required or mapped column")
                                      : m_headerProblem);
     if (r.events > 0 && r.maxTimeMs < 315'532'800'000) // 1980-01-01
-        note("every time is before 1980: are the timestamps epoch seconds? They are read as milliseconds");
+        note("every time is before 1980: epoch numbers below 10^9 are read as milliseconds; if they are "
+             "epoch seconds, give --time-format epoch-s");
     if (r.events > 0 && r.timeFormat == "iso" && r.timePattern.find_first_of("Z±") == std::string::npos)
         note("the times have no zone: they are read as UTC");
     if (r.rejected > 0)
@@ -437,7 +438,7 @@ Result<SniffResult> sniffFile(const std::string& path, const SniffOptions& optio
     std::string target = path;
     struct stat st { };
     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-        auto listed = expandSources({ path }, { options.parser.format, false });
+        auto listed = expandSources({ path }, { options.parser.format, false, options.parser.time });
         if (!listed) return listed.status();
         if (listed->paths.empty()) return Result<SniffResult>::error("'" + path + "' holds no file to read");
         target = listed->paths.front();

@@ -84,7 +84,8 @@ private slots:
         QCOMPARE(aggText(db), QStringLiteral("%1,12,,1,0\n%1,3,,2,0\n").arg(kMinute0));
         // Without ip= the integer codes are no addresses: counted rejects, not silently dropped.
         const Run codes = runCli({ "ingest", "--db", path("codes.db"), "--map", "ad_id=app", file });
-        QCOMPARE(codes.exitCode, 0);
+        QCOMPARE(codes.exitCode, 1); // every line rejected: an error, with the reason
+        QVERIFY2(codes.err.contains("bad_ip 3"), codes.err.constData());
         QCOMPARE(counts(json(codes.out)), QStringLiteral("lines 3 accepted 0 dup 0 rejected 3 bad_ip=3"));
     }
 

@@ -26,7 +26,7 @@ SourcePosition stored(int64_t id, const std::string& uri, uint64_t offset, int64
 //! `count` partitions of topic "t", none read before.
 KafkaPartitions freshPartitions(int count)
 {
-    KafkaPartitions parts("t", ParserOptions { LineFormat::Jsonl }, kIdleMs);
+    KafkaPartitions parts("t", ParserOptions { LineFormat::Jsonl, {}, {} }, kIdleMs);
     int64_t nextId = 1;
     std::vector<SourceReport> reports;
     parts.add(count, {}, nextId, reports);
@@ -40,7 +40,7 @@ class TestKafkaPartitions : public QObject {
 private slots:
     void addContinuesStoredPartitionsAndNumbersNewOnes()
     {
-        KafkaPartitions parts("clicks", ParserOptions { LineFormat::Jsonl }, kIdleMs);
+        KafkaPartitions parts("clicks", ParserOptions { LineFormat::Jsonl, {}, {} }, kIdleMs);
         const std::vector<SourcePosition> known
             = { stored(4, "kafka:clicks/1", 120, 5000), stored(9, "kafka:other/0", 7, 1) };
         int64_t nextId = 10;
@@ -67,7 +67,7 @@ private slots:
         QCOMPARE(all[1].parser.state(), std::string()); // stored by an older version: a fresh parser
 
         // A partition continues under the CSV header its messages had before (issue 9, defect 1).
-        KafkaPartitions csv("clicks", ParserOptions { LineFormat::Auto }, kIdleMs);
+        KafkaPartitions csv("clicks", ParserOptions { LineFormat::Auto, {}, {} }, kIdleMs);
         std::vector<SourcePosition> withHeader = known;
         withHeader[0].parserState = "user_id,ad_id,timestamp,ip,country";
         int64_t csvId = 10;
@@ -91,7 +91,7 @@ private slots:
 
     void findKnowsOnlyTheCountedPartitions()
     {
-        KafkaPartitions parts("t", ParserOptions { LineFormat::Csv }, kIdleMs);
+        KafkaPartitions parts("t", ParserOptions { LineFormat::Csv, {}, {} }, kIdleMs);
         int64_t nextId = 1;
         std::vector<SourceReport> reports;
         parts.add(2, {}, nextId, reports);
@@ -103,7 +103,7 @@ private slots:
 
     void offsetsForTheConsumer()
     {
-        KafkaPartitions parts("t", ParserOptions { LineFormat::Jsonl }, kIdleMs);
+        KafkaPartitions parts("t", ParserOptions { LineFormat::Jsonl, {}, {} }, kIdleMs);
         // A partition with a stored position (an offset or an event time) starts there; one never
         // read (partition 2) is left out: it starts at the beginning of its log. The group only
         // hears of partitions with an offset.
@@ -118,7 +118,7 @@ private slots:
 
     void atEndIsCountedOncePerPartition()
     {
-        KafkaPartitions parts("t", ParserOptions { LineFormat::Jsonl }, kIdleMs);
+        KafkaPartitions parts("t", ParserOptions { LineFormat::Jsonl, {}, {} }, kIdleMs);
         int64_t nextId = 1;
         std::vector<SourceReport> reports;
         parts.add(2, {}, nextId, reports);

@@ -478,9 +478,14 @@ void TestTimestamp::lineParserKeepsTimeFormatOverRestore()
         QStringLiteral("Europe/Berlin|%d/%m/%Y %H:%M:%S"));
     QCOMPARE(int(parser.parse("ad1,07/11/2017 10:31:00,u2,10.0.0.1,US", e).kind), int(LineKind::Event));
     QCOMPARE(e.timeMs, int64_t(1510047060000));
-    // The default parser still reads only its own formats.
+    // The time format is stored in the state, like the column map: any parser restored from it
+    // reads on as this one did; a state without one (a bare header) keeps the parser's own.
+    LineParser restored(LineFormat::Csv);
+    restored.restore(state);
+    QCOMPARE(int(restored.parse("ad1,07/11/2017 10:31:00,u2,10.0.0.1,US", e).kind), int(LineKind::Event));
+    QCOMPARE(e.timeMs, int64_t(1510047060000));
     LineParser plain(LineFormat::Csv);
-    plain.restore(state);
+    plain.restore("ad_id,click_timestamp,user_id,ip,country");
     QCOMPARE(int(plain.parse("ad1,07/11/2017 10:31:00,u2,10.0.0.1,US", e).kind), int(LineKind::Rejected));
 }
 
