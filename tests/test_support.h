@@ -63,6 +63,31 @@ inline QString waitForBootstrap(const QString& portFile)
     return QString::fromUtf8(f.readAll()).trimmed();
 }
 
+//! Starts `adclick broker` for `topic` (its port file in `dir`), owned by `owner` and added to
+//! `started` (the caller stops them); the bootstrap list, empty when it did not come up.
+inline QString startBrokerProcess(
+    QObject* owner, const QString& dir, const QString& topic, int partitions, QList<QProcess*>& started)
+{
+    const QString portFile = QDir(dir).filePath(topic + ".port");
+    auto* p = new QProcess(owner);
+    p->start(QStringLiteral(ADCLICK_CLI),
+        { "broker", "--topic", topic, "--partitions", QString::number(partitions), "--port-file", portFile });
+    if (!p->waitForStarted()) return {};
+    started.append(p);
+    return waitForBootstrap(portFile);
+}
+
+//! The non-zero reject reasons of an ingest summary, as " reason=N" each (empty when none).
+inline QString nonZeroRejects(const QJsonObject& summary)
+{
+    QString out;
+    const QJsonObject reasons = summary["rejected_by_reason"].toObject();
+    for (auto it = reasons.begin(); it != reasons.end(); ++it)
+        if (it.value().toInteger() != 0)
+            out += QStringLiteral(" %1=%2").arg(it.key()).arg(it.value().toInteger());
+    return out;
+}
+
 //! The whole of an input file of a test; empty when it cannot be read, and then `error` says so.
 inline QByteArray readInput(const QString& path, QString& error)
 {

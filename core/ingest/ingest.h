@@ -149,6 +149,8 @@ private:
     class KafkaRun;
     //! IngestOptions::orderAny (order_any.cpp); while it reads, processLine hands clicks to it.
     Result<IngestResult> runOrderAny(std::stop_token& stop);
+    //! The run's result once its sources are read: totals, watermark, rates, memory, live top-N.
+    IngestResult finalResult();
     class OrderAny;
     std::unique_ptr<OrderAny> m_orderAny;
     //! `pos` goes with the next commit; the run's report of the source shows it.

@@ -359,17 +359,7 @@ Result<IngestResult> Ingestor::runOrderAny(std::stop_token& stop)
     m_result.sortSpilledBytes = m_orderAny->spilledBytes();
     m_orderAny.reset();
     if (!st) return R(st);
-    m_result.totals = m_engine->totals();
-    m_result.run = m_result.totals;
-    m_result.run -= m_runStart;
-    m_result.watermarkMs = m_engine->watermarkMs();
-    m_result.maxEventMs = m_engine->maxEventMs();
-    m_result.seconds = double(steadyMs() - m_startMs) / 1000.0;
-    m_result.bytes = m_runBytes;
-    m_result.dedupKeys = m_engine->dedupKeys();
-    m_result.dedupBytes = m_engine->dedupMemoryBytes();
-    if (SlidingTopN* live = m_engine->liveTop()) m_result.liveTop = live->top(10);
-    return m_result;
+    return finalResult();
 }
 
 } // namespace adclick::core

@@ -37,11 +37,7 @@ class TestColumnMap : public QObject {
                           .arg(s["accepted"].toInteger())
                           .arg(s["duplicates"].toInteger())
                           .arg(s["rejected"].toInteger());
-        const QJsonObject reasons = s["rejected_by_reason"].toObject();
-        for (auto it = reasons.begin(); it != reasons.end(); ++it)
-            if (it.value().toInteger() != 0)
-                out += QStringLiteral(" %1=%2").arg(it.key()).arg(it.value().toInteger());
-        return out;
+        return out + nonZeroRejects(s);
     }
 
     //! `adclick count` of one ad over the first hour of 2021 with `filter` (none when empty).

@@ -44,11 +44,7 @@ class TestInputFormats : public QObject {
                           .arg(s["lines"].toInteger())
                           .arg(s["accepted"].toInteger())
                           .arg(s["rejected"].toInteger());
-        const QJsonObject reasons = s["rejected_by_reason"].toObject();
-        for (auto it = reasons.begin(); it != reasons.end(); ++it)
-            if (it.value().toInteger() != 0)
-                out += QStringLiteral(" %1=%2").arg(it.key()).arg(it.value().toInteger());
-        return out;
+        return out + nonZeroRejects(s);
     }
 
     static bool deleteParserStates(const QString& db)

@@ -109,14 +109,7 @@ class TestKafkaIngest : public QObject {
 
     QString startBroker(const QString& topic, int partitions)
     {
-        const QString portFile = m_dir.filePath(topic + ".port");
-        auto* p = new QProcess(this);
-        p->start(QStringLiteral(ADCLICK_CLI),
-            { "broker", "--topic", topic, "--partitions", QString::number(partitions), "--port-file",
-                portFile });
-        if (!p->waitForStarted()) return {};
-        m_brokers.append(p);
-        return waitForBootstrap(portFile);
+        return startBrokerProcess(this, m_dir.path(), topic, partitions, m_brokers);
     }
 
     QString freshDb() { return m_dir.filePath(QStringLiteral("k%1.db").arg(++m_dbs)); }
