@@ -12,13 +12,16 @@ const char* kUsage = R"(adclick — exact ad click aggregation (the engine of Ad
 usage: adclick COMMAND [options]
 
 commands:
-  ingest     --db F [--format auto|book|csv|jsonl] [--lateness S] [--late drop|update]
+  ingest     --db F [--format auto|book|csv|jsonl] [--map FIELD=COLUMN]... [--time-format F]
+             [--time-zone Z] [--order time|any] [--lateness S] [--late drop|update]
              [--dedup-horizon S] [--max-future S] [--max-jump S] [--idle S] [--follow] [--durable] SOURCE...
-             SOURCE: a file, a .gz file, a directory of rotated logs (name order), or - for stdin.
+             SOURCE: a file, a .gz file, a directory of rotated logs (name order), - for stdin,
+             or kafka://HOST:PORT[,..]/TOPIC[?group=G].
              Resumes where the database left off. Prints a JSON summary of the counters.
   count      --db F --ad ID --from T --to T [--filter EXPR]        -> {"ad_id":..,"count":N}
   popular    --db F --count N --window M [--at T] [--filter EXPR]  -> {"ad_ids":[..],"counts":[..]}
-  sniff      [--format X] [--lateness S] [--lines N] FILE -> how ingest would read it: format, header,
+  sniff      [--format X] [--map FIELD=COLUMN]... [--time-format F] [--time-zone Z] [--lateness S]
+             [--lines N] FILE -> how ingest would read it: format, header,
              column mapping, time format and range, out-of-order figures, first lines with verdicts
   stats      --db F                                               -> counters, watermark, sources
   export     --db F --out FILE.csv (--minutes --from T --to T [--ad ID] | --top --count N --window M [--at T])
@@ -27,10 +30,12 @@ commands:
   recompute  --db F --from T --to T                                -> corrections made from raw events
   broker     [--brokers 3] [--topic clicks] [--partitions 8] [--port-file F]
              an embedded, in-memory Kafka stand-in (librdkafka's mock cluster) for demos and tests
-  produce    --brokers B --topic T [--rate N] [--kafka-prop K=V]... (FILE | - | --gen-events N)
+  produce    --brokers B --topic T [--rate N] [--kafka-prop K=V]... (FILE | - | --gen-events N | --live)
   gen        --out FILE [--events N] [--format book|csv|jsonl] [--seed N] ... (see adclick gen --help)
 
 T is ISO-8601 (2021-01-01T00:00:00Z, 2021-01-01 00:00:00; no zone = UTC) or an epoch (s, ms, µs or ns by magnitude).
+FIELD: ad_id, click_timestamp, user_id, ip, country, click_id (COLUMN: a header name or JSON key path;
+FIELD= means the log has none). Only ad_id and click_timestamp are required.
 EXPR: country=US, country in (US,KR), ip=10.1.0.0/16, user_id=u42, != for each, joined by 'and'.
 Run 'adclick COMMAND --help' for the options of one command.
 )";

@@ -168,8 +168,8 @@ Status Ingestor::finishPredecessor(const std::string& path, std::stop_token& sto
         if (k.uri == path && (!last || k.id > last->id)) last = &k;
     if (!last || last->fpLen == 0) return Status::ok();
     // Only a regular file has a predecessor (reading a FIFO's head here would take its data).
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return Status::ok();
+    struct stat fileStat;
+    if (::stat(path.c_str(), &fileStat) != 0 || !S_ISREG(fileStat.st_mode)) return Status::ok();
     auto head = readHead(path);
     if (!head) return Status::ok(); // openSource() reports it
     if (head->size() >= last->fpLen && fingerprintHash(head->data(), last->fpLen) == last->fpHash)
