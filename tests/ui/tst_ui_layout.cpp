@@ -116,8 +116,8 @@ class TestUiLayout : public QObject {
         const QString shot = m_dir.filePath(QStringLiteral("scaled-%1.png").arg(scale));
         p.start(QStringLiteral(ADCLICK_MONITOR),
             { QStringLiteral("--db"), m_dir.filePath(QStringLiteral("scaled-%1.db").arg(scale)),
-                QStringLiteral("--screenshot"), shot, QStringLiteral("--screenshot-after"), QStringLiteral("1"),
-                m_log.path });
+                QStringLiteral("--screenshot"), shot, QStringLiteral("--screenshot-after"),
+                QStringLiteral("1"), m_log.path });
         if (!p.waitForFinished(60'000) || p.exitCode() != 0) {
             qWarning("monitor: %s", p.readAllStandardError().constData());
             return {};
@@ -190,7 +190,8 @@ private slots:
         const int dockWidth = dock->width(), chartWidth = w.adChart()->width();
         QVERIFY(dockWidth > 0);
         // A failure whose message holds a long path (one word: it cannot wrap).
-        const QString name = QStringLiteral("missing-") + QString(160, QLatin1Char('x')) + QStringLiteral(".log");
+        const QString name
+            = QStringLiteral("missing-") + QString(160, QLatin1Char('x')) + QStringLiteral(".log");
         w.setDatabaseOverride(m_dir.filePath(QStringLiteral("missing.db")));
         w.openArchive({ m_dir.filePath(name) });
         auto* alarm = w.findChild<QLabel*>(QStringLiteral("healthAlarm"));
@@ -271,16 +272,18 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QApplication::setActiveWindow(&w);
         QVERIFY(QTest::qWaitForWindowActive(&w));
-        const QStringList main { QStringLiteral("Open archived logs"), QStringLiteral("Open a folder of logs"),
-            QStringLiteral("Follow a growing log"), QStringLiteral("Connect to Kafka"),
-            QStringLiteral("Start the demo stream"), QStringLiteral("Open a database"),
-            QStringLiteral("Export top-N as CSV"), QStringLiteral("Export the selected ads' series"),
-            QStringLiteral("Export aggregates"), QStringLiteral("Export the charts as PNG"), QStringLiteral("Quit"),
-            QStringLiteral("Pause view"), QStringLiteral("Pause source"), QStringLiteral("Stop ingest"),
-            QStringLiteral("Refresh"), QStringLiteral("UTC time"), QStringLiteral("Include the open minute"),
-            QStringLiteral("Clear the charted ads"), QStringLiteral("Reset chart zoom"), QStringLiteral("Filters"),
-            QStringLiteral("Top-N table"), QStringLiteral("Charts"), QStringLiteral("Time range"),
-            QStringLiteral("Ingest health"), QStringLiteral("Keyboard shortcuts") };
+        const QStringList main { QStringLiteral("Open archived logs"),
+            QStringLiteral("Open a folder of logs"), QStringLiteral("Follow a growing log"),
+            QStringLiteral("Connect to Kafka"), QStringLiteral("Start the demo stream"),
+            QStringLiteral("Open a database"), QStringLiteral("Export top-N as CSV"),
+            QStringLiteral("Export the selected ads' series"), QStringLiteral("Export aggregates"),
+            QStringLiteral("Export the charts as PNG"), QStringLiteral("Quit"), QStringLiteral("Pause view"),
+            QStringLiteral("Pause source"), QStringLiteral("Stop ingest"), QStringLiteral("Refresh"),
+            QStringLiteral("UTC time"), QStringLiteral("Include the open minute"),
+            QStringLiteral("Clear the charted ads"), QStringLiteral("Reset chart zoom"),
+            QStringLiteral("Filters"), QStringLiteral("Top-N table"), QStringLiteral("Charts"),
+            QStringLiteral("Time range"), QStringLiteral("Ingest health"),
+            QStringLiteral("Keyboard shortcuts") };
         std::set<QString> keys;
         for (const QString& text : main) {
             QAction* a = actionNamed(w, text);
@@ -380,7 +383,8 @@ private slots:
             QVERIFY(!dark());
             QCOMPARE(chartTheme(again), std::set<int> { int(QChart::ChartThemeLight) });
             again.findChild<QAction*>(QStringLiteral("theme-system"))->trigger();
-            QCOMPARE(QApplication::palette().color(QPalette::Window), m_systemPalette.color(QPalette::Window));
+            QCOMPARE(
+                QApplication::palette().color(QPalette::Window), m_systemPalette.color(QPalette::Window));
             QCOMPARE(QApplication::palette().color(QPalette::Text), m_systemPalette.color(QPalette::Text));
             again.close();
         }

@@ -204,8 +204,8 @@ void MainActions::addThemeMenu(QMenu* view)
         });
     }
     menu->addSeparator();
-    withKeys(menu->addAction(tr("&Next theme"), this,
-                 [this] { setThemeMode(ThemeMode((int(themeMode()) + 1) % 3)); }),
+    withKeys(menu->addAction(
+                 tr("&Next theme"), this, [this] { setThemeMode(ThemeMode((int(themeMode()) + 1) % 3)); }),
         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
 }
 

@@ -228,7 +228,9 @@ void MainWindow::applyFirstRunLayout()
         filters->raise();
         resizeDocks({ filters }, { std::clamp(width() / 4, 200, 260) }, Qt::Horizontal);
     } else {
-        resizeDocks({ filters, health }, { 260, 340 }, Qt::Horizontal);
+        resizeDocks({ filters, health },
+            { std::clamp(width() * 9 / 50, 200, 260), std::clamp(width() * 11 / 50, 240, 340) },
+            Qt::Horizontal);
     }
     resizeDocks({ problems }, { std::clamp(height() / 5, 110, 160) }, Qt::Vertical);
     const int room = m_centralSplitter->width();

@@ -84,12 +84,12 @@ private:
     static void paintElided(QLabel* label)
     {
         QPainter p(label);
-        const QRect r = label->contentsRect().adjusted(label->margin(), label->margin(), -label->margin(),
-            -label->margin());
+        const QRect r = label->contentsRect().adjusted(
+            label->margin(), label->margin(), -label->margin(), -label->margin());
         const QString shown = label->fontMetrics().elidedText(label->text(), Qt::ElideMiddle, r.width());
-        label->style()->drawItemText(&p, r, int(QStyle::visualAlignment(label->layoutDirection(),
-                                                 label->alignment())),
-            label->palette(), label->isEnabled(), shown, label->foregroundRole());
+        label->style()->drawItemText(&p, r,
+            int(QStyle::visualAlignment(label->layoutDirection(), label->alignment())), label->palette(),
+            label->isEnabled(), shown, label->foregroundRole());
     }
 
     QPointer<QWidget> m_root;
@@ -101,7 +101,8 @@ QSize initialWindowSize(const QSize& available, const QSize& minimum)
 {
     QSize size = kPreferredSize;
     if (available.isValid() && !available.isEmpty())
-        size = size.boundedTo(QSize(int(available.width() * kScreenShare), int(available.height() * kScreenShare)));
+        size = size.boundedTo(
+            QSize(int(available.width() * kScreenShare), int(available.height() * kScreenShare)));
     return size.expandedTo(minimum);
 }
 

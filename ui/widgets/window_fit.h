@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QList>
 #include <QSize>
 
 class QScrollArea;
@@ -14,7 +15,7 @@ QSize initialWindowSize(const QSize& available, const QSize& minimum);
 
 //! Screens narrower than this (logical pixels) get the health dock as a tab beside the filters:
 //! at 1024 px three columns of panels leave the charts too little room.
-constexpr int kTabbedDocksBelowWidth = 1200;
+constexpr int kTabbedDocksBelowWidth = 1100;
 
 //! Wraps a dock's panel in a frameless scroll area: the dock's size no longer follows its content
 //! (a long message cannot widen it and squeeze the charts), and a tall panel scrolls in a short
@@ -27,12 +28,6 @@ QScrollArea* scrollableDockContent(QWidget* panel, bool horizontal);
 //! word-wrapped one wraps, and shows its text as tooltip when a long word still does not fit.
 //! The labels' text() is unchanged.
 void elideLabels(QWidget* root);
-
-} // namespace adclick::ui
-
-#include <QList>
-
-namespace adclick::ui {
 
 //! Tab walks the panels in this order, each panel's controls in their own order; a table is one
 //! stop (Tab leaves it; the arrows move within it), so Tab never changes a selection.
