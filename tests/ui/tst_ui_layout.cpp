@@ -12,6 +12,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDialog>
 #include <QDockWidget>
 #include <QHelpEvent>
 #include <QImage>
@@ -21,6 +22,7 @@
 #include <QMenuBar>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
+#include <QStyle>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -88,8 +90,9 @@ class TestUiLayout : public QObject {
     {
         w.setDatabaseOverride(m_dir.filePath(db));
         w.openArchive({ m_log.path });
-        QVERIFY(uitest::settle(*w.controller()));
-        QTRY_VERIFY_WITH_TIMEOUT(w.topNProxy()->rowCount() >= 3, 30'000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w.controller()->source().isValid() && !w.controller()->ingestActive(), 90'000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.topNProxy()->rowCount() >= 3, 60'000);
         QTRY_COMPARE_WITH_TIMEOUT(w.chartedAds().size(), std::size_t(3), 30'000);
     }
 
@@ -152,9 +155,11 @@ private slots:
         QTRY_VERIFY(view->isVisible() && view->viewport()->width() > 0);
         // Every ad id fits its cell, and the column is on screen (not scrolled away).
         const int column = view->columnWidth(TopNModel::AdColumn);
+        // The item delegate elides what is wider than the cell less its text margins.
+        const int margins = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
         for (int r = 0; r < w.topNProxy()->rowCount(); ++r) {
             const QString ad = w.topNProxy()->index(r, TopNModel::AdColumn).data().toString();
-            QVERIFY2(view->fontMetrics().horizontalAdvance(ad) + 8 <= column,
+            QVERIFY2(view->fontMetrics().horizontalAdvance(ad) + margins <= column,
                 qPrintable(QStringLiteral("%1 in %2 px").arg(ad).arg(column)));
         }
         QVERIFY(view->columnViewportPosition(TopNModel::AdColumn) + column <= view->viewport()->width());
@@ -359,6 +364,7 @@ private slots:
             w.show();
             QVERIFY(QTest::qWaitForWindowExposed(&w));
             openLog(w, QStringLiteral("theme.db"));
+            QTRY_COMPARE(w.adChart()->lineNames().size(), 3);
             const QList<QPointF> before = w.adChart()->points(QString::fromStdString(w.chartedAds().front()));
             auto* darkAction = w.findChild<QAction*>(QStringLiteral("theme-dark"));
             QVERIFY(darkAction);

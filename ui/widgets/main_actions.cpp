@@ -103,10 +103,12 @@ void MainActions::addExportActions(QMenu* menu, bool shortLabels)
 {
     // The File menu's entries carry the shortcuts; the toolbar button's show them too.
     const auto keyed = [&](QAction* a, const QKeySequence& keys) {
-        if (shortLabels)
-            a->setShortcut(keys), a->setShortcutContext(Qt::WidgetShortcut); // shown, not bound twice
-        else
+        if (!shortLabels) {
             withKeys(a, keys);
+            return;
+        }
+        a->setShortcut(keys); // shown in the toolbar's menu, bound only while that menu has the focus
+        a->setShortcutContext(Qt::WidgetShortcut);
     };
     const auto add = [&](const QString& text, ReportRequest::Kind kind, const QKeySequence& keys) {
         keyed(menu->addAction(text, this, [this, kind] { chooseExport(kind); }), keys);

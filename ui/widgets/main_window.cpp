@@ -19,6 +19,7 @@
 #include <QFileInfo>
 #include <QMimeData>
 #include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -61,6 +62,7 @@ MainWindow::MainWindow(QWidget* parent)
     setUpKeyboard();
     startStallWatch();
     loadSettings();
+    updateChartTheme(); // the system's palette may be dark
     onIngestStatus(IngestStatus());
     m_topN->view()->setFocus();
 }

@@ -10,6 +10,7 @@
 #include "ui/widgets/range_bar.h"
 #include "ui/widgets/window_fit.h"
 
+#include <QApplication>
 #include <QDockWidget>
 #include <QEvent>
 #include <QHeaderView>
@@ -45,12 +46,26 @@ void MainWindow::setUpKeyboard()
 void MainWindow::focusPanel(MainActions::Panel panel)
 {
     using P = MainActions::Panel;
-    QWidget* target = panel == P::Filters ? static_cast<QWidget*>(m_filters)
-        : panel == P::TopN                ? m_topN
-        : panel == P::Charts              ? m_charts
-        : panel == P::Events              ? m_events
-        : panel == P::Health              ? m_health
-                                          : m_rangeBar;
+    QWidget* target = m_rangeBar;
+    switch (panel) {
+    case P::Filters:
+        target = m_filters;
+        break;
+    case P::TopN:
+        target = m_topN;
+        break;
+    case P::Charts:
+        target = m_charts;
+        break;
+    case P::Events:
+        target = m_events;
+        break;
+    case P::Health:
+        target = m_health;
+        break;
+    case P::Range:
+        break;
+    }
     for (QWidget* w = target; w; w = w->parentWidget())
         if (auto* dock = qobject_cast<QDockWidget*>(w)) { // closed or tabbed away: show it
             dock->show();
@@ -74,12 +89,15 @@ void MainWindow::changeEvent(QEvent* event)
 {
     QMainWindow::changeEvent(event);
     // Also the system's palette changing under View → Theme → System.
-    if (event->type() == QEvent::PaletteChange) updateChartTheme();
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange
+        || event->type() == QEvent::ThemeChange)
+        updateChartTheme();
 }
 
 void MainWindow::updateChartTheme()
 {
-    const bool dark = isDarkPalette(palette());
+    // The application's palette: a window not shown yet may not have resolved its own.
+    const bool dark = isDarkPalette(QApplication::palette());
     for (ClicksChart* chart : findChildren<ClicksChart*>())
         applyChartTheme(chart->chart(), dark);
     if (dark == m_dark) return;
