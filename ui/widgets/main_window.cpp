@@ -234,9 +234,9 @@ void MainWindow::applyFirstRunLayout()
             { std::clamp(width() * 9 / 50, 200, 260), std::clamp(width() * 11 / 50, 240, 340) },
             Qt::Horizontal);
     }
-    resizeDocks({ problems }, { std::clamp(height() / 5, 110, 160) }, Qt::Vertical);
+    resizeDocks({ problems }, { std::clamp(height() / 6, 100, 160) }, Qt::Vertical); // charts first
     const int room = m_centralSplitter->width();
-    const int table = std::clamp(room * 2 / 5, 320, 520);
+    const int table = std::clamp(room * 9 / 20, 360, 520);
     m_centralSplitter->setSizes({ table, std::max(360, room - table) });
     m_charts->setFirstRunSizes();
 }
