@@ -114,7 +114,7 @@ void MainWindow::createDocks()
     dock = addDock(
         tr("Rejected, late and duplicate events"), QStringLiteral("problemDock"), Qt::BottomDockWidgetArea);
     m_events = new EventsPanel(dock);
-    dock->setWidget(m_events);
+    dock->setWidget(scrollableDockContent(m_events, true));
 }
 
 void MainWindow::connectController()
@@ -234,7 +234,12 @@ void MainWindow::applyFirstRunLayout()
             { std::clamp(width() * 9 / 50, 200, 260), std::clamp(width() * 11 / 50, 240, 340) },
             Qt::Horizontal);
     }
-    resizeDocks({ problems }, { std::clamp(height() / 6, 100, 160) }, Qt::Vertical); // charts first
+    if (height() < kTabbedEventsBelowHeight) { // a short screen: the three charts need the height
+        tabifyDockWidget(filters, problems);
+        filters->raise();
+    } else {
+        resizeDocks({ problems }, { 160 }, Qt::Vertical);
+    }
     const int room = m_centralSplitter->width();
     const int table = std::clamp(room * 9 / 20, 360, 520);
     m_centralSplitter->setSizes({ table, std::max(360, room - table) });

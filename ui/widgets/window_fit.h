@@ -16,6 +16,9 @@ QSize initialWindowSize(const QSize& available, const QSize& minimum);
 //! Screens narrower than this (logical pixels) get the health dock as a tab beside the filters:
 //! at 1024 px three columns of panels leave the charts too little room.
 constexpr int kTabbedDocksBelowWidth = 1100;
+//! Screens shorter than this get the events as a tab beside the filters: the three charts share
+//! the height, and below ~170 px each Qt Charts elides their axis labels.
+constexpr int kTabbedEventsBelowHeight = 800;
 
 //! Wraps a dock's panel in a frameless scroll area: the dock's size no longer follows its content
 //! (a long message cannot widen it and squeeze the charts), and a tall panel scrolls in a short
