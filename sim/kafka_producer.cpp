@@ -140,6 +140,12 @@ Status KafkaProducer::produceRecord(std::string_view line, bool multiLine)
     return Status::ok();
 }
 
+ProduceReport KafkaProducer::poll(int timeoutMs)
+{
+    rd_kafka_poll(m_impl->rk, timeoutMs);
+    return m_impl->report;
+}
+
 ProduceReport KafkaProducer::finish(int timeoutMs)
 {
     rd_kafka_flush(m_impl->rk, timeoutMs);

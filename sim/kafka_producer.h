@@ -49,6 +49,9 @@ public:
     //! The parser that judged every line sent so far (a RecordReader needs it to find records).
     const LineParser& parser() const;
 
+    //! Serves the delivery reports that have arrived (waiting up to `timeoutMs`) and returns the
+    //! figures so far. Same thread as produceLine: the reports are counted in its calls.
+    ProduceReport poll(int timeoutMs = 0);
     //! Waits until every message is acknowledged or failed.
     ProduceReport finish(int timeoutMs = 60'000);
 

@@ -68,7 +68,9 @@ struct LiveClickStream::Impl {
     std::atomic<int64_t> produceErrors { 0 }; //!< lines the producer refused (not handed to Kafka)
     mutable std::mutex statsMutex;
     std::string lastError;
-    int64_t delivered = 0; //!< known once stop() has flushed the producer
+    //! Delivery reports counted so far (the producing thread polls them after each chunk); final
+    //! once stop() has flushed the producer.
+    int64_t delivered = 0;
     int64_t failed = 0;
 
     std::mutex stopMutex;
@@ -78,6 +80,16 @@ struct LiveClickStream::Impl {
     {
         std::lock_guard lock(statsMutex);
         lastError = message;
+    }
+
+    //! Serves the delivery reports that arrived and publishes their counts to stats().
+    void pollDeliveries()
+    {
+        const ProduceReport r = producer->poll(0);
+        std::lock_guard lock(statsMutex);
+        delivered = r.delivered;
+        failed = r.failed;
+        if (lastError.empty() && !r.firstError.empty()) lastError = r.firstError;
     }
 
     void run(std::stop_token stop)
@@ -97,6 +109,7 @@ struct LiveClickStream::Impl {
                 wake.wait_until(lock, stop, due, [] { return false; });
             }
             if (stop.stop_requested()) break;
+            pollDeliveries(); // also when no chunk is due: acknowledgements keep coming
             const auto now = Clock::now();
             if (now - due > kMaxBehind) base = now - tick * kChunk; // skip the stall, don't burst
             // Counted by ticks, so a fractional rate per chunk (rate < 10/s) still adds up.

@@ -29,7 +29,7 @@ struct LiveStreamOptions {
 
 struct LiveStreamStats {
     int64_t produced = 0; //!< messages handed to Kafka
-    int64_t delivered = 0; //!< acknowledged by the brokers: known once stop() has returned (0 before)
+    int64_t delivered = 0; //!< acknowledged by the brokers so far (all of them once stop() has returned)
     int64_t failed = 0; //!< refused while running; after stop() also the unacknowledged ones
     std::string lastError;
 };

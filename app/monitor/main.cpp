@@ -8,6 +8,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 
 using namespace adclick::ui;
@@ -122,14 +123,44 @@ void measureStalls(QApplication& app, MainWindow& window, const MonitorOptions& 
     });
 }
 
+void setApplicationNames()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("AdClick"));
+    QCoreApplication::setApplicationName(QStringLiteral("AdClick Monitor"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(ADCLICK_VERSION));
+}
+
+//! --help, --help-all or --version among the options (before a "--").
+bool asksForTextOnly(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        if (a == "--") return false;
+        if (a == "-h" || a == "--help" || a == "-?" || a == "--help-all" || a == "-v" || a == "--version")
+            return true;
+    }
+    return false;
+}
+
+//! Prints the usage or the version and exits: a QCoreApplication needs no display (a
+//! QApplication aborts without one, which `adclick-monitor --help` on a server did).
+[[noreturn]] void printTextAndExit(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    setApplicationNames();
+    QCommandLineParser parser;
+    declareOptions(parser);
+    parser.process(app); // prints the help or the version and exits (or a usage error, exit 1)
+    std::exit(0);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
+    if (asksForTextOnly(argc, argv)) printTextAndExit(argc, argv);
     QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("AdClick"));
-    QApplication::setApplicationName(QStringLiteral("AdClick Monitor"));
-    QApplication::setApplicationVersion(QStringLiteral(ADCLICK_VERSION));
+    setApplicationNames();
     QApplication::setDesktopFileName(QStringLiteral("adclick-monitor"));
 
     QCommandLineParser parser;

@@ -206,6 +206,41 @@ private slots:
         QVERIFY(h.out.contains("IN-MEMORY STAND-IN"));
         QVERIFY(h.out.contains("real Kafka cluster"));
     }
+
+    // Issue 11 defect 12: `produce --live` printed "delivered":0 in every status line (the
+    // deliveries were counted only when it stopped). A status line while it runs counts the
+    // acknowledged messages; the last one (after SIGTERM) accounts for every message produced.
+    // Last of the tests: it adds messages to the topic the others read from the beginning.
+    void produceLiveReportsDeliveriesWhileRunning()
+    {
+        QProcess live;
+        live.start(QStringLiteral(ADCLICK_CLI),
+            { "produce", "--live", "--rate", "500", "--brokers", m_bootstrap, "--topic", "clicks" });
+        QVERIFY(live.waitForStarted());
+        QByteArray out;
+        QJsonObject running;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                live.waitForReadyRead(100);
+                out += live.readAllStandardOutput();
+                const qsizetype nl = out.indexOf('\n');
+                if (nl >= 0) running = json(out.left(nl));
+                return nl >= 0 || live.state() == QProcess::NotRunning;
+            },
+            30'000));
+        live.terminate();
+        QVERIFY(live.waitForFinished(20'000));
+        QCOMPARE(live.exitCode(), 0);
+        out += live.readAllStandardOutput();
+        QVERIFY2(running["produced"].toInteger() > 0, out.constData());
+        QVERIFY2(running["delivered"].toInteger() > 0, out.constData());
+        QVERIFY(running["delivered"].toInteger() <= running["produced"].toInteger());
+        const QList<QByteArray> lines = out.trimmed().split('\n');
+        const QJsonObject last = json(lines.back());
+        QVERIFY2(lines.size() >= 2, out.constData());
+        QCOMPARE(last["delivered"].toInteger() + last["failed"].toInteger(), last["produced"].toInteger());
+        QVERIFY(last["delivered"].toInteger() >= running["delivered"].toInteger());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestKafkaBroker)

@@ -73,6 +73,8 @@ private slots:
         QElapsedTimer t;
         t.start();
         QTRY_VERIFY_WITH_TIMEOUT(running.stream->stats().produced > 0, 5'000); // it runs while we wait
+        // Acknowledgements are counted while it runs, not only once it stops (issue 11 defect 12).
+        QTRY_VERIFY_WITH_TIMEOUT(running.stream->stats().delivered > 0, 10'000);
         QThread::msleep(static_cast<unsigned long>(std::max<qint64>(0, 1'500 - t.elapsed())));
         running.stream->stop();
         const double seconds = double(t.elapsed()) / 1000.0;

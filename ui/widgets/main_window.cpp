@@ -9,6 +9,7 @@
 #include "ui/widgets/import_preview_dialog.h"
 #include "ui/widgets/ingest_status_bar.h"
 #include "ui/widgets/range_bar.h"
+#include "ui/widgets/window_fit.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -17,6 +18,8 @@
 #include <QDropEvent>
 #include <QFileInfo>
 #include <QMimeData>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -55,8 +58,11 @@ MainWindow::MainWindow(QWidget* parent)
     connectController();
     connectPanels();
     connectActions();
+    fitSmallScreens();
+    setUpKeyboard();
     startStallWatch();
     loadSettings();
+    updateChartTheme(); // the system's palette may be dark
     onIngestStatus(IngestStatus());
     m_topN->view()->setFocus();
 }
@@ -96,16 +102,19 @@ QDockWidget* MainWindow::addDock(const QString& title, const QString& name, Qt::
 
 void MainWindow::createDocks()
 {
+    // The side panels scroll inside their docks: their content never sets the window's minimum
+    // size, and a long health message elides instead of widening its dock.
     QDockWidget* dock = addDock(tr("Filters"), QStringLiteral("filterDock"), Qt::LeftDockWidgetArea);
     m_filters = new FilterPanel(dock);
-    dock->setWidget(m_filters);
+    dock->setWidget(scrollableDockContent(m_filters, true));
     dock = addDock(tr("Ingest health"), QStringLiteral("healthDock"), Qt::RightDockWidgetArea);
     m_health = new HealthPanel(dock);
-    dock->setWidget(m_health);
+    dock->setWidget(scrollableDockContent(m_health, false));
+    elideLabels(m_health);
     dock = addDock(
         tr("Rejected, late and duplicate events"), QStringLiteral("problemDock"), Qt::BottomDockWidgetArea);
     m_events = new EventsPanel(dock);
-    dock->setWidget(m_events);
+    dock->setWidget(scrollableDockContent(m_events, true));
 }
 
 void MainWindow::connectController()
@@ -151,6 +160,9 @@ void MainWindow::connectActions()
     connect(a->stopSource(), &QAction::triggered, m_controller, &DashboardController::stopSource);
     connect(a->utc(), &QAction::toggled, this, &MainWindow::setUtc);
     connect(a->includeOpen(), &QAction::toggled, m_rangeBar, &RangeBar::setIncludeOpen);
+    connect(a, &MainActions::refreshRequested, m_controller, &DashboardController::refresh);
+    connect(a, &MainActions::focusRequested, this, &MainWindow::focusPanel);
+    connect(a, &MainActions::themeChosen, this, &MainWindow::setThemeMode);
 }
 
 void MainWindow::startStallWatch()
@@ -174,7 +186,10 @@ void MainWindow::loadSettings()
     m_actions->loadSettings(s);
     m_topN->loadSettings(s);
     m_rangeBar->loadSettings(s);
-    if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray())) resize(1600, 980);
+    const QSize available = screen() ? screen()->availableGeometry().size() : QSize();
+    if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray())
+        || (available.isValid() && !QRect(QPoint(), available).contains(QRect(QPoint(), size()))))
+        resize(initialWindowSize(available, minimumSizeHint())); // fits the screen (150 %: 1280×720)
     m_layoutRestored = restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     if (m_layoutRestored) {
         m_centralSplitter->restoreState(s.value(QStringLiteral("window/splitter")).toByteArray());
@@ -209,10 +224,24 @@ void MainWindow::applyFirstRunLayout()
     auto* filters = findChild<QDockWidget*>(QStringLiteral("filterDock"));
     auto* health = findChild<QDockWidget*>(QStringLiteral("healthDock"));
     auto* problems = findChild<QDockWidget*>(QStringLiteral("problemDock"));
-    resizeDocks({ filters, health }, { 260, 340 }, Qt::Horizontal);
-    resizeDocks({ problems }, { 160 }, Qt::Vertical);
+    if (width() < kTabbedDocksBelowWidth) {
+        // A small screen: health is a tab beside the filters, the charts keep their room.
+        tabifyDockWidget(filters, health);
+        filters->raise();
+        resizeDocks({ filters }, { std::clamp(width() / 4, 200, 260) }, Qt::Horizontal);
+    } else {
+        resizeDocks({ filters, health },
+            { std::clamp(width() * 9 / 50, 200, 260), std::clamp(width() * 11 / 50, 240, 340) },
+            Qt::Horizontal);
+    }
+    if (height() < kTabbedEventsBelowHeight) { // a short screen: the three charts need the height
+        tabifyDockWidget(filters, problems);
+        filters->raise();
+    } else {
+        resizeDocks({ problems }, { 160 }, Qt::Vertical);
+    }
     const int room = m_centralSplitter->width();
-    const int table = std::clamp(room * 2 / 5, 340, 520);
+    const int table = std::clamp(room * 9 / 20, 360, 520);
     m_centralSplitter->setSizes({ table, std::max(360, room - table) });
     m_charts->setFirstRunSizes();
 }

@@ -82,15 +82,24 @@ public:
     void showError(const QString& message);
     void clearError();
 
+    //! Whether the window shows its dark palette (View → Theme, or the system's).
+    bool darkTheme() const { return m_dark; }
+    //! View → Go to: shows the panel's dock and moves the keyboard focus into the panel.
+    void focusPanel(MainActions::Panel panel);
+    MainActions* actions() const { return m_actions; }
+
 signals:
     void reportFinished(const adclick::ui::ReportOutcome& outcome);
     void demoStarted(bool ok);
+    //! The palette turned dark or light (the charts follow it here already).
+    void themeChanged(bool dark);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
     void showEvent(QShowEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     void createCentral();
@@ -103,6 +112,11 @@ private:
     void loadSettings();
     void saveSettings() const;
     void applyFirstRunLayout();
+    //! Minimum sizes and column modes so the window fits 1024×640 (issue 11 defect 5).
+    void fitSmallScreens();
+    void setUpKeyboard();
+    void setThemeMode(ThemeMode mode);
+    void updateChartTheme();
 
     void openSource(const SourceSpec& spec);
     void onSourceChanged();
@@ -136,6 +150,7 @@ private:
     QString m_databaseOverride;
     bool m_layoutRestored = false;
     bool m_shownOnce = false;
+    bool m_dark = false;
 };
 
 } // namespace adclick::ui
