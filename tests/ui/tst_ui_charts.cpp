@@ -65,8 +65,8 @@ class TestUiCharts : public QObject {
         return out;
     }
 
-    static void sendMouse(ClicksChart* chart, QEvent::Type type, QPointF pos, Qt::MouseButton button,
-        Qt::MouseButtons buttons)
+    static void sendMouse(
+        ClicksChart* chart, QEvent::Type type, QPointF pos, Qt::MouseButton button, Qt::MouseButtons buttons)
     {
         QMouseEvent e(type, pos, chart->viewport()->mapToGlobal(pos), button, buttons, Qt::NoModifier);
         QApplication::sendEvent(chart->viewport(), &e);
@@ -151,9 +151,10 @@ private slots:
         QCOMPARE(dashed->pen().style(), Qt::DashLine);
         QCOMPARE(dashed->count(), 2);
         QCOMPARE(series(total, all)->count(), int(total->points(all).size()) - 1);
-        QVERIFY(total->hoverTextAt(double(m_maxEventMinute * core::kMinuteMs)).contains(QStringLiteral("(open")));
+        QVERIFY(
+            total->hoverTextAt(double(m_maxEventMinute * core::kMinuteMs)).contains(QStringLiteral("(open")));
         QVERIFY(!total->hoverTextAt(double((m_maxEventMinute - 1) * core::kMinuteMs))
-                .contains(QStringLiteral("(open")));
+                     .contains(QStringLiteral("(open")));
     }
 
     //! Defect 13: ticks on round minutes, evenly spaced, as the axis shows them.
@@ -173,14 +174,16 @@ private slots:
                 QCOMPARE(at[i] % step, 0); // round in UTC (the default zone)
                 if (i > 0) QCOMPARE(at[i] - at[i - 1], step);
                 QVERIFY(at[i] >= axis->min() && at[i] <= axis->max());
-                QCOMPARE(labels[i], QDateTime::fromMSecsSinceEpoch(at[i], QTimeZone::utc()).toString("HH:mm"));
+                QCOMPARE(
+                    labels[i], QDateTime::fromMSecsSinceEpoch(at[i], QTimeZone::utc()).toString("HH:mm"));
             }
         }
         // The tick rule itself over a few ranges, local time included.
         const int64_t base = 1'700'000'000'000 / core::kMinuteMs * core::kMinuteMs + 37 * core::kMinuteMs;
         for (const int64_t span : { 7, 31, 95, 600, 3000 })
             for (const bool utc : { true, false }) {
-                const TimeTicks t = roundMinuteTicks(double(base), double(base + span * core::kMinuteMs), 8, utc);
+                const TimeTicks t
+                    = roundMinuteTicks(double(base), double(base + span * core::kMinuteMs), 8, utc);
                 QVERIFY(t.ms.size() >= 2 && t.ms.size() <= 8);
                 for (const int64_t ms : t.ms) {
                     const QDateTime d = QDateTime::fromMSecsSinceEpoch(
@@ -203,7 +206,8 @@ private slots:
         QVERIFY2(text.startsWith(formatMinuteWithZone(minute * core::kMinuteMs, true)), qPrintable(text));
         const QLocale l;
         for (const QString& ad : chart->lineNames())
-            QVERIFY2(text.contains(QStringLiteral("%1: %2").arg(ad, l.toString(qlonglong(m_perAd[ad.toStdString()][minute])))),
+            QVERIFY2(text.contains(QStringLiteral("%1: %2").arg(
+                         ad, l.toString(qlonglong(m_perAd[ad.toStdString()][minute])))),
                 qPrintable(text));
         QVERIFY(!text.contains(QStringLiteral("open")));
         QEvent leave(QEvent::Leave);
@@ -232,7 +236,8 @@ private slots:
         QVERIFY(!chart->isLineVisible(ad));
         QVERIFY(!series(chart, ad)->isVisible());
         QVERIFY(!series(chart, QObject::tr("%1 (open)").arg(ad))->isVisible());
-        QVERIFY(!chart->hoverTextAt(double(m_maxEventMinute * core::kMinuteMs)).contains(ad + QLatin1Char(':')));
+        QVERIFY(
+            !chart->hoverTextAt(double(m_maxEventMinute * core::kMinuteMs)).contains(ad + QLatin1Char(':')));
         QVERIFY(clickLegend()); // the entry stays (dimmed) to bring the line back
         QVERIFY(chart->isLineVisible(ad));
         QVERIFY(series(chart, ad)->isVisible());
@@ -305,9 +310,10 @@ private slots:
         QVERIFY2(title[1].startsWith(QStringLiteral("Source: clicks.csv")), qPrintable(title[1]));
         QVERIFY(title[1].contains(QStringLiteral("charts.db")));
         const ChartData& d = m_window->totalChart()->data();
-        QCOMPARE(title[2], QStringLiteral("Range: %1 – %2")
-                               .arg(formatMinuteWithZone(d.firstMinute * core::kMinuteMs, true),
-                                   formatMinuteWithZone(d.endMinute * core::kMinuteMs, true)));
+        QCOMPARE(title[2],
+            QStringLiteral("Range: %1 – %2")
+                .arg(formatMinuteWithZone(d.firstMinute * core::kMinuteMs, true),
+                    formatMinuteWithZone(d.endMinute * core::kMinuteMs, true)));
         QVERIFY(title[2].endsWith(QStringLiteral(" UTC")));
         QCOMPARE(title[3], QStringLiteral("Filter: none (all clicks)"));
         QCOMPARE(title[4], QStringLiteral("Generated: 2026-05-28 20:26:40 UTC"));
@@ -329,7 +335,8 @@ private slots:
         // The dashboard report adds the top N; as PDF too.
         const ChartReport full = panel()->report(true, now);
         QVERIFY(full.table.size() >= 3);
-        QVERIFY(full.table[2].contains(QString::fromStdString(m_window->controller()->snapshot()->top[0].adId)));
+        QVERIFY(
+            full.table[2].contains(QString::fromStdString(m_window->controller()->snapshot()->top[0].adId)));
         const QString pdf = m_dir.filePath(QStringLiteral("report.pdf"));
         QVERIFY(panel()->saveReport(pdf));
         QFile f(pdf);
@@ -351,7 +358,8 @@ private slots:
         QVERIFY(chart->isDarkTheme());
         QVERIFY(m_window->adChart()->isDarkTheme());
         // Lines keep their colours (lighter on dark) and the open part stays dashed.
-        QCOMPARE(series(chart, QObject::tr("%1 (open)").arg(QObject::tr("all clicks")))->pen().style(), Qt::DashLine);
+        QCOMPARE(series(chart, QObject::tr("%1 (open)").arg(QObject::tr("all clicks")))->pen().style(),
+            Qt::DashLine);
         panel()->setPalette(QApplication::palette());
         QVERIFY(!chart->isDarkTheme());
     }

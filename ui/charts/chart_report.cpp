@@ -37,20 +37,23 @@ void paintHeader(QPainter& p, const ChartReport& r)
     p.setFont(f);
     int y = kMargin;
     if (!r.title.isEmpty())
-        p.drawText(QRect(kMargin, y, ChartReport::kWidth - 2 * kMargin, kTitleHeight), Qt::AlignVCenter, r.title.front());
+        p.drawText(QRect(kMargin, y, ChartReport::kWidth - 2 * kMargin, kTitleHeight), Qt::AlignVCenter,
+            r.title.front());
     y += kTitleHeight;
     f.setPixelSize(15);
     f.setBold(false);
     p.setFont(f);
     for (qsizetype i = 1; i < r.title.size(); ++i, y += kLineHeight)
-        p.drawText(QRect(kMargin, y, ChartReport::kWidth - 2 * kMargin, kLineHeight), Qt::AlignVCenter, r.title[i]);
+        p.drawText(
+            QRect(kMargin, y, ChartReport::kWidth - 2 * kMargin, kLineHeight), Qt::AlignVCenter, r.title[i]);
     if (r.table.isEmpty()) return;
     y += 12;
     QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     mono.setPixelSize(14);
     p.setFont(mono);
     for (const QString& line : r.table) {
-        p.drawText(QRect(kMargin, y, ChartReport::kWidth - 2 * kMargin, kTableLineHeight), Qt::AlignVCenter, line);
+        p.drawText(
+            QRect(kMargin, y, ChartReport::kWidth - 2 * kMargin, kTableLineHeight), Qt::AlignVCenter, line);
         y += kTableLineHeight;
     }
 }

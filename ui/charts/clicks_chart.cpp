@@ -125,8 +125,10 @@ void ClicksChart::updateAxisFormat()
 
 void ClicksChart::updateTicks()
 {
-    const int plotWidth = int(chart()->plotArea().width()) > 0 ? int(chart()->plotArea().width()) : width() - 80;
-    TimeTicks ticks = roundMinuteTicks(m_x->min(), m_x->max(), std::clamp(plotWidth / kPixelsPerTick, 2, 12), m_utc);
+    const int plotWidth
+        = int(chart()->plotArea().width()) > 0 ? int(chart()->plotArea().width()) : width() - 80;
+    TimeTicks ticks
+        = roundMinuteTicks(m_x->min(), m_x->max(), std::clamp(plotWidth / kPixelsPerTick, 2, 12), m_utc);
     if (ticks.ms == m_ticks.ms && ticks.labels == m_ticks.labels) return;
     m_ticks = std::move(ticks);
     const QSignalBlocker block(m_x);
@@ -175,9 +177,9 @@ void ClicksChart::fillLine(Line& line, const QList<QPointF>& points)
     line.openFrom = points.size();
     if (m_data.openMinute) {
         const double open = double(*m_data.openMinute * kMinuteMs);
-        line.openFrom = std::lower_bound(points.begin(), points.end(), open,
-                            [](const QPointF& p, double x) { return p.x() < x; })
-            - points.begin();
+        line.openFrom = std::lower_bound(points.begin(), points.end(), open, [](const QPointF& p, double x) {
+            return p.x() < x;
+        }) - points.begin();
     }
     line.final->replace(points.mid(0, line.openFrom));
     // The dashed part starts at the last final point so that the line stays connected.

@@ -7,8 +7,8 @@
 #include <QGraphicsSimpleTextItem>
 #include <QKeyEvent>
 #include <QLegendMarker>
-#include <QLocale>
 #include <QLineSeries>
+#include <QLocale>
 #include <QMouseEvent>
 #include <QPen>
 #include <QToolTip>

@@ -48,8 +48,11 @@ QList<QPointF> pointsOf(const DashboardSnapshot& s, const std::vector<int64_t>& 
 
 QString formatMinuteWithZone(int64_t epochMs, bool utc, bool withSeconds)
 {
-    const QString format = withSeconds ? QStringLiteral("yyyy-MM-dd HH:mm:ss") : QStringLiteral("yyyy-MM-dd HH:mm");
-    if (utc) return QDateTime::fromMSecsSinceEpoch(epochMs, QTimeZone::utc()).toString(format) + QStringLiteral(" UTC");
+    const QString format
+        = withSeconds ? QStringLiteral("yyyy-MM-dd HH:mm:ss") : QStringLiteral("yyyy-MM-dd HH:mm");
+    if (utc)
+        return QDateTime::fromMSecsSinceEpoch(epochMs, QTimeZone::utc()).toString(format)
+            + QStringLiteral(" UTC");
     const QDateTime t = QDateTime::fromMSecsSinceEpoch(epochMs, QTimeZone::systemTimeZone());
     const int off = t.offsetFromUtc();
     const QString offset = QStringLiteral("%1%2:%3")
@@ -72,8 +75,8 @@ QStringList reportTitleLines(const DashboardSnapshot& s, bool utc, const QDateTi
     else
         lines << QObject::tr("Range: no data yet");
     const QString filter = !s.filterCanonical.empty() ? QString::fromStdString(s.filterCanonical)
-        : !s.params.filter.empty()                     ? QString::fromStdString(s.params.filter)
-                                                       : QObject::tr("none (all clicks)");
+        : !s.params.filter.empty()                    ? QString::fromStdString(s.params.filter)
+                                                      : QObject::tr("none (all clicks)");
     lines << QObject::tr("Filter: %1").arg(filter);
     lines << QObject::tr("Generated: %1").arg(formatMinuteWithZone(now.toMSecsSinceEpoch(), utc, true));
     return lines;
@@ -118,7 +121,8 @@ std::optional<int64_t> ChartSeriesBuilder::openMinute(const DashboardSnapshot& s
 {
     if (s.noData || s.maxEventMs == kNoTime) return std::nullopt;
     // A pane is final when W ≥ its end (docs/semantics.md, "Window"): the first open one is W's.
-    if (s.watermarkMs == kNoTime) return s.dataEndMinute > s.dataFirstMinute ? s.dataFirstMinute : s.firstMinute;
+    if (s.watermarkMs == kNoTime)
+        return s.dataEndMinute > s.dataFirstMinute ? s.dataFirstMinute : s.firstMinute;
     return floorDiv(s.watermarkMs, kMinuteMs);
 }
 
@@ -135,7 +139,8 @@ ChartData ChartSeriesBuilder::adChart(const DashboardSnapshot& s)
 ChartData ChartSeriesBuilder::totalChart(const DashboardSnapshot& s)
 {
     ChartData d = frame(s);
-    if (!s.total.values.empty()) d.lines.push_back({ QObject::tr("all clicks"), pointsOf(s, s.total.values), kTotalRgb });
+    if (!s.total.values.empty())
+        d.lines.push_back({ QObject::tr("all clicks"), pointsOf(s, s.total.values), kTotalRgb });
     return d;
 }
 

@@ -2,9 +2,9 @@
 
 #include "ui/dashboard/dashboard_types.h"
 
+#include <QDateTime>
 #include <QList>
 #include <QPointF>
-#include <QDateTime>
 #include <QString>
 #include <QStringList>
 

@@ -53,7 +53,8 @@ QWidget* ChartsPanel::createToolbar()
     m_adSearch->setObjectName(QStringLiteral("adSearch"));
     m_adSearch->setPlaceholderText(tr("Chart an ad: type its id, Enter"));
     m_adSearch->setClearButtonEnabled(true);
-    m_adSearch->setToolTip(tr("Charts any ad, not only those in the top N (the ads seen in the table are suggested)"));
+    m_adSearch->setToolTip(
+        tr("Charts any ad, not only those in the top N (the ads seen in the table are suggested)"));
     m_knownAds = new QStringListModel(this);
     auto* completer = new QCompleter(m_knownAds, m_adSearch);
     completer->setCaseSensitivity(Qt::CaseInsensitive);
@@ -67,7 +68,8 @@ QWidget* ChartsPanel::createToolbar()
     connect(reset, &QToolButton::clicked, this, &ChartsPanel::resetZoom);
     auto* report = new QToolButton(bar);
     report->setText(tr("Report…"));
-    report->setToolTip(tr("Save the dashboard report (PNG or PDF): title, source, range, filter, top N, charts"));
+    report->setToolTip(
+        tr("Save the dashboard report (PNG or PDF): title, source, range, filter, top N, charts"));
     connect(report, &QToolButton::clicked, this, &ChartsPanel::chooseReport);
     row->addWidget(m_adSearch, 1);
     row->addWidget(reset);
@@ -175,7 +177,8 @@ bool ChartsPanel::saveReport(const QString& path)
 void ChartsPanel::chooseReport()
 {
     QString path = QFileDialog::getSaveFileName(this, tr("Save the dashboard report"),
-        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) + QStringLiteral("/adclick-report.pdf"),
+        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation)
+            + QStringLiteral("/adclick-report.pdf"),
         tr("PDF document (*.pdf);;PNG image (*.png)"));
     if (path.isEmpty()) return;
     if (!saveReport(path)) QMessageBox::warning(this, tr("Report"), tr("Cannot write '%1'").arg(path));
