@@ -131,7 +131,6 @@ void ClicksChart::updateTicks()
         = roundMinuteTicks(m_x->min(), m_x->max(), std::clamp(plotWidth / kPixelsPerTick, 2, 12), m_utc);
     if (ticks.ms == m_ticks.ms && ticks.labels == m_ticks.labels) return;
     m_ticks = std::move(ticks);
-    const QSignalBlocker block(m_x);
     for (const QString& label : m_x->categoriesLabels())
         m_x->remove(label);
     m_x->setStartValue(m_x->min());
