@@ -24,6 +24,7 @@
 #include <QLocale>
 #include <QMouseEvent>
 #include <QTemporaryDir>
+#include <QTimeZone>
 #include <QWheelEvent>
 
 #include <map>
@@ -41,6 +42,7 @@ class TestUiCharts : public QObject {
     std::map<std::string, std::map<int64_t, int64_t>> m_perAd; // truth: ad → minute → clicks
     std::vector<std::string> m_adsByClicks; // truth: ads, most clicks first
     int64_t m_maxEventMinute = 0;
+    int64_t m_openMinute = 0; // the watermark's minute (the newest event − 60 s lateness)
 
     ChartsPanel* panel() const { return m_window->findChild<ChartsPanel*>(); }
 
@@ -92,10 +94,11 @@ private slots:
         uitest::isolate(m_dir.path());
         QApplication::setOrganizationName(QStringLiteral("AdClickTest"));
         QApplication::setApplicationName(QStringLiteral("tst_ui_charts"));
-        // ~4 minutes of clicks: shorter than the 10 minutes a followed chart shows at least, so
-        // the chart's range begins before the data.
+        // ~20 minutes of clicks.
         m_log = uitest::generate(m_dir.path(), QStringLiteral("clicks.csv"), 50'000, 200);
         m_maxEventMinute = m_log.truth.counter("max_event_ms") / core::kMinuteMs;
+        QCOMPARE(m_log.truth.settings.at("lateness"), std::string("60"));
+        m_openMinute = (m_log.truth.counter("max_event_ms") - 60'000) / core::kMinuteMs;
         std::map<std::string, int64_t> sums;
         for (const auto& [key, cell] : m_log.truth.panes) {
             m_perMinute[std::get<0>(key)] += cell.first;
@@ -122,39 +125,59 @@ private slots:
     //! Defect 13: no zeros before the data begins; inside the data a minute without clicks is 0.
     void linesStartAtTheFirstMinuteWithData()
     {
-        const ClicksChart* total = m_window->totalChart();
+        ClicksChart* total = m_window->totalChart();
         const QString all = QObject::tr("all clicks");
-        // The chart's range does begin before the data (a followed chart shows ten minutes).
-        QVERIFY(total->data().firstMinute < m_perMinute.begin()->first);
         QTRY_COMPARE(shown(total, all), truthLine(m_perMinute));
         for (const QString& ad : m_window->adChart()->lineNames())
             QCOMPARE(shown(m_window->adChart(), ad), truthLine(m_perAd[ad.toStdString()]));
-        // The late and duplicate line too starts with the data.
+        // An analysis range that begins 15 minutes before the data: nothing is drawn there.
+        DashboardController* c = m_window->controller();
+        const int64_t first = m_perMinute.begin()->first;
+        c->setRange((first - 15) * core::kMinuteMs, (m_maxEventMinute + 1) * core::kMinuteMs);
+        c->setFollowRange(false);
+        QVERIFY(uitest::nextSnapshot(*c));
+        QTRY_COMPARE(total->data().firstMinute, first - 15);
+        QCOMPARE(shown(total, all), truthLine(m_perMinute));
+        for (const QString& ad : m_window->adChart()->lineNames())
+            QCOMPARE(shown(m_window->adChart(), ad), truthLine(m_perAd[ad.toStdString()]));
+        // The late and duplicate lines too start with the data.
         const QList<QPointF> late = m_window->qualityChart()->points(QObject::tr("late"));
         QVERIFY(!late.isEmpty());
-        QCOMPARE(int64_t(late.front().x()) / core::kMinuteMs, m_perMinute.begin()->first);
+        QCOMPARE(int64_t(late.front().x()) / core::kMinuteMs, first);
+        c->setFollowRange(true);
+        QVERIFY(uitest::nextSnapshot(*c));
+        QTRY_VERIFY(total->data().firstMinute >= first);
     }
 
-    //! Defect 13: the open minute (an archive's newest: its clicks may still come) is provisional.
+    //! Defect 13: the open minutes (from the watermark's on: their clicks may still come) are
+    //! provisional, drawn apart from the final ones.
     void openMinuteIsProvisional()
     {
         ClicksChart* total = m_window->totalChart();
         const QString all = QObject::tr("all clicks");
-        QCOMPARE(total->openMinute(), std::optional<int64_t>(m_maxEventMinute));
+        QCOMPARE(total->openMinute(), std::optional<int64_t>(m_openMinute));
         const QList<QPointF> open = total->provisionalPoints(all);
-        QCOMPARE(open.size(), 1);
-        QCOMPARE(int64_t(open.front().x()), m_maxEventMinute * core::kMinuteMs);
-        QCOMPARE(int64_t(open.front().y()), m_perMinute[m_maxEventMinute]);
-        // Drawn apart: a dashed series from the last final point through the open one.
+        const int openCount = int(m_maxEventMinute - m_openMinute + 1);
+        QVERIFY(openCount >= 1);
+        QCOMPARE(open.size(), openCount);
+        for (int i = 0; i < openCount; ++i) {
+            QCOMPARE(int64_t(open[i].x()), (m_openMinute + i) * core::kMinuteMs);
+            QCOMPARE(int64_t(open[i].y()), m_perMinute[m_openMinute + i]);
+        }
+        // A dashed series from the last final point through the open ones; the solid one ends
+        // at the last final minute.
         QLineSeries* dashed = series(total, QObject::tr("%1 (open)").arg(all));
         QVERIFY(dashed);
         QCOMPARE(dashed->pen().style(), Qt::DashLine);
-        QCOMPARE(dashed->count(), 2);
-        QCOMPARE(series(total, all)->count(), int(total->points(all).size()) - 1);
-        QVERIFY(
-            total->hoverTextAt(double(m_maxEventMinute * core::kMinuteMs)).contains(QStringLiteral("(open")));
-        QVERIFY(!total->hoverTextAt(double((m_maxEventMinute - 1) * core::kMinuteMs))
-                     .contains(QStringLiteral("(open")));
+        QCOMPARE(dashed->count(), openCount + 1);
+        QLineSeries* solid = series(total, all);
+        QCOMPARE(solid->count(), int(total->points(all).size()) - openCount);
+        QCOMPARE(int64_t(solid->at(solid->count() - 1).x()), (m_openMinute - 1) * core::kMinuteMs);
+        const auto textAt
+            = [total](int64_t minute) { return total->hoverTextAt(double(minute * core::kMinuteMs)); };
+        QVERIFY(textAt(m_maxEventMinute).contains(QStringLiteral("(open")));
+        QVERIFY(textAt(m_openMinute).contains(QStringLiteral("(open")));
+        QVERIFY(!textAt(m_openMinute - 1).contains(QStringLiteral("(open")));
     }
 
     //! Defect 13: ticks on round minutes, evenly spaced, as the axis shows them.
@@ -164,7 +187,7 @@ private slots:
             auto* axis = qobject_cast<QCategoryAxis*>(chart->chart()->axes(Qt::Horizontal).value(0));
             QVERIFY(axis);
             const QStringList labels = axis->categoriesLabels();
-            QVERIFY2(labels.size() >= 3, qPrintable(labels.join(QLatin1Char(' '))));
+            QVERIFY2(labels.size() >= 2, qPrintable(labels.join(QLatin1Char(' '))));
             QList<int64_t> at;
             for (const QString& l : labels)
                 at << int64_t(axis->endValue(l));
@@ -199,7 +222,7 @@ private slots:
     void hoverNamesTheMinuteAndValues()
     {
         ClicksChart* chart = m_window->adChart();
-        const int64_t minute = m_maxEventMinute - 2;
+        const int64_t minute = m_openMinute - 2;
         const QPointF at(chart->viewXOf(double(minute * core::kMinuteMs)) + 2, plotMiddleY(chart));
         sendMouse(chart, QEvent::MouseMove, at, Qt::NoButton, Qt::NoButton);
         const QString text = chart->hoverText();

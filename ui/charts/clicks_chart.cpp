@@ -27,7 +27,7 @@ double niceMax(double max)
     return 10 * magnitude;
 }
 
-constexpr int kPixelsPerTick = 80;
+constexpr int kPixelsPerTick = 70;
 
 } // namespace
 
@@ -125,8 +125,9 @@ void ClicksChart::updateAxisFormat()
 
 void ClicksChart::updateTicks()
 {
-    const int plotWidth
-        = int(chart()->plotArea().width()) > 0 ? int(chart()->plotArea().width()) : width() - 80;
+    // From the view's width, not the plot area's: new labels change the plot area, which must
+    // not change the ticks again.
+    const int plotWidth = width() - 90;
     TimeTicks ticks
         = roundMinuteTicks(m_x->min(), m_x->max(), std::clamp(plotWidth / kPixelsPerTick, 2, 12), m_utc);
     if (ticks.ms == m_ticks.ms && ticks.labels == m_ticks.labels) return;
