@@ -15,6 +15,8 @@
 #include <QStringListModel>
 #include <QToolButton>
 
+#include <cmath>
+
 namespace adclick::ui {
 
 ChartsPanel::ChartsPanel(QWidget* parent)
@@ -152,7 +154,15 @@ void ChartsPanel::resetZoom()
 
 QStringList ChartsPanel::reportTitle(const QDateTime& now) const
 {
-    return reportTitleLines(m_snapshot, m_utc, now);
+    if (!m_totalChart->isZoomed()) return reportTitleLines(m_snapshot, m_utc, now);
+    // Zoomed: the report shows the zoomed minutes, and says so.
+    DashboardSnapshot shown = m_snapshot;
+    const auto [min, max] = m_totalChart->xRange();
+    shown.firstMinute = int64_t(std::floor(min / double(kMinuteMs)));
+    shown.endMinute = int64_t(std::ceil(max / double(kMinuteMs)));
+    QStringList lines = reportTitleLines(shown, m_utc, now);
+    lines[2] += tr(" (zoomed)");
+    return lines;
 }
 
 ChartReport ChartsPanel::report(bool withTable, const QDateTime& now) const
