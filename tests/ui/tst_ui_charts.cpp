@@ -383,6 +383,14 @@ private slots:
         // Lines keep their colours (lighter on dark) and the open part stays dashed.
         QCOMPARE(series(chart, QObject::tr("%1 (open)").arg(QObject::tr("all clicks")))->pen().style(),
             Qt::DashLine);
+        // Drawn dark: the plot's background is dark, its labels light.
+        const QImage shot = panel()->grab().toImage();
+        if (qEnvironmentVariableIsSet("ADCLICK_CHART_SHOT"))
+            shot.save(qEnvironmentVariable("ADCLICK_CHART_SHOT"));
+        const QRectF area = chart->chart()->plotArea();
+        const QPoint inPlot = chart->mapTo(
+            panel(), chart->mapFromScene(chart->chart()->mapToScene(area.topLeft() + QPointF(3, 3))));
+        QVERIFY(QColor(shot.pixel(inPlot)).lightness() < 100);
         panel()->setPalette(QApplication::palette());
         QVERIFY(!chart->isDarkTheme());
     }
