@@ -1,17 +1,14 @@
 #include "ui/charts/clicks_chart.h"
 
+#include <QCategoryAxis>
 #include <QDateTime>
-#include <QDateTimeAxis>
+#include <QGraphicsLineItem>
 #include <QGraphicsSimpleTextItem>
-#include <QKeyEvent>
+#include <QLegendMarker>
 #include <QLineSeries>
-#include <QMouseEvent>
 #include <QPen>
 #include <QResizeEvent>
-#include <QTimeZone>
-#include <QToolTip>
 #include <QValueAxis>
-#include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
@@ -30,6 +27,8 @@ double niceMax(double max)
     return 10 * magnitude;
 }
 
+constexpr int kPixelsPerTick = 70;
+
 } // namespace
 
 ClicksChart::ClicksChart(const QString& title, QWidget* parent)
@@ -40,8 +39,10 @@ ClicksChart::ClicksChart(const QString& title, QWidget* parent)
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->setAnimationOptions(QChart::NoAnimation);
-    m_x = new QDateTimeAxis(chart);
-    m_x->setTickCount(7);
+    // A category axis labels the ticks we place (round minutes); a QDateTimeAxis spreads a tick
+    // count evenly over the range (10:37, 10:42, 10:48).
+    m_x = new QCategoryAxis(chart);
+    m_x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_y = new QValueAxis(chart);
     m_y->setLabelFormat(QStringLiteral("%.0f"));
     m_y->setTitleText(tr("clicks / min"));
@@ -49,13 +50,22 @@ ClicksChart::ClicksChart(const QString& title, QWidget* parent)
     chart->addAxis(m_x, Qt::AlignBottom);
     chart->addAxis(m_y, Qt::AlignLeft);
     setChart(chart);
+    connect(m_x, &QValueAxis::rangeChanged, this, [this] { updateTicks(); });
+    m_crossV = new QGraphicsLineItem(chart);
+    m_crossH = new QGraphicsLineItem(chart);
+    for (QGraphicsLineItem* l : { m_crossV, m_crossH }) {
+        l->setZValue(100);
+        l->setVisible(false);
+    }
     setRenderHint(QPainter::Antialiasing);
     setRubberBand(QChartView::HorizontalRubberBand);
     setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(true);
     setMinimumHeight(140);
-    const qint64 now = QDateTime::currentMSecsSinceEpoch() / kMinuteMs * kMinuteMs;
-    m_firstMinute = now / kMinuteMs - 30;
-    m_endMinute = now / kMinuteMs;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch() / kMinuteMs;
+    m_firstMinute = now - 30;
+    m_endMinute = now;
+    applyTheme();
     updateAxisFormat();
     applyAxes();
 }
@@ -96,108 +106,104 @@ void ClicksChart::placePlaceholder()
 void ClicksChart::resizeEvent(QResizeEvent* event)
 {
     QChartView::resizeEvent(event);
-    m_x->setTickCount(std::clamp(width() / 110, 2, 10));
+    updateTicks();
     placePlaceholder();
-}
-
-double ClicksChart::displayX(int64_t epochMs) const
-{
-    if (!m_utc) return double(epochMs);
-    const QDateTime t = QDateTime::fromMSecsSinceEpoch(epochMs);
-    return double(epochMs - int64_t(t.offsetFromUtc()) * 1000);
-}
-
-int64_t ClicksChart::epochMs(double x) const
-{
-    if (!m_utc) return int64_t(x);
-    const QDateTime t = QDateTime::fromMSecsSinceEpoch(int64_t(x));
-    return int64_t(x) + int64_t(t.offsetFromUtc()) * 1000;
 }
 
 void ClicksChart::setUtc(bool utc)
 {
     if (utc == m_utc) return;
-    QPair<int64_t, int64_t> visible { epochMs(double(m_x->min().toMSecsSinceEpoch())),
-        epochMs(double(m_x->max().toMSecsSinceEpoch())) };
     m_utc = utc;
-    for (auto it = m_series.begin(); it != m_series.end(); ++it) {
-        QList<QPointF> shown = m_epochPoints.value(it.key());
-        for (QPointF& p : shown)
-            p.setX(displayX(int64_t(p.x())));
-        it.value()->replace(shown);
-    }
     updateAxisFormat();
-    if (m_zoomed)
-        m_x->setRange(QDateTime::fromMSecsSinceEpoch(int64_t(displayX(visible.first))),
-            QDateTime::fromMSecsSinceEpoch(int64_t(displayX(visible.second))));
-    else
-        applyAxes();
+    updateTicks();
 }
 
 void ClicksChart::updateAxisFormat()
 {
-    const int64_t span = (m_endMinute - m_firstMinute) * kMinuteMs;
-    m_x->setFormat(span > 20 * 3600 * 1000 ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("HH:mm"));
     m_x->setTitleText(!m_timeTitle ? QString() : m_utc ? tr("time (UTC)") : tr("time (local)"));
 }
 
-QLineSeries* ClicksChart::addSeries(const ChartLine& line)
+void ClicksChart::updateTicks()
 {
-    auto* s = new QLineSeries(chart());
-    s->setName(line.name);
-    chart()->addSeries(s);
-    s->attachAxis(m_x);
-    s->attachAxis(m_y);
-    QPen pen = s->pen();
-    if (line.rgb) pen.setColor(QColor::fromRgb(QRgb(*line.rgb)));
-    pen.setWidthF(2.0);
-    s->setPen(pen);
-    connect(s, &QLineSeries::hovered, this, [this, s](const QPointF& p, bool state) {
-        if (!state) return;
-        const int64_t ms = epochMs(p.x()) / kMinuteMs * kMinuteMs;
-        const QDateTime t
-            = QDateTime::fromMSecsSinceEpoch(ms, m_utc ? QTimeZone::utc() : QTimeZone::systemTimeZone());
-        QToolTip::showText(QCursor::pos(),
-            tr("%1\n%2: %3")
-                .arg(t.toString(QStringLiteral("yyyy-MM-dd HH:mm")), s->name())
-                .arg(std::llround(p.y())),
-            this);
-    });
-    return s;
+    // From the view's width, not the plot area's: new labels change the plot area, which must
+    // not change the ticks again.
+    const int plotWidth = width() - 90;
+    TimeTicks ticks
+        = roundMinuteTicks(m_x->min(), m_x->max(), std::clamp(plotWidth / kPixelsPerTick, 2, 12), m_utc);
+    if (ticks.ms == m_ticks.ms && ticks.labels == m_ticks.labels) return;
+    m_ticks = std::move(ticks);
+    for (const QString& label : m_x->categoriesLabels())
+        m_x->remove(label);
+    m_x->setStartValue(m_x->min());
+    for (qsizetype i = 0; i < m_ticks.ms.size(); ++i)
+        m_x->append(m_ticks.labels[i], double(m_ticks.ms[i]));
+}
+
+ClicksChart::Line& ClicksChart::lineFor(const ChartLine& data)
+{
+    auto it = m_lines.find(data.name);
+    if (it != m_lines.end()) return *it;
+    Line line;
+    line.rgb = data.rgb;
+    line.final = new QLineSeries(chart());
+    line.final->setName(data.name);
+    line.open = new QLineSeries(chart());
+    line.open->setName(tr("%1 (open)").arg(data.name));
+    for (QLineSeries* s : { line.final, line.open }) {
+        chart()->addSeries(s);
+        s->attachAxis(m_x);
+        s->attachAxis(m_y);
+    }
+    for (QLegendMarker* m : chart()->legend()->markers(line.final))
+        connect(m, &QLegendMarker::clicked, this,
+            [this, name = data.name] { setLineVisible(name, m_hidden.contains(name)); });
+    it = m_lines.insert(data.name, line);
+    styleLine(*it);
+    return *it;
+}
+
+void ClicksChart::removeLine(const QString& name)
+{
+    const Line line = m_lines.take(name);
+    for (QLineSeries* s : { line.final, line.open }) {
+        chart()->removeSeries(s);
+        delete s;
+    }
+}
+
+void ClicksChart::fillLine(Line& line, const QList<QPointF>& points)
+{
+    line.points = points;
+    line.openFrom = points.size();
+    if (m_data.openMinute) {
+        const double open = double(*m_data.openMinute * kMinuteMs);
+        line.openFrom = std::lower_bound(points.begin(), points.end(), open, [](const QPointF& p, double x) {
+            return p.x() < x;
+        }) - points.begin();
+    }
+    line.final->replace(points.mid(0, line.openFrom));
+    // The dashed part starts at the last final point so that the line stays connected.
+    line.open->replace(points.mid(std::max<qsizetype>(line.openFrom - 1, 0)));
+    if (line.openFrom == points.size()) line.open->clear();
 }
 
 void ClicksChart::setData(const ChartData& data)
 {
+    m_data = data;
     QSet<QString> names;
     m_maxY = 0;
-    for (const ChartLine& line : data.lines) {
-        names.insert(line.name);
-        QLineSeries*& s = m_series[line.name];
-        if (!s) s = addSeries(line);
-        QList<QPointF> shown;
-        shown.reserve(line.points.size());
-        for (const QPointF& p : line.points) {
-            shown.append(QPointF(displayX(int64_t(p.x())), p.y()));
+    for (const ChartLine& l : data.lines) {
+        names.insert(l.name);
+        fillLine(lineFor(l), l.points);
+        for (const QPointF& p : l.points)
             m_maxY = std::max(m_maxY, p.y());
-        }
-        m_epochPoints[line.name] = line.points;
-        s->replace(shown);
     }
-    for (auto it = m_series.begin(); it != m_series.end();) {
-        if (names.contains(it.key())) {
-            ++it;
-            continue;
-        }
-        chart()->removeSeries(it.value());
-        delete it.value();
-        m_epochPoints.remove(it.key());
-        it = m_series.erase(it);
-    }
+    for (const QString& name : m_lines.keys())
+        if (!names.contains(name)) removeLine(name);
     if (data.endMinute > data.firstMinute) {
         m_firstMinute = data.firstMinute;
         m_endMinute = data.endMinute;
     }
-    updateAxisFormat();
     if (!m_zoomed) applyAxes();
     setPlaceholder(data.placeholder);
 }
@@ -206,10 +212,22 @@ void ClicksChart::applyAxes()
 {
     const int64_t from = m_firstMinute * kMinuteMs;
     const int64_t to = std::max(m_endMinute - 1, m_firstMinute + 1) * kMinuteMs;
-    m_x->setRange(QDateTime::fromMSecsSinceEpoch(int64_t(displayX(from))),
-        QDateTime::fromMSecsSinceEpoch(int64_t(displayX(to))));
+    m_x->setRange(double(from), double(to));
     m_y->setRange(0, niceMax(m_maxY));
     m_y->applyNiceNumbers();
+    updateTicks();
+}
+
+QPair<double, double> ClicksChart::xRange() const
+{
+    return { m_x->min(), m_x->max() };
+}
+
+void ClicksChart::showXRange(double minMs, double maxMs)
+{
+    if (!(maxMs > minMs)) return;
+    m_x->setRange(minMs, maxMs);
+    setZoomed(true);
 }
 
 void ClicksChart::setZoomed(bool zoomed)
@@ -217,6 +235,12 @@ void ClicksChart::setZoomed(bool zoomed)
     if (zoomed == m_zoomed) return;
     m_zoomed = zoomed;
     emit zoomChanged(zoomed);
+}
+
+void ClicksChart::userZoomed()
+{
+    setZoomed(true);
+    emit userRangeChanged(m_x->min(), m_x->max());
 }
 
 void ClicksChart::resetZoom()
@@ -228,107 +252,45 @@ void ClicksChart::resetZoom()
 
 QList<QPointF> ClicksChart::points(const QString& name) const
 {
-    return m_epochPoints.value(name);
+    return m_lines.value(name).points;
+}
+
+QList<QPointF> ClicksChart::provisionalPoints(const QString& name) const
+{
+    const Line line = m_lines.value(name);
+    return line.points.mid(line.openFrom);
 }
 
 QStringList ClicksChart::lineNames() const
 {
-    return m_series.keys();
+    return m_lines.keys();
 }
 
-void ClicksChart::wheelEvent(QWheelEvent* event)
+void ClicksChart::setLineVisible(const QString& name, bool visible)
 {
-    const int delta = event->angleDelta().y();
-    if (delta == 0) return;
-    const double factor = delta > 0 ? 0.8 : 1.25;
-    const QRectF area = chart()->plotArea();
-    const double min = double(m_x->min().toMSecsSinceEpoch()), max = double(m_x->max().toMSecsSinceEpoch());
-    const double at = area.width() > 0
-        ? min + (max - min) * std::clamp((event->position().x() - area.left()) / area.width(), 0.0, 1.0)
-        : (min + max) / 2;
-    const double newMin = at - (at - min) * factor, newMax = at + (max - at) * factor;
-    if (newMax - newMin < 2.0 * kMinuteMs) return;
-    m_x->setRange(
-        QDateTime::fromMSecsSinceEpoch(int64_t(newMin)), QDateTime::fromMSecsSinceEpoch(int64_t(newMax)));
-    setZoomed(true);
-    event->accept();
+    if (!m_lines.contains(name)) return;
+    if (visible)
+        m_hidden.remove(name);
+    else
+        m_hidden.insert(name);
+    Line& line = m_lines[name];
+    line.final->setVisible(visible);
+    line.open->setVisible(visible);
+    styleLegendMarker(name);
 }
 
-void ClicksChart::mousePressEvent(QMouseEvent* event)
+void ClicksChart::copyViewFrom(const ClicksChart& other)
 {
-    if (event->button() == Qt::RightButton || event->button() == Qt::MiddleButton) {
-        m_panning = true;
-        m_panFrom = event->pos();
-        setCursor(Qt::ClosedHandCursor);
-        event->accept();
-        return;
-    }
-    QChartView::mousePressEvent(event);
-}
-
-void ClicksChart::mouseMoveEvent(QMouseEvent* event)
-{
-    if (m_panning) {
-        const QPoint d = event->pos() - m_panFrom;
-        m_panFrom = event->pos();
-        chart()->scroll(-d.x(), 0);
-        setZoomed(true);
-        event->accept();
-        return;
-    }
-    QChartView::mouseMoveEvent(event);
-}
-
-void ClicksChart::mouseReleaseEvent(QMouseEvent* event)
-{
-    if (m_panning && (event->button() == Qt::RightButton || event->button() == Qt::MiddleButton)) {
-        m_panning = false;
-        unsetCursor();
-        event->accept();
-        return;
-    }
-    const bool band = event->button() == Qt::LeftButton && rubberBand() != QChartView::NoRubberBand;
-    QChartView::mouseReleaseEvent(event);
-    if (band && chart()->isZoomed()) setZoomed(true);
-}
-
-void ClicksChart::mouseDoubleClickEvent(QMouseEvent* event)
-{
-    resetZoom();
-    event->accept();
-}
-
-void ClicksChart::keyPressEvent(QKeyEvent* event)
-{
-    const qreal step = chart()->plotArea().width() / 10;
-    switch (event->key()) {
-    case Qt::Key_Left:
-        chart()->scroll(-step, 0);
-        setZoomed(true);
-        break;
-    case Qt::Key_Right:
-        chart()->scroll(step, 0);
-        setZoomed(true);
-        break;
-    case Qt::Key_Plus:
-    case Qt::Key_Equal:
-        chart()->zoom(1.25);
-        setZoomed(true);
-        break;
-    case Qt::Key_Minus:
-        chart()->zoom(0.8);
-        setZoomed(true);
-        break;
-    case Qt::Key_Home:
-    case Qt::Key_Escape:
-    case Qt::Key_0:
-        resetZoom();
-        break;
-    default:
-        QChartView::keyPressEvent(event);
-        return;
-    }
-    event->accept();
+    chart()->setTitle(other.chart()->title());
+    m_utc = other.m_utc;
+    m_timeTitle = other.m_timeTitle;
+    m_y->setTitleText(other.m_y->titleText());
+    updateAxisFormat();
+    setData(other.m_data);
+    for (const QString& name : other.m_hidden)
+        setLineVisible(name, false);
+    if (other.m_zoomed) showXRange(other.m_x->min(), other.m_x->max());
+    updateTicks();
 }
 
 } // namespace adclick::ui

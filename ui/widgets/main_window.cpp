@@ -86,6 +86,7 @@ void MainWindow::createCentral()
     m_centralSplitter->setObjectName(QStringLiteral("centralSplitter"));
     m_topN = new TopNPanel(m_controller, m_centralSplitter);
     m_charts = new ChartsPanel(m_centralSplitter);
+    connect(m_charts, &ChartsPanel::chartAdRequested, m_topN, &TopNPanel::chartAd);
     m_centralSplitter->setStretchFactor(0, 0);
     m_centralSplitter->setStretchFactor(1, 1);
     layout->addWidget(m_centralSplitter, 1);

@@ -15,6 +15,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <set>
 
 namespace adclick::ui {
@@ -142,6 +143,18 @@ void TopNPanel::clearChartedAds()
     clearSelectionQuietly();
     m_followTopAds = false;
     setChartedAds({});
+}
+
+void TopNPanel::chartAd(const QString& adId)
+{
+    const std::string ad = adId.toStdString();
+    if (ad.empty() || std::find(m_chartedAds.begin(), m_chartedAds.end(), ad) != m_chartedAds.end()) return;
+    m_followTopAds = false;
+    std::vector<std::string> ads = m_chartedAds;
+    if (int(ads.size()) >= kMaxSelectedAds) ads.erase(ads.begin()); // the cap keeps the new one
+    ads.push_back(ad);
+    setChartedAds(std::move(ads));
+    syncSelection();
 }
 
 void TopNPanel::clearSelectionQuietly()

@@ -39,6 +39,8 @@ public:
     void resetForSource();
     //! Nothing charted until the user selects ads.
     void clearChartedAds();
+    //! Charts one more ad (typed in the charts' ad search box), in the table or not.
+    void chartAd(const QString& adId);
 
     void loadSettings(const QSettings& settings);
     void saveSettings(QSettings& settings) const;
