@@ -97,10 +97,11 @@ std::string verdictsJson(const core::SniffResult& r)
 
 std::string timeAndOrderJson(const core::SniffResult& r)
 {
-    const auto textOrNull = [](const std::string& s) { return s.empty() ? std::string("null") : jsonString(s); };
-    std::string out = ",\n\"time\":{\"time_format\":" + jsonString(r.timeOption)
-        + ",\"time_zone\":" + jsonString(r.timeZone) + ",\"format\":" + textOrNull(r.timeFormat)
-        + ",\"pattern\":" + textOrNull(r.timePattern) + ",\"zone_applies\":" + (r.zoneApplies ? "true" : "false");
+    const auto textOrNull
+        = [](const std::string& s) { return s.empty() ? std::string("null") : jsonString(s); };
+    std::string out = ",\n\"time\":{\"time_format\":" + jsonString(r.timeOption) + ",\"time_zone\":"
+        + jsonString(r.timeZone) + ",\"format\":" + textOrNull(r.timeFormat) + ",\"pattern\":"
+        + textOrNull(r.timePattern) + ",\"zone_applies\":" + (r.zoneApplies ? "true" : "false");
     if (r.events > 0)
         out += ",\"first\":" + timeJson(r.firstTimeMs) + ",\"last\":" + timeJson(r.lastTimeMs)
             + ",\"min\":" + timeJson(r.minTimeMs) + ",\"max\":" + timeJson(r.maxTimeMs);
@@ -134,7 +135,8 @@ std::string sniffJson(const core::SniffResult& r, const core::ColumnMap& map)
                              : "{\"line\":" + std::to_string(r.headerLine) + ",\"text\":"
                     + jsonString(r.header) + ",\"columns\":" + stringArray(r.headerColumns) + "}");
     out += ",\n\"mapping\":" + (r.events == 0 ? std::string("null") : mappingJson(r, map))
-        + ",\"ignored_columns\":" + stringArray(r.ignoredColumns) + ",\"json_keys\":" + stringArray(r.jsonKeys);
+        + ",\"ignored_columns\":" + stringArray(r.ignoredColumns)
+        + ",\"json_keys\":" + stringArray(r.jsonKeys);
     out += ",\n\"verdicts\":" + verdictsJson(r) + timeAndOrderJson(r) + ",\n\"lines\":[";
     for (std::size_t i = 0; i < r.sample.size(); ++i) {
         const core::SniffLine& l = r.sample[i];

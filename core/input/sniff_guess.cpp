@@ -78,8 +78,8 @@ bool isWeekday(std::string_view w)
 }
 
 //! The directives of the date's numbers, one list per reading (two: day-first, month-first).
-std::vector<std::vector<std::string>> dateOrders(const std::vector<Token>& t, const std::vector<std::size_t>& nums,
-    bool monthWord)
+std::vector<std::vector<std::string>> dateOrders(
+    const std::vector<Token>& t, const std::vector<std::size_t>& nums, bool monthWord)
 {
     const auto len = [&](std::size_t k) { return t[nums[k]].text.size(); };
     const auto year = [&](std::size_t k) { return std::string(len(k) == 4 ? "%Y" : "%y"); };
@@ -146,7 +146,9 @@ std::vector<std::string> candidates(std::string_view text)
     const std::vector<Token> t = tokens(text);
     std::vector<std::string> repl;
     for (const Token& k : t)
-        repl.push_back(k.text == "%" ? "%%" : k.kind == Token::Kind::Sep && k.text.front() == ' ' ? " " : std::string(k.text));
+        repl.push_back(k.text == "%"                                  ? "%%"
+                : k.kind == Token::Kind::Sep && k.text.front() == ' ' ? " "
+                                                                      : std::string(k.text));
     std::size_t timeAt = t.size();
     for (std::size_t i = 0; i + 1 < t.size(); ++i)
         if (t[i].kind == Token::Kind::Num && t[i + 1].text == ":") {

@@ -418,8 +418,9 @@ void Sniffer::addTimeNotes()
             + "' (no day above 12 among them), so which it is cannot be told: give the right one with "
               "--time-format; until then they are rejected as bad_timestamp");
     else
-        r.notes.push_back(lines + ": their shape is not one the sniffer knows; give --time-format with a "
-                                  "strftime pattern (docs/semantics.md, \"Time stamps\")");
+        r.notes.push_back(lines
+            + ": their shape is not one the sniffer knows; give --time-format with a "
+              "strftime pattern (docs/semantics.md, \"Time stamps\")");
 }
 
 //! Sniffs an open file: up to the options' lines and bytes.

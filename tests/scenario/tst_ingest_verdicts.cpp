@@ -260,11 +260,12 @@ private slots:
         const QString ambiguous = file("sniff-ambiguous.csv",
             "ad_id,click_timestamp,user_id,ip,country\nad1,02/01/2021 10:00,u1,1.2.3.4,US\n");
         t = json(runCli({ "sniff", ambiguous }).out).value("time").toObject();
-        QCOMPARE(t.value("suggested_time_formats").toArray(), QJsonArray({ "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M" }));
+        QCOMPARE(
+            t.value("suggested_time_formats").toArray(), QJsonArray({ "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M" }));
         QCOMPARE(t.value("day_month_order_unknown").toBool(), true);
 
-        const QString epoch = file("sniff-epoch.csv",
-            "ad_id,click_timestamp,user_id,ip,country\nad1,1510047038,u1,1.2.3.4,US\n");
+        const QString epoch = file(
+            "sniff-epoch.csv", "ad_id,click_timestamp,user_id,ip,country\nad1,1510047038,u1,1.2.3.4,US\n");
         t = json(runCli({ "sniff", "--time-zone", "+05:30", epoch }).out).value("time").toObject();
         QCOMPARE(t.value("format").toString(), QStringLiteral("epoch-s"));
         QCOMPARE(t.value("time_zone").toString(), QStringLiteral("+05:30"));

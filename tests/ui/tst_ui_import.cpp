@@ -1,7 +1,8 @@
 // Issue 10, items 1, 5 and 6 in the window: opening a file shows the import preview (the sniffer's
 // first lines with their verdicts, format, mapping, order), where the column map, time format and
-// zone are chosen (the preview is read again with them), and those choices reach the ingest; a file whose lines are all rejected, an empty or a binary file, or an archive
-// with many late clicks ends with a notice instead of "Finished" and "Waiting for data…".
+// zone are chosen (the preview is read again with them), and those choices reach the ingest; a file whose
+// lines are all rejected, an empty or a binary file, or an archive with many late clicks ends with a notice
+// instead of "Finished" and "Waiting for data…".
 #include "ui_test_support.h"
 
 #include "ui/dashboard/ingest_worker.h"
@@ -241,7 +242,8 @@ private slots:
     // The map is part of the source's identity: its own default database.
     void mappingChosenInTheDialogReachesTheIngest()
     {
-        const uitest::Generated g = uitest::generate(m_dir.path(), QStringLiteral("mapped-gen.csv"), 3000, 50);
+        const uitest::Generated g
+            = uitest::generate(m_dir.path(), QStringLiteral("mapped-gen.csv"), 3000, 50);
         core::ColumnMap expected;
         const QString log = file(QStringLiteral("mapped.csv"), foreignHeader(g.path, expected));
         QVERIFY(expected[core::ClickField::AdId] && expected[core::ClickField::ClickTimestamp]);
@@ -289,12 +291,13 @@ private slots:
         QVERIFY(d);
         QCOMPARE(d->shownOptions().map, core::ColumnMap {}); // a new preview starts from names again
         for (std::size_t i = 0; i < 2; ++i)
-            QVERIFY(chooseInCombo(d->fieldCombo(core::ClickField(i)),
-                QString::fromStdString(*expected.columns[i])));
+            QVERIFY(chooseInCombo(
+                d->fieldCombo(core::ClickField(i)), QString::fromStdString(*expected.columns[i])));
         QVERIFY(sniffSettled(d));
         d->timeOrderButton()->setChecked(true);
         d->accept();
-        QTRY_VERIFY_WITH_TIMEOUT(w->bannerText().contains(QStringLiteral("two different column maps")), 20'000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w->bannerText().contains(QStringLiteral("two different column maps")), 20'000);
     }
 
     // Stamps written day-first: rejected until the format is chosen (the dialog offers the

@@ -198,11 +198,16 @@ private slots:
         QTest::addColumn<QString>("time");
         QTest::addColumn<QString>("format");
         QTest::addColumn<qint64>("ms");
-        QTest::newRow("s") << "1510047038" << "epoch-s" << qint64(1510047038000);
-        QTest::newRow("s fraction") << "1510047038.25" << "epoch-s" << qint64(1510047038250);
-        QTest::newRow("ms") << "1510047038123" << "epoch-ms" << qint64(1510047038123);
-        QTest::newRow("us") << "1510047038123456" << "epoch-us" << qint64(1510047038123);
-        QTest::newRow("ns") << "1510047038123456789" << "epoch-ns" << qint64(1510047038123);
+        QTest::newRow("s") << "1510047038"
+                           << "epoch-s" << qint64(1510047038000);
+        QTest::newRow("s fraction") << "1510047038.25"
+                                    << "epoch-s" << qint64(1510047038250);
+        QTest::newRow("ms") << "1510047038123"
+                            << "epoch-ms" << qint64(1510047038123);
+        QTest::newRow("us") << "1510047038123456"
+                            << "epoch-us" << qint64(1510047038123);
+        QTest::newRow("ns") << "1510047038123456789"
+                            << "epoch-ns" << qint64(1510047038123);
     }
     void epochUnits()
     {
@@ -229,13 +234,14 @@ private slots:
                                      << QStringList { "%m/%d/%Y %H:%M" };
         QTest::newRow("cannot tell") << QStringList { "02/01/2021 10:00", "03/01/2021 11:30" }
                                      << QStringList { "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M" };
-        QTest::newRow("12 h, seconds") << QStringList { "1/13/2021 10:00:05 PM" }
-                                       << QStringList { "%m/%d/%Y %I:%M:%S %p" };
-        QTest::newRow("month name") << QStringList { "13-Jan-2021 10:00" } << QStringList { "%d-%b-%Y %H:%M" };
-        QTest::newRow("dots, 2-digit year") << QStringList { "13.01.21 10:00:00" }
-                                            << QStringList { "%d.%m.%y %H:%M:%S" };
-        QTest::newRow("ISO without seconds") << QStringList { "2021-01-13T10:00+01:00" }
-                                             << QStringList { "%Y-%m-%dT%H:%M%z" };
+        QTest::newRow("12 h, seconds")
+            << QStringList { "1/13/2021 10:00:05 PM" } << QStringList { "%m/%d/%Y %I:%M:%S %p" };
+        QTest::newRow("month name") << QStringList { "13-Jan-2021 10:00" }
+                                    << QStringList { "%d-%b-%Y %H:%M" };
+        QTest::newRow("dots, 2-digit year")
+            << QStringList { "13.01.21 10:00:00" } << QStringList { "%d.%m.%y %H:%M:%S" };
+        QTest::newRow("ISO without seconds")
+            << QStringList { "2021-01-13T10:00+01:00" } << QStringList { "%Y-%m-%dT%H:%M%z" };
         QTest::newRow("unknown") << QStringList { "yesterday noon" } << QStringList {};
     }
     void timePatternGuess()
@@ -296,7 +302,8 @@ private slots:
             = sniffText("{\"ad\":{\"id\":\"a\"},\"ts\":\"2021-01-01T00:00:00Z\",\"tags\":[1,{\"x\":2}],"
                         "\"geo\":{\"cc\":\"DE\",\"city\":null}}\n"
                         "{\"ad\":{\"id\":\"b\"},\"ts\":1609459200000,\"user\":\"u \\\"q\\\"\"}\n");
-        QCOMPARE(r.jsonKeys, std::vector<std::string>({ "ad.id", "ts", "tags", "geo.cc", "geo.city", "user" }));
+        QCOMPARE(
+            r.jsonKeys, std::vector<std::string>({ "ad.id", "ts", "tags", "geo.cc", "geo.city", "user" }));
         std::vector<std::string> keys;
         addJsonKeyPaths("{\"a\":1,\"b\":", keys); // broken: what was read before the break
         QCOMPARE(keys, std::vector<std::string>({ "a", "b" }));

@@ -95,7 +95,8 @@ QString sniffTimeText(const core::SniffResult& r, bool utc)
             format += QObject::tr(", no zone: read as %1").arg(zone);
         else if (r.timeFormat == "iso" || r.timeFormat == "strftime")
             format += QObject::tr(", with their own zone");
-        text = QObject::tr("%1 · %2 – %3").arg(format, formatTime(r.minTimeMs, utc), formatTime(r.maxTimeMs, utc));
+        text = QObject::tr("%1 · %2 – %3")
+                   .arg(format, formatTime(r.minTimeMs, utc), formatTime(r.maxTimeMs, utc));
     }
     const QString suggestion = sniffTimeSuggestionText(r);
     return suggestion.isEmpty() ? text : text + QStringLiteral(" · ") + suggestion;
@@ -147,7 +148,9 @@ QString sniffColumnText(const core::SniffResult& r, std::size_t field, const cor
     }
     case core::LineFormat::Jsonl: {
         const auto& mapped = map.columns[field];
-        if (mapped) return mapped->empty() ? QObject::tr("none") : QObject::tr("key %1").arg(QString::fromStdString(*mapped));
+        if (mapped)
+            return mapped->empty() ? QObject::tr("none")
+                                   : QObject::tr("key %1").arg(QString::fromStdString(*mapped));
         // Unmapped: the key the parser finds by name (its own name or the best synonym).
         QString best;
         int bestRank = 1 << 30;

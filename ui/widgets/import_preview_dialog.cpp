@@ -172,9 +172,9 @@ QWidget* ImportPreviewDialog::createTimeSettings()
     m_timeFormat->addItems({ QStringLiteral("auto"), QStringLiteral("iso"), QStringLiteral("epoch-s"),
         QStringLiteral("epoch-ms"), QStringLiteral("epoch-us"), QStringLiteral("epoch-ns") });
     m_timeFormat->setCurrentText(QString::fromStdString(time.format()));
-    m_timeFormat->setToolTip(
-        tr("auto: ISO 8601, or epoch seconds/ms/µs/ns told apart by magnitude; or type a strftime "
-           "pattern such as %d/%m/%Y %H:%M (%Y %y %m %d %e %H %I %p %M %S %f %b %B %a %z %Z %s %T %F %D %R)"));
+    m_timeFormat->setToolTip(tr(
+        "auto: ISO 8601, or epoch seconds/ms/µs/ns told apart by magnitude; or type a strftime "
+        "pattern such as %d/%m/%Y %H:%M (%Y %y %m %d %e %H %I %p %M %S %f %b %B %a %z %Z %s %T %F %D %R)"));
     m_timeZone = new QComboBox(box);
     m_timeZone->setObjectName(QStringLiteral("timeZone"));
     m_timeZone->setEditable(true);
@@ -237,7 +237,7 @@ void ImportPreviewDialog::showSniff()
         ignored << QString::fromStdString(c);
     m_ignored->setText(r.headerColumns.empty() ? QString()
             : ignored.isEmpty()                ? tr("Every header column is read.")
-                                               : tr("Ignored columns: %1").arg(ignored.join(QStringLiteral(", "))));
+                                : tr("Ignored columns: %1").arg(ignored.join(QStringLiteral(", "))));
     for (const std::string& p : r.suggestedTimeFormats) // offered where the user chooses
         if (m_timeFormat->findText(QString::fromStdString(p)) < 0) {
             const QSignalBlocker block(m_timeFormat);
