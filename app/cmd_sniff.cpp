@@ -135,8 +135,8 @@ std::string sniffJson(const core::SniffResult& r, const core::ColumnMap& map)
                              : "{\"line\":" + std::to_string(r.headerLine) + ",\"text\":"
                     + jsonString(r.header) + ",\"columns\":" + stringArray(r.headerColumns) + "}");
     out += ",\n\"mapping\":" + (r.events == 0 ? std::string("null") : mappingJson(r, map))
-        + ",\"ignored_columns\":" + stringArray(r.ignoredColumns)
-        + ",\"json_keys\":" + stringArray(r.jsonKeys);
+        + ",\"ignored_columns\":" + stringArray(r.ignoredColumns) + ",\"first_line_columns\":"
+        + stringArray(r.firstLineColumns) + ",\"json_keys\":" + stringArray(r.jsonKeys);
     out += ",\n\"verdicts\":" + verdictsJson(r) + timeAndOrderJson(r) + ",\n\"lines\":[";
     for (std::size_t i = 0; i < r.sample.size(); ++i) {
         const core::SniffLine& l = r.sample[i];

@@ -229,6 +229,8 @@ private:
     std::vector<std::string> m_rows; //!< the first rows that are neither JSON nor book lines
     std::string m_headerProblem; //!< the parser's word on the first bad header
     std::vector<std::string> m_badTimes; //!< texts of the first bad_timestamp rejects
+    std::string m_firstLine; //!< the first non-blank record, when it was rejected
+    bool m_sawLine = false;
     std::size_t m_jsonLines = 0;
 };
 
@@ -248,6 +250,10 @@ bool Sniffer::add(const Line& record)
     const std::string_view t = trimmed(record.text);
     if (m_rows.size() < kDelimiterLines && !t.empty() && t.front() != '{' && t.front() != '[')
         m_rows.emplace_back(t); // a CSV row, header or junk: what the delimiter is guessed from
+    if (!m_sawLine && !t.empty()) {
+        m_sawLine = true;
+        if (out.kind == LineKind::Rejected) m_firstLine = t;
+    }
     if (!t.empty() && t.front() == '{' && m_jsonLines < kJsonKeyLines) {
         ++m_jsonLines;
         addJsonKeyPaths(t, m_result.jsonKeys);
@@ -365,6 +371,14 @@ SniffResult Sniffer::finish(uint64_t bytesRead, bool wholeFile)
         r.suggestedTimeFormats = guessTimePattern(m_badTimes).patterns;
     }
     mapColumns();
+    if (r.headerLine == 0 && !m_firstLine.empty()) {
+        std::vector<std::string> names = headerNames(m_firstLine);
+        const bool allNames = std::all_of(names.begin(), names.end(), [](const std::string& n) {
+            const char c = n.empty() ? '0' : n.front();
+            return n.size() <= 64 && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_');
+        });
+        if (names.size() >= 2 && allNames) r.firstLineColumns = std::move(names);
+    }
     addNotes();
     return std::move(m_result);
 }

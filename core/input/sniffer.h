@@ -63,6 +63,9 @@ struct SniffResult {
     std::vector<std::string> headerColumns;
     std::vector<SniffColumn> mapping; //!< CSV rows only: field → column
     std::vector<std::string> ignoredColumns; //!< header columns no field is read from
+    //! No header was recognised (no column name known) and the first line, rejected, looks like
+    //! one (every field a name): its fields, the columns a --map can name to make it the header.
+    std::vector<std::string> firstLineColumns;
     //! JSON lines: the dotted key paths of the first objects, in first-seen order (what --map
     //! can name).
     std::vector<std::string> jsonKeys;

@@ -295,6 +295,17 @@ private slots:
         QCOMPARE(r.maxTimeMs, T0 + 12 * 86'400'000 + (10 * 60 - 330) * 60'000);
     }
 
+    // A first line of names none of which is known is no header (the rows are read by
+    // position), but its names are what a column map can name: they are listed.
+    void firstLineColumns()
+    {
+        const SniffResult r = sniffText("creative,when,visitor\nad1,2021-01-01 00:00:00,u1\n");
+        QCOMPARE(r.headerLine, uint64_t(0));
+        QCOMPARE(r.firstLineColumns, std::vector<std::string>({ "creative", "when", "visitor" }));
+        QVERIFY(sniffText("ad1, 2021-01-01 00:00:00, u1, 1.2.3.4, US\n").firstLineColumns.empty());
+        QVERIFY(sniffText("1,2,3\n").firstLineColumns.empty()); // numbers are no names
+    }
+
     // JSON lines: the key paths a column map can name, nested ones dotted.
     void jsonKeys()
     {

@@ -251,9 +251,13 @@ void ImportPreviewDialog::showSniff()
 void ImportPreviewDialog::fillFieldChoices(const core::SniffResult& r)
 {
     QStringList choices;
-    for (const std::string& c : r.headerLine > 0 ? r.headerColumns : r.jsonKeys)
+    // A header's columns; a first line that looks like one (no name in it known yet); JSON keys.
+    const std::vector<std::string>& names = r.headerLine > 0 ? r.headerColumns
+        : !r.firstLineColumns.empty()                        ? r.firstLineColumns
+                                                             : r.jsonKeys;
+    for (const std::string& c : names)
         choices << QString::fromStdString(c);
-    const bool byName = r.headerLine > 0 || !r.jsonKeys.empty();
+    const bool byName = !choices.isEmpty();
     for (std::size_t i = 0; i < std::size(kFields); ++i) {
         QComboBox* combo = m_fieldCombos[i];
         combo->setEnabled(byName);
@@ -302,8 +306,8 @@ bool ImportPreviewDialog::readOptions(core::ParserOptions& out, QString& error) 
 {
     out = m_preview.spec.parser;
     for (std::size_t i = 0; i < std::size(kFields); ++i) {
-        const QVariant data = m_fieldCombos[i]->currentData();
-        out.map.columns[i] = data.isValid() ? std::optional(data.toString().toStdString()) : std::nullopt;
+        const QVariant chosen = m_fieldCombos[i]->currentData();
+        out.map.columns[i] = chosen.isValid() ? std::optional(chosen.toString().toStdString()) : std::nullopt;
     }
     std::string message;
     if (!core::TimeFormat::make(m_timeFormat->currentText().trimmed().toStdString(),
