@@ -132,6 +132,8 @@ public:
     //! The time text of the last parsed line, when it got as far as reading it (the sniffer
     //! tells time formats by it). A view into the line or the parser: valid until the next parse.
     std::string_view lastTimeText() const { return m_timeText; }
+    //! The last CSV header line seen (state() without the stored map and time format).
+    const std::string& csvHeader() const { return m_csvHeaderLine; }
     //! The CSV columns in use, as "ad_id=app, click_timestamp=click_time, user_id=(none), …"; for
     //! JSON lines and the book format, the --map or "default".
     std::string columnsInUse() const;

@@ -319,8 +319,8 @@ void Sniffer::addEvent(const ClickEvent& event, SniffLine& line)
 void Sniffer::noteHeader(uint64_t number)
 {
     m_result.headerLine = number;
-    m_result.header = displayText(m_parser.state());
-    m_result.headerColumns = headerNames(m_parser.state());
+    m_result.header = displayText(m_parser.csvHeader()); // state() holds the map and time format too
+    m_result.headerColumns = headerNames(m_parser.csvHeader());
 }
 
 void Sniffer::mapColumns()

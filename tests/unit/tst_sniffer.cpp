@@ -304,6 +304,16 @@ private slots:
         QCOMPARE(r.firstLineColumns, std::vector<std::string>({ "creative", "when", "visitor" }));
         QVERIFY(sniffText("ad1, 2021-01-01 00:00:00, u1, 1.2.3.4, US\n").firstLineColumns.empty());
         QVERIFY(sniffText("1,2,3\n").firstLineColumns.empty()); // numbers are no names
+        // Mapped, the line is the header: its columns as written (not the parser's stored state).
+        SniffOptions o;
+        std::string error;
+        QVERIFY(addColumnMapping("ad_id=creative", o.parser.map, error));
+        QVERIFY(addColumnMapping("click_timestamp=when", o.parser.map, error));
+        const SniffResult mapped = sniffText("creative,when,visitor\nad1,2021-01-01 00:00:00,u1\n", o);
+        QCOMPARE(mapped.headerLine, uint64_t(1));
+        QCOMPARE(mapped.header, std::string("creative,when,visitor"));
+        QCOMPARE(mapped.headerColumns, std::vector<std::string>({ "creative", "when", "visitor" }));
+        QCOMPARE(mapped.events, 1);
     }
 
     // JSON lines: the key paths a column map can name, nested ones dotted.
