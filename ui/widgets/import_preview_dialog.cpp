@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QTimeZone>
@@ -232,6 +233,11 @@ void ImportPreviewDialog::showSniff()
         m_mapping->item(int(i), 1)->setText(sniffColumnText(r, i, m_preview.spec.parser.map));
     fillFieldChoices(r);
     m_mapping->resizeColumnsToContents();
+    // The whole table stays in view (the combos are its last column), up to a third of a screen.
+    int width = 2 * m_mapping->frameWidth() + m_mapping->verticalScrollBar()->sizeHint().width();
+    for (int c = 0; c < m_mapping->columnCount(); ++c)
+        width += m_mapping->columnWidth(c);
+    m_mapping->setMinimumWidth(std::min(width, 640));
     QStringList ignored;
     for (const std::string& c : r.ignoredColumns)
         ignored << QString::fromStdString(c);
