@@ -17,9 +17,17 @@ as JSON: the detected format and delimiter, the CSV header and the column each f
 from, the time format and range, how far the lines are out of time order, a verdict for each of
 the first lines (accepted, late, header, blank, or the reject reason) and notes on what looks
 wrong. FILE may be a .gz file, or a directory (its first file in reading order).
+"time" says how the stamps are read: the --time-format and --time-zone in use, the detected
+format (iso, epoch-s|ms|us|ns by magnitude, or strftime) with its pattern, whether the zone
+applies (stamps without a zone of their own), and for stamps rejected as bad_timestamp the
+strftime patterns that would read them (two when day-first and month-first cannot be told apart:
+none is chosen for you).
 
 --format X       auto (default) | book | csv | jsonl, as for ingest
 --map F=COL      where field F is read from, as for ingest (repeatable)
+--time-format F  auto (default) | iso | epoch-s | epoch-ms | epoch-us | epoch-ns | a strftime
+                 pattern, as for ingest
+--time-zone Z    the zone of times written without one: UTC (default), ±hh:mm or Area/City
 --lateness S     the lateness the order figures are judged against (default 60 s)
 --lines N        how many of the first lines to show with their verdicts (default 20)
 --max-lines N    how many lines to read at most (default 100000; at most 16 MiB are read)
@@ -89,13 +97,18 @@ std::string verdictsJson(const core::SniffResult& r)
 
 std::string timeAndOrderJson(const core::SniffResult& r)
 {
-    std::string out = ",\n\"time\":";
-    if (r.events == 0)
-        out += "null";
+    const auto textOrNull
+        = [](const std::string& s) { return s.empty() ? std::string("null") : jsonString(s); };
+    std::string out = ",\n\"time\":{\"time_format\":" + jsonString(r.timeOption) + ",\"time_zone\":"
+        + jsonString(r.timeZone) + ",\"format\":" + textOrNull(r.timeFormat) + ",\"pattern\":"
+        + textOrNull(r.timePattern) + ",\"zone_applies\":" + (r.zoneApplies ? "true" : "false");
+    if (r.events > 0)
+        out += ",\"first\":" + timeJson(r.firstTimeMs) + ",\"last\":" + timeJson(r.lastTimeMs)
+            + ",\"min\":" + timeJson(r.minTimeMs) + ",\"max\":" + timeJson(r.maxTimeMs);
     else
-        out += "{\"format\":" + jsonString(r.timeFormat) + ",\"pattern\":" + jsonString(r.timePattern)
-            + ",\"first\":" + timeJson(r.firstTimeMs) + ",\"last\":" + timeJson(r.lastTimeMs)
-            + ",\"min\":" + timeJson(r.minTimeMs) + ",\"max\":" + timeJson(r.maxTimeMs) + "}";
+        out += ",\"first\":null,\"last\":null,\"min\":null,\"max\":null";
+    out += ",\"suggested_time_formats\":" + stringArray(r.suggestedTimeFormats)
+        + ",\"day_month_order_unknown\":" + (r.suggestedTimeFormats.size() == 2 ? "true" : "false") + "}";
     out += ",\n\"order\":{\"events\":" + std::to_string(r.events) + ",\"behind\":" + std::to_string(r.behind)
         + ",\"behind_fraction\":" + number(r.behindFraction())
         + ",\"max_step_back_s\":" + seconds(r.maxStepBackMs) + ",\"lateness_s\":" + seconds(r.latenessMs)
@@ -122,7 +135,8 @@ std::string sniffJson(const core::SniffResult& r, const core::ColumnMap& map)
                              : "{\"line\":" + std::to_string(r.headerLine) + ",\"text\":"
                     + jsonString(r.header) + ",\"columns\":" + stringArray(r.headerColumns) + "}");
     out += ",\n\"mapping\":" + (r.events == 0 ? std::string("null") : mappingJson(r, map))
-        + ",\"ignored_columns\":" + stringArray(r.ignoredColumns);
+        + ",\"ignored_columns\":" + stringArray(r.ignoredColumns) + ",\"first_line_columns\":"
+        + stringArray(r.firstLineColumns) + ",\"json_keys\":" + stringArray(r.jsonKeys);
     out += ",\n\"verdicts\":" + verdictsJson(r) + timeAndOrderJson(r) + ",\n\"lines\":[";
     for (std::size_t i = 0; i < r.sample.size(); ++i) {
         const core::SniffLine& l = r.sample[i];
@@ -143,6 +157,7 @@ int cmdSniff(Args& args)
     if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.parser.format))
         return fail("--format must be auto, book, csv or jsonl, not '" + *f + "'", 2);
     if (!columnMapOption(args, o.parser.map)) return 2;
+    if (!timeFormatOptions(args, o.parser.time)) return 2;
     std::optional<int64_t> lateness, lines, maxLines;
     if (!durationOption(args, "lateness", lateness) || !integerOption(args, "lines", 0, kMaxShownLines, lines)
         || !integerOption(args, "max-lines", 1, kMaxSniffLines, maxLines))

@@ -193,6 +193,7 @@ ParseOutcome LineParser::parseRecord(std::string_view record, ClickEvent& event)
 
 ParseOutcome LineParser::parseLine(std::string_view line, ClickEvent& event, bool joined)
 {
+    m_timeText = {};
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.size() > kMaxLineBytes) return reject(RejectReason::LineTooLong);
     // A UTF-8 byte order mark (spreadsheet exports) is no part of the first field.
@@ -410,6 +411,7 @@ ParseOutcome LineParser::finishEvent(std::string_view adId, std::string_view tim
     if ((wrongType & bit(ClickField::AdId)) != 0) return reject(RejectReason::BadField);
     if (isBlank(adId)) return reject(RejectReason::EmptyAdId);
     if (!plainField(adId)) return reject(RejectReason::BadField);
+    m_timeText = time;
     if ((wrongType & bit(ClickField::ClickTimestamp)) != 0 || !m_options.time.parse(time, event.timeMs))
         return reject(RejectReason::BadTimestamp);
     if ((absent & bit(ClickField::UserId)) == 0) {

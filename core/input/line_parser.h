@@ -129,6 +129,11 @@ public:
     //! that would fix it, for the operator (the ingest stops with it when the header is a
     //! source's first). Empty otherwise.
     const std::string& headerProblem() const { return m_headerProblem; }
+    //! The time text of the last parsed line, when it got as far as reading it (the sniffer
+    //! tells time formats by it). A view into the line or the parser: valid until the next parse.
+    std::string_view lastTimeText() const { return m_timeText; }
+    //! The last CSV header line seen (state() without the stored map and time format).
+    const std::string& csvHeader() const { return m_csvHeaderLine; }
     //! The CSV columns in use, as "ad_id=app, click_timestamp=click_time, user_id=(none), …"; for
     //! JSON lines and the book format, the --map or "default".
     std::string columnsInUse() const;
@@ -187,6 +192,7 @@ private:
     bool m_hasMap = false; //!< some field is mapped (--map)
     bool m_nestedMap = false; //!< some --map names a dotted JSON path
     std::string m_headerProblem;
+    std::string_view m_timeText; //!< lastTimeText()
     int m_colCount = 0; //!< columns of the header: a row with more is TooManyFields
     int m_colRequired = 0; //!< a row with fewer columns lacks a required one: MissingField
     //! Unescaped JSON/CSV values and upper-cased countries. Grown (never shrunk) to the line

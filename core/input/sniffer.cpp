@@ -3,6 +3,7 @@
 #include "core/base/timestamp.h"
 #include "core/input/input_file.h"
 #include "core/input/record_reader.h"
+#include "core/input/sniff_guess.h"
 #include "core/input/source_list.h"
 
 #include <sys/stat.h>
@@ -17,6 +18,8 @@ namespace {
 constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
 constexpr std::size_t kSampleTextBytes = 200;
 constexpr std::size_t kDelimiterLines = 50; //!< rows looked at to guess the delimiter
+constexpr std::size_t kBadTimeTexts = 200; //!< rejected time stamps a time pattern is guessed from
+constexpr std::size_t kJsonKeyLines = 50; //!< JSON objects whose keys are listed
 constexpr std::string_view kFields[] = { "ad_id", "click_timestamp", "user_id", "ip", "country", "click_id" };
 
 bool isSpace(char c)
@@ -83,47 +86,47 @@ std::vector<std::string> headerNames(std::string_view line)
     }
 }
 
-//! The text of `line` the parser read `timeMs` from: a comma-separated piece (of a CSV row, a
-//! book line or a JSON object, its key and quotes removed) that parses to that time. Empty when
-//! no piece does (a time format of a later parser option).
-std::string_view timeText(std::string_view line, int64_t timeMs)
-{
-    for (;;) {
-        const std::size_t comma = line.find(',');
-        std::string_view piece = trimmed(line.substr(0, comma));
-        if (!piece.empty() && (piece.front() == '{' || piece.front() == '[')) {
-            const std::size_t close = piece.find(']'); // the book prefix, or a JSON opening brace
-            piece = trimmed(piece.front() == '{' ? piece.substr(1)
-                    : close == piece.npos        ? piece
-                                                 : piece.substr(close + 1));
-        }
-        if (!piece.empty() && piece.back() == '}') piece = trimmed(piece.substr(0, piece.size() - 1));
-        if (piece.starts_with('"')) {
-            const std::size_t colon = piece.find("\":");
-            if (colon != piece.npos) piece = trimmed(piece.substr(colon + 2));
-        }
-        if (piece.size() >= 2 && piece.front() == '"' && piece.back() == '"')
-            piece = piece.substr(1, piece.size() - 2);
-        int64_t t = 0;
-        if (!piece.empty() && parseTimestamp(piece, t) && t == timeMs) return piece;
-        if (comma == std::string_view::npos) return {};
-        line.remove_prefix(comma + 1);
-    }
-}
-
 bool allDigits(std::string_view s)
 {
     if (s.starts_with('-')) s.remove_prefix(1);
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-//! The shape of a time text the parser read: ("iso", "YYYY-MM-DDThh:mm:ss.fffZ"),
-//! ("epoch-ms", "13 digits"), or ("other", "") for text it was not found in.
-std::pair<std::string, std::string> timeShape(std::string_view text)
+//! An integer epoch (with an optional fraction): its format name, as `auto` reads it by its
+//! magnitude or as `given` (an epoch-* option) says, and its pattern ("13 digits").
+std::pair<std::string, std::string> epochShape(std::string_view text, const std::string& given)
 {
-    if (text.empty()) return { "other", "" };
-    if (allDigits(text))
-        return { "epoch-ms", std::to_string(text.size() - (text.front() == '-' ? 1 : 0)) + " digits" };
+    const std::size_t dot = text.find('.');
+    const std::string_view whole = text.substr(0, dot);
+    std::string pattern = std::to_string(whole.size()) + " digits";
+    if (dot != std::string_view::npos) pattern += " and a fraction";
+    if (given.starts_with("epoch-")) return { given, pattern };
+    if (dot != std::string_view::npos) return { "epoch-s", pattern }; // auto: a fraction on seconds only
+    uint64_t v = 0;
+    for (const char c : whole.substr(0, 19))
+        v = v * 10 + static_cast<uint64_t>(c - '0');
+    switch (whole.size() > 19 ? EpochUnit::Nanos : epochUnitByMagnitude(v)) {
+    case EpochUnit::Seconds:
+        return { "epoch-s", pattern };
+    case EpochUnit::Micros:
+        return { "epoch-us", pattern };
+    case EpochUnit::Nanos:
+        return { "epoch-ns", pattern };
+    default:
+        return { "epoch-ms", pattern };
+    }
+}
+
+//! The shape of a time text the parser read with `format`: ("iso", "YYYY-MM-DDThh:mm:ss.fffZ"),
+//! ("epoch-ms", "13 digits"), ("strftime", the pattern given), or ("other", "").
+std::pair<std::string, std::string> timeShape(std::string_view text, const TimeFormat& format)
+{
+    const std::string& given = format.format();
+    if (given.find('%') != std::string::npos) return { "strftime", given };
+    const std::size_t dot = text.find('.');
+    if (!text.empty() && allDigits(text.substr(0, dot))
+        && (dot == std::string_view::npos || allDigits(text.substr(dot + 1))))
+        return epochShape(text, given);
     if (text.size() < 19) return { "other", "" };
     std::string p = "YYYY-MM-DD";
     p += text[10] == 'T' || text[10] == 't' ? 'T' : ' ';
@@ -140,6 +143,16 @@ std::pair<std::string, std::string> timeShape(std::string_view text)
     else if (!zone.empty())
         p += zone.find(':') != zone.npos ? "±hh:mm" : "±hhmm";
     return { "iso", p };
+}
+
+//! Do stamps of this shape need the --time-zone (no zone of their own, no epoch)?
+bool zoneApplies(const std::string& format, const std::string& pattern)
+{
+    if (format == "iso") return pattern.find_first_of("Z±") == std::string::npos;
+    if (format == "strftime")
+        return pattern.find("%z") == std::string::npos && pattern.find("%Z") == std::string::npos
+            && pattern.find("%s") == std::string::npos;
+    return false;
 }
 
 //! The delimiter the rows look like they use: the candidate found in (nearly) every row, the same
@@ -201,10 +214,11 @@ public:
     SniffResult finish(uint64_t bytesRead, bool wholeFile);
 
 private:
-    void addEvent(const ClickEvent& event, std::string_view text, SniffLine& line);
+    void addEvent(const ClickEvent& event, SniffLine& line);
     void noteHeader(uint64_t number);
     void mapColumns();
     void addNotes();
+    void addTimeNotes();
 
     SniffOptions m_options;
     LineParser m_parser;
@@ -214,6 +228,10 @@ private:
     std::map<std::pair<std::string, std::string>, int64_t> m_shapes;
     std::vector<std::string> m_rows; //!< the first rows that are neither JSON nor book lines
     std::string m_headerProblem; //!< the parser's word on the first bad header
+    std::vector<std::string> m_badTimes; //!< texts of the first bad_timestamp rejects
+    std::string m_firstLine; //!< the first non-blank record, when it was rejected
+    bool m_sawLine = false;
+    std::size_t m_jsonLines = 0;
 };
 
 bool Sniffer::add(const Line& record)
@@ -232,13 +250,24 @@ bool Sniffer::add(const Line& record)
     const std::string_view t = trimmed(record.text);
     if (m_rows.size() < kDelimiterLines && !t.empty() && t.front() != '{' && t.front() != '[')
         m_rows.emplace_back(t); // a CSV row, header or junk: what the delimiter is guessed from
+    if (!m_sawLine && !t.empty()) {
+        m_sawLine = true;
+        if (out.kind == LineKind::Rejected) m_firstLine = t;
+    }
+    if (!t.empty() && t.front() == '{' && m_jsonLines < kJsonKeyLines) {
+        ++m_jsonLines;
+        addJsonKeyPaths(t, m_result.jsonKeys);
+    }
     switch (out.kind) {
     case LineKind::Event:
-        addEvent(event, record.text, line);
+        addEvent(event, line);
         break;
     case LineKind::Rejected:
         ++m_result.rejected;
         ++m_result.rejectedBy[static_cast<std::size_t>(out.reason)];
+        if (out.reason == RejectReason::BadTimestamp && m_badTimes.size() < kBadTimeTexts
+            && !m_parser.lastTimeText().empty())
+            m_badTimes.emplace_back(m_parser.lastTimeText());
         if (out.reason == RejectReason::BadCsvHeader) {
             noteHeader(line.number);
             if (m_headerProblem.empty()) m_headerProblem = m_parser.headerProblem();
@@ -259,13 +288,13 @@ bool Sniffer::add(const Line& record)
     return m_result.records < m_options.maxLines;
 }
 
-void Sniffer::addEvent(const ClickEvent& event, std::string_view text, SniffLine& line)
+void Sniffer::addEvent(const ClickEvent& event, SniffLine& line)
 {
     SniffResult& r = m_result;
     const int64_t t = event.timeMs;
     ++r.events;
     ++r.eventsByFormat[static_cast<std::size_t>(m_parser.format())];
-    ++m_shapes[timeShape(timeText(text, t))];
+    ++m_shapes[timeShape(m_parser.lastTimeText(), m_options.parser.time)];
     line.timeMs = t;
     if (r.firstTimeMs == kNone) r.firstTimeMs = r.minTimeMs = r.maxTimeMs = t;
     r.lastTimeMs = t;
@@ -290,8 +319,8 @@ void Sniffer::addEvent(const ClickEvent& event, std::string_view text, SniffLine
 void Sniffer::noteHeader(uint64_t number)
 {
     m_result.headerLine = number;
-    m_result.header = displayText(m_parser.state());
-    m_result.headerColumns = headerNames(m_parser.state());
+    m_result.header = displayText(m_parser.csvHeader()); // state() holds the map and time format too
+    m_result.headerColumns = headerNames(m_parser.csvHeader());
 }
 
 void Sniffer::mapColumns()
@@ -333,8 +362,23 @@ SniffResult Sniffer::finish(uint64_t bytesRead, bool wholeFile)
             m_shapes.begin(), m_shapes.end(), [](auto& a, auto& b) { return a.second < b.second; });
         r.timeFormat = most->first.first;
         r.timePattern = most->first.second;
+        r.zoneApplies = zoneApplies(r.timeFormat, r.timePattern);
+    }
+    r.timeOption = m_options.parser.time.format();
+    r.timeZone = m_options.parser.time.zone().name();
+    if (!m_badTimes.empty()) {
+        r.badTimeExample = displayText(m_badTimes.front());
+        r.suggestedTimeFormats = guessTimePattern(m_badTimes).patterns;
     }
     mapColumns();
+    if (r.headerLine == 0 && !m_firstLine.empty()) {
+        std::vector<std::string> names = headerNames(m_firstLine);
+        const bool allNames = std::all_of(names.begin(), names.end(), [](const std::string& n) {
+            const char c = n.empty() ? '0' : n.front();
+            return n.size() <= 64 && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_');
+        });
+        if (names.size() >= 2 && allNames) r.firstLineColumns = std::move(names);
+    }
     addNotes();
     return std::move(m_result);
 }
@@ -359,8 +403,8 @@ void Sniffer::addNotes()
     if (r.events > 0 && r.maxTimeMs < 315'532'800'000) // 1980-01-01
         note("every time is before 1980: epoch numbers below 10^9 are read as milliseconds; if they are "
              "epoch seconds, give --time-format epoch-s");
-    if (r.events > 0 && r.timeFormat == "iso" && r.timePattern.find_first_of("Z±") == std::string::npos)
-        note("the times have no zone: they are read as UTC");
+    if (r.events > 0 && r.zoneApplies) note("the times have no zone: they are read as " + r.timeZone);
+    addTimeNotes();
     if (r.rejected > 0)
         note(std::to_string(r.rejected) + " of " + std::to_string(r.rejected + r.events)
             + " lines are rejected (" + reasonList(r.rejectedBy) + ")"
@@ -371,6 +415,26 @@ void Sniffer::addNotes()
             + ": the lines are not in time order; read them in any order (--order any), or with --lateness "
             + durationOption(r.latenessForAllOnTimeMs) + " (a new database)");
     if (!r.wholeFile && !r.empty) note("only the first " + std::to_string(r.records) + " lines were read");
+}
+
+void Sniffer::addTimeNotes()
+{
+    SniffResult& r = m_result;
+    const int64_t bad = r.rejectedBy[static_cast<std::size_t>(RejectReason::BadTimestamp)];
+    if (bad == 0 || r.badTimeExample.empty()) return;
+    const std::string lines = std::to_string(bad) + " time stamp" + (bad == 1 ? " is" : "s are")
+        + " not read with --time-format " + r.timeOption + " (e.g. '" + r.badTimeExample + "')";
+    const std::vector<std::string>& s = r.suggestedTimeFormats;
+    if (s.size() == 1)
+        r.notes.push_back(lines + ": they look like '" + s[0] + "': give --time-format '" + s[0] + "'");
+    else if (s.size() == 2)
+        r.notes.push_back(lines + ": they read as day-first '" + s[0] + "' and as month-first '" + s[1]
+            + "' (no day above 12 among them), so which it is cannot be told: give the right one with "
+              "--time-format; until then they are rejected as bad_timestamp");
+    else
+        r.notes.push_back(lines
+            + ": their shape is not one the sniffer knows; give --time-format with a "
+              "strftime pattern (docs/semantics.md, \"Time stamps\")");
 }
 
 //! Sniffs an open file: up to the options' lines and bytes.

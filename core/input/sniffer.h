@@ -63,14 +63,32 @@ struct SniffResult {
     std::vector<std::string> headerColumns;
     std::vector<SniffColumn> mapping; //!< CSV rows only: field → column
     std::vector<std::string> ignoredColumns; //!< header columns no field is read from
+    //! No header was recognised (no column name known) and the first line, rejected, looks like
+    //! one (every field a name): its fields, the columns a --map can name to make it the header.
+    std::vector<std::string> firstLineColumns;
+    //! JSON lines: the dotted key paths of the first objects, in first-seen order (what --map
+    //! can name).
+    std::vector<std::string> jsonKeys;
 
     // Verdicts of every record read.
     int64_t events = 0, rejected = 0, blank = 0, headers = 0;
     std::array<int64_t, kRejectReasonCount> rejectedBy {};
 
     // Times of the events.
-    std::string timeFormat; //!< "iso", "epoch-ms", "other" (the most common), empty without events
-    std::string timePattern; //!< e.g. "YYYY-MM-DD hh:mm:ss", "YYYY-MM-DDThh:mm:ss.fffZ", "13 digits"
+    std::string timeOption = "auto"; //!< the --time-format read with (auto, iso, epoch-s, a pattern)
+    std::string timeZone = "UTC"; //!< the --time-zone stamps without a zone of their own are read in
+    //! The format of the most common time stamp read: "iso", "epoch-s", "epoch-ms", "epoch-us",
+    //! "epoch-ns" (the unit `auto` took by magnitude, or the one given), "strftime" (the pattern
+    //! given), "other"; empty without events.
+    std::string timeFormat;
+    //! e.g. "YYYY-MM-DD hh:mm:ss", "YYYY-MM-DDThh:mm:ss.fffZ", "13 digits", "%d/%m/%Y %H:%M"
+    std::string timePattern;
+    //! Those stamps carry no zone of their own (and are no epoch): timeZone decides their instant.
+    bool zoneApplies = false;
+    //! Stamps rejected as bad_timestamp: strftime patterns that would read them all (sniff_guess.h:
+    //! two when day-first and month-first both would), and one of them as an example.
+    std::vector<std::string> suggestedTimeFormats;
+    std::string badTimeExample;
     int64_t firstTimeMs = std::numeric_limits<int64_t>::min(), lastTimeMs = firstTimeMs;
     int64_t minTimeMs = firstTimeMs, maxTimeMs = firstTimeMs;
 

@@ -4,6 +4,7 @@
 // empty file says so. And `adclick sniff` (item 6) prints how a file would be read, as JSON.
 #include "test_support.h"
 
+#include <QJsonArray>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -221,6 +222,57 @@ private slots:
 
         QCOMPARE(runCli({ "sniff", m_dir.filePath("missing.csv") }).exitCode, 1);
         QCOMPARE(runCli({ "sniff" }).exitCode, 2);
+    }
+
+    // adclick sniff reports the time zone in use and the detected time format, takes
+    // --time-format/--time-zone like ingest, and names the strftime pattern of stamps it cannot
+    // read (both readings, and none chosen, when day and month cannot be told apart).
+    void sniffReportsTimeFormatAndZone()
+    {
+        const QString dayFirst = file("sniff-day-first.csv",
+            "ad_id,click_timestamp,user_id,ip,country\n"
+            "ad1,13/01/2021 10:00,u1,1.2.3.4,US\n"
+            "ad2,14/01/2021 11:30,u2,1.2.3.4,US\n");
+        Run r = runCli({ "sniff", dayFirst });
+        QCOMPARE(r.exitCode, 0);
+        QJsonObject t = json(r.out).value("time").toObject();
+        QCOMPARE(t.value("time_format").toString(), QStringLiteral("auto"));
+        QCOMPARE(t.value("time_zone").toString(), QStringLiteral("UTC"));
+        QVERIFY(t.value("format").isNull()); // nothing read
+        QCOMPARE(t.value("suggested_time_formats").toArray(), QJsonArray({ "%d/%m/%Y %H:%M" }));
+        QCOMPARE(t.value("day_month_order_unknown").toBool(), false);
+
+        r = runCli({ "sniff", "--time-format", "%d/%m/%Y %H:%M", "--time-zone", "Europe/Berlin", dayFirst });
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = json(r.out);
+        t = o.value("time").toObject();
+        QCOMPARE(o.value("verdicts").toObject().value("accepted").toInt(), 2);
+        QCOMPARE(t.value("time_format").toString(), QStringLiteral("%d/%m/%Y %H:%M"));
+        QCOMPARE(t.value("time_zone").toString(), QStringLiteral("Europe/Berlin"));
+        QCOMPARE(t.value("format").toString(), QStringLiteral("strftime"));
+        QCOMPARE(t.value("pattern").toString(), QStringLiteral("%d/%m/%Y %H:%M"));
+        QVERIFY(t.value("zone_applies").toBool());
+        // 10:00 in Berlin (UTC+1 in winter) is 09:00 UTC.
+        QCOMPARE(t.value("min").toString(), QStringLiteral("2021-01-13T09:00:00.000Z"));
+        QCOMPARE(t.value("max").toString(), QStringLiteral("2021-01-14T10:30:00.000Z"));
+        QCOMPARE(t.value("suggested_time_formats").toArray(), QJsonArray());
+
+        const QString ambiguous = file("sniff-ambiguous.csv",
+            "ad_id,click_timestamp,user_id,ip,country\nad1,02/01/2021 10:00,u1,1.2.3.4,US\n");
+        t = json(runCli({ "sniff", ambiguous }).out).value("time").toObject();
+        QCOMPARE(
+            t.value("suggested_time_formats").toArray(), QJsonArray({ "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M" }));
+        QCOMPARE(t.value("day_month_order_unknown").toBool(), true);
+
+        const QString epoch = file(
+            "sniff-epoch.csv", "ad_id,click_timestamp,user_id,ip,country\nad1,1510047038,u1,1.2.3.4,US\n");
+        t = json(runCli({ "sniff", "--time-zone", "+05:30", epoch }).out).value("time").toObject();
+        QCOMPARE(t.value("format").toString(), QStringLiteral("epoch-s"));
+        QCOMPARE(t.value("time_zone").toString(), QStringLiteral("+05:30"));
+        QCOMPARE(t.value("zone_applies").toBool(), false); // an epoch is an instant
+        QCOMPARE(t.value("min").toString(), QStringLiteral("2017-11-07T09:30:38.000Z"));
+
+        QCOMPARE(runCli({ "sniff", "--time-zone", "Mars/Olympus", epoch }).exitCode, 2);
     }
 };
 

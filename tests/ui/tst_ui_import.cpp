@@ -1,7 +1,8 @@
-// Issue 10, items 5 and 6 in the window: opening a file shows the import preview (the sniffer's
-// first lines with their verdicts, format, mapping, order) and its order choice reaches the
-// ingest's options; a file whose lines are all rejected, an empty or a binary file, or an archive
-// with many late clicks ends with a notice instead of "Finished" and "Waiting for data…".
+// Issue 10, items 1, 5 and 6 in the window: opening a file shows the import preview (the sniffer's
+// first lines with their verdicts, format, mapping, order), where the column map, time format and
+// zone are chosen (the preview is read again with them), and those choices reach the ingest; a file whose
+// lines are all rejected, an empty or a binary file, or an archive with many late clicks ends with a notice
+// instead of "Finished" and "Waiting for data…".
 #include "ui_test_support.h"
 
 #include "ui/dashboard/ingest_worker.h"
@@ -9,7 +10,10 @@
 #include "ui/widgets/main_window.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QRadioButton>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -47,6 +51,52 @@ QStringList column(QTableWidget* t, int c)
     for (int r = 0; r < t->rowCount(); ++r)
         out << t->item(r, c)->text();
     return out;
+}
+
+//! Picks `text` in a non-editable combo as a user does from the keyboard: Home, then Down.
+bool chooseInCombo(QComboBox* combo, const QString& text)
+{
+    const int index = combo->findText(text);
+    if (index < 0 || !combo->isEnabled()) return false;
+    combo->setFocus();
+    QTest::keyClick(combo, Qt::Key_Home);
+    for (int i = 0; i < index; ++i)
+        QTest::keyClick(combo, Qt::Key_Down);
+    return combo->currentIndex() == index;
+}
+
+//! Types `text` into an editable combo over what it holds, as a user does.
+void typeInCombo(QComboBox* combo, const QString& text)
+{
+    combo->lineEdit()->setFocus();
+    combo->lineEdit()->selectAll();
+    QTest::keyClick(combo->lineEdit(), Qt::Key_Backspace);
+    QTest::keyClicks(combo->lineEdit(), text);
+}
+
+//! The dialog has read the file again with the options it shows.
+bool sniffSettled(ImportPreviewDialog* d)
+{
+    return QTest::qWaitFor([d] { return !d->isSniffing(); }, 20'000);
+}
+
+//! The generated log with its header renamed to names no synonym knows: `map` gets, per field the
+//! header has, the new name ("col3" for the fourth column). Other columns keep their names.
+QByteArray foreignHeader(const QString& path, core::ColumnMap& map)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    QByteArray content = f.readAll();
+    const qsizetype eol = content.indexOf('\n');
+    QList<QByteArray> names = content.left(eol).split(',');
+    for (int i = 0; i < names.size(); ++i) {
+        core::ClickField field {};
+        int rank = 0;
+        if (!core::fieldOfName(names[i].trimmed().toStdString(), field, rank)) continue;
+        names[i] = "col" + QByteArray::number(i);
+        map[field] = names[i].toStdString();
+    }
+    return names.join(',') + content.mid(eol);
 }
 
 } // namespace
@@ -184,6 +234,132 @@ private slots:
         QVERIFY(d);
         QVERIFY(d->anyOrderButton()->isChecked());
         QVERIFY(d->summary(QStringLiteral("notes")).contains(QStringLiteral("--order any")));
+    }
+
+    // A CSV whose columns have names no synonym knows: nothing is read until the user maps each
+    // field in the dialog's combos; the preview is then read again with the map (the header
+    // becomes a header, the rows clicks) and the ingest counts exactly the generator's truth.
+    // The map is part of the source's identity: its own default database.
+    void mappingChosenInTheDialogReachesTheIngest()
+    {
+        const uitest::Generated g
+            = uitest::generate(m_dir.path(), QStringLiteral("mapped-gen.csv"), 3000, 50);
+        core::ColumnMap expected;
+        const QString log = file(QStringLiteral("mapped.csv"), foreignHeader(g.path, expected));
+        QVERIFY(expected[core::ClickField::AdId] && expected[core::ClickField::ClickTimestamp]);
+        auto w = window();
+        w->previewArchive({ log });
+        ImportPreviewDialog* d = waitForPreview(*w);
+        QVERIFY(d);
+        QCOMPARE(d->sniff().events, 0); // read by position: every row is too long
+        QVERIFY(d->linesTable()->item(0, 1)->text().startsWith(QStringLiteral("rejected")));
+        QVERIFY(d->fieldCombo(core::ClickField::AdId)->isEnabled()); // the header's names are offered
+
+        for (std::size_t i = 0; i < core::kClickFieldCount; ++i) {
+            const auto& column = expected.columns[i];
+            if (!column) continue;
+            QVERIFY2(chooseInCombo(d->fieldCombo(core::ClickField(i)), QString::fromStdString(*column)),
+                column->c_str());
+        }
+        QVERIFY(sniffSettled(d));
+        QCOMPARE(d->shownOptions().map, expected);
+        QCOMPARE(column(d->linesTable(), 1).value(0), QStringLiteral("header"));
+        QVERIFY(d->sniff().events > 2900);
+        QCOMPARE(d->mappingTable()->item(0, 1)->text().section(QStringLiteral(" · "), 1),
+            QString::fromStdString(*expected[core::ClickField::AdId]));
+
+        d->timeOrderButton()->setChecked(true); // the truth is for lines read in time order
+        d->accept();
+        QTRY_VERIFY(w->controller()->source().isValid());
+        const SourceSpec source = w->controller()->source();
+        QCOMPARE(source.parser.map, expected);
+        QCOMPARE(ingestOptionsFor(source).parser.map, expected);
+        SourceSpec unmapped = source;
+        unmapped.parser = {};
+        QVERIFY(defaultDatabaseFor(unmapped) != defaultDatabaseFor(source));
+        const SnapshotPtr s = uitest::settle(*w->controller());
+        QVERIFY(s);
+        QCOMPARE(s->counters.lines, g.truth.counter("lines"));
+        QCOMPARE(s->counters.accepted, g.truth.counter("accepted"));
+        QCOMPARE(s->counters.duplicates, g.truth.counter("duplicates"));
+        QCOMPARE(s->counters.late, g.truth.counter("late"));
+        QCOMPARE(s->counters.rejected, g.truth.counter("rejected"));
+
+        // The same database with another map: the ingest refuses it, and the window says why.
+        w->previewArchive({ log });
+        d = waitForPreview(*w);
+        QVERIFY(d);
+        QCOMPARE(d->shownOptions().map, core::ColumnMap {}); // a new preview starts from names again
+        for (std::size_t i = 0; i < 2; ++i)
+            QVERIFY(chooseInCombo(
+                d->fieldCombo(core::ClickField(i)), QString::fromStdString(*expected.columns[i])));
+        QVERIFY(sniffSettled(d));
+        d->timeOrderButton()->setChecked(true);
+        d->accept();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w->bannerText().contains(QStringLiteral("two different column maps")), 20'000);
+    }
+
+    // Stamps written day-first: rejected until the format is chosen (the dialog offers the
+    // pattern the sniffer recognised); then a time zone moves the range by its offset; a zone
+    // that does not exist cannot be read with. The choice reaches the ingest.
+    void timeFormatAndZoneChangeTheVerdicts()
+    {
+        const QString log = file(QStringLiteral("day-first.csv"),
+            "ad_id,click_timestamp,user_id,ip,country\n"
+            "a1,13/01/2021 10:00,u1,1.2.3.4,US\n"
+            "a2,13/01/2021 11:30,u2,1.2.3.4,US\n"
+            "a3,13/01/2021 08:15,u3,1.2.3.4,US\n");
+        constexpr int64_t kDay = 86'400'000, kMin = 60'000, T0 = 1609459200000; // 2021-01-01 UTC
+        auto w = window();
+        w->previewArchive({ log });
+        ImportPreviewDialog* d = waitForPreview(*w);
+        QVERIFY(d);
+        const QStringList rejected(3, QStringLiteral("rejected: bad_timestamp"));
+        QCOMPARE(column(d->linesTable(), 1).mid(1), rejected);
+        QVERIFY2(d->summary(QStringLiteral("time")).contains(QStringLiteral("%d/%m/%Y %H:%M")),
+            qPrintable(d->summary(QStringLiteral("time"))));
+
+        // The recognised pattern is one of the format combo's choices.
+        QComboBox* format = d->timeFormatCombo();
+        const int offered = format->findText(QStringLiteral("%d/%m/%Y %H:%M"));
+        QVERIFY(offered >= 0);
+        format->setFocus();
+        QTest::keyClick(format, Qt::Key_Home);
+        for (int i = 0; i < offered; ++i)
+            QTest::keyClick(format, Qt::Key_Down);
+        QTRY_COMPARE_WITH_TIMEOUT(d->shownOptions().time.format(), std::string("%d/%m/%Y %H:%M"), 20'000);
+        QVERIFY(sniffSettled(d));
+        // Read in this order, the 08:15 click is behind the others by over 3 hours: late.
+        QCOMPARE(column(d->linesTable(), 1).mid(1), QStringList({ "accepted", "accepted", "late" }));
+        QCOMPARE(d->sniff().minTimeMs, T0 + 12 * kDay + (8 * 60 + 15) * kMin);
+        QCOMPARE(d->sniff().maxTimeMs, T0 + 12 * kDay + (11 * 60 + 30) * kMin);
+
+        typeInCombo(d->timeZoneCombo(), QStringLiteral("+05:30"));
+        QTRY_COMPARE_WITH_TIMEOUT(d->shownOptions().time.zone().name(), std::string("+05:30"), 20'000);
+        QVERIFY(sniffSettled(d));
+        QCOMPARE(d->sniff().minTimeMs, T0 + 12 * kDay + (8 * 60 + 15 - 330) * kMin);
+        QCOMPARE(d->sniff().timeZone, std::string("+05:30"));
+        QVERIFY2(d->summary(QStringLiteral("time")).contains(QStringLiteral("read as +05:30")),
+            qPrintable(d->summary(QStringLiteral("time"))));
+
+        typeInCombo(d->timeZoneCombo(), QStringLiteral("Mars/Olympus"));
+        QTRY_VERIFY_WITH_TIMEOUT(!d->optionsError().isEmpty() && !d->isSniffing(), 20'000);
+        auto* state = d->findChild<QLabel*>(QStringLiteral("previewOptionsState"));
+        QVERIFY(state && state->text().startsWith(QStringLiteral("Cannot use")));
+        QCOMPARE(d->sniff().timeZone, std::string("+05:30")); // the last good reading stays
+
+        typeInCombo(d->timeZoneCombo(), QStringLiteral("Asia/Kolkata"));
+        QTRY_COMPARE_WITH_TIMEOUT(d->shownOptions().time.zone().name(), std::string("Asia/Kolkata"), 20'000);
+        QVERIFY(sniffSettled(d));
+        QCOMPARE(d->sniff().minTimeMs, T0 + 12 * kDay + (8 * 60 + 15 - 330) * kMin); // +05:30 too
+        d->accept(); // in any order, the archive default
+        QTRY_VERIFY(w->controller()->source().isValid());
+        QCOMPARE(w->controller()->source().parser.time.spec(), std::string("Asia/Kolkata|%d/%m/%Y %H:%M"));
+        const SnapshotPtr s = uitest::settle(*w->controller());
+        QVERIFY(s);
+        QCOMPARE(s->counters.accepted, 3);
+        QCOMPARE(s->counters.rejected, 0);
     }
 
     // A followed file is read in time order: the choice is not offered.

@@ -2,6 +2,7 @@
 // formats, the out-of-order figures against hand-made files and the engine's truth, and the
 // verdict of each sample line.
 #include "core/base/timestamp.h"
+#include "core/input/sniff_guess.h"
 #include "core/input/sniffer.h"
 
 #include "sim/click_generator.h"
@@ -168,6 +169,165 @@ private slots:
         const SniffResult small = sniffText("ad1, 151004703, u1, 1.2.3.4, US\n");
         QCOMPARE(small.firstTimeMs, int64_t(151004703));
         QVERIFY(hasNote(small, "epoch seconds"));
+    }
+
+    // The zone in use and the detected format are reported (issue 10 item 6): a stamp without a
+    // zone is read in the zone given (Berlin is UTC+1 in January), an epoch needs none.
+    void timeZoneAndFormatReported()
+    {
+        SniffOptions o;
+        std::string error;
+        QVERIFY(TimeFormat::make("auto", "Europe/Berlin", o.parser.time, error));
+        const SniffResult r = sniffText("ad1, 2021-01-13 10:00:00, u1, 1.2.3.4, US\n", o);
+        QCOMPARE(r.timeOption, std::string("auto"));
+        QCOMPARE(r.timeZone, std::string("Europe/Berlin"));
+        QCOMPARE(r.timeFormat, std::string("iso"));
+        QVERIFY(r.zoneApplies);
+        QCOMPARE(r.firstTimeMs, T0 + 12 * 86'400'000 + 9 * 3'600'000);
+        QVERIFY(hasNote(r, "read as Europe/Berlin"));
+        const SniffResult own = sniffText("ad1, 2021-01-13T10:00:00+02:00, u1, 1.2.3.4, US\n", o);
+        QVERIFY(!own.zoneApplies); // its own zone wins
+        QCOMPARE(own.firstTimeMs, T0 + 12 * 86'400'000 + 8 * 3'600'000);
+        const SniffResult utc = sniffText("ad1, 2021-01-13 10:00:00, u1, 1.2.3.4, US\n");
+        QCOMPARE(utc.timeZone, std::string("UTC"));
+        QVERIFY(hasNote(utc, "read as UTC"));
+    }
+
+    void epochUnits_data()
+    {
+        QTest::addColumn<QString>("time");
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<qint64>("ms");
+        QTest::newRow("s") << "1510047038"
+                           << "epoch-s" << qint64(1510047038000);
+        QTest::newRow("s fraction") << "1510047038.25"
+                                    << "epoch-s" << qint64(1510047038250);
+        QTest::newRow("ms") << "1510047038123"
+                            << "epoch-ms" << qint64(1510047038123);
+        QTest::newRow("us") << "1510047038123456"
+                            << "epoch-us" << qint64(1510047038123);
+        QTest::newRow("ns") << "1510047038123456789"
+                            << "epoch-ns" << qint64(1510047038123);
+    }
+    void epochUnits()
+    {
+        QFETCH(QString, time);
+        QFETCH(QString, format);
+        QFETCH(qint64, ms);
+        const SniffResult r = sniffText("ad1, " + time.toStdString() + ", u1, 1.2.3.4, US\n");
+        QCOMPARE(r.events, 1);
+        QCOMPARE(QString::fromStdString(r.timeFormat), format);
+        QCOMPARE(r.firstTimeMs, int64_t(ms));
+        QVERIFY(!r.zoneApplies);
+    }
+
+    // Stamps the time format rejects: the sniffer names the strftime pattern that reads them
+    // all, both readings when day and month cannot be told apart (and picks none), or says it
+    // does not know the shape.
+    void timePatternGuess_data()
+    {
+        QTest::addColumn<QStringList>("times");
+        QTest::addColumn<QStringList>("patterns");
+        QTest::newRow("day first") << QStringList { "02/01/2021 10:00", "13/01/2021 11:30" }
+                                   << QStringList { "%d/%m/%Y %H:%M" };
+        QTest::newRow("month first") << QStringList { "01/02/2021 10:00", "01/13/2021 11:30" }
+                                     << QStringList { "%m/%d/%Y %H:%M" };
+        QTest::newRow("cannot tell") << QStringList { "02/01/2021 10:00", "03/01/2021 11:30" }
+                                     << QStringList { "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M" };
+        QTest::newRow("12 h, seconds")
+            << QStringList { "1/13/2021 10:00:05 PM" } << QStringList { "%m/%d/%Y %I:%M:%S %p" };
+        QTest::newRow("month name") << QStringList { "13-Jan-2021 10:00" }
+                                    << QStringList { "%d-%b-%Y %H:%M" };
+        QTest::newRow("dots, 2-digit year")
+            << QStringList { "13.01.21 10:00:00" } << QStringList { "%d.%m.%y %H:%M:%S" };
+        QTest::newRow("ISO without seconds")
+            << QStringList { "2021-01-13T10:00+01:00" } << QStringList { "%Y-%m-%dT%H:%M%z" };
+        QTest::newRow("unknown") << QStringList { "yesterday noon" } << QStringList {};
+    }
+    void timePatternGuess()
+    {
+        QFETCH(QStringList, times);
+        QFETCH(QStringList, patterns);
+        std::string text = "ad_id,click_timestamp,user_id,ip,country\n";
+        for (const QString& t : times)
+            text += "ad1," + t.toStdString() + ",u1,1.2.3.4,US\n";
+        const SniffResult r = sniffText(text);
+        QCOMPARE(r.events, 0);
+        QCOMPARE(r.rejectedBy[std::size_t(RejectReason::BadTimestamp)], int64_t(times.size()));
+        QStringList got;
+        for (const std::string& p : r.suggestedTimeFormats)
+            got << QString::fromStdString(p);
+        QCOMPARE(got, patterns);
+        QCOMPARE(r.badTimeExample, times.front().toStdString());
+        if (patterns.size() == 1)
+            QVERIFY(hasNote(r, "give --time-format '" + patterns.front().toStdString() + "'"));
+        else if (patterns.size() == 2)
+            QVERIFY(hasNote(r, "cannot be told"));
+        else
+            QVERIFY(hasNote(r, "not one the sniffer knows"));
+        // The pattern found reads every line, at the instant worked out by hand (the first text).
+        if (patterns.size() != 1) return;
+        SniffOptions o;
+        std::string error;
+        QVERIFY(TimeFormat::make(patterns.front().toStdString(), "UTC", o.parser.time, error));
+        const SniffResult read = sniffText(text, o);
+        QCOMPARE(read.events, int64_t(times.size()));
+        QCOMPARE(read.timeFormat, std::string("strftime"));
+        QCOMPARE(QString::fromStdString(read.timePattern), patterns.front());
+        QVERIFY(read.suggestedTimeFormats.empty());
+    }
+
+    // A given pattern: the instants are the pattern's, in the zone given.
+    void givenPatternAndZone()
+    {
+        SniffOptions o;
+        std::string error;
+        QVERIFY(TimeFormat::make("%d/%m/%Y %H:%M", "+05:30", o.parser.time, error));
+        const SniffResult r = sniffText("ad_id,click_timestamp,user_id,ip,country\n"
+                                        "ad1,13/01/2021 10:00,u1,1.2.3.4,US\n"
+                                        "ad1,02/01/2021 08:15,u1,1.2.3.4,US\n",
+            o);
+        QCOMPARE(r.events, 2);
+        QCOMPARE(r.timeZone, std::string("+05:30"));
+        QCOMPARE(r.timeOption, std::string("%d/%m/%Y %H:%M"));
+        QVERIFY(r.zoneApplies);
+        QCOMPARE(r.minTimeMs, T0 + 86'400'000 + (8 * 60 + 15 - 330) * 60'000);
+        QCOMPARE(r.maxTimeMs, T0 + 12 * 86'400'000 + (10 * 60 - 330) * 60'000);
+    }
+
+    // A first line of names none of which is known is no header (the rows are read by
+    // position), but its names are what a column map can name: they are listed.
+    void firstLineColumns()
+    {
+        const SniffResult r = sniffText("creative,when,visitor\nad1,2021-01-01 00:00:00,u1\n");
+        QCOMPARE(r.headerLine, uint64_t(0));
+        QCOMPARE(r.firstLineColumns, std::vector<std::string>({ "creative", "when", "visitor" }));
+        QVERIFY(sniffText("ad1, 2021-01-01 00:00:00, u1, 1.2.3.4, US\n").firstLineColumns.empty());
+        QVERIFY(sniffText("1,2,3\n").firstLineColumns.empty()); // numbers are no names
+        // Mapped, the line is the header: its columns as written (not the parser's stored state).
+        SniffOptions o;
+        std::string error;
+        QVERIFY(addColumnMapping("ad_id=creative", o.parser.map, error));
+        QVERIFY(addColumnMapping("click_timestamp=when", o.parser.map, error));
+        const SniffResult mapped = sniffText("creative,when,visitor\nad1,2021-01-01 00:00:00,u1\n", o);
+        QCOMPARE(mapped.headerLine, uint64_t(1));
+        QCOMPARE(mapped.header, std::string("creative,when,visitor"));
+        QCOMPARE(mapped.headerColumns, std::vector<std::string>({ "creative", "when", "visitor" }));
+        QCOMPARE(mapped.events, 1);
+    }
+
+    // JSON lines: the key paths a column map can name, nested ones dotted.
+    void jsonKeys()
+    {
+        const SniffResult r
+            = sniffText("{\"ad\":{\"id\":\"a\"},\"ts\":\"2021-01-01T00:00:00Z\",\"tags\":[1,{\"x\":2}],"
+                        "\"geo\":{\"cc\":\"DE\",\"city\":null}}\n"
+                        "{\"ad\":{\"id\":\"b\"},\"ts\":1609459200000,\"user\":\"u \\\"q\\\"\"}\n");
+        QCOMPARE(
+            r.jsonKeys, std::vector<std::string>({ "ad.id", "ts", "tags", "geo.cc", "geo.city", "user" }));
+        std::vector<std::string> keys;
+        addJsonKeyPaths("{\"a\":1,\"b\":", keys); // broken: what was read before the break
+        QCOMPARE(keys, std::vector<std::string>({ "a", "b" }));
     }
 
     // A hand-made file out of order: every figure worked out by hand (the comments).

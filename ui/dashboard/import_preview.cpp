@@ -14,7 +14,7 @@ ImportPreview sniffForPreview(const SourceSpec& spec)
     }
     core::SniffOptions options;
     if (spec.latenessMs) options.latenessMs = *spec.latenessMs;
-    // TODO(h-parser): the spec's column map (ParserOptions) goes into the options here.
+    options.parser = spec.parser; // as the ingest will read it: format, column map, time format and zone
     auto result = core::sniffFile(QFile::encodeName(spec.paths.front()).toStdString(), options);
     if (!result)
         out.error = QString::fromStdString(result.message());

@@ -15,14 +15,15 @@
 namespace adclick::ui {
 
 struct ImportPreview {
-    SourceSpec spec; //!< what the user chose (its orderAny is the dialog's to set)
+    SourceSpec spec; //!< what was sniffed (its orderAny and parser are the dialog's to set)
     QString error; //!< the file could not be sniffed (the ingest then reports it)
     std::shared_ptr<const core::SniffResult> sniff;
     bool ok() const { return sniff != nullptr; }
 };
 
 //! Sniffs the first path of `spec` (a folder: its first file in reading order) with the spec's
-//! lateness (default 60 s). Blocking: run it on a worker.
+//! parser options (column map, time format and zone) and lateness (default 60 s), so its
+//! verdicts are the ingest's. Blocking: run it on a worker.
 ImportPreview sniffForPreview(const SourceSpec& spec);
 
 } // namespace adclick::ui

@@ -47,6 +47,7 @@ core::IngestOptions ingestOptionsFor(const SourceSpec& spec)
     o.progressIntervalMs = 100;
     o.commitIntervalMs = spec.commitIntervalMs;
     o.orderAny = spec.orderAny && spec.kind == SourceSpec::Kind::Archive;
+    if (spec.kind != SourceSpec::Kind::Kafka) o.parser = spec.parser; // the import preview's choice
     return o;
 }
 

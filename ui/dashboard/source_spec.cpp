@@ -53,6 +53,13 @@ QString SourceSpec::identity() const
         for (const QString& p : paths)
             parts << QFileInfo(p).absoluteFilePath();
         if (orderAny && kind == Kind::Archive) parts << QStringLiteral("order any");
+        if (parser.format != core::LineFormat::Auto)
+            parts << QStringLiteral("format ")
+                    + QString::fromStdString(std::string(core::lineFormatName(parser.format)));
+        if (!parser.map.empty())
+            parts << QStringLiteral("map ") + QString::fromStdString(core::columnMapText(parser.map));
+        if (!parser.time.isDefault())
+            parts << QStringLiteral("time ") + QString::fromStdString(parser.time.spec());
         break;
     case Kind::Kafka:
         parts << QStringLiteral("kafka") << kafkaUri;

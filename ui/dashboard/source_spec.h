@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/input/parser_options.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -27,6 +29,10 @@ struct SourceSpec {
     //! Archive: every click counts in its own minute whatever the line order (IngestOptions::orderAny;
     //! the import preview's choice). Part of the identity: the other reading gets its own database.
     bool orderAny = false;
+    //! Archive/Follow: line format, column map, time format and zone (IngestOptions::parser; the
+    //! import preview's choice). A non-default one is part of the identity: another mapping of
+    //! the same file gets its own database (the ingest refuses two maps in one database).
+    core::ParserOptions parser;
 
     bool isLive() const { return kind == Kind::Follow || kind == Kind::Kafka; }
     bool isValid() const;

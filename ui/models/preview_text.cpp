@@ -50,18 +50,56 @@ QString sniffFormatText(const core::SniffResult& r)
     return text;
 }
 
+namespace {
+
+//! "ISO 8601 (YYYY-MM-DD hh:mm:ss)", "epoch seconds (10 digits)", "pattern %d/%m/%Y %H:%M".
+QString timeFormatText(const core::SniffResult& r)
+{
+    const QString pattern = QString::fromStdString(r.timePattern);
+    if (r.timeFormat == "iso") return QObject::tr("ISO 8601 (%1)").arg(pattern);
+    if (r.timeFormat == "epoch-s") return QObject::tr("epoch seconds (%1)").arg(pattern);
+    if (r.timeFormat == "epoch-ms") return QObject::tr("epoch milliseconds (%1)").arg(pattern);
+    if (r.timeFormat == "epoch-us") return QObject::tr("epoch microseconds (%1)").arg(pattern);
+    if (r.timeFormat == "epoch-ns") return QObject::tr("epoch nanoseconds (%1)").arg(pattern);
+    if (r.timeFormat == "strftime") return QObject::tr("the pattern %1").arg(pattern);
+    return QObject::tr("other");
+}
+
+} // namespace
+
+QString sniffTimeSuggestionText(const core::SniffResult& r)
+{
+    const auto& s = r.suggestedTimeFormats;
+    if (s.size() == 1)
+        return QObject::tr("Times not read look like %1: choose it as the time format.")
+            .arg(QString::fromStdString(s[0]));
+    if (s.size() == 2)
+        return QObject::tr("Times not read fit day-first %1 and month-first %2 (no day above 12): which "
+                           "it is cannot be told from them; choose the right one.")
+            .arg(QString::fromStdString(s[0]), QString::fromStdString(s[1]));
+    if (!r.badTimeExample.empty())
+        return QObject::tr("Times such as '%1' are not read: type a strftime pattern as the time format.")
+            .arg(QString::fromStdString(r.badTimeExample));
+    return {};
+}
+
 QString sniffTimeText(const core::SniffResult& r, bool utc)
 {
-    if (r.events == 0) return QObject::tr("no click time read");
-    QString format = r.timeFormat == "iso"
-        ? QObject::tr("ISO 8601 (%1)").arg(QString::fromStdString(r.timePattern))
-        : r.timeFormat == "epoch-ms"
-        ? QObject::tr("epoch milliseconds (%1)").arg(QString::fromStdString(r.timePattern))
-        : QObject::tr("other");
-    if (r.timeFormat == "iso" && r.timePattern.find_first_of("Z±") == std::string::npos)
-        format += QObject::tr(", no zone: read as UTC");
-    return QObject::tr("%1 · %2 – %3")
-        .arg(format, formatTime(r.minTimeMs, utc), formatTime(r.maxTimeMs, utc));
+    const QString zone = QString::fromStdString(r.timeZone);
+    QString text;
+    if (r.events == 0) {
+        text = QObject::tr("no click time read");
+    } else {
+        QString format = timeFormatText(r);
+        if (r.zoneApplies)
+            format += QObject::tr(", no zone: read as %1").arg(zone);
+        else if (r.timeFormat == "iso" || r.timeFormat == "strftime")
+            format += QObject::tr(", with their own zone");
+        text = QObject::tr("%1 · %2 – %3")
+                   .arg(format, formatTime(r.minTimeMs, utc), formatTime(r.maxTimeMs, utc));
+    }
+    const QString suggestion = sniffTimeSuggestionText(r);
+    return suggestion.isEmpty() ? text : text + QStringLiteral(" · ") + suggestion;
 }
 
 QString sniffOrderText(const core::SniffResult& r)
@@ -97,7 +135,7 @@ QString sniffVerdictText(const core::SniffLine& line)
     return QObject::tr("rejected: %1").arg(QString::fromUtf8(reason.data(), qsizetype(reason.size())));
 }
 
-QString sniffColumnText(const core::SniffResult& r, std::size_t field)
+QString sniffColumnText(const core::SniffResult& r, std::size_t field, const core::ColumnMap& map)
 {
     if (field >= std::size(kFieldNames)) return {};
     switch (r.format) {
@@ -108,9 +146,24 @@ QString sniffColumnText(const core::SniffResult& r, std::size_t field)
             ? QObject::tr("column %1").arg(m.column + 1)
             : QObject::tr("column %1 · %2").arg(m.column + 1).arg(QString::fromStdString(m.name));
     }
-    case core::LineFormat::Jsonl:
-        return field == 1 ? QObject::tr("key click_timestamp or timestamp")
-                          : QObject::tr("key %1").arg(QLatin1String(kFieldNames[field]));
+    case core::LineFormat::Jsonl: {
+        const auto& mapped = map.columns[field];
+        if (mapped)
+            return mapped->empty() ? QObject::tr("none")
+                                   : QObject::tr("key %1").arg(QString::fromStdString(*mapped));
+        // Unmapped: the key the parser finds by name (its own name or the best synonym).
+        QString best;
+        int bestRank = 1 << 30;
+        for (const std::string& key : r.jsonKeys) {
+            core::ClickField f {};
+            int rank = 0;
+            if (core::fieldOfName(key, f, rank) && std::size_t(f) == field && rank < bestRank) {
+                best = QString::fromStdString(key);
+                bestRank = rank;
+            }
+        }
+        return best.isEmpty() ? QObject::tr("—") : QObject::tr("key %1").arg(best);
+    }
     case core::LineFormat::Book:
         return QObject::tr("position %1").arg(field + 1);
     case core::LineFormat::Auto:

@@ -261,13 +261,14 @@ void MainWindow::openSource(const SourceSpec& spec)
     m_controller->openSource(spec, m_databaseOverride);
 }
 
-void MainWindow::openArchive(const QStringList& paths, bool orderAny)
+void MainWindow::openArchive(const QStringList& paths, bool orderAny, const core::ParserOptions& parser)
 {
     if (paths.isEmpty()) return;
     QSettings().setValue(QStringLiteral("lastDir"), QFileInfo(paths.front()).absolutePath());
     m_actions->addRecent(QStringLiteral("archive:") + paths.join(QLatin1Char('|')));
     SourceSpec spec = SourceSpec::archive(paths);
     spec.orderAny = orderAny;
+    spec.parser = parser;
     openSource(spec);
 }
 
@@ -295,9 +296,9 @@ void MainWindow::onPreviewReady(const ImportPreview& preview)
     const bool follow = preview.spec.kind == SourceSpec::Kind::Follow;
     const auto open = [this, follow](const SourceSpec& spec) {
         if (follow)
-            followFile(spec.paths.value(0));
+            followFile(spec.paths.value(0), spec.parser);
         else
-            openArchive(spec.paths, spec.orderAny);
+            openArchive(spec.paths, spec.orderAny, spec.parser);
     };
     if (!preview.ok()) { // nothing to preview (unreadable, missing): the ingest reports why
         open(preview.spec);
@@ -310,11 +311,12 @@ void MainWindow::onPreviewReady(const ImportPreview& preview)
     m_preview->open();
 }
 
-void MainWindow::followFile(const QString& path)
+void MainWindow::followFile(const QString& path, const core::ParserOptions& parser)
 {
     QSettings().setValue(QStringLiteral("lastDir"), QFileInfo(path).absolutePath());
     m_actions->addRecent(QStringLiteral("follow:") + path);
     SourceSpec spec = SourceSpec::follow(path);
+    spec.parser = parser;
     spec.idleMs = 5'000;
     spec.commitIntervalMs = 500;
     openSource(spec);

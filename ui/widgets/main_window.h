@@ -58,8 +58,8 @@ public:
     //! --db: the database of the next source (instead of the per-source default).
     void setDatabaseOverride(const QString& path) { m_databaseOverride = path; }
 
-    void openArchive(const QStringList& paths, bool orderAny = false);
-    void followFile(const QString& path);
+    void openArchive(const QStringList& paths, bool orderAny = false, const core::ParserOptions& parser = {});
+    void followFile(const QString& path, const core::ParserOptions& parser = {});
     //! File menu: the import preview of `paths` (sniffed off the GUI thread) first; its
     //! Read button opens them with the order chosen there.
     void previewArchive(const QStringList& paths);
