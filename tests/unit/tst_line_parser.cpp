@@ -790,7 +790,8 @@ void TestLineParser::columnMap()
     QFETCH(QStringList, maps);
     QFETCH(QByteArrayList, lines);
     QFETCH(QByteArrayList, expected);
-    ParserOptions options { static_cast<LineFormat>(format), {} };
+    ParserOptions options;
+    options.format = static_cast<LineFormat>(format);
     for (const QString& m : maps) {
         std::string error;
         QVERIFY2(addColumnMapping(m.toStdString(), options.map, error), error.c_str());
@@ -837,7 +838,7 @@ void TestLineParser::headerProblemNamesMap()
 
 void TestLineParser::stateKeepsColumnMap()
 {
-    ParserOptions options { LineFormat::Auto, {} };
+    ParserOptions options; // Auto, no map
     std::string error;
     QVERIFY(addColumnMapping("ad_id=app", options.map, error));
     LineParser first(options);
