@@ -54,6 +54,8 @@ public:
     UnusualEventsModel* unusualEventsModel() const { return m_events->unusualEventsModel(); }
     //! The error banner's text (empty when hidden).
     QString bannerText() const;
+    //! The banner's button (e.g. "Open the import preview"), empty when none.
+    QString bannerActionText() const;
 
     //! --db: the database of the next source (instead of the per-source default).
     void setDatabaseOverride(const QString& path) { m_databaseOverride = path; }
@@ -109,6 +111,8 @@ private:
     void onSnapshot(const SnapshotPtr& snapshot);
     void onIngestStatus(const IngestStatus& status);
     void onIngestFinished(const IngestStatus& status);
+    //! A notice about how a file is read: the banner's button opens its import preview.
+    void offerPreview();
     void onDemoStarted(bool ok, const QString& error);
     void onPreviewReady(const ImportPreview& preview);
     void onReportFinished(const ReportOutcome& outcome);
