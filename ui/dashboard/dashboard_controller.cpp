@@ -391,7 +391,7 @@ void DashboardController::onIngestFinished(const IngestStatus& status)
 bool DashboardController::loadUnusualEvents()
 {
     const SnapshotPtr s = m_snapshot;
-    if (!s || s->databasePath.isEmpty() || s->endMinute <= s->firstMinute) return false;
+    if (!s || s->databasePath.isEmpty() || s->noData || s->endMinute <= s->firstMinute) return false;
     m_unusualJob->start([db = s->databasePath, from = s->firstMinute * kMinuteMs,
                             to = s->endMinute * kMinuteMs] { return readUnusualEvents(db, from, to); },
         [this](const UnusualEventsResult& result) { emit unusualEventsLoaded(result); });
@@ -439,7 +439,8 @@ ReportRequest DashboardController::reportRequest(ReportRequest::Kind kind, const
 void DashboardController::exportReport(ReportRequest::Kind kind, const QString& path)
 {
     const ReportRequest request = reportRequest(kind, path);
-    if (kind != ReportRequest::Kind::TopN && request.fromMs >= request.toMs) {
+    if (kind != ReportRequest::Kind::TopN
+        && (request.fromMs >= request.toMs || !m_snapshot || m_snapshot->noData)) {
         ReportOutcome outcome;
         outcome.message = tr("there is no time range to export yet");
         emit reportFinished(outcome);
