@@ -9,7 +9,6 @@
 
 #include "ui/charts/clicks_chart.h"
 #include "ui/dashboard/dashboard_controller.h"
-#include "ui/dashboard/ingest_worker.h"
 #include "ui/models/country_model.h"
 #include "ui/models/rejects_model.h"
 #include "ui/models/top_n_model.h"
@@ -141,7 +140,7 @@ class TestUiSwitch : public QObject {
             [&] {
                 const IngestStatus st = c->ingestStatus();
                 const SnapshotPtr s = c->snapshot();
-                if ((st.run != 0 || !c->source().isValid()) && !st.active() && s && !s->placeholder
+                if ((st.run != 0 || !c->source().isValid()) && !st.active() && s
                     && s->paramsGeneration == c->paramsGeneration() && !s->ingest.active())
                     out = s;
                 return out != nullptr;
@@ -356,32 +355,32 @@ private slots:
         const QString without = path(QStringLiteral("without.db"));
         QCOMPARE(uitest::runCli({ "ingest", "--db", withUs, m_b.path }).exitCode, 0);
         QCOMPARE(uitest::runCli({ "ingest", "--db", without, m_b.path }).exitCode, 0);
-        QCOMPARE(uitest::runCli({ "filter", "save", "--db", withUs, "--name", "us", "--expr", "country=US" })
+        QCOMPARE(uitest::runCli({ "filter", "save", "--db", withUs, "--name", "top", "--expr", "country=US" })
                      .exitCode,
             0);
 
         auto w = window();
         w->openArchive({ m_a.path });
         QVERIFY(settled(*w));
-        QCOMPARE(uitest::runCli({ "filter", "save", "--db", currentDatabase(*w), "--name", "us", "--expr",
+        QCOMPARE(uitest::runCli({ "filter", "save", "--db", currentDatabase(*w), "--name", "top", "--expr",
                                     "country=KR" })
                      .exitCode,
             0);
         FilterState f;
-        f.saved = QStringLiteral("us");
+        f.saved = QStringLiteral("top");
         w->filterPanel()->setFilter(f); // what the panel shows…
         w->controller()->setFilter(f); // …and what it asks for when the user applies it
         QVERIFY(settled(*w));
 
         w->openDatabase(withUs);
         QVERIFY(settled(*w));
-        QCOMPARE(w->controller()->filter().saved, QStringLiteral("us"));
+        QCOMPARE(w->controller()->filter().saved, QStringLiteral("top"));
         const ViewParams& p = w->controller()->params();
         auto popular = query(withUs)->popular(p.topN, p.windowMinutes, std::nullopt, filterOf("country=US"));
         QVERIFY(popular.isOk() && !popular->top.empty());
         QTRY_VERIFY_WITH_TIMEOUT(sameTop(shownTop(*w), popular->top), 20'000);
         QVERIFY2(
-            w->bannerText().contains(QStringLiteral("Still filtering by @us")), qPrintable(w->bannerText()));
+            w->bannerText().contains(QStringLiteral("Still filtering by @top")), qPrintable(w->bannerText()));
 
         w->openDatabase(without);
         QTRY_COMPARE_WITH_TIMEOUT(w->controller()->filter().saved, QString(), 20'000);
@@ -431,7 +430,9 @@ private slots:
         QString line = windowLine(*w);
         QVERIFY2(line.startsWith(QStringLiteral("No clicks.")) && line.contains(says), qPrintable(line));
         QVERIFY2(w->bannerText().contains(says), qPrintable(w->bannerText()));
-        QCOMPARE(w->bannerActionText(), QStringLiteral("Open the import preview"));
+        auto* button = w->findChild<QPushButton*>(QStringLiteral("bannerAction"));
+        QVERIFY(button && button->isVisibleTo(w.get()));
+        QCOMPARE(button->text(), QStringLiteral("Open the import preview"));
         // Later snapshots say the same (not "Waiting for data…").
         QVERIFY(uitest::nextSnapshot(*w->controller()));
         line = windowLine(*w);
@@ -447,8 +448,6 @@ private slots:
         QCOMPARE(int64_t(w->rejectsModel()->rowCount()), std::min<int64_t>(1000, lines));
 
         // The banner's button opens the import preview of the file.
-        auto* button = w->findChild<QPushButton*>(QStringLiteral("bannerAction"));
-        QVERIFY(button && button->isVisibleTo(w.get()));
         QTest::mouseClick(button, Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(w->previewDialog() != nullptr, 20'000);
         w->previewDialog()->reject();

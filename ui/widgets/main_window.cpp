@@ -419,11 +419,6 @@ void MainWindow::offerPreview()
     });
 }
 
-QString MainWindow::bannerActionText() const
-{
-    return m_banner->actionText();
-}
-
 void MainWindow::loadUnusualEvents()
 {
     if (m_controller->loadUnusualEvents()) m_events->setLoading();

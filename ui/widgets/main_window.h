@@ -54,8 +54,6 @@ public:
     UnusualEventsModel* unusualEventsModel() const { return m_events->unusualEventsModel(); }
     //! The error banner's text (empty when hidden).
     QString bannerText() const;
-    //! The banner's button (e.g. "Open the import preview"), empty when none.
-    QString bannerActionText() const;
 
     //! --db: the database of the next source (instead of the per-source default).
     void setDatabaseOverride(const QString& path) { m_databaseOverride = path; }
