@@ -489,6 +489,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!w->controller()->ingestActive(), 20'000);
         QVERIFY(uitest::nextSnapshot(*w->controller()));
         QCOMPARE(leftovers(fake), QStringList { fake });
+        QVERIFY2(windowLine(*w).contains(QStringLiteral("cannot be read")), qPrintable(windowLine(*w)));
         QFile f(fake);
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), text);

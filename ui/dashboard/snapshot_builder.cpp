@@ -184,6 +184,7 @@ SnapshotPtr SnapshotBuilder::openFailed(const QString& error)
     const bool exists = QFile::exists(m_request.databasePath);
     if (!ingest.active() && exists) {
         m_snapshot->error = error;
+        m_snapshot->noData = true; // nothing can be read: the views say so, not "no final minute"
         return m_snapshot;
     }
     DashboardSnapshot& s = *m_snapshot;

@@ -75,6 +75,9 @@ QString noDataText(const DashboardSnapshot& s, bool brief)
     if (s.databasePath.isEmpty())
         return brief ? QObject::tr("No source yet")
                      : QObject::tr("No source yet: %1 (File menu), or start the demo.").arg(whatToOpen());
+    if (!s.error.isEmpty())
+        return brief ? QObject::tr("No data: see the message above")
+                     : QObject::tr("No data: the database cannot be read (%1).").arg(s.error);
     const IngestStatus& in = s.ingest;
     if (!in.active() && !in.notices.isEmpty()) {
         if (brief) return QObject::tr("No clicks: see the notice above");
