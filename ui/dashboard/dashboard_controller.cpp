@@ -117,6 +117,7 @@ void DashboardController::openSource(const SourceSpec& spec, const QString& data
         p.countryBaseFilter = m_filter.expression(false).toStdString();
     });
     m_ingest->start(spec, m_databasePath);
+    m_checkSavedFilter = !m_filter.saved.isEmpty();
     emit sourceChanged();
     publishPlaceholder();
     if (m_filter != before) emit filterReset(m_filter);
@@ -136,6 +137,7 @@ void DashboardController::openDatabase(const QString& path)
         p.filter = m_filter.expression().toStdString();
         p.countryBaseFilter = m_filter.expression(false).toStdString();
     });
+    m_checkSavedFilter = !m_filter.saved.isEmpty();
     emit sourceChanged();
     publishPlaceholder();
     if (m_filter != before) emit filterReset(m_filter);
@@ -341,7 +343,10 @@ void DashboardController::onSnapshot(const SnapshotPtr& snapshot)
     if (!snapshot || snapshot->paramsGeneration != m_paramsGeneration
         || snapshot->generation <= m_appliedGeneration)
         return;
-    if (dropMissingSavedFilter(*snapshot)) return;
+    if (m_checkSavedFilter) { // the first answer of a database the saved filter came over to
+        if (dropMissingSavedFilter(*snapshot)) return;
+        m_checkSavedFilter = !snapshot->error.isEmpty();
+    }
     m_appliedGeneration = snapshot->generation;
     m_lastQueryMs = snapshot->queryMs;
     m_snapshot = snapshot;
@@ -364,6 +369,7 @@ bool DashboardController::dropMissingSavedFilter(const DashboardSnapshot& snapsh
     const std::string name = m_filter.saved.toStdString();
     if (m_filter.saved.isEmpty() || std::find(missing.begin(), missing.end(), name) == missing.end())
         return false;
+    m_checkSavedFilter = false;
     FilterState rest = m_filter;
     rest.saved.clear();
     setFilter(rest); // new parameters: a new snapshot follows

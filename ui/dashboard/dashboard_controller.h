@@ -159,6 +159,9 @@ private:
     bool m_finalPending = false;
     uint64_t m_finalGeneration = 0;
     uint64_t m_staleRun = 0; //!< runs up to this one belong to sources shown before
+    //! A saved filter came over to a database that exists: the first snapshot tells whether the
+    //! database has it (else it is dropped, with a notice). Later, a missing one is the filter's error.
+    bool m_checkSavedFilter = false;
     double m_lastQueryMs = 0;
     qint64 m_lastRequestAt = -1'000'000, m_lastDetailsAt = -1'000'000;
 };

@@ -135,8 +135,9 @@ struct DashboardSnapshot {
     //! Published at once when a source is opened, before anything of it was read: every view
     //! shows the new source (empty) instead of the old one's data.
     bool placeholder = false;
-    //! Saved filters the view's filter names that the database does not hold (nothing else was
-    //! read: the controller drops them from the filter and says so).
+    //! Saved filters the view's filter names that the database does not hold (then `error` says
+    //! so, unless the database is not there at all). After a source switch the controller drops
+    //! them from the filter and says so.
     std::vector<std::string> missingSavedFilters;
     std::string filterCanonical; //!< resolved (saved filters expanded), as the CLI prints it
 

@@ -131,8 +131,8 @@ SnapshotPtr SnapshotBuilder::build()
         return openFailed(error);
     if (core::Status st = readStoreState(); !st) return failed(st);
     readDetails();
+    // (After a source switch the controller drops them; otherwise they are the filter's error.)
     m_snapshot->missingSavedFilters = missingSavedFilters();
-    if (!m_snapshot->missingSavedFilters.empty()) return finish(); // the controller drops them
     if (core::Status st = resolveFilter(); !st) return failed(st);
     if (stale()) return nullptr;
     if (m_snapshot->noData) {
