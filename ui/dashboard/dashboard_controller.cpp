@@ -164,6 +164,8 @@ bool DashboardController::takeWorkerStatus()
 {
     const IngestStatus s = m_ingest->status();
     if (s.run <= m_staleRun || !s.active()) return false;
+    // A newer run (resumed at once after a pause) supersedes the end of the one before.
+    if (m_finalPending && s.run > m_finalStatus.run) m_finalPending = false;
     m_shownStatus = s;
     return true;
 }
