@@ -94,25 +94,107 @@ Store::~Store()
     if (m_lockFd >= 0) ::close(m_lockFd); // releases the flock
 }
 
+namespace {
+
+bool pathExists(const std::string& path)
+{
+    struct stat st { };
+    return ::lstat(path.c_str(), &st) == 0;
+}
+
+//! The files an open may create beside a database, and which of them were there before it: a
+//! failed open removes only what it created, so that `--db` naming a file that is no database
+//! leaves nothing behind (no lock file, no empty raw folder). A database that was there before
+//! keeps its -wal and -shm whatever happens: a reader may be using them.
+struct OpenFootprint {
+    std::vector<std::pair<std::string, bool>> files; //!< path, existed before
+    std::string raw;
+    bool rawExisted = false;
+
+    OpenFootprint(const std::string& dbPath, const std::string& rawDir)
+        : raw(rawDir)
+        , rawExisted(pathExists(rawDir))
+    {
+        files.emplace_back(dbPath + ".lock", pathExists(dbPath + ".lock"));
+        if (!pathExists(dbPath))
+            for (const char* suffix : { "", "-wal", "-shm", "-journal" })
+                files.emplace_back(dbPath + suffix, pathExists(dbPath + suffix));
+    }
+
+    //! After the failed Store closed its files, while it still holds the lock.
+    void removeCreated() const
+    {
+        if (!rawExisted) ::rmdir(raw.c_str()); // only while empty: nothing was written into it
+        for (auto it = files.rbegin(); it != files.rend(); ++it) // the lock file last
+            if (!it->second) ::unlink(it->first.c_str());
+    }
+};
+
+} // namespace
+
 Result<std::unique_ptr<Store>> Store::open(const std::string& dbPath, const StoreOptions& options)
 {
     using R = Result<std::unique_ptr<Store>>;
+    const OpenFootprint footprint(dbPath, rawDirFor(dbPath));
     std::unique_ptr<Store> s(new Store());
     s->m_path = dbPath;
     s->m_rawDir = rawDirFor(dbPath);
     s->m_options = options;
+    const Status st = s->openFiles();
+    if (st) return R(std::move(s));
+    // Without the lock nothing here is ours to remove (another writer may be creating it); with
+    // it, what this open created goes while the lock is still held.
+    if (s->m_locked) {
+        s->closeFiles();
+        footprint.removeCreated();
+    }
+    return R(st);
+}
+
+Status Store::openFiles()
+{
     // Single-instance lock first: two engines on one database would double-count.
-    if (auto st = s->lockWriter(); !st) return R(st);
-    if (::mkdir(s->m_rawDir.c_str(), 0755) != 0 && errno != EEXIST)
-        return R::error(errnoText("cannot create raw event folder '" + s->m_rawDir + "'"));
-    if (auto st = s->openDatabase(); !st) return R(st);
-    if (auto st = s->recoverSegments(); !st) return R(st);
-    return R(std::move(s));
+    if (auto st = lockWriter(); !st) return st;
+    if (::mkdir(m_rawDir.c_str(), 0755) != 0 && errno != EEXIST)
+        return Status::error(errnoText("cannot create raw event folder '" + m_rawDir + "'"));
+    if (auto st = openDatabase(); !st) return st;
+    return recoverSegments();
+}
+
+void Store::closeFiles()
+{
+    if (m_segFd >= 0) ::close(m_segFd);
+    m_segFd = -1;
+    m_conn.close();
 }
 
 Status Store::lockWriter()
 {
     const std::string lockPath = m_path + ".lock";
+    // A failed open removes the lock file it created (Store::open): a lock taken on a file that
+    // was removed meanwhile locks nothing, so it is taken again on the file now at the path.
+    for (int attempt = 0;; ++attempt) {
+        if (auto st = lockFile(lockPath); !st) return st;
+        struct stat held { };
+        struct stat named { };
+        if (::fstat(m_lockFd, &held) == 0 && ::stat(lockPath.c_str(), &named) == 0
+            && held.st_dev == named.st_dev && held.st_ino == named.st_ino)
+            break;
+        ::close(m_lockFd);
+        m_lockFd = -1;
+        if (attempt == 100)
+            return Status::error("cannot take the lock file '" + lockPath + "': it keeps changing");
+    }
+    m_locked = true;
+    const std::string pidText = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(m_lockFd, 0) != 0 || ::pwrite(m_lockFd, pidText.data(), pidText.size(), 0) < 0) {
+        // Only informative: the lock itself is held.
+    }
+    return Status::ok();
+}
+
+Status Store::lockFile(const std::string& lockPath)
+{
     m_lockFd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (m_lockFd < 0)
         return Status::error(
@@ -128,10 +210,6 @@ Status Store::lockWriter()
         return Status::error(StatusCode::WriterBusy,
             "database '" + m_path + "' is in use by another adclick ingest" + who
                 + "; only one writer may run at a time");
-    }
-    const std::string pidText = std::to_string(::getpid()) + "\n";
-    if (::ftruncate(m_lockFd, 0) != 0 || ::pwrite(m_lockFd, pidText.data(), pidText.size(), 0) < 0) {
-        // Only informative: the lock itself is held.
     }
     return Status::ok();
 }

@@ -130,7 +130,13 @@ private:
     Status beginImmediate();
     Status writeRaw(const std::string& bytes);
     void dropStagedRaw();
+    //! open()'s steps: the lock, the raw folder, the database, the segments.
+    Status openFiles();
+    //! A failed open: the segment and the database closed, the lock still held.
+    void closeFiles();
     Status lockWriter();
+    //! Opens (creates) `lockPath` and takes its flock without waiting.
+    Status lockFile(const std::string& lockPath);
     Status openDatabase();
     //! fdatasync of the current segment (through the test seam of raw_file_observer.h).
     Status syncSegment();
@@ -147,6 +153,7 @@ private:
     StoreOptions m_options;
     sql::Connection m_conn;
     int m_lockFd = -1;
+    bool m_locked = false; //!< the writer lock is held (not merely the lock file open)
     // The segment raw lines are appended to, as committed (id 0: none yet).
     SegmentRow m_seg;
     int m_segFd = -1;

@@ -3,6 +3,7 @@
 #include "test_support.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QtTest>
@@ -231,14 +232,33 @@ private slots:
         QVERIFY2(r.err.contains("x.db"), r.err.constData());
     }
 
+    // Issue 11 defect 8: a refused file is left alone, and nothing is created beside it (no lock
+    // file, no raw folder), whichever command tried; files that were there before stay.
     void notADatabaseIsAClearError()
     {
         writeFile(path("garbage.db"), QByteArray(8192, 'x'));
         const Run r = runCli({ "ingest", "--db", path("garbage.db"), m_log });
         QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.err.contains("garbage.db"), r.err.constData());
+        QVERIFY2(
+            r.err.contains("garbage.db") && r.err.contains("not an AdClick database"), r.err.constData());
         const Run s = runCli({ "stats", "--db", path("garbage.db") });
         QCOMPARE(s.exitCode, 1);
+        const Run f = runCli(
+            { "filter", "save", "--db", path("garbage.db"), "--name", "us", "--expr", "country=US" });
+        QCOMPARE(f.exitCode, 1);
+        for (const char* suffix : { ".lock", ".raw", "-wal", "-shm", "-journal" })
+            QVERIFY2(!QFileInfo::exists(path("garbage.db") + suffix), suffix);
+        QCOMPARE(QFileInfo(path("garbage.db")).size(), qint64(8192));
+
+        writeFile(path("binary.db"), QByteArray::fromHex("00ff13370000ffee").repeated(4096));
+        QCOMPARE(runCli({ "ingest", "--db", path("binary.db"), m_log }).exitCode, 1);
+        QCOMPARE(QDir(m_dir.path()).entryList({ "binary.db*" }), QStringList { "binary.db" });
+
+        // A lock file and a raw folder that were there before stay.
+        writeFile(path("garbage.db.lock"), {});
+        QVERIFY(QDir(m_dir.path()).mkdir("garbage.db.raw"));
+        QCOMPARE(runCli({ "ingest", "--db", path("garbage.db"), m_log }).exitCode, 1);
+        QVERIFY(QFileInfo::exists(path("garbage.db.lock")) && QFileInfo(path("garbage.db.raw")).isDir());
     }
 
     // Defect 10 of issue 9: a database in a read-only place (file 0444 in a folder 0555) answers

@@ -547,14 +547,15 @@ private slots:
         for (const ChartData& d : { ChartSeriesBuilder::adChart(empty), ChartSeriesBuilder::totalChart(empty),
                  ChartSeriesBuilder::qualityChart(empty) }) {
             QVERIFY(d.lines.empty());
-            QCOMPARE(d.placeholder, QObject::tr("Waiting for data…"));
+            QCOMPARE(d.placeholder, QObject::tr("No source yet"));
         }
     }
 
     void statusTexts()
     {
         IngestStatus st;
-        QCOMPARE(ingestStateText(st, false, false), QObject::tr("No source"));
+        QCOMPARE(ingestStateText(st, false, false),
+            QObject::tr("No source: open a log, drop files here, or connect to Kafka"));
         QCOMPARE(ingestStateText(st, false, true), QObject::tr("No ingest running"));
         st.source = QStringLiteral("clicks.csv");
         st.state = IngestStatus::State::Cancelled;
@@ -571,7 +572,28 @@ private slots:
 
         DashboardSnapshot s;
         s.noData = true;
-        QCOMPARE(windowSummary(s, true), QObject::tr("Open a log, connect to Kafka or start the demo."));
+        QCOMPARE(windowSummary(s, true),
+            QObject::tr("No source yet: open a log, drop files here, or connect to Kafka (File menu), or "
+                        "start the demo."));
+        // A source without clicks says why, never "Waiting for data…" once nothing more comes.
+        s.databasePath = QStringLiteral("x.db");
+        QCOMPARE(windowSummary(s, true),
+            QObject::tr("This database holds no clicks: open a log, drop files here, or connect to Kafka to "
+                        "read into a database."));
+        s.ingest.state = IngestStatus::State::Running;
+        s.ingest.live = true;
+        QCOMPARE(windowSummary(s, true), QObject::tr("Waiting for data…"));
+        s.ingest.state = IngestStatus::State::Cancelled;
+        QCOMPARE(windowSummary(s, true), QObject::tr("Stopped before any click was counted."));
+        s.ingest.state = IngestStatus::State::Finished;
+        s.ingest.notices << QStringLiteral("'e.log' is empty: nothing to count");
+        s.ingest.databaseRemoved = true;
+        QCOMPARE(windowSummary(s, true),
+            QStringLiteral(
+                "No clicks. 'e.log' is empty: nothing to count. Nothing was kept: the database made "
+                "for it held no click and was removed."));
+        s.databasePath.clear();
+        s.ingest = IngestStatus();
         s.noData = false;
         s.params.windowMinutes = 5;
         s.atMs = 10 * 60'000;

@@ -5,6 +5,9 @@
 #include "ui/dashboard/job_tracker.h"
 #include "ui/dashboard/query_worker.h"
 
+#include <QDateTime>
+#include <QFileInfo>
+
 #include <algorithm>
 
 namespace adclick::ui {
@@ -39,8 +42,9 @@ DashboardController::DashboardController(QObject* parent)
     m_pool.setMaxThreadCount(kJobThreads);
     m_clock.start();
     connect(m_query, &QueryWorker::snapshotReady, this, &DashboardController::onSnapshot);
-    connect(m_ingest, &IngestWorker::statusChanged, this,
-        [this] { emit ingestStatusChanged(m_ingest->status()); });
+    connect(m_ingest, &IngestWorker::statusChanged, this, [this] {
+        if (takeWorkerStatus()) emit ingestStatusChanged(m_shownStatus);
+    });
     connect(m_ingest, &IngestWorker::finished, this, &DashboardController::onIngestFinished);
     connect(m_ingest, &IngestWorker::warning, this, &DashboardController::warning);
     m_timer.setInterval(25);
@@ -71,36 +75,115 @@ void DashboardController::switchSource(const SourceSpec& spec, const QString& da
     m_snapshot.reset();
     for (JobTracker* job : { m_unusualJob, m_filterJob, m_reportJob, m_demoJob })
         job->reset();
+    // What the old source's ingest still reports (its end, its failure) is not this source's.
+    m_staleRun = m_ingest->lastRun();
+    m_finalPending = false;
+    m_shownStatus = IngestStatus();
+    if (spec.isValid()) {
+        m_shownStatus.state = IngestStatus::State::Opening;
+        m_shownStatus.source = spec.displayName();
+        m_shownStatus.live = spec.isLive();
+        m_shownStatus.wallMs = QDateTime::currentMSecsSinceEpoch();
+    }
+}
+
+QString DashboardController::carryFilterOver()
+{
+    if (m_filter.isEmpty()) return {};
+    QString text;
+    // A database that is not there yet holds no saved filter; one that is is asked by the
+    // first snapshot (dropMissingSavedFilter()).
+    if (!m_filter.saved.isEmpty() && !QFileInfo::exists(m_databasePath)) {
+        text = tr("The saved filter @%1 belongs to the previous database: it no longer applies.")
+                   .arg(m_filter.saved);
+        m_filter.saved.clear();
+    }
+    if (!m_filter.isEmpty())
+        text += (text.isEmpty() ? QString() : QStringLiteral(" "))
+            + tr("Still filtering by %1 (carried over from the previous source).").arg(m_filter.expression());
+    return text;
 }
 
 void DashboardController::openSource(const SourceSpec& spec, const QString& databasePath)
 {
+    const FilterState before = m_filter;
     switchSource(spec, databasePath.isEmpty() ? defaultDatabaseFor(spec) : databasePath);
+    const QString carried = carryFilterOver();
     changeParams([&](ViewParams& p) {
         p.followRange = true;
         p.windowEnd = spec.isLive() ? WindowEnd::IncludeOpen : WindowEnd::FinalPanes;
         p.selectedAds.clear();
+        p.filter = m_filter.expression().toStdString();
+        p.countryBaseFilter = m_filter.expression(false).toStdString();
     });
     m_ingest->start(spec, m_databasePath);
+    m_checkSavedFilter = !m_filter.saved.isEmpty();
     emit sourceChanged();
+    publishPlaceholder();
+    if (m_filter != before) emit filterReset(m_filter);
+    if (!carried.isEmpty()) emit notice(carried);
 }
 
 void DashboardController::openDatabase(const QString& path)
 {
     m_ingest->stop();
+    const FilterState before = m_filter;
     switchSource(SourceSpec(), path);
-    changeParams([](ViewParams& p) {
+    const QString carried = carryFilterOver();
+    changeParams([&](ViewParams& p) {
         p.followRange = true;
         p.windowEnd = WindowEnd::FinalPanes;
         p.selectedAds.clear();
+        p.filter = m_filter.expression().toStdString();
+        p.countryBaseFilter = m_filter.expression(false).toStdString();
     });
+    m_checkSavedFilter = !m_filter.saved.isEmpty();
     emit sourceChanged();
+    publishPlaceholder();
+    if (m_filter != before) emit filterReset(m_filter);
+    if (!carried.isEmpty()) emit notice(carried);
+}
+
+void DashboardController::publishPlaceholder()
+{
+    auto s = std::make_shared<DashboardSnapshot>();
+    s->generation = ++m_generation; // older snapshots (of the old source) are not applied after it
+    s->params = m_params; // paramsGeneration 0: made for no query
+    s->databasePath = m_databasePath;
+    s->noData = true;
+    s->placeholder = true;
+    s->ingest = m_shownStatus;
+    s->wallMs = QDateTime::currentMSecsSinceEpoch();
+    m_appliedGeneration = s->generation;
+    m_snapshot = s;
+    emit ingestStatusChanged(m_shownStatus);
+    emit snapshotChanged(s);
+}
+
+bool DashboardController::takeWorkerStatus()
+{
+    const IngestStatus s = m_ingest->status();
+    if (s.run <= m_staleRun || !s.active()) return false;
+    // A newer run (resumed at once after a pause) supersedes the end of the one before.
+    if (m_finalPending && s.run > m_finalStatus.run) m_finalPending = false;
+    m_shownStatus = s;
+    return true;
+}
+
+IngestStatus DashboardController::requestStatus() const
+{
+    IngestStatus s = m_ingest->status();
+    if (s.run <= m_staleRun) return m_shownStatus;
+    // Ended, but the end is not known here yet: the snapshot still shows the running ingest.
+    if (!s.active() && !m_finalPending && m_shownStatus.active()) return m_shownStatus;
+    return s;
 }
 
 void DashboardController::stopSource()
 {
     m_ingest->stop();
-    emit ingestStatusChanged(m_ingest->status());
+    takeWorkerStatus();
+    emit ingestStatusChanged(m_shownStatus);
 }
 
 void DashboardController::setSourcePaused(bool paused)
@@ -111,7 +194,8 @@ void DashboardController::setSourcePaused(bool paused)
         m_ingest->stop();
     else
         m_ingest->start(m_spec, m_databasePath);
-    emit ingestStatusChanged(m_ingest->status());
+    takeWorkerStatus();
+    emit ingestStatusChanged(m_shownStatus);
 }
 
 void DashboardController::startDemo()
@@ -141,11 +225,6 @@ void DashboardController::shutdown()
     m_ingest->stopAndWait();
     m_pool.waitForDone();
     m_demo.reset(); // its brokers go after the ingest that reads them
-}
-
-IngestStatus DashboardController::ingestStatus() const
-{
-    return m_ingest->status();
 }
 
 bool DashboardController::ingestActive() const
@@ -228,18 +307,21 @@ void DashboardController::refresh()
 
 void DashboardController::onTick()
 {
-    if (m_databasePath.isEmpty()) return;
+    if (m_databasePath.isEmpty()) {
+        if (!m_snapshot) publishPlaceholder(); // "open a log…" instead of blank views
+        return;
+    }
     const qint64 now = m_clock.elapsed();
     bool due = m_dirty;
     if (!due && !m_viewPaused) {
         const qint64 pace = std::max<qint64>(kIntervalMs, qint64(2 * m_lastQueryMs));
-        if (m_ingest->isActive() || m_refreshAfterIngest)
+        if (m_ingest->isActive() || m_finalPending)
             due = now - m_lastRequestAt >= pace;
         else if (m_params.followRange && m_params.windowEnd != WindowEnd::Explicit)
             due = now - m_lastRequestAt >= std::max(pace, kIdleRefreshMs);
     }
     if (!due || (!m_dirty && m_query->isBusy())) return;
-    submit(m_dirty || m_refreshAfterIngest || now - m_lastDetailsAt >= kDetailsIntervalMs);
+    submit(m_dirty || m_finalPending || now - m_lastDetailsAt >= kDetailsIntervalMs);
 }
 
 void DashboardController::submit(bool details)
@@ -251,10 +333,9 @@ void DashboardController::submit(bool details)
     r.databasePath = m_databasePath;
     r.params = m_params;
     r.withDetails = details;
-    r.ingest = m_ingest->status();
+    r.ingest = requestStatus();
     if (details) m_lastDetailsAt = now;
     m_dirty = false;
-    m_refreshAfterIngest = false;
     m_lastRequestAt = now;
     m_query->submit(std::move(r));
 }
@@ -264,16 +345,52 @@ void DashboardController::onSnapshot(const SnapshotPtr& snapshot)
     if (!snapshot || snapshot->paramsGeneration != m_paramsGeneration
         || snapshot->generation <= m_appliedGeneration)
         return;
+    if (m_checkSavedFilter) { // the first answer of a database the saved filter came over to
+        if (dropMissingSavedFilter(*snapshot)) return;
+        m_checkSavedFilter = !snapshot->error.isEmpty();
+    }
     m_appliedGeneration = snapshot->generation;
     m_lastQueryMs = snapshot->queryMs;
     m_snapshot = snapshot;
+    if (!m_finalPending || snapshot->generation < m_finalGeneration) {
+        emit snapshotChanged(snapshot);
+        return;
+    }
+    // The run's end and the snapshot of everything it committed, in one go: the status first
+    // (the panels then take the counters from the snapshot).
+    m_finalPending = false;
+    m_shownStatus = m_finalStatus;
+    emit ingestStatusChanged(m_shownStatus);
     emit snapshotChanged(snapshot);
+    emit ingestFinished(m_shownStatus);
+}
+
+bool DashboardController::dropMissingSavedFilter(const DashboardSnapshot& snapshot)
+{
+    const auto& missing = snapshot.missingSavedFilters;
+    const std::string name = m_filter.saved.toStdString();
+    if (m_filter.saved.isEmpty() || std::find(missing.begin(), missing.end(), name) == missing.end())
+        return false;
+    m_checkSavedFilter = false;
+    FilterState rest = m_filter;
+    rest.saved.clear();
+    setFilter(rest); // new parameters: a new snapshot follows
+    QString text = tr("The saved filter @%1 does not exist in %2: it no longer applies.")
+                       .arg(QString::fromStdString(name), QFileInfo(m_databasePath).fileName());
+    if (!rest.isEmpty()) text += tr(" Still filtering by %1.").arg(rest.expression());
+    emit filterReset(m_filter);
+    emit notice(text);
+    return true;
 }
 
 void DashboardController::onIngestFinished(const IngestStatus& status)
 {
-    m_refreshAfterIngest = true; // one more snapshot with everything the run committed
-    emit ingestFinished(status);
+    if (status.run <= m_staleRun) return; // an old source's run: its end is not shown
+    // Announced with a snapshot asked for now, which shows everything the run committed.
+    m_finalStatus = status;
+    m_finalPending = true;
+    m_finalGeneration = m_generation + 1;
+    submit(true);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -282,7 +399,7 @@ void DashboardController::onIngestFinished(const IngestStatus& status)
 bool DashboardController::loadUnusualEvents()
 {
     const SnapshotPtr s = m_snapshot;
-    if (!s || s->databasePath.isEmpty() || s->endMinute <= s->firstMinute) return false;
+    if (!s || s->databasePath.isEmpty() || s->noData || s->endMinute <= s->firstMinute) return false;
     m_unusualJob->start([db = s->databasePath, from = s->firstMinute * kMinuteMs,
                             to = s->endMinute * kMinuteMs] { return readUnusualEvents(db, from, to); },
         [this](const UnusualEventsResult& result) { emit unusualEventsLoaded(result); });
@@ -330,7 +447,8 @@ ReportRequest DashboardController::reportRequest(ReportRequest::Kind kind, const
 void DashboardController::exportReport(ReportRequest::Kind kind, const QString& path)
 {
     const ReportRequest request = reportRequest(kind, path);
-    if (kind != ReportRequest::Kind::TopN && request.fromMs >= request.toMs) {
+    if (kind != ReportRequest::Kind::TopN
+        && (request.fromMs >= request.toMs || !m_snapshot || m_snapshot->noData)) {
         ReportOutcome outcome;
         outcome.message = tr("there is no time range to export yet");
         emit reportFinished(outcome);

@@ -54,7 +54,9 @@ public:
     void shutdown();
     const SourceSpec& source() const { return m_spec; }
     const QString& databasePath() const { return m_databasePath; }
-    IngestStatus ingestStatus() const;
+    //! The ingest status the window shows: the current source's only (an old source's run that
+    //! is still ending is not), and a run's end only once the snapshot taken after it is shown.
+    IngestStatus ingestStatus() const { return m_shownStatus; }
     bool ingestActive() const;
 
     // View.
@@ -95,8 +97,14 @@ signals:
     void snapshotChanged(const adclick::ui::SnapshotPtr& snapshot);
     void ingestStatusChanged(const adclick::ui::IngestStatus& status);
     void ingestFinished(const adclick::ui::IngestStatus& status);
-    //! A source or database was opened (everything shown for the old one is out of date).
+    //! A source or database was opened (everything shown for the old one is out of date). An
+    //! empty snapshot of it (placeholder) and its ingest status follow at once.
     void sourceChanged();
+    //! The controller changed the filter: a saved filter the (new) database does not hold was
+    //! dropped from it. notice() says so.
+    void filterReset(const adclick::ui::FilterState& filter);
+    //! Something the user should know that is not an error (what a source switch carried over).
+    void notice(const QString& text);
     void warning(const QString& message);
     void unusualEventsLoaded(const adclick::ui::UnusualEventsResult& result);
     void filterActionFinished(const adclick::ui::FilterActionOutcome& outcome);
@@ -106,11 +114,23 @@ signals:
 
 private:
     template <typename F> void changeParams(F&& change);
-    //! A new source or database: the old one's jobs and snapshot are out of date.
+    //! A new source or database: the old one's jobs, snapshot and ingest status are out of date.
     void switchSource(const SourceSpec& spec, const QString& databasePath);
+    //! After a switch: the filter keeps what still applies (a saved filter only if the new
+    //! database may hold it); the sentence saying what was carried over, or empty.
+    QString carryFilterOver();
+    //! Shows the new source at once: an empty snapshot and its status (also "no source yet").
+    void publishPlaceholder();
+    //! Drops a saved filter the snapshot found missing from the database (and says so).
+    bool dropMissingSavedFilter(const DashboardSnapshot& snapshot);
     void onTick();
     void submit(bool details);
     void onSnapshot(const SnapshotPtr& snapshot);
+    //! Takes the worker's status as the shown one when it belongs to the current source and is
+    //! not its end (that waits for its snapshot). True when taken.
+    bool takeWorkerStatus();
+    //! The status a snapshot request carries (see ingestStatus()).
+    IngestStatus requestStatus() const;
     void onIngestFinished(const IngestStatus& status);
     void onFilterAction(const FilterActionOutcome& outcome);
     ReportRequest reportRequest(ReportRequest::Kind kind, const QString& path) const;
@@ -133,7 +153,15 @@ private:
     SnapshotPtr m_snapshot;
     uint64_t m_generation = 0, m_paramsGeneration = 1, m_appliedGeneration = 0;
     bool m_dirty = false, m_viewPaused = false, m_sourcePaused = false;
-    bool m_refreshAfterIngest = false;
+    IngestStatus m_shownStatus;
+    //! A run ended (m_finalStatus): announced with the first snapshot of m_finalGeneration or newer.
+    IngestStatus m_finalStatus;
+    bool m_finalPending = false;
+    uint64_t m_finalGeneration = 0;
+    uint64_t m_staleRun = 0; //!< runs up to this one belong to sources shown before
+    //! A saved filter came over to a database that exists: the first snapshot tells whether the
+    //! database has it (else it is dropped, with a notice). Later, a missing one is the filter's error.
+    bool m_checkSavedFilter = false;
     double m_lastQueryMs = 0;
     qint64 m_lastRequestAt = -1'000'000, m_lastDetailsAt = -1'000'000;
 };

@@ -74,6 +74,13 @@ struct IngestStatus {
     //! every line rejected, an empty file, many late clicks. noticeIsError: nothing was counted.
     QStringList notices;
     bool noticeIsError = false;
+    //! The notices are about how the file's lines are read (all rejected, empty, no click line):
+    //! the import preview shows why.
+    bool previewHelps = false;
+    //! The run created the database and it held no click when the run ended: it was removed
+    //! (nothing is left behind for a source without clicks). `rejects` keeps its reject samples.
+    bool databaseRemoved = false;
+    std::vector<core::RejectedLine> rejects;
     bool hasProgress = false;
     core::IngestProgress progress;
     double linesPerSecond = 0; //!< over the last second or so
@@ -125,6 +132,13 @@ struct DashboardSnapshot {
     QString error; //!< the query failed (bad filter, unreadable database, …); the rest is empty
     bool errorIsFilter = false; //!< the error is the filter's (shown at the filter, not as a banner)
     bool noData = false; //!< the database does not exist yet or holds no event
+    //! Published at once when a source is opened, before anything of it was read: every view
+    //! shows the new source (empty) instead of the old one's data.
+    bool placeholder = false;
+    //! Saved filters the view's filter names that the database does not hold (then `error` says
+    //! so, unless the database is not there at all). After a source switch the controller drops
+    //! them from the filter and says so.
+    std::vector<std::string> missingSavedFilters;
     std::string filterCanonical; //!< resolved (saved filters expanded), as the CLI prints it
 
     // Top-N over the panes [atMs − windowMinutes, atMs).

@@ -4,6 +4,8 @@
 
 #include "core/ingest/ingest.h"
 #include "core/ingest/run_verdict.h"
+#include "core/query/query.h"
+#include "core/store/store_reader.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -26,7 +28,7 @@ QString noticeText(const core::RunNotice& n)
     QString text = QString::fromStdString(n.text);
     if (!text.isEmpty()) text[0] = text[0].toUpper();
     if (n.kind == core::RunNotice::Kind::AllRejected)
-        text += QObject::tr(" Open the file again to see a preview of how its first lines are read.");
+        text += QObject::tr(" The import preview shows how its first lines are read.");
     else if (n.kind == core::RunNotice::Kind::ManyLate)
         text += QObject::tr(
             " Open the file again and choose \"Lines in any order\" to count every click in its "
@@ -34,7 +36,58 @@ QString noticeText(const core::RunNotice& n)
     return text;
 }
 
+//! A notice the import preview explains (it shows how the first lines are read).
+bool previewHelps(const core::RunNotice& n)
+{
+    using K = core::RunNotice::Kind;
+    return n.kind == K::AllRejected || n.kind == K::Empty || n.kind == K::NoClickLines;
+}
+
+constexpr int kRejectSamples = 1000;
+
+bool holdsClicks(const core::Counters& c)
+{
+    return c.accepted > 0 || c.duplicates > 0 || c.late > 0;
+}
+
+//! After a run into a database it created, before the writer lock is released: a database
+//! without a click or a saved filter is removed (a source that held no clicks leaves nothing
+//! behind); `rejects` gets its reject samples first, for the views. Read from the store itself.
+bool removeIfEmpty(const QString& databasePath, std::vector<core::RejectedLine>& rejects)
+{
+    const std::string file = QFile::encodeName(databasePath).toStdString();
+    {
+        auto reader = core::StoreReader::open(file);
+        if (!reader) return false;
+        auto state = (*reader)->engineState();
+        if (!state || holdsClicks(state->counters)) return false;
+        auto query = core::QueryService::open(file);
+        if (!query) return false;
+        auto saved = (*query)->savedFilters();
+        if (!saved || !saved->empty()) return false;
+        if (auto r = (*reader)->rejects(kRejectSamples)) rejects = std::move(*r);
+    }
+    const std::lock_guard gate(databaseFilesGate());
+    removeDatabaseFiles(databasePath);
+    return true;
+}
+
 } // namespace
+
+std::mutex& databaseFilesGate()
+{
+    static std::mutex gate;
+    return gate;
+}
+
+void removeDatabaseFiles(const QString& databasePath)
+{
+    for (const char* suffix : { "", "-wal", "-shm", "-journal" })
+        QFile::remove(databasePath + QLatin1String(suffix));
+    const QFileInfo raw(databasePath + QStringLiteral(".raw"));
+    if (raw.isDir() && !raw.isSymLink()) QDir(raw.filePath()).removeRecursively();
+    QFile::remove(databasePath + QStringLiteral(".lock")); // last: it is the writer's lock
+}
 
 core::IngestOptions ingestOptionsFor(const SourceSpec& spec)
 {
@@ -93,8 +146,10 @@ void applyProgress(IngestStatus& s, const core::IngestProgress& p, bool stopping
 void applyResult(IngestStatus& s, const core::IngestResult& r, const core::IngestOptions& o, bool stopped)
 {
     const auto notices = core::judgeRun(r, o, stopped);
-    for (const core::RunNotice& n : notices)
+    for (const core::RunNotice& n : notices) {
         s.notices << noticeText(n);
+        s.previewHelps = s.previewHelps || previewHelps(n);
+    }
     s.noticeIsError = core::hasError(notices);
     s.progress.totals = r.totals;
     s.progress.runLines = r.run.lines;
@@ -240,6 +295,7 @@ void IngestWorker::runThread(std::stop_token stop, uint64_t run, SourceSpec spec
     if (spec.kind == SourceSpec::Kind::Archive) s.totalBytes = estimateArchiveBytes(spec.paths);
 
     const core::IngestOptions options = ingestOptionsFor(spec);
+    const bool created = !QFileInfo::exists(databasePath);
     auto ingestor = core::Ingestor::open(QFile::encodeName(databasePath).toStdString(), options);
     if (!ingestor) return fail(ingestor.message());
 
@@ -266,6 +322,9 @@ void IngestWorker::runThread(std::stop_token stop, uint64_t run, SourceSpec spec
     publish(s, false);
 
     auto result = (*ingestor)->run(stop);
+    // A run that ended by itself (finished or failed, not stopped: a paused source resumes from
+    // its database) into a database it created: removed if it holds no click.
+    if (created && !stop.stop_requested()) s.databaseRemoved = removeIfEmpty(databasePath, s.rejects);
     ingestor->reset(); // releases the writer lock before anyone hears that the run ended
     s.wallMs = wallNowMs();
     if (!result) return fail(result.message());

@@ -15,6 +15,14 @@ namespace adclick::ui {
 //! The core's options for an ingest of `spec` (the worker's; tests check what a choice becomes).
 core::IngestOptions ingestOptionsFor(const SourceSpec& spec);
 
+//! Held while this process opens a database's connections or removes its files, so that a
+//! removal never races an open (SQLite creates a -shm when it opens a WAL database).
+std::mutex& databaseFilesGate();
+
+//! Removes a database and everything beside it (-wal, -shm, -journal, .raw/, .lock). Only for a
+//! database this process created and found empty, while it still holds the writer lock.
+void removeDatabaseFiles(const QString& databasePath);
+
 //! Runs the core Ingestor for one source and one database on a thread of its own. The GUI
 //! never waits for it: start() and stop() return at once, the state arrives as statusChanged()
 //! (at most every ~100 ms, coalesced) and finished(). Stopping is the core's clean stop: request_stop
@@ -38,6 +46,8 @@ public:
     bool isActive() const;
     const SourceSpec& spec() const { return m_spec; }
     const QString& databasePath() const { return m_databasePath; }
+    //! The number of the newest run started (status().run of its reports).
+    uint64_t lastRun() const { return m_run; }
 
 signals:
     void statusChanged();

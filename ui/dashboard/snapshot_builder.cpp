@@ -1,5 +1,7 @@
 #include "ui/dashboard/snapshot_builder.h"
 
+#include "ui/dashboard/ingest_worker.h"
+
 #include "core/base/click_event.h"
 #include "core/query/query.h"
 #include "core/store/stats.h"
@@ -8,8 +10,12 @@
 #include <QDateTime>
 #include <QFile>
 
+#include <algorithm>
 #include <limits>
+#include <mutex>
 #include <unordered_map>
+
+#include <sys/stat.h>
 
 namespace adclick::ui {
 
@@ -54,15 +60,30 @@ double elapsedMs(const QElapsedTimer& timer)
 SnapshotSession::SnapshotSession() = default;
 SnapshotSession::~SnapshotSession() = default;
 
+namespace {
+
+//! The device and inode `path` names now; {0, 0} when it names nothing.
+std::pair<uint64_t, uint64_t> fileIdentity(const QString& path)
+{
+    struct stat st { };
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0) return { 0, 0 };
+    return { uint64_t(st.st_dev), uint64_t(st.st_ino) };
+}
+
+} // namespace
+
 QString SnapshotSession::open(const QString& databasePath)
 {
-    if (service && path == databasePath) return {};
+    const std::lock_guard gate(databaseFilesGate()); // no removal while connections open
+    const auto [dev, ino] = fileIdentity(databasePath);
+    if (service && path == databasePath && dev == device && ino == inode) return {};
     service.reset();
     reader.reset();
     rejects.clear();
     savedFilters.clear();
     kafka.clear();
     detailsRead = false;
+    savedFiltersRead = false;
     heavy = {};
     path.clear();
     const std::string file = QFile::encodeName(databasePath).toStdString();
@@ -73,6 +94,8 @@ QString SnapshotSession::open(const QString& databasePath)
     service = std::move(*q);
     reader = std::move(*r);
     path = databasePath;
+    device = dev;
+    inode = ino;
     return {};
 }
 
@@ -108,9 +131,14 @@ SnapshotPtr SnapshotBuilder::build()
         return openFailed(error);
     if (core::Status st = readStoreState(); !st) return failed(st);
     readDetails();
+    // (After a source switch the controller drops them; otherwise they are the filter's error.)
+    m_snapshot->missingSavedFilters = missingSavedFilters();
     if (core::Status st = resolveFilter(); !st) return failed(st);
     if (stale()) return nullptr;
-    if (m_snapshot->noData) return finish();
+    if (m_snapshot->noData) {
+        emptyChartRange();
+        return finish();
+    }
     if (core::Status st = readTopN(); !st) return failed(st);
     if (stale()) return nullptr;
 
@@ -152,11 +180,37 @@ SnapshotPtr SnapshotBuilder::failed(const core::Status& status)
 SnapshotPtr SnapshotBuilder::openFailed(const QString& error)
 {
     // While an ingest creates the database, "does not exist"/"no schema yet" just means "no data yet".
-    if (m_request.ingest.active() || !QFile::exists(m_request.databasePath))
-        m_snapshot->noData = true;
-    else
+    const IngestStatus& ingest = m_request.ingest;
+    const bool exists = QFile::exists(m_request.databasePath);
+    if (!ingest.active() && exists) {
         m_snapshot->error = error;
-    return m_snapshot;
+        m_snapshot->noData = true; // nothing can be read: the views say so, not "no final minute"
+        return m_snapshot;
+    }
+    DashboardSnapshot& s = *m_snapshot;
+    s.noData = true;
+    // A database removed because its source held no click: what the run saw instead.
+    if (ingest.databaseRemoved && !exists) {
+        s.counters = ingest.progress.totals;
+        s.rejects = ingest.rejects;
+    }
+    // A database that is not there (yet) holds no saved filter.
+    if (auto filter = core::parseFilter(m_request.params.filter); filter && !exists)
+        s.missingSavedFilters = filter->savedRefs();
+    emptyChartRange();
+    return finish();
+}
+
+std::vector<std::string> SnapshotBuilder::missingSavedFilters() const
+{
+    auto filter = core::parseFilter(m_request.params.filter);
+    if (!filter || !m_session.savedFiltersRead) return {}; // resolveFilter() reports it
+    std::vector<std::string> missing;
+    for (const std::string& name : filter->savedRefs())
+        if (std::none_of(m_session.savedFilters.begin(), m_session.savedFilters.end(),
+                [&](const core::SavedFilterInfo& f) { return f.name == name; }))
+            missing.push_back(name);
+    return missing;
 }
 
 core::Status SnapshotBuilder::readStoreState()
@@ -184,7 +238,10 @@ void SnapshotBuilder::readDetails()
     if (m_request.withDetails || !session.detailsRead) {
         session.detailsRead = true;
         if (auto r = session.reader->rejects(kRejectRows)) session.rejects = std::move(*r);
-        if (auto f = session.service->savedFilters()) session.savedFilters = std::move(*f);
+        if (auto f = session.service->savedFilters()) {
+            session.savedFilters = std::move(*f);
+            session.savedFiltersRead = true;
+        }
         // (readStats also counts every aggregate row: only when the ingest does not report it.)
         if (ingest.progress.kafka.empty() && session.reader->hasKafkaSources()) {
             if (auto st = core::readStats(QFile::encodeName(m_request.databasePath).toStdString(), 0))
@@ -304,6 +361,20 @@ std::pair<int64_t, int64_t> SnapshotBuilder::chartRange() const
         end = ceilMinute(p.rangeToMs);
     }
     return { std::max(first, end - kMaxChartMinutes), end };
+}
+
+void SnapshotBuilder::emptyChartRange()
+{
+    const ViewParams& p = m_request.params;
+    DashboardSnapshot& s = *m_snapshot;
+    if (!p.followRange && p.rangeFromMs < p.rangeToMs) {
+        s.firstMinute = core::paneOf(p.rangeFromMs);
+        s.endMinute = ceilMinute(p.rangeToMs);
+    } else {
+        s.endMinute = core::paneOf(s.wallMs) + 1;
+        s.firstMinute = s.endMinute - std::max(1, p.chartMinutes);
+    }
+    s.firstMinute = std::max(s.firstMinute, s.endMinute - kMaxChartMinutes);
 }
 
 core::Result<DenseSeries> SnapshotBuilder::denseSeries(const std::string& name, std::optional<std::string> ad)

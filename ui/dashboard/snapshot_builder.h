@@ -20,11 +20,15 @@ struct SnapshotSession {
     std::unique_ptr<core::QueryService> service;
     std::unique_ptr<StoreReader> reader;
     QString path;
+    //! The file `path` named when it was opened: a database removed or replaced since is opened
+    //! again (or found missing) instead of read through the old connections.
+    uint64_t device = 0, inode = 0;
     // Details are slow to read and change rarely: kept between snapshots.
     std::vector<core::RejectedLine> rejects;
     std::vector<core::SavedFilterInfo> savedFilters;
     std::vector<core::KafkaHealth> kafka;
     bool detailsRead = false;
+    bool savedFiltersRead = false; //!< savedFilters is the database's list (read at least once)
     //! The last country counts and charts, reused while they are expensive (see SnapshotBuilder).
     struct Heavy {
         bool valid = false;
@@ -64,6 +68,8 @@ private:
 
     core::Status readStoreState();
     void readDetails();
+    //! The saved filters the filter names that the database does not hold (none: empty).
+    std::vector<std::string> missingSavedFilters() const;
     core::Status resolveFilter();
     core::Status readTopN();
     //! Country counts and charts are due (cheap, new parameters, or with the details).
@@ -74,6 +80,9 @@ private:
     //! The charts' minutes [first, end), or first == end for none.
     std::pair<int64_t, int64_t> chartRange() const;
     core::Status readCharts();
+    //! Without data, the charts' axis still spans the view's range (or the last minutes up to
+    //! now), never the one of a source shown before.
+    void emptyChartRange();
     core::Result<DenseSeries> denseSeries(const std::string& name, std::optional<std::string> ad);
 
     SnapshotSession& m_session;

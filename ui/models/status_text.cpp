@@ -22,7 +22,8 @@ QString ingestStateText(const IngestStatus& status, bool sourcePaused, bool hasD
 {
     switch (status.state) {
     case IngestStatus::State::Idle:
-        return hasDatabase ? QObject::tr("No ingest running") : QObject::tr("No source");
+        return hasDatabase ? QObject::tr("No ingest running")
+                           : QObject::tr("No source: %1").arg(whatToOpen());
     case IngestStatus::State::Opening:
         return QObject::tr("Opening %1…").arg(status.source);
     case IngestStatus::State::Running:
@@ -64,22 +65,53 @@ QString ingestFinishedText(const IngestStatus& status)
         .arg(count(status.progress.runLines), formatDuration(int64_t(status.progress.seconds * 1000)));
 }
 
+QString whatToOpen()
+{
+    return QObject::tr("open a log, drop files here, or connect to Kafka");
+}
+
 QString noDataText(const DashboardSnapshot& s, bool brief)
 {
     if (s.databasePath.isEmpty())
-        return brief ? QObject::tr("Waiting for data…")
-                     : QObject::tr("Open a log, connect to Kafka or start the demo.");
+        return brief ? QObject::tr("No source yet")
+                     : QObject::tr("No source yet: %1 (File menu), or start the demo.").arg(whatToOpen());
+    if (!s.error.isEmpty())
+        return brief ? QObject::tr("No data: see the message above")
+                     : QObject::tr("No data: the database cannot be read (%1).").arg(s.error);
     const IngestStatus& in = s.ingest;
-    if (!in.active() && !in.notices.isEmpty())
-        return brief ? QObject::tr("No clicks: see the notice above")
-                     : QObject::tr("No clicks. %1").arg(in.notices.join(QLatin1Char(' ')));
+    if (!in.active() && !in.notices.isEmpty()) {
+        if (brief) return QObject::tr("No clicks: see the notice above");
+        QString text = QObject::tr("No clicks. %1").arg(in.notices.join(QLatin1Char(' ')));
+        if (in.databaseRemoved) {
+            if (!text.endsWith(QLatin1Char('.'))) text += QLatin1Char('.');
+            text += QObject::tr(" Nothing was kept: the database made for it held no click and was removed.");
+        }
+        return text;
+    }
     const core::Counters& c = in.progress.totals;
     if (in.hasProgress && c.lines > 0 && c.rejected == c.lines) {
         if (brief) return QObject::tr("No clicks: every line so far was rejected");
         return QObject::tr("No clicks: every line read so far was rejected (%1 lines: %2).")
             .arg(count(c.lines), QString::fromStdString(core::topRejectReasons(c)));
     }
-    return QObject::tr("Waiting for data…");
+    if (s.placeholder)
+        return in.state == IngestStatus::State::Idle ? QObject::tr("Reading the database…")
+                                                     : QObject::tr("Opening %1…").arg(in.source);
+    switch (in.state) {
+    case IngestStatus::State::Idle:
+        return brief
+            ? QObject::tr("No clicks in this database")
+            : QObject::tr("This database holds no clicks: %1 to read into a database.").arg(whatToOpen());
+    case IngestStatus::State::Finished:
+        return QObject::tr("No clicks: the source held none.");
+    case IngestStatus::State::Cancelled:
+        return QObject::tr("Stopped before any click was counted.");
+    case IngestStatus::State::Failed:
+        return brief ? QObject::tr("No clicks: the ingest failed")
+                     : QObject::tr("No clicks: the ingest failed (%1).").arg(in.message);
+    default:
+        return QObject::tr("Waiting for data…");
+    }
 }
 
 QString windowSummary(const DashboardSnapshot& s, bool utc)

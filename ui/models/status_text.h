@@ -9,15 +9,19 @@
 
 namespace adclick::ui {
 
-//! "Reading F", "Live: F", "Source paused: F", "No source", …
+//! What to do without a source: "open a log, drop files here, or connect to Kafka".
+QString whatToOpen();
+//! "Reading F", "Live: F", "Source paused: F", "No source: open a log…", …
 QString ingestStateText(const IngestStatus& status, bool sourcePaused, bool hasDatabase);
 //! "1.2 M lines · 850 k lines/s · 95 MB/s · ETA 4 s"; empty without progress.
 QString ingestRateText(const IngestStatus& status);
 //! "Finished: 80,000 lines in 1.2 s".
 QString ingestFinishedText(const IngestStatus& status);
-//! Why a snapshot without data has none: "Open a log…", "Waiting for data…", or — when the run
-//! ended with notices (every line rejected, an empty file) or every line read so far was
-//! rejected — what happened, with the top reject reasons. `brief`: one short line (charts).
+//! Why a snapshot without data has none, and what to do: no source ("open a log, drop files
+//! here, or connect to Kafka"), a source being opened, "Waiting for data…" (live), an empty
+//! database, a run that ended without clicks — with its notices (every line rejected: the top
+//! reject reasons; an empty file) when it has some — or every line so far rejected.
+//! `brief`: one short line (charts).
 QString noDataText(const DashboardSnapshot& s, bool brief = false);
 //! Which minutes the top-N window covers and its totals (or why there is none).
 QString windowSummary(const DashboardSnapshot& s, bool utc);

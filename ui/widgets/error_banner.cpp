@@ -2,6 +2,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QToolButton>
 
 namespace adclick::ui {
@@ -22,7 +23,14 @@ ErrorBanner::ErrorBanner(QWidget* parent)
     close->setAutoRaise(true);
     close->setToolTip(tr("Dismiss"));
     connect(close, &QToolButton::clicked, this, &ErrorBanner::clear);
+    m_action = new QPushButton(this);
+    m_action->setObjectName(QStringLiteral("bannerAction"));
+    m_action->hide();
+    connect(m_action, &QPushButton::clicked, this, [this] {
+        if (const auto action = m_onAction) action();
+    });
     layout->addWidget(m_label, 1);
+    layout->addWidget(m_action, 0, Qt::AlignTop);
     layout->addWidget(close, 0, Qt::AlignTop);
     hide();
 }
@@ -46,8 +54,21 @@ void ErrorBanner::showNotice(const QString& message, bool error)
 {
     setWarningStyle(!error);
     m_label->setText(message);
+    setAction({}, {});
     show();
     m_fromQuery = false;
+}
+
+void ErrorBanner::setAction(const QString& text, std::function<void()> action)
+{
+    m_onAction = std::move(action);
+    m_action->setText(text);
+    m_action->setVisible(!text.isEmpty() && m_onAction);
+}
+
+QString ErrorBanner::actionText() const
+{
+    return m_action->isVisible() ? m_action->text() : QString();
 }
 
 void ErrorBanner::showQueryError(const QString& message)
@@ -64,6 +85,7 @@ void ErrorBanner::clearQueryError()
 void ErrorBanner::clear()
 {
     m_label->clear();
+    setAction({}, {});
     hide();
     m_fromQuery = false;
 }

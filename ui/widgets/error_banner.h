@@ -2,7 +2,10 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class QLabel;
+class QPushButton;
 
 namespace adclick::ui {
 
@@ -19,6 +22,10 @@ public:
     void showNotice(const QString& message, bool error);
     //! The banner shows a warning (amber) rather than an error.
     bool isWarning() const { return m_warning; }
+    //! A button beside the message shown now (e.g. "Open the import preview"); it goes with it.
+    void setAction(const QString& text, std::function<void()> action);
+    //! The action button's text (empty when there is none).
+    QString actionText() const;
     //! A snapshot's query failed (cleared again by clearQueryError()).
     void showQueryError(const QString& message);
     void clearQueryError();
@@ -28,6 +35,8 @@ public:
 
 private:
     QLabel* m_label = nullptr;
+    QPushButton* m_action = nullptr;
+    std::function<void()> m_onAction;
     bool m_fromQuery = false;
     bool m_warning = false;
     void setWarningStyle(bool warning);

@@ -132,6 +132,9 @@ void MainWindow::connectController()
     connect(c, &DashboardController::reportFinished, this, &MainWindow::onReportFinished);
     connect(c, &DashboardController::demoStarted, this, &MainWindow::onDemoStarted);
     connect(c, &DashboardController::previewReady, this, &MainWindow::onPreviewReady);
+    connect(c, &DashboardController::filterReset, m_filters, &FilterPanel::setFilter);
+    connect(c, &DashboardController::notice, this,
+        [this](const QString& text) { m_banner->showNotice(text, false); });
 }
 
 void MainWindow::connectPanels()
@@ -374,6 +377,7 @@ void MainWindow::onSourceChanged()
     m_topN->resetForSource();
     m_rangeBar->resetForSource();
     m_events->clearUnusualEvents();
+    m_charts->resetZoom(); // the old source's time span
     m_actions->resetSourcePause();
     m_actions->demo()->setEnabled(true); // a demo still starting is not shown any more
     m_status->setDatabase(m_controller->databasePath());
@@ -431,7 +435,20 @@ void MainWindow::onIngestFinished(const IngestStatus& status)
         showError(tr("Reading %1 failed: %2").arg(status.source, status.message));
     else if (!status.notices.isEmpty())
         m_banner->showNotice(status.notices.join(QLatin1Char('\n')), status.noticeIsError);
+    if (status.previewHelps) offerPreview();
     m_status->setFinished(status);
+}
+
+void MainWindow::offerPreview()
+{
+    const SourceSpec spec = m_controller->source();
+    if (spec.kind != SourceSpec::Kind::Archive && spec.kind != SourceSpec::Kind::Follow) return;
+    m_banner->setAction(tr("Open the import preview"), [this, spec] {
+        if (spec.kind == SourceSpec::Kind::Follow)
+            previewFollow(spec.paths.value(0));
+        else
+            previewArchive(spec.paths);
+    });
 }
 
 void MainWindow::loadUnusualEvents()

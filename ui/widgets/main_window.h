@@ -123,6 +123,8 @@ private:
     void onSnapshot(const SnapshotPtr& snapshot);
     void onIngestStatus(const IngestStatus& status);
     void onIngestFinished(const IngestStatus& status);
+    //! A notice about how a file is read: the banner's button opens its import preview.
+    void offerPreview();
     void onDemoStarted(bool ok, const QString& error);
     void onPreviewReady(const ImportPreview& preview);
     void onReportFinished(const ReportOutcome& outcome);
