@@ -53,8 +53,9 @@ std::optional<QTimeZone> typedZone(const QString& zone, bool utc)
 
 std::optional<int64_t> parseTimeInput(const QString& text, bool utc)
 {
-    static const QRegularExpression re(QStringLiteral(
-        R"(^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$)"),
+    static const QRegularExpression re(
+        QStringLiteral(
+            R"(^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$)"),
         QRegularExpression::CaseInsensitiveOption);
     const QRegularExpressionMatch m = re.match(text.trimmed());
     if (!m.hasMatch()) return std::nullopt;

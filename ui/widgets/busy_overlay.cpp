@@ -14,8 +14,9 @@ BusyViews affectedViews(const ViewParams& shown, const ViewParams& wanted)
     const bool window = shown.windowMinutes != wanted.windowMinutes || shown.windowEnd != wanted.windowEnd
         || (wanted.windowEnd == WindowEnd::Explicit && shown.atMs != wanted.atMs);
     const bool range = shown.followRange != wanted.followRange
-        || (wanted.followRange ? shown.chartMinutes != wanted.chartMinutes
-                               : shown.rangeFromMs != wanted.rangeFromMs || shown.rangeToMs != wanted.rangeToMs);
+        || (wanted.followRange
+                ? shown.chartMinutes != wanted.chartMinutes
+                : shown.rangeFromMs != wanted.rangeFromMs || shown.rangeToMs != wanted.rangeToMs);
     BusyViews v;
     v.topN = filter || window || shown.topN != wanted.topN;
     v.countries = window || shown.countryBaseFilter != wanted.countryBaseFilter;
@@ -80,17 +81,17 @@ void attachBusyOverlays(DashboardController* controller, QWidget* topN, QWidget*
     topNOverlay->setObjectName(QStringLiteral("busyTopN"));
     countryOverlay->setObjectName(QStringLiteral("busyCountries"));
     chartOverlay->setObjectName(QStringLiteral("busyCharts"));
-    const auto update = [controller, t = QPointer(topNOverlay), c = QPointer(countryOverlay),
-                            ch = QPointer(chartOverlay)] {
-        if (!t || !c || !ch) return;
-        const SnapshotPtr s = controller->snapshot();
-        BusyViews v;
-        if (s && s->paramsGeneration != controller->paramsGeneration())
-            v = affectedViews(s->params, controller->params());
-        t->setBusy(v.topN);
-        c->setBusy(v.countries);
-        ch->setBusy(v.charts);
-    };
+    const auto update
+        = [controller, t = QPointer(topNOverlay), c = QPointer(countryOverlay), ch = QPointer(chartOverlay)] {
+              if (!t || !c || !ch) return;
+              const SnapshotPtr s = controller->snapshot();
+              BusyViews v;
+              if (s && s->paramsGeneration != controller->paramsGeneration())
+                  v = affectedViews(s->params, controller->params());
+              t->setBusy(v.topN);
+              c->setBusy(v.countries);
+              ch->setBusy(v.charts);
+          };
     QObject::connect(controller, &DashboardController::paramsChanged, topNOverlay, update);
     QObject::connect(controller, &DashboardController::snapshotChanged, topNOverlay, update);
     QObject::connect(controller, &DashboardController::sourceChanged, topNOverlay, update);

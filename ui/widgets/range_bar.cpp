@@ -28,9 +28,10 @@ QLineEdit* makeTimeField(const QString& name, QWidget* parent)
     auto* e = new QLineEdit(parent);
     e->setObjectName(name);
     e->setPlaceholderText(QStringLiteral("yyyy-MM-dd HH:mm"));
-    e->setToolTip(RangeBar::tr("A date (2021-01-01), a date and time (2021-01-01 10:30, 2021-01-01T10:30:00), "
-                               "optionally with Z or an offset (+01:00). Without one: the zone shown "
-                               "on the bar. Enter applies."));
+    e->setToolTip(
+        RangeBar::tr("A date (2021-01-01), a date and time (2021-01-01 10:30, 2021-01-01T10:30:00), "
+                     "optionally with Z or an offset (+01:00). Without one: the zone shown "
+                     "on the bar. Enter applies."));
     e->setMinimumWidth(e->fontMetrics().horizontalAdvance(QStringLiteral("2021-01-01 10:30:00+01:00")));
     return e;
 }
@@ -75,7 +76,8 @@ RangeBar::RangeBar(DashboardController* controller, QWidget* parent)
     m_zone->setToolTip(tr("The zone every time is shown and typed in (View ▸ UTC time switches)"));
     addWidget(m_zone);
     updateZoneLabel();
-    connect(m_mode, &QComboBox::currentIndexChanged, this, [this](int index) { setLiveMode(index == kLiveIndex); });
+    connect(m_mode, &QComboBox::currentIndexChanged, this,
+        [this](int index) { setLiveMode(index == kLiveIndex); });
     for (QAction* a : m_rangeActions)
         a->setVisible(false);
 }
@@ -94,8 +96,9 @@ void RangeBar::createLiveControls()
 void RangeBar::createQuickButtons()
 {
     // Relative to the newest data (not the wall clock): an archive's last hour is its own.
-    const std::pair<Quick, QString> quick[] = { { Quick::Last15Min, tr("15 min") }, { Quick::LastHour, tr("1 h") },
-        { Quick::Last6Hours, tr("6 h") }, { Quick::Last24Hours, tr("24 h") }, { Quick::Whole, tr("All") } };
+    const std::pair<Quick, QString> quick[] = { { Quick::Last15Min, tr("15 min") },
+        { Quick::LastHour, tr("1 h") }, { Quick::Last6Hours, tr("6 h") }, { Quick::Last24Hours, tr("24 h") },
+        { Quick::Whole, tr("All") } };
     for (const auto& [q, text] : quick) {
         auto* b = new QToolButton(this);
         b->setText(text);
@@ -127,8 +130,8 @@ void RangeBar::createRangeControls()
     m_error->setStyleSheet(QStringLiteral("color: #c0392b; font-weight: bold;"));
     m_rangeActions << addWidget(new QLabel(tr(" from "), this)) << addWidget(m_from)
                    << addWidget(new QLabel(tr(" to "), this)) << addWidget(m_to)
-                   << addWidget(new QLabel(tr("  top-N as of "), this)) << addWidget(m_at) << addWidget(m_atLatest)
-                   << addWidget(apply) << addWidget(m_total) << addWidget(m_error);
+                   << addWidget(new QLabel(tr("  top-N as of "), this)) << addWidget(m_at)
+                   << addWidget(m_atLatest) << addWidget(apply) << addWidget(m_total) << addWidget(m_error);
     connect(apply, &QPushButton::clicked, this, &RangeBar::applyRange);
     for (QLineEdit* e : { m_from, m_to, m_at }) {
         connect(e, &QLineEdit::returnPressed, this, &RangeBar::applyRange);
@@ -186,7 +189,8 @@ void RangeBar::setUtc(bool utc)
 {
     m_utc = utc;
     // The fields show the same instants in the other zone (a text being typed stays as it is).
-    const std::pair<QLineEdit*, int64_t> fields[] = { { m_from, m_fromMs }, { m_to, m_toMs }, { m_at, m_atMs } };
+    const std::pair<QLineEdit*, int64_t> fields[]
+        = { { m_from, m_fromMs }, { m_to, m_toMs }, { m_at, m_atMs } };
     for (const auto& [e, ms] : fields)
         if (!e->isModified() && !e->text().isEmpty()) setField(e, ms);
     updateZoneLabel();
@@ -195,7 +199,7 @@ void RangeBar::setUtc(bool utc)
 void RangeBar::updateZoneLabel()
 {
     const int64_t at = m_snapshot && m_snapshot->maxEventMs != kNoTime ? m_snapshot->maxEventMs
-                                                                         : QDateTime::currentMSecsSinceEpoch();
+                                                                       : QDateTime::currentMSecsSinceEpoch();
     m_zone->setText(QStringLiteral("  ") + zoneLabel(m_utc, at) + QStringLiteral("  "));
 }
 
@@ -211,7 +215,8 @@ void RangeBar::updateTotal()
     m_total->setText(tr("  Σ %1 clicks").arg(QLocale().toString(qlonglong(sum))));
     m_total->setToolTip(tr("Clicks from %1 to %2 (%3), as the total chart shows them")
                             .arg(formatFieldTime(s->firstMinute * kMinuteMs, m_utc),
-                                formatFieldTime(s->endMinute * kMinuteMs, m_utc), zoneLabel(m_utc, s->firstMinute * kMinuteMs)));
+                                formatFieldTime(s->endMinute * kMinuteMs, m_utc),
+                                zoneLabel(m_utc, s->firstMinute * kMinuteMs)));
 }
 
 void RangeBar::setIncludeOpen(bool include)
@@ -250,8 +255,8 @@ void RangeBar::applyQuick(Quick quick)
         return;
     }
     const int64_t end = m_snapshot->dataEndMinute * kMinuteMs;
-    const int64_t from
-        = quick == Quick::Whole ? m_snapshot->dataFirstMinute * kMinuteMs : end - quickMinutes(quick) * kMinuteMs;
+    const int64_t from = quick == Quick::Whole ? m_snapshot->dataFirstMinute * kMinuteMs
+                                               : end - quickMinutes(quick) * kMinuteMs;
     setField(m_from, from);
     setField(m_to, end);
     if (m_mode->currentIndex() == kLiveIndex)
