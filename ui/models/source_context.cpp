@@ -4,6 +4,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QObject>
 
 #include <algorithm>
 #include <deque>

@@ -46,7 +46,7 @@ std::optional<QTimeZone> typedZone(const QString& zone, bool utc)
     const int hours = digits.mid(1, 2).toInt(), minutes = digits.mid(3, 2).toInt();
     if (hours > 18 || minutes > 59) return std::nullopt;
     const int seconds = (hours * 3600 + minutes * 60) * (zone.startsWith(QLatin1Char('-')) ? -1 : 1);
-    return QTimeZone::fromSecondsAheadOfUtc(seconds);
+    return QTimeZone(seconds); // a fixed offset (Qt 6.4 has no fromSecondsAheadOfUtc)
 }
 
 } // namespace
@@ -77,7 +77,7 @@ QString zoneLabel(bool utc, int64_t atMs)
     const int offset = zone.offsetFromUtc(QDateTime::fromMSecsSinceEpoch(atMs, QTimeZone::utc()));
     const int a = std::abs(offset) / 60;
     return QStringLiteral("UTC%1%2:%3 %4")
-        .arg(offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
+        .arg(offset < 0 ? QStringLiteral("-") : QStringLiteral("+"))
         .arg(a / 60, 2, 10, QLatin1Char('0'))
         .arg(a % 60, 2, 10, QLatin1Char('0'))
         .arg(QString::fromUtf8(zone.id()));

@@ -6,6 +6,8 @@
 #include <QPainter>
 #include <QPointer>
 
+#include <algorithm>
+
 namespace adclick::ui {
 
 BusyViews affectedViews(const ViewParams& shown, const ViewParams& wanted)

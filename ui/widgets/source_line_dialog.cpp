@@ -28,6 +28,7 @@ SourceLineDialog::SourceLineDialog(
     m_header = new QLabel(tr("%1, position %2 · %3 · finding the line…")
                               .arg(source, QLocale().toString(qlonglong(offset)), reason),
         this);
+    m_header->setObjectName(QStringLiteral("sourceLocation"));
     m_header->setWordWrap(true);
     m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_header);
