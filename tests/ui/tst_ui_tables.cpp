@@ -117,14 +117,24 @@ class TestUiTables : public QObject {
     QTemporaryDir m_dir;
     uitest::Generated m_log;
 
-    //! A window showing the generated archive, settled.
+    //! A window showing `path` read whole: a snapshot of the current parameters (read anew: the
+    //! window itself changes them once, when it charts the top three) after the ingest ended.
     void openSettled(MainWindow& w, const QString& db, const QString& path)
     {
         w.setDatabaseOverride(m_dir.filePath(db));
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         w.openArchive({ path });
-        QVERIFY(uitest::settle(*w.controller()));
+        DashboardController* c = w.controller();
+        QVERIFY(QTest::qWaitFor([c] { return !c->ingestActive(); }, 60'000));
+        c->refresh();
+        QVERIFY(QTest::qWaitFor(
+            [c] {
+                const SnapshotPtr s = c->snapshot();
+                return s && s->paramsGeneration == c->paramsGeneration() && !s->ingest.active()
+                    && s->ingest.run != 0 && (s->top.empty() || !s->adSeries.empty());
+            },
+            60'000));
     }
     //! Analysis mode, as a user picks it, and the snapshot for it.
     SnapshotPtr analysis(MainWindow& w)
