@@ -14,6 +14,7 @@
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QToolButton>
+#include <QToolTip>
 
 #include <numeric>
 
@@ -32,7 +33,8 @@ QLineEdit* makeTimeField(const QString& name, QWidget* parent)
         RangeBar::tr("A date (2021-01-01), a date and time (2021-01-01 10:30, 2021-01-01T10:30:00), "
                      "optionally with Z or an offset (+01:00). Without one: the zone shown "
                      "on the bar. Enter applies."));
-    e->setMinimumWidth(e->fontMetrics().horizontalAdvance(QStringLiteral("2021-01-01 10:30:00+01:00")));
+    // As wide as a time with seconds (a toolbar would stretch it over the bar).
+    e->setFixedWidth(e->fontMetrics().horizontalAdvance(QStringLiteral("2021-01-01 10:30:00")) + 16);
     return e;
 }
 
@@ -70,11 +72,11 @@ RangeBar::RangeBar(DashboardController* controller, QWidget* parent)
     addWidget(m_mode);
     createLiveControls();
     createQuickButtons();
-    createRangeControls();
     m_zone = new QLabel(this);
     m_zone->setObjectName(QStringLiteral("zoneLabel"));
     m_zone->setToolTip(tr("The zone every time is shown and typed in (View ▸ UTC time switches)"));
     addWidget(m_zone);
+    createRangeControls();
     updateZoneLabel();
     connect(m_mode, &QComboBox::currentIndexChanged, this,
         [this](int index) { setLiveMode(index == kLiveIndex); });
@@ -131,7 +133,7 @@ void RangeBar::createRangeControls()
     m_rangeActions << addWidget(new QLabel(tr(" from "), this)) << addWidget(m_from)
                    << addWidget(new QLabel(tr(" to "), this)) << addWidget(m_to)
                    << addWidget(new QLabel(tr("  top-N as of "), this)) << addWidget(m_at)
-                   << addWidget(m_atLatest) << addWidget(apply) << addWidget(m_total) << addWidget(m_error);
+                   << addWidget(m_atLatest) << addWidget(apply) << addWidget(m_error) << addWidget(m_total);
     connect(apply, &QPushButton::clicked, this, &RangeBar::applyRange);
     for (QLineEdit* e : { m_from, m_to, m_at }) {
         connect(e, &QLineEdit::returnPressed, this, &RangeBar::applyRange);
@@ -269,10 +271,14 @@ std::optional<int64_t> RangeBar::readField(QLineEdit* field, const QString& name
 {
     const std::optional<int64_t> ms = parseTimeInput(field->text(), m_utc);
     markField(field, !ms);
-    if (!ms)
+    if (!ms) {
         showError(tr("'%1' is not a time for '%2': type e.g. 2021-01-01, 2021-01-01 10:30 or "
                      "2021-01-01T10:30:00Z")
                       .arg(field->text(), name));
+        // Also at the field: on a narrow window the bar's end (the message) may be folded away.
+        if (field->isVisible())
+            QToolTip::showText(field->mapToGlobal(QPoint(0, field->height())), errorText(), field);
+    }
     return ms;
 }
 
