@@ -11,6 +11,8 @@
 #include "ui/models/time_format.h"
 #include "ui/models/top_n_model.h"
 #include "ui/models/unusual_events_model.h"
+#include "ui/widgets/charts_panel.h"
+#include "ui/widgets/filter_panel.h"
 #include "ui/widgets/main_window.h"
 
 #include "core/base/click_event.h"
@@ -332,8 +334,15 @@ private slots:
         auto* ip = w.findChild<QLineEdit*>(QStringLiteral("ipEdit"));
         typeInto(ip, QStringLiteral("10.0.0.0/8"));
         QVERIFY(w.controller()->snapshot()->paramsGeneration != w.controller()->paramsGeneration());
-        for (const char* name : { "busyTopN", "busyCountries", "busyCharts" })
-            QVERIFY2(overlay(name)->isVisible(), name);
+        // Each overlay is shown over the whole of its view.
+        const std::pair<const char*, QWidget*> views[]
+            = { { "busyTopN", w.topNView() }, { "busyCountries", w.filterPanel()->countryView() },
+                  { "busyCharts", w.findChild<ChartsPanel*>() } };
+        for (const auto& [name, view] : views) {
+            QVERIFY2(view && overlay(name)->isVisible(), name);
+            QCOMPARE(QRect(overlay(name)->mapToGlobal(QPoint(0, 0)), overlay(name)->size()),
+                QRect(view->mapToGlobal(QPoint(0, 0)), view->size()));
+        }
         QCOMPARE(w.topNProxy()->rowCount(), rows); // the old numbers stay
         worker->setHeld(false);
         QVERIFY(uitest::nextSnapshot(*w.controller()));

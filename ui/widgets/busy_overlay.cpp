@@ -5,6 +5,7 @@
 #include <QEvent>
 #include <QPainter>
 #include <QPointer>
+#include <QSplitter>
 
 #include <algorithm>
 
@@ -26,15 +27,37 @@ BusyViews affectedViews(const ViewParams& shown, const ViewParams& wanted)
     return v;
 }
 
+namespace {
+
+//! The widget the overlay lives in: the target, or — when it is a splitter, which would take a
+//! new child as one more pane — its nearest ancestor that is not one.
+QWidget* hostFor(QWidget* target)
+{
+    QWidget* host = target;
+    while (host && qobject_cast<QSplitter*>(host))
+        host = host->parentWidget();
+    return host ? host : target;
+}
+
+} // namespace
+
 BusyOverlay::BusyOverlay(QWidget* target)
-    : QWidget(target)
+    : QWidget(hostFor(target))
+    , m_target(target)
 {
     setAttribute(Qt::WA_TransparentForMouseEvents);
     setFocusPolicy(Qt::NoFocus);
     setToolTip(tr("Updating for the new settings; the numbers shown are the previous ones"));
     target->installEventFilter(this);
-    setGeometry(target->rect());
+    follow();
     hide();
+}
+
+void BusyOverlay::follow()
+{
+    QWidget* host = parentWidget();
+    setGeometry(
+        host == m_target ? m_target->rect() : QRect(m_target->mapTo(host, QPoint(0, 0)), m_target->size()));
 }
 
 void BusyOverlay::setBusy(bool busy)
@@ -43,14 +66,14 @@ void BusyOverlay::setBusy(bool busy)
     m_busy = busy;
     setVisible(busy);
     if (busy) {
-        setGeometry(parentWidget()->rect());
+        follow();
         raise();
     }
 }
 
 bool BusyOverlay::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched == parentWidget() && event->type() == QEvent::Resize) setGeometry(parentWidget()->rect());
+    if (watched == m_target && (event->type() == QEvent::Resize || event->type() == QEvent::Move)) follow();
     return QWidget::eventFilter(watched, event);
 }
 
@@ -66,7 +89,9 @@ void BusyOverlay::paintEvent(QPaintEvent* /*event*/)
     p.setFont(font);
     const QFontMetrics fm(font);
     const QRect pill(QPoint(0, 0), QSize(fm.horizontalAdvance(text) + 24, fm.height() + 10));
-    const QRect at = pill.translated((width() - pill.width()) / 2, std::min(28, height() / 3));
+    // Bottom right: the first rows and the plot's top stay uncovered.
+    const QRect at = pill.translated(
+        std::max(0, width() - pill.width() - 10), std::max(0, height() - pill.height() - 10));
     p.setRenderHint(QPainter::Antialiasing);
     p.setPen(Qt::NoPen);
     p.setBrush(palette().color(QPalette::Highlight));

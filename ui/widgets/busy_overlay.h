@@ -24,7 +24,8 @@ BusyViews affectedViews(const ViewParams& shown, const ViewParams& wanted);
 class BusyOverlay : public QWidget {
     Q_OBJECT
 public:
-    //! Covers `target` (following its size) as a child of it.
+    //! Covers `target`, following its size and place (a child of it, or of its nearest ancestor
+    //! that is not a splitter).
     explicit BusyOverlay(QWidget* target);
 
     void setBusy(bool busy);
@@ -35,6 +36,9 @@ protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
+    void follow();
+
+    QWidget* m_target;
     bool m_busy = false;
 };
 
