@@ -303,7 +303,7 @@ private slots:
         UnusualEventsModel unusual;
         unusual.setEvents({ { core::RawStatus::Duplicate, 60'000, "ad1", "US", "u1", "1.2.3.4", "c1" } });
         QCOMPARE(titles(unusual),
-            QStringList({ "Verdict", "Event time", "Ad", "Country", "User", "IP", "Click id" }));
+            QStringList({ "Verdict", "Event time (UTC)", "Ad", "Country", "User", "IP", "Click id" }));
         QCOMPARE(alignments(unusual), QList<int>({ -1, -1, -1, -1, -1, -1, -1 }));
         QVERIFY(!unusual.headerData(0, Qt::Horizontal, Qt::ToolTipRole).isValid());
     }

@@ -62,6 +62,7 @@ template <typename F> void DashboardController::changeParams(F&& change)
     change(m_params);
     ++m_paramsGeneration;
     m_dirty = true;
+    emit paramsChanged();
 }
 
 // ---------------------------------------------------------------------------------------------

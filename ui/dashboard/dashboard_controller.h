@@ -95,6 +95,9 @@ public:
 
 signals:
     void snapshotChanged(const adclick::ui::SnapshotPtr& snapshot);
+    //! The view parameters changed: until a snapshot of paramsGeneration() arrives, the one
+    //! shown is out of date (the views show that they are updating).
+    void paramsChanged();
     void ingestStatusChanged(const adclick::ui::IngestStatus& status);
     void ingestFinished(const adclick::ui::IngestStatus& status);
     //! A source or database was opened (everything shown for the old one is out of date). An

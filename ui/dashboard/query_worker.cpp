@@ -39,6 +39,15 @@ bool QueryWorker::isBusy() const
     return m_running || m_pending.has_value();
 }
 
+void QueryWorker::setHeld(bool held)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_held = held;
+    }
+    m_cv.notify_all();
+}
+
 void QueryWorker::loop(std::stop_token stop)
 {
     lowerThreadPriority(4);
@@ -47,7 +56,7 @@ void QueryWorker::loop(std::stop_token stop)
         DashboardRequest request;
         {
             std::unique_lock lock(m_mutex);
-            if (!m_cv.wait(lock, stop, [this] { return m_pending.has_value(); })) break;
+            if (!m_cv.wait(lock, stop, [this] { return m_pending.has_value() && !m_held; })) break;
             request = std::move(*m_pending);
             m_pending.reset();
             m_running = true;

@@ -30,6 +30,9 @@ public:
     void submit(DashboardRequest request);
     //! A request is waiting or being computed.
     bool isBusy() const;
+    //! Tests: while held, requests wait (a query as slow as needed, deterministically); the
+    //! newest is computed when released.
+    void setHeld(bool held);
 
 signals:
     void snapshotReady(const adclick::ui::SnapshotPtr& snapshot);
@@ -41,6 +44,7 @@ private:
     std::condition_variable_any m_cv;
     std::optional<DashboardRequest> m_pending;
     bool m_running = false;
+    bool m_held = false;
     uint64_t m_runningParams = 0;
     core::QueryService* m_service = nullptr; //!< the session's, for interrupt(); guarded by m_mutex
     std::jthread m_thread; //!< last: started after everything above exists

@@ -1,6 +1,10 @@
 #include "ui/models/rejects_model.h"
 
+#include "core/input/line_parser.h"
+
 #include <QLocale>
+
+#include <algorithm>
 
 namespace adclick::ui {
 
@@ -27,6 +31,20 @@ void RejectsModel::setRejects(const std::vector<core::RejectedLine>& rejects)
     applyRows(std::move(rows));
 }
 
+std::vector<std::pair<QString, int64_t>> RejectsModel::reasonCounts(const core::Counters& counters)
+{
+    std::vector<std::pair<QString, int64_t>> out;
+    for (std::size_t i = 0; i < core::kRejectReasonCount; ++i) {
+        if (counters.rejectedBy[i] <= 0) continue;
+        const std::string_view name = core::rejectReasonName(static_cast<core::RejectReason>(i));
+        out.emplace_back(QString::fromUtf8(name.data(), qsizetype(name.size())), counters.rejectedBy[i]);
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    return out;
+}
+
 QVariant RejectsModel::cell(const core::RejectedLine& r, int column, int role) const
 {
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != SortRole) return {};
@@ -45,6 +63,19 @@ QVariant RejectsModel::cell(const core::RejectedLine& r, int column, int role) c
             if (c.unicode() < 0x20 || c.unicode() == 0x7f) c = QChar(0x2400 + (c.unicode() & 0x1f));
         return role == Qt::DisplayRole && text.size() > 300 ? text.left(300) + QStringLiteral("…") : text;
     }
+    }
+    return {};
+}
+
+QVariant RejectsModel::rowValue(const core::RejectedLine& r, int role) const
+{
+    switch (role) {
+    case RawLineRole:
+        return QString::fromUtf8(r.line.data(), qsizetype(r.line.size()));
+    case SourceRole:
+        return QString::fromStdString(r.source);
+    case OffsetRole:
+        return qlonglong(r.offset);
     }
     return {};
 }

@@ -2,6 +2,8 @@
 
 #include "ui/models/time_format.h"
 
+#include <QDateTime>
+
 namespace adclick::ui {
 
 UnusualEventsModel::UnusualEventsModel(QObject* parent)
@@ -20,6 +22,7 @@ void UnusualEventsModel::setUtc(bool utc)
     if (m_utc == utc) return;
     m_utc = utc;
     columnChanged(TimeColumn);
+    emit headerDataChanged(Qt::Horizontal, TimeColumn, TimeColumn);
 }
 
 QString UnusualEventsModel::statusName(core::RawStatus status)
@@ -35,6 +38,15 @@ QString UnusualEventsModel::statusName(core::RawStatus status)
         return tr("late (applied)");
     }
     return {};
+}
+
+QVariant UnusualEventsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation == Qt::Horizontal && section == TimeColumn && role == Qt::DisplayRole) {
+        const int64_t at = m_rows.empty() ? QDateTime::currentMSecsSinceEpoch() : m_rows.front().timeMs;
+        return tr("Event time (%1)").arg(zoneLabel(m_utc, at));
+    }
+    return RowTableModel::headerData(section, orientation, role);
 }
 
 QVariant UnusualEventsModel::cell(const UnusualEvent& e, int column, int role) const

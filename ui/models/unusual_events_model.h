@@ -29,6 +29,8 @@ public:
     void setUtc(bool utc);
 
     static QString statusName(core::RawStatus status);
+    //! The time column's title names the zone: "Event time (UTC+01:00 Europe/Berlin)".
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 protected:
     QVariant cell(const UnusualEvent& e, int column, int role) const override;

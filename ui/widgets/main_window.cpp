@@ -3,6 +3,7 @@
 #include "ui/dashboard/dashboard_controller.h"
 #include "ui/dashboard/stall_probe.h"
 #include "ui/models/status_text.h"
+#include "ui/widgets/busy_overlay.h"
 #include "ui/widgets/error_banner.h"
 #include "ui/widgets/filter_panel.h"
 #include "ui/widgets/health_panel.h"
@@ -56,6 +57,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_status = new IngestStatusBar(statusBar());
 
     connectController();
+    attachBusyOverlays(m_controller, m_topN->view(), m_filters->countryView(), m_charts);
     connectPanels();
     connectActions();
     fitSmallScreens();
