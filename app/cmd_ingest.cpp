@@ -205,8 +205,10 @@ void printProgress(const core::IngestProgress& p)
         static_cast<long long>(p.totals.late), static_cast<long long>(p.totals.rejected),
         p.watermarkMs == core::kNoTime ? "-" : core::formatIsoUtc(p.watermarkMs).c_str(),
         p.kafka.empty() ? ""
-                        : (", lag " + std::to_string(p.kafka[0].lagMessages()) + " msgs, brokers "
-                            + p.kafka[0].brokerState)
+                        : (", lag "
+                            + (p.kafka[0].lagMessages() < 0 ? std::string("unknown")
+                                                             : std::to_string(p.kafka[0].lagMessages()) + " msgs")
+                            + ", brokers " + p.kafka[0].brokerState)
                               .c_str());
     std::fflush(stderr);
 }

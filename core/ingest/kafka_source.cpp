@@ -55,17 +55,17 @@ struct KafkaConsumer::Impl {
     ~Impl()
     {
         if (msg) rd_kafka_message_destroy(msg);
-        if (rk) {
-            rd_kafka_consumer_close(rk);
-            rd_kafka_destroy(rk);
-        }
+        // Closed in the background, without the consumer close: a stop takes no time in any
+        // state (see closeKafkaClientInBackground; the offsets that count are in the store).
+        closeKafkaClientInBackground(rk);
     }
 };
 
 KafkaConsumer::~KafkaConsumer() = default;
 
 Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::open(const KafkaUri& uri,
-    const std::vector<std::pair<std::string, std::string>>& properties, int connectTimeoutMs)
+    const std::vector<std::pair<std::string, std::string>>& properties, int connectTimeoutMs,
+    const std::function<bool()>& cancelled)
 {
     using R = Result<std::unique_ptr<KafkaConsumer>>;
     std::unique_ptr<KafkaConsumer> c(new KafkaConsumer());
@@ -100,7 +100,7 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::open(const KafkaUri& uri,
     }
     rd_kafka_poll_set_consumer(c->m_impl->rk);
     auto partitions = topicPartitionCount(
-        c->m_impl->rk, uri.brokers, uri.topic, connectTimeoutMs, &c->m_impl->brokerCount);
+        c->m_impl->rk, uri.brokers, uri.topic, connectTimeoutMs, &c->m_impl->brokerCount, cancelled);
     if (!partitions) return R(partitions.status());
     c->m_impl->partitions = *partitions;
     return R(std::move(c));
@@ -173,15 +173,22 @@ int KafkaConsumer::refreshPartitionCount(int timeoutMs)
     return m_impl->partitions;
 }
 
-Result<int64_t> KafkaConsumer::logStart(int32_t partition, int timeoutMs)
+Result<std::pair<int64_t, int64_t>> KafkaConsumer::offsetRange(int32_t partition, int timeoutMs)
 {
     int64_t low = -1, high = -1;
     const rd_kafka_resp_err_t rc = rd_kafka_query_watermark_offsets(
         m_impl->rk, m_impl->uri.topic.c_str(), partition, &low, &high, timeoutMs);
     if (rc != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return Result<int64_t>::error("cannot ask where " + m_impl->uri.topic + "/"
-            + std::to_string(partition) + " starts: " + rd_kafka_err2str(rc));
-    return low;
+        return Result<std::pair<int64_t, int64_t>>::error("cannot ask for the offsets of "
+            + m_impl->uri.topic + "/" + std::to_string(partition) + ": " + rd_kafka_err2str(rc));
+    return std::make_pair(low, high);
+}
+
+Result<int64_t> KafkaConsumer::logStart(int32_t partition, int timeoutMs)
+{
+    auto range = offsetRange(partition, timeoutMs);
+    if (!range) return Result<int64_t>(range.status());
+    return range->first;
 }
 
 int64_t KafkaConsumer::highWatermark(int32_t partition) const

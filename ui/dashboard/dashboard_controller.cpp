@@ -3,6 +3,7 @@
 #include "ui/dashboard/demo_session.h"
 #include "ui/dashboard/ingest_worker.h"
 #include "ui/dashboard/job_tracker.h"
+#include "ui/dashboard/kafka_lag_watch.h"
 #include "ui/dashboard/query_worker.h"
 
 #include <algorithm>
@@ -35,6 +36,7 @@ DashboardController::DashboardController(QObject* parent)
     , m_reportJob(new JobTracker(&m_pool, this))
     , m_demoJob(new JobTracker(&m_pool, this))
     , m_previewJob(new JobTracker(&m_pool, this))
+    , m_lagWatch(new KafkaLagWatch(this))
 {
     m_pool.setMaxThreadCount(kJobThreads);
     m_clock.start();
@@ -43,6 +45,7 @@ DashboardController::DashboardController(QObject* parent)
         [this] { emit ingestStatusChanged(m_ingest->status()); });
     connect(m_ingest, &IngestWorker::finished, this, &DashboardController::onIngestFinished);
     connect(m_ingest, &IngestWorker::warning, this, &DashboardController::warning);
+    connect(m_lagWatch, &KafkaLagWatch::changed, this, &DashboardController::onLagWatch);
     m_timer.setInterval(25);
     connect(&m_timer, &QTimer::timeout, this, &DashboardController::onTick);
     m_timer.start();
@@ -67,6 +70,7 @@ void DashboardController::switchSource(const SourceSpec& spec, const QString& da
 {
     m_spec = spec;
     m_sourcePaused = false;
+    m_lagWatch->watch(SourceSpec());
     m_databasePath = databasePath;
     m_snapshot.reset();
     for (JobTracker* job : { m_unusualJob, m_filterJob, m_reportJob, m_demoJob })
@@ -107,6 +111,7 @@ void DashboardController::setSourcePaused(bool paused)
 {
     if (paused == m_sourcePaused || !m_spec.isValid()) return;
     m_sourcePaused = paused;
+    m_lagWatch->watch(paused ? m_spec : SourceSpec()); // a paused Kafka source: lag still read
     if (paused)
         m_ingest->stop();
     else
@@ -266,8 +271,15 @@ void DashboardController::onSnapshot(const SnapshotPtr& snapshot)
         return;
     m_appliedGeneration = snapshot->generation;
     m_lastQueryMs = snapshot->queryMs;
-    m_snapshot = snapshot;
-    emit snapshotChanged(snapshot);
+    m_snapshot = m_lagWatch->overlay(snapshot);
+    emit snapshotChanged(m_snapshot);
+}
+
+void DashboardController::onLagWatch()
+{
+    if (!m_snapshot || m_viewPaused) return;
+    m_snapshot = m_lagWatch->overlay(m_snapshot);
+    emit snapshotChanged(m_snapshot);
 }
 
 void DashboardController::onIngestFinished(const IngestStatus& status)

@@ -18,6 +18,7 @@ namespace adclick::ui {
 class DemoSession;
 class IngestWorker;
 class JobTracker;
+class KafkaLagWatch;
 class QueryWorker;
 
 //! The dashboard's state and its pacing, without widgets, and the only way the widgets reach
@@ -111,6 +112,8 @@ private:
     void onTick();
     void submit(bool details);
     void onSnapshot(const SnapshotPtr& snapshot);
+    //! New high watermarks of a paused Kafka source: the shown snapshot with them.
+    void onLagWatch();
     void onIngestFinished(const IngestStatus& status);
     void onFilterAction(const FilterActionOutcome& outcome);
     ReportRequest reportRequest(ReportRequest::Kind kind, const QString& path) const;
@@ -123,6 +126,7 @@ private:
     JobTracker* m_reportJob = nullptr;
     JobTracker* m_demoJob = nullptr;
     JobTracker* m_previewJob = nullptr;
+    KafkaLagWatch* m_lagWatch = nullptr; //!< a paused Kafka source's lag
     std::shared_ptr<DemoSession> m_demo;
     QTimer m_timer;
     QElapsedTimer m_clock;
