@@ -39,10 +39,9 @@ std::string kafkaHealthJson(const core::KafkaHealth& h)
     std::string s = "{\"source\":" + jsonString(h.source) + ",\"topic\":" + jsonString(h.topic)
         + ",\"broker_state\":" + jsonString(h.brokerState) + ",\"rebalances\":" + std::to_string(h.rebalances)
         + ",\"data_gap\":" + (h.gap.empty() ? std::string("null") : jsonString(h.gap))
-        + ",\"transient_errors\":" + std::to_string(h.transientErrors)
-        + ",\"last_error\":" + (h.lastError.empty() ? std::string("null") : jsonString(h.lastError))
-        + ",\"updated\":" + timeJson(h.updatedMs) + ",\"lag_messages\":" + lagJson(h.lagMessages())
-        + ",\"partitions\":[";
+        + ",\"transient_errors\":" + std::to_string(h.transientErrors) + ",\"last_error\":"
+        + (h.lastError.empty() ? std::string("null") : jsonString(h.lastError)) + ",\"updated\":"
+        + timeJson(h.updatedMs) + ",\"lag_messages\":" + lagJson(h.lagMessages()) + ",\"partitions\":[";
     for (std::size_t i = 0; i < h.partitions.size(); ++i) {
         const core::PartitionHealth& p = h.partitions[i];
         s += (i ? ",{" : "{") + std::string("\"partition\":") + std::to_string(p.partition) + ",\"position\":"

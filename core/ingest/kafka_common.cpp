@@ -58,8 +58,8 @@ struct WaitAtExit {
 } g_waitAtExit;
 
 //! rd_kafka_metadata in slices, so a wait for brokers that do not answer can be cancelled.
-rd_kafka_resp_err_t metadataCancellable(rd_kafka_t* rk, int timeoutMs,
-    const std::function<bool()>& cancelled, const rd_kafka_metadata_t** md)
+rd_kafka_resp_err_t metadataCancellable(
+    rd_kafka_t* rk, int timeoutMs, const std::function<bool()>& cancelled, const rd_kafka_metadata_t** md)
 {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
     for (;;) {
@@ -97,12 +97,13 @@ bool waitForKafkaClosers(int timeoutMs)
         lock, std::chrono::milliseconds(timeoutMs), [] { return tasks().running == 0; });
 }
 
-void closeKafkaClientInBackground(rd_kafka_t* rk)
+void closeKafkaClientInBackground(rd_kafka_t* rk, std::shared_ptr<void> keepAlive)
 {
     if (!rk) return;
     beginKafkaBackgroundTask();
-    std::thread([rk] {
+    std::thread([rk, keepAlive = std::move(keepAlive)]() mutable {
         rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+        keepAlive.reset();
         endKafkaBackgroundTask();
     }).detach();
 }

@@ -3,8 +3,9 @@
 
 #include "core/base/status.h"
 
-#include <librdkafka/rdkafka.h>
 #include <functional>
+#include <librdkafka/rdkafka.h>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,7 +32,8 @@ Result<int> topicPartitionCount(rd_kafka_t* rk, const std::string& brokers, cons
 //! offsets that count are in the store, committed with the aggregates; the group's offsets are
 //! only published for other tools. The process waits for these threads at exit, bounded
 //! (waitForKafkaClosers).
-void closeKafkaClientInBackground(rd_kafka_t* rk);
+//! `keepAlive` (the client's opaque, say) is released only after the destroy.
+void closeKafkaClientInBackground(rd_kafka_t* rk, std::shared_ptr<void> keepAlive = {});
 //! Counts a background task that uses librdkafka (a closer, a lag probe): begin before it
 //! starts, end when it is done.
 void beginKafkaBackgroundTask();

@@ -32,7 +32,8 @@ struct KafkaLagProbe::Shared {
 void KafkaLagProbe::Shared::round()
 {
     int brokers = 0;
-    auto count = topicPartitionCount(rk, uri.brokers, uri.topic, 1000, &brokers, [this] { return stopped(); });
+    auto count
+        = topicPartitionCount(rk, uri.brokers, uri.topic, 1000, &brokers, [this] { return stopped(); });
     std::string error = count ? std::string() : count.message();
     std::vector<std::pair<int64_t, int64_t>> read; // (high, wall ms) per partition; (−1, 0) not read
     for (int32_t p = 0; count && p < *count && !stopped(); ++p) {
@@ -73,13 +74,13 @@ void KafkaLagProbe::Shared::run()
     rk = nullptr;
 }
 
-Result<std::unique_ptr<KafkaLagProbe>> KafkaLagProbe::start(const KafkaUri& uri,
-    const std::vector<std::pair<std::string, std::string>>& properties, int intervalMs)
+Result<std::unique_ptr<KafkaLagProbe>> KafkaLagProbe::start(
+    const KafkaUri& uri, const std::vector<std::pair<std::string, std::string>>& properties, int intervalMs)
 {
     using R = Result<std::unique_ptr<KafkaLagProbe>>;
     // No group and no fetching: metadata and ListOffsets only. Never creates a topic.
-    auto made = makeKafkaConf(uri.brokers, { { "allow.auto.create.topics", "false" }, { "log_level", "2" } },
-        properties);
+    auto made = makeKafkaConf(
+        uri.brokers, { { "allow.auto.create.topics", "false" }, { "log_level", "2" } }, properties);
     if (!made) return R(made.status());
     char err[512];
     rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, *made, err, sizeof err);

@@ -117,7 +117,8 @@ void KafkaPartitions::fillHealth(
             known = true; // read to its end just now: the probe has not answered yet
             h.highWatermarkMs = wall;
         }
-        h.lagMessages = known && h.highWatermark >= 0 ? std::max<int64_t>(0, h.highWatermark - h.position) : -1;
+        h.lagMessages
+            = known && h.highWatermark >= 0 ? std::max<int64_t>(0, h.highWatermark - h.position) : -1;
         h.maxEventMs = part.pos.maxEventMs;
         h.lagMs = h.lagMessages > 0 && part.pos.maxEventMs != kNoTime ? newest - part.pos.maxEventMs : 0;
         h.idle = isIdle(part, nowMs);

@@ -147,7 +147,8 @@ private slots:
         const bool unknown = QTest::qWaitFor(
             [&] {
                 const QString t = healthText(w);
-                return t.contains(QStringLiteral("all 3 brokers are down")) && t.contains(QStringLiteral("lag unknown"));
+                return t.contains(QStringLiteral("all 3 brokers are down"))
+                    && t.contains(QStringLiteral("lag unknown"));
             },
             30'000);
         QVERIFY2(unknown, qPrintable(healthText(w)));
@@ -205,7 +206,8 @@ private slots:
         QVERIFY2(grows, qPrintable(QStringLiteral("lag %1, health: %2").arg(lag()).arg(healthText(w))));
         QVERIFY2(healthText(w).startsWith(QStringLiteral("connected")), qPrintable(healthText(w)));
         QVERIFY2(!healthText(w).contains(QStringLiteral("lag 0 ")), qPrintable(healthText(w)));
-        QVERIFY(QTest::qWaitFor([&] { return w.healthPanel()->kafkaTrend()->samples().size() >= 3; }, 10'000));
+        QVERIFY(
+            QTest::qWaitFor([&] { return w.healthPanel()->kafkaTrend()->samples().size() >= 3; }, 10'000));
         QVERIFY(w.healthPanel()->kafkaTrend()->samples().back().lag > 4000);
 
         pause->trigger(); // resume: the lag is read down

@@ -71,11 +71,10 @@ QVariant PartitionLagModel::rowValue(const PartitionRow& row, int role) const
             .arg(QString::fromStdString(row.source))
             .arg(p.partition)
             .arg(p.position)
-            .arg(p.highWatermarkMs > 0
-                    ? tr(" (last read %1 ago: %2)")
-                          .arg(age(p.highWatermarkMs, QDateTime::currentMSecsSinceEpoch()))
-                          .arg(p.highWatermark)
-                    : QString());
+            .arg(p.highWatermarkMs > 0 ? tr(" (last read %1 ago: %2)")
+                                             .arg(age(p.highWatermarkMs, QDateTime::currentMSecsSinceEpoch()))
+                                             .arg(p.highWatermark)
+                                       : QString());
     return tr("%1, partition %2: next offset %3 of %4, %5 messages behind")
         .arg(QString::fromStdString(row.source))
         .arg(p.partition)

@@ -1,8 +1,8 @@
 #include "ui/widgets/health_panel.h"
 
 #include "ui/models/partition_lag_model.h"
-#include "ui/widgets/kafka_trend_chart.h"
 #include "ui/models/time_format.h"
+#include "ui/widgets/kafka_trend_chart.h"
 
 #include <QDateTime>
 #include <QGridLayout>
@@ -186,11 +186,12 @@ void HealthPanel::updateKafkaSource(const std::vector<core::KafkaHealth>& kafka)
 {
     QStringList names;
     for (const core::KafkaHealth& h : kafka)
-        names << (h.group.empty() ? QString::fromStdString(h.topic)
-                                  : tr("%1 · group %2")
-                                        .arg(QString::fromStdString(h.topic), QString::fromStdString(h.group)));
+        names << (h.group.empty()
+                ? QString::fromStdString(h.topic)
+                : tr("%1 · group %2").arg(QString::fromStdString(h.topic), QString::fromStdString(h.group)));
     names.removeDuplicates();
-    m_figures[QStringLiteral("kafkaSource")]->setText(names.isEmpty() ? QStringLiteral("—") : names.join(", "));
+    m_figures[QStringLiteral("kafkaSource")]->setText(
+        names.isEmpty() ? QStringLiteral("—") : names.join(", "));
 }
 
 void HealthPanel::sampleTrend(const DashboardSnapshot& s)
@@ -281,9 +282,9 @@ QStringList HealthPanel::updateKafka(const std::vector<core::KafkaHealth>& kafka
     }
     m_figures[QStringLiteral("broker")]->setText(broker);
     m_figures[QStringLiteral("broker")]->setStyleSheet(QLatin1String(kafka.empty() ? ""
-            : !broker.startsWith(QLatin1String("connected"))                     ? kBad
-            : broker.contains(tr("lag unknown"))                                 ? kWarn
-                                                                                 : ""));
+            : !broker.startsWith(QLatin1String("connected"))                       ? kBad
+            : broker.contains(tr("lag unknown"))                                   ? kWarn
+                                                                                   : ""));
     m_figures[QStringLiteral("kafkaErrors")]->setText(errors);
     m_figures[QStringLiteral("gap")]->setText(gap);
     m_figures[QStringLiteral("gap")]->setStyleSheet(QLatin1String(gap != tr("none") ? kBad : ""));

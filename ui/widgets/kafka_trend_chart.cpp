@@ -68,8 +68,8 @@ void KafkaTrendChart::paintEvent(QPaintEvent*)
     for (std::size_t i = 0; i < m_samples.size(); ++i)
         if (m_samples[i].lag < 0) {
             const int64_t end = i + 1 < m_samples.size() ? m_samples[i + 1].wallMs : t1 + 1000;
-            p.fillRect(QRectF(QPointF(x(m_samples[i].wallMs), plot.top()), QPointF(x(end), plot.bottom())),
-                unknown);
+            p.fillRect(
+                QRectF(QPointF(x(m_samples[i].wallMs), plot.top()), QPointF(x(end), plot.bottom())), unknown);
         }
     QPainterPath rate, lag;
     bool lagOpen = false;
