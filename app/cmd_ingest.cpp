@@ -204,10 +204,13 @@ void printProgress(const core::IngestProgress& p)
         static_cast<long long>(p.totals.accepted), static_cast<long long>(p.totals.duplicates),
         static_cast<long long>(p.totals.late), static_cast<long long>(p.totals.rejected),
         p.watermarkMs == core::kNoTime ? "-" : core::formatIsoUtc(p.watermarkMs).c_str(),
-        p.kafka.empty() ? ""
-                        : (", lag " + std::to_string(p.kafka[0].lagMessages()) + " msgs, brokers "
-                            + p.kafka[0].brokerState)
-                              .c_str());
+        p.kafka.empty()
+            ? ""
+            : (", lag "
+                + (p.kafka[0].lagMessages() < 0 ? std::string("unknown")
+                                                : std::to_string(p.kafka[0].lagMessages()) + " msgs")
+                + ", brokers " + p.kafka[0].brokerState)
+                  .c_str());
     std::fflush(stderr);
 }
 

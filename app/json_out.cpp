@@ -28,20 +28,25 @@ std::string engineStateJsonFields(const core::Counters& c, int64_t watermarkMs, 
         + ",\"max_event_time\":" + timeJson(maxEventMs);
 }
 
+//! A lag in messages; null when unknown (never 0 for unknown).
+std::string lagJson(int64_t lag)
+{
+    return lag < 0 ? std::string("null") : std::to_string(lag);
+}
+
 std::string kafkaHealthJson(const core::KafkaHealth& h)
 {
     std::string s = "{\"source\":" + jsonString(h.source) + ",\"topic\":" + jsonString(h.topic)
         + ",\"broker_state\":" + jsonString(h.brokerState) + ",\"rebalances\":" + std::to_string(h.rebalances)
         + ",\"data_gap\":" + (h.gap.empty() ? std::string("null") : jsonString(h.gap))
-        + ",\"transient_errors\":" + std::to_string(h.transientErrors)
-        + ",\"last_error\":" + (h.lastError.empty() ? std::string("null") : jsonString(h.lastError))
-        + ",\"updated\":" + timeJson(h.updatedMs) + ",\"lag_messages\":" + std::to_string(h.lagMessages())
-        + ",\"partitions\":[";
+        + ",\"transient_errors\":" + std::to_string(h.transientErrors) + ",\"last_error\":"
+        + (h.lastError.empty() ? std::string("null") : jsonString(h.lastError)) + ",\"updated\":"
+        + timeJson(h.updatedMs) + ",\"lag_messages\":" + lagJson(h.lagMessages()) + ",\"partitions\":[";
     for (std::size_t i = 0; i < h.partitions.size(); ++i) {
         const core::PartitionHealth& p = h.partitions[i];
         s += (i ? ",{" : "{") + std::string("\"partition\":") + std::to_string(p.partition) + ",\"position\":"
             + std::to_string(p.position) + ",\"high_watermark\":" + std::to_string(p.highWatermark)
-            + ",\"lag_messages\":" + std::to_string(p.lagMessages) + ",\"lag_seconds\":"
+            + ",\"lag_messages\":" + lagJson(p.lagMessages) + ",\"lag_seconds\":"
             + std::to_string(double(p.lagMs) / 1000.0) + ",\"max_event_time\":" + timeJson(p.maxEventMs)
             + ",\"idle\":" + (p.idle ? "true" : "false") + "}";
     }

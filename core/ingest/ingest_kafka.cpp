@@ -2,6 +2,7 @@
 #include "core/ingest/ingest.h"
 
 #include "core/base/clock.h"
+#include "core/ingest/kafka_lag_probe.h"
 #include "core/ingest/kafka_partitions.h"
 #include "core/ingest/kafka_source.h"
 #include "core/input/line_splitter.h"
@@ -36,7 +37,9 @@ public:
     KafkaRun(Ingestor& in, std::string address, KafkaUri uri, std::unique_ptr<KafkaConsumer> consumer);
 
     //! Connects, assigns every partition from its stored position and reads the stored gap alarm.
-    static Result<std::unique_ptr<KafkaRun>> open(Ingestor& in, const std::string& address);
+    //! A stop ends the wait for brokers that do not answer (an error the caller ignores).
+    static Result<std::unique_ptr<KafkaRun>> open(
+        Ingestor& in, const std::string& address, const std::stop_token& stop);
 
     KafkaConsumer& consumer() { return *m_consumer; }
     //! Client errors librdkafka retried since the last poll.
@@ -65,6 +68,8 @@ private:
     //! Adds the partitions up to `count` and gives each new one its engine stream.
     void addPartitions(int count);
     void updateHealth();
+    //! A topic with no message at all is most likely not the one meant (or was just made): say so.
+    void warnIfEmpty();
     //! Stores the partitions' positions and health with the open batch, then tells the group.
     Status commit();
 
@@ -72,6 +77,7 @@ private:
     std::string m_address;
     KafkaUri m_uri;
     std::unique_ptr<KafkaConsumer> m_consumer;
+    std::unique_ptr<KafkaLagProbe> m_probe; //!< the high watermarks, read on a thread of its own
     KafkaPartitions m_parts;
     KafkaHealth m_health;
     int64_t m_lastWarningMs = -kTransientWarningMs;
@@ -83,8 +89,8 @@ private:
 
 Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
 {
-    auto opened = KafkaRun::open(*this, address);
-    if (!opened) return opened.status();
+    auto opened = KafkaRun::open(*this, address, stop);
+    if (!opened) return stop.stop_requested() ? Status::ok() : opened.status();
     KafkaRun& run = **opened;
     while (!stop.stop_requested()) {
         const KafkaEvent ev = run.consumer().poll(100);
@@ -117,9 +123,11 @@ Ingestor::KafkaRun::KafkaRun(
 {
     m_health.source = "kafka:" + m_uri.topic;
     m_health.topic = m_uri.topic;
+    m_health.group = m_uri.group;
 }
 
-Result<std::unique_ptr<Ingestor::KafkaRun>> Ingestor::KafkaRun::open(Ingestor& in, const std::string& address)
+Result<std::unique_ptr<Ingestor::KafkaRun>> Ingestor::KafkaRun::open(
+    Ingestor& in, const std::string& address, const std::stop_token& stop)
 {
     using R = Result<std::unique_ptr<KafkaRun>>;
     auto uri = parseKafkaUri(address);
@@ -129,9 +137,13 @@ Result<std::unique_ptr<Ingestor::KafkaRun>> Ingestor::KafkaRun::open(Ingestor& i
     for (const SourcePosition& k : in.m_known)
         if (k.uri.starts_with(prefix) && k.parserState)
             if (auto st = in.checkParserOptions(k.uri, *k.parserState); !st) return R(st);
-    auto consumer = KafkaConsumer::open(*uri, in.m_options.kafkaProperties);
+    auto consumer = KafkaConsumer::open(
+        *uri, in.m_options.kafkaProperties, 10'000, [&stop] { return stop.stop_requested(); });
     if (!consumer) return R(consumer.status());
+    auto probe = KafkaLagProbe::start(*uri, in.m_options.kafkaProperties);
     auto run = std::make_unique<KafkaRun>(in, address, std::move(*uri), std::move(*consumer));
+    if (probe) run->m_probe = std::move(*probe); // without it the lag is shown as unknown
+    run->warnIfEmpty();
     run->addPartitions(run->m_consumer->partitionCount());
     if (auto st = run->assign(); !st) return R(st);
     // A data-gap alarm stays until the database is rebuilt: lost input is not forgotten.
@@ -291,7 +303,21 @@ void Ingestor::KafkaRun::updateHealth()
 {
     m_health.brokerState = m_consumer->brokerState();
     m_health.updatedMs = wallMs();
-    m_parts.fillHealth(m_health, *m_consumer, steadyMs());
+    m_parts.fillHealth(m_health, *m_consumer, m_probe ? m_probe->latest() : KafkaWatermarks(), steadyMs());
+}
+
+void Ingestor::KafkaRun::warnIfEmpty()
+{
+    int64_t messages = 0;
+    for (int32_t p = 0; p < m_consumer->partitionCount(); ++p) {
+        auto range = m_consumer->offsetRange(p, 1000);
+        if (!range) return; // not known: no warning
+        messages += range->second - range->first;
+    }
+    if (messages == 0)
+        m_in.warn("kafka: topic '" + m_uri.topic + "' is empty (no message in any of its "
+            + std::to_string(m_consumer->partitionCount())
+            + " partitions): waiting for messages; check the topic name if you expected data");
 }
 
 Status Ingestor::KafkaRun::commit()

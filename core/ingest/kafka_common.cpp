@@ -1,6 +1,11 @@
 #include "core/ingest/kafka_common.h"
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <set>
+#include <thread>
 
 namespace adclick::core {
 
@@ -31,14 +36,87 @@ Result<rd_kafka_conf_t*> makeKafkaConf(
     return conf;
 }
 
-Result<int> topicPartitionCount(
-    rd_kafka_t* rk, const std::string& brokers, const std::string& topic, int timeoutMs, int* brokerCount)
+namespace {
+
+//! The background tasks, counted; never destroyed (a task still running after the bounded wait
+//! at exit must not find it gone).
+struct BackgroundTasks {
+    std::mutex mutex;
+    std::condition_variable done;
+    int running = 0;
+};
+
+BackgroundTasks& tasks()
+{
+    static auto* t = new BackgroundTasks();
+    return *t;
+}
+
+//! At exit: give the clients being closed a moment (their sockets, their threads).
+struct WaitAtExit {
+    ~WaitAtExit() { waitForKafkaClosers(2000); }
+} g_waitAtExit;
+
+//! rd_kafka_metadata in slices, so a wait for brokers that do not answer can be cancelled.
+rd_kafka_resp_err_t metadataCancellable(
+    rd_kafka_t* rk, int timeoutMs, const std::function<bool()>& cancelled, const rd_kafka_metadata_t** md)
+{
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now())
+                              .count();
+        const int slice = cancelled ? static_cast<int>(std::clamp<int64_t>(left, 1, 100)) : timeoutMs;
+        const rd_kafka_resp_err_t rc = rd_kafka_metadata(rk, 1, nullptr, md, slice);
+        if (rc == RD_KAFKA_RESP_ERR_NO_ERROR || !cancelled || left <= slice) return rc;
+        if (cancelled()) return RD_KAFKA_RESP_ERR__DESTROY;
+        // A refused connection answers at once: do not spin on it.
+        if (rc != RD_KAFKA_RESP_ERR__TIMED_OUT)
+            std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(50, left)));
+    }
+}
+
+} // namespace
+
+void beginKafkaBackgroundTask()
+{
+    std::lock_guard lock(tasks().mutex);
+    ++tasks().running;
+}
+
+void endKafkaBackgroundTask()
+{
+    std::lock_guard lock(tasks().mutex);
+    if (--tasks().running == 0) tasks().done.notify_all();
+}
+
+bool waitForKafkaClosers(int timeoutMs)
+{
+    std::unique_lock lock(tasks().mutex);
+    return tasks().done.wait_for(
+        lock, std::chrono::milliseconds(timeoutMs), [] { return tasks().running == 0; });
+}
+
+void closeKafkaClientInBackground(rd_kafka_t* rk, std::shared_ptr<void> keepAlive)
+{
+    if (!rk) return;
+    beginKafkaBackgroundTask();
+    std::thread([rk, keepAlive = std::move(keepAlive)]() mutable {
+        rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+        keepAlive.reset();
+        endKafkaBackgroundTask();
+    }).detach();
+}
+
+Result<int> topicPartitionCount(rd_kafka_t* rk, const std::string& brokers, const std::string& topic,
+    int timeoutMs, int* brokerCount, const std::function<bool()>& cancelled)
 {
     // Ask for every topic, not for this one: a request naming a topic that does not exist makes
     // brokers with auto-creation on (and librdkafka's mock cluster, whatever the client asks)
     // create it, so a misspelt topic would be read as an empty one and the run end with 0 lines.
     const rd_kafka_metadata_t* md = nullptr;
-    const rd_kafka_resp_err_t rc = rd_kafka_metadata(rk, 1, nullptr, &md, timeoutMs);
+    const rd_kafka_resp_err_t rc = metadataCancellable(rk, timeoutMs, cancelled, &md);
+    if (rc == RD_KAFKA_RESP_ERR__DESTROY) return Result<int>::error("stopped while connecting");
     if (rc != RD_KAFKA_RESP_ERR_NO_ERROR)
         return Result<int>::error("cannot reach the Kafka brokers at " + brokers + " within "
             + std::to_string(timeoutMs / 1000) + " s: " + rd_kafka_err2str(rc));

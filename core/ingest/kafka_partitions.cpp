@@ -1,5 +1,7 @@
 #include "core/ingest/kafka_partitions.h"
 
+#include "core/base/clock.h"
+#include "core/ingest/kafka_lag_probe.h"
 #include "core/ingest/kafka_source.h"
 
 #include <algorithm>
@@ -91,8 +93,11 @@ std::optional<int64_t> KafkaPartitions::updateLow(int64_t nowMs)
     return m_low;
 }
 
-void KafkaPartitions::fillHealth(KafkaHealth& health, const KafkaConsumer& consumer, int64_t nowMs) const
+void KafkaPartitions::fillHealth(
+    KafkaHealth& health, const KafkaConsumer& consumer, const KafkaWatermarks& probe, int64_t nowMs) const
 {
+    const int64_t wall = wallMs();
+    const bool connected = consumer.brokerState() == "connected";
     int64_t newest = kNoTime;
     for (const Partition& part : m_parts)
         newest = std::max(newest, part.pos.maxEventMs);
@@ -102,8 +107,18 @@ void KafkaPartitions::fillHealth(KafkaHealth& health, const KafkaConsumer& consu
         PartitionHealth& h = health.partitions[p];
         h.partition = static_cast<int32_t>(p);
         h.position = static_cast<int64_t>(part.pos.offset);
-        h.highWatermark = consumer.highWatermark(h.partition);
-        h.lagMessages = h.highWatermark >= 0 ? std::max<int64_t>(0, h.highWatermark - h.position) : 0;
+        // The consumer's figure comes with its fetches and stays as it was when they stop.
+        const int64_t fetched = consumer.highWatermark(h.partition);
+        const bool probed = p < probe.readMs.size() && probe.readMs[p] > 0;
+        h.highWatermark = std::max(fetched, probed ? probe.high[p] : -1);
+        h.highWatermarkMs = probed ? probe.readMs[p] : 0;
+        bool known = probed && wall - probe.readMs[p] <= KafkaLagProbe::kFreshMs;
+        if (!probed && connected && part.atEnd && fetched >= 0) {
+            known = true; // read to its end just now: the probe has not answered yet
+            h.highWatermarkMs = wall;
+        }
+        h.lagMessages
+            = known && h.highWatermark >= 0 ? std::max<int64_t>(0, h.highWatermark - h.position) : -1;
         h.maxEventMs = part.pos.maxEventMs;
         h.lagMs = h.lagMessages > 0 && part.pos.maxEventMs != kNoTime ? newest - part.pos.maxEventMs : 0;
         h.idle = isIdle(part, nowMs);

@@ -14,6 +14,7 @@
 namespace adclick::core {
 
 class KafkaConsumer;
+struct KafkaWatermarks;
 
 //! The partitions of one Kafka source: each one's parser and position (what the store keeps for
 //! it), whether it was read to its end, and the watermark they allow together.
@@ -65,8 +66,12 @@ public:
     //! unknown while a partition without data holds it, and kept while every partition is idle).
     std::optional<int64_t> updateLow(int64_t nowMs);
 
-    //! The per-partition part of `health`: positions, high watermarks, lag and idleness.
-    void fillHealth(KafkaHealth& health, const KafkaConsumer& consumer, int64_t nowMs) const;
+    //! The per-partition part of `health`: positions, high watermarks, lag and idleness. The lag
+    //! is known where `probe` read the high watermark within KafkaLagProbe::kFreshMs (or, before
+    //! the probe's first answer, where the partition was read to its end while connected);
+    //! otherwise it is unknown (−1), never 0.
+    void fillHealth(KafkaHealth& health, const KafkaConsumer& consumer, const KafkaWatermarks& probe,
+        int64_t nowMs) const;
 
 private:
     //! Read to its end and quiet for --idle: it no longer holds the watermark back.

@@ -31,41 +31,48 @@ Result<KafkaUri> parseKafkaUri(std::string_view text)
 }
 
 struct KafkaConsumer::Impl {
+    //! What librdkafka's error callback writes (its opaque): owned with the client, so it outlives
+    //! a destroy in the background that may still serve a callback.
+    struct ClientState {
+        std::string brokers;
+        int brokerCount = 0; //!< distinct brokers in the last metadata (0: not known yet)
+        std::string brokerState = "connected";
+        int64_t clientErrors = 0;
+        std::string lastClientError;
+    };
+
     rd_kafka_t* rk = nullptr;
     rd_kafka_message_t* msg = nullptr;
     KafkaUri uri;
     int partitions = 0;
-    int brokerCount = 0; //!< distinct brokers in the last metadata (0: not known yet)
-    std::string brokerState = "connected";
-    int64_t clientErrors = 0;
-    std::string lastClientError;
+    std::shared_ptr<ClientState> state = std::make_shared<ClientState>();
 
     //! librdkafka's error callback (served from poll, on the consumer's thread).
     static void onError(rd_kafka_t*, int err, const char* reason, void* opaque)
     {
-        auto* self = static_cast<Impl*>(opaque);
+        auto* self = static_cast<ClientState*>(opaque);
         ++self->clientErrors;
         self->lastClientError = reason ? reason : rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(err));
         if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
             // Not librdkafka's "4/4 brokers are down" for 3 brokers (it counts connections).
-            self->lastClientError = allBrokersDownText(self->uri.brokers, self->brokerCount);
+            self->lastClientError = allBrokersDownText(self->brokers, self->brokerCount);
             self->brokerState = "down: " + self->lastClientError;
         }
     }
     ~Impl()
     {
         if (msg) rd_kafka_message_destroy(msg);
-        if (rk) {
-            rd_kafka_consumer_close(rk);
-            rd_kafka_destroy(rk);
-        }
+        // Closed in the background, without the consumer close: a stop takes no time in any
+        // state (see closeKafkaClientInBackground; the offsets that count are in the store).
+        closeKafkaClientInBackground(rk, state);
     }
 };
 
 KafkaConsumer::~KafkaConsumer() = default;
 
 Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::open(const KafkaUri& uri,
-    const std::vector<std::pair<std::string, std::string>>& properties, int connectTimeoutMs)
+    const std::vector<std::pair<std::string, std::string>>& properties, int connectTimeoutMs,
+    const std::function<bool()>& cancelled)
 {
     using R = Result<std::unique_ptr<KafkaConsumer>>;
     std::unique_ptr<KafkaConsumer> c(new KafkaConsumer());
@@ -90,7 +97,8 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::open(const KafkaUri& uri,
         properties);
     if (!made) return R(made.status());
     rd_kafka_conf_t* conf = *made;
-    rd_kafka_conf_set_opaque(conf, c->m_impl.get());
+    c->m_impl->state->brokers = uri.brokers;
+    rd_kafka_conf_set_opaque(conf, c->m_impl->state.get());
     rd_kafka_conf_set_error_cb(conf, &Impl::onError);
     char err[512];
     c->m_impl->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
@@ -100,7 +108,7 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::open(const KafkaUri& uri,
     }
     rd_kafka_poll_set_consumer(c->m_impl->rk);
     auto partitions = topicPartitionCount(
-        c->m_impl->rk, uri.brokers, uri.topic, connectTimeoutMs, &c->m_impl->brokerCount);
+        c->m_impl->rk, uri.brokers, uri.topic, connectTimeoutMs, &c->m_impl->state->brokerCount, cancelled);
     if (!partitions) return R(partitions.status());
     c->m_impl->partitions = *partitions;
     return R(std::move(c));
@@ -141,12 +149,12 @@ KafkaEvent KafkaConsumer::poll(int timeoutMs)
     ev.offset = msg->offset;
     switch (msg->err) {
     case RD_KAFKA_RESP_ERR_NO_ERROR:
-        m_impl->brokerState = "connected";
+        m_impl->state->brokerState = "connected";
         ev.kind = KafkaEvent::Message;
         ev.value = std::string_view(static_cast<const char*>(msg->payload), msg->len);
         break;
     case RD_KAFKA_RESP_ERR__PARTITION_EOF:
-        m_impl->brokerState = "connected";
+        m_impl->state->brokerState = "connected";
         ev.kind = KafkaEvent::PartitionEnd;
         break;
     case RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE:
@@ -168,20 +176,27 @@ int KafkaConsumer::refreshPartitionCount(int timeoutMs)
 {
     int brokers = 0;
     auto n = topicPartitionCount(m_impl->rk, m_impl->uri.brokers, m_impl->uri.topic, timeoutMs, &brokers);
-    if (n && brokers > 0) m_impl->brokerCount = brokers;
+    if (n && brokers > 0) m_impl->state->brokerCount = brokers;
     if (n && *n > m_impl->partitions) m_impl->partitions = *n;
     return m_impl->partitions;
 }
 
-Result<int64_t> KafkaConsumer::logStart(int32_t partition, int timeoutMs)
+Result<std::pair<int64_t, int64_t>> KafkaConsumer::offsetRange(int32_t partition, int timeoutMs)
 {
     int64_t low = -1, high = -1;
     const rd_kafka_resp_err_t rc = rd_kafka_query_watermark_offsets(
         m_impl->rk, m_impl->uri.topic.c_str(), partition, &low, &high, timeoutMs);
     if (rc != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return Result<int64_t>::error("cannot ask where " + m_impl->uri.topic + "/"
-            + std::to_string(partition) + " starts: " + rd_kafka_err2str(rc));
-    return low;
+        return Result<std::pair<int64_t, int64_t>>::error("cannot ask for the offsets of " + m_impl->uri.topic
+            + "/" + std::to_string(partition) + ": " + rd_kafka_err2str(rc));
+    return std::make_pair(low, high);
+}
+
+Result<int64_t> KafkaConsumer::logStart(int32_t partition, int timeoutMs)
+{
+    auto range = offsetRange(partition, timeoutMs);
+    if (!range) return Result<int64_t>(range.status());
+    return range->first;
 }
 
 int64_t KafkaConsumer::highWatermark(int32_t partition) const
@@ -195,17 +210,17 @@ int64_t KafkaConsumer::highWatermark(int32_t partition) const
 
 const std::string& KafkaConsumer::brokerState() const
 {
-    return m_impl->brokerState;
+    return m_impl->state->brokerState;
 }
 
 int64_t KafkaConsumer::clientErrors() const
 {
-    return m_impl->clientErrors;
+    return m_impl->state->clientErrors;
 }
 
 const std::string& KafkaConsumer::lastClientError() const
 {
-    return m_impl->lastClientError;
+    return m_impl->state->lastClientError;
 }
 
 void KafkaConsumer::commitToGroup(const std::map<int32_t, int64_t>& nextOffsets)

@@ -3,6 +3,7 @@
 #include "core/base/status.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,9 +44,11 @@ public:
     KafkaConsumer& operator=(const KafkaConsumer&) = delete;
 
     //! Connects and looks the topic up; clear messages for unreachable brokers, a missing topic
-    //! and bad properties (passed to librdkafka as they are).
+    //! and bad properties (passed to librdkafka as they are). `cancelled` (asked every ~100 ms)
+    //! ends the wait for brokers that do not answer.
     static Result<std::unique_ptr<KafkaConsumer>> open(const KafkaUri& uri,
-        const std::vector<std::pair<std::string, std::string>>& properties, int connectTimeoutMs = 10'000);
+        const std::vector<std::pair<std::string, std::string>>& properties, int connectTimeoutMs = 10'000,
+        const std::function<bool()>& cancelled = {});
 
     int partitionCount() const;
 
@@ -62,6 +65,9 @@ public:
 
     //! The oldest offset still in `partition`'s log, asked from the brokers (bounded by timeoutMs).
     Result<int64_t> logStart(int32_t partition, int timeoutMs);
+
+    //! The oldest offset and the newest + 1 of `partition`, asked from the brokers.
+    Result<std::pair<int64_t, int64_t>> offsetRange(int32_t partition, int timeoutMs);
 
     //! The newest offset + 1 the brokers reported for `partition` with the last fetch; -1 unknown.
     int64_t highWatermark(int32_t partition) const;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,12 +12,17 @@ struct PartitionHealth {
     int32_t partition = 0;
     int64_t position = 0; //!< next offset to read (what the store holds after the next commit)
     int64_t highWatermark = -1; //!< offset after the newest message on the broker; -1 unknown
-    int64_t lagMessages = 0; //!< highWatermark − position (0 when unknown)
+    //! highWatermark − position; −1 unknown: the high watermark was not read in the last few
+    //! seconds (brokers down, not read yet). Never 0 for unknown.
+    int64_t lagMessages = -1;
     //! Event-time lag: newest event time of any partition − newest of this one, while it has
     //! unread messages; 0 when caught up.
     int64_t lagMs = 0;
     int64_t maxEventMs = INT64_MIN; //!< newest event time read from it (kNoTime: none)
     bool idle = false; //!< read to its end and quiet for --idle: not holding the watermark
+    //! Wall time highWatermark was read from the brokers (0: not known; not stored: a health read
+    //! back from the database is as old as its updatedMs).
+    int64_t highWatermarkMs = 0;
 };
 
 //! Health of one Kafka source: written with every commit (table kafka_health) and handed to
@@ -24,6 +30,7 @@ struct PartitionHealth {
 struct KafkaHealth {
     std::string source; //!< kafka://brokers/topic
     std::string topic;
+    std::string group; //!< the consumer group (offsets are published to it; not stored)
     //! "connected", or "down: <librdkafka's reason>" while no broker answers.
     std::string brokerState = "connected";
     int64_t rebalances = 0; //!< assignment changes (a grown partition count counts as one)
@@ -34,12 +41,23 @@ struct KafkaHealth {
     int64_t updatedMs = 0; //!< wall time of this report
     std::vector<PartitionHealth> partitions;
 
+    //! The sum over the partitions; −1 when any partition's lag is unknown (or there are none).
     int64_t lagMessages() const
     {
         int64_t sum = 0;
-        for (const PartitionHealth& p : partitions)
+        for (const PartitionHealth& p : partitions) {
+            if (p.lagMessages < 0) return -1;
             sum += p.lagMessages;
-        return sum;
+        }
+        return partitions.empty() ? -1 : sum;
+    }
+    //! The oldest read of a high watermark among the partitions (0: some never read).
+    int64_t lagReadMs() const
+    {
+        int64_t oldest = partitions.empty() ? 0 : INT64_MAX;
+        for (const PartitionHealth& p : partitions)
+            oldest = std::min(oldest, p.highWatermarkMs);
+        return oldest;
     }
 };
 

@@ -3,6 +3,7 @@
 #include "ui/dashboard/demo_session.h"
 #include "ui/dashboard/ingest_worker.h"
 #include "ui/dashboard/job_tracker.h"
+#include "ui/dashboard/kafka_lag_watch.h"
 #include "ui/dashboard/query_worker.h"
 
 #include <QDateTime>
@@ -38,6 +39,7 @@ DashboardController::DashboardController(QObject* parent)
     , m_reportJob(new JobTracker(&m_pool, this))
     , m_demoJob(new JobTracker(&m_pool, this))
     , m_previewJob(new JobTracker(&m_pool, this))
+    , m_lagWatch(new KafkaLagWatch(this))
 {
     m_pool.setMaxThreadCount(kJobThreads);
     m_clock.start();
@@ -47,6 +49,7 @@ DashboardController::DashboardController(QObject* parent)
     });
     connect(m_ingest, &IngestWorker::finished, this, &DashboardController::onIngestFinished);
     connect(m_ingest, &IngestWorker::warning, this, &DashboardController::warning);
+    connect(m_lagWatch, &KafkaLagWatch::changed, this, &DashboardController::onLagWatch);
     m_timer.setInterval(25);
     connect(&m_timer, &QTimer::timeout, this, &DashboardController::onTick);
     m_timer.start();
@@ -72,6 +75,7 @@ void DashboardController::switchSource(const SourceSpec& spec, const QString& da
 {
     m_spec = spec;
     m_sourcePaused = false;
+    m_lagWatch->watch(SourceSpec());
     m_databasePath = databasePath;
     m_snapshot.reset();
     for (JobTracker* job : { m_unusualJob, m_filterJob, m_reportJob, m_demoJob })
@@ -191,6 +195,7 @@ void DashboardController::setSourcePaused(bool paused)
 {
     if (paused == m_sourcePaused || !m_spec.isValid()) return;
     m_sourcePaused = paused;
+    m_lagWatch->watch(paused ? m_spec : SourceSpec()); // a paused Kafka source: lag still read
     if (paused)
         m_ingest->stop();
     else
@@ -352,9 +357,9 @@ void DashboardController::onSnapshot(const SnapshotPtr& snapshot)
     }
     m_appliedGeneration = snapshot->generation;
     m_lastQueryMs = snapshot->queryMs;
-    m_snapshot = snapshot;
+    m_snapshot = m_lagWatch->overlay(snapshot);
     if (!m_finalPending || snapshot->generation < m_finalGeneration) {
-        emit snapshotChanged(snapshot);
+        emit snapshotChanged(m_snapshot);
         return;
     }
     // The run's end and the snapshot of everything it committed, in one go: the status first
@@ -362,7 +367,7 @@ void DashboardController::onSnapshot(const SnapshotPtr& snapshot)
     m_finalPending = false;
     m_shownStatus = m_finalStatus;
     emit ingestStatusChanged(m_shownStatus);
-    emit snapshotChanged(snapshot);
+    emit snapshotChanged(m_snapshot);
     emit ingestFinished(m_shownStatus);
 }
 
@@ -382,6 +387,13 @@ bool DashboardController::dropMissingSavedFilter(const DashboardSnapshot& snapsh
     emit filterReset(m_filter);
     emit notice(text);
     return true;
+}
+
+void DashboardController::onLagWatch()
+{
+    if (!m_snapshot || m_viewPaused) return;
+    m_snapshot = m_lagWatch->overlay(m_snapshot);
+    emit snapshotChanged(m_snapshot);
 }
 
 void DashboardController::onIngestFinished(const IngestStatus& status)

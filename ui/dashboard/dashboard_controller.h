@@ -18,6 +18,7 @@ namespace adclick::ui {
 class DemoSession;
 class IngestWorker;
 class JobTracker;
+class KafkaLagWatch;
 class QueryWorker;
 
 //! The dashboard's state and its pacing, without widgets, and the only way the widgets reach
@@ -134,6 +135,8 @@ private:
     bool takeWorkerStatus();
     //! The status a snapshot request carries (see ingestStatus()).
     IngestStatus requestStatus() const;
+    //! New high watermarks of a paused Kafka source: the shown snapshot with them.
+    void onLagWatch();
     void onIngestFinished(const IngestStatus& status);
     void onFilterAction(const FilterActionOutcome& outcome);
     ReportRequest reportRequest(ReportRequest::Kind kind, const QString& path) const;
@@ -146,6 +149,7 @@ private:
     JobTracker* m_reportJob = nullptr;
     JobTracker* m_demoJob = nullptr;
     JobTracker* m_previewJob = nullptr;
+    KafkaLagWatch* m_lagWatch = nullptr; //!< a paused Kafka source's lag
     std::shared_ptr<DemoSession> m_demo;
     QTimer m_timer;
     QElapsedTimer m_clock;

@@ -34,6 +34,13 @@ public:
     //! Newest-event times in UTC (true) or local time.
     void setUtc(bool utc);
 
+    //! One source's lag in a few words, never 0 for unknown: "lag 1,234 msgs", "lag unknown
+    //! (last read 25 s ago)", and for a report no longer kept up to date (its updatedMs older
+    //! than a few seconds: the source stopped) "lag 1,234 msgs as of 3 min ago".
+    static QString lagSummary(const core::KafkaHealth& health, int64_t nowMs);
+    //! The time since `sinceMs` in words ("25 s", "3 min").
+    static QString age(int64_t sinceMs, int64_t nowMs);
+
 protected:
     std::string keyOf(const PartitionRow& row) const override
     {

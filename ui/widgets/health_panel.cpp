@@ -2,6 +2,7 @@
 
 #include "ui/models/partition_lag_model.h"
 #include "ui/models/time_format.h"
+#include "ui/widgets/kafka_trend_chart.h"
 
 #include <QDateTime>
 #include <QGridLayout>
@@ -50,6 +51,7 @@ HealthPanel::HealthPanel(QWidget* parent)
     addFigure(grid, row++, 0, QStringLiteral("delay"), tr("Behind wall time"));
     addFigure(grid, row++, 0, QStringLiteral("newest"), tr("Newest event"));
     addFigure(grid, row++, 0, QStringLiteral("broker"), tr("Kafka"));
+    addFigure(grid, row++, 0, QStringLiteral("kafkaSource"), tr("Topic / group"));
     addFigure(grid, row++, 0, QStringLiteral("kafkaErrors"), tr("Client errors"));
     addFigure(grid, row++, 0, QStringLiteral("gap"), tr("Data gap"));
     addFigure(grid, row++, 0, QStringLiteral("query"), tr("Snapshot query"));
@@ -62,6 +64,10 @@ HealthPanel::HealthPanel(QWidget* parent)
            "separately)."));
     m_figures[QStringLiteral("stall")]->setToolTip(
         tr("The longest the window's event loop was blocked (and its 99th percentile)"));
+
+    m_trend = new KafkaTrendChart(this);
+    layout->addWidget(m_trend);
+    m_trend->hide();
 
     m_partitionProxy->setSourceModel(m_partitions);
     m_partitionProxy->setSortRole(PartitionLagModel::SortRole);
@@ -172,6 +178,37 @@ void HealthPanel::setSnapshot(const SnapshotPtr& snapshot)
     m_alarm->setVisible(!alarms.isEmpty());
     m_partitions->setSnapshot(snapshot);
     m_partitionView->setVisible(!s.kafka.empty());
+    updateKafkaSource(s.kafka);
+    sampleTrend(s);
+}
+
+void HealthPanel::updateKafkaSource(const std::vector<core::KafkaHealth>& kafka)
+{
+    QStringList names;
+    for (const core::KafkaHealth& h : kafka)
+        names << (h.group.empty()
+                ? QString::fromStdString(h.topic)
+                : tr("%1 · group %2").arg(QString::fromStdString(h.topic), QString::fromStdString(h.group)));
+    names.removeDuplicates();
+    m_figures[QStringLiteral("kafkaSource")]->setText(
+        names.isEmpty() ? QStringLiteral("—") : names.join(", "));
+}
+
+void HealthPanel::sampleTrend(const DashboardSnapshot& s)
+{
+    const QString key = s.databasePath + QLatin1Char('|')
+        + (s.kafka.empty() ? QString() : QString::fromStdString(s.kafka.front().source));
+    if (key != m_trendKey) {
+        m_trendKey = key;
+        m_trend->clear();
+    }
+    m_trend->setVisible(!s.kafka.empty());
+    if (s.kafka.empty()) return;
+    int64_t lag = 0;
+    for (const core::KafkaHealth& h : s.kafka)
+        lag = lag < 0 || h.lagMessages() < 0 ? -1 : lag + h.lagMessages();
+    const bool running = m_ingest.active() && m_ingest.hasProgress;
+    m_trend->add({ QDateTime::currentMSecsSinceEpoch(), running ? m_ingest.linesPerSecond : 0.0, lag });
 }
 
 void HealthPanel::updateRate(const DashboardSnapshot& s)
@@ -221,13 +258,14 @@ QStringList HealthPanel::updateKafka(const std::vector<core::KafkaHealth>& kafka
     QStringList alarms;
     QString broker = QStringLiteral("—"), errors = QStringLiteral("—"), gap = tr("none");
     if (!kafka.empty()) {
-        QStringList states;
-        int64_t transient = 0, lag = 0;
+        QStringList states, lags;
+        int64_t transient = 0;
         QString lastError;
+        const int64_t now = QDateTime::currentMSecsSinceEpoch();
         for (const core::KafkaHealth& h : kafka) {
             states << QString::fromStdString(h.brokerState);
             transient += h.transientErrors;
-            lag += h.lagMessages();
+            lags << PartitionLagModel::lagSummary(h, now);
             if (!h.lastError.empty()) lastError = QString::fromStdString(h.lastError);
             if (!h.gap.empty()) {
                 gap = QString::fromStdString(h.gap);
@@ -238,14 +276,15 @@ QStringList HealthPanel::updateKafka(const std::vector<core::KafkaHealth>& kafka
                               .arg(QString::fromStdString(h.source), QString::fromStdString(h.brokerState));
         }
         states.removeDuplicates();
-        broker = states.join(QStringLiteral(", "))
-            + tr(" · lag %1 msgs").arg(QLocale().toString(qlonglong(lag)));
+        broker = states.join(QStringLiteral(", ")) + QStringLiteral(" · ") + lags.join(QStringLiteral(", "));
         errors = QString::number(transient);
         m_figures[QStringLiteral("kafkaErrors")]->setToolTip(lastError);
     }
     m_figures[QStringLiteral("broker")]->setText(broker);
-    m_figures[QStringLiteral("broker")]->setStyleSheet(
-        QLatin1String(!kafka.empty() && !broker.startsWith(QLatin1String("connected")) ? kBad : ""));
+    m_figures[QStringLiteral("broker")]->setStyleSheet(QLatin1String(kafka.empty() ? ""
+            : !broker.startsWith(QLatin1String("connected"))                       ? kBad
+            : broker.contains(tr("lag unknown"))                                   ? kWarn
+                                                                                   : ""));
     m_figures[QStringLiteral("kafkaErrors")]->setText(errors);
     m_figures[QStringLiteral("gap")]->setText(gap);
     m_figures[QStringLiteral("gap")]->setStyleSheet(QLatin1String(gap != tr("none") ? kBad : ""));

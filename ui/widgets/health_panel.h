@@ -11,6 +11,7 @@ class QSortFilterProxyModel;
 
 namespace adclick::ui {
 
+class KafkaTrendChart;
 class PartitionLagModel;
 
 //! Ingest health: state, events/s, counters, watermark and its delay behind wall time, Kafka
@@ -27,8 +28,9 @@ public:
     void setStall(double maxMs, double p99Ms);
 
     PartitionLagModel* partitionModel() const { return m_partitions; }
+    KafkaTrendChart* kafkaTrend() const { return m_trend; }
     //! The text of one figure, by name (lines, accepted, duplicates, late, rejected, rate,
-    //! watermark, delay, state, broker, gap), for tests.
+    //! watermark, delay, state, broker, kafkaSource, gap), for tests.
     QString figure(const QString& name) const;
 
 private:
@@ -41,11 +43,17 @@ private:
     void updateTimes(const DashboardSnapshot& s);
     //! Broker state, client errors, data gap; returns the alarms to show.
     QStringList updateKafka(const std::vector<core::KafkaHealth>& kafka);
+    //! Topic and consumer group of the Kafka sources.
+    void updateKafkaSource(const std::vector<core::KafkaHealth>& kafka);
+    //! One point of the lag and events/s chart (a new source starts it again).
+    void sampleTrend(const DashboardSnapshot& s);
 
     QMap<QString, QLabel*> m_figures;
     PartitionLagModel* m_partitions = nullptr;
     QSortFilterProxyModel* m_partitionProxy = nullptr;
     QTableView* m_partitionView = nullptr;
+    KafkaTrendChart* m_trend = nullptr;
+    QString m_trendKey; //!< database and source the chart's samples belong to
     QLabel* m_alarm = nullptr;
     SnapshotPtr m_snapshot;
     IngestStatus m_ingest;
