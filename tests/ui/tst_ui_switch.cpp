@@ -22,7 +22,6 @@
 
 #include <QApplication>
 #include <QChart>
-#include <QDateTimeAxis>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
 #include <QLabel>
@@ -32,6 +31,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <cmath>
 
 #include <algorithm>
 #include <memory>
@@ -92,10 +92,8 @@ QString tabText(MainWindow& w, int tab)
 //! The time axis of a chart: [min, max] in epoch ms.
 std::pair<int64_t, int64_t> timeAxis(ClicksChart* chart)
 {
-    const auto axes = chart->chart()->axes(Qt::Horizontal);
-    auto* axis = axes.isEmpty() ? nullptr : qobject_cast<QDateTimeAxis*>(axes.front());
-    if (!axis) return { 0, 0 };
-    return { axis->min().toMSecsSinceEpoch(), axis->max().toMSecsSinceEpoch() };
+    const QPair<double, double> range = chart->xRange();
+    return { std::llround(range.first), std::llround(range.second) };
 }
 
 QString n(int64_t v)
