@@ -268,20 +268,23 @@ void Ingestor::stagePosition(const SourcePosition& pos, std::size_t report)
     m_result.sources[report].offset = pos.offset;
 }
 
+void Ingestor::stageSource(Source& src)
+{
+    if (src.resumable && src.pos.fpLen < src.head.size()) {
+        // The file was small when first seen: extend its fingerprint as it grows — from the
+        // bytes we read, never from what the path holds now (it may have been rewritten).
+        src.pos.fpLen = static_cast<uint32_t>(src.head.size());
+        src.pos.fpHash = fingerprintHash(src.head.data(), src.head.size());
+    }
+    src.pos.parserState = src.parser.state();
+    stagePosition(src.pos, src.report);
+    m_result.sources[src.report].columns = src.parser.columnsInUse();
+}
+
 Status Ingestor::commit(Source* src)
 {
     drainAhead();
-    if (src) {
-        if (src->resumable && src->pos.fpLen < src->head.size()) {
-            // The file was small when first seen: extend its fingerprint as it grows — from the
-            // bytes we read, never from what the path holds now (it may have been rewritten).
-            src->pos.fpLen = static_cast<uint32_t>(src->head.size());
-            src->pos.fpHash = fingerprintHash(src->head.data(), src->head.size());
-        }
-        src->pos.parserState = src->parser.state();
-        stagePosition(src->pos, src->report);
-        m_result.sources[src->report].columns = src->parser.columnsInUse();
-    }
+    if (src) stageSource(*src);
     Batch& batch = m_engine->batch();
     std::vector<SourcePosition> positions;
     for (const auto& p : m_pending)

@@ -155,6 +155,9 @@ private:
     std::unique_ptr<OrderAny> m_orderAny;
     //! `pos` goes with the next commit; the run's report of the source shows it.
     void stagePosition(const SourcePosition& pos, std::size_t report);
+    //! A file source's position as read so far (fingerprint grown with it, parser state) staged,
+    //! and the columns it is read with reported.
+    void stageSource(Source& src);
     void warn(const std::string& message);
     //! The latest event time accepted now (docs/semantics.md step 0).
     int64_t futureBoundMs() const;

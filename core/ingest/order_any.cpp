@@ -178,12 +178,7 @@ Status Ingestor::OrderAny::readSource(const std::string& path, std::stop_token& 
         in.processLine(src, line);
     if (!m_status) return m_status;
     src.pos.offset = src.splitter.consumedOffset();
-    if (src.resumable && src.pos.fpLen < src.head.size()) {
-        src.pos.fpLen = static_cast<uint32_t>(src.head.size());
-        src.pos.fpHash = fingerprintHash(src.head.data(), src.head.size());
-    }
-    src.pos.parserState = src.parser.state();
-    in.stagePosition(src.pos, src.report);
+    in.stageSource(src);
     // Known from now on: the same file named again (or a copy of it) continues from its end.
     auto known = std::find_if(
         in.m_known.begin(), in.m_known.end(), [&](const SourcePosition& k) { return k.id == src.pos.id; });

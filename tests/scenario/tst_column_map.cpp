@@ -78,6 +78,13 @@ private slots:
                 "ad_id=app, click_timestamp=click_time, user_id=(none), ip=(none), country=(none), "
                 "click_id=(none)"));
         QCOMPARE(aggText(db), QStringLiteral("%1,12,,1,0\n%1,3,,2,0\n").arg(kMinute0));
+        // Read in any order, the summary names the mapping in use the same way.
+        const Run any = runCli({ "ingest", "--db", path("talking-any.db"), "--order", "any", "--map",
+            "ad_id=app", "--map", "ip=", file });
+        QCOMPARE(any.exitCode, 0);
+        QCOMPARE(json(any.out)["sources"].toArray()[0].toObject()["columns"].toString(),
+            json(ok.out)["sources"].toArray()[0].toObject()["columns"].toString());
+        QCOMPARE(aggText(path("talking-any.db")), aggText(db));
         // Without ip= the integer codes are no addresses: counted rejects, not silently dropped.
         const Run codes = runCli({ "ingest", "--db", path("codes.db"), "--map", "ad_id=app", file });
         QCOMPARE(codes.exitCode, 1); // every line rejected: an error, with the reason
