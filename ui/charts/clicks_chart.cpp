@@ -2,6 +2,7 @@
 
 #include <QCategoryAxis>
 #include <QDateTime>
+#include <QGraphicsLayout>
 #include <QGraphicsLineItem>
 #include <QGraphicsSimpleTextItem>
 #include <QLegendMarker>
@@ -28,6 +29,10 @@ double niceMax(double max)
 }
 
 constexpr int kPixelsPerTick = 70;
+//! The least room (px) between two y tick labels.
+constexpr double kPixelsPerYTick = 26;
+//! Below this height (px) a chart shows no axis titles.
+constexpr int kRoomyHeight = 230;
 
 } // namespace
 
@@ -37,7 +42,11 @@ ClicksChart::ClicksChart(const QString& title, QWidget* parent)
     auto* chart = new QChart();
     chart->setTitle(title);
     chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setMargins(QMargins(4, 4, 4, 4));
+    // Small margins: three charts share a 640 px high window, and Qt Charts elides axis labels to
+    // "…" once a chart is too short for them.
+    chart->setMargins(QMargins(2, 0, 2, 0));
+    chart->layout()->setContentsMargins(0, 0, 0, 0);
+    chart->setBackgroundRoundness(0);
     chart->setAnimationOptions(QChart::NoAnimation);
     // A category axis labels the ticks we place (round minutes); a QDateTimeAxis spreads a tick
     // count evenly over the range (10:37, 10:42, 10:48).
@@ -51,6 +60,7 @@ ClicksChart::ClicksChart(const QString& title, QWidget* parent)
     chart->addAxis(m_y, Qt::AlignLeft);
     setChart(chart);
     connect(m_x, &QValueAxis::rangeChanged, this, [this] { updateTicks(); });
+    connect(chart, &QChart::plotAreaChanged, this, [this](const QRectF& area) { fitYTicks(area.height()); });
     m_crossV = new QGraphicsLineItem(chart);
     m_crossH = new QGraphicsLineItem(chart);
     for (QGraphicsLineItem* l : { m_crossV, m_crossH }) {
@@ -106,6 +116,11 @@ void ClicksChart::placePlaceholder()
 void ClicksChart::resizeEvent(QResizeEvent* event)
 {
     QChartView::resizeEvent(event);
+    // A short chart gives its height to the plot and the tick labels: the y title goes (the
+    // chart's title says what is counted) and with it the time title (the range bar shows the zone).
+    const bool roomy = height() >= kRoomyHeight;
+    m_y->setTitleVisible(roomy);
+    m_x->setTitleVisible(roomy);
     updateTicks();
     placePlaceholder();
 }
@@ -216,6 +231,15 @@ void ClicksChart::applyAxes()
     m_y->setRange(0, niceMax(m_maxY));
     m_y->applyNiceNumbers();
     updateTicks();
+}
+
+void ClicksChart::fitYTicks(double plotHeight)
+{
+    const int ticks = std::clamp(static_cast<int>(plotHeight / kPixelsPerYTick) + 1, 2, 6);
+    if (ticks == m_y->tickCount()) return;
+    m_y->setTickCount(ticks);
+    m_y->setRange(0, niceMax(m_maxY));
+    m_y->applyNiceNumbers();
 }
 
 QPair<double, double> ClicksChart::xRange() const

@@ -103,6 +103,9 @@ private:
     };
 
     void applyAxes();
+    //! As many y ticks as the plot's height leaves room for (Qt Charts elides labels set closer
+    //! than their height to "…").
+    void fitYTicks(double plotHeight);
     void updateTicks();
     void setZoomed(bool zoomed);
     void userZoomed();

@@ -33,6 +33,7 @@ ChartsPanel::ChartsPanel(QWidget* parent)
     m_adChart->setObjectName(QStringLiteral("adChart"));
     m_totalChart = new ClicksChart(tr("All clicks per minute (filtered)"), m_splitter);
     m_totalChart->setObjectName(QStringLiteral("totalChart"));
+    m_totalChart->chart()->legend()->hide(); // one line, named by the title: its height is the plot's
     m_qualityChart = new ClicksChart(tr("Late and duplicate events per minute (all clicks)"), m_splitter);
     m_qualityChart->setObjectName(QStringLiteral("qualityChart"));
     m_qualityChart->setAxisTitle(tr("per min"));
