@@ -57,10 +57,18 @@ class TestUiCharts : public QObject {
 
     //! The truth's line from the first minute holding data to the newest event's minute, with 0
     //! for a minute inside it without clicks of that line.
+    //! The first minute with a click (before it the truth has minutes of late events only).
+    int64_t firstClickMinute() const
+    {
+        for (const auto& [minute, clicks] : m_perMinute)
+            if (clicks > 0) return minute;
+        return m_perMinute.begin()->first;
+    }
+
     QStringList truthLine(const std::map<int64_t, int64_t>& byMinute) const
     {
         QStringList out;
-        for (int64_t m = m_perMinute.begin()->first; m <= m_maxEventMinute; ++m) {
+        for (int64_t m = firstClickMinute(); m <= m_maxEventMinute; ++m) {
             const auto it = byMinute.find(m);
             out << QStringLiteral("%1:%2").arg(m).arg(it == byMinute.end() ? 0 : it->second);
         }

@@ -44,6 +44,25 @@ QList<QPointF> pointsOf(const DashboardSnapshot& s, const std::vector<int64_t>& 
     return ChartSeriesBuilder::points(s.firstMinute, values, first, end);
 }
 
+//! Where the clicks charts start: at the first minute with a click, when the range begins before
+//! it. The minutes before hold only late (dropped) or duplicate events, and a 0 drawn there reads
+//! as "no traffic" before the traffic began. The total is the filtered clicks of every ad, so no
+//! charted ad has a click before it.
+int64_t firstClickMinute(const DashboardSnapshot& s, int64_t dataFirst)
+{
+    if (s.firstMinute > dataFirst) return dataFirst; // the range starts inside the data
+    for (std::size_t i = 0; i < s.total.values.size(); ++i)
+        if (s.total.values[i] > 0) return std::max(dataFirst, s.firstMinute + int64_t(i));
+    return dataFirst;
+}
+
+QList<QPointF> clickPointsOf(const DashboardSnapshot& s, const std::vector<int64_t>& values)
+{
+    const auto [first, end] = dataMinutes(s);
+    if (end <= first) return ChartSeriesBuilder::points(s.firstMinute, values, first, end);
+    return ChartSeriesBuilder::points(s.firstMinute, values, firstClickMinute(s, first), end);
+}
+
 } // namespace
 
 QString formatMinuteWithZone(int64_t epochMs, bool utc, bool withSeconds)
@@ -130,7 +149,7 @@ ChartData ChartSeriesBuilder::adChart(const DashboardSnapshot& s)
 {
     ChartData d = frame(s);
     for (const DenseSeries& series : s.adSeries)
-        d.lines.push_back({ QString::fromStdString(series.name), pointsOf(s, series.values), {} });
+        d.lines.push_back({ QString::fromStdString(series.name), clickPointsOf(s, series.values), {} });
     if (!s.noData && s.params.selectedAds.empty())
         d.placeholder = QObject::tr("Select ads in the table to chart them");
     return d;
@@ -140,7 +159,7 @@ ChartData ChartSeriesBuilder::totalChart(const DashboardSnapshot& s)
 {
     ChartData d = frame(s);
     if (!s.total.values.empty())
-        d.lines.push_back({ QObject::tr("all clicks"), pointsOf(s, s.total.values), kTotalRgb });
+        d.lines.push_back({ QObject::tr("all clicks"), clickPointsOf(s, s.total.values), kTotalRgb });
     return d;
 }
 
