@@ -28,6 +28,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -260,9 +261,14 @@ private slots:
         QCOMPARE(w->controller()->filter().saved, QStringLiteral("us"));
         QVERIFY(settled(*w));
         const auto axisA = timeAxis(w->totalChart());
+        // A warning of the old source (a Kafka client's complaint) on the status bar.
+        emit w->controller()->warning(QStringLiteral("kafka: broker of the old source is down"));
+        QVERIFY(w->statusBar()->currentMessage().contains(QStringLiteral("old source")));
 
         // Then the other archive.
         w->openArchive({ m_b.path });
+        QVERIFY2(!w->statusBar()->currentMessage().contains(QStringLiteral("old source")),
+            qPrintable(w->statusBar()->currentMessage()));
         const SnapshotPtr s = settled(*w);
         QVERIFY(s);
         const QString dbB = currentDatabase(*w);

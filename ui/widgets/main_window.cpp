@@ -374,8 +374,9 @@ void MainWindow::onDemoStarted(bool ok, const QString& error)
 
 void MainWindow::onSourceChanged()
 {
-    // Everything shown so far belongs to the old source.
+    // Everything shown so far belongs to the old source (also its last warning on the status bar).
     clearError();
+    statusBar()->clearMessage();
     m_topN->resetForSource();
     m_rangeBar->resetForSource();
     m_events->clearUnusualEvents();
