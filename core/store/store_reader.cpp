@@ -41,6 +41,17 @@ Result<std::pair<int64_t, int64_t>> StoreReader::dataMinutes()
     return std::pair<int64_t, int64_t>(q.int64(0), q.int64(1) + 1);
 }
 
+Result<std::optional<int64_t>> StoreReader::firstClickMinute()
+{
+    using R = Result<std::optional<int64_t>>;
+    // In key order: it stops at the first row with clicks (only late-only rows come before it).
+    sql::Stmt q(
+        m_conn, "SELECT (SELECT minute FROM agg WHERE filter_id = 0 AND clicks > 0 ORDER BY minute LIMIT 1)");
+    if (!q.ok() || !q.step()) return R::error(sql::describe(m_conn, q.rc(), "cannot read agg"));
+    if (q.isNull(0)) return std::optional<int64_t>();
+    return std::optional<int64_t>(q.int64(0));
+}
+
 Result<std::vector<MinuteStat>> StoreReader::minuteStats(int64_t firstMinute, int64_t endMinute)
 {
     using R = Result<std::vector<MinuteStat>>;

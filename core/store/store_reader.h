@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,9 @@ public:
     Result<StoredState> engineState();
     //! [first, end) epoch minutes holding events (0, 0 when none).
     Result<std::pair<int64_t, int64_t>> dataMinutes();
+    //! The first epoch minute with a counted click (of all clicks), or none: minutes before it
+    //! hold only late (dropped) or duplicate events.
+    Result<std::optional<int64_t>> firstClickMinute();
     Result<std::vector<MinuteStat>> minuteStats(int64_t firstMinute, int64_t endMinute);
     //! The first `limit` stored reject samples (the core keeps the first 1000).
     Result<std::vector<RejectedLine>> rejects(int limit);

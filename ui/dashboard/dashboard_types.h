@@ -158,6 +158,8 @@ struct DashboardSnapshot {
     core::Counters counters;
     int64_t watermarkMs = core::kNoTime, maxEventMs = core::kNoTime;
     int64_t dataFirstMinute = 0, dataEndMinute = 0; //!< minutes holding events (0/0: none)
+    //! The first minute with a counted click (unset: none yet); the clicks charts start there.
+    std::optional<int64_t> firstClickMinute;
     std::vector<core::KafkaHealth> kafka;
     std::vector<core::RejectedLine> rejects;
     std::vector<core::SavedFilterInfo> savedFilters;

@@ -225,6 +225,9 @@ core::Status SnapshotBuilder::readStoreState()
         s.dataFirstMinute = dm->first;
         s.dataEndMinute = dm->second;
     }
+    auto firstClick = m_session.reader->firstClickMinute();
+    if (!firstClick) return firstClick.status();
+    s.firstClickMinute = *firstClick;
     s.noData = s.maxEventMs == core::kNoTime;
     return core::Status::ok();
 }

@@ -44,23 +44,15 @@ QList<QPointF> pointsOf(const DashboardSnapshot& s, const std::vector<int64_t>& 
     return ChartSeriesBuilder::points(s.firstMinute, values, first, end);
 }
 
-//! Where the clicks charts start: at the first minute with a click, when the range begins before
-//! it. The minutes before hold only late (dropped) or duplicate events, and a 0 drawn there reads
-//! as "no traffic" before the traffic began. The total is the filtered clicks of every ad, so no
-//! charted ad has a click before it.
-int64_t firstClickMinute(const DashboardSnapshot& s, int64_t dataFirst)
-{
-    if (s.firstMinute > dataFirst) return dataFirst; // the range starts inside the data
-    for (std::size_t i = 0; i < s.total.values.size(); ++i)
-        if (s.total.values[i] > 0) return std::max(dataFirst, s.firstMinute + int64_t(i));
-    return dataFirst;
-}
-
+//! The clicks charts start at the first minute with a counted click: the minutes before it hold
+//! only late (dropped) or duplicate events, and a 0 drawn there reads as "no traffic" before the
+//! traffic began.
 QList<QPointF> clickPointsOf(const DashboardSnapshot& s, const std::vector<int64_t>& values)
 {
     const auto [first, end] = dataMinutes(s);
-    if (end <= first) return ChartSeriesBuilder::points(s.firstMinute, values, first, end);
-    return ChartSeriesBuilder::points(s.firstMinute, values, firstClickMinute(s, first), end);
+    if (end <= first || !s.firstClickMinute)
+        return ChartSeriesBuilder::points(s.firstMinute, values, first, end);
+    return ChartSeriesBuilder::points(s.firstMinute, values, std::max(first, *s.firstClickMinute), end);
 }
 
 } // namespace
