@@ -50,15 +50,28 @@ void KafkaTrendChart::paintEvent(QPaintEvent*)
     p.setPen(palette().color(QPalette::Mid));
     p.setBrush(palette().color(QPalette::Base));
     p.drawRect(frame);
-    const int text = fontMetrics().height();
-    const QRectF plot = frame.adjusted(4, text + 4, -4, -4);
-    if (m_samples.empty() || plot.height() < 8) return;
+    if (m_samples.empty()) return;
     double maxRate = 1;
     int64_t maxLag = 1;
     for (const Sample& s : m_samples) {
         maxRate = std::max(maxRate, s.rate);
         maxLag = std::max(maxLag, s.lag);
     }
+    const QLocale l;
+    const Sample& last = m_samples.back();
+    const QString rateText
+        = tr("%1 ev/s (max %2)").arg(l.toString(qlonglong(last.rate)), l.toString(qlonglong(maxRate)));
+    const QString lagText
+        = tr("%1 (max %2)")
+              .arg(last.lag < 0 ? tr("lag ?") : tr("lag %1").arg(l.toString(qlonglong(last.lag))),
+                  l.toString(qlonglong(maxLag)));
+    // In a narrow dock the two labels would overlap: the lag goes on a line of its own.
+    const int text = fontMetrics().height();
+    const bool twoLines
+        = fontMetrics().horizontalAdvance(rateText) + fontMetrics().horizontalAdvance(lagText) + 16
+        > frame.width();
+    const QRectF plot = frame.adjusted(4, text * (twoLines ? 2 : 1) + 4, -4, -4);
+    if (plot.height() < 8) return;
     const int64_t t1 = m_samples.back().wallMs, t0 = t1 - kSpanMs;
     const auto x = [&](int64_t t) { return plot.left() + plot.width() * double(t - t0) / double(kSpanMs); };
     const auto y = [&](double v, double max) { return plot.bottom() - plot.height() * v / max; };
@@ -80,8 +93,8 @@ void KafkaTrendChart::paintEvent(QPaintEvent*)
             lagOpen = false;
             continue;
         }
-        const QPointF l(x(s.wallMs), y(double(s.lag), double(maxLag)));
-        lagOpen ? lag.lineTo(l) : lag.moveTo(l);
+        const QPointF point(x(s.wallMs), y(double(s.lag), double(maxLag)));
+        lagOpen ? lag.lineTo(point) : lag.moveTo(point);
         lagOpen = true;
     }
     p.setBrush(Qt::NoBrush);
@@ -89,15 +102,11 @@ void KafkaTrendChart::paintEvent(QPaintEvent*)
     p.drawPath(rate);
     p.setPen(QPen(kLagColor, 1.5));
     p.drawPath(lag);
-    const QLocale l;
-    const Sample& last = m_samples.back();
     p.setPen(kRateColor);
-    p.drawText(QPointF(frame.left() + 4, frame.top() + text),
-        tr("%1 ev/s (max %2)").arg(l.toString(qlonglong(last.rate)), l.toString(qlonglong(maxRate))));
+    p.drawText(QPointF(frame.left() + 4, frame.top() + text), rateText);
     p.setPen(kLagColor);
-    const QString lagText = last.lag < 0 ? tr("lag ?") : tr("lag %1").arg(l.toString(qlonglong(last.lag)));
-    p.drawText(QRectF(frame.left(), frame.top() + 1, frame.width() - 4, text), Qt::AlignRight,
-        tr("%1 (max %2)").arg(lagText, l.toString(qlonglong(maxLag))));
+    p.drawText(QRectF(frame.left(), frame.top() + 1 + (twoLines ? text : 0), frame.width() - 4, text),
+        Qt::AlignRight, lagText);
 }
 
 } // namespace adclick::ui
