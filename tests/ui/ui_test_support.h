@@ -73,11 +73,13 @@ inline adclick::ui::SnapshotPtr settle(adclick::ui::DashboardController& c, int 
     if (!QTest::qWaitFor([&] { return !c.ingestActive(); }, timeoutMs)) return nullptr;
     c.refresh();
     adclick::ui::SnapshotPtr out;
-    const uint64_t params = c.paramsGeneration();
+    // The current parameters at each look: a window changes them by itself as data arrives (it
+    // charts the top three, its range follows the data), and a snapshot for older ones is dropped.
     const bool ok = QTest::qWaitFor(
         [&] {
             const auto s = c.snapshot();
-            if (s && s->paramsGeneration == params && !s->ingest.active() && s->ingest.run != 0) out = s;
+            if (s && s->paramsGeneration == c.paramsGeneration() && !s->ingest.active() && s->ingest.run != 0)
+                out = s;
             return out != nullptr;
         },
         timeoutMs);
