@@ -207,6 +207,7 @@ private slots:
         QVERIFY2(grows, qPrintable(QStringLiteral("lag %1, health: %2").arg(lag()).arg(healthText(w))));
         QVERIFY2(healthText(w).startsWith(QStringLiteral("connected")), qPrintable(healthText(w)));
         QVERIFY2(!healthText(w).contains(QStringLiteral("lag 0 ")), qPrintable(healthText(w)));
+        QCOMPARE(w.healthPanel()->figure(QStringLiteral("state")), QStringLiteral("paused"));
         QVERIFY(
             QTest::qWaitFor([&] { return w.healthPanel()->kafkaTrend()->samples().size() >= 3; }, 10'000));
         QVERIFY(w.healthPanel()->kafkaTrend()->samples().back().lag > 4000);

@@ -179,6 +179,12 @@ private slots:
         QVERIFY(TopNModel::changeText({ "a", 80, 100, 0, 1, -0.2, false }).contains(QStringLiteral("20")));
         // A partial window (with the open minute) compares rates.
         QCOMPARE(TopNModel::changeText({ "a", 80, 100, 0, 1, 0.05, true }), QStringLiteral("+5.0% rate"));
+        // Large rises as a factor, so the column stays narrow.
+        QCOMPARE(TopNModel::changeText({ "a", 12530, 22, 0, 1, 568.545, false }),
+            QStringLiteral("+%1 (\u00d7570)").arg(QLocale().toString(12508)));
+        QCOMPARE(
+            TopNModel::changeText({ "a", 80, 100, 0, 1, 28.127, true }), QStringLiteral("\u00d729 rate"));
+        QCOMPARE(TopNModel::changeText({ "a", 100, 10, 0, 1, 9.0, false }), QStringLiteral("+90 (+900.0%)"));
     }
 
     void countryChecklist()
@@ -569,6 +575,11 @@ private slots:
         st.progress.runLines = 1'500'000;
         st.linesPerSecond = 950;
         QCOMPARE(ingestRateText(st), QStringLiteral("%1 lines · 950 lines/s").arg(formatCount(1.5e6)));
+        // A paused source reads nothing: no stale rate, only what was read before the pause.
+        st.state = IngestStatus::State::Cancelled;
+        QCOMPARE(ingestRateText(st, true),
+            QStringLiteral("%1 lines read before the pause").arg(formatCount(1.5e6)));
+        QCOMPARE(ingestRateText(st, false), QStringLiteral("%1 lines · 950 lines/s").arg(formatCount(1.5e6)));
 
         DashboardSnapshot s;
         s.noData = true;

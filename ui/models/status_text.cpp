@@ -43,9 +43,13 @@ QString ingestStateText(const IngestStatus& status, bool sourcePaused, bool hasD
     return {};
 }
 
-QString ingestRateText(const IngestStatus& status)
+QString ingestRateText(const IngestStatus& status, bool sourcePaused)
 {
     if (!status.hasProgress) return {};
+    // A paused source reads nothing: its last rate would be a stale figure.
+    if (sourcePaused && status.state == IngestStatus::State::Cancelled)
+        return QObject::tr("%1 lines read before the pause")
+            .arg(formatCount(double(status.progress.runLines)));
     QString rate
         = QObject::tr("%1 lines · %2 lines/s")
               .arg(formatCount(double(status.progress.runLines)), formatCount(status.linesPerSecond));

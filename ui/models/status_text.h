@@ -14,7 +14,8 @@ QString whatToOpen();
 //! "Reading F", "Live: F", "Source paused: F", "No source: open a log…", …
 QString ingestStateText(const IngestStatus& status, bool sourcePaused, bool hasDatabase);
 //! "1.2 M lines · 850 k lines/s · 95 MB/s · ETA 4 s"; empty without progress.
-QString ingestRateText(const IngestStatus& status);
+//! `sourcePaused`: the run was stopped by "Pause source" (no rate is shown for it).
+QString ingestRateText(const IngestStatus& status, bool sourcePaused = false);
 //! "Finished: 80,000 lines in 1.2 s".
 QString ingestFinishedText(const IngestStatus& status);
 //! Why a snapshot without data has none, and what to do: no source ("open a log, drop files

@@ -40,16 +40,21 @@ QString TopNModel::changeText(const TopRow& r)
 {
     if (r.previous == 0) return r.clicks == 0 ? QStringLiteral("0") : tr("new");
     const double pct = 100.0 * r.change;
-    const QString pctText = QLocale().toString(std::abs(pct), 'f', 1) + QLatin1Char('%');
+    // Past +1,000 % a factor reads better and keeps the column narrow ("×570", not "+56,854.5%").
+    const bool factor = pct >= 1000;
+    const QString pctText = factor ? QStringLiteral("\u00d7") + QLocale().toString(1.0 + r.change, 'f', 0)
+                                   : QLocale().toString(std::abs(pct), 'f', 1) + QLatin1Char('%');
     if (r.byRate) {
-        const QString sign = pct >= 0.05 ? QStringLiteral("+")
-            : pct <= -0.05               ? QStringLiteral("\u2212")
-                                         : QString();
+        const QString sign = factor ? QString()
+            : pct >= 0.05           ? QStringLiteral("+")
+            : pct <= -0.05          ? QStringLiteral("\u2212")
+                                    : QString();
         return tr("%1%2 rate").arg(sign, pctText);
     }
     const int64_t d = r.clicks - r.previous;
     const QString sign = d > 0 ? QStringLiteral("+") : d < 0 ? QStringLiteral("\u2212") : QString();
-    return QStringLiteral("%1%2 (%1%3)").arg(sign, QLocale().toString(qlonglong(std::abs(d))), pctText);
+    return QStringLiteral("%1%2 (%3%4)")
+        .arg(sign, QLocale().toString(qlonglong(std::abs(d))), factor ? QString() : sign, pctText);
 }
 
 QVariant TopNModel::rowValue(const TopRow& r, int role) const

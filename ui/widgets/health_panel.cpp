@@ -132,9 +132,10 @@ void HealthPanel::updateCounters(const core::Counters& c)
     m_figures[QStringLiteral("rejected")]->setText(l.toString(qlonglong(c.rejected)));
 }
 
-void HealthPanel::setIngestStatus(const IngestStatus& status)
+void HealthPanel::setIngestStatus(const IngestStatus& status, bool sourcePaused)
 {
     m_ingest = status;
+    m_sourcePaused = sourcePaused && status.state == IngestStatus::State::Cancelled;
     updateState();
     if (status.hasProgress && status.active()) {
         updateCounters(status.progress.totals);
@@ -148,6 +149,7 @@ void HealthPanel::updateState()
     const IngestStatus& s = m_ingest;
     QString text = ingestStateName(s.state);
     if (s.state == IngestStatus::State::Idle) text = tr("no ingest");
+    if (m_sourcePaused) text = tr("paused");
     state->setText(text);
     state->setToolTip(s.message);
     switch (s.state) {

@@ -23,7 +23,8 @@ public:
 
     void setSnapshot(const SnapshotPtr& snapshot);
     //! The ingest's own report (fresher than the snapshot's copy).
-    void setIngestStatus(const IngestStatus& status);
+    //! `sourcePaused`: the run was stopped by "Pause source" (shown as paused, not stopped).
+    void setIngestStatus(const IngestStatus& status, bool sourcePaused = false);
     void setUtc(bool utc);
     void setStall(double maxMs, double p99Ms);
 
@@ -57,6 +58,7 @@ private:
     QLabel* m_alarm = nullptr;
     SnapshotPtr m_snapshot;
     IngestStatus m_ingest;
+    bool m_sourcePaused = false;
     bool m_utc = true;
     // Rate from the stored counters when the ingest does not report one.
     int64_t m_rateLines = -1;

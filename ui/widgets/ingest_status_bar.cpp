@@ -59,7 +59,7 @@ void IngestStatusBar::setStatus(const IngestStatus& status, bool sourcePaused, b
         m_progress->setValue(int(status.fraction * 1000));
         m_progress->setFormat(QStringLiteral("%1%").arg(status.fraction * 100, 0, 'f', 1));
     }
-    m_rate->setText(ingestRateText(status));
+    m_rate->setText(ingestRateText(status, sourcePaused));
     m_text->setText(ingestStateText(status, sourcePaused, hasDatabase));
 }
 

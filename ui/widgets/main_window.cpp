@@ -425,7 +425,7 @@ void MainWindow::onSnapshot(const SnapshotPtr& snapshot)
 
 void MainWindow::onIngestStatus(const IngestStatus& status)
 {
-    m_health->setIngestStatus(status);
+    m_health->setIngestStatus(status, m_controller->sourcePaused());
     m_status->setStatus(status, m_controller->sourcePaused(), !m_controller->databasePath().isEmpty());
     m_actions->stopSource()->setEnabled(status.active());
     m_actions->pauseSource()->setEnabled(m_controller->source().isValid());
