@@ -158,9 +158,12 @@ private slots:
         // The item delegate elides what is wider than the cell less its text margins.
         const int margins = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
         for (int r = 0; r < w.topNProxy()->rowCount(); ++r) {
-            const QString ad = w.topNProxy()->index(r, TopNModel::AdColumn).data().toString();
-            QVERIFY2(view->fontMetrics().horizontalAdvance(ad) + margins <= column,
-                qPrintable(QStringLiteral("%1 in %2 px").arg(ad).arg(column)));
+            // Ad ids and shares are read whole; only the change column may be elided.
+            for (const int c : { int(TopNModel::AdColumn), int(TopNModel::ShareColumn) }) {
+                const QString text = w.topNProxy()->index(r, c).data().toString();
+                QVERIFY2(view->fontMetrics().horizontalAdvance(text) + margins <= view->columnWidth(c),
+                    qPrintable(QStringLiteral("%1 in %2 px").arg(text).arg(view->columnWidth(c))));
+            }
         }
         QVERIFY(view->columnViewportPosition(TopNModel::AdColumn) + column <= view->viewport()->width());
         // The charts keep a usable room.

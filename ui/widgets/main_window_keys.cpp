@@ -28,12 +28,13 @@ void MainWindow::fitSmallScreens()
     for (ClicksChart* chart : { adChart(), totalChart(), qualityChart() })
         chart->setMinimumHeight(std::min(chart->minimumHeight(), 90));
     m_charts->setMinimumWidth(std::min(m_charts->minimumWidth(), 300));
-    // Ad ids keep their whole text (an elided id is useless): the ad column is as wide as its ids
-    // and the share column takes what is left.
+    // Ad ids keep their whole text (an elided id is useless) and so do the short share figures;
+    // the change column takes what is left and is elided first (its tooltip has the whole text).
     QHeaderView* header = m_topN->view()->horizontalHeader();
     header->setSectionResizeMode(TopNModel::AdColumn, QHeaderView::ResizeToContents);
-    header->setSectionResizeMode(TopNModel::ShareColumn, QHeaderView::Stretch);
-    m_topN->view()->setTextElideMode(Qt::ElideMiddle);
+    header->setSectionResizeMode(TopNModel::ShareColumn, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(TopNModel::ChangeColumn, QHeaderView::Stretch);
+    m_topN->view()->setTextElideMode(Qt::ElideRight);
     elideLabels(statusBar());
     elideLabels(m_banner);
 }
