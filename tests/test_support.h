@@ -77,6 +77,50 @@ inline QString startBrokerProcess(
     return waitForBootstrap(portFile);
 }
 
+//! `adclick broker --control` as a child process: its stdin takes fault-injection commands
+//! ("down 1", "up 1", latency, …). Stopped when it goes out of scope.
+class ControlledBroker {
+public:
+    ~ControlledBroker()
+    {
+        m_process.terminate();
+        if (!m_process.waitForFinished(10'000)) m_process.kill();
+    }
+
+    //! Starts `brokers` brokers holding `topic` (port file in `dir`); the bootstrap list, empty
+    //! when they did not come up.
+    QString start(const QString& dir, const QString& topic, int partitions, int brokers = 3)
+    {
+        const QString portFile = QDir(dir).filePath(topic + ".port");
+        m_process.start(QStringLiteral(ADCLICK_CLI),
+            { "broker", "--control", "--topic", topic, "--partitions", QString::number(partitions),
+                "--brokers", QString::number(brokers), "--port-file", portFile });
+        if (!m_process.waitForStarted()) return {};
+        const QString bootstrap = waitForBootstrap(portFile);
+        readLine(); // the start-up line {"bootstrap":…}, written after the port file
+        return bootstrap;
+    }
+
+    //! One control command; returns the broker's answer ("ok" or "error: …").
+    QString command(const QString& line)
+    {
+        m_process.write((line + "\n").toUtf8());
+        return readLine();
+    }
+
+private:
+    QString readLine()
+    {
+        QElapsedTimer t;
+        t.start();
+        while (!m_process.canReadLine() && t.elapsed() < 10'000)
+            m_process.waitForReadyRead(100);
+        return QString::fromUtf8(m_process.readLine()).trimmed();
+    }
+
+    QProcess m_process;
+};
+
 //! The non-zero reject reasons of an ingest summary, as " reason=N" each (empty when none).
 inline QString nonZeroRejects(const QJsonObject& summary)
 {

@@ -12,47 +12,6 @@ using namespace testsupport;
 
 namespace {
 
-//! `adclick broker --control` as a child process, driven through its stdin.
-class Broker {
-public:
-    ~Broker()
-    {
-        m_process.terminate();
-        if (!m_process.waitForFinished(10'000)) m_process.kill();
-    }
-
-    QString start(const QString& dir, const QString& topic, int partitions, int brokers)
-    {
-        const QString portFile = dir + "/" + topic + ".port";
-        m_process.start(QStringLiteral(ADCLICK_CLI),
-            { "broker", "--control", "--topic", topic, "--partitions", QString::number(partitions),
-                "--brokers", QString::number(brokers), "--port-file", portFile });
-        if (!m_process.waitForStarted()) return {};
-        const QString bootstrap = waitForBootstrap(portFile);
-        // The start-up line {"bootstrap":…} comes after the port file: skip it.
-        QElapsedTimer t;
-        t.start();
-        while (!m_process.canReadLine() && t.elapsed() < 10'000)
-            m_process.waitForReadyRead(100);
-        m_process.readLine();
-        return bootstrap;
-    }
-
-    //! Sends one control command and returns the broker's answer ("ok" or "error: …").
-    QString command(const QString& line)
-    {
-        m_process.write((line + "\n").toUtf8());
-        QElapsedTimer t;
-        t.start();
-        while (!m_process.canReadLine() && t.elapsed() < 10'000)
-            m_process.waitForReadyRead(100);
-        return QString::fromUtf8(m_process.readLine()).trimmed();
-    }
-
-private:
-    QProcess m_process;
-};
-
 QStringList sumHighWatermarks(const QJsonObject& stats, qint64& sum)
 {
     sum = 0;
@@ -112,7 +71,7 @@ private slots:
 
     void controlCommandsAreCheckedAndAnswered()
     {
-        Broker broker;
+        ControlledBroker broker;
         QVERIFY(!broker.start(m_dir.path(), "ctl", 2, 3).isEmpty());
         QCOMPARE(broker.command("rtt 2 50"), QStringLiteral("ok"));
         QCOMPARE(broker.command("leader 1 3"), QStringLiteral("ok"));
@@ -128,7 +87,7 @@ private slots:
     // the lag is unknown, and the ingest stops at once.
     void allBrokersDownCountsTheBrokers()
     {
-        Broker broker;
+        ControlledBroker broker;
         const QString bootstrap = broker.start(m_dir.path(), "down", 2, 3);
         QVERIFY(!bootstrap.isEmpty());
         const QString db = path("down.db");
@@ -174,7 +133,7 @@ private slots:
     // recovers, and the result equals the truth: every message counted once, every click once.
     void chaosMidStreamEndsEqual()
     {
-        Broker broker;
+        ControlledBroker broker;
         const QString bootstrap = broker.start(m_dir.path(), "chaos", 4, 3);
         QVERIFY(!bootstrap.isEmpty());
         // The producer is at-least-once (not idempotent): under these faults the mock's idempotent
@@ -251,7 +210,7 @@ private slots:
     // equal the truth on distinct events.
     void retryingProducerDuplicatesAreDropped()
     {
-        Broker broker;
+        ControlledBroker broker;
         const QString bootstrap = broker.start(m_dir.path(), "retry", 2, 1);
         QVERIFY(!bootstrap.isEmpty());
         const QString log = generate("retry.jsonl", 20'000, 12, { "--malformed-rate", "0" });
@@ -289,7 +248,7 @@ private slots:
     // nothing already counted changes; --skip-gap continues and the alarm stays.
     void retentionGapRaisesAlarm()
     {
-        Broker broker;
+        ControlledBroker broker;
         const QString bootstrap = broker.start(m_dir.path(), "gap", 1, 1);
         QVERIFY(!bootstrap.isEmpty());
         const QString uri = "kafka://" + bootstrap + "/gap";

@@ -19,47 +19,6 @@ QProcessEnvironment envWith(const QString& failpoint)
     return env;
 }
 
-//! `adclick broker --control`: its stdin takes fault-injection commands (here: latency).
-class ControlledBroker {
-public:
-    ~ControlledBroker()
-    {
-        m_process.terminate();
-        if (!m_process.waitForFinished(10'000)) m_process.kill();
-    }
-
-    QString start(const QString& dir, const QString& topic, int partitions)
-    {
-        const QString portFile = dir + "/" + topic + ".port";
-        m_process.start(QStringLiteral(ADCLICK_CLI),
-            { "broker", "--control", "--topic", topic, "--partitions", QString::number(partitions),
-                "--port-file", portFile });
-        if (!m_process.waitForStarted()) return {};
-        const QString bootstrap = waitForBootstrap(portFile);
-        readLine(); // the start-up line {"bootstrap":…}
-        return bootstrap;
-    }
-
-    //! One control command; returns the broker's answer ("ok" or "error: …").
-    QString command(const QString& line)
-    {
-        m_process.write((line + "\n").toUtf8());
-        return readLine();
-    }
-
-private:
-    QString readLine()
-    {
-        QElapsedTimer t;
-        t.start();
-        while (!m_process.canReadLine() && t.elapsed() < 10'000)
-            m_process.waitForReadyRead(100);
-        return QString::fromUtf8(m_process.readLine()).trimmed();
-    }
-
-    QProcess m_process;
-};
-
 //! The committed raw event lines of a database, sorted: which events it holds with which verdict,
 //! whatever order they were written in.
 QString sortedRawLines(const QString& db)

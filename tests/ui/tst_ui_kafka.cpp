@@ -3,6 +3,7 @@
 // missing topic (an error) and an empty one (a warning) apart from a connected one. The brokers
 // run in their own process (`adclick broker --control`, librdkafka's mock cluster) so they can be
 // taken down; a `produce --live` process writes ~2,000 clicks/s.
+#include "test_support.h"
 #include "ui_test_support.h"
 
 #include "ui/dashboard/dashboard_controller.h"
@@ -18,51 +19,9 @@
 
 using namespace adclick;
 using namespace adclick::ui;
+using testsupport::ControlledBroker;
 
 namespace {
-
-//! `adclick broker --control` in its own process: stdin takes fault-injection commands.
-class Broker {
-public:
-    ~Broker()
-    {
-        m_process.terminate();
-        if (!m_process.waitForFinished(10'000)) m_process.kill();
-    }
-
-    //! Starts 3 brokers with `topic`; returns the bootstrap list ("" on failure).
-    QString start(const QString& dir, const QString& topic, int partitions)
-    {
-        const QString portFile = dir + QStringLiteral("/") + topic + QStringLiteral(".port");
-        m_process.start(QStringLiteral(ADCLICK_CLI),
-            { "broker", "--control", "--topic", topic, "--partitions", QString::number(partitions),
-                "--port-file", portFile });
-        if (!m_process.waitForStarted()) return {};
-        const QString first = readLine(); // {"bootstrap":…}: the port file was written before it
-        QFile f(portFile);
-        if (first.isEmpty() || !f.open(QIODevice::ReadOnly)) return {};
-        return QString::fromUtf8(f.readAll()).trimmed();
-    }
-
-    //! One control command ("down 1", …); returns the broker's answer ("ok" or "error: …").
-    QString command(const QString& line)
-    {
-        m_process.write((line + QStringLiteral("\n")).toUtf8());
-        return readLine();
-    }
-
-private:
-    QString readLine()
-    {
-        QElapsedTimer t;
-        t.start();
-        while (!m_process.canReadLine() && t.elapsed() < 10'000)
-            m_process.waitForReadyRead(100);
-        return QString::fromUtf8(m_process.readLine()).trimmed();
-    }
-
-    QProcess m_process;
-};
 
 //! `adclick produce --live`: clicks in wall-clock time until it is terminated.
 class Producer {
@@ -81,6 +40,25 @@ public:
 
 private:
     QProcess m_process;
+};
+
+//! A window reading a 4-partition topic of its own brokers under a live producer.
+struct LiveKafkaWindow {
+    //! True once the window has read more than 2,000 lines of `topic` into `dir`/`topic`.db.
+    bool start(const QDir& dir, const QString& topic)
+    {
+        const QString bootstrap = broker.start(dir.path(), topic, 4);
+        if (bootstrap.isEmpty() || !producer.start(bootstrap, topic)) return false;
+        window.show();
+        if (!QTest::qWaitForWindowExposed(&window)) return false;
+        DashboardController* c = window.controller();
+        c->openSource(SourceSpec::kafka("kafka://" + bootstrap + "/" + topic), dir.filePath(topic + ".db"));
+        return QTest::qWaitFor([&] { return c->ingestStatus().progress.totals.lines > 2000; }, 30'000);
+    }
+
+    testsupport::ControlledBroker broker;
+    Producer producer;
+    MainWindow window;
 };
 
 QString healthText(const MainWindow& w)
@@ -127,18 +105,11 @@ private slots:
     // committed: the stored counters are the ingest's last ones.
     void brokersDownLagUnknownAndStopAtOnce()
     {
-        Broker broker;
-        const QString bootstrap = broker.start(m_dir.path(), QStringLiteral("down"), 4);
-        QVERIFY(!bootstrap.isEmpty());
-        Producer producer;
-        QVERIFY(producer.start(bootstrap, QStringLiteral("down")));
-        MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        LiveKafkaWindow live;
+        QVERIFY(live.start(QDir(m_dir.path()), QStringLiteral("down")));
+        ControlledBroker& broker = live.broker;
+        MainWindow& w = live.window;
         DashboardController* c = w.controller();
-        c->openSource(
-            SourceSpec::kafka("kafka://" + bootstrap + "/down"), m_dir.filePath(QStringLiteral("down.db")));
-        QVERIFY(QTest::qWaitFor([&] { return c->ingestStatus().progress.totals.lines > 2000; }, 30'000));
         // Connected and read: the lag is a number.
         QVERIFY2(QTest::qWaitFor([&] { return healthText(w).contains(QStringLiteral(" msgs")); }, 10'000),
             qPrintable(healthText(w)));
@@ -180,18 +151,10 @@ private slots:
     // commit's figure, "connected · lag 0"); resuming reads it down again.
     void pausedSourceKeepsReadingTheLag()
     {
-        Broker broker;
-        const QString bootstrap = broker.start(m_dir.path(), QStringLiteral("paused"), 4);
-        QVERIFY(!bootstrap.isEmpty());
-        Producer producer;
-        QVERIFY(producer.start(bootstrap, QStringLiteral("paused")));
-        MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        LiveKafkaWindow live;
+        QVERIFY(live.start(QDir(m_dir.path()), QStringLiteral("paused")));
+        MainWindow& w = live.window;
         DashboardController* c = w.controller();
-        c->openSource(SourceSpec::kafka("kafka://" + bootstrap + "/paused"),
-            m_dir.filePath(QStringLiteral("paused.db")));
-        QVERIFY(QTest::qWaitFor([&] { return c->ingestStatus().progress.totals.lines > 2000; }, 30'000));
         QAction* pause = pauseSourceAction(w);
         QVERIFY(pause);
         QSignalSpy finished(c, &DashboardController::ingestFinished);
@@ -230,7 +193,7 @@ private slots:
     // warning while the source waits for messages; topic and group are shown.
     void missingTopicIsAnErrorAndEmptyTopicAWarning()
     {
-        Broker broker;
+        ControlledBroker broker;
         const QString bootstrap = broker.start(m_dir.path(), QStringLiteral("quiet"), 2);
         QVERIFY(!bootstrap.isEmpty());
         MainWindow w;

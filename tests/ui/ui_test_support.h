@@ -87,16 +87,16 @@ inline adclick::ui::SnapshotPtr settle(adclick::ui::DashboardController& c, int 
     return out;
 }
 
-//! The next snapshot made for the current parameters.
+//! The next snapshot made after this call for the parameters current when it arrives (see settle).
 inline adclick::ui::SnapshotPtr nextSnapshot(adclick::ui::DashboardController& c, int timeoutMs = 30'000)
 {
-    const uint64_t params = c.paramsGeneration();
+    const adclick::ui::SnapshotPtr before = c.snapshot();
     c.refresh();
     adclick::ui::SnapshotPtr out;
     const bool ok = QTest::qWaitFor(
         [&] {
             const auto s = c.snapshot();
-            if (s && s->paramsGeneration == params) out = s;
+            if (s && s != before && s->paramsGeneration == c.paramsGeneration()) out = s;
             return out != nullptr;
         },
         timeoutMs);

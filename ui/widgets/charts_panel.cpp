@@ -107,21 +107,13 @@ void ChartsPanel::submitAd()
     m_adSearch->clear();
 }
 
-void ChartsPanel::setSnapshot(const DashboardSnapshot& s)
+void ChartsPanel::setSnapshot(const SnapshotPtr& snapshot)
 {
+    const DashboardSnapshot& s = *snapshot;
     m_adChart->setData(ChartSeriesBuilder::adChart(s));
     m_totalChart->setData(ChartSeriesBuilder::totalChart(s));
     m_qualityChart->setData(ChartSeriesBuilder::qualityChart(s));
-    // Keep what the title block and the report's table need (not the series).
-    m_snapshot = DashboardSnapshot();
-    m_snapshot.databasePath = s.databasePath;
-    m_snapshot.ingest.source = s.ingest.source;
-    m_snapshot.params = s.params;
-    m_snapshot.filterCanonical = s.filterCanonical;
-    m_snapshot.firstMinute = s.firstMinute;
-    m_snapshot.endMinute = s.endMinute;
-    m_snapshot.atMs = s.atMs;
-    m_snapshot.top = s.top;
+    m_snapshot = snapshot; // immutable and shared: the report's title block and table read it
     if (s.databasePath != m_database) {
         m_database = s.databasePath;
         m_adSet.clear();
@@ -153,11 +145,17 @@ void ChartsPanel::resetZoom()
     m_linking = false;
 }
 
+const DashboardSnapshot& ChartsPanel::shownSnapshot() const
+{
+    static const DashboardSnapshot none;
+    return m_snapshot ? *m_snapshot : none;
+}
+
 QStringList ChartsPanel::reportTitle(const QDateTime& now) const
 {
-    if (!m_totalChart->isZoomed()) return reportTitleLines(m_snapshot, m_utc, now);
-    // Zoomed: the report shows the zoomed minutes, and says so.
-    DashboardSnapshot shown = m_snapshot;
+    if (!m_totalChart->isZoomed()) return reportTitleLines(shownSnapshot(), m_utc, now);
+    // Zoomed: the report shows the zoomed minutes, and says so (a copy, made only for a report).
+    DashboardSnapshot shown = shownSnapshot();
     const auto [min, max] = m_totalChart->xRange();
     shown.firstMinute = int64_t(std::floor(min / double(kMinuteMs)));
     shown.endMinute = int64_t(std::ceil(max / double(kMinuteMs)));
@@ -170,7 +168,7 @@ ChartReport ChartsPanel::report(bool withTable, const QDateTime& now) const
 {
     ChartReport r;
     r.title = reportTitle(now);
-    if (withTable) r.table = reportTopLines(m_snapshot, m_utc);
+    if (withTable) r.table = reportTopLines(shownSnapshot(), m_utc);
     r.charts = { m_adChart, m_totalChart, m_qualityChart };
     return r;
 }

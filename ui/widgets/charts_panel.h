@@ -31,7 +31,7 @@ public:
     ClicksChart* qualityChart() const { return m_qualityChart; }
     QLineEdit* adSearch() const { return m_adSearch; }
 
-    void setSnapshot(const DashboardSnapshot& s);
+    void setSnapshot(const SnapshotPtr& snapshot);
     void setUtc(bool utc);
     void resetZoom();
     //! The charts as a report with their title block (source, range, filter, time), as PNG.
@@ -40,6 +40,7 @@ public:
     bool saveReport(const QString& path);
     //! The report's title block for the current snapshot, generated at `now`.
     QStringList reportTitle(const QDateTime& now) const;
+    const DashboardSnapshot& shownSnapshot() const; //!< an empty one before the first
     //! The report (for tests: its size and title).
     ChartReport report(bool withTable, const QDateTime& now) const;
     //! The first run's split (2/5, 3/10, 3/10 of the height).
@@ -65,7 +66,7 @@ private:
     QStringListModel* m_knownAds = nullptr;
     QSet<QString> m_adSet;
     QString m_database;
-    DashboardSnapshot m_snapshot; //!< without its large parts: for the report's title block
+    SnapshotPtr m_snapshot; //!< the shown one, for the report's title block and table
     bool m_utc = true;
     bool m_linking = false;
 };

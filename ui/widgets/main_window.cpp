@@ -145,7 +145,6 @@ void MainWindow::connectPanels()
     connect(m_filters, &FilterPanel::saveRequested, this, &MainWindow::saveFilter);
     connect(m_filters, &FilterPanel::dropRequested, m_controller, &DashboardController::dropFilter);
     connect(m_events, &EventsPanel::loadRequested, this, &MainWindow::loadUnusualEvents);
-    connect(m_rangeBar, &RangeBar::error, this, &MainWindow::showError);
     connect(m_status, &IngestStatusBar::cancelRequested, m_controller, &DashboardController::stopSource);
 }
 
@@ -419,7 +418,7 @@ void MainWindow::onSnapshot(const SnapshotPtr& snapshot)
     m_filters->setSnapshot(snapshot);
     m_health->setSnapshot(snapshot);
     m_events->setSnapshot(snapshot);
-    m_charts->setSnapshot(s);
+    m_charts->setSnapshot(snapshot);
     m_rangeBar->setSnapshot(snapshot);
 }
 

@@ -47,26 +47,11 @@ void MainWindow::setUpKeyboard()
 void MainWindow::focusPanel(MainActions::Panel panel)
 {
     using P = MainActions::Panel;
+    const std::pair<P, QWidget*> panels[] = { { P::Filters, m_filters }, { P::TopN, m_topN },
+        { P::Charts, m_charts }, { P::Events, m_events }, { P::Health, m_health }, { P::Range, m_rangeBar } };
     QWidget* target = m_rangeBar;
-    switch (panel) {
-    case P::Filters:
-        target = m_filters;
-        break;
-    case P::TopN:
-        target = m_topN;
-        break;
-    case P::Charts:
-        target = m_charts;
-        break;
-    case P::Events:
-        target = m_events;
-        break;
-    case P::Health:
-        target = m_health;
-        break;
-    case P::Range:
-        break;
-    }
+    for (const auto& [p, widget] : panels)
+        if (p == panel) target = widget;
     for (QWidget* w = target; w; w = w->parentWidget())
         if (auto* dock = qobject_cast<QDockWidget*>(w)) { // closed or tabbed away: show it
             dock->show();

@@ -53,9 +53,6 @@ public:
     void loadSettings(const QSettings& settings);
     void saveSettings(QSettings& settings) const;
 
-signals:
-    void error(const QString& message);
-
 private:
     void createLiveControls();
     void createRangeControls();
