@@ -110,7 +110,7 @@ void BM_PaneDeltaMap(benchmark::State& state)
 {
     std::vector<PaneKey> keys;
     for (int i = 0; i < 1'000'000; ++i)
-        keys.push_back({ 0, uint32_t((i * 7919) % 100'000), 26'824'333 + i / 600'000,
+        keys.push_back({ 0, uint32_t(int64_t(i) * 7919 % 100'000), 26'824'333 + i / 600'000,
             packCountry(clickNo(i).country) });
     for (auto _ : state) {
         PaneDeltaMap m;

@@ -24,8 +24,8 @@ inline Click clickNo(int i)
     std::snprintf(t, sizeof t, "2021-01-01 00:%02d:%02d.%03d", int(msOfHour / 60'000),
         int(msOfHour / 1000 % 60), int(msOfHour % 1000));
     c.time = i % 4 == 3 ? std::to_string(c.timeMs) : t;
-    c.ad = "ad" + std::to_string(100'000 + (i * 7919) % 100'000);
-    c.user = "user" + std::to_string((i * 104'729) % 100'000);
+    c.ad = "ad" + std::to_string(100'000 + int64_t(i) * 7919 % 100'000);
+    c.user = "user" + std::to_string(int64_t(i) * 104'729 % 100'000);
     c.ip = std::to_string(1 + i % 223) + "." + std::to_string(i / 7 % 256) + "." + std::to_string(i / 3 % 256)
         + "." + std::to_string(i % 256);
     c.country = kCountries[i % 8];
