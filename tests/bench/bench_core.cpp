@@ -42,11 +42,20 @@ void parseAll(benchmark::State& state, const std::vector<std::string>& lines, Li
     state.SetBytesProcessed(state.iterations() * bytes);
 }
 
-void BM_ParseCsv(benchmark::State& state) { parseAll(state, csvLines(100'000), LineFormat::Auto); }
+void BM_ParseCsv(benchmark::State& state)
+{
+    parseAll(state, csvLines(100'000), LineFormat::Auto);
+}
 BENCHMARK(BM_ParseCsv);
-void BM_ParseBook(benchmark::State& state) { parseAll(state, bookLines(100'000), LineFormat::Auto); }
+void BM_ParseBook(benchmark::State& state)
+{
+    parseAll(state, bookLines(100'000), LineFormat::Auto);
+}
 BENCHMARK(BM_ParseBook);
-void BM_ParseJson(benchmark::State& state) { parseAll(state, jsonLines(100'000), LineFormat::Auto); }
+void BM_ParseJson(benchmark::State& state)
+{
+    parseAll(state, jsonLines(100'000), LineFormat::Auto);
+}
 BENCHMARK(BM_ParseJson);
 
 void BM_ParseTimestampIso(benchmark::State& state)

@@ -48,7 +48,8 @@ inline std::vector<std::string> bookLines(int n)
     std::vector<std::string> lines;
     for (int i = 0; i < n; ++i) {
         const Click c = clickNo(i);
-        std::string l = "[AdClickEvent] " + c.ad + ", " + c.time + ", " + c.user + ", " + c.ip + ", " + c.country;
+        std::string l
+            = "[AdClickEvent] " + c.ad + ", " + c.time + ", " + c.user + ", " + c.ip + ", " + c.country;
         if (!c.clickId.empty()) l += ", " + c.clickId;
         lines.push_back(std::move(l));
     }
@@ -60,8 +61,8 @@ inline std::vector<std::string> jsonLines(int n)
     std::vector<std::string> lines;
     for (int i = 0; i < n; ++i) {
         const Click c = clickNo(i);
-        std::string l = R"({"ad_id":")" + c.ad + R"(","click_timestamp":")" + c.time + R"(","user_id":")" + c.user
-            + R"(","ip":")" + c.ip + R"(","country":")" + c.country + "\"";
+        std::string l = R"({"ad_id":")" + c.ad + R"(","click_timestamp":")" + c.time + R"(","user_id":")"
+            + c.user + R"(","ip":")" + c.ip + R"(","country":")" + c.country + "\"";
         if (!c.clickId.empty()) l += R"(,"click_id":")" + c.clickId + "\"";
         lines.push_back(l + "}");
     }

@@ -38,7 +38,9 @@ fs::path scratchDir()
     static const fs::path dir = [] {
         fs::path d = fs::temp_directory_path() / ("adclick-bench-core." + std::to_string(getpid()));
         fs::create_directories(d);
-        std::atexit([] { fs::remove_all(fs::temp_directory_path() / ("adclick-bench-core." + std::to_string(getpid()))); });
+        std::atexit([] {
+            fs::remove_all(fs::temp_directory_path() / ("adclick-bench-core." + std::to_string(getpid())));
+        });
         return d;
     }();
     return dir;
