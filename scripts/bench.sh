@@ -68,5 +68,5 @@ if [ ! -d "$duck/node_modules/@duckdb/node-api" ]; then
 fi
 cp scripts/bench/duckdb-counts.mjs "$duck/"
 
-exec python3 scripts/bench/run.py --cli "$build/app/adclick" --kafka-count "$build/tests/bench/bench_kafka_count" \
+PYTHONDONTWRITEBYTECODE=1 exec python3 scripts/bench/run.py --cli "$build/app/adclick" --kafka-count "$build/tests/bench/bench_kafka_count" \
     --duckdb-dir "$duck" --work "$work" --repo "$repo" --build-dir "$build" "${args[@]}"

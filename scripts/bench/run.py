@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from measure import (BenchError, agg_counts, query_times, csv_counts, diff_counts, disk_mb,  # noqa: E402
                      fresh_db, gen, normalise_csv, print_table, run, timed, verdict, write_json)
