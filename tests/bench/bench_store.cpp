@@ -1,0 +1,140 @@
+// Micro benchmarks of the store and the queries (Google Benchmark; read, never asserted): one
+// commit of a 100 k-event batch (aggregates, minute stats, raw segment, counters in one SQLite
+// transaction), and popular / count / an ad-hoc ip filter on a database of 1 M clicks (100 k ads,
+// 17 minutes) made once by the real ingest. Each query opens nothing: the QueryService is open, as
+// in the GUI's query worker (the CLI adds process start and opening the database).
+#include "tests/bench/bench_data.h"
+
+#include "core/ingest/ingest.h"
+#include "core/pipeline/engine.h"
+#include "core/pipeline/filter_expr.h"
+#include "core/query/query.h"
+#include "core/store/store.h"
+
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <unistd.h>
+
+using namespace adclick::core;
+namespace fs = std::filesystem;
+
+namespace {
+
+template <typename T> T& orDie(Result<T>& r, const char* what)
+{
+    if (!r) {
+        std::fprintf(stderr, "bench_core: %s: %s\n", what, r.message().c_str());
+        std::exit(1);
+    }
+    return *r;
+}
+
+fs::path scratchDir()
+{
+    static const fs::path dir = [] {
+        fs::path d = fs::temp_directory_path() / ("adclick-bench-core." + std::to_string(getpid()));
+        fs::create_directories(d);
+        std::atexit([] {
+            fs::remove_all(fs::temp_directory_path() / ("adclick-bench-core." + std::to_string(getpid())));
+        });
+        return d;
+    }();
+    return dir;
+}
+
+constexpr int kBatch = 100'000;
+
+void BM_StoreCommit(benchmark::State& state)
+{
+    const std::string db = (scratchDir() / "commit.db").string();
+    auto opened = Store::open(db, {});
+    std::unique_ptr<Store> store = std::move(orDie(opened, "open"));
+    Engine engine({});
+    if (!store->saveSettings(engine.config()).isOk()) std::exit(1);
+    int next = 0;
+    for (auto _ : state) {
+        state.PauseTiming();
+        for (int i = 0; i < kBatch; ++i, ++next) {
+            const auto c = adclick::bench::clickNo(next);
+            engine.onEvent(ClickEvent { c.timeMs, c.ad, c.user, c.ip, c.country, c.clickId });
+        }
+        state.ResumeTiming();
+        const Status s = store->commit(engine.batch(), engine.maxEventMs(), engine.watermarkMs(), {});
+        if (!s.isOk()) state.SkipWithError(s.message().c_str());
+        engine.batchCommitted();
+    }
+    state.SetItemsProcessed(state.iterations() * kBatch);
+}
+BENCHMARK(BM_StoreCommit)->Unit(benchmark::kMillisecond)->Iterations(10);
+
+//! A database of 1 M clicks made by the ingest, and its end (the T of the queries).
+struct QueryDb {
+    std::string path;
+    int64_t endMs = 0;
+};
+
+const QueryDb& queryDb()
+{
+    static const QueryDb made = [] {
+        QueryDb q { (scratchDir() / "query.db").string(), 0 };
+        const std::string csv = (scratchDir() / "query.csv").string();
+        std::ofstream out(csv);
+        for (const auto& l : adclick::bench::csvLines(1'000'000))
+            out << l << '\n';
+        out.close();
+        IngestOptions o;
+        o.sources = { csv };
+        auto ing = Ingestor::open(q.path, o);
+        auto run = orDie(ing, "ingest open")->run();
+        q.endMs = (orDie(run, "ingest").maxEventMs / kMinuteMs + 1) * kMinuteMs;
+        return q;
+    }();
+    return made;
+}
+
+std::unique_ptr<QueryService> openQueries()
+{
+    auto q = QueryService::open(queryDb().path);
+    return std::move(orDie(q, "query open"));
+}
+
+void BM_Popular(benchmark::State& state)
+{
+    auto q = openQueries();
+    for (auto _ : state) {
+        auto r = q->popular(10, 60, queryDb().endMs, {});
+        benchmark::DoNotOptimize(orDie(r, "popular").top.size());
+    }
+}
+BENCHMARK(BM_Popular)->Unit(benchmark::kMillisecond);
+
+void BM_CountSecondEnds(benchmark::State& state)
+{
+    auto q = openQueries();
+    const int64_t end = queryDb().endMs;
+    for (auto _ : state) {
+        auto r = q->count("ad100000", end - 15 * kMinuteMs + 17'000, end - 43'000, {});
+        benchmark::DoNotOptimize(orDie(r, "count"));
+    }
+}
+BENCHMARK(BM_CountSecondEnds)->Unit(benchmark::kMillisecond);
+
+void BM_PopularIpFilter(benchmark::State& state)
+{
+    auto q = openQueries();
+    auto f = parseFilter("ip=148.0.0.0/8");
+    const Filter filter = orDie(f, "filter");
+    for (auto _ : state) {
+        auto r = q->popular(10, 60, queryDb().endMs, filter);
+        benchmark::DoNotOptimize(orDie(r, "popular ip=").top.size());
+    }
+}
+BENCHMARK(BM_PopularIpFilter)->Unit(benchmark::kMillisecond);
+
+} // namespace
+
+BENCHMARK_MAIN();
