@@ -7,6 +7,8 @@
 
 #include <cstring>
 
+#include <pthread.h>
+
 namespace adclick::core {
 
 void parseRecord(LineParser& parser, bool& looksLikeClicks, bool fresh, const Line& line, ParsedLine& out)
@@ -111,6 +113,7 @@ void ParseAhead::release(ParsedBlock& block)
 
 void ParseAhead::work(std::stop_token stop)
 {
+    pthread_setname_np(pthread_self(), "adclick-parse"); // how profiles and top name it
     for (;;) {
         ParsedBlock* b = nullptr;
         {
