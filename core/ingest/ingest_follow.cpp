@@ -27,7 +27,8 @@ void extendHead(std::string& head, uint64_t at, std::string_view chunk)
 {
     if (head.size() < kFingerprintBytes && at <= head.size() && at + chunk.size() > head.size()) {
         const std::size_t from = head.size() - at;
-        head.append(chunk.substr(from, std::min<std::size_t>(chunk.size() - from, kFingerprintBytes - head.size())));
+        head.append(
+            chunk.substr(from, std::min<std::size_t>(chunk.size() - from, kFingerprintBytes - head.size())));
     }
 }
 

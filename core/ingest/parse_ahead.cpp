@@ -17,13 +17,15 @@ void parseRecord(LineParser& parser, bool& looksLikeClicks, bool fresh, const Li
     out.headerError = false;
     out.stateChanged = false;
     out.problem = {};
-    const std::string_view sample = looksLikeClicks ? line.text : samplePrefix(line.text, kForeignSampleBytes);
+    const std::string_view sample
+        = looksLikeClicks ? line.text : samplePrefix(line.text, kForeignSampleBytes);
     if (line.tooLong) {
         out.outcome = { LineKind::Rejected, RejectReason::LineTooLong };
         out.text = sample;
         return;
     }
-    out.outcome = line.multiLine ? parser.parseRecord(line.text, out.event) : parser.parse(line.text, out.event);
+    out.outcome
+        = line.multiLine ? parser.parseRecord(line.text, out.event) : parser.parse(line.text, out.event);
     const bool header = out.outcome.kind == LineKind::Header;
     if (out.outcome.kind == LineKind::Event || header) looksLikeClicks = true;
     if (out.outcome.kind == LineKind::Event) {
@@ -31,7 +33,8 @@ void parseRecord(LineParser& parser, bool& looksLikeClicks, bool fresh, const Li
         return;
     }
     out.text = sample;
-    const bool badHeader = out.outcome.kind == LineKind::Rejected && out.outcome.reason == RejectReason::BadCsvHeader;
+    const bool badHeader
+        = out.outcome.kind == LineKind::Rejected && out.outcome.reason == RejectReason::BadCsvHeader;
     out.stateChanged = header || badHeader;
     // A source whose first header lacks ad_id or click_timestamp (or a --map column) would
     // reject every line: the run stops before reading on, saying which --map fixes it.
@@ -71,8 +74,8 @@ void TextArena::reset()
 
 // ---------------------------------------------------------------------------------------------
 
-ParseAhead::ParseAhead(InputFile& file, RecordReader& splitter, const LineParser& parser, bool looksLikeClicks,
-    bool fresh, std::size_t bufferBytes)
+ParseAhead::ParseAhead(InputFile& file, RecordReader& splitter, const LineParser& parser,
+    bool looksLikeClicks, bool fresh, std::size_t bufferBytes)
     : m_file(file)
     , m_splitter(splitter)
     , m_parser(parser)
@@ -82,6 +85,9 @@ ParseAhead::ParseAhead(InputFile& file, RecordReader& splitter, const LineParser
     for (std::size_t i = 0; i < kBlocks; ++i) {
         m_blocks.push_back(std::make_unique<ParsedBlock>());
         m_blocks.back()->bytes.resize(bufferBytes);
+        // Room for lines of 64 bytes on average, so the list rarely grows (each growth touches
+        // fresh pages: page faults are the worker's largest kernel cost).
+        m_blocks.back()->lines.reserve(bufferBytes / 64);
         m_free.push_back(m_blocks.back().get());
     }
     m_thread = std::jthread([this](std::stop_token stop) { work(stop); });

@@ -43,7 +43,8 @@ struct ParsedLine {
     bool stateChanged = false;
 };
 
-//! How many bytes of a rejected line the sample keeps while a source has shown no click yet.
+//! How much of a rejected line a reject sample keeps while its source has not yet shown a single
+//! click (nor a CSV header): enough to recognise the kind of line, too little for a whole record.
 constexpr std::size_t kForeignSampleBytes = 32;
 
 //! Parses one record of a source as Ingestor::processLine does; `looksLikeClicks` is the

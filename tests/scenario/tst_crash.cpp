@@ -126,7 +126,7 @@ private slots:
     static QStringList threadsForRow()
     {
         return QString(QTest::currentDataTag()).startsWith("2 threads") ? QStringList { "--threads", "2" }
-                                                                       : QStringList {};
+                                                                        : QStringList {};
     }
 
     void failpoints_data()

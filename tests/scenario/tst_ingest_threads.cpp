@@ -83,8 +83,9 @@ class TestIngestThreads : public QObject {
     {
         QString s = fullState(db) + "--\n"
             + queryText(db, "SELECT source, offset, reason, hex(line) FROM rejects ORDER BY id") + "--\n"
-            + queryText(db, "SELECT s.uri, s.offset, hex(p.state) FROM sources s LEFT JOIN source_parsers p "
-                            "ON p.source = s.id ORDER BY s.id")
+            + queryText(db,
+                "SELECT s.uri, s.offset, hex(p.state) FROM sources s LEFT JOIN source_parsers p "
+                "ON p.source = s.id ORDER BY s.id")
             + "--\n" + queryText(db, "SELECT file, bytes FROM segments ORDER BY id") + "--\n";
         const Run stats = runCli({ "stats", "--db", db });
         s += QString::fromUtf8(stats.out) + "--\n";
@@ -152,7 +153,8 @@ private slots:
     // A folder of rotated files (app.log.2.gz oldest, then app.log.1, then app.log).
     void rotatedFolder()
     {
-        const QByteArray log = generate("rot.log", { "--events", "60000", "--format", "book", "--seed", "35" });
+        const QByteArray log
+            = generate("rot.log", { "--events", "60000", "--format", "book", "--seed", "35" });
         const qsizetype third = log.indexOf('\n', log.size() / 3) + 1;
         const qsizetype twoThirds = log.indexOf('\n', 2 * log.size() / 3) + 1;
         QVERIFY(QDir().mkpath(path("logs")));
@@ -169,8 +171,8 @@ private slots:
         QVERIFY(writeFile(path("badhead.csv"), "user_id,ip,country\nu1,10.0.0.1,US\n"));
         for (int threads : { 1, 2 }) {
             const QString db = path(QStringLiteral("badhead-%1.db").arg(threads));
-            const Run r = runCli({ "ingest", "--db", db, "--threads", QString::number(threads),
-                path("badhead.csv") });
+            const Run r = runCli(
+                { "ingest", "--db", db, "--threads", QString::number(threads), path("badhead.csv") });
             QVERIFY(r.exitCode != 0);
             QVERIFY2(r.err.contains("ad_id"), r.err.constData());
         }
@@ -179,7 +181,8 @@ private slots:
     void threadsMustBeAPositiveNumber()
     {
         for (const char* bad : { "0", "-1", "x" }) {
-            const Run r = runCli({ "ingest", "--db", path("usage.db"), "--threads", bad, path("badhead.csv") });
+            const Run r
+                = runCli({ "ingest", "--db", path("usage.db"), "--threads", bad, path("badhead.csv") });
             QCOMPARE(r.exitCode, 2);
         }
     }
