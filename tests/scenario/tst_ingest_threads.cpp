@@ -86,7 +86,10 @@ class TestIngestThreads : public QObject {
             + queryText(db,
                 "SELECT s.uri, s.offset, hex(p.state) FROM sources s LEFT JOIN source_parsers p "
                 "ON p.source = s.id ORDER BY s.id")
-            + "--\n" + queryText(db, "SELECT file, bytes FROM segments ORDER BY id") + "--\n";
+            + "--\n" + queryText(db, "SELECT file, bytes FROM segments ORDER BY id")
+            + "--\n"
+            // The CRC blocks of the raw segments.
+            + queryText(db, "SELECT * FROM raw_blocks") + "--\n";
         const Run stats = runCli({ "stats", "--db", db });
         s += QString::fromUtf8(stats.out) + "--\n";
         const QString csv = db + ".minutes.csv";
