@@ -60,6 +60,9 @@ SOURCE           a file, a .gz file, a directory of rotated logs (read oldest fi
 --sort-memory N  --order any: memory for sorting (default 256M, at least 16K; K, M, G suffixes);
                  beyond it sorted runs go to disk (about the input's size)
 --tmp DIR        --order any: where the sorted runs go (default: the database's folder)
+--threads N      archived files (not --follow, not stdin): N >= 2 reads and parses each file on a
+                 thread of its own while the main thread counts; the result is exactly that of one
+                 thread (default 1; more than 2 adds nothing yet: the counting stays on one thread)
 --lock-wait S    how long to retry while another connection locks the database (default 60)
 --time-format F  how click times are written: auto (default: ISO 8601, or epoch s/ms/µs/ns told apart
                  by magnitude) | iso | epoch-s | epoch-ms | epoch-us | epoch-ns | a strftime pattern such
@@ -83,6 +86,7 @@ constexpr int64_t kMaxSegmentBytes = int64_t(1) << 40; // 1 TiB
 constexpr int64_t kMaxLiveTopMinutes = 366 * 24 * 60; // a year
 constexpr int64_t kMinSortMemory = int64_t(16) << 10; // 16 KiB: tests force many runs with it
 constexpr int64_t kMaxSortMemory = int64_t(1) << 40; // 1 TiB
+constexpr int64_t kMaxThreads = 256;
 
 //! "256M", "64K", "2G" or plain bytes → bytes (binary units); nullopt for anything else.
 std::optional<int64_t> parseSize(std::string text)
@@ -172,12 +176,14 @@ int readEngineOptions(Args& args, core::IngestOptions& o)
 //! Batch sizes, the live top-N, Kafka and the flags; 0, or the exit code of a usage error.
 int readRunOptions(Args& args, core::IngestOptions& o)
 {
-    std::optional<int64_t> commitEvery, stageBytes, segmentBytes, liveTop;
-    if (!integerOption(args, "commit-every", 1, kMaxCommitEvery, commitEvery)
+    std::optional<int64_t> commitEvery, stageBytes, segmentBytes, liveTop, threads;
+    if (!integerOption(args, "threads", 1, kMaxThreads, threads)
+        || !integerOption(args, "commit-every", 1, kMaxCommitEvery, commitEvery)
         || !integerOption(args, "stage-raw-bytes", 1, kMaxStageRawBytes, stageBytes)
         || !integerOption(args, "segment-bytes", 1, kMaxSegmentBytes, segmentBytes)
         || !integerOption(args, "live-top", 1, kMaxLiveTopMinutes, liveTop))
         return 2;
+    if (threads) o.threads = static_cast<int>(*threads);
     if (commitEvery) o.commitEvents = *commitEvery;
     if (stageBytes) o.stageRawBytes = static_cast<std::size_t>(*stageBytes);
     if (segmentBytes) o.store.segmentMaxBytes = static_cast<uint64_t>(*segmentBytes);

@@ -6,6 +6,7 @@
 #include "core/ingest/ingest_source.h"
 #include "core/ingest/kafka_source.h"
 #include "core/ingest/order_any.h"
+#include "core/ingest/parse_ahead.h"
 #include "core/input/input_file.h"
 #include "core/input/record_reader.h"
 #include "core/input/source_list.h"
@@ -46,10 +47,6 @@ void primeParser(LineParser& parser, std::string_view head)
 }
 
 namespace {
-
-//! How much of a rejected line a reject sample keeps while its source has not yet shown a single
-//! click (nor a CSV header): enough to recognise the kind of line, too little for a whole record.
-constexpr std::size_t kForeignSampleBytes = 32;
 
 //! Replaces the position with the id of `pos`, or appends it.
 void upsertPosition(std::vector<SourcePosition>& positions, const SourcePosition& pos)
@@ -155,17 +152,15 @@ Status Ingestor::openSource(const std::string& path, Source& src)
 
 void Ingestor::processLine(Source& src, const Line& line)
 {
-    const std::string_view sample
-        = src.looksLikeClicks ? line.text : samplePrefix(line.text, kForeignSampleBytes);
-    if (line.tooLong) {
-        m_engine->onReject(RejectReason::LineTooLong, src.path, line.offset, sample);
-        return;
-    }
-    ClickEvent event;
-    const ParseOutcome out
-        = line.multiLine ? src.parser.parseRecord(line.text, event) : src.parser.parse(line.text, event);
-    if (out.kind == LineKind::Event || out.kind == LineKind::Header) src.looksLikeClicks = true;
-    switch (out.kind) {
+    ParsedLine parsed;
+    parseRecord(src.parser, src.looksLikeClicks, m_result.sources[src.report].resumedFrom == 0, line, parsed);
+    takeLine(src, parsed, false);
+}
+
+void Ingestor::takeLine(Source& src, const ParsedLine& line, bool ahead)
+{
+    const ClickEvent& event = line.event;
+    switch (line.outcome.kind) {
     case LineKind::Event: {
         if (event.timeMs > m_engine->futureScreenMs()) {
             drainAhead(); // the decision needs the events before this one
@@ -179,33 +174,35 @@ void Ingestor::processLine(Source& src, const Line& line)
             break;
         }
         Ahead& a = m_ahead[m_aheadCount++];
-        a.storage.clear();
-        for (std::string_view f : { event.adId, event.userId, event.ip, event.country, event.clickId })
-            a.storage.append(f);
-        std::string_view rest = a.storage;
-        auto take = [&rest](std::size_t n) {
-            const std::string_view v = rest.substr(0, n);
-            rest.remove_prefix(n);
-            return v;
-        };
-        a.event.timeMs = event.timeMs;
-        a.event.adId = take(event.adId.size());
-        a.event.userId = take(event.userId.size());
-        a.event.ip = take(event.ip.size());
-        a.event.country = take(event.country.size());
-        a.event.clickId = take(event.clickId.size());
-        a.identity = m_engine->identityOf(a.event);
-        m_engine->prefetch(a.identity, a.event.adId);
+        if (ahead) { // the block keeps the event until it is drained
+            a.use = &event;
+            a.identity = line.identity;
+        } else {
+            a.storage.clear();
+            for (std::string_view f : { event.adId, event.userId, event.ip, event.country, event.clickId })
+                a.storage.append(f);
+            std::string_view rest = a.storage;
+            auto take = [&rest](std::size_t n) {
+                const std::string_view v = rest.substr(0, n);
+                rest.remove_prefix(n);
+                return v;
+            };
+            a.event.timeMs = event.timeMs;
+            a.event.adId = take(event.adId.size());
+            a.event.userId = take(event.userId.size());
+            a.event.ip = take(event.ip.size());
+            a.event.country = take(event.country.size());
+            a.event.clickId = take(event.clickId.size());
+            a.use = &a.event;
+            a.identity = m_engine->identityOf(a.event);
+        }
+        m_engine->prefetch(a.identity, a.use->adId);
         if (m_aheadCount == kAhead) drainAhead();
         break;
     }
     case LineKind::Rejected:
-        // A source whose first header lacks ad_id or click_timestamp (or a --map column) would
-        // reject every line: stop before reading on, saying which --map fixes it.
-        if (out.reason == RejectReason::BadCsvHeader && !src.looksLikeClicks
-            && m_result.sources[src.report].resumedFrom == 0)
-            m_headerError = quoted(src.path) + ": " + src.parser.headerProblem();
-        m_engine->onReject(out.reason, src.path, line.offset, sample);
+        if (line.headerError) m_headerError = quoted(src.path) + ": " + std::string(line.problem);
+        m_engine->onReject(line.outcome.reason, src.path, line.offset, line.text);
         break;
     case LineKind::Blank:
     case LineKind::Header:
@@ -216,7 +213,7 @@ void Ingestor::processLine(Source& src, const Line& line)
 void Ingestor::drainAhead()
 {
     for (std::size_t i = 0; i < m_aheadCount; ++i)
-        m_engine->onEvent(m_ahead[i].event, m_ahead[i].identity);
+        m_engine->onEvent(*m_ahead[i].use, m_ahead[i].identity);
     m_aheadCount = 0;
 }
 
@@ -327,6 +324,7 @@ Status Ingestor::readToEnd(Source& src, std::stop_token& stop, bool& stopped)
         }
         // A stream (stdin, a FIFO) is waited for in short steps: an interrupt ends the wait, and
         // a slow writer's lines are committed every commitIntervalMs, not at the end.
+        if (src.parseAhead) return readAhead(src, stop, stopped);
         auto ready = src.file->waitReadable(100);
         if (!ready) return ready.status();
         if (!*ready) {
@@ -378,6 +376,7 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
         Source src;
         const Counters before = m_engine->totals();
         if (auto st = openSource((*paths)[i], src); !st) return Result<IngestResult>(st);
+        src.parseAhead = m_options.threads > 1 && !followThis && src.resumable && src.path != "-";
         bool stopped = false;
         Status st = followThis ? follow(src, stop) : readToEnd(src, stop, stopped);
         if (!st) return Result<IngestResult>(st);

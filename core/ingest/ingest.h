@@ -20,6 +20,8 @@
 namespace adclick::core {
 
 class InputFile;
+struct ParsedBlock;
+struct ParsedLine;
 
 struct IngestOptions {
     std::vector<std::string> sources; //!< files, .gz files, directories, "-"
@@ -62,6 +64,9 @@ struct IngestOptions {
     std::size_t sortMemoryBytes = std::size_t(256) << 20;
     //! orderAny: where sorted runs go (unlinked files); empty: the database's folder.
     std::string sortDir;
+    //! ≥ 2: archived files (not followed, not stdin) are read and parsed on a thread of their own
+    //! while this one counts (parse_ahead.h); the result is that of one thread exactly.
+    int threads = 1;
 };
 
 struct SourceReport {
@@ -124,6 +129,13 @@ private:
     Status checkParserOptions(const std::string& source, std::string_view parserState) const;
     Status processChunk(Source& src, std::string_view chunk);
     void processLine(Source& src, const struct Line& line);
+    //! Counts one parsed line; `ahead`: parsed by ParseAhead (its event and identity stay valid
+    //! until the block is drained), otherwise copied out of the parser's buffers.
+    void takeLine(Source& src, const ParsedLine& line, bool ahead);
+    //! IngestOptions::threads ≥ 2, an archived file: readToEnd with the parsing on a worker.
+    Status readAhead(Source& src, std::stop_token& stop, bool& stopped);
+    //! processChunk for a block parsed ahead (the same commits, at the same lines).
+    Status processBlock(Source& src, const ParsedBlock& block);
     //! Hands the events parsed ahead to the engine, in input order.
     void drainAhead();
     Status maybeCommit(Source& src, bool force);
@@ -187,6 +199,7 @@ private:
         std::string storage;
         ClickEvent event;
         Hash128 identity;
+        const ClickEvent* use = nullptr; //!< &event, or the event in a block parsed ahead
     };
     static constexpr std::size_t kAhead = 16;
     std::array<Ahead, kAhead> m_ahead;

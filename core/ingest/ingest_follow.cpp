@@ -23,6 +23,15 @@ Fingerprint fingerprintOf(std::string_view head)
 
 } // namespace
 
+void extendHead(std::string& head, uint64_t at, std::string_view chunk)
+{
+    if (head.size() < kFingerprintBytes && at <= head.size() && at + chunk.size() > head.size()) {
+        const std::size_t from = head.size() - at;
+        head.append(
+            chunk.substr(from, std::min<std::size_t>(chunk.size() - from, kFingerprintBytes - head.size())));
+    }
+}
+
 bool Ingestor::noteRead(Source& src, std::string_view chunk)
 {
     const uint64_t at = src.file->offset() - chunk.size();
@@ -31,11 +40,7 @@ bool Ingestor::noteRead(Source& src, std::string_view chunk)
         src.truncated = true;
         return false;
     }
-    if (src.head.size() < kFingerprintBytes && at <= src.head.size() && at + chunk.size() > src.head.size()) {
-        const std::size_t from = src.head.size() - at;
-        src.head.append(chunk.substr(
-            from, std::min<std::size_t>(chunk.size() - from, kFingerprintBytes - src.head.size())));
-    }
+    extendHead(src.head, at, chunk);
     src.readEnd = src.file->offset();
     return true;
 }

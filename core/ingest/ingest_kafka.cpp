@@ -16,6 +16,8 @@ namespace {
 
 //! How often a Kafka source asks whether its topic has grown.
 constexpr int64_t kPartitionCheckMs = 10'000;
+//! Messages taken from librdkafka at once (KafkaConsumer::pollBatch).
+constexpr std::size_t kKafkaBatch = 4096;
 //! At most one warning about retried Kafka errors per this interval (all are counted).
 constexpr int64_t kTransientWarningMs = 5'000;
 //! Longer messages are rejected; the sample stored for them is cut to this.
@@ -92,18 +94,28 @@ Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
     auto opened = KafkaRun::open(*this, address, stop);
     if (!opened) return stop.stop_requested() ? Status::ok() : opened.status();
     KafkaRun& run = **opened;
+    // Messages are taken in batches: the per-poll work (clocks, the database watermark over all
+    // partitions, partition growth, progress) is done once per batch. Verdicts depend only on
+    // each partition's own messages (docs/semantics.md, "Partitions"), never on the batching.
+    std::vector<KafkaEvent> events;
     while (!stop.stop_requested()) {
-        const KafkaEvent ev = run.consumer().poll(100);
+        run.consumer().pollBatch(100, kKafkaBatch, events);
         const int64_t now = steadyMs();
         m_engine->setFutureBound(futureBoundMs());
         run.noteClientErrors();
-        if (ev.kind == KafkaEvent::Gap) {
-            if (auto st = run.onGap(ev); !st) return st;
-            continue;
+        for (const KafkaEvent& ev : events) {
+            if (ev.kind == KafkaEvent::Gap) {
+                if (auto st = run.onGap(ev); !st) return st;
+                continue;
+            }
+            if (ev.kind == KafkaEvent::Transient) run.noteTransient(ev.error);
+            if (ev.kind == KafkaEvent::Message || ev.kind == KafkaEvent::PartitionEnd)
+                if (auto st = run.onRecord(ev, now); !st) return st;
+            if (m_engine->batch().events() >= m_options.commitEvents) {
+                run.updateWatermark(now);
+                if (auto st = run.maybeCommit(now); !st) return st;
+            }
         }
-        if (ev.kind == KafkaEvent::Transient) run.noteTransient(ev.error);
-        if (ev.kind == KafkaEvent::Message || ev.kind == KafkaEvent::PartitionEnd)
-            if (auto st = run.onRecord(ev, now); !st) return st;
         run.updateWatermark(now);
         if (auto st = run.followGrowth(now); !st) return st;
         if (auto st = run.maybeCommit(now); !st) return st;

@@ -33,10 +33,15 @@ struct Ingestor::Source {
     //! A click or a CSV header was read from it in this run: until then it may be any file
     //! (a link to a secret), and its reject samples keep only kForeignSampleBytes.
     bool looksLikeClicks = false;
+    //! An archived file read with IngestOptions::threads ≥ 2: parsed ahead on a worker.
+    bool parseAhead = false;
 };
 
 //! The first kFingerprintBytes content bytes of `path`, read through a second handle.
 Result<std::string> readHead(const std::string& path);
+
+//! A file's head (its first kFingerprintBytes, as read) grown by `chunk`, read at offset `at`.
+void extendHead(std::string& head, uint64_t at, std::string_view chunk);
 
 //! Resuming mid-file: the parser must see again the lines that fixed its format (and the CSV
 //! header) — they were counted in an earlier run.

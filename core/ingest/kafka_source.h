@@ -58,6 +58,9 @@ public:
     static constexpr int64_t kOffsetBeginning = -2;
 
     KafkaEvent poll(int timeoutMs);
+    //! Up to `max` events in one call, waiting up to timeoutMs for the first; their values stay
+    //! valid until the next poll or pollBatch.
+    void pollBatch(int timeoutMs, std::size_t max, std::vector<KafkaEvent>& out);
 
     //! Asks the brokers for the topic's partition count again (bounded by timeoutMs); keeps the
     //! known count when they do not answer. Returns the count.

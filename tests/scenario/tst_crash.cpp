@@ -122,6 +122,13 @@ private slots:
             countersAsTruth(truthCounters(m_log)));
     }
 
+    //! The rows of failpoints_data named "2 threads, …" run the ingest with --threads 2.
+    static QStringList threadsForRow()
+    {
+        return QString(QTest::currentDataTag()).startsWith("2 threads") ? QStringList { "--threads", "2" }
+                                                                        : QStringList {};
+    }
+
     void failpoints_data()
     {
         QTest::addColumn<QString>("failpoint");
@@ -134,13 +141,17 @@ private slots:
         QTest::addRow("torn raw write:1") << "commit.raw_write:1:partial" << 3;
         QTest::addRow("torn raw write:4") << "commit.raw_write:4:partial" << 3;
         QTest::addRow("many kills after commits") << "commit.after_commit:3" << 40;
+        // --threads 2 (the file parsed ahead on a worker): killed at commits, the restarts (also
+        // with 2 threads) end exactly where one thread ends.
+        QTest::addRow("2 threads, commit.mid_txn:2") << "commit.mid_txn:2" << 4;
+        QTest::addRow("2 threads, commit.after_commit:3") << "commit.after_commit:3" << 12;
     }
     void failpoints()
     {
         QFETCH(QString, failpoint);
         QFETCH(int, killedRuns);
         const QString db = freshDb();
-        const int kills = ingestWithKills(db, failpoint, killedRuns);
+        const int kills = ingestWithKills(db, failpoint, killedRuns, {}, threadsForRow());
         QVERIFY2(kills >= 1, "the failpoint never fired");
         QCOMPARE(integrity(db), QStringLiteral("ok"));
         QCOMPARE(fullState(db), fullState(m_reference));
