@@ -1,6 +1,8 @@
 #include "core/query/query.h"
 
 #include "core/base/click_event.h"
+#include "core/query/top_ads.h"
+#include "core/store/rollups.h"
 #include "core/store/sqlite_util.h"
 
 #include <algorithm>
@@ -297,6 +299,12 @@ Result<PopularResult> QueryService::popular(
     auto p = planLocked(filter);
     if (!p) return R(p.status());
 
+    if (p->fromAggregates && p->countrySql.empty() && hasRollups(m_conn)) {
+        auto top = topAdsFromRollups(m_conn, p->filterId, firstMinute, endMinute, n);
+        if (!top) return R(top.status());
+        out.top = std::move(*top);
+        return out;
+    }
     if (p->fromAggregates) {
         // Range scan of the primary key (filter_id, minute, …); only the grouped ads meet `ads`.
         sql::Stmt q(m_conn,
