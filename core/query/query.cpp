@@ -86,7 +86,8 @@ Result<std::unique_ptr<QueryService>> QueryService::open(const std::string& dbPa
     std::unique_ptr<QueryService> q(new QueryService());
     q->m_path = dbPath;
     q->m_conn = std::move(*conn);
-    q->m_raw = std::make_unique<RawReader>(rawDirFor(dbPath));
+    // The raw reader (and its 4 MiB block buffer) is made by the first call that scans raw
+    // events: most queries never do, and a CLI query pays the page faults otherwise.
     return R(std::move(q));
 }
 
@@ -215,6 +216,7 @@ Status QueryService::scanRaw(const std::vector<TimeRange>& ranges, const Filter&
     if (!segments) return segments.status();
     const bool all = filter.empty();
     bool stopped = false;
+    if (!m_raw) m_raw = std::make_unique<RawReader>(rawDirFor(m_path));
     auto st = m_raw->read(*segments, ranges, [&](const RawEvent& e) {
         if (m_interrupt.load(std::memory_order_relaxed)) {
             stopped = true;

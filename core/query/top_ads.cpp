@@ -5,6 +5,8 @@
 #include "core/store/sqlite_util.h"
 
 #include <algorithm>
+#include <functional>
+#include <queue>
 
 namespace adclick::core {
 
@@ -15,19 +17,25 @@ struct IdCount {
 };
 
 //! The ads that can be among the top `n`: every ad whose clicks reach the n-th largest count
-//! (ties at that count are decided by name, which only the ads table knows).
+//! (ties at that count are decided by name, which only the ads table knows). Two passes over
+//! the sums with a heap of n counts: no copy of the (up to millions of) sums.
 std::vector<IdCount> candidates(const std::vector<int64_t>& perAd, int64_t n)
 {
-    std::vector<IdCount> all;
+    std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> best; // the n largest counts
+    for (const int64_t c : perAd) {
+        if (c <= 0) continue;
+        if (static_cast<int64_t>(best.size()) < n) {
+            best.push(c);
+        } else if (c > best.top()) {
+            best.pop();
+            best.push(c);
+        }
+    }
+    const int64_t threshold = static_cast<int64_t>(best.size()) < n ? 1 : best.top();
+    std::vector<IdCount> out;
     for (std::size_t id = 0; id < perAd.size(); ++id)
-        if (perAd[id] > 0) all.push_back({ static_cast<int64_t>(id), perAd[id] });
-    if (static_cast<int64_t>(all.size()) <= n) return all;
-    const auto nth = all.begin() + static_cast<std::ptrdiff_t>(n - 1);
-    std::nth_element(
-        all.begin(), nth, all.end(), [](const IdCount& a, const IdCount& b) { return a.clicks > b.clicks; });
-    const int64_t threshold = nth->clicks;
-    std::erase_if(all, [threshold](const IdCount& c) { return c.clicks < threshold; });
-    return all;
+        if (perAd[id] >= threshold) out.push_back({ static_cast<int64_t>(id), perAd[id] });
+    return out;
 }
 
 } // namespace

@@ -133,7 +133,10 @@ Result<Connection> Connection::openReader(const std::string& path, int busyTimeo
     if (rc != SQLITE_OK) return R::error(describe(conn, rc, "cannot open database '" + path + "'"));
     sqlite3_busy_timeout(conn.m_db, busyTimeoutMs);
     Status st = checkSchemaVersion(conn, false);
-    if (st) return R(std::move(conn));
+    if (st) {
+        sqlite3_exec(conn.m_db, "PRAGMA mmap_size=1073741824", nullptr, nullptr, nullptr);
+        return R(std::move(conn));
+    }
     if (!needsWriteAccess(conn.m_db)) return R(st);
     conn.close();
     return openImmutable(path);
