@@ -100,41 +100,69 @@ Cover coverAt(int64_t a, int64_t b, int level, int sign)
     return out;
 }
 
+//! One (filter, bucket, ad) delta; `bucket` is a minute until bucketed.
 struct RollupRow {
-    int64_t filterId, width, bucket, ad, clicks;
+    int64_t bucket;
+    uint32_t filterId, ad;
+    int64_t clicks;
 };
+
+bool rowLess(const RollupRow& x, const RollupRow& y)
+{
+    if (x.filterId != y.filterId) return x.filterId < y.filterId;
+    if (x.bucket != y.bucket) return x.bucket < y.bucket;
+    return x.ad < y.ad;
+}
+
+//! Sorts `rows` by key and sums rows of equal keys into one.
+void sortAndMerge(std::vector<RollupRow>& rows)
+{
+    std::sort(rows.begin(), rows.end(), rowLess);
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (out > 0 && !rowLess(rows[out - 1], rows[i]))
+            rows[out - 1].clicks += rows[i].clicks;
+        else
+            rows[out++] = rows[i];
+    }
+    rows.resize(out);
+}
+
+Status upsertLevel(sql::Stmt& q, const sql::Connection& conn, int64_t w, const std::vector<RollupRow>& rows)
+{
+    for (const RollupRow& r : rows) {
+        q.reset();
+        q.bind(1, int64_t(r.filterId)).bind(2, w).bind(3, r.bucket).bind(4, int64_t(r.ad)).bind(5, r.clicks);
+        if (!q.run()) return failed(conn, q.rc(), "cannot store rollups");
+    }
+    return Status::ok();
+}
 
 } // namespace
 
 Status writeRollups(const sql::Connection& conn, const PaneDeltaMap& panes)
 {
-    std::vector<RollupRow> rows;
-    rows.reserve(panes.size() * kLevels);
-    for (const auto& [k, d] : panes.items()) {
-        if (d.clicks == 0) continue; // late events under --late drop: counted, not aggregated
-        for (const int64_t w : kRollupWidths)
-            rows.push_back({ int64_t(k.filterId), w, floorDiv(k.minute, w), int64_t(k.ad), d.clicks });
-    }
-    // In primary-key order, one row per key: the B-tree is written in order.
-    std::sort(rows.begin(), rows.end(), [](const RollupRow& x, const RollupRow& y) {
-        if (x.filterId != y.filterId) return x.filterId < y.filterId;
-        if (x.width != y.width) return x.width < y.width;
-        if (x.bucket != y.bucket) return x.bucket < y.bucket;
-        return x.ad < y.ad;
-    });
+    // Reused between commits: a fresh buffer of this size is new pages (zeroed by the kernel)
+    // at every commit.
+    thread_local std::vector<RollupRow> perMinute, perBucket;
+    perMinute.clear();
+    for (const auto& [k, d] : panes.items())
+        if (d.clicks != 0) // late events under --late drop: counted, not aggregated
+            perMinute.push_back({ k.minute, k.filterId, k.ad, d.clicks });
+    sortAndMerge(perMinute); // summed over countries, in primary-key order
     sql::Stmt q(conn,
         "INSERT INTO agg_rollup(filter_id, width, bucket, ad, clicks) VALUES(?1, ?2, ?3, ?4, ?5) "
         "ON CONFLICT DO UPDATE SET clicks = clicks + excluded.clicks");
-    for (std::size_t i = 0; i < rows.size();) {
-        const RollupRow& r = rows[i];
-        int64_t clicks = 0;
-        for (; i < rows.size() && rows[i].filterId == r.filterId && rows[i].width == r.width
-             && rows[i].bucket == r.bucket && rows[i].ad == r.ad;
-             ++i)
-            clicks += rows[i].clicks;
-        q.reset();
-        q.bind(1, r.filterId).bind(2, r.width).bind(3, r.bucket).bind(4, r.ad).bind(5, clicks);
-        if (!q.run()) return failed(conn, q.rc(), "cannot store rollups");
+    for (const int64_t w : kRollupWidths) {
+        const std::vector<RollupRow>* rows = &perMinute;
+        if (w != 1) {
+            perBucket = perMinute;
+            for (RollupRow& r : perBucket)
+                r.bucket = floorDiv(r.bucket, w);
+            sortAndMerge(perBucket);
+            rows = &perBucket;
+        }
+        if (auto st = upsertLevel(q, conn, w, *rows); !st) return st;
     }
     return Status::ok();
 }
