@@ -4,9 +4,10 @@
 #include "core/store/integrity.h"
 #include "core/store/raw_file_observer.h"
 #include "core/store/raw_reader.h"
+#include "core/store/rollups.h"
+#include "core/store/schema_upgrade.h"
 #include "core/store/sqlite_util.h"
 #include "core/store/store_reads.h"
-#include "core/store/rollups.h"
 #include "core/store/store_schema.h"
 #include "core/store/store_writes.h"
 
@@ -286,17 +287,8 @@ Status Store::upgradeSchema()
     if (!v.step() || v.int64(0) >= kSchemaVersion) return Status::ok();
     const int64_t from = v.int64(0);
     v = sql::Stmt();
-    // One transaction for every step: a crash leaves the database at its old version.
-    auto st = transaction([&] {
-        Status s;
-        // Version 1 had no raw checksums: they are computed from the segments as they are now.
-        if (from < 2) s = addMissingRawBlocks(m_conn, m_rawDir);
-        if (s && from < kRollupSchemaVersion) s = migrateToRollups(m_conn);
-        const std::string version
-            = "UPDATE meta SET value = " + std::to_string(kSchemaVersion) + " WHERE key = 'schema_version'";
-        if (s) s = sql::exec(m_conn, version.c_str());
-        return s;
-    });
+    // Every step in one transaction: a crash leaves the database at its old version.
+    auto st = transaction([&] { return upgradeSchemaSteps(m_conn, m_rawDir, from); });
     if (!st)
         return Status::error("cannot move '" + m_path + "' to schema version "
             + std::to_string(kSchemaVersion) + ": " + st.message());

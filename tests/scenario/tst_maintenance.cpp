@@ -285,10 +285,11 @@ private slots:
         QCOMPARE(runCli({ "ingest", "--db", db, m_log }).exitCode, 0);
         QCOMPARE(
             runCli({ "filter", "save", "--db", db, "--name", "us", "--expr", "country=US" }).exitCode, 0);
+        // The log holds 40 s of clicks from 2021-01-01T00:00:00Z (minute 0).
         const QList<QStringList> queries {
-            { "popular", "--count", "10", "--window", "60" },
-            { "popular", "--count", "7", "--window", "13", "--at", "2021-01-01T00:21:30Z" },
-            { "popular", "--count", "7", "--window", "13", "--filter", "@us" },
+            { "popular", "--count", "10", "--window", "60", "--at", "2021-01-01T00:01:00Z" },
+            { "popular", "--count", "7", "--window", "13", "--at", "2021-01-01T00:01:30Z" },
+            { "popular", "--count", "7", "--window", "1", "--at", "2021-01-01T00:01:00Z", "--filter", "@us" },
             { "count", "--ad", "ad000003", "--from", "2021-01-01T00:00:10.5Z", "--to",
                 "2021-01-01T00:31:00Z" },
         };
