@@ -12,6 +12,14 @@ namespace {
 
 constexpr int kLevels = static_cast<int>(std::size(kRollupWidths));
 
+constexpr bool widthsNest()
+{
+    for (int i = 1; i < kLevels; ++i)
+        if (kRollupWidths[i] % kRollupWidths[i - 1] != 0) return false;
+    return kRollupWidths[0] == 1;
+}
+static_assert(widthsNest(), "each rollup level is summed from the one below it");
+
 int64_t floorDiv(int64_t a, int64_t b)
 {
     return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
@@ -144,25 +152,22 @@ Status writeRollups(const sql::Connection& conn, const PaneDeltaMap& panes)
 {
     // Reused between commits: a fresh buffer of this size is new pages (zeroed by the kernel)
     // at every commit.
-    thread_local std::vector<RollupRow> perMinute, perBucket;
-    perMinute.clear();
+    thread_local std::vector<RollupRow> rows;
+    rows.clear();
     for (const auto& [k, d] : panes.items())
         if (d.clicks != 0) // late events under --late drop: counted, not aggregated
-            perMinute.push_back({ k.minute, k.filterId, k.ad, d.clicks });
-    sortAndMerge(perMinute); // summed over countries, in primary-key order
+            rows.push_back({ k.minute, k.filterId, k.ad, d.clicks });
     sql::Stmt q(conn,
         "INSERT INTO agg_rollup(filter_id, width, bucket, ad, clicks) VALUES(?1, ?2, ?3, ?4, ?5) "
         "ON CONFLICT DO UPDATE SET clicks = clicks + excluded.clicks");
+    int64_t below = 1; // the width `rows` holds buckets of (1: minutes)
     for (const int64_t w : kRollupWidths) {
-        const std::vector<RollupRow>* rows = &perMinute;
-        if (w != 1) {
-            perBucket = perMinute;
-            for (RollupRow& r : perBucket)
-                r.bucket = floorDiv(r.bucket, w);
-            sortAndMerge(perBucket);
-            rows = &perBucket;
-        }
-        if (auto st = upsertLevel(q, conn, w, *rows); !st) return st;
+        // Buckets nest: each level is the one below it, re-bucketed and summed.
+        for (RollupRow& r : rows)
+            r.bucket = floorDiv(r.bucket, w / below);
+        sortAndMerge(rows); // in primary-key order, one row per key
+        below = w;
+        if (auto st = upsertLevel(q, conn, w, rows); !st) return st;
     }
     return Status::ok();
 }

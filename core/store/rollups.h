@@ -21,7 +21,8 @@ namespace sql {
 class Connection;
 }
 
-//! Bucket widths in minutes, smallest first. Bucket b of width w holds minutes [b·w, (b+1)·w).
+//! Bucket widths in minutes, smallest first, each a multiple of the one before (a level is summed
+//! from the one below). Bucket b of width w holds minutes [b·w, (b+1)·w).
 inline constexpr int64_t kRollupWidths[] = { 1, 10, 60 };
 
 //! The schema version since which agg_rollup exists and is maintained.
