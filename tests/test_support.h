@@ -207,6 +207,26 @@ inline QByteArray rawDigest(const QString& db)
     return h.result().toHex();
 }
 
+//! The rollups (agg_rollup) as text, and what they must be: agg summed over countries into
+//! buckets of 1, 10 and 60 minutes (event minutes are positive here: '/' is the floor).
+inline QString rollupText(const QString& db)
+{
+    return queryText(db, "SELECT filter_id, width, bucket, ad, clicks FROM agg_rollup ORDER BY 1, 2, 3, 4");
+}
+inline QString rollupTruthText(const QString& db)
+{
+    return queryText(db,
+        "WITH w(w) AS (VALUES (1), (10), (60)) SELECT a.filter_id, w.w, a.minute / w.w, a.ad, sum(a.clicks) "
+        "FROM agg a, w GROUP BY 1, 2, 3, 4 HAVING sum(a.clicks) <> 0 ORDER BY 1, 2, 3, 4");
+}
+//! "rollups = agg" or what differs: the rollups must always equal a GROUP BY over agg.
+inline QString rollupCheck(const QString& db)
+{
+    const QString have = rollupText(db), want = rollupTruthText(db);
+    if (have == want) return QStringLiteral("rollups = agg");
+    return QStringLiteral("rollups differ from agg:\n%1--- want:\n%2").arg(have.left(2000), want.left(2000));
+}
+
 //! Everything that must be equal between an interrupted and an uninterrupted run.
 inline QString fullState(const QString& db)
 {
@@ -214,7 +234,8 @@ inline QString fullState(const QString& db)
         + queryText(db, "SELECT * FROM minute_stats ORDER BY minute") + "--\n"
         + queryText(db, "SELECT key, value FROM meta ORDER BY key") + "--\n"
         + queryText(db, "SELECT uri, offset FROM sources ORDER BY id") + "--\n"
-        + queryText(db, "SELECT source, offset, reason FROM rejects ORDER BY id") + "--\n" + rawDigest(db);
+        + queryText(db, "SELECT source, offset, reason FROM rejects ORDER BY id") + "--\n" + rollupCheck(db)
+        + "--\n" + rawDigest(db);
 }
 
 //! The generator's per-pane truth without its header, in the same form as aggText().

@@ -1,6 +1,8 @@
 #include "core/query/query.h"
 
 #include "core/base/click_event.h"
+#include "core/query/top_ads.h"
+#include "core/store/rollups.h"
 #include "core/store/sqlite_util.h"
 
 #include <algorithm>
@@ -84,7 +86,8 @@ Result<std::unique_ptr<QueryService>> QueryService::open(const std::string& dbPa
     std::unique_ptr<QueryService> q(new QueryService());
     q->m_path = dbPath;
     q->m_conn = std::move(*conn);
-    q->m_raw = std::make_unique<RawReader>(rawDirFor(dbPath));
+    // The raw reader (and its 4 MiB block buffer) is made by the first call that scans raw
+    // events: most queries never do, and a CLI query pays the page faults otherwise.
     return R(std::move(q));
 }
 
@@ -213,6 +216,7 @@ Status QueryService::scanRaw(const std::vector<TimeRange>& ranges, const Filter&
     if (!segments) return segments.status();
     const bool all = filter.empty();
     bool stopped = false;
+    if (!m_raw) m_raw = std::make_unique<RawReader>(rawDirFor(m_path));
     auto st = m_raw->read(*segments, ranges, [&](const RawEvent& e) {
         if (m_interrupt.load(std::memory_order_relaxed)) {
             stopped = true;
@@ -297,6 +301,12 @@ Result<PopularResult> QueryService::popular(
     auto p = planLocked(filter);
     if (!p) return R(p.status());
 
+    if (p->fromAggregates && p->countrySql.empty() && hasRollups(m_conn)) {
+        auto top = topAdsFromRollups(m_conn, p->filterId, firstMinute, endMinute, n);
+        if (!top) return R(top.status());
+        out.top = std::move(*top);
+        return out;
+    }
     if (p->fromAggregates) {
         // Range scan of the primary key (filter_id, minute, …); only the grouped ads meet `ads`.
         sql::Stmt q(m_conn,

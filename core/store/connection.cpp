@@ -133,7 +133,14 @@ Result<Connection> Connection::openReader(const std::string& path, int busyTimeo
     if (rc != SQLITE_OK) return R::error(describe(conn, rc, "cannot open database '" + path + "'"));
     sqlite3_busy_timeout(conn.m_db, busyTimeoutMs);
     Status st = checkSchemaVersion(conn, false);
-    if (st) return R(std::move(conn));
+    if (st) {
+        // A small page cache: a query reads each page about once (and a commit by the writer
+        // empties the cache anyway); recycled pages spare the page faults of ~2 MB of fresh
+        // memory per CLI query (100 k-ad popular: 38 → 29 ms of CPU). No mmap: an I/O error
+        // would then be a SIGBUS instead of an error message.
+        sqlite3_exec(conn.m_db, "PRAGMA cache_size=100", nullptr, nullptr, nullptr);
+        return R(std::move(conn));
+    }
     if (!needsWriteAccess(conn.m_db)) return R(st);
     conn.close();
     return openImmutable(path);

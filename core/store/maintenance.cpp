@@ -4,6 +4,7 @@
 #include "core/base/clock.h"
 #include "core/store/connection.h"
 #include "core/store/raw_reader.h"
+#include "core/store/rollups.h"
 #include "core/store/sqlite_util.h"
 #include "core/store/store.h"
 
@@ -190,6 +191,10 @@ Result<int64_t> backfillSavedFilter(const sql::Connection& conn, int64_t id, con
     });
     if (st) st = deleteAggregates(conn, id, "cannot back-fill the saved filter");
     if (st) st = insertCells(conn, cells);
+    if (st) st = dropRollups(conn, id);
+    if (st && !cells.empty()) // keys ordered by (filter, minute, …): the first and last minute
+        st = rebuildRollups(
+            conn, id, std::get<1>(cells.begin()->first), std::get<1>(cells.rbegin()->first) + 1);
     if (st) st = setSavedFilterState(conn, id, SavedFilterState::Ready);
     if (!st) return Result<int64_t>(st);
     return clicks;
@@ -198,6 +203,7 @@ Result<int64_t> backfillSavedFilter(const sql::Connection& conn, int64_t id, con
 Status deleteSavedFilter(const sql::Connection& conn, int64_t id)
 {
     if (auto st = deleteAggregates(conn, id, "cannot drop the saved filter"); !st) return st;
+    if (auto st = dropRollups(conn, id); !st) return st;
     return removeSavedFilterRow(conn, id);
 }
 
@@ -227,6 +233,8 @@ Result<RecomputeReport> recomputeRange(const sql::Connection& conn, int64_t from
     if (!ids) return R(ids.status());
     Corrector corrector(conn, std::move(*ids), report);
     if (auto cst = corrector.correct(truth, *stored); !cst) return R(cst);
+    // The rollups follow agg; rebuilt over the whole range, so that a recompute also repairs them.
+    if (auto rst = rebuildRollups(conn, std::nullopt, fromMinute, toMinute); !rst) return R(rst);
     return report;
 }
 

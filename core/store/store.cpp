@@ -4,6 +4,8 @@
 #include "core/store/integrity.h"
 #include "core/store/raw_file_observer.h"
 #include "core/store/raw_reader.h"
+#include "core/store/rollups.h"
+#include "core/store/schema_upgrade.h"
 #include "core/store/sqlite_util.h"
 #include "core/store/store_reads.h"
 #include "core/store/store_schema.h"
@@ -283,9 +285,10 @@ Status Store::upgradeSchema()
 {
     sql::Stmt v(m_conn, "SELECT value FROM meta WHERE key = 'schema_version'");
     if (!v.step() || v.int64(0) >= kSchemaVersion) return Status::ok();
+    const int64_t from = v.int64(0);
     v = sql::Stmt();
-    // Version 1 had no raw checksums: they are computed from the segments as they are now.
-    auto st = transaction([&] { return addMissingRawBlocks(m_conn, m_rawDir); });
+    // Every step in one transaction: a crash leaves the database at its old version.
+    auto st = transaction([&] { return upgradeSchemaSteps(m_conn, m_rawDir, from); });
     if (!st)
         return Status::error("cannot move '" + m_path + "' to schema version "
             + std::to_string(kSchemaVersion) + ": " + st.message());
@@ -573,6 +576,7 @@ Status Store::commitTxn(
     // The order of these writes is part of the commit protocol the crash tests check.
     Status st = writeNewAds(m_conn, batch.newAds);
     if (st) st = writeAggregates(m_conn, batch.panes);
+    if (st) st = writeRollups(m_conn, batch.panes);
     if (st) st = writeMinuteStats(m_conn, batch.minutes);
     if (st) st = addCounters(m_conn, batch.counters);
     if (st) st = writeRejects(m_conn, batch.rejects);

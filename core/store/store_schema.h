@@ -79,6 +79,13 @@ CREATE TABLE IF NOT EXISTS raw_blocks(
     segment INTEGER NOT NULL, block INTEGER NOT NULL, bytes INTEGER NOT NULL, crc INTEGER NOT NULL,
     PRIMARY KEY(segment, block)) WITHOUT ROWID;
 
+-- Rollups of agg for the queries (rollups.h), since version 4: clicks of all countries per
+-- (filter, bucket of `width` minutes, ad); bucket b holds the minutes [b·width, (b+1)·width).
+-- Always equal to the matching GROUP BY over agg (written in the same transactions).
+CREATE TABLE IF NOT EXISTS agg_rollup(
+    filter_id INTEGER NOT NULL, width INTEGER NOT NULL, bucket INTEGER NOT NULL, ad INTEGER NOT NULL,
+    clicks INTEGER NOT NULL, PRIMARY KEY(filter_id, width, bucket, ad)) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS saved_filters(
     id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, expr TEXT NOT NULL, state TEXT NOT NULL,
     created_ms INTEGER NOT NULL);
@@ -87,7 +94,10 @@ CREATE TABLE IF NOT EXISTS saved_filters(
 //! 2: raw_blocks (checksums of the raw segments). Version 1 databases are read as they are
 //! (their raw events unchecked) and moved to version 2 by the next ingest, which computes the
 //! checksums of the segments as they are then.
-inline constexpr int kSchemaVersion = 2;
+//! 4: agg_rollup (rollups.h). Older databases are read as they are (queries read agg) and moved
+//! to version 4 by the next writer's open (migrateToRollups), in one transaction.
+//! (3 is the raw segment format of another branch; this one never writes it.)
+inline constexpr int kSchemaVersion = 4;
 inline constexpr int kOldestReadableSchemaVersion = 1;
 
 } // namespace adclick::core

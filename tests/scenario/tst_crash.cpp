@@ -511,12 +511,14 @@ private slots:
     }
 
     // A database of schema version 1 (no raw checksums) is still read as it is, and the next
-    // ingest adds the checksums of its segments and moves it to version 2.
+    // ingest adds the checksums of its segments (and the rollups) and moves it to version 4.
     void versionOneDatabaseIsReadAndUpgraded()
     {
         const QString db = copyOfReference();
         QVERIFY(!db.isEmpty());
-        runSql(db, "DROP TABLE raw_blocks; UPDATE meta SET value = 1 WHERE key = 'schema_version'");
+        runSql(db,
+            "DROP TABLE raw_blocks; DROP TABLE agg_rollup; UPDATE meta SET value = 1 WHERE key = "
+            "'schema_version'");
         const QStringList rawCount { "count", "--db", db, "--ad", "ad000001", "--from",
             "2020-12-31T23:59:59.5Z", "--to", "2022-01-01T00:00:00Z", "--filter", "country!=ZZ" };
         const Run before = runCli(QStringList(rawCount).replaceInStrings(db, m_reference));
@@ -526,7 +528,7 @@ private slots:
         QCOMPARE(legacy.out, before.out);
         QCOMPARE(ingest(db, envWith({})).exitCode, 0);
         QCOMPARE(queryText(db, "SELECT value FROM meta WHERE key = 'schema_version'").trimmed(),
-            QStringLiteral("2"));
+            QStringLiteral("4"));
         QCOMPARE(queryText(db, "SELECT * FROM raw_blocks ORDER BY segment, block"),
             queryText(m_reference, "SELECT * FROM raw_blocks ORDER BY segment, block"));
         QCOMPARE(fullState(db), fullState(m_reference));
@@ -541,6 +543,7 @@ private slots:
         QTest::newRow("a count") << "clicks";
         QTest::newRow("a late count") << "late";
         QTest::newRow("a counter") << "counter";
+        QTest::newRow("a rollup count") << "rollup";
         QTest::newRow("a page header") << "page";
     }
     void damagedDatabaseIsRefusedByTheIngest()
@@ -555,6 +558,10 @@ private slots:
                                  "WHERE filter_id = 0 LIMIT 1 OFFSET 7)")
                       .arg(damage);
             runSql(db, sqlText.toUtf8().constData());
+        } else if (damage == "rollup") {
+            runSql(db,
+                "UPDATE agg_rollup SET clicks = clicks + 1 WHERE (filter_id, width, bucket, ad) = "
+                "(SELECT filter_id, width, bucket, ad FROM agg_rollup WHERE width = 10 LIMIT 1 OFFSET 3)");
         } else if (damage == "counter") {
             runSql(db, "UPDATE counters SET value = value + 16 WHERE name = 'duplicates'");
         } else {

@@ -2,6 +2,7 @@
 #include "test_support.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QtTest>
@@ -62,6 +63,7 @@ private slots:
         QCOMPARE(filterAgg(m_db, "uskr"), countryRows);
         const Run after = runCli(popular);
         QCOMPARE(after.out, before.out);
+        QCOMPARE(rollupCheck(m_db), QStringLiteral("rollups = agg"));
         const Run byName
             = runCli({ "popular", "--db", m_db, "--count", "10", "--window", "30", "--filter", "@uskr" });
         QCOMPARE(byName.exitCode, 0);
@@ -119,6 +121,9 @@ private slots:
         QVERIFY(f1.count('\n') > 10);
         QCOMPARE(filterAgg(midway, "f"), f1);
         QCOMPARE(aggText(midway), aggText(first));
+        QCOMPARE(rollupCheck(first), QStringLiteral("rollups = agg"));
+        QCOMPARE(rollupCheck(midway), QStringLiteral("rollups = agg"));
+        QCOMPARE(rollupText(midway), rollupText(first));
     }
 
     void filterSavedWhileAnIngestRunsIsBackfilledByIt()
@@ -152,10 +157,12 @@ private slots:
             "WHERE a.filter_id = 0 AND a.country = 'KR' ORDER BY a.minute, ads.name, a.country");
         QVERIFY(!krRows.isEmpty());
         QCOMPARE(filterAgg(db, "kr"), krRows);
+        QCOMPARE(rollupCheck(db), QStringLiteral("rollups = agg"));
         const Run dropped = runCli({ "filter", "drop", "--db", db, "--name", "kr" });
         QCOMPARE(dropped.exitCode, 0);
         QCOMPARE(
             queryText(db, "SELECT count(*) FROM agg WHERE filter_id != 0").trimmed(), QStringLiteral("0"));
+        QCOMPARE(rollupCheck(db), QStringLiteral("rollups = agg"));
     }
 
     void recomputeRepairsDamagedAggregates()
@@ -183,9 +190,134 @@ private slots:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(json(r.out)["corrected"].toInteger(), 3);
         QCOMPARE(aggText(db), truth);
+        QCOMPARE(rollupCheck(db), QStringLiteral("rollups = agg"));
         const Run again = runCli(
             { "recompute", "--db", db, "--from", "2020-12-31T00:00:00Z", "--to", "2021-01-03T00:00:00Z" });
         QCOMPARE(json(again.out)["corrected"].toInteger(), 0);
+    }
+
+    // The rollups (agg_rollup) must equal a GROUP BY over agg after everything that writes agg:
+    // ingests with late updates in several runs, a saved filter back-filled between them,
+    // recompute after damage, and a drop.
+    void rollupsFollowAggThroughLateUpdatesRecomputeAndFilters()
+    {
+        const QString log = path("late.csv");
+        QCOMPARE(runCli({ "gen", "--out", log, "--events", "30000", "--seed", "12", "--late-rate", "0.05",
+                            "--late", "update", "--ads", "50" })
+                     .exitCode,
+            0);
+        QFile in(log);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QByteArray all = in.readAll();
+        const qsizetype cut = all.indexOf('\n', all.size() / 2) + 1;
+        QFile a(path("late1.csv"));
+        QVERIFY(a.open(QIODevice::WriteOnly));
+        a.write(all.left(cut));
+        a.close();
+        const QString db = path("late.db");
+        QCOMPARE(runCli({ "ingest", "--db", db, "--late", "update", path("late1.csv") }).exitCode, 0);
+        QCOMPARE(rollupCheck(db), QStringLiteral("rollups = agg"));
+        QCOMPARE(
+            runCli({ "filter", "save", "--db", db, "--name", "us", "--expr", "country=US" }).exitCode, 0);
+        QCOMPARE(
+            runCli({ "filter", "save", "--db", db, "--name", "net", "--expr", "ip=10.0.0.0/8" }).exitCode, 0);
+        QCOMPARE(rollupCheck(db), QStringLiteral("rollups = agg"));
+        QCOMPARE(runCli({ "ingest", "--db", db, "--late", "update", log }).exitCode, 0);
+        QVERIFY(queryText(db, "SELECT value FROM counters WHERE name = 'late_applied'").toInt() > 100);
+        QCOMPARE(aggText(db), truthAggText(log));
+        QCOMPARE(rollupCheck(db), QStringLiteral("rollups = agg"));
+        // popular (from the rollups) equals the ranking computed here from agg's rows.
+        const QStringList aggRows = aggText(db).split('\n', Qt::SkipEmptyParts);
+        for (const int window : { 1, 7, 10, 23, 60, 61, 600 }) {
+            const Run r = runCli({ "popular", "--db", db, "--count", "40", "--window",
+                QString::number(window), "--at", "2021-01-01T00:25:59Z" });
+            QCOMPARE(r.exitCode, 0);
+            const qint64 end = 26'824'320 + 25; // epoch minute of the --at
+            QMap<QString, qint64> clicks;
+            for (const QString& row : aggRows) {
+                const QStringList f = row.split(','); // minute,ad,country,clicks,late
+                if (f[0].toLongLong() >= end - window && f[0].toLongLong() < end)
+                    clicks[f[1]] += f[3].toLongLong();
+            }
+            QList<QPair<qint64, QString>> ranked;
+            for (auto it = clicks.begin(); it != clicks.end(); ++it)
+                if (it.value() > 0) ranked.append({ -it.value(), it.key() });
+            std::sort(ranked.begin(), ranked.end());
+            QJsonArray ids, counts;
+            for (qsizetype i = 0; i < std::min<qsizetype>(40, ranked.size()); ++i) {
+                ids.append(ranked[i].second);
+                counts.append(-ranked[i].first);
+            }
+            QCOMPARE(json(r.out)["ad_ids"].toArray(), ids);
+            QCOMPARE(json(r.out)["counts"].toArray(), counts);
+        }
+        sqlite3* conn = nullptr;
+        QCOMPARE(sqlite3_open(db.toUtf8().constData(), &conn), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(conn,
+                     "UPDATE agg SET clicks = clicks + 5 WHERE (filter_id, minute, ad, country) = "
+                     "(SELECT filter_id, minute, ad, country FROM agg ORDER BY minute LIMIT 1 OFFSET 70);"
+                     "DELETE FROM agg WHERE (filter_id, minute, ad, country) = "
+                     "(SELECT filter_id, minute, ad, country FROM agg ORDER BY filter_id DESC, minute LIMIT "
+                     "1 OFFSET 9);",
+                     nullptr, nullptr, nullptr),
+            SQLITE_OK);
+        sqlite3_close(conn);
+        QVERIFY(rollupCheck(db) != QStringLiteral("rollups = agg"));
+        const Run r = runCli(
+            { "recompute", "--db", db, "--from", "2020-12-31T00:00:00Z", "--to", "2021-01-03T00:00:00Z" });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(json(r.out)["corrected"].toInteger(), 2);
+        QCOMPARE(rollupCheck(db), QStringLiteral("rollups = agg"));
+        QCOMPARE(runCli({ "filter", "drop", "--db", db, "--name", "us" }).exitCode, 0);
+        QCOMPARE(rollupCheck(db), QStringLiteral("rollups = agg"));
+        QCOMPARE(queryText(db,
+                     "SELECT count(*) FROM agg_rollup WHERE filter_id NOT IN "
+                     "(SELECT 0 UNION SELECT id FROM saved_filters)")
+                     .trimmed(),
+            QStringLiteral("0"));
+    }
+
+    // A database of schema version 2 (no rollups) answers as it is, and the next ingest moves
+    // it to version 4 with rollups equal to agg; the answers stay the same.
+    void versionTwoDatabaseAnswersTheSameAndIsMigrated()
+    {
+        const QString db = path("v2.db");
+        QCOMPARE(runCli({ "ingest", "--db", db, m_log }).exitCode, 0);
+        QCOMPARE(
+            runCli({ "filter", "save", "--db", db, "--name", "us", "--expr", "country=US" }).exitCode, 0);
+        // The log holds 40 s of clicks from 2021-01-01T00:00:00Z (minute 0).
+        const QList<QStringList> queries {
+            { "popular", "--count", "10", "--window", "60", "--at", "2021-01-01T00:01:00Z" },
+            { "popular", "--count", "7", "--window", "13", "--at", "2021-01-01T00:01:30Z" },
+            { "popular", "--count", "7", "--window", "1", "--at", "2021-01-01T00:01:00Z", "--filter", "@us" },
+            { "count", "--ad", "ad000003", "--from", "2021-01-01T00:00:10.5Z", "--to",
+                "2021-01-01T00:31:00Z" },
+        };
+        auto answers = [&] {
+            QByteArray out;
+            for (QStringList q : queries) {
+                q << "--db" << db;
+                const Run r = runCli(q);
+                out += QByteArray::number(r.exitCode) + " " + r.out + r.err;
+            }
+            return out;
+        };
+        const QByteArray before = answers();
+        QVERIFY(before.contains("\"ad_ids\":[\"ad"));
+        sqlite3* conn = nullptr;
+        QCOMPARE(sqlite3_open(db.toUtf8().constData(), &conn), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(conn,
+                     "DROP TABLE agg_rollup; UPDATE meta SET value = 2 WHERE key = 'schema_version'", nullptr,
+                     nullptr, nullptr),
+            SQLITE_OK);
+        sqlite3_close(conn);
+        QCOMPARE(answers(), before); // read as it is
+        QCOMPARE(queryText(db, "SELECT value FROM meta WHERE key = 'schema_version'"), QStringLiteral("2\n"));
+        QCOMPARE(runCli({ "ingest", "--db", db, m_log }).exitCode, 0); // nothing new: only the migration
+        QCOMPARE(queryText(db, "SELECT value FROM meta WHERE key = 'schema_version'"), QStringLiteral("4\n"));
+        QCOMPARE(rollupCheck(db), QStringLiteral("rollups = agg"));
+        QVERIFY(rollupText(db).count('\n') > 100);
+        QCOMPARE(answers(), before);
     }
 
     void badArgumentsAreUsageErrors()

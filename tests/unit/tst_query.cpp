@@ -8,6 +8,7 @@
 #include "core/query/query.h"
 #include "core/store/connection.h"
 #include "core/store/raw_reader.h"
+#include "core/store/rollups.h"
 #include "core/store/store_schema.h"
 
 #include "test_support.h"
@@ -150,14 +151,16 @@ struct SavedSpec {
 };
 
 //! Writes the schema, ads, agg (filter 0 and ready saved filters), meta, segments and files.
-bool buildDb(const QString& dbPath, const Data& d, const std::vector<SavedSpec>& saved)
+//! `version` < 4: a database of before the rollups (agg_rollup empty, the queries must read agg).
+bool buildDb(
+    const QString& dbPath, const Data& d, const std::vector<SavedSpec>& saved, int version = kSchemaVersion)
 {
     sqlite3* db = nullptr;
     if (sqlite3_open(dbPath.toUtf8().constData(), &db) != SQLITE_OK) return false;
     bool ok = exec(db, "PRAGMA journal_mode=WAL") && exec(db, kSchemaSql) && exec(db, "BEGIN");
     ok = ok
         && exec(db,
-            "INSERT INTO meta(key, value) VALUES('schema_version', " + std::to_string(kSchemaVersion)
+            "INSERT INTO meta(key, value) VALUES('schema_version', " + std::to_string(version)
                 + "), ('lateness_ms', 60000), ('late_policy', 'update'), ('dedup_horizon_ms', 300000), "
                   "('max_event_ms', "
                 + std::to_string(kWatermarkMs + 60'000) + "), ('watermark_ms', "
@@ -201,6 +204,23 @@ bool buildDb(const QString& dbPath, const Data& d, const std::vector<SavedSpec>&
                 "INSERT INTO agg VALUES(" + std::to_string(fid) + "," + std::to_string(minute) + ","
                     + std::to_string(ad) + ",'" + country + "'," + std::to_string(c.clicks) + ","
                     + std::to_string(c.late) + ")");
+    }
+    // The rollups: clicks of all countries per (filter, bucket of w minutes, ad).
+    std::map<std::tuple<int64_t, int64_t, int64_t, int64_t>, int64_t> rollups;
+    for (const auto& [k, c] : agg)
+        for (const int64_t w : kRollupWidths)
+            if (c.clicks != 0) {
+                const int64_t minute = std::get<1>(k);
+                rollups[{
+                    std::get<0>(k), w, minute >= 0 ? minute / w : -((-minute + w - 1) / w), std::get<2>(k) }]
+                    += c.clicks;
+            }
+    for (const auto& [k, clicks] : version >= 4 ? rollups : decltype(rollups) {}) {
+        const auto& [fid, w, bucket, ad] = k;
+        ok = ok
+            && exec(db,
+                "INSERT INTO agg_rollup VALUES(" + std::to_string(fid) + "," + std::to_string(w) + ","
+                    + std::to_string(bucket) + "," + std::to_string(ad) + "," + std::to_string(clicks) + ")");
     }
     for (const SavedSpec& s : saved)
         ok = ok
@@ -278,6 +298,8 @@ private slots:
     void popular();
     void popularDefaultAt();
     void popularNoWatermark();
+    void popularSweep();
+    void rollupCover();
     void series_data();
     void series();
     void countries();
@@ -303,10 +325,11 @@ private:
         int64_t fromMin, int64_t toMin, const std::string& ad, const Pred& pred) const;
     Pred pred(const QByteArray& name) const;
     static Result<Filter> rowFilter(const QByteArray& name);
-    std::unique_ptr<QueryService> openService();
+    std::unique_ptr<QueryService> openService(const QString& db = {});
 
     QTemporaryDir m_dir;
     QString m_db;
+    QString m_dbV2; //!< the same data as schema version 2: no rollups
     Data m_data;
     std::map<QByteArray, Pred> m_preds;
 };
@@ -324,6 +347,9 @@ void TestQuery::initTestCase()
             [vip](const Ev& e) { return vip(e) && e.country == "US"; } },
     };
     QVERIFY(buildDb(m_db, m_data, saved));
+    m_dbV2 = m_dir.filePath("v2/clicks.db");
+    QVERIFY(QDir().mkpath(m_dir.filePath("v2")));
+    QVERIFY(buildDb(m_dbV2, m_data, saved, 2));
 
     m_preds["none"] = [](const Ev&) { return true; };
     m_preds["country=US"] = [](const Ev& e) { return e.country == "US"; };
@@ -364,9 +390,9 @@ Result<Filter> TestQuery::rowFilter(const QByteArray& name)
     return parseFilter(name == "none" ? "" : name.toStdString());
 }
 
-std::unique_ptr<QueryService> TestQuery::openService()
+std::unique_ptr<QueryService> TestQuery::openService(const QString& db)
 {
-    auto q = QueryService::open(m_db.toStdString());
+    auto q = QueryService::open((db.isEmpty() ? m_db : db).toStdString());
     if (!q) qFatal("open: %s", q.message().c_str());
     return std::move(*q);
 }
@@ -604,19 +630,71 @@ void TestQuery::popular()
     QFETCH(qint64, n);
     QFETCH(qint64, window);
     QFETCH(qint64, at);
-    auto q = openService();
-    auto f = rowFilter(filter);
-    QVERIFY(f.isOk());
-    auto r = q->popular(n, window, at, *f);
-    QVERIFY2(r.isOk(), r.message().c_str());
-    QCOMPARE(r->atMs.value(), paneOf(at) * kMin);
-    QCOMPARE(r->windowMinutes, window);
-    const auto want = truthTop(n, paneOf(at), window, pred(filter));
-    QCOMPARE(r->top.size(), want.size());
-    for (std::size_t i = 0; i < want.size(); ++i) {
-        QCOMPARE(qb(r->top[i].adId), qb(want[i].adId));
-        QCOMPARE(r->top[i].clicks, want[i].clicks);
+    for (const QString& db : { m_db, m_dbV2 }) {
+        auto q = openService(db);
+        auto f = rowFilter(filter);
+        QVERIFY(f.isOk());
+        auto r = q->popular(n, window, at, *f);
+        QVERIFY2(r.isOk(), r.message().c_str());
+        QCOMPARE(r->atMs.value(), paneOf(at) * kMin);
+        QCOMPARE(r->windowMinutes, window);
+        const auto want = truthTop(n, paneOf(at), window, pred(filter));
+        QCOMPARE(r->top.size(), want.size());
+        for (std::size_t i = 0; i < want.size(); ++i) {
+            QCOMPARE(qb(r->top[i].adId), qb(want[i].adId));
+            QCOMPARE(r->top[i].clicks, want[i].clicks);
+        }
     }
+}
+
+void TestQuery::popularSweep()
+{
+    // Every window end and length over the data (and beyond it), with and without rollups:
+    // the rollups' bucket covers (whole 10- and 60-minute buckets, minus parts) must be exact.
+    auto withRollups = openService(m_db);
+    auto withoutRollups = openService(m_dbV2);
+    for (const char* f : { "none", "@vip" }) {
+        auto filter = rowFilter(f);
+        QVERIFY(filter.isOk());
+        for (int64_t end = B - 2; end <= B + 28; ++end)
+            for (int64_t window : { 1, 2, 3, 5, 9, 10, 11, 14, 19, 20, 21, 25, 29, 59, 60, 61, 119, 1440 }) {
+                const auto want = truthTop(4, end, window, pred(f));
+                auto a = withRollups->popular(4, window, end * kMin, *filter);
+                auto b = withoutRollups->popular(4, window, end * kMin, *filter);
+                QVERIFY(a.isOk() && b.isOk());
+                QCOMPARE(a->top, want);
+                QCOMPARE(b->top, want);
+            }
+    }
+}
+
+void TestQuery::rollupCover()
+{
+    // The signed bucket terms cover each minute of [a, b) exactly once and nothing else,
+    // negative minutes included; a 60-minute window reads at most 16 buckets (not 60).
+    for (int64_t a = -130; a <= 130; ++a)
+        for (int64_t b = a + 1; b <= a + 200; ++b) {
+            const auto terms = coverMinutes(a, b);
+            std::map<int64_t, int64_t> times;
+            int64_t buckets = 0;
+            for (const RollupTerm& t : terms) {
+                QVERIFY(t.sign == 1 || t.sign == -1);
+                QVERIFY(t.first < t.end);
+                buckets += t.end - t.first;
+                for (int64_t bucket = t.first; bucket < t.end; ++bucket)
+                    for (int64_t m = bucket * t.width; m < (bucket + 1) * t.width; ++m)
+                        times[m] += t.sign;
+            }
+            for (const auto& [m, n] : times)
+                if (n != (m >= a && m < b ? 1 : 0))
+                    QFAIL(qPrintable(
+                        QString("[%1, %2): minute %3 counted %4 times").arg(a).arg(b).arg(m).arg(n)));
+            for (int64_t m = a; m < b; ++m)
+                QVERIFY(times.count(m));
+            if (b - a == 60)
+                QVERIFY2(
+                    buckets <= 16, qPrintable(QString("%1 buckets for [%2, %3)").arg(buckets).arg(a).arg(b)));
+        }
 }
 
 void TestQuery::popularDefaultAt()

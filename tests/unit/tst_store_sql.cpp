@@ -137,10 +137,10 @@ void TestStoreSql::openForeignDatabase()
 
 void TestStoreSql::openOtherSchemaVersion()
 {
-    const std::string path = makeDatabase("v3.db");
-    QVERIFY(execPlain(path, "UPDATE meta SET value = 3 WHERE key = 'schema_version'"));
+    const std::string path = makeDatabase("v5.db");
+    QVERIFY(execPlain(path, "UPDATE meta SET value = 5 WHERE key = 'schema_version'"));
     const std::string expected
-        = "database '" + path + "' has schema version 3; this adclick reads versions 1 to 2";
+        = "database '" + path + "' has schema version 5; this adclick reads versions 1 to 4";
     auto conn = sql::Connection::openReadOnly(path);
     QVERIFY(!conn.isOk());
     QCOMPARE(qb(conn.message()), qb(expected));

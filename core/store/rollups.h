@@ -1,0 +1,69 @@
+#pragma once
+
+#include "core/base/status.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+// Pre-aggregated rollups of agg for the queries (table agg_rollup, schema version 4): per filter
+// and ad, the clicks of all countries summed over aligned buckets of 1, 10 and 60 minutes. They
+// are derived data, always equal to a GROUP BY over agg: the ingest commit adds the batch's
+// deltas in the same transaction as agg, and whatever rewrites agg otherwise (recompute, saved
+// filter back-fill and drop, migration) rebuilds the buckets it touched from agg. `popular`
+// then reads a few thousand rows per bucket instead of every (minute, ad, country) cell.
+
+namespace adclick::core {
+
+class PaneDeltaMap;
+
+namespace sql {
+class Connection;
+}
+
+//! Bucket widths in minutes, smallest first, each a multiple of the one before (a level is summed
+//! from the one below). Bucket b of width w holds minutes [b·w, (b+1)·w).
+inline constexpr int64_t kRollupWidths[] = { 1, 10, 60 };
+
+//! The schema version since which agg_rollup exists and is maintained.
+inline constexpr int kRollupSchemaVersion = 4;
+
+//! Within the commit's transaction, after agg: adds the batch's click deltas to every level.
+Status writeRollups(const sql::Connection& conn, const PaneDeltaMap& panes);
+
+//! Within the caller's write transaction: recomputes from agg every bucket that meets the minutes
+//! [firstMinute, endMinute) of `filterId` (all filters when unset). No-op on a database without
+//! maintained rollups (schema version < 4: its migration builds them all).
+Status rebuildRollups(
+    const sql::Connection& conn, std::optional<int64_t> filterId, int64_t firstMinute, int64_t endMinute);
+
+//! Within the caller's write transaction: removes every rollup of `filterId` (no-op without
+//! agg_rollup).
+Status dropRollups(const sql::Connection& conn, int64_t filterId);
+
+//! Schema step to version 4, within the upgrade's transaction: creates agg_rollup if missing and
+//! fills it from agg.
+Status migrateToRollups(const sql::Connection& conn);
+
+//! True when the database's rollups are maintained (schema version ≥ 4). Read it inside the read
+//! transaction that reads them.
+bool hasRollups(const sql::Connection& conn);
+
+//! A signed run of buckets of one width: sign · Σ clicks of buckets [first, end).
+struct RollupTerm {
+    int sign = 1;
+    int64_t width = 1;
+    int64_t first = 0, end = 0;
+};
+
+//! The fewest bucket reads whose signed sum is exactly the minutes [firstMinute, endMinute):
+//! whole buckets of the widest level inside, the edges from narrower levels, or a whole bucket
+//! minus the narrower part outside when that reads fewer buckets.
+std::vector<RollupTerm> coverMinutes(int64_t firstMinute, int64_t endMinute);
+
+//! Adds sign · clicks of every ad in `terms` (filter `filterId`) to `perAd[ad]` (ads.id); grows
+//! `perAd` when an id is beyond it.
+Status addRollupClicks(const sql::Connection& conn, int64_t filterId, const std::vector<RollupTerm>& terms,
+    std::vector<int64_t>& perAd);
+
+} // namespace adclick::core

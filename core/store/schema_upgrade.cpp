@@ -1,0 +1,23 @@
+#include "core/store/schema_upgrade.h"
+
+#include "core/store/raw_blocks.h"
+#include "core/store/rollups.h"
+#include "core/store/sqlite_util.h"
+#include "core/store/store_schema.h"
+
+namespace adclick::core {
+
+Status upgradeSchemaSteps(const sql::Connection& conn, const std::string& rawDir, int64_t from)
+{
+    Status st;
+    // 2: version 1 had no raw checksums: they are computed from the segments as they are now.
+    if (from < 2) st = addMissingRawBlocks(conn, rawDir);
+    // 4: the rollups of agg.
+    if (st && from < kRollupSchemaVersion) st = migrateToRollups(conn);
+    if (!st) return st;
+    const std::string version
+        = "UPDATE meta SET value = " + std::to_string(kSchemaVersion) + " WHERE key = 'schema_version'";
+    return sql::exec(conn, version.c_str());
+}
+
+} // namespace adclick::core
