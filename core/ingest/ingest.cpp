@@ -195,7 +195,7 @@ void Ingestor::processLine(Source& src, const Line& line)
         a.event.country = take(event.country.size());
         a.event.clickId = take(event.clickId.size());
         a.identity = m_engine->identityOf(a.event);
-        m_engine->prefetch(a.identity, a.event.adId);
+        m_engine->prefetch(a.identity, a.event);
         if (m_aheadCount == kAhead) drainAhead();
         break;
     }
