@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 
 namespace adclick::core {
 
@@ -120,39 +121,14 @@ std::vector<std::pair<PaneKey, PaneDelta>> PaneDeltaMap::items() const
 
 std::vector<std::pair<PaneKey, PaneDelta>> PaneDeltaMap::sortedItems() const
 {
-    // A batch spans few minutes, so (filter, minute) takes a small rank; with (ad, country) in
-    // one more word a cell's order is one 128-bit number, and sorting 24-byte (number, index)
-    // records is several times cheaper than sorting the cells by a four-field comparison.
-    std::vector<std::pair<uint32_t, int64_t>> groups; // distinct (filter, minute), sorted
-    for (std::size_t k = 0; k < m_capacity; ++k) {
-        const PaneKey& key = m_entries[k].key;
-        if (key.ad == 0) continue;
-        if (!groups.empty() && groups.back() == std::make_pair(key.filterId, key.minute)) continue;
-        groups.emplace_back(key.filterId, key.minute);
-    }
-    std::sort(groups.begin(), groups.end());
-    groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
-    __extension__ typedef unsigned __int128 Rank; // (GCC and Clang; no pedantic warning)
-    struct Order {
-        Rank rank;
-        uint32_t entry;
-    };
-    std::vector<Order> order;
-    order.reserve(m_size);
-    for (std::size_t k = 0; k < m_capacity; ++k) {
-        const PaneKey& key = m_entries[k].key;
-        if (key.ad == 0) continue;
-        const auto group
-            = std::lower_bound(groups.begin(), groups.end(), std::make_pair(key.filterId, key.minute));
-        const uint64_t high = uint64_t(group - groups.begin());
-        const uint64_t low = uint64_t(key.ad) << 32 | key.country;
-        order.push_back({ (static_cast<Rank>(high) << 64) | low, static_cast<uint32_t>(k) });
-    }
-    std::sort(order.begin(), order.end(), [](const Order& a, const Order& b) { return a.rank < b.rank; });
-    std::vector<std::pair<PaneKey, PaneDelta>> out;
-    out.reserve(order.size());
-    for (const Order& o : order)
-        out.emplace_back(m_entries[o.entry].key, m_entries[o.entry].delta);
+    // Packing the key into one 128-bit number and sorting (number, index) records measured no
+    // faster than this (the gather afterwards costs what the cheaper comparison saves).
+    std::vector<std::pair<PaneKey, PaneDelta>> out = items();
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        const PaneKey &x = a.first, &y = b.first;
+        return std::tie(x.filterId, x.minute, x.ad, x.country)
+            < std::tie(y.filterId, y.minute, y.ad, y.country);
+    });
     return out;
 }
 
