@@ -87,4 +87,22 @@ inline Hash128 hash128(const void* key, std::size_t len, uint64_t seed = 0x9e377
     return { h1, h2 };
 }
 
+//! A fast 64-bit hash for in-memory tables whose values are never stored (the ad table): one
+//! multiply per 8 bytes and MurmurHash3's finaliser, so every bit of the result (and a mask of
+//! the low bits) depends on every input byte.
+inline uint64_t hash64(const void* key, std::size_t len)
+{
+    using namespace hash128_detail;
+    const auto* data = static_cast<const unsigned char*>(key);
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ (len * kC1);
+    std::size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        std::memcpy(&w, data + i, 8);
+        h = rotl(h ^ mixK1(w), 27) * 5 + 0x52dce729;
+    }
+    if (i < len) h ^= mixK2(loadPartial(data + i, len - i));
+    return fmix(h);
+}
+
 } // namespace adclick::core

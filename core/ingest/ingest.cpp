@@ -196,7 +196,7 @@ void Ingestor::takeLine(Source& src, const ParsedLine& line, bool ahead)
             a.use = &a.event;
             a.identity = m_engine->identityOf(a.event);
         }
-        m_engine->prefetch(a.identity, a.use->adId);
+        m_engine->prefetch(a.identity, *a.use);
         if (m_aheadCount == kAhead) drainAhead();
         break;
     }

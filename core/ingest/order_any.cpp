@@ -304,7 +304,7 @@ Status Ingestor::OrderAny::feed(std::stop_token& stop)
         } else {
             a.kind = Ahead::Kind::Click;
             a.identity = engine.identityOf(a.event);
-            engine.prefetch(a.identity, a.event.adId);
+            engine.prefetch(a.identity, a.event);
         }
         if (m_aheadCount == kAhead)
             if (auto st = drainAhead(); !st) return st;

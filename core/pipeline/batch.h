@@ -47,40 +47,47 @@ struct PaneKey {
     uint32_t country = 0; //!< packed upper-case code (packCountry)
     bool operator==(const PaneKey&) const = default;
 };
-struct PaneKeyHash {
-    std::size_t operator()(const PaneKey& k) const noexcept
-    {
-        uint64_t h = (uint64_t(k.minute) * 0x9E3779B97F4A7C15ull) ^ (uint64_t(k.ad) << 32 | k.country);
-        h ^= uint64_t(k.filterId) * 0xC2B2AE3D27D4EB4Full;
-        h ^= h >> 29;
-        h *= 0xBF58476D1CE4E5B9ull;
-        return h ^ (h >> 32);
-    }
-};
 struct PaneDelta {
     int64_t clicks = 0, late = 0;
 };
 //! Pane deltas of one batch: a flat open-addressing table (one cache miss per event instead of
-//! the node walk and allocation of std::unordered_map on the hot path).
+//! the node walk and allocation of std::unordered_map on the hot path). A cell's slot is found
+//! from the hash of its ad's *name* (not the interned id), so the engine can prefetch it for an
+//! event a few events ahead, before the ad is interned.
 class PaneDeltaMap {
 public:
     PaneDeltaMap();
     ~PaneDeltaMap();
     PaneDeltaMap(const PaneDeltaMap&) = delete;
     PaneDeltaMap& operator=(const PaneDeltaMap&) = delete;
-    PaneDelta& operator[](const PaneKey& key);
+    //! The cell of `key`, whose ad name hashes to `adHash` (Engine::AdTable::hashOf).
+    PaneDelta& at(const PaneKey& key, uint64_t adHash);
+    void prefetch(uint64_t adHash, int64_t minute, uint32_t country, uint32_t filterId = 0) const
+    {
+        __builtin_prefetch(&m_entries[cellHash(adHash, minute, country, filterId) & m_mask]);
+    }
     std::size_t size() const { return m_size; }
     bool empty() const { return m_size == 0; }
     void clear();
     //! The cells, in no particular order.
     std::vector<std::pair<PaneKey, PaneDelta>> items() const;
+    //! The cells in key order (filter, minute, ad, country): the order of agg's primary key.
+    std::vector<std::pair<PaneKey, PaneDelta>> sortedItems() const;
 
 private:
     struct Entry {
-        PaneKey key;
+        PaneKey key; //!< key.ad == 0: empty (interned ad ids start at 1)
         PaneDelta delta;
-        bool used = false;
+        uint64_t hash = 0; //!< cellHash, kept for growing
     };
+    static uint64_t cellHash(uint64_t adHash, int64_t minute, uint32_t country, uint32_t filterId)
+    {
+        uint64_t h = adHash ^ (uint64_t(minute) * 0x9E3779B97F4A7C15ull) ^ (uint64_t(country) << 21);
+        h ^= uint64_t(filterId) * 0xC2B2AE3D27D4EB4Full;
+        h ^= h >> 29;
+        h *= 0xBF58476D1CE4E5B9ull;
+        return h ^ (h >> 32);
+    }
     void grow();
     void reset(std::size_t capacity);
     Entry* m_entries = nullptr;
@@ -93,7 +100,14 @@ struct MinuteDelta {
     int64_t accepted = 0, duplicates = 0, late = 0;
 };
 
-uint32_t packCountry(std::string_view code); //!< up to 3 ASCII letters
+//! Up to 4 bytes of a country code (3 ASCII letters at most) as one number.
+inline uint32_t packCountry(std::string_view code)
+{
+    uint32_t v = 0;
+    for (std::size_t i = 0; i < code.size() && i < 4; ++i)
+        v |= uint32_t(static_cast<unsigned char>(code[i])) << (8 * i);
+    return v;
+}
 std::string unpackCountry(uint32_t packed);
 
 //! A reject sample keeps at most this much of its line: enough to see what is wrong with it,

@@ -2,10 +2,8 @@
 
 #include "core/base/big_alloc.h"
 
-#include <bit>
-#include <cstdlib>
+#include <algorithm>
 #include <cstring>
-#include <new>
 
 namespace adclick::core {
 
@@ -51,69 +49,135 @@ DedupSet::Slot* DedupSet::allocate(std::size_t n)
 void DedupSet::clear()
 {
     freeZeroed(m_slots, m_capacity * sizeof(Slot));
-    m_capacity = 1024;
+    m_capacity = kMinCapacity;
     m_slots = allocate(m_capacity);
     m_size = 0;
-}
-
-// Home slot by multiply-shift ("fastrange"), so the capacity need not be a power of two and the
-// table can be sized to the live keys instead of the next power of two above them.
-static inline std::size_t homeSlot(uint64_t h, std::size_t capacity)
-{
-    return static_cast<std::size_t>((static_cast<unsigned __int128>(h) * capacity) >> 64);
-}
-
-void DedupSet::prefetch(const Hash128& key) const
-{
-    __builtin_prefetch(&m_slots[homeSlot(key.lo, m_capacity)]);
+    m_expiryMs = kNoTime;
+    m_sweepAt = m_passSlots = 0;
+    m_oldestMs = m_passOldestMs = std::numeric_limits<int64_t>::max();
+    m_newestMs = m_grownAtMs = kNoTime;
+    m_insertsSinceGrowth = 0;
 }
 
 bool DedupSet::checkAndInsert(const Hash128& key, int64_t timeMs, int64_t cutoffMs)
 {
-    std::size_t i = homeSlot(key.lo, m_capacity);
-    for (;;) {
+    std::size_t i = homeSlot(key.lo);
+    for (;; i = next(i)) {
         Slot& s = m_slots[i];
-        if (s.lo == 0 && s.hi == 0) break;
+        if (s.empty()) break;
         if (s.lo == key.lo && s.hi == key.hi) {
             if (s.timeMs >= cutoffMs) return true;
             s.timeMs = timeMs; // an expired key: this click is new again
+            noteTime(timeMs);
             return false;
         }
-        if (++i == m_capacity) i = 0;
     }
-    // Linear probing stays short up to a load of 0.7.
-    if ((m_size + 1) * 10 > m_capacity * 7) {
-        rehash(cutoffMs);
+    // Linear probing stays short up to a load of 3/4.
+    if ((m_size + 1) * 4 > m_capacity * 3) {
+        makeRoom();
         return checkAndInsert(key, timeMs, cutoffMs);
     }
     m_slots[i] = Slot { key.lo, key.hi, timeMs };
     ++m_size;
+    noteTime(timeMs);
+    ++m_insertsSinceGrowth;
+    if (m_grownAtMs == kNoTime) m_grownAtMs = timeMs;
+    m_newestMs = std::max(m_newestMs, timeMs);
+    // Deleting as fast as keys come in keeps the table's size at the live keys plus at most a
+    // quarter of its slots of expired ones (a key expired is gone one pass later, a pass takes
+    // capacity / kSweepPerKey new keys).
+    if (m_expiryMs > m_oldestMs) sweep(kSweepPerKey);
     return false;
 }
 
-void DedupSet::rehash(int64_t cutoffMs)
+void DedupSet::sweep(std::size_t slots)
+{
+    for (std::size_t n = 0; n < slots;) {
+        const Slot& s = m_slots[m_sweepAt];
+        if (!s.empty() && expired(s)) {
+            erase(m_sweepAt); // a later key of the cluster may now sit here: look again
+            continue;
+        }
+        if (!s.empty()) m_passOldestMs = std::min(m_passOldestMs, s.timeMs);
+        m_sweepAt = next(m_sweepAt);
+        ++n;
+        if (++m_passSlots == m_capacity) { // every slot seen: the pass's oldest time is exact
+            m_oldestMs = m_passOldestMs;
+            m_passOldestMs = std::numeric_limits<int64_t>::max();
+            m_passSlots = 0;
+        }
+    }
+}
+
+void DedupSet::erase(std::size_t i)
+{
+    // Backward-shift deletion (Knuth's Algorithm R): each later key of the cluster whose home
+    // does not lie in (i, j] moves back into the hole, so lookups need no tombstones.
+    for (std::size_t j = next(i);; j = next(j)) {
+        const Slot& s = m_slots[j];
+        if (s.empty()) break;
+        const std::size_t home = homeSlot(s.lo);
+        const bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (stays) continue;
+        m_slots[i] = s;
+        i = j;
+    }
+    m_slots[i] = Slot {};
+    --m_size;
+}
+
+void DedupSet::makeRoom()
 {
     std::size_t live = 0;
-    for (std::size_t i = 0; i < m_capacity; ++i)
-        if ((m_slots[i].lo || m_slots[i].hi) && m_slots[i].timeMs >= cutoffMs) ++live;
-    // Load 0.35 right after a rehash: the table then takes twice its keys before the next one,
-    // so growth stays amortised O(1) per insert, and memory is ~3× the live keys at most.
-    const std::size_t cap = std::max<std::size_t>(1024, (live + 1) * 20 / 7);
+    for (std::size_t k = 0; k < m_capacity; ++k)
+        live += !m_slots[k].empty() && !expired(m_slots[k]);
+    if (live * 100 <= m_capacity * kGrownLoadPercent) {
+        // Mostly expired keys (the expiry jumped ahead of the sweep): delete them in place.
+        sweep(m_capacity);
+        return;
+    }
+    rebuild(std::max(kMinCapacity, keysToHold(live) * 100 / kGrownLoadPercent + 1));
+    m_insertsSinceGrowth = 0;
+    m_grownAtMs = m_newestMs;
+}
+
+std::size_t DedupSet::keysToHold(std::size_t live) const
+{
+    if (m_lifetimeMs <= 0 || m_grownAtMs == kNoTime || m_newestMs <= m_grownAtMs) return live;
+    // The keys one lifetime holds at the rate of new keys per ms of event time since the last
+    // growth: while the first horizon fills, the table grows a few times, not once per doubling.
+    // At most kMaxProjection × the live keys (a burst at the start must not reserve a huge table).
+    const double rate = double(m_insertsSinceGrowth) / double(m_newestMs - m_grownAtMs);
+    const double projected = rate * double(m_lifetimeMs);
+    return static_cast<std::size_t>(std::clamp(projected, double(live), double(live) * kMaxProjection));
+}
+
+void DedupSet::rebuild(std::size_t capacity)
+{
     Slot* old = m_slots;
     const std::size_t oldCapacity = m_capacity;
-    m_slots = allocate(cap);
-    m_capacity = cap;
+    m_slots = allocate(capacity);
+    m_capacity = capacity;
     m_size = 0;
-    for (std::size_t k = 0; k < oldCapacity; ++k) {
-        const Slot& s = old[k];
-        if (!(s.lo || s.hi) || s.timeMs < cutoffMs) continue;
-        std::size_t i = homeSlot(s.lo, m_capacity);
-        while (m_slots[i].lo || m_slots[i].hi)
-            if (++i == m_capacity) i = 0;
-        m_slots[i] = s;
-        ++m_size;
+    m_sweepAt = m_passSlots = 0;
+    m_oldestMs = m_passOldestMs = std::numeric_limits<int64_t>::max();
+    // Copied a piece at a time, each piece given back once copied: the peak is the new table,
+    // not both.
+    for (std::size_t from = 0; from < oldCapacity; from += kReleaseSlots) {
+        const std::size_t to = std::min(oldCapacity, from + kReleaseSlots);
+        for (std::size_t k = from; k < to; ++k) {
+            const Slot& s = old[k];
+            if (s.empty() || expired(s)) continue;
+            std::size_t i = homeSlot(s.lo);
+            while (!m_slots[i].empty())
+                i = next(i);
+            m_slots[i] = s;
+            ++m_size;
+            noteTime(s.timeMs);
+        }
+        freeZeroedPart(old, oldCapacity * sizeof(Slot), from * sizeof(Slot), to * sizeof(Slot));
     }
-    freeZeroed(old, oldCapacity * sizeof(Slot));
+    m_passOldestMs = std::numeric_limits<int64_t>::max();
 }
 
 } // namespace adclick::core

@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstring>
 
 namespace adclick::core {
 
 Engine::Engine(EngineConfig config)
     : m_config(config)
-{ }
+{
+    m_dedup.setKeyLifetime(m_config.dedupHorizonMs + m_config.latenessMs);
+}
 
 void Engine::restore(int64_t maxEventMs, int64_t watermarkMs, const Counters& totals,
     std::vector<std::pair<uint32_t, std::string>> ads, int64_t rejectSamples)
@@ -61,7 +64,7 @@ void Engine::restoreKey(const RawEvent& e, int64_t sinceMs)
     const Hash128 key = clickIdentity(e.adId, e.timeMs, e.userId, e.ip, e.clickId, m_scratch);
     // A non-duplicate event was kept under its identity when it ran (a kept key it met had
     // expired for it), so the last one read back is the one the running engine kept.
-    m_dedup.reserveOne(sinceMs);
+    m_dedup.setExpiry(sinceMs);
     m_dedup.checkAndInsert(key, e.timeMs, INT64_MAX);
 }
 
@@ -99,9 +102,8 @@ int64_t Engine::futureScreenMs() const
     return std::min(m_futureBoundMs, m_maxEventMs + m_maxJumpMs);
 }
 
-uint32_t Engine::internAd(std::string_view name)
+uint32_t Engine::internAd(std::string_view name, uint64_t h)
 {
-    const uint64_t h = AdTable::hashOf(name);
     if (const uint32_t id = m_ads.find(name, h)) return id;
     const uint32_t id = m_nextAd++;
     m_ads.insert(std::string(name), h, id);
@@ -124,7 +126,13 @@ void Engine::AdTable::clear()
 
 uint64_t Engine::AdTable::hashOf(std::string_view name)
 {
-    return hash128(name.data(), name.size()).lo;
+    return hash64(name.data(), name.size()); // in memory only: the cheap hash will do
+}
+
+bool Engine::AdTable::matches(const Slot& s, std::string_view name) const
+{
+    if (name.size() > kInline) return s.length == kLongName && m_names[s.id] == name;
+    return s.length == name.size() && std::memcmp(s.name, name.data(), name.size()) == 0;
 }
 
 uint32_t Engine::AdTable::find(std::string_view name, uint64_t hash) const
@@ -132,8 +140,16 @@ uint32_t Engine::AdTable::find(std::string_view name, uint64_t hash) const
     for (std::size_t i = hash & m_mask;; i = (i + 1) & m_mask) {
         const Slot& s = m_slots[i];
         if (s.id == 0) return 0;
-        if (s.hash == hash && m_names[s.id] == name) return s.id;
+        if (s.hash == hash && matches(s, name)) return s.id;
     }
+}
+
+void Engine::AdTable::place(const Slot& slot)
+{
+    std::size_t i = slot.hash & m_mask;
+    while (m_slots[i].id != 0)
+        i = (i + 1) & m_mask;
+    m_slots[i] = slot;
 }
 
 void Engine::AdTable::insert(std::string name, uint64_t hash, uint32_t id)
@@ -142,18 +158,19 @@ void Engine::AdTable::insert(std::string name, uint64_t hash, uint32_t id)
         std::vector<Slot> old = std::move(m_slots);
         m_slots.assign(old.size() * 2, Slot {});
         m_mask = m_slots.size() - 1;
-        for (const Slot& s : old) {
-            if (s.id == 0) continue;
-            std::size_t i = s.hash & m_mask;
-            while (m_slots[i].id != 0)
-                i = (i + 1) & m_mask;
-            m_slots[i] = s;
-        }
+        for (const Slot& s : old)
+            if (s.id != 0) place(s);
     }
-    std::size_t i = hash & m_mask;
-    while (m_slots[i].id != 0)
-        i = (i + 1) & m_mask;
-    m_slots[i] = Slot { hash, id };
+    Slot slot;
+    slot.hash = hash;
+    slot.id = id;
+    if (name.size() <= kInline) {
+        slot.length = static_cast<uint8_t>(name.size());
+        std::memcpy(slot.name, name.data(), name.size());
+    } else {
+        slot.length = kLongName;
+    }
+    place(slot);
     if (m_names.size() <= id) m_names.resize(id + 1);
     m_names[id] = std::move(name);
     ++m_size;
@@ -222,7 +239,7 @@ void Engine::classify(const ClickEvent& e, const Hash128& key, int64_t w)
         ++c.late;
         record(e, RawStatus::LateDropped, pane, false, true);
     } else {
-        if (m_dedup.full()) m_dedup.reserveOne(purgeCutoffMs());
+        m_dedup.setExpiry(purgeCutoffMs());
         if (m_dedup.checkAndInsert(key, e.timeMs, cutoff)) {
             ++c.duplicates;
             ++minuteDelta(pane).duplicates;
@@ -250,8 +267,9 @@ void Engine::classify(const ClickEvent& e, const Hash128& key, int64_t w)
 
 void Engine::record(const ClickEvent& e, RawStatus status, int64_t pane, bool counted, bool late)
 {
-    const PaneKey key { 0, internAd(e.adId), pane, packCountry(e.country) };
-    PaneDelta& d = m_batch.panes[key];
+    const uint64_t adHash = AdTable::hashOf(e.adId);
+    const PaneKey key { 0, internAd(e.adId, adHash), pane, packCountry(e.country) };
+    PaneDelta& d = m_batch.panes.at(key, adHash);
     MinuteDelta& m = minuteDelta(pane);
     if (counted && !late) ++m.accepted;
     if (late) ++m.late;
@@ -260,7 +278,7 @@ void Engine::record(const ClickEvent& e, RawStatus status, int64_t pane, bool co
     if (m_live && counted) m_live->add(pane, std::string(e.adId), 1);
     for (const EventFilter& f : m_filters) {
         if (!f.matches(f.ctx, e.country, e.userId, e.ip)) continue;
-        PaneDelta& fd = m_batch.panes[PaneKey { f.id, key.ad, pane, key.country }];
+        PaneDelta& fd = m_batch.panes.at(PaneKey { f.id, key.ad, pane, key.country }, adHash);
         fd.clicks += counted;
         fd.late += late;
     }

@@ -91,6 +91,14 @@ public:
         m_dedup.prefetch(identity);
         m_ads.prefetch(AdTable::hashOf(adId));
     }
+    //! The same, and the event's pane cell (when it is counted, the most likely outcome).
+    void prefetch(const Hash128& identity, const ClickEvent& event) const
+    {
+        m_dedup.prefetch(identity);
+        const uint64_t adHash = AdTable::hashOf(event.adId);
+        m_ads.prefetch(adHash);
+        m_batch.panes.prefetch(adHash, paneOf(event.timeMs), packCountry(event.country));
+    }
     void onReject(RejectReason reason, std::string_view source, uint64_t offset, std::string_view line);
 
     //! The watermark moves to at least `watermarkMs`: the idle advance of a followed file (which
@@ -132,10 +140,10 @@ private:
     void noteEventTime(int64_t timeMs);
     //! Steps 2–4 against the watermark `w` of the event's own stream.
     void classify(const ClickEvent& e, const Hash128& key, int64_t w);
-    //! Keys older than this are dropped when the dedup table grows: the lowest cutoff of every
-    //! stream with data, so no stream still needs them.
+    //! Keys older than this may be deleted from the dedup set (its expiry): the lowest cutoff of
+    //! every stream with data, so no stream still needs them.
     int64_t purgeCutoffMs() const;
-    uint32_t internAd(std::string_view name);
+    uint32_t internAd(std::string_view name, uint64_t hash);
     void record(const ClickEvent& e, RawStatus status, int64_t pane, bool counted, bool late);
     MinuteDelta& minuteDelta(int64_t pane);
 
@@ -146,8 +154,9 @@ private:
     int64_t m_rejectSamples = 0;
     DedupSet m_dedup;
     std::string m_scratch;
-    //! ad name → interned id: open addressing over (hash, id) with the names beside it, so a
-    //! lookup is one cache line plus the name compare, and can be prefetched.
+    //! ad name → interned id: open addressing over (hash, id) with short names (the usual ad
+    //! ids) inline in the slot, so a lookup is one prefetchable cache line; longer names are
+    //! compared in the list beside it.
     class AdTable {
     public:
         AdTable();
@@ -158,10 +167,16 @@ private:
         void clear();
 
     private:
-        struct Slot {
+        static constexpr std::size_t kInline = 19;
+        static constexpr uint8_t kLongName = 0xff;
+        struct alignas(32) Slot {
             uint64_t hash = 0;
             uint32_t id = 0; //!< 0 = empty
+            uint8_t length = 0; //!< of the inline name, or kLongName (then see m_names)
+            char name[kInline] = {};
         };
+        bool matches(const Slot& s, std::string_view name) const;
+        void place(const Slot& slot);
         std::vector<Slot> m_slots;
         std::vector<std::string> m_names; //!< by id
         std::size_t m_mask = 0, m_size = 0;

@@ -15,14 +15,6 @@ Status failed(const sql::Connection& conn, int rc, const char* what)
     return Status::error(sql::describe(conn, rc, std::string(what) + " in '" + conn.path() + "'"));
 }
 
-bool paneKeyLess(const PaneKey& x, const PaneKey& y)
-{
-    if (x.filterId != y.filterId) return x.filterId < y.filterId;
-    if (x.minute != y.minute) return x.minute < y.minute;
-    if (x.ad != y.ad) return x.ad < y.ad;
-    return x.country < y.country;
-}
-
 //! NULL for "no time", as the readers expect.
 void bindTime(sql::Stmt& q, int i, int64_t ms)
 {
@@ -48,10 +40,8 @@ Status writeNewAds(const sql::Connection& conn, const std::vector<std::pair<uint
 
 Status writeAggregates(const sql::Connection& conn, const PaneDeltaMap& panes)
 {
-    // Sorted by the primary key so the B-tree is written in order.
-    std::vector<std::pair<PaneKey, PaneDelta>> rows = panes.items();
-    std::sort(
-        rows.begin(), rows.end(), [](const auto& a, const auto& b) { return paneKeyLess(a.first, b.first); });
+    // In the primary key's order so the B-tree is written in order.
+    const std::vector<std::pair<PaneKey, PaneDelta>> rows = panes.sortedItems();
     sql::Stmt q(conn,
         "INSERT INTO agg(filter_id, minute, ad, country, clicks, late) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
         "ON CONFLICT DO UPDATE SET clicks = clicks + excluded.clicks, late = late + excluded.late");

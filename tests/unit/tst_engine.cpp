@@ -157,38 +157,8 @@ private slots:
         QVERIFY(!s.checkAndInsert(Hash128 { 1 * 0x9E3779B97F4A7C15ull, 1 }, 300'001, 200'000));
     }
 
-    // Issue 14: across many rehashes (growth with nothing expired, then purges as the cutoff
-    // moves on), every key at or above the cutoff of the rehash, the one exactly at it included,
-    // is still found, and every key below it is gone (the size is exactly the live keys).
-    void dedupSetRehashesKeepEveryLiveKey()
-    {
-        DedupSet s;
-        auto key = [](uint64_t i) { return Hash128 { i * 0x9E3779B97F4A7C15ull, i }; };
-        int grows = 0, purges = 0;
-        for (uint64_t i = 1; i <= 40'000; ++i) { // nothing expires: the table grows
-            const std::size_t capacity = s.capacity();
-            QVERIFY(!s.checkAndInsert(key(i), int64_t(i), 0));
-            if (s.capacity() == capacity) continue;
-            ++grows;
-            for (uint64_t j = 1; j <= i; ++j)
-                QVERIFY(s.checkAndInsert(key(j), int64_t(j), 0));
-            QCOMPARE(s.size(), std::size_t(i));
-        }
-        constexpr int64_t kLive = 5000; // then the cutoff trails the newest key by kLive
-        for (uint64_t i = 40'001; i <= 120'000; ++i) {
-            const int64_t cutoff = int64_t(i) - kLive;
-            const std::size_t size = s.size(), capacity = s.capacity();
-            QVERIFY(!s.checkAndInsert(key(i), int64_t(i), cutoff));
-            if (s.size() == size + 1 && s.capacity() == capacity) continue;
-            ++purges;
-            QCOMPARE(s.size(), std::size_t(kLive + 1)); // the keys in [cutoff, i], no other
-            for (int64_t j = cutoff; j <= int64_t(i); ++j)
-                QVERIFY2(
-                    s.checkAndInsert(key(uint64_t(j)), j, cutoff), qPrintable(QString::number(j - cutoff)));
-        }
-        QVERIFY2(grows >= 5 && purges >= 3,
-            qPrintable(QStringLiteral("%1 grows, %2 purges").arg(grows).arg(purges)));
-    }
+    // Issue 14 (every live key survives growth and purges, the one exactly at the cutoff
+    // included): tst_dedup_set covers it for the table that deletes expired keys in place.
 
     void identityUsesClickIdWhenPresent()
     {
