@@ -124,10 +124,7 @@ std::vector<std::pair<PaneKey, PaneDelta>> PaneDeltaMap::items() const
     return out;
 }
 
-Batch::Batch()
-{
-    raw.reserve(16u << 20);
-}
+Batch::Batch() = default;
 
 void Batch::clear()
 {

@@ -87,7 +87,10 @@ CREATE TABLE IF NOT EXISTS saved_filters(
 //! 2: raw_blocks (checksums of the raw segments). Version 1 databases are read as they are
 //! (their raw events unchecked) and moved to version 2 by the next ingest, which computes the
 //! checksums of the segments as they are then.
-inline constexpr int kSchemaVersion = 2;
+//! 3: binary raw segments (`seg-NNNNNN.acr`, core/pipeline/raw_frame.h). The text segments
+//! (`.tsv`) of older databases stay and are read as text; their next ingest writes new events
+//! to a new binary segment and moves them to version 3, which older binaries refuse.
+inline constexpr int kSchemaVersion = 3;
 inline constexpr int kOldestReadableSchemaVersion = 1;
 
 } // namespace adclick::core
