@@ -79,7 +79,10 @@ public:
         }
     }
     std::size_t size() const { return m_offsets.size(); }
-    std::string_view get(uint32_t i) const { return std::string_view(m_arena).substr(m_offsets[i], m_lengths[i]); }
+    std::string_view get(uint32_t i) const
+    {
+        return std::string_view(m_arena).substr(m_offsets[i], m_lengths[i]);
+    }
     std::size_t bytes() const { return m_arena.size() + 2 * m_offsets.size(); }
     void clear()
     {
@@ -235,8 +238,8 @@ std::size_t compressInto(ZSTD_CCtx* cctx, const std::string& section, std::strin
 {
     const std::size_t at = out.size();
     out.resize(at + ZSTD_compressBound(section.size()));
-    const std::size_t n
-        = ZSTD_compressCCtx(cctx, out.data() + at, out.size() - at, section.data(), section.size(), kZstdLevel);
+    const std::size_t n = ZSTD_compressCCtx(
+        cctx, out.data() + at, out.size() - at, section.data(), section.size(), kZstdLevel);
     if (ZSTD_isError(n)) std::abort(); // only on a bound the library itself gave: cannot happen
     out.resize(at + n);
     return n;

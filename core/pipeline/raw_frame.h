@@ -104,8 +104,7 @@ public:
     };
     //! Calls `fn(event)` for every selected event in frame order until it returns false
     //! (then returns true with `stopped` set); false when the columns turn out unreadable.
-    template <class Fn>
-    bool forEach(const Select& select, bool& stopped, Fn&& fn);
+    template <class Fn> bool forEach(const Select& select, bool& stopped, Fn&& fn);
 
 private:
     struct Cursor;
@@ -130,8 +129,7 @@ struct RawFrameDecoder::Cursor {
     char ipText[48] = {};
 };
 
-template <class Fn>
-bool RawFrameDecoder::forEach(const Select& select, bool& stopped, Fn&& fn)
+template <class Fn> bool RawFrameDecoder::forEach(const Select& select, bool& stopped, Fn&& fn)
 {
     Cursor& c = *m_cursor;
     RawEvent e;

@@ -164,7 +164,8 @@ bool RawFrameDecoder::next(Cursor& c, const Select& select, RawEvent& out, bool&
         if (select.timeOk && !select.timeOk(select.ctx, t)) continue;
         const uint32_t country = getIndex(c.countries + std::size_t(i) * c.countryWidth, c.countryWidth);
         const uint32_t user = getIndex(c.users + std::size_t(i) * c.userWidth, c.userWidth);
-        if (ad >= m_adDict.size() || country >= m_countryDict.size() || user >= m_userDict.size()) return false;
+        if (ad >= m_adDict.size() || country >= m_countryDict.size() || user >= m_userDict.size())
+            return false;
         out.status = status;
         out.timeMs = t;
         out.adId = m_adDict[ad];

@@ -141,7 +141,8 @@ Status checkRawBlock(const std::string& file, uint64_t committed, const std::vec
         return blockMismatch(file, index, committed, "no checksum is stored for them");
     if (blocks[index].bytes != data.size())
         return blockMismatch(file, index, committed, "their checksum covers another length");
-    if (crcOf(0, data) != blocks[index].crc) return blockMismatch(file, index, committed, "checksum mismatch");
+    if (crcOf(0, data) != blocks[index].crc)
+        return blockMismatch(file, index, committed, "checksum mismatch");
     return Status::ok();
 }
 

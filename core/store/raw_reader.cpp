@@ -125,7 +125,8 @@ Status RawReader::read(const std::vector<RawSegment>& segments, const std::vecto
     bool stopped = false;
     for (const RawSegment& s : segments) {
         if (s.file.empty() || s.file.find('/') != std::string::npos)
-            return Status::error("raw segment " + std::to_string(s.id) + " has a bad file name '" + s.file + "'");
+            return Status::error(
+                "raw segment " + std::to_string(s.id) + " has a bad file name '" + s.file + "'");
         auto st = isTextSegment(s.file) ? readTextSegment(s, ranges, scan, fn, stopped)
                                         : readFrameSegment(s, ranges, scan, fn, stopped);
         if (!st || stopped) return st;
@@ -207,7 +208,8 @@ Status damagedAt(const std::string& path, uint64_t at, const char* what)
         + "); answers that need raw events cannot be exact");
 }
 
-Status preadAll(int fd, char* out, uint64_t from, uint64_t bytes, const RawSegment& s, const std::string& path)
+Status preadAll(
+    int fd, char* out, uint64_t from, uint64_t bytes, const RawSegment& s, const std::string& path)
 {
     for (uint64_t done = 0; done < bytes;) {
         const ssize_t n = ::pread(fd, out + done, bytes - done, static_cast<off_t>(from + done));
@@ -229,7 +231,8 @@ Status RawReader::readFrameSegment(const RawSegment& segment, const std::vector<
     const std::string path = m_rawDir + "/" + segment.file;
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) return cannotOpen(path, segment);
-    SegmentFile f { segment, path, fd.get(), std::vector<char>((segment.bytes + kRawBlockBytes - 1) / kRawBlockBytes) };
+    SegmentFile f { segment, path, fd.get(),
+        std::vector<char>((segment.bytes + kRawBlockBytes - 1) / kRawBlockBytes) };
     m_winFrom = m_winTo = 0;
     bool ahead = false; // the previous frame was read: read on ahead in big pieces
     for (uint64_t at = 0; at < segment.bytes;) {
@@ -244,7 +247,8 @@ Status RawReader::readFrameSegment(const RawSegment& segment, const std::vector<
         const bool header = left >= kRawFrameHeaderBytes && parseRawFrameHeader(p, h);
         if (!header || h.frameBytes() > left) {
             // The checksums, when they are damaged too, name the range; else the frame is.
-            if (auto st = load(f, at, std::min(segment.bytes, at + kRawFrameHeaderBytes), false); !st) return st;
+            if (auto st = load(f, at, std::min(segment.bytes, at + kRawFrameHeaderBytes), false); !st)
+                return st;
             return damagedAt(path, at,
                 left < kRawFrameHeaderBytes || header ? "the committed part ends inside a frame"
                                                       : "not a frame header");

@@ -4,6 +4,7 @@
 #include "core/store/saved_filters.h"
 #include "core/store/sqlite_util.h"
 #include "core/store/store.h"
+#include "core/store/store_schema.h"
 
 #include <QtTest>
 
@@ -138,9 +139,10 @@ void TestStoreSql::openForeignDatabase()
 void TestStoreSql::openOtherSchemaVersion()
 {
     const std::string path = makeDatabase("v3.db");
-    QVERIFY(execPlain(path, "UPDATE meta SET value = 3 WHERE key = 'schema_version'"));
-    const std::string expected
-        = "database '" + path + "' has schema version 3; this adclick reads versions 1 to 2";
+    const std::string next = std::to_string(kSchemaVersion + 1);
+    QVERIFY(execPlain(path, ("UPDATE meta SET value = " + next + " WHERE key = 'schema_version'").c_str()));
+    const std::string expected = "database '" + path + "' has schema version " + next
+        + "; this adclick reads versions 1 to " + std::to_string(kSchemaVersion);
     auto conn = sql::Connection::openReadOnly(path);
     QVERIFY(!conn.isOk());
     QCOMPARE(qb(conn.message()), qb(expected));
