@@ -1,9 +1,9 @@
 #include "core/pipeline/raw_frame.h"
 
-#include "core/base/hash128.h"
 #include "core/base/ip_address.h"
 #include "core/pipeline/raw_frame_bits.h"
 
+#include <cstring>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -56,38 +56,76 @@ bool parseRawFrameHeader(const char* p, RawFrameHeader& out)
     return out.events > 0 && out.minMs <= out.maxMs;
 }
 
+namespace {
+
+//! A fast hash of a short string (ids are mostly 4–16 bytes): word loads, multiply-xorshift.
+uint64_t hashOf(std::string_view s)
+{
+    const char* p = s.data();
+    const std::size_t n = s.size();
+    auto load = [](const char* at) {
+        uint64_t w;
+        std::memcpy(&w, at, 8);
+        return w;
+    };
+    auto mix = [](uint64_t h, uint64_t w) {
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+        return h ^ (h >> 31);
+    };
+    uint64_t h = (n + 1) * 0x9E3779B97F4A7C15ull;
+    if (n >= 8) {
+        for (std::size_t i = 0; i + 8 < n; i += 8)
+            h = mix(h, load(p + i));
+        h = mix(h, load(p + n - 8)); // the last word, overlapping the one before
+    } else if (n >= 4) {
+        uint32_t a, b;
+        std::memcpy(&a, p, 4);
+        std::memcpy(&b, p + n - 4, 4);
+        h = mix(h, uint64_t(a) << 32 | b);
+    } else if (n > 0) {
+        h = mix(h,
+            uint64_t(uint8_t(p[0])) | uint64_t(uint8_t(p[n / 2])) << 8 | uint64_t(uint8_t(p[n - 1])) << 16);
+    }
+    h *= 0x94D049BB133111EBull;
+    return h ^ (h >> 29);
+}
+
+} // namespace
+
 //! Strings of one frame's column, each stored once: an open-addressing table of indexes into
-//! an arena. Cleared per frame by resetting only the slots it used.
+//! an arena, with 32 bits of each string's hash beside its index so that a probe compares
+//! strings only when they very likely match. Cleared per frame by resetting the slots it used.
 class RawBatch::Interner {
 public:
     uint32_t intern(std::string_view s)
     {
-        if (m_slots.empty()) m_slots.assign(1024, 0);
         if ((m_offsets.size() + 1) * 2 > m_slots.size()) grow();
-        const uint64_t h = hash128(s.data(), s.size()).lo;
-        for (std::size_t at = h & (m_slots.size() - 1);; at = (at + 1) & (m_slots.size() - 1)) {
-            const uint32_t v = m_slots[at];
-            if (v == 0) {
-                m_slots[at] = static_cast<uint32_t>(m_offsets.size() + 1);
+        const uint64_t h = hashOf(s);
+        const auto tag = static_cast<uint32_t>(h >> 32);
+        const std::size_t mask = m_slots.size() - 1;
+        for (std::size_t at = h & mask;; at = (at + 1) & mask) {
+            Slot& slot = m_slots[at];
+            if (slot.index == 0) {
+                slot = { static_cast<uint32_t>(m_offsets.size() + 1), tag };
                 m_used.push_back(static_cast<uint32_t>(at));
                 m_offsets.push_back(static_cast<uint32_t>(m_arena.size()));
                 m_lengths.push_back(static_cast<uint32_t>(s.size()));
                 m_arena.append(s);
                 return static_cast<uint32_t>(m_offsets.size() - 1);
             }
-            if (get(v - 1) == s) return v - 1;
+            if (slot.tag == tag && get(slot.index - 1) == s) return slot.index - 1;
         }
     }
     std::size_t size() const { return m_offsets.size(); }
     std::string_view get(uint32_t i) const
     {
-        return std::string_view(m_arena).substr(m_offsets[i], m_lengths[i]);
+        return std::string_view(m_arena.data() + m_offsets[i], m_lengths[i]);
     }
     std::size_t bytes() const { return m_arena.size() + 2 * m_offsets.size(); }
     void clear()
     {
         for (const uint32_t at : m_used)
-            m_slots[at] = 0;
+            m_slots[at] = Slot {};
         m_used.clear();
         m_offsets.clear();
         m_lengths.clear();
@@ -104,22 +142,26 @@ public:
     }
 
 private:
+    struct Slot {
+        uint32_t index = 0; //!< entry + 1; 0: free
+        uint32_t tag = 0; //!< high half of the entry's hash
+    };
     void grow()
     {
-        std::vector<uint32_t> slots(m_slots.size() * 2, 0);
+        std::vector<Slot> slots(std::max<std::size_t>(m_slots.size() * 2, 1024));
         m_used.clear();
         for (std::size_t i = 0; i < m_offsets.size(); ++i) {
-            const std::string_view s = get(static_cast<uint32_t>(i));
-            std::size_t at = hash128(s.data(), s.size()).lo & (slots.size() - 1);
-            while (slots[at] != 0)
+            const uint64_t h = hashOf(get(static_cast<uint32_t>(i)));
+            std::size_t at = h & (slots.size() - 1);
+            while (slots[at].index != 0)
                 at = (at + 1) & (slots.size() - 1);
-            slots[at] = static_cast<uint32_t>(i + 1);
+            slots[at] = { static_cast<uint32_t>(i + 1), static_cast<uint32_t>(h >> 32) };
             m_used.push_back(static_cast<uint32_t>(at));
         }
         m_slots.swap(slots);
     }
 
-    std::vector<uint32_t> m_slots; //!< index + 1; 0: free
+    std::vector<Slot> m_slots;
     std::vector<uint32_t> m_used; //!< slots in use
     std::vector<uint32_t> m_offsets, m_lengths;
     std::string m_arena;

@@ -148,7 +148,7 @@ private slots:
     }
 
     // Raw segments roll over at --segment-bytes (64 MiB by default, beyond any test input): with
-    // ~200 kB segments the log fills about 18 of them, a new one every second batch or so, and
+    // ~40 kB segments (binary frames) the log fills over 10 of them, a new one every second batch or so, and
     // kills at commits and torn raw writes land on both sides of each rollover.
     void killsAcrossSegmentRollovers_data()
     {
@@ -162,7 +162,7 @@ private slots:
     {
         QFETCH(QString, failpoint);
         QFETCH(int, killedRuns);
-        const QStringList small { "--segment-bytes", "200000" };
+        const QStringList small { "--segment-bytes", "40000" };
         const QString uninterrupted = freshDb();
         QCOMPARE(ingest(uninterrupted, envWith({}), small).exitCode, 0);
         const char* const segments = "SELECT count(*) FROM segments";
@@ -199,7 +199,7 @@ private slots:
             "--rate", "45", "--boundary", "--late", late });
         QVERIFY2(g.exitCode == 0, g.err.constData());
         const QStringList args
-            = QStringList { "--late", late, "--segment-bytes", "100000" } + kIngestArgs + QStringList { log };
+            = QStringList { "--late", late, "--segment-bytes", "20000" } + kIngestArgs + QStringList { log };
         const QString uninterrupted = freshDb();
         QCOMPARE(runCli(QStringList { "ingest", "--db", uninterrupted } + args, envWith({})).exitCode, 0);
         QCOMPARE(aggText(uninterrupted), truthAggText(log));
