@@ -284,10 +284,8 @@ Status Store::upgradeSchema()
     sql::Stmt v(m_conn, "SELECT value FROM meta WHERE key = 'schema_version'");
     if (!v.step() || v.int64(0) >= kSchemaVersion) return Status::ok();
     v = sql::Stmt();
-    // Version 1 had no raw checksums: they are computed from the segments as they are now.
-    // Version 2 → 3 (binary segments): the text segments stay as they are and are read as
-    // text; new events go to a new binary segment. The version number keeps older binaries,
-    // which cannot read the binary segments, from opening the database.
+    // Version 1 had no raw checksums: they are computed from the segments as they are now. 2 → 3:
+    // text segments stay (read as text), new events go to a new binary one; old binaries refuse 3.
     auto st = transaction([&] { return addMissingRawBlocks(m_conn, m_rawDir); });
     if (!st)
         return Status::error("cannot move '" + m_path + "' to schema version "
