@@ -245,7 +245,7 @@ void RawBatch::clear()
     m_events = 0;
 }
 
-void RawBatch::seal()
+void RawBatch::seal() const
 {
     if (m_events == 0) return;
     encodeOpen(m_encoded);
@@ -253,12 +253,10 @@ void RawBatch::seal()
     m_events = 0;
 }
 
-std::string_view RawBatch::frames(std::string& scratch) const
+std::string_view RawBatch::frames() const
 {
-    if (m_events == 0) return m_encoded;
-    scratch = m_encoded;
-    encodeOpen(scratch);
-    return scratch;
+    seal();
+    return m_encoded;
 }
 
 namespace {

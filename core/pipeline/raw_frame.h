@@ -64,19 +64,19 @@ public:
     bool empty() const { return m_encoded.empty() && m_events == 0; }
     void clear();
 
-    //! All events as frames: the sealed ones followed by the open frame's events encoded into
-    //! `scratch` (then the view is of `scratch`). The batch does not change.
-    std::string_view frames(std::string& scratch) const;
+    //! All events as frames. Seals the open frame first (the events stay the same; nothing is
+    //! copied): valid until the next add() or clear().
+    std::string_view frames() const;
 
 private:
     class Interner;
     struct Columns;
-    void seal();
+    void seal() const;
     void encodeOpen(std::string& out) const;
 
-    std::string m_encoded; //!< sealed frames
+    mutable std::string m_encoded; //!< sealed frames
     std::unique_ptr<Columns> m_cols; //!< the open frame
-    uint32_t m_events = 0;
+    mutable uint32_t m_events = 0; //!< in the open frame
 };
 
 //! Decodes one frame (its bytes, header included, checked by the caller's CRC blocks).

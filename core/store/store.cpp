@@ -479,7 +479,7 @@ void Store::dropStagedRaw()
 Status Store::writeRaw(const RawBatch& raw)
 {
     if (raw.empty()) return Status::ok();
-    const std::string_view bytes = raw.frames(m_rawScratch);
+    const std::string_view bytes = raw.frames();
     // A new segment starts only between batches, so a batch's raw bytes stay in one file.
     if (m_segFd < 0 || (m_staged == 0 && m_seg.bytes >= m_options.segmentMaxBytes)) {
         if (m_segFd >= 0) {

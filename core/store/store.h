@@ -158,7 +158,6 @@ private:
     SegmentRow m_seg;
     int m_segFd = -1;
     bool m_segText = false; //!< m_seg is a text segment of schema version ≤ 2: never appended to
-    std::string m_rawScratch; //!< frames of a batch's open frame (RawBatch::frames)
     uint64_t m_staged = 0; //!< bytes of the open batch already written after m_seg.bytes
     RawBlock m_block; //!< the segment's last checksum block, as committed
     RawBlock m_stagedBlock; //!< the same with the staged bytes

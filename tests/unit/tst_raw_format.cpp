@@ -80,8 +80,7 @@ RawSegment segmentOf(
     RawBatch batch;
     for (const Ev& e : events)
         batch.add(e.status, e.t, e.ad, e.country, e.user, e.ip, e.click);
-    std::string scratch;
-    const std::string_view frames = batch.frames(scratch);
+    const std::string_view frames = batch.frames();
     *bytes = std::string(frames);
     RawSegment s;
     s.id = 1;
