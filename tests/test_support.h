@@ -17,6 +17,8 @@
 #include <QTextStream>
 #include <QThread>
 
+#include "core/store/raw_reader.h"
+
 #include <sqlite3.h>
 
 #include <cstdlib>
@@ -192,17 +194,46 @@ inline QString integrity(const QString& db)
     return queryText(db, "PRAGMA integrity_check").trimmed();
 }
 
-//! SHA-1 of the committed raw events (all segments in order, each cut at its committed length).
+//! The committed raw events of a database in file order, one text line each (the `.tsv` line
+//! format of raw_format.h, whatever format their segments are in); "<unreadable: …>" when a
+//! segment cannot be read.
+inline QStringList rawEventLines(const QString& db)
+{
+    std::vector<adclick::core::RawSegment> segments;
+    const QStringList rows
+        = queryText(db, "SELECT id, file, bytes FROM segments ORDER BY id").split('\n', Qt::SkipEmptyParts);
+    for (const QString& row : rows) {
+        const auto parts = row.split(',');
+        adclick::core::RawSegment s;
+        s.id = parts[0].toLongLong();
+        s.file = parts[1].toStdString();
+        s.bytes = parts[2].toULongLong();
+        segments.push_back(std::move(s));
+    }
+    QStringList lines;
+    std::string line;
+    adclick::core::RawReader reader((db + ".raw").toStdString());
+    const auto st
+        = reader.read(segments, { { INT64_MIN, INT64_MAX } }, [&](const adclick::core::RawEvent& e) {
+              line.clear();
+              adclick::core::appendRawLine(
+                  line, e.status, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
+              line.pop_back(); // '\n'
+              lines.push_back(QString::fromStdString(line));
+              return true;
+          });
+    if (!st) return { "<unreadable: " + QString::fromStdString(st.message()) + ">" };
+    return lines;
+}
+
+//! SHA-1 of the committed raw events (all segments in order, each cut at its committed length,
+//! as event lines: the frames a run writes depend on where its batches ended).
 inline QByteArray rawDigest(const QString& db)
 {
     QCryptographicHash h(QCryptographicHash::Sha1);
-    const QStringList rows
-        = queryText(db, "SELECT file, bytes FROM segments ORDER BY id").split('\n', Qt::SkipEmptyParts);
-    for (const QString& row : rows) {
-        const auto parts = row.split(',');
-        QFile f(db + ".raw/" + parts[0]);
-        if (!f.open(QIODevice::ReadOnly)) return "<missing segment>";
-        h.addData(f.read(parts[1].toLongLong()));
+    for (const QString& line : rawEventLines(db)) {
+        h.addData(line.toUtf8());
+        h.addData("\n", 1);
     }
     return h.result().toHex();
 }

@@ -132,10 +132,7 @@ std::vector<std::pair<PaneKey, PaneDelta>> PaneDeltaMap::sortedItems() const
     return out;
 }
 
-Batch::Batch()
-{
-    raw.reserve(16u << 20);
-}
+Batch::Batch() = default;
 
 void Batch::clear()
 {

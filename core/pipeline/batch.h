@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/input/line_parser.h"
+#include "core/pipeline/raw_frame.h"
 
 #include <array>
 #include <cstdint>
@@ -139,7 +140,7 @@ struct Batch {
     Counters counters;
     std::vector<RejectSample> rejects;
     std::vector<std::pair<uint32_t, std::string>> newAds;
-    std::string raw; //!< segment lines
+    RawBatch raw; //!< the batch's raw events, as segment frames
     int64_t rawEvents = 0, rawMinMs = kNoTime, rawMaxMs = kNoTime;
     //! Not a change but state stored with every batch: the engine's time jump waiting for
     //! confirmation (Engine::jumpCandidateMs; kNoTime: none). clear() keeps it.

@@ -207,7 +207,7 @@ void Engine::onKnownDuplicate(const ClickEvent& e)
     ++c.lines;
     ++c.duplicates;
     ++minuteDelta(paneOf(e.timeMs)).duplicates;
-    appendRawLine(m_batch.raw, RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
+    m_batch.raw.add(RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
     ++m_batch.rawEvents;
     if (m_batch.rawMinMs == kNoTime || e.timeMs < m_batch.rawMinMs) m_batch.rawMinMs = e.timeMs;
     if (m_batch.rawMaxMs == kNoTime || e.timeMs > m_batch.rawMaxMs) m_batch.rawMaxMs = e.timeMs;
@@ -243,8 +243,7 @@ void Engine::classify(const ClickEvent& e, const Hash128& key, int64_t w)
         if (m_dedup.checkAndInsert(key, e.timeMs, cutoff)) {
             ++c.duplicates;
             ++minuteDelta(pane).duplicates;
-            appendRawLine(
-                m_batch.raw, RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
+            m_batch.raw.add(RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
             ++m_batch.rawEvents;
         } else {
             const bool final = w != kNoTime && w >= (pane + 1) * kMinuteMs;
@@ -282,7 +281,7 @@ void Engine::record(const ClickEvent& e, RawStatus status, int64_t pane, bool co
         fd.clicks += counted;
         fd.late += late;
     }
-    appendRawLine(m_batch.raw, status, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
+    m_batch.raw.add(status, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
     ++m_batch.rawEvents;
 }
 

@@ -217,7 +217,9 @@ Status QueryService::scanRaw(const std::vector<TimeRange>& ranges, const Filter&
     const bool all = filter.empty();
     bool stopped = false;
     if (!m_raw) m_raw = std::make_unique<RawReader>(rawDirFor(m_path));
-    auto st = m_raw->read(*segments, ranges, [&](const RawEvent& e) {
+    // The reader skips the frames of other ads and the events not in the aggregates itself.
+    const RawScan scan { adId, true };
+    auto st = m_raw->read(*segments, ranges, scan, [&](const RawEvent& e) {
         if (m_interrupt.load(std::memory_order_relaxed)) {
             stopped = true;
             return false;

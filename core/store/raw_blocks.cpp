@@ -123,13 +123,32 @@ RawBlockVerifier::RawBlockVerifier(std::string file, uint64_t committed, const s
     , m_blocks(blocks)
 { }
 
-Status RawBlockVerifier::mismatch(const char* what) const
+namespace {
+Status blockMismatch(const std::string& file, uint64_t index, uint64_t committed, const char* what)
 {
-    const uint64_t from = static_cast<uint64_t>(m_next) * kRawBlockBytes;
-    const uint64_t to = std::min(from + kRawBlockBytes, m_committed);
-    return Status::error("raw segment '" + m_file + "' is damaged in bytes " + std::to_string(from) + "–"
+    const uint64_t from = index * kRawBlockBytes;
+    const uint64_t to = std::min(from + kRawBlockBytes, committed);
+    return Status::error("raw segment '" + file + "' is damaged in bytes " + std::to_string(from) + "–"
         + std::to_string(to) + " (" + what + "); answers that need raw events cannot be exact: restore "
         + "the file from a backup");
+}
+} // namespace
+
+Status checkRawBlock(const std::string& file, uint64_t committed, const std::vector<RawBlock>& blocks,
+    uint64_t index, std::string_view data)
+{
+    if (index >= blocks.size() || blocks[index].index != static_cast<int64_t>(index))
+        return blockMismatch(file, index, committed, "no checksum is stored for them");
+    if (blocks[index].bytes != data.size())
+        return blockMismatch(file, index, committed, "their checksum covers another length");
+    if (crcOf(0, data) != blocks[index].crc)
+        return blockMismatch(file, index, committed, "checksum mismatch");
+    return Status::ok();
+}
+
+Status RawBlockVerifier::mismatch(const char* what) const
+{
+    return blockMismatch(m_file, m_next, m_committed, what);
 }
 
 Status RawBlockVerifier::feed(std::string_view data)

@@ -11,8 +11,7 @@
 // (zlib's, as `python3 -c 'import zlib'` computes it) of each block's committed bytes is stored
 // in the table raw_blocks in the same transaction as the segment's committed length, so a
 // flipped or lost byte in a segment file is reported with its file and byte range when raw
-// events are read back (restart, recompute, raw queries), never counted. The files stay plain
-// text.
+// events are read back (restart, recompute, raw queries), never counted.
 
 namespace adclick::core {
 
@@ -48,6 +47,11 @@ Result<std::vector<RawBlock>> readRawBlocks(const sql::Connection& conn, int64_t
 //! every segment (which are trusted as they are) and moves the database to the current version.
 //! Runs inside the writer's transaction.
 Status addMissingRawBlocks(const sql::Connection& conn, const std::string& rawDir);
+
+//! Checks `data`, the committed bytes of block `index` of a segment of `committed` bytes, against
+//! its stored checksum in `blocks` (index order); the error names the file and byte range.
+Status checkRawBlock(const std::string& file, uint64_t committed, const std::vector<RawBlock>& blocks,
+    uint64_t index, std::string_view data);
 
 //! Checks the bytes of one segment against its blocks while they are read in file order.
 class RawBlockVerifier {

@@ -37,6 +37,33 @@ bool inRanges(const std::vector<TimeRange>& ranges, int64_t t)
     return false;
 }
 
+bool selected(const RawScan& scan, const RawEvent& e)
+{
+    return (!scan.countedOnly || isCounted(e.status)) && (!scan.adId || e.adId == *scan.adId);
+}
+
+bool overlaps(const std::vector<TimeRange>& ranges, int64_t minMs, int64_t maxMs)
+{
+    return std::any_of(ranges.begin(), ranges.end(),
+        [&](const TimeRange& r) { return r.fromMs < r.toMs && minMs < r.toMs && maxMs >= r.fromMs; });
+}
+
+bool timeInRanges(const void* ctx, int64_t t)
+{
+    return inRanges(*static_cast<const std::vector<TimeRange>*>(ctx), t);
+}
+
+bool isTextSegment(const std::string& file)
+{
+    return file.size() > 4 && file.compare(file.size() - 4, 4, ".tsv") == 0;
+}
+
+Status cannotOpen(const std::string& path, const RawSegment& segment)
+{
+    return Status::error("cannot read raw segment '" + path + "': " + std::strerror(errno)
+        + " (the database says it holds " + std::to_string(segment.bytes) + " committed bytes)");
+}
+
 //! Version 1 databases have no raw_blocks rows (the next ingest adds them).
 bool hasRawChecksums(const sql::Connection& conn)
 {
@@ -78,31 +105,41 @@ Result<std::vector<RawSegment>> committedSegments(
 
 RawReader::RawReader(std::string rawDir, std::size_t blockBytes)
     : m_rawDir(std::move(rawDir))
+    , m_blockBytes(std::max<std::size_t>(blockBytes, 4096))
+    , m_decoder(std::make_unique<RawFrameDecoder>())
 {
-    m_block.resize(std::max<std::size_t>(blockBytes, 4096));
+    m_block.resize(m_blockBytes);
 }
+
+RawReader::~RawReader() = default;
 
 Status RawReader::read(
     const std::vector<RawSegment>& segments, const std::vector<TimeRange>& ranges, const Callback& fn)
 {
+    return read(segments, ranges, RawScan {}, fn);
+}
+
+Status RawReader::read(const std::vector<RawSegment>& segments, const std::vector<TimeRange>& ranges,
+    const RawScan& scan, const Callback& fn)
+{
     bool stopped = false;
     for (const RawSegment& s : segments) {
-        if (auto st = readSegment(s, ranges, fn, stopped); !st || stopped) return st;
+        if (s.file.empty() || s.file.find('/') != std::string::npos)
+            return Status::error(
+                "raw segment " + std::to_string(s.id) + " has a bad file name '" + s.file + "'");
+        auto st = isTextSegment(s.file) ? readTextSegment(s, ranges, scan, fn, stopped)
+                                        : readFrameSegment(s, ranges, scan, fn, stopped);
+        if (!st || stopped) return st;
     }
     return Status::ok();
 }
 
-Status RawReader::readSegment(
-    const RawSegment& segment, const std::vector<TimeRange>& ranges, const Callback& fn, bool& stopped)
+Status RawReader::readTextSegment(const RawSegment& segment, const std::vector<TimeRange>& ranges,
+    const RawScan& scan, const Callback& fn, bool& stopped)
 {
     const std::string path = m_rawDir + "/" + segment.file;
-    if (segment.file.empty() || segment.file.find('/') != std::string::npos)
-        return Status::error(
-            "raw segment " + std::to_string(segment.id) + " has a bad file name '" + segment.file + "'");
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0)
-        return Status::error("cannot read raw segment '" + path + "': " + std::strerror(errno)
-            + " (the database says it holds " + std::to_string(segment.bytes) + " committed bytes)");
+    if (fd.get() < 0) return cannotOpen(path, segment);
 #ifdef POSIX_FADV_SEQUENTIAL
     (void)::posix_fadvise(fd.get(), 0, static_cast<off_t>(segment.bytes), POSIX_FADV_SEQUENTIAL);
 #endif
@@ -139,7 +176,7 @@ Status RawReader::readSegment(
                 lineStart = chunkPos + start;
             }
             if (!parseRawLine(line, e)) return damaged(lineStart, "unreadable event line");
-            if (inRanges(ranges, e.timeMs) && !fn(e)) {
+            if (inRanges(ranges, e.timeMs) && selected(scan, e) && !fn(e)) {
                 stopped = true;
                 return Status::ok();
             }
@@ -151,6 +188,128 @@ Status RawReader::readSegment(
         }
     }
     if (!m_carry.empty()) return damaged(lineStart, "the committed part ends inside a line");
+    return Status::ok();
+}
+
+// ---- binary segments (raw_frame.h) ------------------------------------------------------------
+
+struct RawReader::SegmentFile {
+    const RawSegment& segment;
+    std::string path;
+    int fd = -1;
+    std::vector<char> verified; //!< per checksum block: checked already
+};
+
+namespace {
+
+Status damagedAt(const std::string& path, uint64_t at, const char* what)
+{
+    return Status::error("raw segment '" + path + "' is damaged at byte " + std::to_string(at) + " (" + what
+        + "); answers that need raw events cannot be exact");
+}
+
+Status preadAll(
+    int fd, char* out, uint64_t from, uint64_t bytes, const RawSegment& s, const std::string& path)
+{
+    for (uint64_t done = 0; done < bytes;) {
+        const ssize_t n = ::pread(fd, out + done, bytes - done, static_cast<off_t>(from + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return Status::error("cannot read raw segment '" + path + "': " + std::strerror(errno));
+        if (n == 0)
+            return Status::error("raw segment '" + path + "' is shorter than its committed length ("
+                + std::to_string(from + done) + " < " + std::to_string(s.bytes) + " bytes)");
+        done += static_cast<uint64_t>(n);
+    }
+    return Status::ok();
+}
+
+} // namespace
+
+Status RawReader::readFrameSegment(const RawSegment& segment, const std::vector<TimeRange>& ranges,
+    const RawScan& scan, const Callback& fn, bool& stopped)
+{
+    const std::string path = m_rawDir + "/" + segment.file;
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) return cannotOpen(path, segment);
+    SegmentFile f { segment, path, fd.get(),
+        std::vector<char>((segment.bytes + kRawBlockBytes - 1) / kRawBlockBytes) };
+    m_winFrom = m_winTo = 0;
+    bool ahead = false; // the previous frame was read: read on ahead in big pieces
+    for (uint64_t at = 0; at < segment.bytes;) {
+        char buf[kRawFrameHeaderBytes];
+        const char* p = buf;
+        const uint64_t left = segment.bytes - at;
+        if (left >= kRawFrameHeaderBytes && at >= m_winFrom && at + kRawFrameHeaderBytes <= m_winTo)
+            p = m_block.data() + (at - m_winFrom);
+        else if (left >= kRawFrameHeaderBytes)
+            if (auto st = preadAll(f.fd, buf, at, kRawFrameHeaderBytes, segment, path); !st) return st;
+        RawFrameHeader h;
+        const bool header = left >= kRawFrameHeaderBytes && parseRawFrameHeader(p, h);
+        if (!header || h.frameBytes() > left) {
+            // The checksums, when they are damaged too, name the range; else the frame is.
+            if (auto st = load(f, at, std::min(segment.bytes, at + kRawFrameHeaderBytes), false); !st)
+                return st;
+            return damagedAt(path, at,
+                left < kRawFrameHeaderBytes || header ? "the committed part ends inside a frame"
+                                                      : "not a frame header");
+        }
+        if (overlaps(ranges, h.minMs, h.maxMs)) {
+            if (auto st = load(f, at, at + h.frameBytes(), ahead); !st) return st;
+            if (auto st = readFrame(f, at, h, ranges, scan, fn, stopped); !st || stopped) return st;
+            ahead = true;
+        } else {
+            ahead = false;
+        }
+        at += h.frameBytes();
+    }
+    return Status::ok();
+}
+
+Status RawReader::load(SegmentFile& f, uint64_t from, uint64_t to, bool ahead)
+{
+    const RawSegment& s = f.segment;
+    if (from < m_winFrom || to > m_winTo) {
+        const uint64_t winFrom = from / kRawBlockBytes * kRawBlockBytes;
+        uint64_t winTo = std::min(((to - 1) / kRawBlockBytes + 1) * kRawBlockBytes, s.bytes);
+        if (ahead) winTo = std::max(winTo, std::min(winFrom + m_blockBytes, s.bytes));
+        if (m_block.size() < winTo - winFrom) m_block.resize(winTo - winFrom);
+        m_winFrom = m_winTo = 0;
+        if (auto st = preadAll(f.fd, m_block.data(), winFrom, winTo - winFrom, s, f.path); !st) return st;
+        m_winFrom = winFrom;
+        m_winTo = winTo;
+    }
+    if (!s.checked) return Status::ok(); // schema version 1: no checksums
+    // Only the blocks under [from, to): a damaged block no answer needs is not reported.
+    for (uint64_t b = from / kRawBlockBytes; b * kRawBlockBytes < to; ++b) {
+        if (f.verified[b]) continue;
+        const uint64_t bFrom = b * kRawBlockBytes, bTo = std::min(bFrom + kRawBlockBytes, s.bytes);
+        const std::string_view data(m_block.data() + (bFrom - m_winFrom), bTo - bFrom);
+        if (auto st = checkRawBlock(f.path, s.bytes, s.blocks, b, data); !st) return st;
+        f.verified[b] = 1;
+    }
+    return Status::ok();
+}
+
+Status RawReader::readFrame(SegmentFile& f, uint64_t at, const RawFrameHeader& h,
+    const std::vector<TimeRange>& ranges, const RawScan& scan, const Callback& fn, bool& stopped)
+{
+    const std::string_view frame(m_block.data() + (at - m_winFrom), h.frameBytes());
+    RawFrameDecoder& d = *m_decoder;
+    if (!d.loadAds(h, frame)) return damagedAt(f.path, at, "unreadable frame");
+    RawFrameDecoder::Select select;
+    select.countedOnly = scan.countedOnly;
+    if (scan.adId) {
+        select.ad = d.findAd(*scan.adId);
+        if (select.ad < 0) return Status::ok(); // the ad has no event in this frame
+    }
+    const bool whole = std::any_of(ranges.begin(), ranges.end(),
+        [&](const TimeRange& r) { return r.contains(h.minMs) && r.contains(h.maxMs); });
+    if (!whole) {
+        select.timeOk = &timeInRanges;
+        select.ctx = &ranges;
+    }
+    if (!d.loadColumns(h, frame) || !d.forEach(select, stopped, fn))
+        return damagedAt(f.path, at, "unreadable frame");
     return Status::ok();
 }
 

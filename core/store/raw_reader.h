@@ -2,10 +2,13 @@
 
 #include "core/base/status.h"
 #include "core/pipeline/raw_format.h"
+#include "core/pipeline/raw_frame.h"
 #include "core/store/raw_blocks.h"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,28 +40,54 @@ struct RawSegment {
 Result<std::vector<RawSegment>> committedSegments(
     const sql::Connection& conn, const std::vector<TimeRange>& ranges);
 
-//! Reads committed raw events back from segment files in big blocks (pread), ignoring any
-//! uncommitted tail beyond a segment's committed length. Not thread-safe; one per thread.
+//! What a read may leave out before calling back: the reader then skips whole frames of the
+//! binary segments (those without the ad) and never materialises the events it leaves out.
+struct RawScan {
+    std::optional<std::string_view> adId; //!< only the events of this ad (kept alive by the caller)
+    bool countedOnly = false; //!< only the events in the aggregates (isCounted)
+};
+
+//! Reads committed raw events back from segment files (pread), ignoring any uncommitted tail
+//! beyond a segment's committed length. Text segments (`.tsv`, schema version ≤ 2) are read
+//! line by line; binary ones (raw_frame.h) frame by frame, reading only the frames whose time
+//! span meets the ranges (and the 1 MiB checksum blocks under them). Not thread-safe; one per
+//! thread.
 class RawReader {
 public:
     //! Return false to stop reading (read() then returns ok).
     using Callback = std::function<bool(const RawEvent&)>;
 
     explicit RawReader(std::string rawDir, std::size_t blockBytes = 4u << 20);
+    ~RawReader();
 
     //! Calls `fn` for each committed event of `segments` whose time lies in one of `ranges`,
     //! in file order. The event's views are valid only during the call. A missing or short
-    //! file or an unreadable committed line is an error: answers built on it would not be exact.
+    //! file or an unreadable committed line or frame is an error: answers built on it would
+    //! not be exact.
     Status read(
         const std::vector<RawSegment>& segments, const std::vector<TimeRange>& ranges, const Callback& fn);
+    //! The same for only the events `scan` selects.
+    Status read(const std::vector<RawSegment>& segments, const std::vector<TimeRange>& ranges,
+        const RawScan& scan, const Callback& fn);
 
 private:
-    Status readSegment(
-        const RawSegment& segment, const std::vector<TimeRange>& ranges, const Callback& fn, bool& stopped);
+    struct SegmentFile;
+    Status readTextSegment(const RawSegment& segment, const std::vector<TimeRange>& ranges,
+        const RawScan& scan, const Callback& fn, bool& stopped);
+    Status readFrameSegment(const RawSegment& segment, const std::vector<TimeRange>& ranges,
+        const RawScan& scan, const Callback& fn, bool& stopped);
+    Status readFrame(SegmentFile& f, uint64_t at, const RawFrameHeader& h,
+        const std::vector<TimeRange>& ranges, const RawScan& scan, const Callback& fn, bool& stopped);
+    //! Makes file bytes [from, to) available in m_block (m_winFrom on), whole checksum blocks
+    //! checked once each.
+    Status load(SegmentFile& f, uint64_t from, uint64_t to, bool ahead);
 
     std::string m_rawDir;
+    std::size_t m_blockBytes;
     std::string m_block;
     std::string m_carry;
+    uint64_t m_winFrom = 0, m_winTo = 0; //!< file bytes in m_block (frame segments)
+    std::unique_ptr<RawFrameDecoder> m_decoder;
 };
 
 } // namespace adclick::core

@@ -12,6 +12,8 @@ Status upgradeSchemaSteps(const sql::Connection& conn, const std::string& rawDir
     Status st;
     // 2: version 1 had no raw checksums: they are computed from the segments as they are now.
     if (from < 2) st = addMissingRawBlocks(conn, rawDir);
+    // 3: nothing to convert: text segments stay and are read as text; the writer starts a new
+    // binary segment after a text one.
     // 4: the rollups of agg.
     if (st && from < kRollupSchemaVersion) st = migrateToRollups(conn);
     if (!st) return st;

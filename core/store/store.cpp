@@ -44,7 +44,7 @@ const char* latePolicyName(LatePolicy p)
 }
 
 //! Writes all of `data` at `offset`; a failpoint may cut it in half first.
-Status pwriteAll(int fd, const std::string& data, uint64_t offset, const std::string& file)
+Status pwriteAll(int fd, std::string_view data, uint64_t offset, const std::string& file)
 {
     std::size_t size = data.size();
     if (failpointWantsPartial("commit.raw_write")) size /= 2;
@@ -80,7 +80,7 @@ void setRawFileObserver(RawFileObserver* observer)
 std::string segmentFileName(int64_t id)
 {
     char name[32];
-    std::snprintf(name, sizeof name, "seg-%06lld.tsv", static_cast<long long>(id));
+    std::snprintf(name, sizeof name, "seg-%06lld%s", static_cast<long long>(id), kRawFrameExtension);
     return name;
 }
 
@@ -299,12 +299,15 @@ Status Store::recoverSegments()
 {
     // Cut every segment back to its committed length; remove files no commit refers to.
     std::vector<int64_t> known;
-    sql::Stmt q(m_conn, "SELECT id, bytes, events, min_ms, max_ms FROM segments ORDER BY id");
+    sql::Stmt q(m_conn, "SELECT id, bytes, events, min_ms, max_ms, file FROM segments ORDER BY id");
     while (q.step()) {
         const int64_t id = q.int64(0);
         const auto bytes = static_cast<uint64_t>(q.int64(1));
         known.push_back(id);
-        const std::string file = m_rawDir + "/" + segmentFileName(id);
+        const std::string name(q.text(5));
+        if (name.empty() || name.find('/') != std::string::npos)
+            return Status::error("raw segment " + std::to_string(id) + " has a bad file name '" + name + "'");
+        const std::string file = m_rawDir + "/" + name;
         struct stat st { };
         if (::stat(file.c_str(), &st) != 0) {
             if (bytes > 0)
@@ -321,6 +324,7 @@ Status Store::recoverSegments()
             return Status::error(errnoText("cannot cut uncommitted bytes off '" + file + "'"));
         m_seg = { id, bytes, q.int64(2), q.isNull(3) ? kNoTime : q.int64(3),
             q.isNull(4) ? kNoTime : q.int64(4) };
+        m_segText = name != segmentFileName(id);
     }
     if (m_seg.id != 0) {
         auto blocks = readRawBlocks(m_conn, m_seg.id);
@@ -330,7 +334,7 @@ Status Store::recoverSegments()
     if (DIR* dir = ::opendir(m_rawDir.c_str())) {
         while (dirent* ent = ::readdir(dir)) {
             long long id = 0;
-            if (std::sscanf(ent->d_name, "seg-%lld.tsv", &id) == 1
+            if (std::sscanf(ent->d_name, "seg-%lld.", &id) == 1
                 && std::find(known.begin(), known.end(), id) == known.end())
                 ::unlink((m_rawDir + "/" + ent->d_name).c_str());
         }
@@ -459,7 +463,7 @@ void Store::abandonHold()
     if (m_hold) rollback();
 }
 
-Status Store::stageRaw(std::string& raw)
+Status Store::stageRaw(RawBatch& raw)
 {
     Status st = writeRaw(raw);
     if (!st) dropStagedRaw();
@@ -474,9 +478,10 @@ void Store::dropStagedRaw()
     m_stagedBlocks.clear();
 }
 
-Status Store::writeRaw(const std::string& bytes)
+Status Store::writeRaw(const RawBatch& raw)
 {
-    if (bytes.empty()) return Status::ok();
+    if (raw.empty()) return Status::ok();
+    const std::string_view bytes = raw.frames();
     // A new segment starts only between batches, so a batch's raw bytes stay in one file.
     if (m_segFd < 0 || (m_staged == 0 && m_seg.bytes >= m_options.segmentMaxBytes)) {
         if (m_segFd >= 0) {
@@ -484,9 +489,10 @@ Status Store::writeRaw(const std::string& bytes)
             ::close(m_segFd);
             m_segFd = -1;
         }
-        if (m_seg.id == 0 || m_seg.bytes >= m_options.segmentMaxBytes) {
+        if (m_seg.id == 0 || m_seg.bytes >= m_options.segmentMaxBytes || m_segText) {
             m_seg = SegmentRow { m_seg.id + 1 }; // empty
             m_block = RawBlock {};
+            m_segText = false;
         }
         const std::string file = m_rawDir + "/" + segmentFileName(m_seg.id);
         m_segFd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);

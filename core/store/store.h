@@ -93,10 +93,10 @@ public:
     Status forEachAdMinuteSince(int64_t firstMinute,
         const std::function<void(int64_t minute, std::string_view ad, int64_t clicks)>& fn);
 
-    //! Writes the batch's raw lines so far to the segment ahead of the commit (uncommitted until
+    //! Writes the batch's raw events so far to the segment ahead of the commit (uncommitted until
     //! then, and cut off if the process dies first) and empties `raw`, so a big batch does not
     //! hold all its raw bytes in memory.
-    Status stageRaw(std::string& raw);
+    Status stageRaw(RawBatch& raw);
 
     //! Commits one batch with the positions it reached. On failure nothing of the batch is
     //! stored (the raw bytes written for it are cut back) and the message says why.
@@ -128,7 +128,7 @@ private:
     Store() = default;
     Status recoverSegments();
     Status beginImmediate();
-    Status writeRaw(const std::string& bytes);
+    Status writeRaw(const RawBatch& raw);
     void dropStagedRaw();
     //! open()'s steps: the lock, the raw folder, the database, the segments.
     Status openFiles();
@@ -157,6 +157,7 @@ private:
     // The segment raw lines are appended to, as committed (id 0: none yet).
     SegmentRow m_seg;
     int m_segFd = -1;
+    bool m_segText = false; //!< m_seg is a text segment of schema version ≤ 2: never appended to
     uint64_t m_staged = 0; //!< bytes of the open batch already written after m_seg.bytes
     RawBlock m_block; //!< the segment's last checksum block, as committed
     RawBlock m_stagedBlock; //!< the same with the staged bytes
@@ -165,7 +166,8 @@ private:
     bool m_hold = false; //!< beginHold(): commits write into one open transaction
 };
 
-//! Name of a raw segment file inside `<db>.raw/`.
+//! Name of a new raw segment file inside `<db>.raw/` (`seg-NNNNNN.acr`, raw_frame.h; databases
+//! of schema version ≤ 2 also hold text segments `seg-NNNNNN.tsv`).
 std::string segmentFileName(int64_t id);
 
 } // namespace adclick::core

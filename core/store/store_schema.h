@@ -94,9 +94,12 @@ CREATE TABLE IF NOT EXISTS saved_filters(
 //! 2: raw_blocks (checksums of the raw segments). Version 1 databases are read as they are
 //! (their raw events unchecked) and moved to version 2 by the next ingest, which computes the
 //! checksums of the segments as they are then.
+//! 3: binary raw segments (`seg-NNNNNN.acr`, core/pipeline/raw_frame.h). The text segments
+//! (`.tsv`) of older databases stay and are read as text; their next ingest writes new events
+//! to a new binary segment.
 //! 4: agg_rollup (rollups.h). Older databases are read as they are (queries read agg) and moved
-//! to version 4 by the next writer's open (migrateToRollups), in one transaction.
-//! (3 is the raw segment format of another branch; this one never writes it.)
+//! to version 4 by the next writer's open (migrateToRollups), in one transaction; older binaries
+//! refuse versions they do not know.
 inline constexpr int kSchemaVersion = 4;
 inline constexpr int kOldestReadableSchemaVersion = 1;
 

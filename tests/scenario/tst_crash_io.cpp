@@ -69,7 +69,7 @@ class TestCrashIo : public QObject {
         o.store.durable = durable;
         o.commitEvents = 250; // a dozen commits, each a raw write, a WAL append and a position
         o.stageRawBytes = 6'000;
-        o.store.segmentMaxBytes = 64 << 10; // ~270 kB of raw lines: the run crosses 3 rollovers
+        o.store.segmentMaxBytes = 16 << 10; // ~60 kB of raw frames: the run crosses 3 rollovers
         auto in = Ingestor::open(m_db.toStdString(), o);
         if (!in) return in.status();
         auto r = (*in)->run();

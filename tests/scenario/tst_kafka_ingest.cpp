@@ -23,15 +23,7 @@ QProcessEnvironment envWith(const QString& failpoint)
 //! whatever order they were written in.
 QString sortedRawLines(const QString& db)
 {
-    QStringList lines;
-    const QStringList rows
-        = queryText(db, "SELECT file, bytes FROM segments ORDER BY id").split('\n', Qt::SkipEmptyParts);
-    for (const QString& row : rows) {
-        const auto parts = row.split(',');
-        QFile f(db + ".raw/" + parts[0]);
-        if (!f.open(QIODevice::ReadOnly)) return "<missing segment>";
-        lines += QString::fromUtf8(f.read(parts[1].toLongLong())).split('\n', Qt::SkipEmptyParts);
-    }
+    QStringList lines = rawEventLines(db);
     lines.sort();
     return lines.join('\n');
 }

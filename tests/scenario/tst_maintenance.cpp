@@ -1,6 +1,8 @@
 // Saved filters (the design's filter_id) and recalculation from raw events.
 #include "test_support.h"
 
+#include "core/store/store_schema.h"
+
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QTemporaryDir>
@@ -73,11 +75,9 @@ private slots:
     void savedUserFilterAnswersLikeTheRawScan()
     {
         // The most frequent user in the raw events.
-        QFile raw(m_db + ".raw/seg-000001.tsv");
-        QVERIFY(raw.open(QIODevice::ReadOnly));
         QMap<QString, int> users;
-        while (!raw.atEnd()) {
-            const auto f = QString::fromUtf8(raw.readLine()).split('\t');
+        for (const QString& line : rawEventLines(m_db)) {
+            const auto f = line.split('\t');
             if (f.size() > 4 && f[0] == "A") ++users[f[4]];
         }
         const QString top = std::max_element(users.begin(), users.end()).key();
@@ -318,6 +318,77 @@ private slots:
         QCOMPARE(rollupCheck(db), QStringLiteral("rollups = agg"));
         QVERIFY(rollupText(db).count('\n') > 100);
         QCOMPARE(answers(), before);
+    }
+
+    // A database of schema version 2 (tests/data/raw_v2: made by the previous release from a.csv,
+    // its raw events in a text segment) goes on with b.csv: the text segment stays and is read
+    // (the restart restores the dedup keys of a.csv's last minutes from it: b.csv repeats some of
+    // them), new events go to a binary segment, the database moves to the current version, and everything —
+    // counts, partial-minute and ad-hoc raw queries, exports, recompute — equals a database the
+    // new version made from both files.
+    void versionTwoDatabaseGoesOnExactly()
+    {
+        const QString data = QStringLiteral(ADCLICK_TEST_DATA "/raw_v2/");
+        const QString old = path("v2.db"), fresh = path("fresh.db");
+        QVERIFY(QDir().mkpath(old + ".raw"));
+        QVERIFY(QFile::copy(data + "v2.db", old));
+        QVERIFY(QFile::copy(data + "v2.db.raw/seg-000001.tsv", old + ".raw/seg-000001.tsv"));
+        for (const char* f : { "a.csv", "b.csv" })
+            QVERIFY(QFile::copy(data + f, path(f)));
+        QVERIFY(QFile::setPermissions(old, QFile::ReadOwner | QFile::WriteOwner));
+        QVERIFY(QFile::setPermissions(old + ".raw/seg-000001.tsv", QFile::ReadOwner | QFile::WriteOwner));
+        QCOMPARE(runCli({ "ingest", "--db", fresh, path("a.csv") }).exitCode, 0);
+        const QList<QStringList> queries {
+            { "count", "--ad", "ad000037", "--from", "2020-12-31T23:59:12.3Z", "--to",
+                "2021-01-01T00:01:37.9Z" },
+            { "popular", "--count", "5", "--window", "30", "--filter", "ip!=128.0.0.0/1" },
+            { "count", "--ad", "ad000037", "--from", "2020-12-31T00:00:00Z", "--to", "2021-01-02T00:00:00Z",
+                "--filter", "user_id=user484" },
+        };
+        QString codes; // exit codes of the last answers()
+        auto answers = [&](const QString& db) {
+            QString out;
+            codes.clear();
+            for (QStringList q : queries) {
+                q.insert(1, db);
+                q.insert(1, "--db");
+                const Run r = runCli(q);
+                out += QString::number(r.exitCode) + " " + r.out + r.err;
+                codes += QString::number(r.exitCode);
+            }
+            const Run e = runCli({ "export", "--db", db, "--out", db + ".csv", "--minutes", "--from",
+                "2020-12-31T00:00:00Z", "--to", "2021-01-02T00:00:00Z" });
+            QFile f(db + ".csv");
+            out += QString::number(e.exitCode) + (f.open(QIODevice::ReadOnly) ? f.readAll() : "<no export>");
+            codes += QString::number(e.exitCode);
+            return out;
+        };
+        const QString before = answers(fresh);
+        QCOMPARE(codes, QStringLiteral("0000"));
+        QCOMPARE(answers(old), before); // read as it is, text segment and all
+
+        QCOMPARE(runCli({ "ingest", "--db", fresh, path("b.csv") }).exitCode, 0);
+        const Run r = runCli({ "ingest", "--db", old, path("b.csv") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(queryText(old, "SELECT file FROM segments ORDER BY id"),
+            QStringLiteral("seg-000001.tsv\nseg-000002.acr\n"));
+        QCOMPARE(queryText(old, "SELECT value FROM meta WHERE key = 'schema_version'").trimmed(),
+            QString::number(adclick::core::kSchemaVersion));
+        const auto state = [](const QString& db) {
+            return aggText(db) + countersText(db)
+                + queryText(db, "SELECT * FROM minute_stats ORDER BY minute")
+                + queryText(db, "SELECT key, value FROM meta ORDER BY key")
+                + queryText(db, "SELECT offset FROM sources ORDER BY id") + rawDigest(db);
+        };
+        QVERIFY(countersText(fresh).contains("duplicates"));
+        QCOMPARE(state(old), state(fresh));
+        QCOMPARE(answers(old), answers(fresh));
+        const QStringList all { "recompute", "--from", "2020-12-31T00:00:00Z", "--to",
+            "2021-01-02T00:00:00Z" };
+        const Run rec = runCli(QStringList(all) << "--db" << old);
+        QVERIFY2(rec.exitCode == 0, rec.err.constData());
+        QCOMPARE(json(rec.out)["corrected"].toInteger(), 0);
+        QCOMPARE(state(old), state(fresh));
     }
 
     void badArgumentsAreUsageErrors()

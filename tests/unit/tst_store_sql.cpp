@@ -4,6 +4,7 @@
 #include "core/store/saved_filters.h"
 #include "core/store/sqlite_util.h"
 #include "core/store/store.h"
+#include "core/store/store_schema.h"
 
 #include <QtTest>
 
@@ -137,10 +138,11 @@ void TestStoreSql::openForeignDatabase()
 
 void TestStoreSql::openOtherSchemaVersion()
 {
-    const std::string path = makeDatabase("v5.db");
-    QVERIFY(execPlain(path, "UPDATE meta SET value = 5 WHERE key = 'schema_version'"));
-    const std::string expected
-        = "database '" + path + "' has schema version 5; this adclick reads versions 1 to 4";
+    const std::string path = makeDatabase("v3.db");
+    const std::string next = std::to_string(kSchemaVersion + 1);
+    QVERIFY(execPlain(path, ("UPDATE meta SET value = " + next + " WHERE key = 'schema_version'").c_str()));
+    const std::string expected = "database '" + path + "' has schema version " + next
+        + "; this adclick reads versions 1 to " + std::to_string(kSchemaVersion);
     auto conn = sql::Connection::openReadOnly(path);
     QVERIFY(!conn.isOk());
     QCOMPARE(qb(conn.message()), qb(expected));

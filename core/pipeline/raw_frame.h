@@ -1,0 +1,147 @@
+#pragma once
+
+#include "core/pipeline/raw_format.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// The binary raw segment format (files `seg-NNNNNN.acr`, schema version 3 on): a segment is a
+// sequence of self-delimiting frames, each holding up to kRawFrameEvents events of one batch in
+// file (engine) order:
+//
+//   header, 48 bytes little-endian:
+//     0 magic "ACRF"   4 version (1)   5 codec (1 = zstd)   6 reserved (0, 2 bytes)
+//     8 events u32    12 ads_packed u32   16 ads_bytes u32   20 cols_packed u32   24 cols_bytes u32
+//    28 min_ms i64    36 max_ms i64       44 CRC-32 of bytes 0..43
+//   ads section (zstd, ads_packed bytes → ads_bytes): the frame's ad dictionary, varint count then
+//     varint length + bytes per ad, in order of first use
+//   columns section (zstd, cols_packed bytes → cols_bytes), each column for all events:
+//     status (1 byte: 'A' 'L' 'U' 'D'); time (zigzag varint delta from the previous event, the
+//     first from min_ms); ad (index into the ad dictionary, 1–4 bytes by its size); countries
+//     (dictionary, then indexes); user ids (dictionary, then indexes); ip kind (0 absent, 4 or
+//     16: address bytes follow in the ip data, 255: text that is not in canonical form, a varint
+//     length + bytes); ip data; click id lengths (varints); click id bytes.
+//
+// The header lets a reader skip frames outside a time range without reading them, the separate
+// ad dictionary lets it skip frames without an ad after decompressing a few kilobytes; the
+// header's own CRC keeps a damaged header from misleading a skip (the segment's CRC blocks,
+// raw_blocks.h, cover every byte a reader uses). Every event reads back exactly as it was given.
+
+namespace adclick::core {
+
+inline constexpr uint32_t kRawFrameEvents = 32768;
+inline constexpr std::size_t kRawFrameHeaderBytes = 48;
+inline constexpr const char* kRawFrameExtension = ".acr";
+
+//! A frame header as read from a file.
+struct RawFrameHeader {
+    uint32_t events = 0;
+    uint32_t adsPacked = 0, adsBytes = 0, colsPacked = 0, colsBytes = 0;
+    int64_t minMs = 0, maxMs = 0;
+    uint64_t frameBytes() const { return kRawFrameHeaderBytes + uint64_t(adsPacked) + colsPacked; }
+};
+
+//! Parses and checks (magic, version, codec, CRC) the header at `p` (kRawFrameHeaderBytes).
+bool parseRawFrameHeader(const char* p, RawFrameHeader& out);
+
+//! The raw events of one batch, encoded as they arrive: every kRawFrameEvents events a frame is
+//! sealed (compressed); the rest waits in column buffers for frames().
+class RawBatch {
+public:
+    RawBatch();
+    ~RawBatch();
+    RawBatch(const RawBatch&) = delete;
+    RawBatch& operator=(const RawBatch&) = delete;
+
+    void add(RawStatus status, int64_t timeMs, std::string_view adId, std::string_view country,
+        std::string_view userId, std::string_view ip, std::string_view clickId);
+
+    //! Bytes held: sealed frames plus the column buffers of the open frame (a staging measure).
+    std::size_t size() const;
+    bool empty() const { return m_encoded.empty() && m_events == 0; }
+    void clear();
+
+    //! All events as frames. Seals the open frame first (the events stay the same; nothing is
+    //! copied): valid until the next add() or clear().
+    std::string_view frames() const;
+
+private:
+    class Interner;
+    struct Columns;
+    void seal() const;
+    void encodeOpen(std::string& out) const;
+
+    mutable std::string m_encoded; //!< sealed frames
+    std::unique_ptr<Columns> m_cols; //!< the open frame
+    mutable uint32_t m_events = 0; //!< in the open frame
+};
+
+//! Decodes one frame (its bytes, header included, checked by the caller's CRC blocks).
+class RawFrameDecoder {
+public:
+    RawFrameDecoder();
+    ~RawFrameDecoder();
+    RawFrameDecoder(const RawFrameDecoder&) = delete;
+    RawFrameDecoder& operator=(const RawFrameDecoder&) = delete;
+
+    //! Decompresses the ad dictionary; false when the frame is unreadable.
+    bool loadAds(const RawFrameHeader& header, std::string_view frame);
+    //! Index of `adId` in the loaded dictionary, or -1.
+    int64_t findAd(std::string_view adId) const;
+    //! Decompresses and indexes the columns (after loadAds); false when the frame is unreadable.
+    bool loadColumns(const RawFrameHeader& header, std::string_view frame);
+
+    //! Which events to hand out; the others are stepped over without being materialised.
+    struct Select {
+        int64_t ad = -1; //!< only this ad index (-1: every ad)
+        bool countedOnly = false; //!< only isCounted() events
+        //! Only events whose time passes (null: every time); `ctx` is handed to it.
+        bool (*timeOk)(const void* ctx, int64_t timeMs) = nullptr;
+        const void* ctx = nullptr;
+    };
+    //! Calls `fn(event)` for every selected event in frame order until it returns false
+    //! (then returns true with `stopped` set); false when the columns turn out unreadable.
+    template <class Fn> bool forEach(const Select& select, bool& stopped, Fn&& fn);
+
+private:
+    struct Cursor;
+    bool next(Cursor& c, const Select& select, RawEvent& out, bool& done);
+
+    std::string m_ads, m_cols;
+    std::vector<std::string_view> m_adDict, m_countryDict, m_userDict;
+    uint32_t m_events = 0;
+    int64_t m_minMs = 0;
+    std::unique_ptr<Cursor> m_cursor;
+    void* m_dctx = nullptr; //!< ZSTD_DCtx
+};
+
+//! State of RawFrameDecoder::forEach between events (offsets into the columns).
+struct RawFrameDecoder::Cursor {
+    uint32_t index = 0;
+    int64_t prevMs = 0;
+    const unsigned char *status = nullptr, *time = nullptr, *ads = nullptr, *countries = nullptr,
+                        *users = nullptr, *ipKinds = nullptr, *ipData = nullptr, *clickLens = nullptr,
+                        *clickData = nullptr, *end = nullptr;
+    uint8_t adWidth = 0, countryWidth = 0, userWidth = 0;
+    char ipText[48] = {};
+};
+
+template <class Fn> bool RawFrameDecoder::forEach(const Select& select, bool& stopped, Fn&& fn)
+{
+    Cursor& c = *m_cursor;
+    RawEvent e;
+    for (;;) {
+        bool done = false;
+        if (!next(c, select, e, done)) return false;
+        if (done) return true;
+        if (!fn(e)) {
+            stopped = true;
+            return true;
+        }
+    }
+}
+
+} // namespace adclick::core
