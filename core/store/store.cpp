@@ -286,10 +286,9 @@ Status Store::upgradeSchema()
     sql::Stmt v(m_conn, "SELECT value FROM meta WHERE key = 'schema_version'");
     if (!v.step() || v.int64(0) >= kSchemaVersion) return Status::ok();
     const int64_t from = v.int64(0);
-    v = sql::Stmt();
+    v = sql::Stmt(); // finalised before the transaction
     // Every step in one transaction: a crash leaves the database at its old version.
-    auto st = transaction([&] { return upgradeSchemaSteps(m_conn, m_rawDir, from); });
-    if (!st)
+    if (auto st = transaction([&] { return upgradeSchemaSteps(m_conn, m_rawDir, from); }); !st)
         return Status::error("cannot move '" + m_path + "' to schema version "
             + std::to_string(kSchemaVersion) + ": " + st.message());
     return Status::ok();
@@ -403,8 +402,7 @@ Status Store::forEachAdMinuteSince(
 
 Status Store::beginImmediate()
 {
-    // busy_timeout covers short locks; a long lock by another connection is retried with
-    // backoff up to lockRetryMs, and then reported — nothing of the batch is lost meanwhile.
+    // Short locks: busy_timeout; a long one is retried up to lockRetryMs, then reported (batch kept).
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(m_options.lockRetryMs);
     int delayMs = 50;
     for (;;) {

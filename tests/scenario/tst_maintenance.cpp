@@ -329,7 +329,7 @@ private slots:
     void versionTwoDatabaseGoesOnExactly()
     {
         const QString data = QStringLiteral(ADCLICK_TEST_DATA "/raw_v2/");
-        const QString old = path("v2.db"), fresh = path("fresh.db");
+        const QString old = path("raw_v2.db"), fresh = path("fresh.db");
         QVERIFY(QDir().mkpath(old + ".raw"));
         QVERIFY(QFile::copy(data + "v2.db", old));
         QVERIFY(QFile::copy(data + "v2.db.raw/seg-000001.tsv", old + ".raw/seg-000001.tsv"));
