@@ -20,6 +20,7 @@
 #include "core/store/raw_reader.h"
 
 #include <sqlite3.h>
+#include <zlib.h>
 
 #include <cstdlib>
 #include <new>
@@ -122,6 +123,19 @@ private:
 
     QProcess m_process;
 };
+
+//! Writes `bytes` to `path` (replacing it), gzip-compressed when `gzip`; false when that fails.
+inline bool writeFile(const QString& path, const QByteArray& bytes, bool gzip = false)
+{
+    if (gzip) {
+        gzFile f = gzopen(path.toUtf8().constData(), "wb");
+        if (!f) return false;
+        const bool ok = gzwrite(f, bytes.constData(), unsigned(bytes.size())) == int(bytes.size());
+        return gzclose(f) == Z_OK && ok;
+    }
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
+}
 
 //! The non-zero reject reasons of an ingest summary, as " reason=N" each (empty when none).
 inline QString nonZeroRejects(const QJsonObject& summary)

@@ -5,6 +5,7 @@
 #include "core/base/sys_text.h"
 #include "core/ingest/ingest_source.h"
 #include "core/ingest/kafka_source.h"
+#include "core/ingest/kept_event.h"
 #include "core/ingest/order_any.h"
 #include "core/ingest/parse_ahead.h"
 #include "core/input/input_file.h"
@@ -178,21 +179,7 @@ void Ingestor::takeLine(Source& src, const ParsedLine& line, bool ahead)
             a.use = &event;
             a.identity = line.identity;
         } else {
-            a.storage.clear();
-            for (std::string_view f : { event.adId, event.userId, event.ip, event.country, event.clickId })
-                a.storage.append(f);
-            std::string_view rest = a.storage;
-            auto take = [&rest](std::size_t n) {
-                const std::string_view v = rest.substr(0, n);
-                rest.remove_prefix(n);
-                return v;
-            };
-            a.event.timeMs = event.timeMs;
-            a.event.adId = take(event.adId.size());
-            a.event.userId = take(event.userId.size());
-            a.event.ip = take(event.ip.size());
-            a.event.country = take(event.country.size());
-            a.event.clickId = take(event.clickId.size());
+            a.event = keepClickEvent(event, a.storage);
             a.use = &a.event;
             a.identity = m_engine->identityOf(a.event);
         }

@@ -3,6 +3,7 @@
 #include "core/base/clock.h"
 #include "core/base/timestamp.h"
 #include "core/ingest/kafka_source.h"
+#include "core/ingest/kept_event.h"
 #include "core/input/source_list.h"
 
 #include <algorithm>
@@ -282,18 +283,7 @@ Status Ingestor::OrderAny::feed(std::stop_token& stop)
     for (uint64_t rank = 0; (*clicks)->next(key, payload); ++rank) {
         if (!decode(key, payload, c)) return damaged();
         Ahead& a = m_ahead[m_aheadCount++];
-        a.storage.clear();
-        for (std::string_view f :
-            { c.event.adId, c.event.userId, c.event.ip, c.event.country, c.event.clickId })
-            a.storage.append(f);
-        std::string_view rest = a.storage;
-        auto take = [&rest](std::size_t n) {
-            const std::string_view v = rest.substr(0, n);
-            rest.remove_prefix(n);
-            return v;
-        };
-        a.event = ClickEvent { c.event.timeMs, take(c.event.adId.size()), take(c.event.userId.size()),
-            take(c.event.ip.size()), take(c.event.country.size()), take(c.event.clickId.size()) };
+        a.event = keepClickEvent(c.event, a.storage);
         a.source = c.source;
         a.offset = c.offset;
         if (jump.rejects(a.event.timeMs)) {

@@ -36,18 +36,6 @@ QByteArray clicks(int firstMinute, int minutes, int perMinute, const QString& us
     return out;
 }
 
-bool writeFile(const QString& path, const QByteArray& bytes, bool gzip = false)
-{
-    if (gzip) {
-        gzFile f = gzopen(path.toUtf8().constData(), "wb");
-        if (!f) return false;
-        const bool ok = gzwrite(f, bytes.constData(), unsigned(bytes.size())) == int(bytes.size());
-        return gzclose(f) == Z_OK && ok;
-    }
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
-}
-
 QJsonObject stats(const QString& db)
 {
     const Run r = runCli({ "stats", "--db", db });

@@ -18,18 +18,6 @@ namespace {
 
 const QStringList kBatches = { "--commit-every", "7000", "--stage-raw-bytes", "100000" };
 
-bool writeFile(const QString& path, const QByteArray& bytes, bool gzip = false)
-{
-    if (gzip) {
-        gzFile f = gzopen(path.toUtf8().constData(), "wb");
-        if (!f) return false;
-        const bool ok = gzwrite(f, bytes.constData(), unsigned(bytes.size())) == int(bytes.size());
-        return gzclose(f) == Z_OK && ok;
-    }
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
-}
-
 QByteArray readAll(const QString& path)
 {
     QFile f(path);

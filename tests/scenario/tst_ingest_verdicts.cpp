@@ -15,12 +15,6 @@ using namespace testsupport;
 
 namespace {
 
-bool writeFile(const QString& path, const QByteArray& content)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(content) == content.size();
-}
-
 //! The first line (the CSV header) stays first; the other lines are shuffled with a fixed seed.
 QByteArray shuffledLog(const QString& path)
 {
