@@ -7,6 +7,7 @@
 #include "ui/dashboard/dashboard_controller.h"
 #include "ui/dashboard/ingest_worker.h"
 #include "ui/dashboard/job_tracker.h"
+#include "ui/dashboard/query_worker.h"
 #include "ui/models/top_n_model.h"
 
 #include "core/base/click_event.h"
@@ -16,11 +17,14 @@
 #include "core/store/store_reader.h"
 
 #include <QSemaphore>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
 #include <QThreadPool>
 
 #include <map>
+
+#include <sqlite3.h>
 
 using namespace adclick;
 using namespace adclick::ui;
@@ -32,6 +36,18 @@ std::unique_ptr<core::QueryService> openQuery(const QString& db)
     auto q = core::QueryService::open(db.toStdString());
     if (!q) qFatal("%s", q.message().c_str());
     return std::move(*q);
+}
+
+//! A single-file copy of the database `from` (its WAL included) at `to`, made by SQLite.
+bool copyDatabase(const QString& from, const QString& to)
+{
+    sqlite3* db = nullptr;
+    bool ok = sqlite3_open_v2(QFile::encodeName(from).constData(), &db, SQLITE_OPEN_READONLY, nullptr)
+        == SQLITE_OK;
+    const std::string sql = "VACUUM INTO '" + QFile::encodeName(to).toStdString() + "'";
+    ok = ok && sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+    sqlite3_close(db);
+    return ok;
 }
 
 core::Filter filterOf(const std::string& text)
@@ -445,6 +461,40 @@ private slots:
         QVERIFY2(o.ok(), qPrintable(o.error));
         QCOMPARE(o.action, FilterActionOutcome::Action::Drop);
         QTRY_VERIFY(c.snapshot()->savedFilters.empty());
+    }
+
+    //! A database file replaced under the query worker (same path, new file) is opened again
+    //! inside a snapshot; stopping the worker afterwards must not reach the service that reopening
+    //! destroyed (it once interrupted it on the way out: a use after free, a CI segfault).
+    void workerStopsCleanlyAfterTheDatabaseWasReplaced()
+    {
+        QVERIFY(ensureDatabase());
+        const QString db = m_dir.filePath(QStringLiteral("replaced.db"));
+        QFile::remove(db);
+        QVERIFY(copyDatabase(m_db, db));
+        QVERIFY(QFile::link(m_db + QStringLiteral(".raw"), db + QStringLiteral(".raw"))
+            || QFileInfo::exists(db + QStringLiteral(".raw")));
+        for (int round = 0; round < 10; ++round) {
+            auto worker = std::make_unique<QueryWorker>();
+            QSignalSpy ready(worker.get(), &QueryWorker::snapshotReady);
+            DashboardRequest request;
+            request.generation = request.paramsGeneration = 1;
+            request.databasePath = db;
+            worker->submit(request);
+            QVERIFY(ready.wait(20'000));
+            // A new file at the same path: the worker must notice and read through it.
+            const QString fresh = db + QStringLiteral(".new");
+            QFile::remove(fresh);
+            QVERIFY(copyDatabase(m_db, fresh));
+            QVERIFY(::rename(QFile::encodeName(fresh).constData(), QFile::encodeName(db).constData()) == 0);
+            request.generation = 2;
+            worker->submit(request);
+            QVERIFY(ready.wait(20'000));
+            const SnapshotPtr s = ready.last().front().value<SnapshotPtr>();
+            QVERIFY2(s->error.isEmpty(), qPrintable(s->error));
+            QCOMPARE(s->counters.lines, m_log.truth.counter("lines"));
+            worker.reset(); // joins the thread after interrupting the current service
+        }
     }
 
     void errorsAreMessages()

@@ -52,6 +52,12 @@ void QueryWorker::loop(std::stop_token stop)
 {
     lowerThreadPriority(4);
     SnapshotSession session;
+    // The session opens and reopens its service inside build() (a replaced file); interrupt()
+    // from another thread must never reach one already destroyed.
+    session.publishService = [this](core::QueryService* service) {
+        std::lock_guard lock(m_mutex);
+        m_service = service;
+    };
     while (!stop.stop_requested()) {
         DashboardRequest request;
         {
@@ -61,15 +67,6 @@ void QueryWorker::loop(std::stop_token stop)
             m_pending.reset();
             m_running = true;
             m_runningParams = request.paramsGeneration;
-        }
-        if (!session.service || session.path != request.databasePath) {
-            {
-                std::lock_guard lock(m_mutex);
-                m_service = nullptr;
-            }
-            session.open(request.databasePath); // an error is the builder's to report
-            std::lock_guard lock(m_mutex);
-            m_service = session.service.get();
         }
         const auto superseded = [&] {
             if (stop.stop_requested()) return true;

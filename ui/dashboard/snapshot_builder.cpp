@@ -77,6 +77,7 @@ QString SnapshotSession::open(const QString& databasePath)
     const std::lock_guard gate(databaseFilesGate()); // no removal while connections open
     const auto [dev, ino] = fileIdentity(databasePath);
     if (service && path == databasePath && dev == device && ino == inode) return {};
+    if (publishService) publishService(nullptr);
     service.reset();
     reader.reset();
     rejects.clear();
@@ -92,6 +93,7 @@ QString SnapshotSession::open(const QString& databasePath)
     auto r = StoreReader::open(file);
     if (!r) return QString::fromStdString(r.message());
     service = std::move(*q);
+    if (publishService) publishService(service.get());
     reader = std::move(*r);
     path = databasePath;
     device = dev;

@@ -41,6 +41,10 @@ struct SnapshotSession {
         std::vector<MinuteStat> minuteStats;
     } heavy;
 
+    //! Told which service another thread may interrupt(): null before the service is destroyed,
+    //! the new one once it is open (the owner keeps it under its own lock).
+    std::function<void(core::QueryService*)> publishService;
+
     SnapshotSession();
     ~SnapshotSession();
     //! Opens the connections on `path` unless they are open on it already; the error, or empty.
