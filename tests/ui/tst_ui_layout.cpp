@@ -20,9 +20,13 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QStyle>
+#include <QTabBar>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -168,6 +172,41 @@ private slots:
         QVERIFY(view->columnViewportPosition(TopNModel::AdColumn) + column <= view->viewport()->width());
         // The charts keep a usable room.
         QVERIFY(w.adChart()->width() >= 250 && w.adChart()->height() >= 80);
+    }
+
+    // Seen at 150 % (1280×720 logical and less): the filter dock scrolled sideways and hid its
+    // buttons ("Clea…"), and the tab beside it read "F…". The first layout gives the filters
+    // their whole width, and the tabs their whole titles.
+    void filtersAndTabsFitAtTheFirstLayout()
+    {
+        MainWindow w;
+        w.resize(1177, 660);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        openLog(w, QStringLiteral("filters.db"));
+        QScrollArea* filters = nullptr;
+        for (auto* dock : w.findChildren<QDockWidget*>())
+            if (dock->objectName() == QStringLiteral("filterDock"))
+                filters = qobject_cast<QScrollArea*>(dock->widget());
+        QVERIFY(filters);
+        QTRY_VERIFY(filters->isVisible() && filters->viewport()->width() > 0);
+        QVERIFY2(!filters->horizontalScrollBar()->isVisible(),
+            qPrintable(QStringLiteral("the panel needs %1 px, the dock shows %2")
+                           .arg(filters->widget()->minimumSizeHint().width())
+                           .arg(filters->viewport()->width())));
+        for (auto* button : filters->widget()->findChildren<QPushButton*>())
+            QVERIFY2(button->fontMetrics().horizontalAdvance(button->text()) < button->width(),
+                qPrintable(button->text()));
+        bool tabsSeen = false;
+        for (auto* bar : w.findChildren<QTabBar*>()) {
+            if (!bar->isVisible()) continue;
+            for (int i = 0; i < bar->count(); ++i) {
+                tabsSeen = true;
+                QVERIFY2(bar->fontMetrics().horizontalAdvance(bar->tabText(i)) < bar->tabRect(i).width(),
+                    qPrintable(bar->tabText(i)));
+            }
+        }
+        QVERIFY(tabsSeen); // 660 px high: the unusual events are a tab beside the filters
     }
 
     // Defect 5: at 150 % on a 1920×1080 screen the window opened at 2400×1470 (and at 200 % it

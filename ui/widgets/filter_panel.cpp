@@ -30,6 +30,16 @@ QTableView* makeTable(QWidget* parent, QAbstractItemModel* model)
     return v;
 }
 
+//! A push button as narrow as its text: the style's minimum button width (75 px and more) made
+//! three buttons in a row wider than the dock, so the panel scrolled sideways at 150 %.
+QPushButton* compactButton(const QString& text, QWidget* parent)
+{
+    auto* button = new QPushButton(text, parent);
+    button->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed); // may shrink below its hint
+    button->setMinimumWidth(button->fontMetrics().horizontalAdvance(text) + button->fontMetrics().height());
+    return button;
+}
+
 } // namespace
 
 FilterPanel::FilterPanel(QWidget* parent)
@@ -67,7 +77,7 @@ QWidget* FilterPanel::createCountryBox()
                                  "Check countries to show only them; none checked means all."));
     layout->addWidget(m_countryView);
     auto* buttons = new QHBoxLayout();
-    auto* none = new QPushButton(tr("All countries"), box);
+    auto* none = compactButton(tr("All countries"), box);
     none->setToolTip(tr("Uncheck every country: no country filter"));
     buttons->addWidget(none);
     buttons->addStretch();
@@ -99,8 +109,8 @@ QWidget* FilterPanel::createFieldBox()
     form->addRow(tr("IP"), m_ip);
     form->addRow(tr("user_id"), m_userId);
     auto* buttons = new QHBoxLayout();
-    auto* apply = new QPushButton(tr("Apply"), box);
-    auto* clear = new QPushButton(tr("Clear all filters"), box);
+    auto* apply = compactButton(tr("Apply"), box);
+    auto* clear = compactButton(tr("Clear all filters"), box);
     buttons->addWidget(apply);
     buttons->addWidget(clear);
     form->addRow(buttons);
@@ -131,9 +141,10 @@ QWidget* FilterPanel::createSavedBox()
                                "as fast as unfiltered ones."));
     layout->addWidget(m_savedView);
     auto* buttons = new QHBoxLayout();
-    auto* use = new QPushButton(tr("Apply"), box);
-    auto* save = new QPushButton(tr("Save current…"), box);
-    auto* drop = new QPushButton(tr("Delete"), box);
+    auto* use = compactButton(tr("Apply"), box);
+    auto* save = compactButton(tr("Save…"), box);
+    save->setToolTip(tr("Save the current filter under a name"));
+    auto* drop = compactButton(tr("Delete"), box);
     buttons->addWidget(use);
     buttons->addWidget(save);
     buttons->addWidget(drop);

@@ -24,6 +24,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -114,8 +115,8 @@ void MainWindow::createDocks()
     m_health = new HealthPanel(dock);
     dock->setWidget(scrollableDockContent(m_health, false));
     elideLabels(m_health);
-    dock = addDock(
-        tr("Rejected, late and duplicate events"), QStringLiteral("problemDock"), Qt::BottomDockWidgetArea);
+    // A short title: tabbed beside "Filters" on a small screen, the long one was cut to "…".
+    dock = addDock(tr("Unusual events"), QStringLiteral("problemDock"), Qt::BottomDockWidgetArea);
     m_events = new EventsPanel(dock);
     dock->setWidget(scrollableDockContent(m_events, true));
 }
@@ -229,14 +230,19 @@ void MainWindow::applyFirstRunLayout()
     auto* filters = findChild<QDockWidget*>(QStringLiteral("filterDock"));
     auto* health = findChild<QDockWidget*>(QStringLiteral("healthDock"));
     auto* problems = findChild<QDockWidget*>(QStringLiteral("problemDock"));
+    // The filters need their whole width (a panel scrolled sideways hides its buttons).
+    const int filtersNeed
+        = m_filters->minimumSizeHint().width() + style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 16;
     if (width() < kTabbedDocksBelowWidth) {
         // A small screen: health is a tab beside the filters, the charts keep their room.
         tabifyDockWidget(filters, health);
         filters->raise();
-        resizeDocks({ filters }, { std::clamp(width() / 4, 200, 260) }, Qt::Horizontal);
+        resizeDocks(
+            { filters }, { std::clamp(std::max(width() / 4, filtersNeed), 200, 300) }, Qt::Horizontal);
     } else {
         resizeDocks({ filters, health },
-            { std::clamp(width() * 9 / 50, 200, 260), std::clamp(width() * 11 / 50, 240, 340) },
+            { std::clamp(std::max(width() * 9 / 50, filtersNeed), 200, 300),
+                std::clamp(width() * 11 / 50, 240, 340) },
             Qt::Horizontal);
     }
     if (height() < kTabbedEventsBelowHeight) { // a short screen: the three charts need the height
