@@ -207,6 +207,15 @@ private slots:
             }
         }
         QVERIFY(tabsSeen); // 660 px high: the unusual events are a tab beside the filters
+        // The health dock's times are read whole (wrapped, not "2021-01-…8:23 UTC").
+        for (const char* name : { "watermark", "newest" }) {
+            auto* label = w.findChild<QLabel*>(QLatin1String(name));
+            QVERIFY(label);
+            const bool whole = label->wordWrap()
+                ? label->minimumSizeHint().width() <= label->width()
+                : label->fontMetrics().horizontalAdvance(label->text()) <= label->contentsRect().width();
+            QVERIFY2(whole, qPrintable(label->text() + QStringLiteral(" in %1 px").arg(label->width())));
+        }
     }
 
     // Defect 5: at 150 % on a 1920×1080 screen the window opened at 2400×1470 (and at 200 % it

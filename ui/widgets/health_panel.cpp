@@ -59,6 +59,10 @@ HealthPanel::HealthPanel(QWidget* parent)
     grid->setColumnStretch(1, 1);
     grid->setVerticalSpacing(4);
     layout->addLayout(grid);
+    // Times and the stall figure wrap at their spaces in a narrow dock (150 %) instead of losing
+    // their middle ("2021-01-…8:23 UTC"); their words are short, so the dock keeps its width.
+    for (const char* name : { "watermark", "newest", "delay", "stall" })
+        m_figures[QLatin1String(name)]->setWordWrap(true);
     m_figures[QStringLiteral("watermark")]->setToolTip(
         tr("Panes before the watermark are final: their counts no longer change (late events are counted "
            "separately)."));
