@@ -80,6 +80,28 @@ std::set<std::string> selectedAds(QTableView* view)
     return ads;
 }
 
+//! Every visible dock tab shows its whole title; false also when no tab is visible.
+bool dockTabsAreWhole(QMainWindow& w)
+{
+    bool seen = false;
+    for (auto* bar : w.findChildren<QTabBar*>()) {
+        if (!bar->isVisible()) continue;
+        // Tabs are shrunk (and their titles elided) when together they need more than the bar has.
+        if (bar->sizeHint().width() > bar->width()) {
+            qWarning("dock tabs need %d px, have %d", bar->sizeHint().width(), bar->width());
+            return false;
+        }
+        for (int i = 0; i < bar->count(); ++i) {
+            seen = true;
+            if (bar->fontMetrics().horizontalAdvance(bar->tabText(i)) >= bar->tabRect(i).width()) {
+                qWarning("tab \"%s\" is cut", qPrintable(bar->tabText(i)));
+                return false;
+            }
+        }
+    }
+    return seen;
+}
+
 } // namespace
 
 class TestUiLayout : public QObject {
@@ -172,18 +194,29 @@ private slots:
         QVERIFY(view->columnViewportPosition(TopNModel::AdColumn) + column <= view->viewport()->width());
         // The charts keep a usable room.
         QVERIFY(w.adChart()->width() >= 250 && w.adChart()->height() >= 80);
+        // The three docks are tabs side by side, each with its whole title.
+        QVERIFY(dockTabsAreWhole(w));
     }
 
     // Seen at 150 % (1280×720 logical and less): the filter dock scrolled sideways and hid its
     // buttons ("Clea…"), and the tab beside it read "F…". The first layout gives the filters
     // their whole width, and the tabs their whole titles.
+    void filtersAndTabsFitAtTheFirstLayout_data()
+    {
+        QTest::addColumn<QSize>("size");
+        // The first sizes on a 1920×1080 screen at 150 % and on a 1024×640 screen (three tabs).
+        QTest::newRow("1177x660") << QSize(1177, 660);
+        QTest::newRow("941x589") << QSize(941, 589);
+    }
+
     void filtersAndTabsFitAtTheFirstLayout()
     {
+        QFETCH(QSize, size);
         MainWindow w;
-        w.resize(1177, 660);
+        w.resize(size);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        openLog(w, QStringLiteral("filters.db"));
+        openLog(w, QStringLiteral("filters-%1.db").arg(size.width()));
         QScrollArea* filters = nullptr;
         for (auto* dock : w.findChildren<QDockWidget*>())
             if (dock->objectName() == QStringLiteral("filterDock"))
@@ -197,16 +230,7 @@ private slots:
         for (auto* button : filters->widget()->findChildren<QPushButton*>())
             QVERIFY2(button->fontMetrics().horizontalAdvance(button->text()) < button->width(),
                 qPrintable(button->text()));
-        bool tabsSeen = false;
-        for (auto* bar : w.findChildren<QTabBar*>()) {
-            if (!bar->isVisible()) continue;
-            for (int i = 0; i < bar->count(); ++i) {
-                tabsSeen = true;
-                QVERIFY2(bar->fontMetrics().horizontalAdvance(bar->tabText(i)) < bar->tabRect(i).width(),
-                    qPrintable(bar->tabText(i)));
-            }
-        }
-        QVERIFY(tabsSeen); // 660 px high: the unusual events are a tab beside the filters
+        QVERIFY(dockTabsAreWhole(w)); // 660 px high: the anomalies are a tab beside the filters
         // The health dock's times are read whole (wrapped, not "2021-01-…8:23 UTC").
         for (const char* name : { "watermark", "newest" }) {
             auto* label = w.findChild<QLabel*>(QLatin1String(name));

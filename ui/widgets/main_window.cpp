@@ -111,12 +111,12 @@ void MainWindow::createDocks()
     QDockWidget* dock = addDock(tr("Filters"), QStringLiteral("filterDock"), Qt::LeftDockWidgetArea);
     m_filters = new FilterPanel(dock);
     dock->setWidget(scrollableDockContent(m_filters, true));
-    dock = addDock(tr("Ingest health"), QStringLiteral("healthDock"), Qt::RightDockWidgetArea);
+    dock = addDock(tr("Health"), QStringLiteral("healthDock"), Qt::RightDockWidgetArea);
     m_health = new HealthPanel(dock);
     dock->setWidget(scrollableDockContent(m_health, false));
     elideLabels(m_health);
-    // A short title: tabbed beside "Filters" on a small screen, the long one was cut to "…".
-    dock = addDock(tr("Unusual events"), QStringLiteral("problemDock"), Qt::BottomDockWidgetArea);
+    // Short titles: on a small screen the docks are tabs side by side, and long ones were cut to "…".
+    dock = addDock(tr("Anomalies"), QStringLiteral("problemDock"), Qt::BottomDockWidgetArea);
     m_events = new EventsPanel(dock);
     dock->setWidget(scrollableDockContent(m_events, true));
 }
