@@ -138,20 +138,25 @@ MHD_Result queue(MHD_Connection* c, const core::ApiResponse& r)
 
 //! libmicrohttpd's handler, on one of its pool threads. It is called once the headers are in
 //! (answered at once only for a method the API does not serve: 405, and the connection closes),
-//! then for each piece of a body (a GET that sends one is a 400), then with none: the answer, on
-//! a connection that stays open for the client's next request.
+//! then for each piece of a body (skipped: a GET with a body is a 400), then with none: the
+//! answer, on a connection that stays open for the client's next request.
 MHD_Result onRequest(void* cls, MHD_Connection* c, const char* url, const char* method, const char*,
     const char*, size_t* uploadSize, void** state)
 {
-    static int headersSeen;
+    static int headersSeen, bodySeen; // their addresses mark the request's state
     const bool readOnly
         = !std::strcmp(method, MHD_HTTP_METHOD_GET) || !std::strcmp(method, MHD_HTTP_METHOD_HEAD);
     if (*state == nullptr && readOnly) {
         *state = &headersSeen;
         return MHD_YES;
     }
+    if (*uploadSize != 0) {
+        *uploadSize = 0;
+        *state = &bodySeen;
+        return MHD_YES;
+    }
+    if (*state == &bodySeen) return queue(c, core::apiError(400, "a GET request takes no body"));
     auto* router = static_cast<core::ApiRouter*>(cls);
-    if (*uploadSize != 0) return queue(c, core::apiError(400, "a GET request takes no body"));
     core::ApiResponse r;
     try {
         core::ApiRequest req;
