@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
     --lines | --skip)
         [ $# -ge 2 ] || die "$1 needs a value"
         args+=("$1" "$2"); shift ;;
-    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
