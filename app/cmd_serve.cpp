@@ -17,6 +17,7 @@
 #include <cstring>
 #include <fstream>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sstream>
 #include <unistd.h>
 
@@ -40,12 +41,6 @@ const char* kHelp
       "--max-connections N  open connections at most (default 256); more are refused\n"
       "--port-file F        write HOST:PORT to F once listening (for port 0)\n"
       "Prints {\"listen\":\"HOST:PORT\",\"db\":F} once listening; stops on SIGINT or SIGTERM.\n";
-
-volatile std::sig_atomic_t g_stop = 0;
-void onStop(int)
-{
-    g_stop = 1;
-}
 
 struct Listen {
     sockaddr_storage addr {};
@@ -247,6 +242,13 @@ int cmdServe(Args& args)
             "the counts\n",
             o.listen.host.c_str());
     std::signal(SIGPIPE, SIG_IGN); // a client that hangs up must not end the server
+    // SIGINT and SIGTERM are blocked before the server's threads start (they inherit the mask),
+    // so only this thread takes them, in sigwait below.
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGINT);
+    sigaddset(&stopSignals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
     MHD_Daemon* d = startDaemon(o, **router);
     if (!d) return fail("cannot listen on " + o.listen.host + " (in use, or not an address of this machine)");
     const MHD_DaemonInfo* info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -257,12 +259,8 @@ int cmdServe(Args& args)
     }
     std::printf("{\"listen\":%s,\"db\":%s}\n", jsonString(where).c_str(), jsonString(o.db).c_str());
     std::fflush(stdout);
-    struct sigaction sa { };
-    sa.sa_handler = onStop;
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
-    while (!g_stop)
-        ::pause();
+    int signal = 0;
+    while (sigwait(&stopSignals, &signal) != 0) { }
     (*router)->stop(); // running queries end at once; MHD then joins its threads
     MHD_stop_daemon(d);
     return 0;

@@ -24,6 +24,7 @@ using namespace adclick::core;
 namespace {
 
 std::unique_ptr<ApiRouter> g_open, g_token;
+std::filesystem::path g_dir;
 
 void check(bool ok)
 {
