@@ -24,7 +24,6 @@ using namespace adclick::core;
 namespace {
 
 std::unique_ptr<ApiRouter> g_open, g_token;
-std::filesystem::path g_dir;
 
 void check(bool ok)
 {
@@ -34,8 +33,12 @@ void check(bool ok)
 //! A database of a few clicks (one saved-filter-free ingest), made once per process.
 std::string makeDatabase()
 {
+    // One folder per user, made anew by each run (libFuzzer ends without exit handlers): runs
+    // leave at most this one behind.
     const auto dir
-        = std::filesystem::temp_directory_path() / ("fuzz_serve_api." + std::to_string(::getpid()));
+        = std::filesystem::temp_directory_path() / ("fuzz_serve_api." + std::to_string(::getuid()));
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
     std::filesystem::create_directories(dir);
     const std::string log = (dir / "clicks.log").string(), db = (dir / "clicks.db").string();
     std::ofstream(log) << "[AdClickEvent] ad001, 2021-01-01 00:00:10, u1, 10.1.0.1, US\n"
