@@ -206,13 +206,13 @@ MHD_Daemon* startDaemon(const ServeOptions& o, core::ApiRouter& router)
     const unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG
         | (o.listen.addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
     return MHD_start_daemon(flags, 0, nullptr, nullptr, &onRequest, &router, //
+        MHD_OPTION_EXTERNAL_LOGGER, &logMhd, nullptr, // first: it applies to the options after it
         MHD_OPTION_SOCK_ADDR, reinterpret_cast<const sockaddr*>(&o.listen.addr), //
         MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(o.threads), //
         MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(o.maxConnections), //
         MHD_OPTION_CONNECTION_TIMEOUT, 10u, // idle or slow clients are dropped after 10 s
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(32 * 1024), // URL + headers: 414/431 beyond
         MHD_OPTION_UNESCAPE_CALLBACK, &keepEscapes, nullptr, //
-        MHD_OPTION_EXTERNAL_LOGGER, &logMhd, nullptr, //
         MHD_OPTION_END);
 }
 

@@ -43,20 +43,26 @@ log=$work/serve-$lines.csv db=$work/serve-$lines.db
 [ -f "$log" ] || "$cli" gen --out "$log" --events "$lines" --seed 1 >/dev/null || die "gen failed"
 [ -f "$db" ] || "$cli" ingest --db "$db" "$log" >/dev/null || die "ingest failed"
 
-# Request targets: counts of random ads over random whole and partial-minute ranges (some with
-# a country filter), and top-10 rankings over 1-60 minute windows at several ends.
+# Request targets: counts of random ads over whole-minute ranges (some with a country filter:
+# answered from the aggregates), over ranges with edges inside minutes (their edge minutes are
+# counted from the raw events), and top-10 rankings over 1-60 minute windows at several ends.
 python3 - "$work" "$lines" <<'PY'
 import random, sys
 work, lines = sys.argv[1], int(sys.argv[2])
 rnd = random.Random(13)
 minutes = max(2, lines // 60000)  # --rate 1000 of the generator: 60,000 clicks a minute
 first = 26824320  # 2021-01-01T00:00Z, the generator's start
-with open(f"{work}/serve-count.targets", "w") as f:
+with open(f"{work}/serve-count.targets", "w") as f:  # whole minutes (epoch minutes): aggregates
+    for _ in range(5000):
+        a = first + rnd.randrange(minutes)
+        b = a + rnd.choice([1, 5, 10, 60])
+        flt = rnd.choice(["", "", "", "&filter=country%3DUS"])
+        f.write(f"/v1/ads/ad{rnd.randrange(1000):06d}/aggregated_count?from={a}&to={b}{flt}\n")
+with open(f"{work}/serve-count-partial.targets", "w") as f:  # edges inside minutes: raw events too
     for _ in range(5000):
         a = first * 60 + rnd.randrange(minutes * 60)
         b = a + rnd.choice([60, 300, 600, 37, 1234])
-        flt = rnd.choice(["", "", "", "&filter=country%3DUS"])
-        f.write(f"/v1/ads/ad{rnd.randrange(1000):06d}/aggregated_count?from={a}&to={b}{flt}\n")
+        f.write(f"/v1/ads/ad{rnd.randrange(1000):06d}/aggregated_count?from={a}&to={b}\n")
 with open(f"{work}/serve-popular.targets", "w") as f:
     for _ in range(5000):
         at = first + rnd.randrange(1, minutes + 1)
@@ -75,7 +81,7 @@ where=$(cat "$port_file")
 
 printf '%-14s %8s %8s %10s %9s %9s %9s %7s\n' endpoint clients threads requests/s p50_ms p90_ms p99_ms errors
 status=0
-for endpoint in count popular; do
+for endpoint in count count-partial popular; do
     out=$("$load" "$where" "$work/serve-$endpoint.targets" "$clients" "$seconds") || status=1
     python3 - "$endpoint" "$threads" "$out" <<'PY'
 import json, sys
