@@ -190,20 +190,23 @@ ApiResponse stats(const std::string& db, const ApiRequest& r)
     return json(statsAnswerJson(*report));
 }
 
-ApiResponse health(ServicePool& pool, const ApiRequest& r)
+//! Opens the database anew (not a pooled connection, which would still read a file deleted or
+//! replaced since), so a load balancer learns when this server cannot answer.
+ApiResponse health(const std::string& db, const ApiRequest& r)
 {
     auto p = Params::read(r, {});
     if (!p) return apiError(400, p.message());
-    auto q = pool.lease();
-    if (!q) return apiError(503, q.message());
-    auto w = (*q)->watermark();
-    if (!w) {
-        q->discard();
-        ApiResponse e = json("{\"status\":\"unavailable\",\"error\":" + jsonString(w.message()) + "}\n");
-        e.status = 503;
-        return e;
-    }
-    return json("{\"status\":\"ok\",\"watermark\":" + timeJson(w->value_or(kNoTime)) + "}\n");
+    std::string error;
+    auto q = QueryService::open(db);
+    if (q) {
+        auto w = (*q)->watermark();
+        if (w) return json("{\"status\":\"ok\",\"watermark\":" + timeJson(w->value_or(kNoTime)) + "}\n");
+        error = w.message();
+    } else
+        error = q.message();
+    ApiResponse e = json("{\"status\":\"unavailable\",\"error\":" + jsonString(error) + "}\n");
+    e.status = 503;
+    return e;
 }
 
 ApiResponse metrics(const std::string& db, int64_t nowMs, const ApiRequest& r)
@@ -315,7 +318,7 @@ ApiResponse ApiRouter::handle(const ApiRequest& request)
     if (count) return aggregatedCount(m_pool, s[2], request);
     if (popular) return popularAds(m_pool, request);
     if (stat) return stats(m_options.dbPath, request);
-    if (healthPath) return health(m_pool, request);
+    if (healthPath) return health(m_options.dbPath, request);
     return metrics(m_options.dbPath, m_options.wallMs(), request);
 }
 

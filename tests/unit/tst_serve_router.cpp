@@ -77,6 +77,7 @@ private slots:
     void metricsText();
     void percentDecoding();
     void concurrentRequests();
+    void healthFollowsTheDatabase();
     void stopRefusesNewRequests();
 
 private:
@@ -540,17 +541,35 @@ void TestServeRouter::concurrentRequests()
     QVERIFY(m_router->pool().openCount() <= 8);
 }
 
+void TestServeRouter::healthFollowsTheDatabase()
+{
+    // A database of its own, moved away and back while the router runs.
+    QVERIFY(QDir().mkpath(m_dir.filePath("h")));
+    const QString db = m_dir.filePath("h/clicks.db");
+    QCOMPARE(runCli({ "ingest", "--db", db, m_dir.filePath("clicks.log") }).exitCode, 0);
+    auto router = ApiRouter::open({ db.toStdString(), "", {} });
+    QVERIFY(router.isOk());
+    QCOMPARE((*router)->handle(get("/v1/health")).status, 200);
+    QVERIFY(QFile::rename(db, db + ".away"));
+    const ApiResponse gone = (*router)->handle(get("/v1/health"));
+    QCOMPARE(gone.status, 503);
+    QVERIFY2(errorOf(gone).contains("does not exist"), gone.body.c_str());
+    QCOMPARE(
+        QJsonDocument::fromJson(qb(gone.body)).object().value("status").toString(), QString("unavailable"));
+    QCOMPARE((*router)->handle(get("/v1/stats")).status, 503);
+    QVERIFY(QFile::rename(db + ".away", db));
+    QCOMPARE((*router)->handle(get("/v1/health")).status, 200);
+}
+
 void TestServeRouter::stopRefusesNewRequests()
 {
     auto router = ApiRouter::open({ m_db, "", {} });
     QVERIFY(router.isOk());
     (*router)->stop();
-    const ApiResponse h = (*router)->handle(get("/v1/health"));
-    QCOMPARE(h.status, 503);
-    QVERIFY(errorOf(h).contains("stopping"));
     const ApiResponse c
         = (*router)->handle(get("/v1/ads/ad001/aggregated_count", { { "from", "1" }, { "to", "2" } }));
     QCOMPARE(c.status, 503);
+    QVERIFY2(errorOf(c).contains("stopping"), c.body.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestServeRouter)
