@@ -208,7 +208,7 @@ MHD_Daemon* startDaemon(const ServeOptions& o, core::ApiRouter& router)
     return MHD_start_daemon(flags, 0, nullptr, nullptr, &onRequest, &router, //
         MHD_OPTION_EXTERNAL_LOGGER, &logMhd, nullptr, // first: it applies to the options after it
         MHD_OPTION_SOCK_ADDR, reinterpret_cast<const sockaddr*>(&o.listen.addr), //
-        MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(o.threads), //
+        MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(o.threads > 1 ? o.threads : 0), // 0: one thread
         MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(o.maxConnections), //
         MHD_OPTION_CONNECTION_TIMEOUT, 10u, // idle or slow clients are dropped after 10 s
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(32 * 1024), // URL + headers: 414/431 beyond

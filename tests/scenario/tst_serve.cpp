@@ -95,6 +95,7 @@ private slots:
     void answersEqualTheCliUnderLoad();
     void malformedRequestsOverTheWire();
     void tokenOverTheWire();
+    void connectionLimit();
     void badOptions();
 
 private:
@@ -314,6 +315,29 @@ void TestServe::tokenOverTheWire()
     QCOMPARE(c.get("/metrics", "Authorization: Bearer tok-123\r\n").status, 200);
     c.close();
     QCOMPARE(s.stop(), 0); // SIGTERM: a clean exit
+}
+
+void TestServe::connectionLimit()
+{
+    // One thread, two connections at most, both taken by clients that stall mid-request: a third
+    // waits (in the listen queue, never answered wrongly) until the server drops the stalled ones
+    // (10 s without progress), then it is served: a full server recovers by itself, no hang.
+    Server s;
+    QVERIFY(s.start({ "--db", m_db, "--listen", "127.0.0.1:0", "--threads", "1", "--max-connections", "2" },
+        m_dir.filePath("port3")));
+    const std::string h = s.host.toStdString();
+    std::vector<int> stalled { openPartial(h, s.port, "GET /v1/he"), openPartial(h, s.port, "GET /v1/he") };
+    QVERIFY(stalled[0] >= 0 && stalled[1] >= 0);
+    testhttp::Client third(h, s.port);
+    QCOMPARE(third.get("/v1/health").status, 200);
+    for (const int fd : stalled) {
+        char byte;
+        // Already closed by the server, without an answer, before the third was taken in (without
+        // the limit the third is answered at once and these are still open: EAGAIN).
+        QCOMPARE(::recv(fd, &byte, 1, MSG_DONTWAIT), ssize_t(0));
+        ::close(fd);
+    }
+    QCOMPARE(s.stop(), 0);
 }
 
 void TestServe::badOptions()
