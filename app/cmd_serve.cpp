@@ -38,7 +38,7 @@ const char* kHelp
       "--listen HOST:PORT   IPv4 or [IPv6] address (default 127.0.0.1:8080; port 0: any free one)\n"
       "--token-file F       require 'Authorization: Bearer TOKEN', TOKEN the file's first line\n"
       "--threads N          requests answered at once (default 4, 1-64)\n"
-      "--max-connections N  open connections at most (default 256); more are refused\n"
+      "--max-connections N  open connections at most (default 256); more wait to be taken in\n"
       "--port-file F        write HOST:PORT to F once listening (for port 0)\n"
       "Prints {\"listen\":\"HOST:PORT\",\"db\":F} once listening; stops on SIGINT or SIGTERM.\n";
 
