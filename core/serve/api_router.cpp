@@ -26,6 +26,7 @@ public:
     {
         Params p;
         for (const auto& [rawKey, rawValue] : r.query) {
+            if (rawKey.empty() && rawValue.empty()) continue; // `a=1&&b=2`, a trailing `&`
             const auto key = percentDecode(rawKey, true);
             const auto value = percentDecode(rawValue, true);
             if (!key || !value)
@@ -141,7 +142,10 @@ ApiResponse aggregatedCount(ServicePool& pool, const std::string& adId, const Ap
     auto q = pool.lease();
     if (!q) return apiError(503, q.message());
     auto filter = requestFilter(**q, p->get("filter"));
-    if (!filter) return queryError(filter.status());
+    if (!filter) {
+        if (filter.code() != StatusCode::BadFilter) q->discard(); // the database failed: a fresh one next
+        return queryError(filter.status());
+    }
     auto n = (*q)->count(adId, *from, *to, *filter);
     if (!n) {
         q->discard();
@@ -164,7 +168,10 @@ ApiResponse popularAds(ServicePool& pool, const ApiRequest& r)
     auto q = pool.lease();
     if (!q) return apiError(503, q.message());
     auto filter = requestFilter(**q, p->get("filter"));
-    if (!filter) return queryError(filter.status());
+    if (!filter) {
+        if (filter.code() != StatusCode::BadFilter) q->discard(); // the database failed: a fresh one next
+        return queryError(filter.status());
+    }
     auto top = (*q)->popular(count, window, at, *filter);
     if (!top) {
         q->discard();

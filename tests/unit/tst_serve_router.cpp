@@ -148,7 +148,8 @@ void TestServeRouter::countEqualsTruthAndCli()
     QFETCH(QString, filter);
     QFETCH(int, truth);
     const std::string encodedAd = QUrl::toPercentEncoding(ad).toStdString();
-    std::vector<std::pair<std::string, std::string>> query { { "from", from.toStdString() },
+    // An empty piece (`a=1&&b=2`, a trailing `&`) is no parameter.
+    std::vector<std::pair<std::string, std::string>> query { { "from", from.toStdString() }, { "", "" },
         { "to", to.toStdString() } };
     if (!filter.isEmpty()) query.emplace_back("filter", QUrl::toPercentEncoding(filter).toStdString());
     const ApiResponse r = m_router->handle(get("/v1/ads/" + encodedAd + "/aggregated_count", query));
@@ -316,6 +317,7 @@ void TestServeRouter::badRequests_data()
     QTest::newRow("from > to") << "GET" << count << "from=26824330&to=26824320" << 400 << "before 'to'";
     QTest::newRow("negative minute") << "GET" << count << "from=-5&to=26824320" << 400 << "as a time";
     QTest::newRow("twice") << "GET" << count << range + "&from=1609459200" << 400 << "given twice";
+    QTest::newRow("empty name") << "GET" << count << range + "&=5" << 400 << "unknown parameter ''";
     QTest::newRow("unknown parameter")
         << "GET" << count << range + "&ad=ad002" << 400 << "unknown parameter 'ad'";
     QTest::newRow("bad escape in a value")
