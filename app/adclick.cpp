@@ -24,6 +24,8 @@ commands:
              [--lines N] FILE -> how ingest would read it: format, header,
              column mapping, time format and range, out-of-order figures, first lines with verdicts
   stats      --db F                                               -> counters, watermark, sources
+  serve      --db F [--listen 127.0.0.1:8080] [--token-file F]     the queries over HTTP (read-only):
+             /v1/ads/{ad_id}/aggregated_count, /v1/ads/popular_ads, /v1/stats, /v1/health, /metrics
   export     --db F --out FILE.csv (--minutes --from T --to T [--ad ID] | --top --count N --window M [--at T])
              [--filter EXPR]
   filter     save --db F --name NAME --expr EXPR | list --db F | drop --db F --name NAME
@@ -63,5 +65,6 @@ int main(int argc, char** argv)
     if (command == "broker") return cmdBroker(args);
     if (command == "produce") return cmdProduce(args);
     if (command == "sniff") return cmdSniff(args);
+    if (command == "serve") return cmdServe(args);
     return fail("unknown command '" + command + "' (try adclick --help)", 2);
 }

@@ -366,7 +366,7 @@ int cmdCount(Args& args)
     if (const int rc = openService(c.db, c.filter, q)) return rc;
     auto n = q->count(*ad, fromMs, toMs, c.filter);
     if (!n) return fail(n.message());
-    std::printf("{\"ad_id\":%s,\"count\":%lld}\n", jsonString(*ad).c_str(), static_cast<long long>(*n));
+    std::fputs(core::countAnswerJson(*ad, *n).c_str(), stdout);
     return 0;
 }
 
@@ -384,9 +384,7 @@ int cmdPopular(Args& args)
     if (const int rc = openService(c.db, c.filter, q)) return rc;
     auto r = q->popular(t.count, t.windowMinutes, t.atMs, c.filter);
     if (!r) return fail(r.message());
-    const std::string atJson = r->atMs ? jsonString(core::formatIsoUtc(*r->atMs)) : "null";
-    std::printf("{%s,\"at\":%s,\"window_minutes\":%lld}\n", adIdsAndCountsJson(r->top).c_str(),
-        atJson.c_str(), static_cast<long long>(t.windowMinutes));
+    std::fputs(core::popularAnswerJson(*r, t.windowMinutes).c_str(), stdout);
     return 0;
 }
 

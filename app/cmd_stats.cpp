@@ -18,28 +18,6 @@ const char* kHelp
       "alarm, per-partition position, high watermark and lag in messages and event-time seconds),\n"
       "and the first N rejected lines (default 20) with their source and byte offset.\n";
 
-std::string statsJson(const core::StatsReport& r)
-{
-    std::string out = "{" + engineStateJsonFields(r.counters, r.watermarkMs, r.maxEventMs)
-        + ",\"settings\":{\"lateness_s\":" + std::to_string(r.settings.latenessMs / 1000) + ",\"late\":\""
-        + (r.settings.late == core::LatePolicy::Update ? "update" : "drop")
-        + "\",\"dedup_horizon_s\":" + std::to_string(r.settings.dedupHorizonMs / 1000)
-        + "},\"ads\":" + std::to_string(r.ads) + ",\"aggregate_rows\":" + std::to_string(r.aggRows)
-        + ",\"raw\":{\"segments\":" + std::to_string(r.raw.count) + ",\"bytes\":"
-        + std::to_string(r.raw.bytes) + ",\"events\":" + std::to_string(r.raw.events) + "},\"sources\":[";
-    for (std::size_t i = 0; i < r.sources.size(); ++i)
-        out += (i ? "," : "") + std::string("{\"uri\":") + jsonString(r.sources[i].uri)
-            + ",\"offset\":" + std::to_string(r.sources[i].offset) + "}";
-    out += "],\"kafka\":" + kafkaHealthListJson(r.kafka) + ",\"rejected_samples\":[";
-    for (std::size_t i = 0; i < r.rejectSamples.size(); ++i) {
-        const auto& s = r.rejectSamples[i];
-        out += (i ? "," : "") + std::string("{\"source\":") + jsonString(s.source)
-            + ",\"offset\":" + std::to_string(s.offset) + ",\"reason\":" + jsonString(s.reason)
-            + ",\"line\":" + jsonString(s.line) + "}";
-    }
-    return out + "]}\n";
-}
-
 } // namespace
 
 int cmdStats(Args& args)
@@ -52,7 +30,7 @@ int cmdStats(Args& args)
     if (!db) return fail("stats needs --db FILE", 2);
     auto report = core::readStats(*db, static_cast<int>(samples.value_or(20)));
     if (!report) return fail(report.message());
-    std::fputs(statsJson(*report).c_str(), stdout);
+    std::fputs(core::statsAnswerJson(*report).c_str(), stdout);
     return 0;
 }
 

@@ -7,11 +7,12 @@
 # librdkafka consumer loop on one embedded broker, popular/count/filter query times, peak RSS from
 # 1 M to 10 M (100 M) lines, raw bytes on disk, the GUI — and prints one table.
 #
-#   scripts/bench.sh [--quick] [--lines N] [--with-100m] [--with-gui] [--skip LIST]
+#   scripts/bench.sh [--quick] [--lines N] [--with-100m] [--with-gui] [--with-serve] [--skip LIST]
 #     --quick       small inputs (200k lines; peak RSS at 200k and 1 M) to check the script: ~2 min
 #     --lines N     lines of the main inputs (default 3,000,000)
 #     --with-100m   also the 100 M-line peak-RSS row (~8 GB of input and ~15 min more)
 #     --with-gui    also the GUI rows (builds adclick-monitor; scripts/bench-gui.sh)
+#     --with-serve  also adclick serve's requests/s and p99 latency (scripts/bench-serve.sh)
 #     --skip LIST   comma list of sections to leave out: formats,any,kafka,queries,memory
 # Environment: BENCH_BUILD_DIR (default build-bench), BENCH_WORK (inputs and databases, default
 # ~/.cache/adclick-bench/work), BENCH_DUCKDB_DIR (default ~/.cache/adclick-bench/duckdb).
@@ -24,10 +25,12 @@ die() { echo "bench: $*" >&2; exit 1; }
 
 args=()
 gui=0
+serve=0
 while [ $# -gt 0 ]; do
     case $1 in
     --quick | --with-100m) args+=("$1") ;;
     --with-gui) gui=1; args+=(--gui) ;;
+    --with-serve) serve=1 ;;
     --lines | --skip)
         [ $# -ge 2 ] || die "$1 needs a value"
         args+=("$1" "$2"); shift ;;
@@ -54,6 +57,7 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 targets=(adclick bench_kafka_count)
 [ $gui = 1 ] && targets+=(adclick-monitor)
+[ $serve = 1 ] && targets+=(bench_serve_load)
 echo "bench: building ${targets[*]} in $build" >&2
 nice cmake --build "$build" --parallel "$(nproc)" --target "${targets[@]}" >"$build/bench-build.log" 2>&1 \
     || { tail -n 30 "$build/bench-build.log" >&2; die "the build failed (log: $build/bench-build.log)"; }
@@ -68,5 +72,8 @@ if [ ! -d "$duck/node_modules/@duckdb/node-api" ]; then
 fi
 cp scripts/bench/duckdb-counts.mjs "$duck/"
 
+if [ $serve = 1 ]; then
+    BENCH_BUILD_DIR="$build" BENCH_WORK="$work" scripts/bench-serve.sh || die "the serve rows failed"
+fi
 PYTHONDONTWRITEBYTECODE=1 exec python3 scripts/bench/run.py --cli "$build/app/adclick" --kafka-count "$build/tests/bench/bench_kafka_count" \
     --duckdb-dir "$duck" --work "$work" --repo "$repo" --build-dir "$build" "${args[@]}"

@@ -18,4 +18,4 @@ cmake --build "$build" --parallel "$(nproc)"
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)" --timeout 3000 \
-    -R 'tst_(engine|engine_boundaries|end_to_end|crash|bad_environment|kafka_ingest|kafka_chaos|query|maintenance|sliding_top_n|line_parser|line_splitter|input_file|timestamp|filter_expr|folder_sources|future_clicks|input_formats|power_loss|crash_io|ip_address|store_sql|kafka_partitions|parser_corpus)$'
+    -R 'tst_(engine|engine_boundaries|end_to_end|crash|bad_environment|kafka_ingest|kafka_chaos|query|maintenance|sliding_top_n|line_parser|line_splitter|input_file|timestamp|filter_expr|folder_sources|future_clicks|input_formats|power_loss|crash_io|ip_address|store_sql|kafka_partitions|parser_corpus|serve_router|serve)$'

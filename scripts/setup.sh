@@ -14,6 +14,7 @@ packages=(
     libbenchmark-dev time           # micro benchmarks; /usr/bin/time for peak RSS
     clang-14 libclang-rt-14-dev     # libFuzzer + sanitizers for the fuzz smoke test
     tzdata                          # --time-zone Area/City (read at run time; tst_timestamp)
+    libmicrohttpd-dev               # adclick serve: a hardened HTTP server with a thread pool and connection limits, no Qt in the CLI
 )
 
 missing=()

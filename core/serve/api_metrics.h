@@ -1,0 +1,18 @@
+#pragma once
+// /metrics of `adclick serve`: the database's state in the Prometheus text format (0.0.4), so the
+// engine fits the monitoring people run.
+
+#include "core/store/stats.h"
+
+#include <cstdint>
+#include <string>
+
+namespace adclick::core {
+
+//! Counters (`adclick_lines_total`, … — the ingest rate is `rate(adclick_lines_total[1m])`, as
+//! Prometheus derives rates from counters), rejects by reason, the watermark and its delay behind
+//! `nowMs`, and per Kafka partition the lag as of the ingest's last commit: an unknown lag is NaN,
+//! never 0. A time the database does not have yet (no event) is left out.
+std::string prometheusMetrics(const StatsReport& r, int64_t nowMs);
+
+} // namespace adclick::core
