@@ -17,5 +17,6 @@ int cmdGen(Args& args);
 int cmdBroker(Args& args);
 int cmdProduce(Args& args);
 int cmdSniff(Args& args);
+int cmdAggregate(Args& args);
 
 } // namespace adclick::app
