@@ -41,9 +41,6 @@ void onSignal(int)
 
 int readOptions(Args& args, core::WorkerOptions& o)
 {
-    const auto pos = args.positionals();
-    if (pos.size() != 1) return fail("aggregate needs one kafka:// click topic (see --help)", 2);
-    o.input = pos[0];
     const auto to = args.value("to");
     if (!to) return fail("aggregate needs --to kafka://HOSTS/AGG_TOPIC", 2);
     o.output = *to;
@@ -70,6 +67,9 @@ int readOptions(Args& args, core::WorkerOptions& o)
     auto props = kafkaProperties(args, error);
     if (!props) return fail(error, 2);
     o.kafkaProperties = *props;
+    const auto pos = args.positionals(); // after the options: what they did not take
+    if (pos.size() != 1) return fail("aggregate needs one kafka:// click topic (see --help)", 2);
+    o.input = pos[0];
     return 0;
 }
 

@@ -127,9 +127,13 @@ Status Worker::openProducer()
 
 Status Worker::openConsumer()
 {
+    // Eager rebalancing (roundrobin): librdkafka 2.0.2's cooperative-sticky assignor asserts when a
+    // consumer closes before its first assignment (fixed in 2.1.0); --kafka-prop
+    // partition.assignment.strategy=cooperative-sticky selects it where it works (rebalance()
+    // handles both protocols).
     const KafkaProperties defaults { { "group.id", m_opt.group }, { "enable.auto.commit", "false" },
         { "enable.auto.offset.store", "false" }, { "auto.offset.reset", "error" },
-        { "enable.partition.eof", "true" }, { "partition.assignment.strategy", "cooperative-sticky" },
+        { "enable.partition.eof", "true" }, { "partition.assignment.strategy", "roundrobin" },
         { "session.timeout.ms", "10000" } };
     auto conf = makeKafkaConf(m_in.brokers, defaults, m_opt.kafkaProperties);
     if (!conf) return conf.status();
