@@ -88,10 +88,11 @@ int cmdAggregate(Args& args)
     });
     if (!report) return fail(report.status().message());
     std::printf("{\"messages\": %lld, \"replayed\": %lld, \"units\": %lld, \"assignments\": %lld, "
-                "\"revocations\": %lld, \"protocol\": \"%s\"}\n",
+                "\"revocations\": %lld, \"protocol\": \"%s\", \"first_assigned_ms\": %lld, \"last_unit_ms\": %lld}\n",
         static_cast<long long>(report->messages), static_cast<long long>(report->replayed),
         static_cast<long long>(report->units), static_cast<long long>(report->assignments),
-        static_cast<long long>(report->revocations), report->protocol.c_str());
+        static_cast<long long>(report->revocations), report->protocol.c_str(),
+        static_cast<long long>(report->firstAssignedMs), static_cast<long long>(report->lastUnitMs));
     return 0;
 }
 

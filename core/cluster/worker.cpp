@@ -35,6 +35,7 @@ struct Owned {
     uint64_t publishFrom = 0; //!< units up to here exist already
     std::map<uint32_t, std::string> ads; //!< the engine's interned ad ids
     int64_t lastUnitMs = 0;
+    bool started = false; //!< offset 0 was read since the assignment
     bool live() const { return next >= publishFrom; }
 };
 
@@ -76,6 +77,7 @@ private:
     rd_kafka_t* m_consumer = nullptr;
     rd_kafka_t* m_producer = nullptr;
     int m_outPartitions = 0;
+    int m_inPartitions = 0;
     bool m_cooperative = false;
     std::map<int32_t, Owned> m_owned;
     Status m_fatal; //!< set by callbacks; the run stops with it
@@ -104,6 +106,7 @@ Status Worker::open()
     m_outPartitions = *count;
     auto inCount = topicPartitionCount(m_producer, m_in.brokers, m_in.topic, kRequestMs);
     if (!inCount) return inCount.status();
+    m_inPartitions = *inCount;
     return openConsumer();
 }
 
@@ -213,6 +216,7 @@ Status Worker::assign(rd_kafka_topic_partition_list_t* parts)
                      + std::to_string(part.publishFrom) + ", where its published units end" : ""));
     }
     ++m_report.assignments;
+    if (!m_report.firstAssignedMs) m_report.firstAssignedMs = wallMs();
     return Status::ok();
 }
 
@@ -292,6 +296,10 @@ Status Worker::onMessage(const rd_kafka_message_t* msg)
     Owned& part = it->second;
     const auto offset = static_cast<uint64_t>(msg->offset);
     if (offset < part.next) return Status::ok();
+    // A partition is read from offset 0 after every assignment; a message fetched for an earlier
+    // assignment may still come first (librdkafka issue 1359): only offset 0 starts it.
+    if (!part.started && offset != 0) return Status::ok();
+    part.started = true;
     const bool replay = !part.live();
     part.engine->setFutureBound(wallMs() + m_opt.maxFutureMs);
     count(part, std::string_view(static_cast<const char*>(msg->payload), msg->len), offset);
@@ -321,6 +329,7 @@ Status Worker::publish(Owned& part)
     Unit unit;
     unit.topic = m_in.topic;
     unit.partition = part.partition;
+    unit.partitions = m_inPartitions;
     unit.from = part.unitFrom;
     unit.to = part.next;
     unit.maxEventMs = part.engine->streamMaxEventMs(part.stream);
@@ -346,6 +355,7 @@ Status Worker::publish(Owned& part)
     part.unitFrom = part.next;
     part.lastUnitMs = steadyMs();
     ++m_report.units;
+    m_report.lastUnitMs = wallMs();
     return Status::ok();
 }
 

@@ -34,6 +34,9 @@ struct WorkerReport {
     int64_t units = 0; //!< units published
     int64_t assignments = 0, revocations = 0;
     std::string protocol; //!< the group's rebalance protocol: COOPERATIVE or EAGER
+    //! Wall clock (ms) of the first assignment and of the last unit published (0: none): the
+    //! benchmark's span (scripts/bench-cluster.sh), without the group's join delay.
+    int64_t firstAssignedMs = 0, lastUnitMs = 0;
 };
 
 //! Runs until `stop` (then publishes what it counted, flushes and leaves the group) or a fatal

@@ -101,6 +101,7 @@ void writeHeader(Writer& w, const Unit& u)
     w.out.append(kMagic);
     w.str(u.topic);
     w.i64(u.partition);
+    w.i64(u.partitions);
     w.u64(u.from);
     w.u64(u.to);
     w.i64(u.maxEventMs);
@@ -116,13 +117,14 @@ Result<Unit> readHeader(Reader& r, std::string_view bytes)
     Unit u;
     u.topic = r.str();
     u.partition = static_cast<int32_t>(r.i64());
+    u.partitions = static_cast<int32_t>(r.i64());
     r.u64(u.from);
     r.u64(u.to);
     u.maxEventMs = r.i64();
     u.config.latenessMs = r.i64();
     u.config.dedupHorizonMs = r.i64();
     u.config.late = r.i64() == 1 ? LatePolicy::Update : LatePolicy::Drop;
-    if (!r.ok() || u.to < u.from || u.partition < 0) return R::error("aggregate unit: damaged header");
+    if (!r.ok() || u.to < u.from || u.partition < 0 || u.partition >= u.partitions) return R::error("aggregate unit: damaged header");
     return u;
 }
 

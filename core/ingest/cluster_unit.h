@@ -28,6 +28,7 @@ struct UnitCell {
 struct Unit {
     std::string topic; //!< the input topic
     int32_t partition = 0;
+    int32_t partitions = 0; //!< the input topic's partition count (the store's watermark needs them all)
     uint64_t from = 0, to = 0;
     int64_t maxEventMs = kNoTime; //!< the partition's largest event time at `to`
     EngineConfig config; //!< what the worker counted with; the store refuses other settings

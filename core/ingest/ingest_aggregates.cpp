@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 namespace adclick::core {
 
@@ -54,6 +55,9 @@ private:
     };
     Tracked& track(const std::string& uri);
     Status apply(const Unit& unit, Tracked& chain);
+    //! The database's watermark base: the lowest largest event time over every partition of every
+    //! input topic (docs/semantics.md "Partitions"); unknown while a partition has no data yet.
+    std::optional<int64_t> lowestPartition() const;
     //! A unit that does not continue its partition's chain: never applied, always said.
     void outOfChain(const Unit& unit, const Tracked& chain);
 
@@ -62,6 +66,7 @@ private:
     std::unique_ptr<KafkaConsumer> m_consumer;
     std::map<std::string, Tracked> m_tracked; //!< by uri: the topic's partitions and the chains
     std::map<int32_t, bool> m_atEnd;
+    std::map<std::string, int32_t> m_inputPartitions; //!< input topic → its partition count (from units)
     std::size_t m_units = 0; //!< applied since the last commit
     int64_t m_lastCommitMs = 0;
     int64_t m_outOfChain = 0;
@@ -182,10 +187,23 @@ Status Ingestor::AggregateRun::apply(const Unit& unit, Tracked& chain)
     for (const RejectSample& s : unit.rejects)
         batch.rejects.push_back(s);
     chain.pos.offset = unit.to;
-    chain.pos.maxEventMs = unit.maxEventMs;
+    if (unit.maxEventMs != kNoTime) chain.pos.maxEventMs = unit.maxEventMs;
+    m_inputPartitions[unit.topic] = std::max(m_inputPartitions[unit.topic], unit.partitions);
     m_in.stagePosition(chain.pos, chain.report);
     ++m_units;
     return Status::ok();
+}
+
+std::optional<int64_t> Ingestor::AggregateRun::lowestPartition() const
+{
+    std::optional<int64_t> low;
+    for (const auto& [topic, count] : m_inputPartitions)
+        for (int32_t p = 0; p < count; ++p) {
+            auto it = m_tracked.find(std::string(kChainPrefix) + unitKey(topic, p));
+            if (it == m_tracked.end() || it->second.pos.maxEventMs == INT64_MIN) return std::nullopt;
+            low = low ? std::min(*low, it->second.pos.maxEventMs) : it->second.pos.maxEventMs;
+        }
+    return low;
 }
 
 Status Ingestor::AggregateRun::maybeCommit(bool force)
@@ -193,15 +211,12 @@ Status Ingestor::AggregateRun::maybeCommit(bool force)
     const int64_t now = steadyMs();
     if (!force && m_units < 256 && now - m_lastCommitMs < m_in.m_options.commitIntervalMs) return Status::ok();
     if (m_in.m_pending.empty()) return Status::ok();
-    // The database's watermark: the lowest of the input partitions' (docs/semantics.md "Partitions").
-    int64_t maxEvent = kNoTime, low = kNoTime;
-    for (const auto& [uri, t] : m_tracked) {
-        if (!uri.starts_with(kChainPrefix) || t.pos.maxEventMs == INT64_MIN) continue;
-        maxEvent = std::max(maxEvent, t.pos.maxEventMs);
-        low = low == kNoTime ? t.pos.maxEventMs : std::min(low, t.pos.maxEventMs);
-    }
+    int64_t maxEvent = kNoTime;
+    for (const auto& [uri, t] : m_tracked)
+        if (uri.starts_with(kChainPrefix) && t.pos.maxEventMs != INT64_MIN)
+            maxEvent = std::max(maxEvent, t.pos.maxEventMs);
     Engine& engine = *m_in.m_engine;
-    if (low != kNoTime) engine.advanceWatermark(low - engine.config().latenessMs);
+    if (const auto low = lowestPartition()) engine.advanceWatermark(*low - engine.config().latenessMs);
     std::vector<SourcePosition> positions;
     for (const auto& [uri, t] : m_tracked)
         positions.push_back(t.pos);
