@@ -11,7 +11,8 @@ namespace adclick::app {
 
 namespace {
 
-const char* kHelp = R"(usage: adclick aggregate kafka://HOSTS/TOPIC --to kafka://HOSTS/AGG_TOPIC [--group G] [options]
+const char* kHelp
+    = R"(usage: adclick aggregate kafka://HOSTS/TOPIC --to kafka://HOSTS/AGG_TOPIC [--group G] [options]
 
 One worker of a cluster: joins the consumer group G on the click topic, counts each partition it
 owns with the engine of `adclick ingest` (dedup, panes, watermark and lateness per partition) and
@@ -60,7 +61,8 @@ int readOptions(Args& args, core::WorkerOptions& o)
     if (maxFuture) o.maxFutureMs = *maxFuture;
     if (unitEvents) o.unitEvents = static_cast<std::size_t>(*unitEvents);
     if (auto late = args.value("late")) {
-        if (*late != "drop" && *late != "update") return fail("--late must be drop or update, not '" + *late + "'", 2);
+        if (*late != "drop" && *late != "update")
+            return fail("--late must be drop or update, not '" + *late + "'", 2);
         o.config.late = *late == "update" ? core::LatePolicy::Update : core::LatePolicy::Drop;
     }
     std::string error;
@@ -83,12 +85,12 @@ int cmdAggregate(Args& args)
     if (int rc = rejectUnknown(args, "aggregate")) return rc;
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
-    auto report = core::runWorker(o, g_stop.get_token(), [](const std::string& line) {
-        std::fprintf(stderr, "aggregate: %s\n", line.c_str());
-    });
+    auto report = core::runWorker(o, g_stop.get_token(),
+        [](const std::string& line) { std::fprintf(stderr, "aggregate: %s\n", line.c_str()); });
     if (!report) return fail(report.status().message());
-    std::printf("{\"messages\": %lld, \"replayed\": %lld, \"units\": %lld, \"assignments\": %lld, "
-                "\"revocations\": %lld, \"protocol\": \"%s\", \"first_assigned_ms\": %lld, \"last_unit_ms\": %lld}\n",
+    std::printf(
+        "{\"messages\": %lld, \"replayed\": %lld, \"units\": %lld, \"assignments\": %lld, "
+        "\"revocations\": %lld, \"protocol\": \"%s\", \"first_assigned_ms\": %lld, \"last_unit_ms\": %lld}\n",
         static_cast<long long>(report->messages), static_cast<long long>(report->replayed),
         static_cast<long long>(report->units), static_cast<long long>(report->assignments),
         static_cast<long long>(report->revocations), report->protocol.c_str(),

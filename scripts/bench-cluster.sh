@@ -33,7 +33,7 @@ trap cleanup EXIT
 pids+=($!)
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 boot=$(cat "$work/port")
-"$adclick" gen --out "$work/clicks.jsonl" --events "$clicks" --format jsonl --rate 1000 --seed 3 >/dev/null
+"$adclick" gen --out "$work/clicks.jsonl" --events "$clicks" --format jsonl --rate 1000 --seed 3 --zipf 0 >/dev/null # uniform ads: zipf would put ~1/5 of the clicks in one partition, beyond the mock's ~5 MiB
 "$adclick" produce --brokers "$boot" --topic clicks "$work/clicks.jsonl" >/dev/null
 
 state() { sqlite3 "$1" "SELECT name, value FROM counters ORDER BY name; SELECT count(*), sum(clicks), sum(late) FROM agg;
@@ -58,6 +58,13 @@ for workers in 1 2; do
         "$adclick" ingest --db "$db" --until-end "kafka://$boot/agg$workers?kind=aggregates" >/dev/null
         lines=$(sqlite3 "$db" "SELECT value FROM counters WHERE name = 'lines'")
         [ "${lines:-0}" = "$clicks" ] && break
+        alive=0
+        for p in "${wp[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+        if [ $alive = 0 ]; then
+            echo "the workers stopped:" >&2
+            cat "$work"/w"$workers".*.err >&2
+            exit 1
+        fi
         sleep 0.5
     done
     # SIGTERM to the time(1) wrappers' children: the workers themselves.

@@ -44,15 +44,15 @@ public:
     Worker(const WorkerOptions& o, const std::function<void(const std::string&)>& note)
         : m_opt(o)
         , m_note(note)
-    {
-    }
+    { }
     ~Worker();
     Status open();
     Status run(const std::stop_token& stop);
     WorkerReport report() const { return m_report; }
 
 private:
-    static void onRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts, void* self);
+    static void onRebalance(
+        rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts, void* self);
     static void onDelivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* self);
     Status openProducer();
     Status openConsumer();
@@ -163,7 +163,8 @@ void Worker::onDelivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* self)
         w->m_deliveryError = std::string("a unit could not be delivered: ") + rd_kafka_err2str(msg->err);
 }
 
-void Worker::onRebalance(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts, void* self)
+void Worker::onRebalance(
+    rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts, void* self)
 {
     static_cast<Worker*>(self)->rebalance(err, parts);
 }
@@ -177,7 +178,8 @@ void Worker::rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t*
     if (!st && m_fatal) m_fatal = st;
     rd_kafka_error_t* e = nullptr;
     if (m_cooperative)
-        e = assigning ? rd_kafka_incremental_assign(m_consumer, parts) : rd_kafka_incremental_unassign(m_consumer, parts);
+        e = assigning ? rd_kafka_incremental_assign(m_consumer, parts)
+                      : rd_kafka_incremental_unassign(m_consumer, parts);
     else
         rd_kafka_assign(m_consumer, assigning ? parts : nullptr);
     if (e) {
@@ -189,15 +191,22 @@ void Worker::rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t*
 Status Worker::assign(rd_kafka_topic_partition_list_t* parts)
 {
     std::vector<int32_t> taken;
+    // Every partition is read from its start (see Owned), also when a check below fails (the
+    // run then stops with that error, see run()).
+    for (int i = 0; i < parts->cnt; ++i)
+        parts->elems[i].offset = 0;
     for (int i = 0; i < parts->cnt; ++i) {
         rd_kafka_topic_partition_t& tp = parts->elems[i];
         int64_t low = 0, high = 0;
-        const auto e = rd_kafka_query_watermark_offsets(m_producer, tp.topic, tp.partition, &low, &high, kRequestMs);
-        if (e) return Status::error(std::string("kafka: the offsets of ") + tp.topic + ": " + rd_kafka_err2str(e));
+        const auto e
+            = rd_kafka_query_watermark_offsets(m_producer, tp.topic, tp.partition, &low, &high, kRequestMs);
+        if (e)
+            return Status::error(
+                std::string("kafka: the offsets of ") + tp.topic + ": " + rd_kafka_err2str(e));
         if (low > 0)
-            return Status::error("kafka:" + m_in.topic + "/" + std::to_string(tp.partition) + " no longer starts at 0 "
-                + "(log start " + std::to_string(low) + "): its counts cannot be rebuilt by reading it again");
-        tp.offset = 0; // every partition is read from its start: see Owned
+            return Status::error("kafka:" + m_in.topic + "/" + std::to_string(tp.partition)
+                + " no longer starts at 0 " + "(log start " + std::to_string(low)
+                + "): its counts cannot be rebuilt by reading it again");
         taken.push_back(tp.partition);
     }
     auto ends = scanChainEnds(m_out, m_opt.kafkaProperties, m_in.topic, taken, m_outPartitions);
@@ -212,8 +221,10 @@ Status Worker::assign(rd_kafka_topic_partition_list_t* parts)
         part.parser = LineParser(m_opt.parser);
         part.publishFrom = (*ends)[p];
         part.lastUnitMs = steadyMs();
-        note("assigned " + part.source + (part.publishFrom ? ": rebuilding its state from offset 0 to "
-                     + std::to_string(part.publishFrom) + ", where its published units end" : ""));
+        note("assigned " + part.source
+            + (part.publishFrom ? ": rebuilding its state from offset 0 to "
+                        + std::to_string(part.publishFrom) + ", where its published units end"
+                                : ""));
     }
     ++m_report.assignments;
     if (!m_report.firstAssignedMs) m_report.firstAssignedMs = wallMs();
@@ -282,7 +293,8 @@ Status Worker::onMessage(const rd_kafka_message_t* msg)
 {
     if (msg->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         auto it = m_owned.find(msg->partition);
-        if (it != m_owned.end() && it->second.live() && it->second.next > it->second.unitFrom) return publish(it->second);
+        if (it != m_owned.end() && it->second.live() && it->second.next > it->second.unitFrom)
+            return publish(it->second);
         return Status::ok();
     }
     if (msg->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET || msg->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE)
@@ -308,7 +320,8 @@ Status Worker::onMessage(const rd_kafka_message_t* msg)
         ++m_report.replayed;
         // Replayed messages only rebuild the state: their units exist. The batch is dropped at the
         // chain's end (the next unit starts exactly there) and every unitEvents to bound memory.
-        if (part.live() || part.engine->batch().events() >= static_cast<int64_t>(m_opt.unitEvents)) dropBatch(part);
+        if (part.live() || part.engine->batch().events() >= static_cast<int64_t>(m_opt.unitEvents))
+            dropBatch(part);
         if (part.live()) {
             part.unitFrom = part.next;
             note("kafka:" + m_in.topic + "/" + std::to_string(part.partition) + " rebuilt; publishing from "
@@ -345,10 +358,11 @@ Status Worker::publish(Owned& part)
     for (;;) {
         const rd_kafka_resp_err_t e = rd_kafka_producev(m_producer, RD_KAFKA_V_TOPIC(m_out.topic.c_str()),
             RD_KAFKA_V_PARTITION(part.partition % m_outPartitions), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_KEY(key.data(), key.size()), RD_KAFKA_V_VALUE(const_cast<char*>(bytes.data()), bytes.size()),
-            RD_KAFKA_V_END);
+            RD_KAFKA_V_KEY(key.data(), key.size()),
+            RD_KAFKA_V_VALUE(const_cast<char*>(bytes.data()), bytes.size()), RD_KAFKA_V_END);
         if (!e) break;
-        if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) return Status::error(std::string("kafka produce: ") + rd_kafka_err2str(e));
+        if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+            return Status::error(std::string("kafka produce: ") + rd_kafka_err2str(e));
         rd_kafka_poll(m_producer, 100);
     }
     part.engine->batchCommitted();
@@ -363,7 +377,8 @@ Status Worker::publishDue(bool all)
 {
     const int64_t now = steadyMs();
     for (auto& [p, part] : m_owned)
-        if (part.live() && part.next > part.unitFrom && (all || now - part.lastUnitMs >= m_opt.unitIntervalMs))
+        if (part.live() && part.next > part.unitFrom
+            && (all || now - part.lastUnitMs >= m_opt.unitIntervalMs))
             if (auto st = publish(part); !st) return st;
     return Status::ok();
 }
@@ -375,7 +390,7 @@ Status Worker::run(const std::stop_token& stop)
         if (msg) {
             Status st = onMessage(msg);
             rd_kafka_message_destroy(msg);
-            if (!st) return st;
+            if (!st) return m_fatal ? st : m_fatal; // the root cause first
         }
         if (!m_fatal) return m_fatal;
         if (auto st = publishDue(false); !st) return st;

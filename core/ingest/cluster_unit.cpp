@@ -30,8 +30,7 @@ class Reader {
 public:
     explicit Reader(std::string_view in)
         : m_in(in)
-    {
-    }
+    { }
     bool u64(uint64_t& v)
     {
         if (m_in.size() < 8) return m_ok = false;
@@ -124,7 +123,8 @@ Result<Unit> readHeader(Reader& r, std::string_view bytes)
     u.config.latenessMs = r.i64();
     u.config.dedupHorizonMs = r.i64();
     u.config.late = r.i64() == 1 ? LatePolicy::Update : LatePolicy::Drop;
-    if (!r.ok() || u.to < u.from || u.partition < 0 || u.partition >= u.partitions) return R::error("aggregate unit: damaged header");
+    if (!r.ok() || u.to < u.from || u.partition < 0 || u.partition >= u.partitions)
+        return R::error("aggregate unit: damaged header");
     return u;
 }
 

@@ -21,7 +21,8 @@ constexpr std::string_view kChainPrefix = "cluster:";
 std::string configText(const EngineConfig& c)
 {
     return "lateness " + std::to_string(c.latenessMs / 1000) + " s, dedup horizon "
-        + std::to_string(c.dedupHorizonMs / 1000) + " s, late " + (c.late == LatePolicy::Update ? "update" : "drop");
+        + std::to_string(c.dedupHorizonMs / 1000) + " s, late "
+        + (c.late == LatePolicy::Update ? "update" : "drop");
 }
 
 } // namespace
@@ -35,8 +36,7 @@ public:
         : m_in(in)
         , m_uri(std::move(uri))
         , m_consumer(std::move(consumer))
-    {
-    }
+    { }
 
     Status start();
     KafkaConsumer& consumer() { return *m_consumer; }
@@ -86,8 +86,9 @@ Status Ingestor::runAggregates(const std::string& address, std::stop_token& stop
         run.consumer().pollBatch(100, kKafkaBatch, events);
         for (const KafkaEvent& ev : events) {
             if (ev.kind == KafkaEvent::Gap)
-                return Status::error(ev.error + " (units of the aggregate topic were lost before this store read "
-                                                "them: the store cannot be completed from it)");
+                return Status::error(ev.error
+                    + " (units of the aggregate topic were lost before this store read "
+                      "them: the store cannot be completed from it)");
             if (ev.kind == KafkaEvent::Transient) warn("kafka: " + ev.error + " (retrying)");
             if (ev.kind == KafkaEvent::PartitionEnd) run.onEnd(ev.partition);
             if (ev.kind == KafkaEvent::Message)
@@ -172,8 +173,9 @@ Status Ingestor::AggregateRun::apply(const Unit& unit, Tracked& chain)
     const EngineConfig& mine = engine.config();
     if (unit.config.latenessMs != mine.latenessMs || unit.config.dedupHorizonMs != mine.dedupHorizonMs
         || unit.config.late != mine.late)
-        return Status::error("cluster: the workers count with " + configText(unit.config) + ", this database with "
-            + configText(mine) + ": give the store the workers' settings (--lateness, --dedup-horizon, --late)");
+        return Status::error("cluster: the workers count with " + configText(unit.config)
+            + ", this database with " + configText(mine)
+            + ": give the store the workers' settings (--lateness, --dedup-horizon, --late)");
     Batch& batch = engine.batch();
     batch.counters += unit.counters;
     for (const auto& [minute, m] : unit.minutes) {
@@ -209,7 +211,8 @@ std::optional<int64_t> Ingestor::AggregateRun::lowestPartition() const
 Status Ingestor::AggregateRun::maybeCommit(bool force)
 {
     const int64_t now = steadyMs();
-    if (!force && m_units < 256 && now - m_lastCommitMs < m_in.m_options.commitIntervalMs) return Status::ok();
+    if (!force && m_units < 256 && now - m_lastCommitMs < m_in.m_options.commitIntervalMs)
+        return Status::ok();
     if (m_in.m_pending.empty()) return Status::ok();
     int64_t maxEvent = kNoTime;
     for (const auto& [uri, t] : m_tracked)
@@ -220,7 +223,8 @@ Status Ingestor::AggregateRun::maybeCommit(bool force)
     std::vector<SourcePosition> positions;
     for (const auto& [uri, t] : m_tracked)
         positions.push_back(t.pos);
-    if (auto st = m_in.m_store->commit(engine.batch(), maxEvent, engine.watermarkMs(), positions); !st) return st;
+    if (auto st = m_in.m_store->commit(engine.batch(), maxEvent, engine.watermarkMs(), positions); !st)
+        return st;
     engine.batchCommitted();
     for (const auto& [uri, t] : m_tracked) {
         auto known = std::find_if(

@@ -102,16 +102,16 @@ private slots:
         const QString portFile = m_dir.filePath("broker.port");
         auto* b = new QProcess(this);
         b->start(QStringLiteral(ADCLICK_CLI),
-            { "broker", "--topic", "clicks", "--partitions", "8", "--also-topic", "live", "--also-topic", "agg1",
-                "--also-topic", "agg2", "--also-topic", "agg3", "--port-file", portFile });
+            { "broker", "--topic", "clicks", "--partitions", "8", "--also-topic", "live", "--also-topic",
+                "agg1", "--also-topic", "agg2", "--also-topic", "agg3", "--port-file", portFile });
         QVERIFY(b->waitForStarted());
         m_brokers.append(b);
         m_boot = waitForBootstrap(portFile);
         QVERIFY(!m_boot.isEmpty());
         // Several minutes of event time, with duplicates, late clicks and malformed lines.
         m_log = m_dir.filePath("clicks.jsonl");
-        const Run g = runCli({ "gen", "--out", m_log, "--events", QString::number(kEvents), "--format", "jsonl",
-            "--seed", "13", "--rate", "100" });
+        const Run g = runCli({ "gen", "--out", m_log, "--events", QString::number(kEvents), "--format",
+            "jsonl", "--seed", "13", "--rate", "100" });
         QVERIFY2(g.exitCode == 0, g.err.constData());
         const Run p = runCli({ "produce", "--brokers", m_boot, "--topic", "clicks", m_log });
         QVERIFY2(p.exitCode == 0, p.err.constData());
@@ -163,14 +163,16 @@ private slots:
 
         // The reduce step and the queries: as on the one-process database.
         for (const QStringList& q : { QStringList { "popular", "--count", "10", "--window", "3" },
-                 QStringList { "popular", "--count", "5", "--window", "2", "--filter", "country in (US,KR)" } }) {
+                 QStringList {
+                     "popular", "--count", "5", "--window", "2", "--filter", "country in (US,KR)" } }) {
             const Run x = runCli(q + QStringList { "--db", two });
             const Run y = runCli(q + QStringList { "--db", m_reference });
             QVERIFY2(x.exitCode == 0, x.err.constData());
             QCOMPARE(x.out, y.out);
         }
         // Raw events are not there: filters that need them are refused, never answered with 0.
-        const Run ip = runCli({ "popular", "--db", two, "--count", "3", "--window", "3", "--filter", "ip=10.0.0.0/8" });
+        const Run ip = runCli(
+            { "popular", "--db", two, "--count", "3", "--window", "3", "--filter", "ip=10.0.0.0/8" });
         QVERIFY(ip.exitCode != 0);
         QVERIFY2(ip.err.contains("cluster store"), ip.err.constData());
     }
@@ -224,7 +226,8 @@ private slots:
         QVERIFY(waitAssigned("k2"));
         QVERIFY(waitAssigned("k3"));
         QProcess producer;
-        producer.start(QStringLiteral(ADCLICK_CLI), { "produce", "--brokers", m_boot, "--topic", "live", "--rate", "2500", second });
+        producer.start(QStringLiteral(ADCLICK_CLI),
+            { "produce", "--brokers", m_boot, "--topic", "live", "--rate", "2500", second });
         QVERIFY(producer.waitForStarted());
         QThread::msleep(1500);
         QCOMPARE(producer.state(), QProcess::Running); // the kill comes mid-stream
