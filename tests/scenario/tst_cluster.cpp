@@ -103,7 +103,8 @@ private slots:
         auto* b = new QProcess(this);
         b->start(QStringLiteral(ADCLICK_CLI),
             { "broker", "--topic", "clicks", "--partitions", "8", "--also-topic", "live", "--also-topic",
-                "agg1", "--also-topic", "agg2", "--also-topic", "agg3", "--port-file", portFile });
+                "agg1", "--also-topic", "agg2", "--also-topic", "agg3", "--also-topic", "big", "--port-file",
+                portFile });
         QVERIFY(b->waitForStarted());
         m_brokers.append(b);
         m_boot = waitForBootstrap(portFile);
@@ -249,6 +250,42 @@ private slots:
         // Partitions did move with published state: workers rebuilt them before publishing.
         const QString logs = workerLog("k2") + workerLog("k3") + workerLog("k4");
         QVERIFY2(logs.contains("rebuilding its state"), qPrintable(logs));
+    }
+
+    //! What cannot be exact is refused, never counted wrong: a store with other engine settings
+    //! than the workers', and a partition whose oldest messages the broker dropped (its state
+    //! cannot be rebuilt by reading it again).
+    void refusesWhatCannotBeExact()
+    {
+        QProcess* counting = startWorker("clicks", "agg1", "g1", "w5"); // units in agg1 (again)
+        QVERIFY(counting);
+        const QString other = m_dir.filePath("other-settings.db");
+        Run s;
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 60'000) {
+            s = runCli({ "ingest", "--db", other, "--lateness", "120", "--until-end",
+                uri("agg1") + "?kind=aggregates" });
+            if (s.exitCode != 0) break;
+            QThread::msleep(300);
+        }
+        stop(counting);
+        QCOMPARE(s.exitCode, 1);
+        QVERIFY2(s.err.contains("the workers count with lateness 60 s"), s.err.constData());
+        QCOMPARE(storedLines(other), 0);
+
+        // One ad: every click in one partition, more than the mock keeps (~5 MiB).
+        const QString log = m_dir.filePath("big.jsonl");
+        QCOMPARE(runCli({ "gen", "--out", log, "--events", "50000", "--format", "jsonl", "--ads", "1",
+                            "--no-truth" })
+                     .exitCode,
+            0);
+        QCOMPARE(runCli({ "produce", "--brokers", m_boot, "--topic", "big", log }).exitCode, 0);
+        QProcess* w = startWorker("big", "agg1", "g5", "big");
+        QVERIFY(w);
+        QVERIFY(w->waitForFinished(60'000));
+        QCOMPARE(w->exitCode(), 1);
+        QVERIFY2(workerLog("big").contains("no longer starts at 0"), qPrintable(workerLog("big")));
     }
 };
 
