@@ -33,6 +33,7 @@ commands:
   broker     [--brokers 3] [--topic clicks] [--partitions 8] [--port-file F]
              an embedded, in-memory Kafka stand-in (librdkafka's mock cluster) for demos and tests
   produce    --brokers B --topic T [--rate N] [--kafka-prop K=V]... (FILE | - | --gen-events N | --live)
+  aggregate  kafka://HOSTS/T --to kafka://HOSTS/AGG [--group G]   -> a cluster worker (docs/SCALING.md)
   gen        --out FILE [--events N] [--format book|csv|jsonl] [--seed N] ... (see adclick gen --help)
 
 T is ISO-8601 (2021-01-01T00:00:00Z, 2021-01-01 00:00:00; no zone = UTC) or an epoch (s, ms, µs or ns by magnitude).
@@ -66,5 +67,6 @@ int main(int argc, char** argv)
     if (command == "produce") return cmdProduce(args);
     if (command == "sniff") return cmdSniff(args);
     if (command == "serve") return cmdServe(args);
+    if (command == "aggregate") return cmdAggregate(args);
     return fail("unknown command '" + command + "' (try adclick --help)", 2);
 }

@@ -23,7 +23,8 @@ continues where the database left off, with the same final counts as an uninterr
 
 SOURCE           a file, a .gz file, a directory of rotated logs (read oldest first, see below), - for stdin, or
                  kafka://host:port[,host:port]/topic[?group=NAME]: every partition, one click per message
-                 (JSON lines unless --format says otherwise), offsets kept in the database with the results
+                 (JSON lines unless --format says otherwise), offsets kept in the database with the results;
+                 kafka://…/AGG?kind=aggregates: a cluster's aggregate topic (adclick aggregate, docs/SCALING.md)
 --db F           the database (created when missing; raw events go to F.raw/)
 --format X       auto (default: decided line by line) | book | csv | jsonl
 --map F=COLUMN   CSV/JSON: read field F (ad_id, click_timestamp, user_id, ip, country, click_id) from

@@ -24,13 +24,15 @@ namespace adclick::app {
 namespace {
 
 const char* kBrokerHelp
-    = R"(usage: adclick broker [--brokers 3] [--topic clicks] [--partitions 8] [--port-file F]
+    = R"(usage: adclick broker [--brokers 3] [--topic clicks] [--partitions 8] [--also-topic T]... [--port-file F]
 
 Starts an embedded Kafka cluster (librdkafka's mock cluster) on 127.0.0.1 in this process, creates
 the topic, prints {"bootstrap":"127.0.0.1:…",…} and stays up until SIGINT or SIGTERM.
 It is an IN-MEMORY STAND-IN for demos and tests, not a Kafka broker: everything is lost when it
 stops, each partition keeps only ~5 MiB (older messages vanish), read_committed hides nothing, and
 offsets sent with transactions are not stored. Production means a real Kafka cluster.
+--also-topic T  also create topic T with as many partitions (repeatable), e.g. a cluster's
+                aggregate topic (adclick aggregate, docs/SCALING.md)
 --port-file F   also write the bootstrap list to F (atomically) once the brokers listen
 --control       read fault-injection commands from stdin, one per line, answering "ok" or
                 "error: …" on stdout (for chaos tests; stdin closing does not stop the brokers):
@@ -93,10 +95,13 @@ int cmdBroker(Args& args)
     const int partitions = static_cast<int>(partitionsOpt.value_or(8));
     const auto portFile = args.value("port-file");
     const bool control = args.flag("control");
+    const std::vector<std::string> alsoTopics = args.values("also-topic");
     if (const int rc = rejectUnknown(args, "broker")) return rc;
     if (topic.empty()) return fail("--topic must not be empty", 2);
     auto broker = core::EmbeddedBroker::start(brokers, topic, partitions);
     if (!broker) return fail(broker.message());
+    for (const std::string& t : alsoTopics)
+        if (auto st = (*broker)->createTopic(t, partitions); !st) return fail(st.message());
     const std::string& boot = (*broker)->bootstraps();
     if (portFile) {
         const std::string tmp = *portFile + ".tmp";

@@ -17,6 +17,7 @@ int cmdGen(Args& args);
 int cmdBroker(Args& args);
 int cmdProduce(Args& args);
 int cmdSniff(Args& args);
+int cmdAggregate(Args& args);
 int cmdServe(Args& args);
 
 } // namespace adclick::app

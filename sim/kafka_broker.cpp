@@ -54,6 +54,15 @@ Result<std::unique_ptr<EmbeddedBroker>> EmbeddedBroker::start(
     return R(std::move(b));
 }
 
+Status EmbeddedBroker::createTopic(const std::string& topic, int partitions)
+{
+    const rd_kafka_resp_err_t rc
+        = rd_kafka_mock_topic_create(m_handles->cluster, topic.c_str(), partitions, std::min(m_brokers, 3));
+    if (rc != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return Status::error("cannot create topic '" + topic + "': " + rd_kafka_err2str(rc));
+    return Status::ok();
+}
+
 namespace {
 
 std::vector<std::string> words(std::string_view text)

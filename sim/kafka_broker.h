@@ -22,6 +22,9 @@ public:
     static Result<std::unique_ptr<EmbeddedBroker>> start(
         int brokers, const std::string& topic, int partitions);
 
+    //! Another topic (a cluster's aggregate topic, say) with `partitions` partitions.
+    Status createTopic(const std::string& topic, int partitions);
+
     //! The bootstrap list, `127.0.0.1:port,…`.
     const std::string& bootstraps() const { return m_bootstraps; }
 

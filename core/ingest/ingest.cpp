@@ -340,7 +340,9 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
             files.push_back(s);
             continue;
         }
-        if (auto st = runKafka(s, stop); !st) return Result<IngestResult>(st);
+        const auto uri = parseKafkaUri(s);
+        if (auto st = uri && uri->aggregates ? runAggregates(s, stop) : runKafka(s, stop); !st)
+            return Result<IngestResult>(st);
     }
     auto listed
         = expandSources(files, { m_options.parser.format, m_options.followSymlinks, m_options.parser.time });

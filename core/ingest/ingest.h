@@ -159,6 +159,9 @@ private:
     //! One Kafka source until stopped (or read to its end with untilEnd): ingest_kafka.cpp.
     Status runKafka(const std::string& address, std::stop_token& stop);
     class KafkaRun;
+    //! A cluster's aggregate topic (kafka://…?kind=aggregates): ingest_aggregates.cpp.
+    Status runAggregates(const std::string& address, std::stop_token& stop);
+    class AggregateRun;
     //! IngestOptions::orderAny (order_any.cpp); while it reads, processLine hands clicks to it.
     Result<IngestResult> runOrderAny(std::stop_token& stop);
     //! The run's result once its sources are read: totals, watermark, rates, memory, live top-N.

@@ -4,6 +4,19 @@
 
 namespace adclick::core {
 
+namespace {
+std::vector<std::string_view> splitQuery(std::string_view query)
+{
+    std::vector<std::string_view> out;
+    for (std::size_t at = 0;;) {
+        const auto amp = query.find('&', at);
+        out.push_back(query.substr(at, amp == std::string_view::npos ? std::string_view::npos : amp - at));
+        if (amp == std::string_view::npos) return out;
+        at = amp + 1;
+    }
+}
+} // namespace
+
 Result<KafkaUri> parseKafkaUri(std::string_view text)
 {
     using R = Result<KafkaUri>;
@@ -14,10 +27,15 @@ Result<KafkaUri> parseKafkaUri(std::string_view text)
     if (q != std::string_view::npos) {
         std::string_view query = rest.substr(q + 1);
         rest = rest.substr(0, q);
-        if (query.rfind("group=", 0) != 0 || query.size() == 6)
-            return R::error(
-                "kafka address: the only option is ?group=NAME, not '" + std::string(query) + "'");
-        uri.group = std::string(query.substr(6));
+        for (std::string_view opt : splitQuery(query)) {
+            if (opt.starts_with("group=") && opt.size() > 6)
+                uri.group = std::string(opt.substr(6));
+            else if (opt == "kind=aggregates") // the cluster's aggregate topic (ingest_aggregates.cpp)
+                uri.aggregates = true;
+            else
+                return R::error("kafka address: the options are ?group=NAME and kind=aggregates, not '"
+                    + std::string(opt) + "'");
+        }
     }
     const auto slash = rest.find('/');
     if (slash == std::string_view::npos || slash == 0 || slash + 1 == rest.size())

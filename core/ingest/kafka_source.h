@@ -13,11 +13,12 @@
 
 namespace adclick::core {
 
-//! `kafka://host:port[,host:port]/topic[?group=NAME]`
+//! `kafka://host:port[,host:port]/topic[?group=NAME][&kind=aggregates]`
 struct KafkaUri {
     std::string brokers;
     std::string topic;
     std::string group = "adclick";
+    bool aggregates = false; //!< ?kind=aggregates: a cluster's aggregate topic (docs/SCALING.md)
 };
 inline bool isKafkaUri(std::string_view s)
 {

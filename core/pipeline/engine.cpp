@@ -285,6 +285,15 @@ void Engine::record(const ClickEvent& e, RawStatus status, int64_t pane, bool co
     ++m_batch.rawEvents;
 }
 
+void Engine::addCounted(int64_t minute, std::string_view adId, uint32_t country, int64_t clicks, int64_t late)
+{
+    const uint64_t adHash = AdTable::hashOf(adId);
+    PaneDelta& d = m_batch.panes.at(PaneKey { 0, internAd(adId, adHash), minute, country }, adHash);
+    d.clicks += clicks;
+    d.late += late;
+    if (m_live && clicks) m_live->add(minute, std::string(adId), clicks);
+}
+
 MinuteDelta& Engine::minuteDelta(int64_t pane)
 {
     if (pane != m_lastMinute || !m_lastMinuteDelta) {

@@ -100,6 +100,10 @@ public:
         m_batch.panes.prefetch(adHash, paneOf(event.timeMs), packCountry(event.country));
     }
     void onReject(RejectReason reason, std::string_view source, uint64_t offset, std::string_view line);
+    //! The cluster store (ingest_aggregates.cpp): a pane cell a worker counted, added to the open
+    //! batch as if its clicks had been counted here (agg, live top-N); minutes and counters are the
+    //! caller's.
+    void addCounted(int64_t minute, std::string_view adId, uint32_t country, int64_t clicks, int64_t late);
 
     //! The watermark moves to at least `watermarkMs`: the idle advance of a followed file (which
     //! also moves the file stream's lateness), or the minimum over Kafka partitions (finality only).

@@ -212,6 +212,7 @@ Status QueryService::scanRaw(const std::vector<TimeRange>& ranges, const Filter&
     std::optional<std::string_view> adId, const RawReader::Callback& fn)
 {
     if (ranges.empty()) return Status::ok();
+    if (auto st = refuseRawOnClusterStore(m_conn); !st) return st;
     auto segments = committedSegments(m_conn, ranges);
     if (!segments) return segments.status();
     const bool all = filter.empty();

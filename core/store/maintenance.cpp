@@ -45,6 +45,7 @@ Result<std::unordered_map<std::string, int64_t>> adIds(const sql::Connection& co
 
 Status readRaw(const sql::Connection& conn, TimeRange range, const RawReader::Callback& fn)
 {
+    if (auto st = refuseRawOnClusterStore(conn); !st) return st;
     auto segments = committedSegments(conn, { range });
     if (!segments) return segments.status();
     RawReader reader(rawDirFor(conn.path()));

@@ -73,6 +73,12 @@ bool hasRawChecksums(const sql::Connection& conn)
 
 } // namespace
 
+Status refuseRawOnClusterStore(const sql::Connection& conn)
+{
+    sql::Stmt q(conn, "SELECT 1 FROM sources WHERE uri LIKE 'cluster:%' LIMIT 1");
+    return q.ok() && q.step() ? Status::error(kClusterStoreNoRaw) : Status::ok();
+}
+
 Result<std::vector<RawSegment>> committedSegments(
     const sql::Connection& conn, const std::vector<TimeRange>& ranges)
 {

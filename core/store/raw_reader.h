@@ -34,6 +34,16 @@ struct RawSegment {
     std::vector<RawBlock> blocks; //!< the checksums of its committed bytes
 };
 
+//! Why a cluster store (fed by `adclick aggregate` workers, docs/SCALING.md) cannot answer what
+//! needs raw events.
+inline constexpr const char* kClusterStoreNoRaw
+    = "this database is a cluster store (adclick ingest kafka://...?kind=aggregates): it holds the "
+      "per-minute aggregates only, no raw events, so ip= and user_id= filters, times inside a minute, "
+      "saved filters and recompute cannot be answered here; use whole minutes and country filters";
+//! kClusterStoreNoRaw for a cluster store: answering from its (absent) raw events would silently
+//! count nothing. Called where a query or a recompute is about to read raw events.
+Status refuseRawOnClusterStore(const sql::Connection& conn);
+
 //! Segments holding committed events whose [min_ms, max_ms] meets one of `ranges`, by id.
 //! Call it inside the read transaction that also reads the aggregates: segments and aggregates
 //! are committed together, so the two then describe exactly the same events.
