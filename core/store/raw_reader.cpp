@@ -1,11 +1,14 @@
 #include "core/store/raw_reader.h"
 
+#include "core/pipeline/filter_expr.h"
 #include "core/store/sqlite_util.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace adclick::core {
@@ -39,7 +42,8 @@ bool inRanges(const std::vector<TimeRange>& ranges, int64_t t)
 
 bool selected(const RawScan& scan, const RawEvent& e)
 {
-    return (!scan.countedOnly || isCounted(e.status)) && (!scan.adId || e.adId == *scan.adId);
+    return (!scan.countedOnly || isCounted(e.status)) && (!scan.adId || e.adId == *scan.adId)
+        && (!scan.filter || scan.filter->matches(e.country, e.userId, e.ip));
 }
 
 bool overlaps(const std::vector<TimeRange>& ranges, int64_t minMs, int64_t maxMs)
@@ -107,9 +111,7 @@ RawReader::RawReader(std::string rawDir, std::size_t blockBytes)
     : m_rawDir(std::move(rawDir))
     , m_blockBytes(std::max<std::size_t>(blockBytes, 4096))
     , m_decoder(std::make_unique<RawFrameDecoder>())
-{
-    m_block.resize(m_blockBytes);
-}
+{ }
 
 RawReader::~RawReader() = default;
 
@@ -148,6 +150,7 @@ Status RawReader::readTextSegment(const RawSegment& segment, const std::vector<T
             + what + "); answers that need raw events cannot be exact");
     };
     RawBlockVerifier verifier(path, segment.bytes, segment.checked ? &segment.blocks : nullptr);
+    m_block.resize(m_blockBytes);
     m_carry.clear();
     uint64_t pos = 0;
     uint64_t lineStart = 0; // file offset of the line being assembled, for messages
@@ -198,7 +201,40 @@ struct RawReader::SegmentFile {
     std::string path;
     int fd = -1;
     std::vector<char> verified; //!< per checksum block: checked already
+    const char* map = nullptr; //!< the committed bytes mapped (null: read with pread)
 };
+
+namespace {
+
+//! Maps the committed bytes of a segment read-only: the frames and their checksums are then read
+//! from the page cache without a copy. Writers only ever cut a segment file down to its committed
+//! length, which never shrinks, so the mapping stays backed while it is read. Null when the file
+//! cannot be mapped (the reader then reads it with pread, which reports a short file).
+class Mapping {
+public:
+    Mapping(int fd, uint64_t bytes)
+    {
+        struct stat st { };
+        if (bytes == 0 || ::fstat(fd, &st) != 0 || static_cast<uint64_t>(st.st_size) < bytes) return;
+        void* p = ::mmap(nullptr, bytes, PROT_READ, MAP_SHARED, fd, 0);
+        if (p == MAP_FAILED) return;
+        m_data = static_cast<const char*>(p);
+        m_bytes = bytes;
+    }
+    ~Mapping()
+    {
+        if (m_data) ::munmap(const_cast<char*>(m_data), m_bytes);
+    }
+    Mapping(const Mapping&) = delete;
+    Mapping& operator=(const Mapping&) = delete;
+    const char* data() const { return m_data; }
+
+private:
+    const char* m_data = nullptr;
+    uint64_t m_bytes = 0;
+};
+
+} // namespace
 
 namespace {
 
@@ -231,16 +267,19 @@ Status RawReader::readFrameSegment(const RawSegment& segment, const std::vector<
     const std::string path = m_rawDir + "/" + segment.file;
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) return cannotOpen(path, segment);
+    const Mapping mapping(fd.get(), segment.bytes);
     SegmentFile f { segment, path, fd.get(),
-        std::vector<char>((segment.bytes + kRawBlockBytes - 1) / kRawBlockBytes) };
+        std::vector<char>((segment.bytes + kRawBlockBytes - 1) / kRawBlockBytes), mapping.data() };
     m_winFrom = m_winTo = 0;
+    m_win = f.map;
+    if (f.map) m_winTo = segment.bytes; // all of it, in place
     bool ahead = false; // the previous frame was read: read on ahead in big pieces
     for (uint64_t at = 0; at < segment.bytes;) {
         char buf[kRawFrameHeaderBytes];
         const char* p = buf;
         const uint64_t left = segment.bytes - at;
         if (left >= kRawFrameHeaderBytes && at >= m_winFrom && at + kRawFrameHeaderBytes <= m_winTo)
-            p = m_block.data() + (at - m_winFrom);
+            p = m_win + (at - m_winFrom);
         else if (left >= kRawFrameHeaderBytes)
             if (auto st = preadAll(f.fd, buf, at, kRawFrameHeaderBytes, segment, path); !st) return st;
         RawFrameHeader h;
@@ -275,6 +314,7 @@ Status RawReader::load(SegmentFile& f, uint64_t from, uint64_t to, bool ahead)
         if (m_block.size() < winTo - winFrom) m_block.resize(winTo - winFrom);
         m_winFrom = m_winTo = 0;
         if (auto st = preadAll(f.fd, m_block.data(), winFrom, winTo - winFrom, s, f.path); !st) return st;
+        m_win = m_block.data();
         m_winFrom = winFrom;
         m_winTo = winTo;
     }
@@ -283,7 +323,7 @@ Status RawReader::load(SegmentFile& f, uint64_t from, uint64_t to, bool ahead)
     for (uint64_t b = from / kRawBlockBytes; b * kRawBlockBytes < to; ++b) {
         if (f.verified[b]) continue;
         const uint64_t bFrom = b * kRawBlockBytes, bTo = std::min(bFrom + kRawBlockBytes, s.bytes);
-        const std::string_view data(m_block.data() + (bFrom - m_winFrom), bTo - bFrom);
+        const std::string_view data(m_win + (bFrom - m_winFrom), bTo - bFrom);
         if (auto st = checkRawBlock(f.path, s.bytes, s.blocks, b, data); !st) return st;
         f.verified[b] = 1;
     }
@@ -293,7 +333,7 @@ Status RawReader::load(SegmentFile& f, uint64_t from, uint64_t to, bool ahead)
 Status RawReader::readFrame(SegmentFile& f, uint64_t at, const RawFrameHeader& h,
     const std::vector<TimeRange>& ranges, const RawScan& scan, const Callback& fn, bool& stopped)
 {
-    const std::string_view frame(m_block.data() + (at - m_winFrom), h.frameBytes());
+    const std::string_view frame(m_win + (at - m_winFrom), h.frameBytes());
     RawFrameDecoder& d = *m_decoder;
     if (!d.loadAds(h, frame)) return damagedAt(f.path, at, "unreadable frame");
     RawFrameDecoder::Select select;
@@ -308,7 +348,7 @@ Status RawReader::readFrame(SegmentFile& f, uint64_t at, const RawFrameHeader& h
         select.timeOk = &timeInRanges;
         select.ctx = &ranges;
     }
-    if (!d.loadColumns(h, frame) || !d.forEach(select, stopped, fn))
+    if (!d.loadColumns(h, frame, scan.columns, scan.filter) || !d.forEach(select, stopped, fn))
         return damagedAt(f.path, at, "unreadable frame");
     return Status::ok();
 }

@@ -45,6 +45,12 @@ Result<std::vector<RawSegment>> committedSegments(
 struct RawScan {
     std::optional<std::string_view> adId; //!< only the events of this ad (kept alive by the caller)
     bool countedOnly = false; //!< only the events in the aggregates (isCounted)
+    //! Only the events this filter (resolved: no saved references) matches; binary segments test
+    //! it on the encoded columns before decoding an event (kept alive by the caller).
+    const Filter* filter = nullptr;
+    //! The fields the callback reads: binary segments decompress only the columns up to them
+    //! (and those the filter needs); the other fields of the events are empty.
+    RawColumns columns = RawColumns::All;
 };
 
 //! Reads committed raw events back from segment files (pread), ignoring any uncommitted tail
@@ -78,15 +84,30 @@ private:
         const RawScan& scan, const Callback& fn, bool& stopped);
     Status readFrame(SegmentFile& f, uint64_t at, const RawFrameHeader& h,
         const std::vector<TimeRange>& ranges, const RawScan& scan, const Callback& fn, bool& stopped);
-    //! Makes file bytes [from, to) available in m_block (m_winFrom on), whole checksum blocks
+    //! Makes file bytes [from, to) available at m_win (m_winFrom on), whole checksum blocks
     //! checked once each.
     Status load(SegmentFile& f, uint64_t from, uint64_t to, bool ahead);
 
     std::string m_rawDir;
     std::size_t m_blockBytes;
-    std::string m_block;
+    //! Read buffer, not zero-filled (pread writes every byte used): a fresh 4 MiB of zeros is
+    //! a thousand page faults more for a query that reads a few frames.
+    struct Buffer {
+        std::unique_ptr<char[]> bytes;
+        std::size_t n = 0;
+        char* data() { return bytes.get(); }
+        std::size_t size() const { return n; }
+        void resize(std::size_t k)
+        {
+            if (k <= n) return;
+            bytes.reset(new char[k]); // the content is not kept: callers refill it
+            n = k;
+        }
+    };
+    Buffer m_block;
     std::string m_carry;
-    uint64_t m_winFrom = 0, m_winTo = 0; //!< file bytes in m_block (frame segments)
+    uint64_t m_winFrom = 0, m_winTo = 0; //!< file bytes at m_win (frame segments)
+    const char* m_win = nullptr; //!< the segment's mapping, or m_block
     std::unique_ptr<RawFrameDecoder> m_decoder;
 };
 
