@@ -48,6 +48,32 @@ const unsigned char* readDict(
     return p;
 }
 
+//! Steps over up to `count` varints in [p, end), eight bytes at a time (a varint ends at each
+//! byte below 0x80): returns where it stopped, `count` keeps those not reached.
+const unsigned char* skipVarints(const unsigned char* p, const unsigned char* end, uint64_t& count)
+{
+    constexpr uint64_t kHigh = 0x8080808080808080ull;
+    while (count > 0 && end - p >= 8) {
+        uint64_t w;
+        std::memcpy(&w, p, 8);
+        uint64_t stops = ~w & kHigh; // little-endian: byte i of the column is byte i of w
+        const auto k = static_cast<uint64_t>(__builtin_popcountll(stops));
+        if (k < count) {
+            count -= k;
+            p += 8;
+            continue;
+        }
+        for (uint64_t i = 1; i < count; ++i)
+            stops &= stops - 1;
+        p += (__builtin_ctzll(stops) >> 3) + 1;
+        count = 0;
+        return p;
+    }
+    for (; count > 0 && p < end; ++p)
+        if (*p < 0x80) --count;
+    return p;
+}
+
 bool validStatus(unsigned char s)
 {
     return s == 'A' || s == 'L' || s == 'U' || s == 'D';
@@ -293,12 +319,10 @@ bool RawFrameDecoder::parseColumns(RawColumns level)
         if (!validStatus(base[i])) return false;
     pos = n;
     c.time = base + pos;
-    for (uint32_t i = 0; i < n; ++i) { // the times are variable-length: find where they end
-        uint64_t v = 0;
-        if (pos + 10 > z.have && !z.need(pos, 10 + Inflater::kStep)) return false;
-        const unsigned char* p = getVarint(base + pos, base + z.have, v);
-        if (!p) return false;
-        pos = std::size_t(p - base);
+    for (uint64_t left = n; left > 0;) { // the times are variable-length: find where they end
+        if (z.have == z.total && pos >= z.have) return false;
+        if (pos >= z.have && !z.need(pos, Inflater::kStep)) return false;
+        pos = std::size_t(skipVarints(base + pos, base + z.have, left) - base);
     }
     c.timeEnd = base + pos;
     if (!(c.ads = indexes(m_adDict.size(), c.adWidth))) return false;
@@ -386,7 +410,8 @@ bool RawFrameDecoder::next(Cursor& c, const Select& select, RawEvent& out, bool&
     for (; c.index < m_events; ++c.index) {
         const uint32_t i = c.index;
         uint64_t delta = 0;
-        c.time = getVarint(c.time, c.timeEnd, delta); // in bounds: parseColumns walked them
+        c.time = getVarint(c.time, c.timeEnd, delta); // in bounds: parseColumns counted them
+        if (!c.time) return false; // a varint over 64 bits
         const int64_t t = c.prevMs + unzigzag(delta);
         c.prevMs = t;
         unsigned char kind = 0;
