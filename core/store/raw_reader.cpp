@@ -324,6 +324,10 @@ Status RawReader::load(SegmentFile& f, uint64_t from, uint64_t to, bool ahead)
         if (f.verified[b]) continue;
         const uint64_t bFrom = b * kRawBlockBytes, bTo = std::min(bFrom + kRawBlockBytes, s.bytes);
         const std::string_view data(m_win + (bFrom - m_winFrom), bTo - bFrom);
+#ifdef MADV_POPULATE_READ
+        // One call maps the block's pages in (from the page cache) instead of a fault per 64 KiB.
+        if (f.map) (void)::madvise(const_cast<char*>(f.map + bFrom), bTo - bFrom, MADV_POPULATE_READ);
+#endif
         if (auto st = checkRawBlock(f.path, s.bytes, s.blocks, b, data); !st) return st;
         f.verified[b] = 1;
     }
