@@ -131,6 +131,7 @@ private:
     struct RowFilter;
     bool next(Cursor& c, const Select& select, RawEvent& out, bool& done);
     bool parseColumns(RawColumns level);
+    bool parseIpsAndClicks(RawColumns level, std::size_t pos); //!< parseColumns' last groups
     bool prepareFilter(const Filter& filter);
     //! 1: the event passes the filter, 0: not, -1: an index beyond its dictionary.
     int passes(const Cursor& c, uint32_t i, const unsigned char* ip, uint64_t ipLen) const;

@@ -332,6 +332,15 @@ bool RawFrameDecoder::parseColumns(RawColumns level)
     if (level == RawColumns::Countries) return true;
     if (!dict(m_userDict, m_users, size) || !(c.users = indexes(size, c.userWidth))) return false;
     if (level == RawColumns::Users) return true;
+    return parseIpsAndClicks(level, pos);
+}
+
+bool RawFrameDecoder::parseIpsAndClicks(RawColumns level, std::size_t pos)
+{
+    const uint32_t n = m_events;
+    Inflater& z = *m_inflater;
+    const unsigned char* base = z.out;
+    Cursor& c = *m_cursor;
     if (n > z.total - pos || !z.need(pos, n)) return false;
     c.ipKinds = base + pos;
     pos += n;
