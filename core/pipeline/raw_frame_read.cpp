@@ -162,6 +162,7 @@ struct RawFrameDecoder::Inflater {
 struct RawFrameDecoder::RowFilter {
     const Filter* filter = nullptr;
     bool none = false; //!< unresolved references: nothing matches (as Filter::matches)
+    bool nothing = false; //!< no country or no user id of the frame passes: no event can
     bool countries = false, users = false, ips = false; //!< fields with conditions
     std::vector<uint8_t> countryPass, userPass;
     //! An ip condition: IPv4 networks as (mask, network) words, IPv6 ones as they are.
@@ -385,6 +386,11 @@ bool RawFrameDecoder::prepareFilter(const Filter& filter)
     if (f.countries) table(FilterField::Country, m_countryDict, f.countryPass);
     if (f.users) table(FilterField::UserId, m_userDict, f.userPass);
     if (f.ips) f.prepareIps(filter);
+    auto noneOf = [](const std::vector<uint8_t>& pass) {
+        return std::none_of(pass.begin(), pass.end(), [](uint8_t p) { return p != 0; });
+    };
+    // e.g. user_id=X in the many frames without X: their events are not even stepped through.
+    f.nothing = f.none || (f.countries && noneOf(f.countryPass)) || (f.users && noneOf(f.userPass));
     return true;
 }
 
@@ -416,6 +422,7 @@ bool RawFrameDecoder::next(Cursor& c, const Select& select, RawEvent& out, bool&
 {
     const bool ips = m_level >= RawColumns::Ips, clicks = m_level == RawColumns::All;
     const bool filtered = m_filter->filter != nullptr;
+    if (filtered && m_filter->nothing) c.index = m_events;
     for (; c.index < m_events; ++c.index) {
         const uint32_t i = c.index;
         uint64_t delta = *c.time; // one or two bytes mostly (events ~ms apart): the fast path
