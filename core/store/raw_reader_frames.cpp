@@ -2,8 +2,6 @@
 #include "core/store/raw_reader_parts.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <thread>
 
 // RawReader's binary segments (raw_frame.h): the frames whose time span meets the ranges, each
@@ -24,7 +22,6 @@ struct RawReader::SegmentFile {
     const RawSegment& segment;
     std::string path;
     int fd = -1;
-    const char* map = nullptr; //!< the committed bytes mapped (null: read with pread)
 };
 
 namespace {
@@ -58,34 +55,6 @@ Status preadAll(
     return Status::ok();
 }
 
-//! Maps the committed bytes of a segment read-only: the frames and their checksums are then read
-//! from the page cache without a copy. Writers only ever cut a segment file down to its committed
-//! length, which never shrinks, so the mapping stays backed while it is read. Null when the file
-//! cannot be mapped (the reader then reads it with pread, which reports a short file).
-class Mapping {
-public:
-    Mapping(int fd, uint64_t bytes)
-    {
-        struct stat st { };
-        if (bytes == 0 || ::fstat(fd, &st) != 0 || static_cast<uint64_t>(st.st_size) < bytes) return;
-        void* p = ::mmap(nullptr, bytes, PROT_READ, MAP_SHARED, fd, 0);
-        if (p == MAP_FAILED) return;
-        m_data = static_cast<const char*>(p);
-        m_bytes = bytes;
-    }
-    ~Mapping()
-    {
-        if (m_data) ::munmap(const_cast<char*>(m_data), m_bytes);
-    }
-    Mapping(const Mapping&) = delete;
-    Mapping& operator=(const Mapping&) = delete;
-    const char* data() const { return m_data; }
-
-private:
-    const char* m_data = nullptr;
-    uint64_t m_bytes = 0;
-};
-
 } // namespace
 
 Status RawReader::readFrameSegment(const RawSegment& segment, const std::vector<TimeRange>& ranges,
@@ -94,13 +63,13 @@ Status RawReader::readFrameSegment(const RawSegment& segment, const std::vector<
     const std::string path = m_rawDir + "/" + segment.file;
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) return cannotOpen(path, segment);
-    const Mapping mapping(fd.get(), segment.bytes);
-    SegmentFile f { segment, path, fd.get(), mapping.data() };
+    // Read with pread, not mapped: an I/O error must be an error message, not a SIGBUS (as for
+    // the database, connection.cpp).
+    SegmentFile f { segment, path, fd.get() };
     Worker& w = *m_main;
     w.verified.assign((segment.bytes + kRawBlockBytes - 1) / kRawBlockBytes, 0);
-    w.win = f.map;
-    w.winFrom = 0;
-    w.winTo = f.map ? segment.bytes : 0; // mapped: all of it, in place
+    w.win = nullptr;
+    w.winFrom = w.winTo = 0;
     // The headers first: which frames meet the ranges (and where the segment is damaged).
     std::vector<FrameAt> frames;
     Status damage = Status::ok();
@@ -108,8 +77,8 @@ Status RawReader::readFrameSegment(const RawSegment& segment, const std::vector<
         char buf[kRawFrameHeaderBytes];
         const char* p = buf;
         const uint64_t left = segment.bytes - at;
-        if (left >= kRawFrameHeaderBytes && f.map)
-            p = f.map + at;
+        if (left >= kRawFrameHeaderBytes && at >= w.winFrom && at + kRawFrameHeaderBytes <= w.winTo)
+            p = w.win + (at - w.winFrom);
         else if (left >= kRawFrameHeaderBytes)
             if (auto st = preadAll(f.fd, buf, at, kRawFrameHeaderBytes, segment, path); !st) return st;
         FrameAt frame { at, {} };
@@ -139,9 +108,8 @@ Status RawReader::readFrames(SegmentFile& f, const std::vector<FrameAt>& frames,
     if (!m_aux) m_aux = std::make_unique<Worker>();
     Worker& w = *m_aux;
     w.verified.assign(m_main->verified.size(), 0);
-    w.win = m_main->win;
-    w.winFrom = m_main->winFrom;
-    w.winTo = m_main->winTo;
+    w.win = nullptr;
+    w.winFrom = w.winTo = 0;
     const std::size_t mid = frames.size() / 2;
     std::mutex calls; // one callback at a time
     Status second = Status::ok();
@@ -171,7 +139,7 @@ Status RawReader::readRange(Worker& w, SegmentFile& f, const std::vector<FrameAt
             return Status::ok();
         }
         const FrameAt& frame = frames[i];
-        // Adjacent frames: read on ahead in big pieces (pread only).
+        // Adjacent frames: read on ahead in big pieces.
         const bool ahead = i > from && frames[i - 1].at + frames[i - 1].h.frameBytes() == frame.at;
         auto st = load(w, f, frame.at, frame.at + frame.h.frameBytes(), ahead);
         if (st) st = readFrame(w, f, frame, ranges, scan, fn, stopped, calls, halt);
@@ -203,10 +171,6 @@ Status RawReader::load(Worker& w, SegmentFile& f, uint64_t from, uint64_t to, bo
         if (w.verified[b]) continue;
         const uint64_t bFrom = b * kRawBlockBytes, bTo = std::min(bFrom + kRawBlockBytes, s.bytes);
         const std::string_view data(w.win + (bFrom - w.winFrom), bTo - bFrom);
-#ifdef MADV_POPULATE_READ
-        // One call maps the block's pages in (from the page cache) instead of a fault per 64 KiB.
-        if (f.map) (void)::madvise(const_cast<char*>(f.map + bFrom), bTo - bFrom, MADV_POPULATE_READ);
-#endif
         if (auto st = checkRawBlock(f.path, s.bytes, s.blocks, b, data); !st) return st;
         w.verified[b] = 1;
     }

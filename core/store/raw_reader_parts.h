@@ -74,7 +74,7 @@ struct RawReader::Worker {
     RawFrameDecoder decoder;
     rawread::Buffer block;
     uint64_t winFrom = 0, winTo = 0; //!< file bytes at `win`
-    const char* win = nullptr; //!< the segment's mapping, or block
+    const char* win = nullptr; //!< block.data() once a window was read
     std::vector<char> verified; //!< per checksum block of the segment: checked already
 };
 

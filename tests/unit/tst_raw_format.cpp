@@ -267,7 +267,7 @@ private slots:
         std::string bytes;
         RawSegment seg = segmentOf(dir.path(), "seg-000001.acr", events, &bytes);
         const std::vector<TimeRange> ranges { { events[5].t, events[kRawFrameEvents * 6].t } };
-        for (const bool mapped : { true, false }) {
+        for (const bool bigBlocks : { true, false }) {
             std::vector<std::string> expected, got;
             for (const Ev& e : events)
                 if (ranges[0].contains(e.t) && isCounted(e.status)
@@ -277,7 +277,7 @@ private slots:
             scan.countedOnly = true;
             scan.filter = &*filter;
             scan.anyOrder = true;
-            RawReader reader(dir.path().toStdString(), mapped ? 4u << 20 : 4096);
+            RawReader reader(dir.path().toStdString(), bigBlocks ? 4u << 20 : 4096);
             auto st = reader.read({ seg }, ranges, scan, [&](const RawEvent& e) {
                 got.push_back(lineOf(e));
                 return true;
@@ -298,7 +298,7 @@ private slots:
             st = reader.read({ seg }, ranges, scan, [&](const RawEvent&) { return ++calls > 0; });
             QVERIFY(st.isOk());
             QCOMPARE(calls, 0);
-            if (!mapped) break;
+            if (!bigBlocks) break;
             // A damaged byte in a frame of the second thread's half is still an error.
             std::string broken = bytes;
             broken[broken.size() - 100] = static_cast<char>(broken[broken.size() - 100] ^ 0x10);
