@@ -3,6 +3,7 @@
 // Internal to RawReader (raw_reader.cpp: text segments and the segment list;
 // raw_reader_frames.cpp: binary segments): helpers and the state of one reading thread.
 
+#include "core/base/big_alloc.h"
 #include "core/store/raw_reader.h"
 
 #include <algorithm>
@@ -49,17 +50,24 @@ inline Status cannotOpen(const std::string& path, const RawSegment& segment)
         + " (the database says it holds " + std::to_string(segment.bytes) + " committed bytes)");
 }
 
-//! Read buffer, not zero-filled (pread writes every byte used): a fresh 4 MiB of zeros is a
-//! thousand page faults more for a query that reads a few frames.
+//! Read buffer from allocateZeroed (big_alloc.h): a window of several MiB then takes a few huge
+//! pages, not a thousand page faults — which in a virtual machine cost more than the reads.
 struct Buffer {
-    std::unique_ptr<char[]> bytes;
+    char* bytes = nullptr;
     std::size_t n = 0;
-    char* data() { return bytes.get(); }
+    Buffer() = default;
+    Buffer(const Buffer&) = delete;
+    Buffer& operator=(const Buffer&) = delete;
+    ~Buffer() { freeZeroed(bytes, n); }
+    char* data() { return bytes; }
     std::size_t size() const { return n; }
     void resize(std::size_t k)
     {
         if (k <= n) return;
-        bytes.reset(new char[k]); // the content is not kept: callers refill it
+        freeZeroed(bytes, n); // the content is not kept: callers refill it
+        bytes = nullptr;
+        n = 0;
+        bytes = static_cast<char*>(allocateZeroed(k));
         n = k;
     }
 };
