@@ -79,6 +79,18 @@ private:
     mutable uint32_t m_events = 0; //!< in the open frame
 };
 
+class Filter;
+
+//! The column groups of a frame, in their stored order: a reader that needs only the first ones
+//! decompresses only the start of the columns section (each group includes those before it).
+enum class RawColumns : uint8_t {
+    Ads, //!< status, time, ad
+    Countries, //!< + country
+    Users, //!< + user id
+    Ips, //!< + ip
+    All, //!< + click id (and the whole section's layout checked)
+};
+
 //! Decodes one frame (its bytes, header included, checked by the caller's CRC blocks).
 class RawFrameDecoder {
 public:
@@ -91,8 +103,14 @@ public:
     bool loadAds(const RawFrameHeader& header, std::string_view frame);
     //! Index of `adId` in the loaded dictionary, or -1.
     int64_t findAd(std::string_view adId) const;
-    //! Decompresses and indexes the columns (after loadAds); false when the frame is unreadable.
-    bool loadColumns(const RawFrameHeader& header, std::string_view frame);
+    //! Decompresses and indexes the columns up to `upTo` — and those `filter` reads — (after
+    //! loadAds); false when the frame is unreadable. Events handed out hold the fields of the
+    //! loaded groups; the others are empty. `filter` (resolved, no saved references; kept alive
+    //! by the caller until the next loadColumns) is then applied to the encoded columns:
+    //! countries and user ids once per dictionary entry, ip conditions on the address bytes,
+    //! with exactly Filter::matches' answer for every event.
+    bool loadColumns(const RawFrameHeader& header, std::string_view frame, RawColumns upTo = RawColumns::All,
+        const Filter* filter = nullptr);
 
     //! Which events to hand out; the others are stepped over without being materialised.
     struct Select {
@@ -102,19 +120,34 @@ public:
         bool (*timeOk)(const void* ctx, int64_t timeMs) = nullptr;
         const void* ctx = nullptr;
     };
-    //! Calls `fn(event)` for every selected event in frame order until it returns false
-    //! (then returns true with `stopped` set); false when the columns turn out unreadable.
+    //! Calls `fn(event)` for every selected event that passes the filter, in frame order, until
+    //! it returns false (then returns true with `stopped` set); false when the columns turn out
+    //! unreadable.
     template <class Fn> bool forEach(const Select& select, bool& stopped, Fn&& fn);
 
 private:
     struct Cursor;
+    struct Inflater;
+    struct RowFilter;
     bool next(Cursor& c, const Select& select, RawEvent& out, bool& done);
+    bool parseColumns(RawColumns level);
+    bool parseIpsAndClicks(RawColumns level, std::size_t pos); //!< parseColumns' last groups
+    bool prepareFilter(const Filter& filter);
+    //! 1: the event passes the filter, 0: not, -1: an index beyond its dictionary.
+    int passes(const Cursor& c, uint32_t i, const unsigned char* ip, uint64_t ipLen) const;
 
-    std::string m_ads, m_cols;
+    std::string m_ads;
+    std::unique_ptr<char[]>
+        m_cols; //!< the decompressed columns (not zero-filled: only written bytes are read)
+    std::size_t m_colsCap = 0;
     std::vector<std::string_view> m_adDict, m_countryDict, m_userDict;
     uint32_t m_events = 0;
     int64_t m_minMs = 0;
+    RawColumns m_level = RawColumns::All;
+    bool m_users = true; //!< the user ids are handed out or filtered (else only stepped over)
     std::unique_ptr<Cursor> m_cursor;
+    std::unique_ptr<Inflater> m_inflater;
+    std::unique_ptr<RowFilter> m_filter; //!< null fields: no condition on them
     void* m_dctx = nullptr; //!< ZSTD_DCtx
 };
 
@@ -125,6 +158,7 @@ struct RawFrameDecoder::Cursor {
     const unsigned char *status = nullptr, *time = nullptr, *ads = nullptr, *countries = nullptr,
                         *users = nullptr, *ipKinds = nullptr, *ipData = nullptr, *clickLens = nullptr,
                         *clickData = nullptr, *end = nullptr;
+    const unsigned char* timeEnd = nullptr; //!< the end of the time column
     uint8_t adWidth = 0, countryWidth = 0, userWidth = 0;
     char ipText[48] = {};
 };

@@ -215,21 +215,24 @@ Status QueryService::scanRaw(const std::vector<TimeRange>& ranges, const Filter&
     if (auto st = refuseRawOnClusterStore(m_conn); !st) return st;
     auto segments = committedSegments(m_conn, ranges);
     if (!segments) return segments.status();
-    const bool all = filter.empty();
     bool stopped = false;
     if (!m_raw) m_raw = std::make_unique<RawReader>(rawDirFor(m_path));
-    // The reader skips the frames of other ads and the events not in the aggregates itself.
-    const RawScan scan { adId, true };
+    // The reader skips the frames of other ads, the events not in the aggregates and those the
+    // filter rejects itself, decodes only the columns up to the country (all a query reads), on
+    // two threads (a query sums: any order will do), and stops at an interrupt between frames.
+    RawScan scan { adId, true };
+    if (!filter.empty()) scan.filter = &filter;
+    scan.columns = RawColumns::Countries;
+    scan.anyOrder = true;
+    scan.cancel = &m_interrupt;
     auto st = m_raw->read(*segments, ranges, scan, [&](const RawEvent& e) {
         if (m_interrupt.load(std::memory_order_relaxed)) {
             stopped = true;
             return false;
         }
-        if (!isCounted(e.status) || (adId && e.adId != *adId)) return true;
-        if (!all && !filter.matches(e.country, e.userId, e.ip)) return true;
         return fn(e);
     });
-    if (st && stopped) return interrupted();
+    if (st && (stopped || m_interrupt.load(std::memory_order_relaxed))) return interrupted();
     return st;
 }
 

@@ -133,7 +133,8 @@ private:
     };
     Result<AdScope> adScope(const std::optional<std::string>& adId);
     Result<std::optional<int64_t>> watermarkLocked();
-    //! Counted raw events in `ranges` that pass the plan's filter (and are of `adId` if set).
+    //! Counted raw events in `ranges` that pass the plan's filter (and are of `adId` if set), handed
+    //! to `fn` one at a time but in any order and possibly from a helper thread of the reader.
     Status scanRaw(const std::vector<TimeRange>& ranges, const Filter& filter,
         std::optional<std::string_view> adId, const RawReader::Callback& fn);
     Status interrupted() const;

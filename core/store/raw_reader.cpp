@@ -1,5 +1,7 @@
 #include "core/store/raw_reader.h"
 
+#include "core/pipeline/filter_expr.h"
+#include "core/store/raw_reader_parts.h"
 #include "core/store/sqlite_util.h"
 
 #include <algorithm>
@@ -10,58 +12,19 @@
 
 namespace adclick::core {
 
+using namespace rawread;
+
 namespace {
-
-//! Closes a file descriptor on every path out.
-class Fd {
-public:
-    explicit Fd(int fd)
-        : m_fd(fd)
-    { }
-    ~Fd()
-    {
-        if (m_fd >= 0) ::close(m_fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return m_fd; }
-
-private:
-    int m_fd;
-};
-
-bool inRanges(const std::vector<TimeRange>& ranges, int64_t t)
-{
-    for (const TimeRange& r : ranges)
-        if (r.contains(t)) return true;
-    return false;
-}
 
 bool selected(const RawScan& scan, const RawEvent& e)
 {
-    return (!scan.countedOnly || isCounted(e.status)) && (!scan.adId || e.adId == *scan.adId);
-}
-
-bool overlaps(const std::vector<TimeRange>& ranges, int64_t minMs, int64_t maxMs)
-{
-    return std::any_of(ranges.begin(), ranges.end(),
-        [&](const TimeRange& r) { return r.fromMs < r.toMs && minMs < r.toMs && maxMs >= r.fromMs; });
-}
-
-bool timeInRanges(const void* ctx, int64_t t)
-{
-    return inRanges(*static_cast<const std::vector<TimeRange>*>(ctx), t);
+    return (!scan.countedOnly || isCounted(e.status)) && (!scan.adId || e.adId == *scan.adId)
+        && (!scan.filter || scan.filter->matches(e.country, e.userId, e.ip));
 }
 
 bool isTextSegment(const std::string& file)
 {
     return file.size() > 4 && file.compare(file.size() - 4, 4, ".tsv") == 0;
-}
-
-Status cannotOpen(const std::string& path, const RawSegment& segment)
-{
-    return Status::error("cannot read raw segment '" + path + "': " + std::strerror(errno)
-        + " (the database says it holds " + std::to_string(segment.bytes) + " committed bytes)");
 }
 
 //! Version 1 databases have no raw_blocks rows (the next ingest adds them).
@@ -112,10 +75,8 @@ Result<std::vector<RawSegment>> committedSegments(
 RawReader::RawReader(std::string rawDir, std::size_t blockBytes)
     : m_rawDir(std::move(rawDir))
     , m_blockBytes(std::max<std::size_t>(blockBytes, 4096))
-    , m_decoder(std::make_unique<RawFrameDecoder>())
-{
-    m_block.resize(m_blockBytes);
-}
+    , m_main(std::make_unique<Worker>())
+{ }
 
 RawReader::~RawReader() = default;
 
@@ -154,20 +115,26 @@ Status RawReader::readTextSegment(const RawSegment& segment, const std::vector<T
             + what + "); answers that need raw events cannot be exact");
     };
     RawBlockVerifier verifier(path, segment.bytes, segment.checked ? &segment.blocks : nullptr);
+    rawread::Buffer& block = m_main->block;
+    block.resize(m_blockBytes);
     m_carry.clear();
     uint64_t pos = 0;
     uint64_t lineStart = 0; // file offset of the line being assembled, for messages
     RawEvent e;
     while (pos < segment.bytes) {
+        if (scan.cancel && scan.cancel->load(std::memory_order_relaxed)) {
+            stopped = true;
+            return Status::ok();
+        }
         const std::size_t want
-            = static_cast<std::size_t>(std::min<uint64_t>(m_block.size(), segment.bytes - pos));
-        const ssize_t n = ::pread(fd.get(), m_block.data(), want, static_cast<off_t>(pos));
+            = static_cast<std::size_t>(std::min<uint64_t>(block.size(), segment.bytes - pos));
+        const ssize_t n = ::pread(fd.get(), block.data(), want, static_cast<off_t>(pos));
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return Status::error("cannot read raw segment '" + path + "': " + std::strerror(errno));
         if (n == 0)
             return Status::error("raw segment '" + path + "' is shorter than its committed length ("
                 + std::to_string(pos) + " < " + std::to_string(segment.bytes) + " bytes)");
-        const std::string_view chunk(m_block.data(), static_cast<std::size_t>(n));
+        const std::string_view chunk(block.data(), static_cast<std::size_t>(n));
         // Before its lines are used: a block that ends in this chunk is checked first.
         if (auto st = verifier.feed(chunk); !st) return st;
         const uint64_t chunkPos = pos;
@@ -194,128 +161,6 @@ Status RawReader::readTextSegment(const RawSegment& segment, const std::vector<T
         }
     }
     if (!m_carry.empty()) return damaged(lineStart, "the committed part ends inside a line");
-    return Status::ok();
-}
-
-// ---- binary segments (raw_frame.h) ------------------------------------------------------------
-
-struct RawReader::SegmentFile {
-    const RawSegment& segment;
-    std::string path;
-    int fd = -1;
-    std::vector<char> verified; //!< per checksum block: checked already
-};
-
-namespace {
-
-Status damagedAt(const std::string& path, uint64_t at, const char* what)
-{
-    return Status::error("raw segment '" + path + "' is damaged at byte " + std::to_string(at) + " (" + what
-        + "); answers that need raw events cannot be exact");
-}
-
-Status preadAll(
-    int fd, char* out, uint64_t from, uint64_t bytes, const RawSegment& s, const std::string& path)
-{
-    for (uint64_t done = 0; done < bytes;) {
-        const ssize_t n = ::pread(fd, out + done, bytes - done, static_cast<off_t>(from + done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return Status::error("cannot read raw segment '" + path + "': " + std::strerror(errno));
-        if (n == 0)
-            return Status::error("raw segment '" + path + "' is shorter than its committed length ("
-                + std::to_string(from + done) + " < " + std::to_string(s.bytes) + " bytes)");
-        done += static_cast<uint64_t>(n);
-    }
-    return Status::ok();
-}
-
-} // namespace
-
-Status RawReader::readFrameSegment(const RawSegment& segment, const std::vector<TimeRange>& ranges,
-    const RawScan& scan, const Callback& fn, bool& stopped)
-{
-    const std::string path = m_rawDir + "/" + segment.file;
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) return cannotOpen(path, segment);
-    SegmentFile f { segment, path, fd.get(),
-        std::vector<char>((segment.bytes + kRawBlockBytes - 1) / kRawBlockBytes) };
-    m_winFrom = m_winTo = 0;
-    bool ahead = false; // the previous frame was read: read on ahead in big pieces
-    for (uint64_t at = 0; at < segment.bytes;) {
-        char buf[kRawFrameHeaderBytes];
-        const char* p = buf;
-        const uint64_t left = segment.bytes - at;
-        if (left >= kRawFrameHeaderBytes && at >= m_winFrom && at + kRawFrameHeaderBytes <= m_winTo)
-            p = m_block.data() + (at - m_winFrom);
-        else if (left >= kRawFrameHeaderBytes)
-            if (auto st = preadAll(f.fd, buf, at, kRawFrameHeaderBytes, segment, path); !st) return st;
-        RawFrameHeader h;
-        const bool header = left >= kRawFrameHeaderBytes && parseRawFrameHeader(p, h);
-        if (!header || h.frameBytes() > left) {
-            // The checksums, when they are damaged too, name the range; else the frame is.
-            if (auto st = load(f, at, std::min(segment.bytes, at + kRawFrameHeaderBytes), false); !st)
-                return st;
-            return damagedAt(path, at,
-                left < kRawFrameHeaderBytes || header ? "the committed part ends inside a frame"
-                                                      : "not a frame header");
-        }
-        if (overlaps(ranges, h.minMs, h.maxMs)) {
-            if (auto st = load(f, at, at + h.frameBytes(), ahead); !st) return st;
-            if (auto st = readFrame(f, at, h, ranges, scan, fn, stopped); !st || stopped) return st;
-            ahead = true;
-        } else {
-            ahead = false;
-        }
-        at += h.frameBytes();
-    }
-    return Status::ok();
-}
-
-Status RawReader::load(SegmentFile& f, uint64_t from, uint64_t to, bool ahead)
-{
-    const RawSegment& s = f.segment;
-    if (from < m_winFrom || to > m_winTo) {
-        const uint64_t winFrom = from / kRawBlockBytes * kRawBlockBytes;
-        uint64_t winTo = std::min(((to - 1) / kRawBlockBytes + 1) * kRawBlockBytes, s.bytes);
-        if (ahead) winTo = std::max(winTo, std::min(winFrom + m_blockBytes, s.bytes));
-        if (m_block.size() < winTo - winFrom) m_block.resize(winTo - winFrom);
-        m_winFrom = m_winTo = 0;
-        if (auto st = preadAll(f.fd, m_block.data(), winFrom, winTo - winFrom, s, f.path); !st) return st;
-        m_winFrom = winFrom;
-        m_winTo = winTo;
-    }
-    if (!s.checked) return Status::ok(); // schema version 1: no checksums
-    // Only the blocks under [from, to): a damaged block no answer needs is not reported.
-    for (uint64_t b = from / kRawBlockBytes; b * kRawBlockBytes < to; ++b) {
-        if (f.verified[b]) continue;
-        const uint64_t bFrom = b * kRawBlockBytes, bTo = std::min(bFrom + kRawBlockBytes, s.bytes);
-        const std::string_view data(m_block.data() + (bFrom - m_winFrom), bTo - bFrom);
-        if (auto st = checkRawBlock(f.path, s.bytes, s.blocks, b, data); !st) return st;
-        f.verified[b] = 1;
-    }
-    return Status::ok();
-}
-
-Status RawReader::readFrame(SegmentFile& f, uint64_t at, const RawFrameHeader& h,
-    const std::vector<TimeRange>& ranges, const RawScan& scan, const Callback& fn, bool& stopped)
-{
-    const std::string_view frame(m_block.data() + (at - m_winFrom), h.frameBytes());
-    RawFrameDecoder& d = *m_decoder;
-    if (!d.loadAds(h, frame)) return damagedAt(f.path, at, "unreadable frame");
-    RawFrameDecoder::Select select;
-    select.countedOnly = scan.countedOnly;
-    if (scan.adId) {
-        select.ad = d.findAd(*scan.adId);
-        if (select.ad < 0) return Status::ok(); // the ad has no event in this frame
-    }
-    const bool whole = std::any_of(ranges.begin(), ranges.end(),
-        [&](const TimeRange& r) { return r.contains(h.minMs) && r.contains(h.maxMs); });
-    if (!whole) {
-        select.timeOk = &timeInRanges;
-        select.ctx = &ranges;
-    }
-    if (!d.loadColumns(h, frame) || !d.forEach(select, stopped, fn))
-        return damagedAt(f.path, at, "unreadable frame");
     return Status::ok();
 }
 

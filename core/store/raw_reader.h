@@ -5,9 +5,11 @@
 #include "core/pipeline/raw_frame.h"
 #include "core/store/raw_blocks.h"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +57,18 @@ Result<std::vector<RawSegment>> committedSegments(
 struct RawScan {
     std::optional<std::string_view> adId; //!< only the events of this ad (kept alive by the caller)
     bool countedOnly = false; //!< only the events in the aggregates (isCounted)
+    //! Only the events this filter (resolved: no saved references) matches; binary segments test
+    //! it on the encoded columns before decoding an event (kept alive by the caller).
+    const Filter* filter = nullptr;
+    //! The fields the callback reads: binary segments decompress only the columns up to them
+    //! (and those the filter needs); the other fields of the events are empty.
+    RawColumns columns = RawColumns::All;
+    //! The callback may see the events in any order and from another thread (one call at a
+    //! time): the reader then decodes binary segments on two threads. For sums.
+    bool anyOrder = false;
+    //! Checked before each frame (and each block of a text segment): once set, the read stops
+    //! as if the callback had returned false (kept alive by the caller).
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 //! Reads committed raw events back from segment files (pread), ignoring any uncommitted tail
@@ -82,22 +96,29 @@ public:
 
 private:
     struct SegmentFile;
+    struct Worker;
+    struct FrameAt;
     Status readTextSegment(const RawSegment& segment, const std::vector<TimeRange>& ranges,
         const RawScan& scan, const Callback& fn, bool& stopped);
     Status readFrameSegment(const RawSegment& segment, const std::vector<TimeRange>& ranges,
         const RawScan& scan, const Callback& fn, bool& stopped);
-    Status readFrame(SegmentFile& f, uint64_t at, const RawFrameHeader& h,
+    //! The frames of one segment that meet the ranges, on one or two threads.
+    Status readFrames(SegmentFile& f, const std::vector<FrameAt>& frames,
         const std::vector<TimeRange>& ranges, const RawScan& scan, const Callback& fn, bool& stopped);
-    //! Makes file bytes [from, to) available in m_block (m_winFrom on), whole checksum blocks
+    //! frames [from, to) with worker `w`; stops early when `halt` is set (by the other thread).
+    Status readRange(Worker& w, SegmentFile& f, const std::vector<FrameAt>& frames, std::size_t from,
+        std::size_t to, const std::vector<TimeRange>& ranges, const RawScan& scan, const Callback& fn,
+        bool& stopped, std::mutex* calls, std::atomic<bool>& halt);
+    Status readFrame(Worker& w, SegmentFile& f, const FrameAt& frame, const std::vector<TimeRange>& ranges,
+        const RawScan& scan, const Callback& fn, bool& stopped, std::mutex* calls, std::atomic<bool>& halt);
+    //! Makes file bytes [from, to) available at w.win (w.winFrom on), whole checksum blocks
     //! checked once each.
-    Status load(SegmentFile& f, uint64_t from, uint64_t to, bool ahead);
+    Status load(Worker& w, SegmentFile& f, uint64_t from, uint64_t to, bool ahead);
 
     std::string m_rawDir;
     std::size_t m_blockBytes;
-    std::string m_block;
     std::string m_carry;
-    uint64_t m_winFrom = 0, m_winTo = 0; //!< file bytes in m_block (frame segments)
-    std::unique_ptr<RawFrameDecoder> m_decoder;
+    std::unique_ptr<Worker> m_main, m_aux; //!< the caller's thread; the second (made when first needed)
 };
 
 } // namespace adclick::core

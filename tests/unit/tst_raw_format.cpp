@@ -2,6 +2,8 @@
 // back exactly as it was given (odd addresses, absent fields, long click ids, many frames), the
 // reader skips frames by time and by ad without changing what it returns, and a damaged byte or
 // a cut frame is an error naming the file and range, never a short answer.
+#include "core/base/crc32.h"
+#include "core/pipeline/filter_expr.h"
 #include "core/pipeline/raw_frame.h"
 #include "core/store/raw_blocks.h"
 #include "core/store/raw_reader.h"
@@ -10,8 +12,10 @@
 #include <QtTest>
 
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
+#include <zlib.h>
 
 using namespace adclick::core;
 
@@ -95,6 +99,45 @@ RawSegment segmentOf(
     return s;
 }
 
+//! Events around the edges of the pre-filter (RawFrameDecoder::loadColumns with a filter): ip
+//! addresses at CIDR boundaries in every stored form (4 bytes, 16 bytes, IPv4-mapped and
+//! non-canonical text, absent), users present in only some frames' dictionaries, absent
+//! countries; in time order so that frames end inside the query ranges.
+std::vector<Ev> filterEvents(int n)
+{
+    static const char* ips[] = { "148.0.0.0", "147.255.255.255", "148.255.255.255", "149.0.0.0", "148.1.2.3",
+        "::ffff:148.9.9.9", "::ffff:147.0.0.1", "010.1.1.1", "10.1.1.1", "2001:db8::", "2001:db8:ffff::1",
+        "2001:db9::", "2001:0DB8::7", "", "::", "0.0.0.0", "255.255.255.255", "fe80::1" };
+    static const char* countries[] = { "US", "KR", "", "DE" };
+    static const RawStatus statuses[]
+        = { RawStatus::Accepted, RawStatus::Duplicate, RawStatus::LateDropped, RawStatus::LateApplied };
+    std::vector<Ev> out;
+    for (int i = 0; i < n; ++i) {
+        Ev e;
+        e.status = statuses[(i * 5) % 4];
+        e.t = 1'609'459'200'000 + static_cast<int64_t>(i) * 7 - (i % 17 == 0 ? 50'000 : 0);
+        e.ad = "ad" + std::to_string((i * 13) % 41);
+        e.country = countries[(i / 3) % 4];
+        // user7 everywhere; "late-user" only in the last frame; "gone" only in the first
+        e.user = i % 10 == 0 ? "" : (i % 10 == 1 ? "user7" : "user" + std::to_string((i * 31) % 3001));
+        if (i >= n - 1000 && i % 50 == 3) e.user = "late-user";
+        if (i < 1000 && i % 50 == 4) e.user = "gone";
+        e.ip = ips[(i / 2) % std::size(ips)];
+        e.click = i % 4 == 0 ? "" : "c" + std::to_string(i);
+        out.push_back(e);
+    }
+    return out;
+}
+
+//! What a scan hands out of an event when it reads the columns up to `columns`.
+std::string visibleOf(RawStatus s, int64_t t, std::string_view ad, std::string_view country,
+    std::string_view user, std::string_view ip, std::string_view click, RawColumns columns)
+{
+    const bool c = columns >= RawColumns::Countries, u = columns >= RawColumns::Users,
+               i = columns >= RawColumns::Ips, k = columns == RawColumns::All;
+    return lineOf(s, t, ad, c ? country : "", u ? user : "", i ? ip : "", k ? click : "");
+}
+
 } // namespace
 
 class TestRawFormat : public QObject {
@@ -153,6 +196,135 @@ private slots:
                 QVERIFY2(st.isOk(), st.message().c_str());
                 QCOMPARE(got, expected);
             }
+        }
+    }
+
+    void filterOnEncodedColumnsEqualsMatches_data()
+    {
+        QTest::addColumn<QString>("expr");
+        for (const char* e : { "ip=148.0.0.0/8", "ip!=148.0.0.0/8", "ip=148.0.0.0/32", "ip=147.255.255.255",
+                 "ip in (148.0.0.0/9,10.0.0.0/8)", "ip=::ffff:148.0.0.0/104", "ip=2001:db8::/32",
+                 "ip not in (2001:db8::/32,0.0.0.0/0)", "ip=::/0", "ip=0.0.0.0/0", "ip=10.1.1.1",
+                 "user_id=user7", "user_id!=user7", "user_id=late-user", "user_id=gone", "user_id=never",
+                 "user_id in (gone,late-user,user7)", "user_id not in (gone,never)", "country=US",
+                 "country!=US", "country in (KR,DE) and ip=148.0.0.0/8",
+                 "user_id!=user7 and ip!=2001:db8::/32 and country!=KR" })
+            QTest::newRow(e) << QString::fromUtf8(e);
+    }
+    void filterOnEncodedColumnsEqualsMatches()
+    {
+        QFETCH(QString, expr);
+        auto filter = parseFilter(expr.toStdString());
+        QVERIFY2(filter.isOk(), filter.status().message().c_str());
+        QTemporaryDir dir;
+        const std::vector<Ev> events = filterEvents(kRawFrameEvents * 2 + 5000); // three frames
+        std::string bytes;
+        const RawSegment seg = segmentOf(dir.path(), "seg-000001.acr", events, &bytes);
+        // Ranges that cut the first and the last frame, and one that covers everything.
+        const std::vector<std::vector<TimeRange>> rangeSets { { { INT64_MIN, INT64_MAX } },
+            { { events[3000].t, events[kRawFrameEvents + 10].t },
+                { events[kRawFrameEvents * 2 + 100].t, events[kRawFrameEvents * 2 + 4000].t } } };
+        for (const auto& ranges : rangeSets) {
+            for (const RawColumns columns : { RawColumns::Ads, RawColumns::Countries, RawColumns::Users,
+                     RawColumns::Ips, RawColumns::All }) {
+                for (const char* ad : { "", "ad3" }) {
+                    std::vector<std::string> expected, got;
+                    for (const Ev& e : events) {
+                        const bool in = std::any_of(ranges.begin(), ranges.end(),
+                            [&](const TimeRange& r) { return r.contains(e.t); });
+                        if (in && (!*ad || e.ad == ad) && isCounted(e.status)
+                            && filter->matches(e.country, e.user, e.ip))
+                            expected.push_back(
+                                visibleOf(e.status, e.t, e.ad, e.country, e.user, e.ip, e.click, columns));
+                    }
+                    RawScan scan;
+                    if (*ad) scan.adId = ad;
+                    scan.countedOnly = true;
+                    scan.filter = &*filter;
+                    scan.columns = columns;
+                    RawReader reader(dir.path().toStdString());
+                    const auto st = reader.read({ seg }, ranges, scan, [&](const RawEvent& e) {
+                        got.push_back(visibleOf(
+                            e.status, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId, columns));
+                        return true;
+                    });
+                    QVERIFY2(st.isOk(), st.message().c_str());
+                    QVERIFY2(got == expected,
+                        (std::to_string(got.size()) + " events, expected " + std::to_string(expected.size())
+                            + " at columns " + std::to_string(int(columns)) + ", ad '" + ad + "'")
+                            .c_str());
+                }
+            }
+        }
+    }
+
+    void anyOrderScanOnTwoThreadsGivesTheSameEvents()
+    {
+        auto filter = parseFilter("ip!=148.0.0.0/8");
+        QVERIFY(filter.isOk());
+        QTemporaryDir dir;
+        const std::vector<Ev> events = filterEvents(kRawFrameEvents * 6 + 77); // seven frames: two threads
+        std::string bytes;
+        RawSegment seg = segmentOf(dir.path(), "seg-000001.acr", events, &bytes);
+        const std::vector<TimeRange> ranges { { events[5].t, events[kRawFrameEvents * 6].t } };
+        for (const bool bigBlocks : { true, false }) {
+            std::vector<std::string> expected, got;
+            for (const Ev& e : events)
+                if (ranges[0].contains(e.t) && isCounted(e.status)
+                    && filter->matches(e.country, e.user, e.ip))
+                    expected.push_back(lineOf(e));
+            RawScan scan;
+            scan.countedOnly = true;
+            scan.filter = &*filter;
+            scan.anyOrder = true;
+            RawReader reader(dir.path().toStdString(), bigBlocks ? 4u << 20 : 4096);
+            auto st = reader.read({ seg }, ranges, scan, [&](const RawEvent& e) {
+                got.push_back(lineOf(e));
+                return true;
+            });
+            QVERIFY2(st.isOk(), st.message().c_str());
+            std::sort(expected.begin(), expected.end());
+            std::sort(got.begin(), got.end());
+            QCOMPARE(got.size(), expected.size());
+            QVERIFY(got == expected);
+            // Stopping from the callback stops both threads; a set cancel flag stops before any frame.
+            int calls = 0;
+            st = reader.read({ seg }, ranges, scan, [&](const RawEvent&) { return ++calls < 10; });
+            QVERIFY(st.isOk());
+            QCOMPARE(calls, 10);
+            std::atomic<bool> cancel { true };
+            scan.cancel = &cancel;
+            calls = 0;
+            st = reader.read({ seg }, ranges, scan, [&](const RawEvent&) { return ++calls > 0; });
+            QVERIFY(st.isOk());
+            QCOMPARE(calls, 0);
+            if (!bigBlocks) break;
+            // A damaged byte in a frame of the second thread's half is still an error.
+            std::string broken = bytes;
+            broken[broken.size() - 100] = static_cast<char>(broken[broken.size() - 100] ^ 0x10);
+            QVERIFY(writeFile(dir.path() + "/seg-000001.acr", broken));
+            scan.cancel = nullptr;
+            st = reader.read(
+                { seg }, { { INT64_MIN, INT64_MAX } }, scan, [](const RawEvent&) { return true; });
+            QVERIFY(!st.isOk());
+            QVERIFY2(st.message().find("seg-000001.acr") != std::string::npos, st.message().c_str());
+            QVERIFY(writeFile(dir.path() + "/seg-000001.acr", bytes));
+        }
+    }
+
+    void fastCrcEqualsZlib()
+    {
+        std::mt19937 rng(7);
+        std::vector<unsigned char> buf(1 << 20);
+        for (unsigned char& b : buf)
+            b = static_cast<unsigned char>(rng());
+        for (int i = 0; i < 3000; ++i) {
+            const std::size_t off = rng() % 64;
+            const std::size_t n
+                = i < 300 ? static_cast<std::size_t>(i) : rng() % (i % 10 == 0 ? buf.size() - 64 : 5000);
+            const uint32_t init = i % 3 == 0 ? 0 : static_cast<uint32_t>(rng());
+            const auto zlib = static_cast<uint32_t>(::crc32(init, buf.data() + off, static_cast<uInt>(n)));
+            QCOMPARE(crc32Update(init, buf.data() + off, n), zlib);
         }
     }
 

@@ -1,0 +1,89 @@
+#pragma once
+
+// Internal to RawReader (raw_reader.cpp: text segments and the segment list;
+// raw_reader_frames.cpp: binary segments): helpers and the state of one reading thread.
+
+#include "core/base/big_alloc.h"
+#include "core/store/raw_reader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+
+namespace adclick::core::rawread {
+
+//! Closes a file descriptor on every path out.
+class Fd {
+public:
+    explicit Fd(int fd)
+        : m_fd(fd)
+    { }
+    ~Fd()
+    {
+        if (m_fd >= 0) ::close(m_fd);
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    int get() const { return m_fd; }
+
+private:
+    int m_fd;
+};
+
+inline bool inRanges(const std::vector<TimeRange>& ranges, int64_t t)
+{
+    for (const TimeRange& r : ranges)
+        if (r.contains(t)) return true;
+    return false;
+}
+
+inline bool overlaps(const std::vector<TimeRange>& ranges, int64_t minMs, int64_t maxMs)
+{
+    return std::any_of(ranges.begin(), ranges.end(),
+        [&](const TimeRange& r) { return r.fromMs < r.toMs && minMs < r.toMs && maxMs >= r.fromMs; });
+}
+
+inline Status cannotOpen(const std::string& path, const RawSegment& segment)
+{
+    return Status::error("cannot read raw segment '" + path + "': " + std::strerror(errno)
+        + " (the database says it holds " + std::to_string(segment.bytes) + " committed bytes)");
+}
+
+//! Read buffer from allocateZeroed (big_alloc.h): a window of several MiB then takes a few huge
+//! pages, not a thousand page faults — which in a virtual machine cost more than the reads.
+struct Buffer {
+    char* bytes = nullptr;
+    std::size_t n = 0;
+    Buffer() = default;
+    Buffer(const Buffer&) = delete;
+    Buffer& operator=(const Buffer&) = delete;
+    ~Buffer() { freeZeroed(bytes, n); }
+    char* data() { return bytes; }
+    std::size_t size() const { return n; }
+    void resize(std::size_t k)
+    {
+        if (k <= n) return;
+        freeZeroed(bytes, n); // the content is not kept: callers refill it
+        bytes = nullptr;
+        n = 0;
+        bytes = static_cast<char*>(allocateZeroed(k));
+        n = k;
+    }
+};
+
+} // namespace adclick::core::rawread
+
+namespace adclick::core {
+
+//! What one thread reads frames with: its decoder, its window on the segment and which
+//! checksum blocks it has checked (each thread checks the blocks under its own frames).
+struct RawReader::Worker {
+    RawFrameDecoder decoder;
+    rawread::Buffer block;
+    uint64_t winFrom = 0, winTo = 0; //!< file bytes at `win`
+    const char* win = nullptr; //!< block.data() once a window was read
+    std::vector<char> verified; //!< per checksum block of the segment: checked already
+};
+
+} // namespace adclick::core
