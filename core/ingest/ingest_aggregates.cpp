@@ -226,7 +226,8 @@ Status Ingestor::AggregateRun::maybeCommit(bool force)
     if (auto st = m_in.m_store->commit(engine.batch(), maxEvent, engine.watermarkMs(), positions); !st)
         return st;
     engine.batchCommitted();
-    for (const auto& [uri, t] : m_tracked) {
+    for (const auto& [trackedUri, t] : m_tracked) {
+        const std::string& uri = trackedUri; // clang 14 cannot capture a structured binding
         auto known = std::find_if(
             m_in.m_known.begin(), m_in.m_known.end(), [&](const SourcePosition& k) { return k.uri == uri; });
         if (known == m_in.m_known.end())
