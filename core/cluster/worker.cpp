@@ -3,6 +3,8 @@
 
 #include "core/base/clock.h"
 #include "core/cluster/chain_scan.h"
+#include "core/cluster/checkpoint.h"
+#include "core/cluster/checkpoint_load.h"
 #include "core/ingest/cluster_unit.h"
 #include "core/ingest/kafka_common.h"
 #include "core/ingest/kafka_source.h"
@@ -10,9 +12,13 @@
 #include "core/input/line_splitter.h"
 #include "core/pipeline/engine.h"
 
+#include <cstring>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <random>
 
 namespace adclick::core {
 
@@ -20,10 +26,13 @@ namespace {
 
 constexpr int kRequestMs = 10'000;
 constexpr std::size_t kLongMessageSample = 256;
+constexpr std::size_t kCheckpointChunkBytes = 256 * 1024;
 
-//! One input partition this worker owns. Its engine is rebuilt by reading the partition again
-//! from offset 0 ("silent" until `publishFrom`, the end of the units already published for it),
-//! so its state equals that of whichever worker published before (docs/SCALING.md, "Recovery").
+//! One input partition this worker owns. Its engine is restored from the partition's checkpoint
+//! (or made new when it has none) and brought up to date by reading the partition again from the
+//! checkpoint's offset (or 0), "silent" until `publishFrom`, the end of the units already
+//! published for it: its state then equals that of whichever worker published before
+//! (docs/SCALING.md, "Recovery").
 struct Owned {
     int32_t partition = 0;
     std::string source; //!< "kafka:TOPIC/P", as a one-process ingest names it in reject samples
@@ -33,9 +42,12 @@ struct Owned {
     uint64_t next = 0; //!< the next input offset to count
     uint64_t unitFrom = 0; //!< where the open unit starts
     uint64_t publishFrom = 0; //!< units up to here exist already
+    uint64_t startOffset = 0; //!< where reading starts: its checkpoint's offset, or 0
+    uint64_t checkpointAt = 0; //!< the offset of the newest checkpoint written or restored
+    int64_t lastCheckpointMs = 0;
     std::map<uint32_t, std::string> ads; //!< the engine's interned ad ids
     int64_t lastUnitMs = 0;
-    bool started = false; //!< offset 0 was read since the assignment
+    bool started = false; //!< startOffset was read since the assignment
     bool live() const { return next >= publishFrom; }
 };
 
@@ -54,16 +66,34 @@ private:
     static void onRebalance(
         rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts, void* self);
     static void onDelivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* self);
+    void delivered(const rd_kafka_message_t* msg);
+    static void onCommitted(
+        rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t*, void* self);
     Status openProducer();
     Status openConsumer();
     void rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts);
     Status assign(rd_kafka_topic_partition_list_t* parts);
+    //! A partition's checkpoint as its committed offset's metadata points at it.
+    struct Committed {
+        PartitionCheckpoint state;
+        int64_t aggregateFrom = 0; //!< CheckpointRef::aggregateFrom
+    };
+    //! The committed checkpoint of each partition in `parts` that has a readable one.
+    std::map<int32_t, Committed> committedCheckpoints(const rd_kafka_topic_partition_list_t* parts);
+    Status takeOver(int32_t partition, const PartitionCheckpoint* checkpoint, uint64_t chainEnd);
     Status revoke(const rd_kafka_topic_partition_list_t* parts);
     Status onMessage(const rd_kafka_message_t* msg);
     void count(Owned& part, std::string_view value, uint64_t offset);
     //! The engine's new ad ids into `part.ads`, then the batch is dropped (it was published or is a replay).
     static void dropBatch(Owned& part);
-    Status publish(Owned& part);
+    //! Publishes the open unit; then writes a checkpoint when one is due and `mayCheckpoint`.
+    Status publish(Owned& part, bool mayCheckpoint = true);
+    Status produce(const std::string& topic, int32_t partition, const std::string& key,
+        const std::string& bytes, void* opaque);
+    bool checkpointDue(const Owned& part) const;
+    Status writeCheckpoint(Owned& part);
+    //! Commits the checkpoints whose chunks and units are delivered (docs/SCALING.md, "Checkpoints").
+    void commitCheckpoints(bool wait);
     Status publishDue(bool all);
     Status flush();
     void note(const std::string& line)
@@ -78,11 +108,28 @@ private:
     rd_kafka_t* m_producer = nullptr;
     int m_outPartitions = 0;
     int m_inPartitions = 0;
+    int m_statePartitions = 0;
     bool m_cooperative = false;
     std::map<int32_t, Owned> m_owned;
     Status m_fatal; //!< set by callbacks; the run stops with it
     std::mutex m_deliveryMutex; //!< onDelivery runs on the thread that polls the producer: ours, but be safe
     std::string m_deliveryError;
+    //! A unit's delivery report says up to which input offset its partition's units are in the log.
+    struct UnitTicket {
+        int32_t partition = 0;
+        uint64_t to = 0;
+    };
+    std::map<int32_t, uint64_t> m_unitsDeliveredTo;
+    //! A checkpoint being written: complete once its chunks and the units up to its offset are
+    //! delivered (a committed checkpoint must never point past what the store can reach).
+    struct PendingCheckpoint {
+        int32_t partition = 0;
+        CheckpointRef ref;
+        uint64_t delivered = 0;
+        bool failed = false;
+    };
+    std::list<PendingCheckpoint> m_pending; //!< stable addresses: the chunks' delivery opaques
+    std::mt19937_64 m_nonces { std::random_device {}() };
     WorkerReport m_report;
 };
 
@@ -107,6 +154,11 @@ Status Worker::open()
     auto inCount = topicPartitionCount(m_producer, m_in.brokers, m_in.topic, kRequestMs);
     if (!inCount) return inCount.status();
     m_inPartitions = *inCount;
+    if (!m_opt.checkpointTopic.empty()) {
+        auto state = topicPartitionCount(m_producer, m_out.brokers, m_opt.checkpointTopic, kRequestMs);
+        if (!state) return Status::error("the checkpoint topic: " + state.status().message());
+        m_statePartitions = *state;
+    }
     return openConsumer();
 }
 
@@ -142,6 +194,7 @@ Status Worker::openConsumer()
     if (!conf) return conf.status();
     rd_kafka_conf_set_opaque(*conf, this);
     rd_kafka_conf_set_rebalance_cb(*conf, &Worker::onRebalance);
+    rd_kafka_conf_set_offset_commit_cb(*conf, &Worker::onCommitted);
     char err[512];
     m_consumer = rd_kafka_new(RD_KAFKA_CONSUMER, *conf, err, sizeof err);
     if (!m_consumer) return Status::error(std::string("kafka consumer: ") + err);
@@ -156,11 +209,42 @@ Status Worker::openConsumer()
 
 void Worker::onDelivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* self)
 {
-    if (!msg->err) return;
-    auto* w = static_cast<Worker*>(self);
-    std::lock_guard lock(w->m_deliveryMutex);
-    if (w->m_deliveryError.empty())
-        w->m_deliveryError = std::string("a unit could not be delivered: ") + rd_kafka_err2str(msg->err);
+    static_cast<Worker*>(self)->delivered(msg);
+}
+
+void Worker::onCommitted(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t*, void* self)
+{
+    // Not fatal: the previous checkpoint stays current (and a new one follows).
+    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+        static_cast<Worker*>(self)->note(
+            std::string("a checkpoint was not committed: ") + rd_kafka_err2str(err));
+}
+
+void Worker::delivered(const rd_kafka_message_t* msg)
+{
+    std::lock_guard lock(m_deliveryMutex);
+    if (std::string_view(rd_kafka_topic_name(msg->rkt)) != m_out.topic) {
+        // A checkpoint chunk: a lost one only leaves the previous checkpoint current.
+        auto* pending = static_cast<PendingCheckpoint*>(msg->_private);
+        if (msg->err) {
+            pending->failed = true;
+            note("checkpoint of kafka:" + m_in.topic + "/" + std::to_string(pending->partition)
+                + " not written: " + rd_kafka_err2str(msg->err));
+            return;
+        }
+        pending->ref.first = std::min(pending->ref.first, msg->offset);
+        pending->ref.last = std::max(pending->ref.last, msg->offset);
+        ++pending->delivered;
+        return;
+    }
+    std::unique_ptr<UnitTicket> ticket(static_cast<UnitTicket*>(msg->_private));
+    if (msg->err) {
+        if (m_deliveryError.empty())
+            m_deliveryError = std::string("a unit could not be delivered: ") + rd_kafka_err2str(msg->err);
+        return;
+    }
+    uint64_t& to = m_unitsDeliveredTo[ticket->partition];
+    to = std::max(to, ticket->to);
 }
 
 void Worker::onRebalance(
@@ -190,11 +274,14 @@ void Worker::rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t*
 
 Status Worker::assign(rd_kafka_topic_partition_list_t* parts)
 {
-    std::vector<int32_t> taken;
-    // Every partition is read from its start (see Owned), also when a check below fails (the
-    // run then stops with that error, see run()).
-    for (int i = 0; i < parts->cnt; ++i)
-        parts->elems[i].offset = 0;
+    const std::map<int32_t, Committed> checkpoints = committedCheckpoints(parts);
+    std::map<int32_t, ChainStart> starts;
+    // Every partition is read from its checkpoint's offset or from its start, also when a check
+    // below fails (the run then stops with that error, see run()).
+    for (int i = 0; i < parts->cnt; ++i) {
+        auto cp = checkpoints.find(parts->elems[i].partition);
+        parts->elems[i].offset = cp == checkpoints.end() ? 0 : static_cast<int64_t>(cp->second.state.offset);
+    }
     for (int i = 0; i < parts->cnt; ++i) {
         rd_kafka_topic_partition_t& tp = parts->elems[i];
         int64_t low = 0, high = 0;
@@ -203,45 +290,105 @@ Status Worker::assign(rd_kafka_topic_partition_list_t* parts)
         if (e)
             return Status::error(
                 std::string("kafka: the offsets of ") + tp.topic + ": " + rd_kafka_err2str(e));
-        if (low > 0)
+        if (low > tp.offset)
             return Status::error("kafka:" + m_in.topic + "/" + std::to_string(tp.partition)
-                + " no longer starts at 0 " + "(log start " + std::to_string(low)
-                + "): its counts cannot be rebuilt by reading it again");
-        taken.push_back(tp.partition);
+                + " no longer starts at " + std::to_string(tp.offset) + " (log start " + std::to_string(low)
+                + "): its counts cannot be rebuilt by reading it again"
+                + (tp.offset ? " from its newest checkpoint"
+                             : ", and it has no checkpoint (see --checkpoints)"));
+        auto cp = checkpoints.find(tp.partition);
+        starts[tp.partition] = cp == checkpoints.end()
+            ? ChainStart {}
+            : ChainStart { cp->second.state.offset, cp->second.aggregateFrom };
     }
-    auto ends = scanChainEnds(m_out, m_opt.kafkaProperties, m_in.topic, taken, m_outPartitions);
+    auto ends = scanChainEnds(m_out, m_opt.kafkaProperties, m_in.topic, starts, m_outPartitions);
     if (!ends) return ends.status();
-    for (int32_t p : taken) {
-        Owned& part = m_owned[p];
-        part = Owned();
-        part.partition = p;
-        part.source = "kafka:" + m_in.topic + "/" + std::to_string(p);
-        part.engine = std::make_unique<Engine>(m_opt.config);
-        part.stream = part.engine->addStream(kNoTime);
-        part.parser = LineParser(m_opt.parser);
-        part.publishFrom = (*ends)[p];
-        part.lastUnitMs = steadyMs();
-        note("assigned " + part.source
-            + (part.publishFrom ? ": rebuilding its state from offset 0 to "
-                        + std::to_string(part.publishFrom) + ", where its published units end"
-                                : ""));
+    for (const auto& entry : starts) {
+        const int32_t p = entry.first;
+        auto cp = checkpoints.find(p);
+        if (auto st = takeOver(p, cp == checkpoints.end() ? nullptr : &cp->second.state, (*ends)[p]); !st)
+            return st;
     }
     ++m_report.assignments;
     if (!m_report.firstAssignedMs) m_report.firstAssignedMs = wallMs();
     return Status::ok();
 }
 
+std::map<int32_t, Worker::Committed> Worker::committedCheckpoints(
+    const rd_kafka_topic_partition_list_t* parts)
+{
+    std::map<int32_t, Committed> out;
+    rd_kafka_topic_partition_list_t* committed = rd_kafka_topic_partition_list_copy(parts);
+    const rd_kafka_resp_err_t e = rd_kafka_committed(m_consumer, committed, kRequestMs);
+    for (int i = 0; !e && i < committed->cnt; ++i) {
+        const rd_kafka_topic_partition_t& tp = committed->elems[i];
+        const std::string source = "kafka:" + m_in.topic + "/" + std::to_string(tp.partition);
+        auto ref = tp.metadata
+            ? parseCheckpointRef(std::string_view(static_cast<const char*>(tp.metadata), tp.metadata_size))
+            : std::nullopt;
+        if (tp.err || !ref) continue;
+        auto cp = loadCheckpoint(m_out.brokers, m_opt.kafkaProperties, *ref, m_in.topic, tp.partition);
+        if (cp && cp->config != m_opt.config)
+            cp = Result<PartitionCheckpoint>::error("it was counted with other settings");
+        if (!cp) {
+            // Not fatal: reading the partition from offset 0 gives the same state, if it still starts there.
+            note("the checkpoint of " + source + " at offset " + std::to_string(ref->offset)
+                + " cannot be used: " + cp.status().message());
+            continue;
+        }
+        out.emplace(tp.partition, Committed { std::move(*cp), ref->aggregateFrom });
+    }
+    if (e) note(std::string("kafka: the group's committed offsets (checkpoints): ") + rd_kafka_err2str(e));
+    rd_kafka_topic_partition_list_destroy(committed);
+    return out;
+}
+
+Status Worker::takeOver(int32_t p, const PartitionCheckpoint* checkpoint, uint64_t chainEnd)
+{
+    Owned& part = m_owned[p];
+    part = Owned();
+    part.partition = p;
+    part.source = "kafka:" + m_in.topic + "/" + std::to_string(p);
+    part.engine = std::make_unique<Engine>(m_opt.config);
+    part.parser = LineParser(m_opt.parser);
+    if (checkpoint) {
+        part.stream = restoreCheckpoint(*checkpoint, *part.engine, part.parser);
+        part.startOffset = part.next = part.unitFrom = part.checkpointAt = checkpoint->offset;
+        ++m_report.restored;
+    } else {
+        part.stream = part.engine->addStream(kNoTime);
+    }
+    part.publishFrom = chainEnd;
+    part.lastUnitMs = part.lastCheckpointMs = steadyMs();
+    {
+        std::lock_guard lock(m_deliveryMutex);
+        uint64_t& to = m_unitsDeliveredTo[p];
+        to = std::max(to, chainEnd);
+    }
+    std::string how;
+    if (checkpoint) how = ": restored from its checkpoint at offset " + std::to_string(part.startOffset);
+    if (part.publishFrom > part.startOffset)
+        how += (checkpoint ? ", rebuilding its state from there" : ": rebuilding its state from offset 0")
+            + std::string(" to ") + std::to_string(part.publishFrom) + ", where its published units end";
+    note("assigned " + part.source + how);
+    return Status::ok();
+}
+
 Status Worker::revoke(const rd_kafka_topic_partition_list_t* parts)
 {
     // Everything counted is published and delivered before the partition goes: the next owner
-    // finds where its units end by reading the aggregate topic.
+    // finds where its units end by reading the aggregate topic. With checkpoints, it also finds
+    // the state there, so it need not read the partition again.
     for (int i = 0; i < parts->cnt; ++i) {
         auto it = m_owned.find(parts->elems[i].partition);
-        if (it == m_owned.end()) continue;
-        if (it->second.live() && it->second.next > it->second.unitFrom)
-            if (auto st = publish(it->second); !st) return st;
+        if (it == m_owned.end() || !it->second.live()) continue;
+        if (it->second.next > it->second.unitFrom)
+            if (auto st = publish(it->second, false); !st) return st;
+        if (!m_opt.checkpointTopic.empty() && it->second.next > it->second.checkpointAt)
+            if (auto st = writeCheckpoint(it->second); !st) return st;
     }
     if (auto st = flush(); !st) return st;
+    commitCheckpoints(true);
     for (int i = 0; i < parts->cnt; ++i)
         if (m_owned.erase(parts->elems[i].partition))
             note("revoked kafka:" + m_in.topic + "/" + std::to_string(parts->elems[i].partition));
@@ -308,9 +455,9 @@ Status Worker::onMessage(const rd_kafka_message_t* msg)
     Owned& part = it->second;
     const auto offset = static_cast<uint64_t>(msg->offset);
     if (offset < part.next) return Status::ok();
-    // A partition is read from offset 0 after every assignment; a message fetched for an earlier
-    // assignment may still come first (librdkafka issue 1359): only offset 0 starts it.
-    if (!part.started && offset != 0) return Status::ok();
+    // A partition is read from its start offset after every assignment; a message fetched for an
+    // earlier assignment may still come first (librdkafka issue 1359): only that offset starts it.
+    if (!part.started && offset != part.startOffset) return Status::ok();
     part.started = true;
     const bool replay = !part.live();
     part.engine->setFutureBound(wallMs() + m_opt.maxFutureMs);
@@ -334,7 +481,7 @@ Status Worker::onMessage(const rd_kafka_message_t* msg)
     return Status::ok();
 }
 
-Status Worker::publish(Owned& part)
+Status Worker::publish(Owned& part, bool mayCheckpoint)
 {
     for (auto& [id, name] : part.engine->batch().newAds)
         part.ads[id] = name;
@@ -353,33 +500,123 @@ Status Worker::publish(Owned& part)
         if (key.filterId == 0)
             unit.cells.push_back({ key.minute, part.ads[key.ad], key.country, delta.clicks, delta.late });
     unit.rejects = batch.rejects;
-    const std::string bytes = encodeUnit(unit);
-    const std::string key = unitKey(unit.topic, unit.partition);
-    for (;;) {
-        const rd_kafka_resp_err_t e = rd_kafka_producev(m_producer, RD_KAFKA_V_TOPIC(m_out.topic.c_str()),
-            RD_KAFKA_V_PARTITION(part.partition % m_outPartitions), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_KEY(key.data(), key.size()),
-            RD_KAFKA_V_VALUE(const_cast<char*>(bytes.data()), bytes.size()), RD_KAFKA_V_END);
-        if (!e) break;
-        if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL)
-            return Status::error(std::string("kafka produce: ") + rd_kafka_err2str(e));
-        rd_kafka_poll(m_producer, 100);
-    }
+    auto ticket = std::make_unique<UnitTicket>(UnitTicket { part.partition, unit.to });
+    if (auto st = produce(m_out.topic, part.partition % m_outPartitions, unitKey(unit.topic, unit.partition),
+            encodeUnit(unit), ticket.get());
+        !st)
+        return st;
+    ticket.release(); // the delivery report frees it
     part.engine->batchCommitted();
     part.unitFrom = part.next;
     part.lastUnitMs = steadyMs();
     ++m_report.units;
     m_report.lastUnitMs = wallMs();
+    return mayCheckpoint && checkpointDue(part) ? writeCheckpoint(part) : Status::ok();
+}
+
+Status Worker::produce(const std::string& topic, int32_t partition, const std::string& key,
+    const std::string& bytes, void* opaque)
+{
+    for (;;) {
+        const rd_kafka_resp_err_t e
+            = rd_kafka_producev(m_producer, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key.data(), key.size()),
+                RD_KAFKA_V_VALUE(const_cast<char*>(bytes.data()), bytes.size()), RD_KAFKA_V_OPAQUE(opaque),
+                RD_KAFKA_V_END);
+        if (!e) return Status::ok();
+        if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+            return Status::error(std::string("kafka produce: ") + rd_kafka_err2str(e));
+        rd_kafka_poll(m_producer, 100);
+    }
+}
+
+bool Worker::checkpointDue(const Owned& part) const
+{
+    return !m_opt.checkpointTopic.empty() && part.next > part.checkpointAt
+        && steadyMs() - part.lastCheckpointMs >= m_opt.checkpointIntervalMs;
+}
+
+Status Worker::writeCheckpoint(Owned& part)
+{
+    // Units from here on land at or after the aggregate partition's current end: where the next
+    // owner's chain scan can start instead of at 0.
+    int64_t low = 0, high = 0;
+    const auto e = rd_kafka_query_watermark_offsets(
+        m_producer, m_out.topic.c_str(), part.partition % m_outPartitions, &low, &high, kRequestMs);
+    part.lastCheckpointMs = steadyMs();
+    if (e) {
+        note("checkpoint of " + part.source
+            + " put off: the aggregate topic's offsets: " + rd_kafka_err2str(e));
+        return Status::ok();
+    }
+    const PartitionCheckpoint state
+        = captureCheckpoint(*part.engine, part.stream, part.parser, m_in.topic, part.partition, part.next);
+    PendingCheckpoint& pending = m_pending.emplace_back();
+    pending.partition = part.partition;
+    pending.ref.stateTopic = m_opt.checkpointTopic;
+    pending.ref.statePartition = part.partition % m_statePartitions;
+    pending.ref.first = INT64_MAX;
+    pending.ref.last = -1;
+    pending.ref.nonce = m_nonces();
+    pending.ref.offset = part.next;
+    pending.ref.aggregateFrom = high;
+    const std::vector<std::string> chunks = encodeCheckpoint(state, pending.ref.nonce, kCheckpointChunkBytes);
+    pending.ref.chunks = chunks.size();
+    const std::string key = unitKey(m_in.topic, part.partition);
+    for (const std::string& chunk : chunks)
+        if (auto st = produce(m_opt.checkpointTopic, pending.ref.statePartition, key, chunk, &pending); !st)
+            return st;
+    part.checkpointAt = part.next;
     return Status::ok();
+}
+
+void Worker::commitCheckpoints(bool wait)
+{
+    std::lock_guard lock(m_deliveryMutex);
+    for (auto it = m_pending.begin(); it != m_pending.end();) {
+        PendingCheckpoint& c = *it;
+        const bool unitsIn = m_unitsDeliveredTo[c.partition] >= c.ref.offset;
+        if (!c.failed && !(c.delivered == c.ref.chunks && unitsIn && m_deliveryError.empty())) {
+            ++it;
+            continue;
+        }
+        if (!c.failed) {
+            // The offset is the checkpoint's: the group's lag (as Kafka's tools show it) is what a
+            // worker taking the partition over would read again.
+            rd_kafka_topic_partition_list_t* offsets = rd_kafka_topic_partition_list_new(1);
+            rd_kafka_topic_partition_t* tp
+                = rd_kafka_topic_partition_list_add(offsets, m_in.topic.c_str(), c.partition);
+            tp->offset = static_cast<int64_t>(c.ref.offset);
+            const std::string metadata = formatCheckpointRef(c.ref);
+            tp->metadata = strdup(metadata.c_str());
+            tp->metadata_size = metadata.size();
+            const rd_kafka_resp_err_t e = rd_kafka_commit(m_consumer, offsets, wait ? 0 : 1);
+            rd_kafka_topic_partition_list_destroy(offsets);
+            const std::string what = "checkpoint of kafka:" + m_in.topic + "/" + std::to_string(c.partition)
+                + " at offset " + std::to_string(c.ref.offset);
+            if (e) {
+                note(what + " not committed: " + rd_kafka_err2str(e));
+            } else {
+                note(what + (wait ? " committed" : " sent to the group"));
+                ++m_report.checkpoints;
+            }
+        }
+        it = m_pending.erase(it);
+    }
 }
 
 Status Worker::publishDue(bool all)
 {
     const int64_t now = steadyMs();
-    for (auto& [p, part] : m_owned)
-        if (part.live() && part.next > part.unitFrom
-            && (all || now - part.lastUnitMs >= m_opt.unitIntervalMs))
+    for (auto& [p, part] : m_owned) {
+        if (!part.live()) continue;
+        if (part.next > part.unitFrom && (all || now - part.lastUnitMs >= m_opt.unitIntervalMs)) {
             if (auto st = publish(part); !st) return st;
+        } else if (part.next == part.unitFrom && checkpointDue(part)) {
+            // Idle since its last unit: its newest state is still worth a checkpoint.
+            if (auto st = writeCheckpoint(part); !st) return st;
+        }
+    }
     return Status::ok();
 }
 
@@ -394,6 +631,7 @@ Status Worker::run(const std::stop_token& stop)
         }
         if (!m_fatal) return m_fatal;
         if (auto st = publishDue(false); !st) return st;
+        commitCheckpoints(false);
         rd_kafka_poll(m_producer, 0);
         std::lock_guard lock(m_deliveryMutex);
         if (!m_deliveryError.empty()) return Status::error(m_deliveryError);

@@ -26,12 +26,18 @@ struct WorkerOptions {
     int64_t maxFutureMs = 300'000;
     std::size_t unitEvents = 4096; //!< a unit holds at most this many input messages ...
     int64_t unitIntervalMs = 500; //!< ... and is published at least this often while input comes
+    //! The state topic (on the aggregate topic's brokers) checkpoints are written to; empty: none,
+    //! a partition taken over is then rebuilt by reading it from offset 0 (docs/SCALING.md).
+    std::string checkpointTopic;
+    int64_t checkpointIntervalMs = 60'000; //!< per partition, and whenever a partition is revoked
 };
 
 struct WorkerReport {
     int64_t messages = 0; //!< input messages counted (not those replayed to rebuild state)
     int64_t replayed = 0; //!< input messages read again to rebuild a partition taken over
     int64_t units = 0; //!< units published
+    int64_t checkpoints = 0; //!< checkpoints written (chunks delivered, their commit sent)
+    int64_t restored = 0; //!< partitions taken over from a checkpoint (not rebuilt from offset 0)
     int64_t assignments = 0, revocations = 0;
     std::string protocol; //!< the group's rebalance protocol: COOPERATIVE or EAGER
     //! Wall clock (ms) of the first assignment and of the last unit published (0: none): the

@@ -1,5 +1,7 @@
 #include "core/ingest/cluster_unit.h"
 
+#include "core/base/byte_codec.h"
+
 #include <cstring>
 
 namespace adclick::core {
@@ -8,94 +10,7 @@ namespace {
 
 constexpr std::string_view kMagic = "ACU1";
 
-class Writer {
-public:
-    void u64(uint64_t v)
-    {
-        char b[8];
-        for (int i = 0; i < 8; ++i)
-            b[i] = static_cast<char>((v >> (8 * i)) & 0xff);
-        out.append(b, 8);
-    }
-    void i64(int64_t v) { u64(static_cast<uint64_t>(v)); }
-    void str(std::string_view s)
-    {
-        u64(s.size());
-        out.append(s);
-    }
-    std::string out;
-};
-
-class Reader {
-public:
-    explicit Reader(std::string_view in)
-        : m_in(in)
-    { }
-    bool u64(uint64_t& v)
-    {
-        if (m_in.size() < 8) return m_ok = false;
-        v = 0;
-        for (int i = 0; i < 8; ++i)
-            v |= uint64_t(static_cast<unsigned char>(m_in[i])) << (8 * i);
-        m_in.remove_prefix(8);
-        return true;
-    }
-    int64_t i64()
-    {
-        uint64_t v = 0;
-        u64(v);
-        return static_cast<int64_t>(v);
-    }
-    std::string str()
-    {
-        uint64_t n = 0;
-        if (!u64(n) || n > m_in.size()) {
-            m_ok = false;
-            return {};
-        }
-        std::string s(m_in.substr(0, n));
-        m_in.remove_prefix(n);
-        return s;
-    }
-    //! A count of items each at least `minBytes` long: bounded by what is left.
-    uint64_t count(std::size_t minBytes)
-    {
-        uint64_t n = 0;
-        if (!u64(n) || n > m_in.size() / minBytes) {
-            m_ok = false;
-            return 0;
-        }
-        return n;
-    }
-    bool ok() const { return m_ok; }
-    bool atEnd() const { return m_in.empty(); }
-
-private:
-    std::string_view m_in;
-    bool m_ok = true;
-};
-
-void writeCounters(Writer& w, const Counters& c)
-{
-    for (int64_t v : { c.lines, c.accepted, c.duplicates, c.late, c.lateApplied, c.rejected })
-        w.i64(v);
-    w.u64(c.rejectedBy.size());
-    for (int64_t v : c.rejectedBy)
-        w.i64(v);
-}
-
-bool readCounters(Reader& r, Counters& c)
-{
-    for (int64_t* v : { &c.lines, &c.accepted, &c.duplicates, &c.late, &c.lateApplied, &c.rejected })
-        *v = r.i64();
-    const uint64_t n = r.count(8);
-    if (n != c.rejectedBy.size()) return false;
-    for (int64_t& v : c.rejectedBy)
-        v = r.i64();
-    return r.ok();
-}
-
-void writeHeader(Writer& w, const Unit& u)
+void writeHeader(ByteWriter& w, const Unit& u)
 {
     w.out.append(kMagic);
     w.str(u.topic);
@@ -104,12 +19,10 @@ void writeHeader(Writer& w, const Unit& u)
     w.u64(u.from);
     w.u64(u.to);
     w.i64(u.maxEventMs);
-    w.i64(u.config.latenessMs);
-    w.i64(u.config.dedupHorizonMs);
-    w.i64(u.config.late == LatePolicy::Update ? 1 : 0);
+    writeEngineConfig(w, u.config);
 }
 
-Result<Unit> readHeader(Reader& r, std::string_view bytes)
+Result<Unit> readHeader(ByteReader& r, std::string_view bytes)
 {
     using R = Result<Unit>;
     if (bytes.substr(0, kMagic.size()) != kMagic) return R::error("not an aggregate unit (no ACU1 header)");
@@ -120,15 +33,48 @@ Result<Unit> readHeader(Reader& r, std::string_view bytes)
     r.u64(u.from);
     r.u64(u.to);
     u.maxEventMs = r.i64();
-    u.config.latenessMs = r.i64();
-    u.config.dedupHorizonMs = r.i64();
-    u.config.late = r.i64() == 1 ? LatePolicy::Update : LatePolicy::Drop;
+    readEngineConfig(r, u.config);
     if (!r.ok() || u.to < u.from || u.partition < 0 || u.partition >= u.partitions)
         return R::error("aggregate unit: damaged header");
     return u;
 }
 
 } // namespace
+
+void writeCounters(ByteWriter& w, const Counters& c)
+{
+    for (int64_t v : { c.lines, c.accepted, c.duplicates, c.late, c.lateApplied, c.rejected })
+        w.i64(v);
+    w.u64(c.rejectedBy.size());
+    for (int64_t v : c.rejectedBy)
+        w.i64(v);
+}
+
+bool readCounters(ByteReader& r, Counters& c)
+{
+    for (int64_t* v : { &c.lines, &c.accepted, &c.duplicates, &c.late, &c.lateApplied, &c.rejected })
+        *v = r.i64();
+    const uint64_t n = r.count(8);
+    if (n != c.rejectedBy.size()) return false;
+    for (int64_t& v : c.rejectedBy)
+        v = r.i64();
+    return r.ok();
+}
+
+void writeEngineConfig(ByteWriter& w, const EngineConfig& c)
+{
+    w.i64(c.latenessMs);
+    w.i64(c.dedupHorizonMs);
+    w.i64(c.late == LatePolicy::Update ? 1 : 0);
+}
+
+bool readEngineConfig(ByteReader& r, EngineConfig& c)
+{
+    c.latenessMs = r.i64();
+    c.dedupHorizonMs = r.i64();
+    c.late = r.i64() == 1 ? LatePolicy::Update : LatePolicy::Drop;
+    return r.ok();
+}
 
 std::string unitKey(const std::string& topic, int32_t partition)
 {
@@ -137,7 +83,7 @@ std::string unitKey(const std::string& topic, int32_t partition)
 
 std::string encodeUnit(const Unit& u)
 {
-    Writer w;
+    ByteWriter w;
     writeHeader(w, u);
     writeCounters(w, u.counters);
     w.u64(u.minutes.size());
@@ -167,14 +113,14 @@ std::string encodeUnit(const Unit& u)
 
 Result<Unit> decodeUnitHeader(std::string_view bytes)
 {
-    Reader r(bytes.size() >= kMagic.size() ? bytes.substr(kMagic.size()) : std::string_view());
+    ByteReader r(bytes.size() >= kMagic.size() ? bytes.substr(kMagic.size()) : std::string_view());
     return readHeader(r, bytes);
 }
 
 Result<Unit> decodeUnit(std::string_view bytes)
 {
     using R = Result<Unit>;
-    Reader r(bytes.size() >= kMagic.size() ? bytes.substr(kMagic.size()) : std::string_view());
+    ByteReader r(bytes.size() >= kMagic.size() ? bytes.substr(kMagic.size()) : std::string_view());
     auto unit = readHeader(r, bytes);
     if (!unit) return unit;
     Unit& u = *unit;

@@ -45,6 +45,14 @@ Result<Unit> decodeUnit(std::string_view bytes);
 //! The unit's header only (topic, partition, range): what a worker scans the topic for.
 Result<Unit> decodeUnitHeader(std::string_view bytes);
 
+class ByteWriter;
+class ByteReader;
+//! The engine's counters and settings in the binary form (shared with core/cluster/checkpoint.h).
+void writeCounters(ByteWriter& w, const Counters& c);
+bool readCounters(ByteReader& r, Counters& c);
+void writeEngineConfig(ByteWriter& w, const EngineConfig& c);
+bool readEngineConfig(ByteReader& r, EngineConfig& c);
+
 //! The message key of a unit: its input partition (so one partition's units stay in order).
 std::string unitKey(const std::string& topic, int32_t partition);
 

@@ -23,6 +23,7 @@ struct EngineConfig {
     int64_t latenessMs = 60'000;
     LatePolicy late = LatePolicy::Drop;
     int64_t dedupHorizonMs = 300'000;
+    bool operator==(const EngineConfig&) const = default;
 };
 
 //! Running totals. lines = accepted + duplicates + late + rejected.

@@ -52,6 +52,15 @@ public:
     //! Starts loading the slot `key` would be looked up in.
     void prefetch(const Hash128& key) const { __builtin_prefetch(&m_slots[homeSlot(key.lo)]); }
 
+    //! Calls f(key, timeMs) for every key with a time ≥ sinceMs (every key for kNoTime): what a
+    //! caller whose cutoff is sinceMs would find (a checkpoint, core/cluster/checkpoint.h).
+    template <class F> void forEach(int64_t sinceMs, F&& f) const
+    {
+        for (std::size_t i = 0; i < m_capacity; ++i)
+            if (!m_slots[i].empty() && m_slots[i].timeMs >= sinceMs)
+                f(Hash128 { m_slots[i].lo, m_slots[i].hi }, m_slots[i].timeMs);
+    }
+
     std::size_t size() const { return m_size; } //!< keys held, expired ones not yet swept included
     std::size_t capacity() const { return m_capacity; }
     std::size_t memoryBytes() const { return m_capacity * sizeof(Slot); }

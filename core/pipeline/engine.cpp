@@ -61,11 +61,15 @@ int64_t Engine::restoreSinceMs(const std::vector<int64_t>& partitionMaxEventMs) 
 void Engine::restoreKey(const RawEvent& e, int64_t sinceMs)
 {
     if (e.status == RawStatus::Duplicate || e.timeMs < sinceMs) return;
-    const Hash128 key = clickIdentity(e.adId, e.timeMs, e.userId, e.ip, e.clickId, m_scratch);
     // A non-duplicate event was kept under its identity when it ran (a kept key it met had
     // expired for it), so the last one read back is the one the running engine kept.
+    restoreIdentity(clickIdentity(e.adId, e.timeMs, e.userId, e.ip, e.clickId, m_scratch), e.timeMs, sinceMs);
+}
+
+void Engine::restoreIdentity(const Hash128& key, int64_t timeMs, int64_t sinceMs)
+{
     m_dedup.setExpiry(sinceMs);
-    m_dedup.checkAndInsert(key, e.timeMs, INT64_MAX);
+    m_dedup.checkAndInsert(key, timeMs, INT64_MAX);
 }
 
 int Engine::addStream(int64_t maxEventMs)

@@ -40,6 +40,19 @@ public:
     //! non-duplicate event from `sinceMs` on, in commit order, the last one of an identity winning.
     //! `sinceMs` must be at most every stream's dedup cutoff (restoreSinceMs).
     void restoreKey(const RawEvent& event, int64_t sinceMs);
+    //! Re-remember an identity with its event time (a partition checkpoint's key, see
+    //! forEachStreamKey); `sinceMs` as for restoreKey.
+    void restoreIdentity(const Hash128& key, int64_t timeMs, int64_t sinceMs);
+    //! Calls f(identity, timeMs) for every dedup key that can still matter to `stream`: those at
+    //! or after its dedup cutoff. With the stream's largest event time, the reject-sample count
+    //! and the totals, that is the whole state a Kafka partition's engine carries from one message
+    //! to the next (a cluster worker's checkpoint, core/cluster/checkpoint.h).
+    template <class F> void forEachStreamKey(int stream, F&& f) const
+    {
+        const Stream& s = m_streams[static_cast<std::size_t>(stream)];
+        m_dedup.forEach(s.watermarkMs == kNoTime ? kNoTime : s.watermarkMs - m_config.dedupHorizonMs, f);
+    }
+    int64_t rejectSamples() const { return m_rejectSamples; }
     //! The oldest event time whose key can still matter: the lowest dedup cutoff of the file
     //! stream and of the Kafka partitions whose largest event times are given (kNoTime: no data).
     int64_t restoreSinceMs(const std::vector<int64_t>& partitionMaxEventMs) const;

@@ -17,6 +17,7 @@ namespace {
 
 constexpr int kEvents = 24000;
 const QStringList kGroupProps { "--kafka-prop", "session.timeout.ms=6000" };
+const QStringList kCheckpoints { "--checkpoints", "state", "--checkpoint-interval", "1" };
 
 QProcessEnvironment envWith(const QString& failpoint)
 {
@@ -44,14 +45,15 @@ class TestCluster : public QObject {
 
     QString uri(const QString& topic) const { return "kafka://" + m_boot + "/" + topic; }
 
-    QProcess* startWorker(const QString& in, const QString& out, const QString& group, const QString& name)
+    QProcess* startWorker(const QString& in, const QString& out, const QString& group, const QString& name,
+        const QStringList& extra = {})
     {
         auto* p = new QProcess(this);
         p->setStandardErrorFile(m_dir.filePath(name + ".err"));
         p->setStandardOutputFile(m_dir.filePath(name + ".out"));
         p->start(QStringLiteral(ADCLICK_CLI),
             QStringList { "aggregate", uri(in), "--to", uri(out), "--group", group, "--unit-events", "500" }
-                + kGroupProps);
+                + kGroupProps + extra);
         return p->waitForStarted() ? p : nullptr;
     }
 
@@ -108,7 +110,8 @@ private slots:
         b->start(QStringLiteral(ADCLICK_CLI),
             { "broker", "--topic", "clicks", "--partitions", "8", "--also-topic", "live", "--also-topic",
                 "agg1", "--also-topic", "agg2", "--also-topic", "agg3", "--also-topic", "big", "--also-topic",
-                "agg4", "--port-file", portFile });
+                "agg4", "--also-topic", "long", "--also-topic", "agg5", "--also-topic", "state",
+                "--port-file", portFile });
         QVERIFY(b->waitForStarted());
         m_brokers.append(b);
         m_boot = waitForBootstrap(portFile);
@@ -182,6 +185,23 @@ private slots:
         QVERIFY2(ip.err.contains("cluster store"), ip.err.constData());
     }
 
+    //! The input offsets `name`'s checkpoints of `topic` reached, summed over partitions.
+    qint64 checkpointed(const QString& name, const QString& topic) const
+    {
+        std::map<int, qint64> newest;
+        const QRegularExpression note(
+            "checkpoint of kafka:" + topic + "/(\\d+) at offset (\\d+) (sent|committed)");
+        for (auto it = note.globalMatch(workerLog(name)); it.hasNext();) {
+            const auto m = it.next();
+            qint64& at = newest[m.captured(1).toInt()];
+            at = std::max(at, m.captured(2).toLongLong());
+        }
+        qint64 sum = 0;
+        for (const auto& [partition, at] : newest)
+            sum += at;
+        return sum;
+    }
+
     //! Waits until `name`'s log says it was assigned partitions (false after 60 s).
     bool waitAssigned(const QString& name)
     {
@@ -193,9 +213,10 @@ private slots:
     }
 
     //! The stream's lines [from, to) as a file of their own.
-    QString slice(int from, int to, const QString& name)
+    QString slice(int from, int to, const QString& name) { return sliceOf(m_log, from, to, name); }
+    QString sliceOf(const QString& log, int from, int to, const QString& name)
     {
-        QFile in(m_log);
+        QFile in(log);
         if (!in.open(QIODevice::ReadOnly)) return {};
         const QList<QByteArray> lines = in.readAll().split('\n');
         QFile out(m_dir.filePath(name));
@@ -225,8 +246,8 @@ private slots:
             QThread::msleep(200);
         }
         QVERIFY(storedLines(db) > 0);
-        QProcess* k2 = startWorker("live", "agg3", "g3", "k2");
-        QProcess* k3 = startWorker("live", "agg3", "g3", "k3");
+        QProcess* k2 = startWorker("live", "agg3", "g3", "k2", kCheckpoints);
+        QProcess* k3 = startWorker("live", "agg3", "g3", "k3", kCheckpoints);
         QVERIFY(k2 && k3);
         QVERIFY(waitAssigned("k2"));
         QVERIFY(waitAssigned("k3"));
@@ -238,7 +259,7 @@ private slots:
         QCOMPARE(producer.state(), QProcess::Running); // the kill comes mid-stream
         k1->kill(); // SIGKILL: open units lost, nothing flushed, no group leave
         k1->waitForFinished();
-        QProcess* k4 = startWorker("live", "agg3", "g3", "k4");
+        QProcess* k4 = startWorker("live", "agg3", "g3", "k4", kCheckpoints);
         QVERIFY(k4);
         QVERIFY(producer.waitForFinished(120'000));
         QCOMPARE(producer.exitCode(), 0);
@@ -251,9 +272,11 @@ private slots:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(clusterState(db), clusterState(reference));
         QCOMPARE(aggText(db), truthAggText(m_log));
-        // Partitions did move with published state: workers rebuilt them before publishing.
+        // Partitions did move with published state: workers rebuilt those of k1 (which wrote no
+        // checkpoints) from offset 0, and restored those of the others from their checkpoints.
         const QString logs = workerLog("k2") + workerLog("k3") + workerLog("k4");
-        QVERIFY2(logs.contains("rebuilding its state"), qPrintable(logs));
+        QVERIFY2(logs.contains("rebuilding its state from offset 0"), qPrintable(logs));
+        QVERIFY2(logs.contains("restored from its checkpoint"), qPrintable(logs));
     }
 
     //! Two groups count the same topic into one aggregate topic (as zombie workers would): every
@@ -270,6 +293,57 @@ private slots:
         stop(a);
         stop(b);
         QCOMPARE(clusterState(db), clusterState(m_reference));
+    }
+
+    //! Retention: a partition whose oldest messages the broker dropped is taken over from its
+    //! checkpoint after its worker was killed (SIGKILL), and the store still equals the truth.
+    void checkpointsOutliveRetention()
+    {
+        // One ad: every click in one partition; the two halves together are more than the mock
+        // keeps (~5 MiB), the first alone is not.
+        const QString log = m_dir.filePath("long.jsonl");
+        QCOMPARE(runCli({ "gen", "--out", log, "--events", "56000", "--format", "jsonl", "--ads", "1",
+                            "--seed", "5", "--rate", "50" })
+                     .exitCode,
+            0);
+        const QString first = sliceOf(log, 0, 28000, "long1.jsonl"),
+                      second = sliceOf(log, 28000, 1 << 30, "long2.jsonl");
+        const Run p1 = runCli({ "produce", "--brokers", m_boot, "--topic", "long", first });
+        QCOMPARE(p1.exitCode, 0);
+        const qint64 firstMessages = json(p1.out)["delivered"].toInteger(); // blank lines are not sent
+        QVERIFY(firstMessages > 27000);
+        QProcess* w1 = startWorker("long", "agg5", "g6", "long1", kCheckpoints);
+        QVERIFY(w1);
+        const QString db = m_dir.filePath("long.db");
+        QElapsedTimer t;
+        t.start();
+        while (checkpointed("long1", "long") < firstMessages && t.elapsed() < 90'000)
+            QThread::msleep(200);
+        QVERIFY2(checkpointed("long1", "long") == firstMessages, qPrintable(workerLog("long1")));
+        w1->kill(); // SIGKILL, after its checkpoints of the whole first half
+        w1->waitForFinished();
+        const Run p2 = runCli({ "produce", "--brokers", m_boot, "--topic", "long", second });
+        QCOMPARE(p2.exitCode, 0);
+        const qint64 messages = firstMessages + json(p2.out)["delivered"].toInteger();
+        // The log's start has moved: without the checkpoint the partition cannot be counted.
+        QProcess* plain = startWorker("long", "agg5", "g7", "long-plain");
+        QVERIFY(plain && plain->waitForFinished(90'000));
+        QCOMPARE(plain->exitCode(), 1);
+        QVERIFY2(
+            workerLog("long-plain").contains("no longer starts at 0"), qPrintable(workerLog("long-plain")));
+
+        QProcess* w2 = startWorker("long", "agg5", "g6", "long2", kCheckpoints);
+        QVERIFY(w2);
+        t.restart();
+        while (t.elapsed() < 120'000) {
+            runCli({ "ingest", "--db", db, "--until-end", uri("agg5") + "?kind=aggregates" });
+            if (storedLines(db) == messages) break;
+            QThread::msleep(300);
+        }
+        stop(w2);
+        QCOMPARE(storedLines(db), messages);
+        QCOMPARE(aggText(db), truthAggText(log));
+        QVERIFY2(workerLog("long2").contains("restored from its checkpoint"), qPrintable(workerLog("long2")));
     }
 
     //! What cannot be exact is refused, never counted wrong: a store with other engine settings
