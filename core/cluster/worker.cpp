@@ -2,6 +2,7 @@
 #include "core/cluster/worker.h"
 
 #include "core/base/clock.h"
+#include "core/base/failpoint.h"
 #include "core/cluster/chain_scan.h"
 #include "core/cluster/checkpoint.h"
 #include "core/cluster/checkpoint_load.h"
@@ -106,6 +107,7 @@ private:
     KafkaUri m_in, m_out;
     rd_kafka_t* m_consumer = nullptr;
     rd_kafka_t* m_producer = nullptr;
+    rd_kafka_queue_t* m_commits = nullptr; //!< the results of checkpoint commits not waited for
     int m_outPartitions = 0;
     int m_inPartitions = 0;
     int m_statePartitions = 0;
@@ -135,6 +137,7 @@ private:
 
 Worker::~Worker()
 {
+    if (m_commits) rd_kafka_queue_destroy(m_commits);
     if (m_consumer) rd_kafka_destroy(m_consumer);
     if (m_producer) rd_kafka_destroy(m_producer);
 }
@@ -194,11 +197,11 @@ Status Worker::openConsumer()
     if (!conf) return conf.status();
     rd_kafka_conf_set_opaque(*conf, this);
     rd_kafka_conf_set_rebalance_cb(*conf, &Worker::onRebalance);
-    rd_kafka_conf_set_offset_commit_cb(*conf, &Worker::onCommitted);
     char err[512];
     m_consumer = rd_kafka_new(RD_KAFKA_CONSUMER, *conf, err, sizeof err);
     if (!m_consumer) return Status::error(std::string("kafka consumer: ") + err);
     rd_kafka_poll_set_consumer(m_consumer);
+    m_commits = rd_kafka_queue_new(m_consumer);
     rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
     rd_kafka_topic_partition_list_add(topics, m_in.topic.c_str(), RD_KAFKA_PARTITION_UA);
     const rd_kafka_resp_err_t e = rd_kafka_subscribe(m_consumer, topics);
@@ -212,12 +215,22 @@ void Worker::onDelivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* self)
     static_cast<Worker*>(self)->delivered(msg);
 }
 
-void Worker::onCommitted(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t*, void* self)
+void Worker::onCommitted(
+    rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets, void* self)
 {
-    // Not fatal: the previous checkpoint stays current (and a new one follows).
-    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
-        static_cast<Worker*>(self)->note(
-            std::string("a checkpoint was not committed: ") + rd_kafka_err2str(err));
+    auto* w = static_cast<Worker*>(self);
+    for (int i = 0; offsets && i < offsets->cnt; ++i) {
+        const rd_kafka_topic_partition_t& tp = offsets->elems[i];
+        const std::string what = "checkpoint of kafka:" + w->m_in.topic + "/" + std::to_string(tp.partition)
+            + " at offset " + std::to_string(tp.offset);
+        // Not fatal: the previous checkpoint stays current (and a new one follows).
+        if (err || tp.err) {
+            w->note(what + " not committed: " + rd_kafka_err2str(err ? err : tp.err));
+            continue;
+        }
+        w->note(what + " committed");
+        ++w->m_report.checkpoints;
+    }
 }
 
 void Worker::delivered(const rd_kafka_message_t* msg)
@@ -590,16 +603,11 @@ void Worker::commitCheckpoints(bool wait)
             const std::string metadata = formatCheckpointRef(c.ref);
             tp->metadata = strdup(metadata.c_str());
             tp->metadata_size = metadata.size();
-            const rd_kafka_resp_err_t e = rd_kafka_commit(m_consumer, offsets, wait ? 0 : 1);
+            failpoint("worker.checkpoint_commit"); // its chunks are in the state topic, unreferenced
+            // Without a queue the call waits and serves onCommitted itself.
+            rd_kafka_commit_queue(
+                m_consumer, offsets, wait ? nullptr : m_commits, &Worker::onCommitted, this);
             rd_kafka_topic_partition_list_destroy(offsets);
-            const std::string what = "checkpoint of kafka:" + m_in.topic + "/" + std::to_string(c.partition)
-                + " at offset " + std::to_string(c.ref.offset);
-            if (e) {
-                note(what + " not committed: " + rd_kafka_err2str(e));
-            } else {
-                note(what + (wait ? " committed" : " sent to the group"));
-                ++m_report.checkpoints;
-            }
         }
         it = m_pending.erase(it);
     }
@@ -632,6 +640,7 @@ Status Worker::run(const std::stop_token& stop)
         if (!m_fatal) return m_fatal;
         if (auto st = publishDue(false); !st) return st;
         commitCheckpoints(false);
+        rd_kafka_queue_poll_callback(m_commits, 0);
         rd_kafka_poll(m_producer, 0);
         std::lock_guard lock(m_deliveryMutex);
         if (!m_deliveryError.empty()) return Status::error(m_deliveryError);

@@ -36,7 +36,7 @@ struct WorkerReport {
     int64_t messages = 0; //!< input messages counted (not those replayed to rebuild state)
     int64_t replayed = 0; //!< input messages read again to rebuild a partition taken over
     int64_t units = 0; //!< units published
-    int64_t checkpoints = 0; //!< checkpoints written (chunks delivered, their commit sent)
+    int64_t checkpoints = 0; //!< checkpoints written and committed
     int64_t restored = 0; //!< partitions taken over from a checkpoint (not rebuilt from offset 0)
     int64_t assignments = 0, revocations = 0;
     std::string protocol; //!< the group's rebalance protocol: COOPERATIVE or EAGER

@@ -111,7 +111,7 @@ private slots:
             { "broker", "--topic", "clicks", "--partitions", "8", "--also-topic", "live", "--also-topic",
                 "agg1", "--also-topic", "agg2", "--also-topic", "agg3", "--also-topic", "big", "--also-topic",
                 "agg4", "--also-topic", "long", "--also-topic", "agg5", "--also-topic", "state",
-                "--port-file", portFile });
+                "--also-topic", "agg6", "--also-topic", "ck", "--port-file", portFile });
         QVERIFY(b->waitForStarted());
         m_brokers.append(b);
         m_boot = waitForBootstrap(portFile);
@@ -189,8 +189,7 @@ private slots:
     qint64 checkpointed(const QString& name, const QString& topic) const
     {
         std::map<int, qint64> newest;
-        const QRegularExpression note(
-            "checkpoint of kafka:" + topic + "/(\\d+) at offset (\\d+) (sent|committed)");
+        const QRegularExpression note("checkpoint of kafka:" + topic + "/(\\d+) at offset (\\d+) committed");
         for (auto it = note.globalMatch(workerLog(name)); it.hasNext();) {
             const auto m = it.next();
             qint64& at = newest[m.captured(1).toInt()];
@@ -344,6 +343,46 @@ private slots:
         QCOMPARE(storedLines(db), messages);
         QCOMPARE(aggText(db), truthAggText(log));
         QVERIFY2(workerLog("long2").contains("restored from its checkpoint"), qPrintable(workerLog("long2")));
+    }
+
+    //! A worker killed between writing a checkpoint and committing it (its chunks are in the state
+    //! topic, no offset points at them): the next owner takes the previous checkpoint or reads the
+    //! partition from 0, and the store still equals one process.
+    void killedWhileCheckpointing()
+    {
+        QCOMPARE(runCli({ "produce", "--brokers", m_boot, "--topic", "ck", slice(0, 12000, "ck1.jsonl") })
+                     .exitCode,
+            0);
+        auto* c1 = new QProcess(this);
+        c1->setProcessEnvironment(envWith("worker.checkpoint_commit:3"));
+        c1->setStandardErrorFile(m_dir.filePath("c1.err"));
+        c1->start(QStringLiteral(ADCLICK_CLI),
+            QStringList {
+                "aggregate", uri("ck"), "--to", uri("agg6"), "--group", "g8", "--unit-events", "500" }
+                + kGroupProps + kCheckpoints);
+        QVERIFY(c1->waitForFinished(90'000));
+        QCOMPARE(c1->exitStatus(), QProcess::CrashExit);
+        QVERIFY2(workerLog("c1").contains("assigned"), qPrintable(workerLog("c1")));
+        // The rest of the stream comes after the crash: the next owner must continue every partition.
+        QCOMPARE(
+            runCli({ "produce", "--brokers", m_boot, "--topic", "ck", slice(12000, 1 << 30, "ck2.jsonl") })
+                .exitCode,
+            0);
+        QProcess* c2 = startWorker("ck", "agg6", "g8", "c2", kCheckpoints);
+        QVERIFY(c2);
+        const QString db = m_dir.filePath("checkpointing.db");
+        QVERIFY(storeUntilComplete(db, "agg6"));
+        stop(c2);
+        const QString reference = m_dir.filePath("ck-reference.db");
+        const Run r = runCli({ "ingest", "--db", reference, "--until-end", uri("ck") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(clusterState(db), clusterState(reference));
+        QCOMPARE(aggText(db), truthAggText(m_log));
+        // The first two checkpoints' commits were sent (whether they arrived before the crash is
+        // chance), the third's was not: most partitions were rebuilt from offset 0.
+        const QString log = workerLog("c2");
+        QVERIFY2(log.count("restored from its checkpoint") <= 2, qPrintable(log));
+        QVERIFY2(log.count("rebuilding its state from offset 0") >= 6, qPrintable(log));
     }
 
     //! What cannot be exact is refused, never counted wrong: a store with other engine settings
