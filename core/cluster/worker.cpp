@@ -28,6 +28,7 @@ namespace {
 constexpr int kRequestMs = 10'000;
 constexpr std::size_t kLongMessageSample = 256;
 constexpr std::size_t kCheckpointChunkBytes = 256 * 1024;
+constexpr int64_t kCheckpointRefreshIntervals = 60; //!< an unchanged partition's checkpoint is rewritten this often
 
 //! One input partition this worker owns. Its engine is restored from the partition's checkpoint
 //! (or made new when it has none) and brought up to date by reading the partition again from the
@@ -545,8 +546,11 @@ Status Worker::produce(const std::string& topic, int32_t partition, const std::s
 
 bool Worker::checkpointDue(const Owned& part) const
 {
-    return !m_opt.checkpointTopic.empty() && part.next > part.checkpointAt
-        && steadyMs() - part.lastCheckpointMs >= m_opt.checkpointIntervalMs;
+    // An idle partition's checkpoint is written again now and then, so that the state topic's
+    // retention never removes the only copy (docs/SCALING.md, "Checkpoints").
+    const int64_t age = steadyMs() - part.lastCheckpointMs;
+    return !m_opt.checkpointTopic.empty() && age >= m_opt.checkpointIntervalMs
+        && (part.next > part.checkpointAt || age >= kCheckpointRefreshIntervals * m_opt.checkpointIntervalMs);
 }
 
 Status Worker::writeCheckpoint(Owned& part)
