@@ -37,7 +37,7 @@ void writeScalars(ByteWriter& w, const PartitionCheckpoint& c)
 
 bool readScalars(ByteReader& r, PartitionCheckpoint& c)
 {
-    readEngineConfig(r, c.config);
+    if (!readEngineConfig(r, c.config)) return false;
     c.maxEventMs = r.i64();
     c.rejectSamples = r.i64();
     if (!readCounters(r, c.totals)) return false;

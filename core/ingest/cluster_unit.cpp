@@ -33,8 +33,7 @@ Result<Unit> readHeader(ByteReader& r, std::string_view bytes)
     r.u64(u.from);
     r.u64(u.to);
     u.maxEventMs = r.i64();
-    readEngineConfig(r, u.config);
-    if (!r.ok() || u.to < u.from || u.partition < 0 || u.partition >= u.partitions)
+    if (!readEngineConfig(r, u.config) || u.to < u.from || u.partition < 0 || u.partition >= u.partitions)
         return R::error("aggregate unit: damaged header");
     return u;
 }
@@ -72,8 +71,9 @@ bool readEngineConfig(ByteReader& r, EngineConfig& c)
 {
     c.latenessMs = r.i64();
     c.dedupHorizonMs = r.i64();
-    c.late = r.i64() == 1 ? LatePolicy::Update : LatePolicy::Drop;
-    return r.ok();
+    const int64_t late = r.i64();
+    c.late = late == 1 ? LatePolicy::Update : LatePolicy::Drop;
+    return r.ok() && (late == 0 || late == 1);
 }
 
 std::string unitKey(const std::string& topic, int32_t partition)
