@@ -2,139 +2,15 @@
 #include "core/cluster/worker.h"
 
 #include "core/base/clock.h"
-#include "core/base/failpoint.h"
 #include "core/cluster/chain_scan.h"
-#include "core/cluster/checkpoint.h"
-#include "core/cluster/checkpoint_load.h"
+#include "core/cluster/worker_parts.h"
 #include "core/ingest/cluster_unit.h"
 #include "core/ingest/kafka_common.h"
-#include "core/ingest/kafka_source.h"
-#include "core/input/line_parser.h"
 #include "core/input/line_splitter.h"
-#include "core/pipeline/engine.h"
-
-#include <cstring>
-#include <list>
-#include <map>
-#include <memory>
-#include <mutex>
-#include <optional>
-#include <random>
 
 namespace adclick::core {
 
-namespace {
-
-constexpr int kRequestMs = 10'000;
-constexpr std::size_t kLongMessageSample = 256;
-constexpr std::size_t kCheckpointChunkBytes = 256 * 1024;
-constexpr int64_t kCheckpointRefreshIntervals = 60; //!< an unchanged partition's checkpoint is rewritten this often
-
-//! One input partition this worker owns. Its engine is restored from the partition's checkpoint
-//! (or made new when it has none) and brought up to date by reading the partition again from the
-//! checkpoint's offset (or 0), "silent" until `publishFrom`, the end of the units already
-//! published for it: its state then equals that of whichever worker published before
-//! (docs/SCALING.md, "Recovery").
-struct Owned {
-    int32_t partition = 0;
-    std::string source; //!< "kafka:TOPIC/P", as a one-process ingest names it in reject samples
-    std::unique_ptr<Engine> engine;
-    int stream = 0;
-    LineParser parser;
-    uint64_t next = 0; //!< the next input offset to count
-    uint64_t unitFrom = 0; //!< where the open unit starts
-    uint64_t publishFrom = 0; //!< units up to here exist already
-    uint64_t startOffset = 0; //!< where reading starts: its checkpoint's offset, or 0
-    uint64_t checkpointAt = 0; //!< the offset of the newest checkpoint written or restored
-    int64_t lastCheckpointMs = 0;
-    std::map<uint32_t, std::string> ads; //!< the engine's interned ad ids
-    int64_t lastUnitMs = 0;
-    bool started = false; //!< startOffset was read since the assignment
-    bool live() const { return next >= publishFrom; }
-};
-
-class Worker {
-public:
-    Worker(const WorkerOptions& o, const std::function<void(const std::string&)>& note)
-        : m_opt(o)
-        , m_note(note)
-    { }
-    ~Worker();
-    Status open();
-    Status run(const std::stop_token& stop);
-    WorkerReport report() const { return m_report; }
-
-private:
-    static void onRebalance(
-        rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts, void* self);
-    static void onDelivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* self);
-    void delivered(const rd_kafka_message_t* msg);
-    static void onCommitted(
-        rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t*, void* self);
-    Status openProducer();
-    Status openConsumer();
-    void rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts);
-    Status assign(rd_kafka_topic_partition_list_t* parts);
-    //! A partition's checkpoint as its committed offset's metadata points at it.
-    struct Committed {
-        PartitionCheckpoint state;
-        int64_t aggregateFrom = 0; //!< CheckpointRef::aggregateFrom
-    };
-    //! The committed checkpoint of each partition in `parts` that has a readable one.
-    std::map<int32_t, Committed> committedCheckpoints(const rd_kafka_topic_partition_list_t* parts);
-    Status takeOver(int32_t partition, const PartitionCheckpoint* checkpoint, uint64_t chainEnd);
-    Status revoke(const rd_kafka_topic_partition_list_t* parts);
-    Status onMessage(const rd_kafka_message_t* msg);
-    void count(Owned& part, std::string_view value, uint64_t offset);
-    //! The engine's new ad ids into `part.ads`, then the batch is dropped (it was published or is a replay).
-    static void dropBatch(Owned& part);
-    //! Publishes the open unit; then writes a checkpoint when one is due and `mayCheckpoint`.
-    Status publish(Owned& part, bool mayCheckpoint = true);
-    Status produce(const std::string& topic, int32_t partition, const std::string& key,
-        const std::string& bytes, void* opaque);
-    bool checkpointDue(const Owned& part) const;
-    Status writeCheckpoint(Owned& part);
-    //! Commits the checkpoints whose chunks and units are delivered (docs/SCALING.md, "Checkpoints").
-    void commitCheckpoints(bool wait);
-    Status publishDue(bool all);
-    Status flush();
-    void note(const std::string& line)
-    {
-        if (m_note) m_note(line);
-    }
-
-    WorkerOptions m_opt;
-    std::function<void(const std::string&)> m_note;
-    KafkaUri m_in, m_out;
-    rd_kafka_t* m_consumer = nullptr;
-    rd_kafka_t* m_producer = nullptr;
-    rd_kafka_queue_t* m_commits = nullptr; //!< the results of checkpoint commits not waited for
-    int m_outPartitions = 0;
-    int m_inPartitions = 0;
-    int m_statePartitions = 0;
-    bool m_cooperative = false;
-    std::map<int32_t, Owned> m_owned;
-    Status m_fatal; //!< set by callbacks; the run stops with it
-    std::mutex m_deliveryMutex; //!< onDelivery runs on the thread that polls the producer: ours, but be safe
-    std::string m_deliveryError;
-    //! A unit's delivery report says up to which input offset its partition's units are in the log.
-    struct UnitTicket {
-        int32_t partition = 0;
-        uint64_t to = 0;
-    };
-    std::map<int32_t, uint64_t> m_unitsDeliveredTo;
-    //! A checkpoint being written: complete once its chunks and the units up to its offset are
-    //! delivered (a committed checkpoint must never point past what the store can reach).
-    struct PendingCheckpoint {
-        int32_t partition = 0;
-        CheckpointRef ref;
-        uint64_t delivered = 0;
-        bool failed = false;
-    };
-    std::list<PendingCheckpoint> m_pending; //!< stable addresses: the chunks' delivery opaques
-    std::mt19937_64 m_nonces { std::random_device {}() };
-    WorkerReport m_report;
-};
+namespace worker_parts {
 
 Worker::~Worker()
 {
@@ -214,24 +90,6 @@ Status Worker::openConsumer()
 void Worker::onDelivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* self)
 {
     static_cast<Worker*>(self)->delivered(msg);
-}
-
-void Worker::onCommitted(
-    rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets, void* self)
-{
-    auto* w = static_cast<Worker*>(self);
-    for (int i = 0; offsets && i < offsets->cnt; ++i) {
-        const rd_kafka_topic_partition_t& tp = offsets->elems[i];
-        const std::string what = "checkpoint of kafka:" + w->m_in.topic + "/" + std::to_string(tp.partition)
-            + " at offset " + std::to_string(tp.offset);
-        // Not fatal: the previous checkpoint stays current (and a new one follows).
-        if (err || tp.err) {
-            w->note(what + " not committed: " + rd_kafka_err2str(err ? err : tp.err));
-            continue;
-        }
-        w->note(what + " committed");
-        ++w->m_report.checkpoints;
-    }
 }
 
 void Worker::delivered(const rd_kafka_message_t* msg)
@@ -326,35 +184,6 @@ Status Worker::assign(rd_kafka_topic_partition_list_t* parts)
     ++m_report.assignments;
     if (!m_report.firstAssignedMs) m_report.firstAssignedMs = wallMs();
     return Status::ok();
-}
-
-std::map<int32_t, Worker::Committed> Worker::committedCheckpoints(
-    const rd_kafka_topic_partition_list_t* parts)
-{
-    std::map<int32_t, Committed> out;
-    rd_kafka_topic_partition_list_t* committed = rd_kafka_topic_partition_list_copy(parts);
-    const rd_kafka_resp_err_t e = rd_kafka_committed(m_consumer, committed, kRequestMs);
-    for (int i = 0; !e && i < committed->cnt; ++i) {
-        const rd_kafka_topic_partition_t& tp = committed->elems[i];
-        const std::string source = "kafka:" + m_in.topic + "/" + std::to_string(tp.partition);
-        auto ref = tp.metadata
-            ? parseCheckpointRef(std::string_view(static_cast<const char*>(tp.metadata), tp.metadata_size))
-            : std::nullopt;
-        if (tp.err || !ref) continue;
-        auto cp = loadCheckpoint(m_out.brokers, m_opt.kafkaProperties, *ref, m_in.topic, tp.partition);
-        if (cp && cp->config != m_opt.config)
-            cp = Result<PartitionCheckpoint>::error("it was counted with other settings");
-        if (!cp) {
-            // Not fatal: reading the partition from offset 0 gives the same state, if it still starts there.
-            note("the checkpoint of " + source + " at offset " + std::to_string(ref->offset)
-                + " cannot be used: " + cp.status().message());
-            continue;
-        }
-        out.emplace(tp.partition, Committed { std::move(*cp), ref->aggregateFrom });
-    }
-    if (e) note(std::string("kafka: the group's committed offsets (checkpoints): ") + rd_kafka_err2str(e));
-    rd_kafka_topic_partition_list_destroy(committed);
-    return out;
 }
 
 Status Worker::takeOver(int32_t p, const PartitionCheckpoint* checkpoint, uint64_t chainEnd)
@@ -544,79 +373,6 @@ Status Worker::produce(const std::string& topic, int32_t partition, const std::s
     }
 }
 
-bool Worker::checkpointDue(const Owned& part) const
-{
-    // An idle partition's checkpoint is written again now and then, so that the state topic's
-    // retention never removes the only copy (docs/SCALING.md, "Checkpoints").
-    const int64_t age = steadyMs() - part.lastCheckpointMs;
-    return !m_opt.checkpointTopic.empty() && age >= m_opt.checkpointIntervalMs
-        && (part.next > part.checkpointAt || age >= kCheckpointRefreshIntervals * m_opt.checkpointIntervalMs);
-}
-
-Status Worker::writeCheckpoint(Owned& part)
-{
-    // Units from here on land at or after the aggregate partition's current end: where the next
-    // owner's chain scan can start instead of at 0.
-    int64_t low = 0, high = 0;
-    const auto e = rd_kafka_query_watermark_offsets(
-        m_producer, m_out.topic.c_str(), part.partition % m_outPartitions, &low, &high, kRequestMs);
-    part.lastCheckpointMs = steadyMs();
-    if (e) {
-        note("checkpoint of " + part.source
-            + " put off: the aggregate topic's offsets: " + rd_kafka_err2str(e));
-        return Status::ok();
-    }
-    const PartitionCheckpoint state
-        = captureCheckpoint(*part.engine, part.stream, part.parser, m_in.topic, part.partition, part.next);
-    PendingCheckpoint& pending = m_pending.emplace_back();
-    pending.partition = part.partition;
-    pending.ref.stateTopic = m_opt.checkpointTopic;
-    pending.ref.statePartition = part.partition % m_statePartitions;
-    pending.ref.first = INT64_MAX;
-    pending.ref.last = -1;
-    pending.ref.nonce = m_nonces();
-    pending.ref.offset = part.next;
-    pending.ref.aggregateFrom = high;
-    const std::vector<std::string> chunks = encodeCheckpoint(state, pending.ref.nonce, kCheckpointChunkBytes);
-    pending.ref.chunks = chunks.size();
-    const std::string key = unitKey(m_in.topic, part.partition);
-    for (const std::string& chunk : chunks)
-        if (auto st = produce(m_opt.checkpointTopic, pending.ref.statePartition, key, chunk, &pending); !st)
-            return st;
-    part.checkpointAt = part.next;
-    return Status::ok();
-}
-
-void Worker::commitCheckpoints(bool wait)
-{
-    std::lock_guard lock(m_deliveryMutex);
-    for (auto it = m_pending.begin(); it != m_pending.end();) {
-        PendingCheckpoint& c = *it;
-        const bool unitsIn = m_unitsDeliveredTo[c.partition] >= c.ref.offset;
-        if (!c.failed && !(c.delivered == c.ref.chunks && unitsIn && m_deliveryError.empty())) {
-            ++it;
-            continue;
-        }
-        if (!c.failed) {
-            // The offset is the checkpoint's: the group's lag (as Kafka's tools show it) is what a
-            // worker taking the partition over would read again.
-            rd_kafka_topic_partition_list_t* offsets = rd_kafka_topic_partition_list_new(1);
-            rd_kafka_topic_partition_t* tp
-                = rd_kafka_topic_partition_list_add(offsets, m_in.topic.c_str(), c.partition);
-            tp->offset = static_cast<int64_t>(c.ref.offset);
-            const std::string metadata = formatCheckpointRef(c.ref);
-            tp->metadata = strdup(metadata.c_str());
-            tp->metadata_size = metadata.size();
-            failpoint("worker.checkpoint_commit"); // its chunks are in the state topic, unreferenced
-            // Without a queue the call waits and serves onCommitted itself.
-            rd_kafka_commit_queue(
-                m_consumer, offsets, wait ? nullptr : m_commits, &Worker::onCommitted, this);
-            rd_kafka_topic_partition_list_destroy(offsets);
-        }
-        it = m_pending.erase(it);
-    }
-}
-
 Status Worker::publishDue(bool all)
 {
     const int64_t now = steadyMs();
@@ -655,12 +411,12 @@ Status Worker::run(const std::stop_token& stop)
     return m_fatal ? flush() : m_fatal;
 }
 
-} // namespace
+} // namespace worker_parts
 
 Result<WorkerReport> runWorker(
     const WorkerOptions& options, std::stop_token stop, const std::function<void(const std::string&)>& onNote)
 {
-    Worker worker(options, onNote);
+    worker_parts::Worker worker(options, onNote);
     if (auto st = worker.open(); !st) return Result<WorkerReport>(st);
     if (auto st = worker.run(stop); !st) return Result<WorkerReport>(st);
     return worker.report();
