@@ -1,9 +1,13 @@
 #include "cli_args.h"
 #include "commands.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
+
+#include <unistd.h>
 
 namespace {
 
@@ -43,6 +47,25 @@ EXPR: country=US, country in (US,KR), ip=10.1.0.0/16, user_id=u42, != for each, 
 Run 'adclick COMMAND --help' for the options of one command.
 )";
 
+//! `adclick serve …` runs `adclick-serve …` from adclick's own folder (app/serve_main.cpp says why).
+int execServe(int argc, char** argv)
+{
+    std::string self(4096, '\0');
+    const ssize_t n = readlink("/proc/self/exe", self.data(), self.size() - 1);
+    if (n <= 0)
+        return adclick::app::fail(
+            std::string("adclick serve: cannot find adclick's own path: ") + std::strerror(errno));
+    self.resize(static_cast<std::size_t>(n));
+    const std::string server = self.substr(0, self.rfind('/') + 1) + "adclick-serve";
+    std::vector<char*> args { const_cast<char*>(server.c_str()) };
+    for (int i = 2; i < argc; ++i)
+        args.push_back(argv[i]);
+    args.push_back(nullptr);
+    execv(server.c_str(), args.data());
+    return adclick::app::fail(
+        "adclick serve needs " + server + " (installed beside adclick): " + std::strerror(errno));
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -66,7 +89,7 @@ int main(int argc, char** argv)
     if (command == "broker") return cmdBroker(args);
     if (command == "produce") return cmdProduce(args);
     if (command == "sniff") return cmdSniff(args);
-    if (command == "serve") return cmdServe(args);
+    if (command == "serve") return execServe(argc, argv);
     if (command == "aggregate") return cmdAggregate(args);
     return fail("unknown command '" + command + "' (try adclick --help)", 2);
 }

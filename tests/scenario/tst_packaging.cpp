@@ -150,6 +150,7 @@ private slots:
         QCOMPARE(m.id, kAppId);
         QCOMPARE(m.launchable, kAppId + ".desktop");
         QVERIFY(m.binaries.contains("adclick"));
+        QVERIFY(m.binaries.contains("adclick-serve")); // `adclick serve` runs it
         QVERIFY(m.binaries.contains(kExecutable));
         QCOMPARE(m.firstReleaseVersion, QStringLiteral(ADCLICK_VERSION)); // the CMake project version
         QVERIFY(!m.firstReleaseDate.isEmpty());
