@@ -34,6 +34,9 @@ Status Worker::open()
     auto inCount = topicPartitionCount(m_producer, m_in.brokers, m_in.topic, kRequestMs);
     if (!inCount) return inCount.status();
     m_inPartitions = *inCount;
+    if (m_opt.checkpointTopic == m_out.topic || m_opt.checkpointTopic == m_in.topic)
+        return Status::error("--checkpoints needs a topic of its own, not the "
+            + std::string(m_opt.checkpointTopic == m_in.topic ? "click" : "aggregate") + " topic");
     if (!m_opt.checkpointTopic.empty()) {
         auto state = topicPartitionCount(m_producer, m_out.brokers, m_opt.checkpointTopic, kRequestMs);
         if (!state) return Status::error("the checkpoint topic: " + state.status().message());

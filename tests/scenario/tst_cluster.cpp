@@ -407,6 +407,11 @@ private slots:
         QVERIFY2(s.err.contains("the workers count with lateness 60 s"), s.err.constData());
         QCOMPARE(storedLines(other), 0);
 
+        // Checkpoints among the units would be read as units: refused.
+        const Run same = runCli({ "aggregate", uri("clicks"), "--to", uri("agg1"), "--checkpoints", "agg1" });
+        QCOMPARE(same.exitCode, 1);
+        QVERIFY2(same.err.contains("--checkpoints needs a topic of its own"), same.err.constData());
+
         // One ad: every click in one partition, more than the mock keeps (~5 MiB).
         const QString log = m_dir.filePath("big.jsonl");
         QCOMPARE(runCli({ "gen", "--out", log, "--events", "50000", "--format", "jsonl", "--ads", "1",
