@@ -101,6 +101,7 @@ void Worker::delivered(const rd_kafka_message_t* msg)
     if (std::string_view(rd_kafka_topic_name(msg->rkt)) != m_out.topic) {
         // A checkpoint chunk: a lost one only leaves the previous checkpoint current.
         auto* pending = static_cast<PendingCheckpoint*>(msg->_private);
+        ++pending->reports;
         if (msg->err) {
             pending->failed = true;
             note("checkpoint of kafka:" + m_in.topic + "/" + std::to_string(pending->partition)
@@ -109,7 +110,6 @@ void Worker::delivered(const rd_kafka_message_t* msg)
         }
         pending->ref.first = std::min(pending->ref.first, msg->offset);
         pending->ref.last = std::max(pending->ref.last, msg->offset);
-        ++pending->delivered;
         return;
     }
     std::unique_ptr<UnitTicket> ticket(static_cast<UnitTicket*>(msg->_private));

@@ -105,8 +105,9 @@ void Worker::commitCheckpoints(bool wait)
     std::lock_guard lock(m_deliveryMutex);
     for (auto it = m_pending.begin(); it != m_pending.end();) {
         PendingCheckpoint& c = *it;
+        // Every chunk's report must be in before the entry goes: it is their delivery opaque.
         const bool unitsIn = m_unitsDeliveredTo[c.partition] >= c.ref.offset;
-        if (!c.failed && !(c.delivered == c.ref.chunks && unitsIn && m_deliveryError.empty())) {
+        if (c.reports < c.ref.chunks || (!c.failed && !(unitsIn && m_deliveryError.empty()))) {
             ++it;
             continue;
         }

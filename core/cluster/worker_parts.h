@@ -124,7 +124,7 @@ private:
     struct PendingCheckpoint {
         int32_t partition = 0;
         CheckpointRef ref;
-        uint64_t delivered = 0;
+        uint64_t reports = 0; //!< delivery reports of its chunks, failed ones included
         bool failed = false;
     };
     std::list<PendingCheckpoint> m_pending; //!< stable addresses: the chunks' delivery opaques
