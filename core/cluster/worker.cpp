@@ -15,7 +15,10 @@ namespace worker_parts {
 Worker::~Worker()
 {
     if (m_commits) rd_kafka_queue_destroy(m_commits);
-    if (m_consumer) rd_kafka_destroy(m_consumer);
+    // librdkafka before 2.3 aborts in rd_kafka_destroy (cooperative-sticky assignor state, issue
+    // 4312) when the consumer never had an assignment. The process ends right after a worker
+    // stops, so such a consumer is left to the exit instead.
+    if (m_consumer && m_report.assignments > 0) rd_kafka_destroy(m_consumer);
     if (m_producer) rd_kafka_destroy(m_producer);
 }
 
@@ -65,13 +68,12 @@ Status Worker::openProducer()
 
 Status Worker::openConsumer()
 {
-    // Eager rebalancing (roundrobin): librdkafka 2.0.2's cooperative-sticky assignor asserts when a
-    // consumer closes before its first assignment (fixed in 2.1.0); --kafka-prop
-    // partition.assignment.strategy=cooperative-sticky selects it where it works (rebalance()
-    // handles both protocols).
+    // Cooperative rebalancing (cooperative-sticky): only the partitions that change owner move,
+    // the others keep counting. rebalance() handles the eager protocols too (--kafka-prop
+    // partition.assignment.strategy=roundrobin).
     const KafkaProperties defaults { { "group.id", m_opt.group }, { "enable.auto.commit", "false" },
         { "enable.auto.offset.store", "false" }, { "auto.offset.reset", "error" },
-        { "enable.partition.eof", "true" }, { "partition.assignment.strategy", "roundrobin" },
+        { "enable.partition.eof", "true" }, { "partition.assignment.strategy", "cooperative-sticky" },
         { "session.timeout.ms", "10000" } };
     auto conf = makeKafkaConf(m_in.brokers, defaults, m_opt.kafkaProperties);
     if (!conf) return conf.status();
