@@ -241,6 +241,15 @@ int cmdServe(Args& args)
     if (printHelp(args, kHelp)) return 0;
     ServeOptions o;
     if (const int rc = readServeOptions(args, o)) return rc;
+    std::signal(SIGPIPE, SIG_IGN); // a client that hangs up must not end the server
+    // SIGINT and SIGTERM are blocked before the server's threads start (they inherit the mask),
+    // the router's watchdog thread included, so only this thread takes them, in sigwait below:
+    // one delivered to a thread that does not block them would end the process at once.
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGINT);
+    sigaddset(&stopSignals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
     auto router = core::ApiRouter::open({ o.db, o.token, {}, o.requestTimeout });
     if (!router) return fail(router.message());
     if (!o.listen.loopback && o.token.empty())
@@ -248,14 +257,6 @@ int cmdServe(Args& args)
             "adclick serve: warning: listening on %s without --token-file: anyone who reaches it reads "
             "the counts\n",
             o.listen.host.c_str());
-    std::signal(SIGPIPE, SIG_IGN); // a client that hangs up must not end the server
-    // SIGINT and SIGTERM are blocked before the server's threads start (they inherit the mask),
-    // so only this thread takes them, in sigwait below.
-    sigset_t stopSignals;
-    sigemptyset(&stopSignals);
-    sigaddset(&stopSignals, SIGINT);
-    sigaddset(&stopSignals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
     MHD_Daemon* d = startDaemon(o, **router);
     if (!d) return fail("cannot listen on " + o.listen.host + " (in use, or not an address of this machine)");
     const MHD_DaemonInfo* info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
