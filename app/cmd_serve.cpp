@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdarg>
 #include <cstdio>
@@ -27,7 +28,7 @@ namespace {
 
 const char* kHelp
     = "usage: adclick serve --db F [--listen 127.0.0.1:8080] [--token-file F] [--threads N]\n"
-      "                     [--max-connections N] [--port-file F]\n\n"
+      "                     [--max-connections N] [--request-timeout S] [--port-file F]\n\n"
       "Serves the database's queries over HTTP, read-only, while an ingest may write it:\n"
       "  GET /v1/ads/{ad_id}/aggregated_count?from=T&to=T[&filter=F]  (= adclick count)\n"
       "  GET /v1/ads/popular_ads?count=N&window=M[&at=T][&filter=F]   (= adclick popular)\n"
@@ -39,6 +40,9 @@ const char* kHelp
       "--token-file F       require 'Authorization: Bearer TOKEN', TOKEN the file's first line\n"
       "--threads N          requests answered at once (default 4, 1-64)\n"
       "--max-connections N  open connections at most (default 256); more wait to be taken in\n"
+      "--request-timeout S  a count or popular query running longer than S seconds is stopped and\n"
+      "                     answered 503 (never a partial count), freeing its thread; counted in\n"
+      "                     /metrics as adclick_serve_timeouts_total (default 10; 0: no limit)\n"
       "--port-file F        write HOST:PORT to F once listening (for port 0)\n"
       "Prints {\"listen\":\"HOST:PORT\",\"db\":F} once listening; stops on SIGINT or SIGTERM.\n";
 
@@ -173,6 +177,7 @@ struct ServeOptions {
     std::string token;
     int threads = 4;
     int maxConnections = 256;
+    std::chrono::seconds requestTimeout { 10 };
     std::optional<std::string> portFile;
 };
 
@@ -182,9 +187,10 @@ int readServeOptions(Args& args, ServeOptions& o)
     const auto db = args.value("db");
     const auto listen = args.value("listen");
     const auto tokenFile = args.value("token-file");
-    std::optional<int64_t> threads, connections;
+    std::optional<int64_t> threads, connections, timeout;
     if (!integerOption(args, "threads", 1, 64, threads)
-        || !integerOption(args, "max-connections", 1, 10'000, connections))
+        || !integerOption(args, "max-connections", 1, 10'000, connections)
+        || !integerOption(args, "request-timeout", 0, 86'400, timeout))
         return 2;
     o.portFile = args.value("port-file");
     if (const int rc = rejectUnknown(args, "serve")) return rc;
@@ -198,6 +204,7 @@ int readServeOptions(Args& args, ServeOptions& o)
     }
     o.threads = static_cast<int>(threads.value_or(4));
     o.maxConnections = static_cast<int>(connections.value_or(256));
+    o.requestTimeout = std::chrono::seconds(timeout.value_or(10));
     return 0;
 }
 
@@ -234,21 +241,22 @@ int cmdServe(Args& args)
     if (printHelp(args, kHelp)) return 0;
     ServeOptions o;
     if (const int rc = readServeOptions(args, o)) return rc;
-    auto router = core::ApiRouter::open({ o.db, o.token, {} });
+    std::signal(SIGPIPE, SIG_IGN); // a client that hangs up must not end the server
+    // SIGINT and SIGTERM are blocked before the server's threads start (they inherit the mask),
+    // the router's watchdog thread included, so only this thread takes them, in sigwait below:
+    // one delivered to a thread that does not block them would end the process at once.
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGINT);
+    sigaddset(&stopSignals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    auto router = core::ApiRouter::open({ o.db, o.token, {}, o.requestTimeout });
     if (!router) return fail(router.message());
     if (!o.listen.loopback && o.token.empty())
         std::fprintf(stderr,
             "adclick serve: warning: listening on %s without --token-file: anyone who reaches it reads "
             "the counts\n",
             o.listen.host.c_str());
-    std::signal(SIGPIPE, SIG_IGN); // a client that hangs up must not end the server
-    // SIGINT and SIGTERM are blocked before the server's threads start (they inherit the mask),
-    // so only this thread takes them, in sigwait below.
-    sigset_t stopSignals;
-    sigemptyset(&stopSignals);
-    sigaddset(&stopSignals, SIGINT);
-    sigaddset(&stopSignals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
     MHD_Daemon* d = startDaemon(o, **router);
     if (!d) return fail("cannot listen on " + o.listen.host + " (in use, or not an address of this machine)");
     const MHD_DaemonInfo* info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);

@@ -141,4 +141,12 @@ std::string prometheusMetrics(const StatsReport& r, int64_t nowMs)
     return w.take();
 }
 
+std::string serveMetrics(const ServeCounters& c)
+{
+    Writer w;
+    w.counter("adclick_serve_timeouts_total",
+        "Queries stopped at the server's --request-timeout and answered 503.", c.timeouts);
+    return w.take();
+}
+
 } // namespace adclick::core

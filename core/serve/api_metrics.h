@@ -15,4 +15,12 @@ namespace adclick::core {
 //! never 0. A time the database does not have yet (no event) is left out.
 std::string prometheusMetrics(const StatsReport& r, int64_t nowMs);
 
+//! What the server itself counts since it started (the database's figures are in StatsReport).
+struct ServeCounters {
+    int64_t timeouts = 0; //!< queries stopped at --request-timeout (answered 503)
+};
+
+//! `adclick_serve_timeouts_total`, in the same text format, to follow prometheusMetrics.
+std::string serveMetrics(const ServeCounters& c);
+
 } // namespace adclick::core

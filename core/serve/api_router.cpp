@@ -130,56 +130,6 @@ Result<Filter> requestFilter(QueryService& q, const std::string* text)
     return resolved;
 }
 
-ApiResponse aggregatedCount(ServicePool& pool, const std::string& adId, const ApiRequest& r)
-{
-    auto p = Params::read(r, { "from", "to", "filter" });
-    if (!p) return apiError(400, p.message());
-    std::optional<int64_t> from, to;
-    std::string error;
-    if (!timeParam(*p, "from", true, from, error) || !timeParam(*p, "to", true, to, error))
-        return apiError(400, error);
-    if (*from >= *to) return apiError(400, "'from' must be before 'to' (the range is [from, to))");
-    auto q = pool.lease();
-    if (!q) return apiError(503, q.message());
-    auto filter = requestFilter(**q, p->get("filter"));
-    if (!filter) {
-        if (filter.code() != StatusCode::BadFilter) q->discard(); // the database failed: a fresh one next
-        return queryError(filter.status());
-    }
-    auto n = (*q)->count(adId, *from, *to, *filter);
-    if (!n) {
-        q->discard();
-        return queryError(n.status());
-    }
-    return json(countAnswerJson(adId, *n));
-}
-
-ApiResponse popularAds(ServicePool& pool, const ApiRequest& r)
-{
-    auto p = Params::read(r, { "count", "window", "at", "filter" });
-    if (!p) return apiError(400, p.message());
-    int64_t count = 0, window = 0;
-    std::optional<int64_t> at;
-    std::string error;
-    if (!wholeParam(*p, "count", INT64_MAX, count, error)
-        || !wholeParam(*p, "window", kMaxWindowMinutes, window, error)
-        || !timeParam(*p, "at", false, at, error))
-        return apiError(400, error);
-    auto q = pool.lease();
-    if (!q) return apiError(503, q.message());
-    auto filter = requestFilter(**q, p->get("filter"));
-    if (!filter) {
-        if (filter.code() != StatusCode::BadFilter) q->discard(); // the database failed: a fresh one next
-        return queryError(filter.status());
-    }
-    auto top = (*q)->popular(count, window, at, *filter);
-    if (!top) {
-        q->discard();
-        return queryError(top.status());
-    }
-    return json(popularAnswerJson(*top, window));
-}
-
 ApiResponse stats(const std::string& db, const ApiRequest& r)
 {
     auto p = Params::read(r, { "samples" });
@@ -216,16 +166,11 @@ ApiResponse health(const std::string& db, const ApiRequest& r)
     return e;
 }
 
-ApiResponse metrics(const std::string& db, int64_t nowMs, const ApiRequest& r)
+//! "10 s", or "250 ms" for a limit that is no whole number of seconds (tests set those).
+std::string durationText(std::chrono::milliseconds d)
 {
-    auto p = Params::read(r, {});
-    if (!p) return apiError(400, p.message());
-    auto report = readStats(db, 0);
-    if (!report) return apiError(503, report.message());
-    ApiResponse m;
-    m.contentType = "text/plain; version=0.0.4; charset=utf-8";
-    m.body = prometheusMetrics(*report, nowMs);
-    return m;
+    const int64_t ms = d.count();
+    return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
 }
 
 //! The path's segments, percent-decoded; nullopt for a bad escape.
@@ -268,6 +213,7 @@ ApiResponse apiError(int status, std::string_view message)
 ApiRouter::ApiRouter(ApiOptions options)
     : m_options(std::move(options))
     , m_pool(m_options.dbPath)
+    , m_watchdog(m_options.requestTimeout)
 {
     if (!m_options.wallMs) m_options.wallMs = wallMs;
 }
@@ -283,6 +229,82 @@ Result<std::unique_ptr<ApiRouter>> ApiRouter::open(ApiOptions options)
     auto w = (*first)->watermark();
     if (!w) return R(w.status());
     return R(std::move(router));
+}
+
+template <typename Query, typename Answer>
+ApiResponse ApiRouter::runQuery(const std::string* filterText, Query query, Answer answer)
+{
+    auto q = m_pool.lease();
+    if (!q) return apiError(503, q.message());
+    auto watch = m_watchdog.watch(**q);
+    auto filter = requestFilter(**q, filterText);
+    using QueryResult = decltype(query(**q, *filter));
+    QueryResult result = filter ? query(**q, *filter) : QueryResult(filter.status());
+    if (watch.end()) {
+        // Interrupted, or about to be: what it returned may be cut short (an interrupted statement
+        // reads as no rows in places), so no answer is given from it, and the service is retired.
+        q->discard();
+        return timedOut();
+    }
+    if (!result) {
+        // A bad filter is the client's mistake; anything else is the database's: a fresh service next.
+        if (result.code() != StatusCode::BadFilter) q->discard();
+        return queryError(result.status());
+    }
+    return json(answer(*result));
+}
+
+ApiResponse ApiRouter::timedOut()
+{
+    m_timeouts.fetch_add(1, std::memory_order_relaxed);
+    return apiError(503,
+        "the query took longer than this server's limit of " + durationText(m_watchdog.limit())
+            + " per request and was stopped; narrow the time range (from/to, window) or the filter, or "
+              "start the server with a larger --request-timeout");
+}
+
+ApiResponse ApiRouter::aggregatedCount(const std::string& adId, const ApiRequest& r)
+{
+    auto p = Params::read(r, { "from", "to", "filter" });
+    if (!p) return apiError(400, p.message());
+    std::optional<int64_t> from, to;
+    std::string error;
+    if (!timeParam(*p, "from", true, from, error) || !timeParam(*p, "to", true, to, error))
+        return apiError(400, error);
+    if (*from >= *to) return apiError(400, "'from' must be before 'to' (the range is [from, to))");
+    return runQuery(
+        p->get("filter"), [&](QueryService& q, const Filter& f) { return q.count(adId, *from, *to, f); },
+        [&](int64_t n) { return countAnswerJson(adId, n); });
+}
+
+ApiResponse ApiRouter::popularAds(const ApiRequest& r)
+{
+    auto p = Params::read(r, { "count", "window", "at", "filter" });
+    if (!p) return apiError(400, p.message());
+    int64_t count = 0, window = 0;
+    std::optional<int64_t> at;
+    std::string error;
+    if (!wholeParam(*p, "count", INT64_MAX, count, error)
+        || !wholeParam(*p, "window", kMaxWindowMinutes, window, error)
+        || !timeParam(*p, "at", false, at, error))
+        return apiError(400, error);
+    return runQuery(
+        p->get("filter"), [&](QueryService& q, const Filter& f) { return q.popular(count, window, at, f); },
+        [&](const PopularResult& top) { return popularAnswerJson(top, window); });
+}
+
+ApiResponse ApiRouter::metrics(const ApiRequest& r)
+{
+    auto p = Params::read(r, {});
+    if (!p) return apiError(400, p.message());
+    auto report = readStats(m_options.dbPath, 0);
+    if (!report) return apiError(503, report.message());
+    ApiResponse m;
+    m.contentType = "text/plain; version=0.0.4; charset=utf-8";
+    ServeCounters served;
+    served.timeouts = m_timeouts.load(std::memory_order_relaxed);
+    m.body = prometheusMetrics(*report, m_options.wallMs()) + serveMetrics(served);
+    return m;
 }
 
 bool ApiRouter::authorized(const ApiRequest& request) const
@@ -322,11 +344,11 @@ ApiResponse ApiRouter::handle(const ApiRequest& request)
         return r;
     }
     if (count && s[2].empty()) return apiError(400, "the ad id in the path is empty");
-    if (count) return aggregatedCount(m_pool, s[2], request);
-    if (popular) return popularAds(m_pool, request);
+    if (count) return aggregatedCount(s[2], request);
+    if (popular) return popularAds(request);
     if (stat) return stats(m_options.dbPath, request);
     if (healthPath) return health(m_options.dbPath, request);
-    return metrics(m_options.dbPath, m_options.wallMs(), request);
+    return metrics(request);
 }
 
 } // namespace adclick::core

@@ -9,11 +9,15 @@
 //   GET /v1/health             -> 200 {"status":"ok",…} when the database opens and reads, else 503
 //   GET /metrics               -> Prometheus text (counters, watermark delay, Kafka lag, rejects)
 // Errors are {"error":"…"}: 400 bad parameters, 401 no or wrong token, 404 unknown path,
-// 405 another method than GET or HEAD, 500 a query that failed, 503 a database that cannot be read.
+// 405 another method than GET or HEAD, 500 a query that failed, 503 a database that cannot be read
+// or a query that ran longer than ApiOptions::requestTimeout (interrupted: never a partial count).
 
 #include "core/base/status.h"
+#include "core/serve/request_watchdog.h"
 #include "core/serve/service_pool.h"
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -43,6 +47,8 @@ struct ApiOptions {
     std::string dbPath;
     std::string token; //!< required as `Authorization: Bearer TOKEN` when not empty
     std::function<int64_t()> wallMs; //!< the clock of /metrics' delays; the system's when empty
+    //! A count or popular query running longer is interrupted and answered 503; 0: no limit.
+    std::chrono::milliseconds requestTimeout { 10'000 };
 };
 
 //! Answers requests on any number of threads at once: each request leases its own QueryService
@@ -63,9 +69,21 @@ public:
 private:
     explicit ApiRouter(ApiOptions options);
     bool authorized(const ApiRequest& request) const;
+    ApiResponse aggregatedCount(const std::string& adId, const ApiRequest& r);
+    ApiResponse popularAds(const ApiRequest& r);
+    ApiResponse metrics(const ApiRequest& r);
+    //! The steps both query endpoints share: lease a service, resolve the `filter` parameter, run
+    //! `query` on them under the time limit, and answer `answer(result)` — or the error: 400 for a
+    //! bad filter, 503 for a timeout, 500 for a failed query (whose service is then retired).
+    template <typename Query, typename Answer>
+    ApiResponse runQuery(const std::string* filterText, Query query, Answer answer);
+    ApiResponse timedOut();
 
     ApiOptions m_options;
     ServicePool m_pool;
+    std::atomic<int64_t> m_timeouts { 0 };
+    //! Last: destroyed first, so its thread never outlives the services it may interrupt.
+    RequestWatchdog m_watchdog;
 };
 
 //! `{"error":"message"}` with a line break, and `status`.

@@ -2,7 +2,8 @@
 // (its log growing), concurrent clients get valid answers whose counts never go down; once the
 // ingest ended, every answer equals `adclick count` / `popular` / `stats` byte for byte (and the
 // generator's truth), again under concurrent clients; malformed requests get 4xx and leave the
-// server serving; the token; a clean stop on SIGTERM; bad options.
+// server serving; the token; a slow query stopped at --request-timeout (503, its thread freed); a
+// clean stop on SIGTERM; bad options.
 #include "http_client.h"
 #include "test_support.h"
 
@@ -96,6 +97,7 @@ private slots:
     void malformedRequestsOverTheWire();
     void tokenOverTheWire();
     void connectionLimit();
+    void requestTimeoutOverTheWire();
     void badOptions();
 
 private:
@@ -340,12 +342,47 @@ void TestServe::connectionLimit()
     QCOMPARE(s.stop(), 0);
 }
 
+void TestServe::requestTimeoutOverTheWire()
+{
+    // Two clicks fifty years apart: a count over all of it is ~2.6·10^7 seeks of the aggregates,
+    // many seconds. One server thread and a 1 s limit: the query is stopped, answered 503, and the
+    // thread answers the next request.
+    QVERIFY(QDir().mkpath(m_dir.filePath("slow")));
+    const QString log = m_dir.filePath("slow/clicks.log"), db = m_dir.filePath("slow/clicks.db");
+    QVERIFY(testsupport::writeFile(log,
+        "[AdClickEvent] ad001, 1971-01-01 00:00:10, u1, 10.1.0.1, US\n"
+        "[AdClickEvent] ad001, 2021-01-01 00:00:20, u2, 10.1.0.2, KR\n"));
+    QCOMPARE(runCli({ "ingest", "--db", db, log }).exitCode, 0);
+    Server s;
+    QVERIFY(s.start({ "--db", db, "--listen", "127.0.0.1:0", "--threads", "1", "--request-timeout", "1" },
+        m_dir.filePath("port4")));
+    testhttp::Client c(s.host.toStdString(), s.port);
+    QElapsedTimer t;
+    t.start();
+    const auto slow
+        = c.get("/v1/ads/ad001/aggregated_count?from=1970-06-01T00:00:00Z&to=2022-01-01T00:00:00Z");
+    const qint64 ms = t.elapsed();
+    QCOMPARE(slow.status, 503);
+    const QString error = QJsonDocument::fromJson(qb(slow.body)).object().value("error").toString();
+    QVERIFY2(error.contains("limit of 1 s") && error.contains("--request-timeout"), slow.body.c_str());
+    QVERIFY2(ms >= 1000 && ms < 4000, qPrintable(QString("answered after %1 ms").arg(ms)));
+    const auto quick
+        = c.get("/v1/ads/ad001/aggregated_count?from=2021-01-01T00:00:00Z&to=2021-01-01T00:01:00Z");
+    QCOMPARE(quick.status, 200);
+    QCOMPARE(jsonInt(quick.body, "count"), int64_t(1));
+    QVERIFY(qb(c.get("/metrics").body).contains("\nadclick_serve_timeouts_total 1\n"));
+    c.close();
+    QCOMPARE(s.stop(), 0);
+}
+
 void TestServe::badOptions()
 {
     QCOMPARE(runCli({ "serve" }).exitCode, 2);
     QCOMPARE(runCli({ "serve", "--db", m_db, "--listen", "localhost:80" }).exitCode, 2);
     QCOMPARE(runCli({ "serve", "--db", m_db, "--listen", "127.0.0.1:99999" }).exitCode, 2);
     QCOMPARE(runCli({ "serve", "--db", m_db, "--threads", "0" }).exitCode, 2);
+    QCOMPARE(runCli({ "serve", "--db", m_db, "--request-timeout", "-1" }).exitCode, 2);
+    QCOMPARE(runCli({ "serve", "--db", m_db, "--request-timeout", "1.5" }).exitCode, 2);
     QCOMPARE(runCli({ "serve", "--db", m_db, "--bogus" }).exitCode, 2);
     const QString empty = m_dir.filePath("empty-token");
     QVERIFY(testsupport::writeFile(empty, "\n"));

@@ -1,16 +1,19 @@
 // The query API of `adclick serve` without HTTP (core/serve/api_router.h): on a hand-counted
 // database its answers equal the known counts and the bytes of `adclick count`/`popular`/`stats`;
 // a corpus of bad requests gets the right 4xx with a JSON error and never a crash; the token; the
-// Prometheus text (unknown lag NaN, never 0); many threads at once on one router.
+// Prometheus text (unknown lag NaN, never 0); many threads at once on one router; the per-request
+// time limit (a slow query is stopped and answered 503, the next one is answered).
 #include "core/serve/api_metrics.h"
 #include "core/serve/api_params.h"
 #include "core/serve/api_router.h"
+#include "core/serve/request_watchdog.h"
 
 #include "test_support.h"
 
 #include <QtTest>
 
 #include <atomic>
+#include <chrono>
 #include <random>
 #include <string>
 #include <thread>
@@ -79,6 +82,8 @@ private slots:
     void concurrentRequests();
     void healthFollowsTheDatabase();
     void stopRefusesNewRequests();
+    void requestTimeoutStopsSlowQueries();
+    void requestTimeoutStopsRawScans();
 
 private:
     QByteArray cli(const QStringList& args);
@@ -572,6 +577,113 @@ void TestServeRouter::stopRefusesNewRequests()
         = (*router)->handle(get("/v1/ads/ad001/aggregated_count", { { "from", "1" }, { "to", "2" } }));
     QCOMPARE(c.status, 503);
     QVERIFY2(errorOf(c).contains("stopping"), c.body.c_str());
+}
+
+namespace {
+
+//! How long `handle` takes, in ms.
+int64_t timedHandle(ApiRouter& router, const ApiRequest& r, ApiResponse& out)
+{
+    QElapsedTimer t;
+    t.start();
+    out = router.handle(r);
+    return t.elapsed();
+}
+
+} // namespace
+
+void TestServeRouter::requestTimeoutStopsSlowQueries()
+{
+    // Two clicks of ad001 twenty years apart: a count over all of it seeks the aggregates once per
+    // minute, ~10^7 times, seconds of SQLite work on a tiny database.
+    QVERIFY(QDir().mkpath(m_dir.filePath("slow")));
+    const QString log = m_dir.filePath("slow/clicks.log"), db = m_dir.filePath("slow/clicks.db");
+    QVERIFY(testsupport::writeFile(log,
+        "[AdClickEvent] ad001, 2001-01-01 00:00:10, u1, 10.1.0.1, US\n"
+        "[AdClickEvent] ad001, 2021-01-01 00:00:20, u2, 10.1.0.2, KR\n"));
+    QCOMPARE(runCli({ "ingest", "--db", db, log }).exitCode, 0);
+    const ApiRequest slow = get("/v1/ads/ad001/aggregated_count",
+        { { "from", "2000-01-01T00:00:00Z" }, { "to", "2022-01-01T00:00:00Z" } });
+    const ApiRequest quick = get("/v1/ads/ad001/aggregated_count",
+        { { "from", "2021-01-01T00:00:00Z" }, { "to", "2021-01-01T00:01:00Z" } });
+
+    ApiOptions unlimited { db.toStdString(), "", {}, std::chrono::milliseconds(0) };
+    auto free = ApiRouter::open(unlimited);
+    QVERIFY(free.isOk());
+    ApiResponse full;
+    const int64_t fullMs = timedHandle(**free, slow, full);
+    QCOMPARE(full.status, 200); // 0: no limit, the whole answer
+    QCOMPARE(qb(full.body), QByteArray("{\"ad_id\":\"ad001\",\"count\":2}\n"));
+    QVERIFY2(fullMs >= 1000, qPrintable(QString("the slow query took only %1 ms").arg(fullMs)));
+
+    ApiOptions limited = unlimited;
+    limited.requestTimeout = std::chrono::milliseconds(200);
+    auto router = ApiRouter::open(limited);
+    QVERIFY(router.isOk());
+    for (int round = 1; round <= 2; ++round) {
+        ApiResponse stopped;
+        const int64_t ms = timedHandle(**router, slow, stopped);
+        QCOMPARE(stopped.status, 503);
+        QCOMPARE(stopped.contentType, std::string("application/json"));
+        const QString error = errorOf(stopped);
+        QVERIFY2(error.contains("took longer than this server's limit of 200 ms"), stopped.body.c_str());
+        QVERIFY2(error.contains("narrow the time range") && error.contains("--request-timeout"),
+            stopped.body.c_str());
+        // Stopped, not merely answered late: the thread is free long before the query would end.
+        QVERIFY2(
+            ms < fullMs / 2, qPrintable(QString("%1 ms with the limit, %2 without").arg(ms).arg(fullMs)));
+        // The next request on the same router is answered in full.
+        const ApiResponse after = (*router)->handle(quick);
+        QCOMPARE(after.status, 200);
+        QCOMPARE(qb(after.body), QByteArray("{\"ad_id\":\"ad001\",\"count\":1}\n"));
+        const QByteArray metrics = qb((*router)->handle(get("/metrics")).body);
+        QVERIFY2(metrics.contains("\nadclick_serve_timeouts_total " + QByteArray::number(round) + "\n"),
+            metrics.constData());
+    }
+    QVERIFY((*router)->pool().openCount() <= 2);
+    QVERIFY(qb((*free)->handle(get("/metrics")).body).contains("\nadclick_serve_timeouts_total 0\n"));
+}
+
+void TestServeRouter::requestTimeoutStopsRawScans()
+{
+    // An ip condition over everything scans every raw event (on the raw reader's two threads):
+    // past the limit the scan must stop, and the interrupted service must answer the next query.
+    QVERIFY(QDir().mkpath(m_dir.filePath("raw")));
+    const QString log = m_dir.filePath("raw/gen.csv"), db = m_dir.filePath("raw/clicks.db");
+    QCOMPARE(
+        runCli({ "gen", "--out", log, "--events", "400000", "--rate", "1000", "--ads", "40", "--seed", "5" })
+            .exitCode,
+        0);
+    QCOMPARE(runCli({ "ingest", "--db", db, log }).exitCode, 0);
+    auto service = QueryService::open(db.toStdString());
+    QVERIFY(service.isOk());
+    QueryService& q = **service;
+    const auto filter = parseFilter("ip!=10.0.0.1");
+    QVERIFY(filter.isOk());
+    const int64_t at = 1'609'462'800'000; // 2021-01-01T01:00:00Z, after the last click
+    auto truth = q.popular(5, 120, at, *filter);
+    QVERIFY(truth.isOk());
+    QCOMPARE(truth->top.size(), std::size_t(5));
+
+    RequestWatchdog dog(std::chrono::milliseconds(1));
+    auto watch = dog.watch(q);
+    auto stopped = q.popular(5, 120, at, *filter);
+    QVERIFY(watch.end());
+    QVERIFY(!stopped.isOk());
+    QVERIFY2(stopped.message().find("interrupted") != std::string::npos, stopped.message().c_str());
+    // The same service (its connection and raw reader) answers in full afterwards.
+    auto again = q.popular(5, 120, at, *filter);
+    QVERIFY2(again.isOk(), again.message().c_str());
+    QCOMPARE(again->top, truth->top);
+
+    ApiOptions o { db.toStdString(), "", {}, std::chrono::milliseconds(1) };
+    auto router = ApiRouter::open(o);
+    QVERIFY(router.isOk());
+    const ApiResponse a = (*router)->handle(get("/v1/ads/popular_ads",
+        { { "count", "5" }, { "window", "120" }, { "at", "2021-01-01T01:00:00Z" },
+            { "filter", "ip%21%3D10.0.0.1" } }));
+    QCOMPARE(a.status, 503);
+    QVERIFY2(errorOf(a).contains("took longer than this server's limit of 1 ms"), a.body.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestServeRouter)
