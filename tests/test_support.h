@@ -90,14 +90,17 @@ public:
         if (!m_process.waitForFinished(10'000)) m_process.kill();
     }
 
-    //! Starts `brokers` brokers holding `topic` (port file in `dir`); the bootstrap list, empty
-    //! when they did not come up.
-    QString start(const QString& dir, const QString& topic, int partitions, int brokers = 3)
+    //! Starts `brokers` brokers holding `topic` (port file in `dir`) and the `alsoTopics`, with as
+    //! many partitions; the bootstrap list, empty when they did not come up.
+    QString start(const QString& dir, const QString& topic, int partitions, int brokers = 3,
+        const QStringList& alsoTopics = {})
     {
         const QString portFile = QDir(dir).filePath(topic + ".port");
-        m_process.start(QStringLiteral(ADCLICK_CLI),
-            { "broker", "--control", "--topic", topic, "--partitions", QString::number(partitions),
-                "--brokers", QString::number(brokers), "--port-file", portFile });
+        QStringList args { "broker", "--control", "--topic", topic, "--partitions",
+            QString::number(partitions), "--brokers", QString::number(brokers), "--port-file", portFile };
+        for (const QString& t : alsoTopics)
+            args << "--also-topic" << t;
+        m_process.start(QStringLiteral(ADCLICK_CLI), args);
         if (!m_process.waitForStarted()) return {};
         const QString bootstrap = waitForBootstrap(portFile);
         readLine(); // the start-up line {"bootstrap":…}, written after the port file

@@ -5,7 +5,10 @@
 
 #include "core/base/clock.h"
 #include "core/ingest/cluster_unit.h"
+#include "core/ingest/kafka_lag_probe.h"
+#include "core/ingest/kafka_partitions.h"
 #include "core/ingest/kafka_source.h"
+#include "core/store/store_reads.h"
 
 #include <algorithm>
 #include <map>
@@ -16,7 +19,7 @@ namespace adclick::core {
 namespace {
 
 constexpr std::size_t kKafkaBatch = 1024;
-constexpr std::string_view kChainPrefix = "cluster:";
+constexpr std::string_view kChainPrefix = kClusterChainPrefix;
 
 std::string configText(const EngineConfig& c)
 {
@@ -29,24 +32,33 @@ std::string configText(const EngineConfig& c)
 
 //! One aggregate topic while it is read: its partitions' positions and every input partition's
 //! chain (SourcePosition "cluster:TOPIC/P": offset = the end of the last unit applied, maxEventMs =
-//! that partition's largest event time).
+//! that partition's largest event time), and the aggregate topic's health (its lag, probed as a
+//! click topic's is), stored with each commit and reported with the progress.
 class Ingestor::AggregateRun {
 public:
     AggregateRun(Ingestor& in, KafkaUri uri, std::unique_ptr<KafkaConsumer> consumer)
         : m_in(in)
         , m_uri(std::move(uri))
         , m_consumer(std::move(consumer))
-    { }
+    {
+        m_health.source = "kafka:" + m_uri.topic;
+        m_health.topic = m_uri.topic;
+        m_health.group = m_uri.group;
+    }
 
     Status start();
     KafkaConsumer& consumer() { return *m_consumer; }
     Status onMessage(const KafkaEvent& ev);
+    //! Lost units: the alarm is stored (as a click topic's data gap is), then the run fails.
+    Status onGap(const KafkaEvent& ev);
     void onEnd(int32_t partition) { m_atEnd[partition] = true; }
     bool allAtEnd() const
     {
         return std::all_of(m_atEnd.begin(), m_atEnd.end(), [](const auto& kv) { return kv.second; });
     }
     Status maybeCommit(bool force);
+    void maybeProgress(const std::string& address);
+    const KafkaHealth& health() const { return m_health; }
 
 private:
     struct Tracked {
@@ -60,10 +72,15 @@ private:
     std::optional<int64_t> lowestPartition() const;
     //! A unit that does not continue its partition's chain: never applied, always said.
     void outOfChain(const Unit& unit, const Tracked& chain);
+    //! The aggregate partitions' positions, high watermarks and lag. Their lag in event time is
+    //! known only when caught up (0): units carry event times per input partition (the chains).
+    void updateHealth();
 
     Ingestor& m_in;
     KafkaUri m_uri;
     std::unique_ptr<KafkaConsumer> m_consumer;
+    std::unique_ptr<KafkaLagProbe> m_probe; //!< the high watermarks, read on a thread of its own
+    KafkaHealth m_health;
     std::map<std::string, Tracked> m_tracked; //!< by uri: the topic's partitions and the chains
     std::map<int32_t, bool> m_atEnd;
     std::map<std::string, int32_t> m_inputPartitions; //!< input topic → its partition count (from units)
@@ -85,10 +102,7 @@ Status Ingestor::runAggregates(const std::string& address, std::stop_token& stop
     while (!stop.stop_requested()) {
         run.consumer().pollBatch(100, kKafkaBatch, events);
         for (const KafkaEvent& ev : events) {
-            if (ev.kind == KafkaEvent::Gap)
-                return Status::error(ev.error
-                    + " (units of the aggregate topic were lost before this store read "
-                      "them: the store cannot be completed from it)");
+            if (ev.kind == KafkaEvent::Gap) return run.onGap(ev);
             if (ev.kind == KafkaEvent::Transient) warn("kafka: " + ev.error + " (retrying)");
             if (ev.kind == KafkaEvent::PartitionEnd) run.onEnd(ev.partition);
             if (ev.kind == KafkaEvent::Message)
@@ -96,11 +110,12 @@ Status Ingestor::runAggregates(const std::string& address, std::stop_token& stop
         }
         const bool done = m_options.untilEnd && run.allAtEnd();
         if (auto st = run.maybeCommit(done); !st) return st;
-        progress(address, false);
+        run.maybeProgress(address);
         if (done) break;
     }
     if (auto st = run.maybeCommit(true); !st) return st;
-    progress(address, true);
+    progress(address, true, &run.health());
+    m_result.kafka.push_back(run.health());
     return Status::ok();
 }
 
@@ -133,7 +148,49 @@ Status Ingestor::AggregateRun::start()
     for (const SourcePosition& k : m_in.m_known)
         if (k.uri.starts_with(kChainPrefix)) track(k.uri);
     m_lastCommitMs = steadyMs();
+    // Without a probe the lag is shown as unknown.
+    if (auto probe = KafkaLagProbe::start(m_uri, m_in.m_options.kafkaProperties)) m_probe = std::move(*probe);
+    // A data-gap alarm stays until the database is rebuilt: lost input is not forgotten.
+    std::vector<KafkaHealth> stored;
+    if (auto st = readKafkaHealth(m_in.m_store->connection(), stored); !st) return st;
+    for (const KafkaHealth& h : stored)
+        if (h.source == m_health.source) m_health.gap = h.gap;
     return m_consumer->assign(offsets);
+}
+
+Status Ingestor::AggregateRun::onGap(const KafkaEvent& ev)
+{
+    m_health.gap = ev.error;
+    if (auto st = maybeCommit(true); !st) return st;
+    return Status::error(ev.error
+        + " (units of the aggregate topic were lost before this store read them: the store cannot be "
+          "completed from it)");
+}
+
+void Ingestor::AggregateRun::updateHealth()
+{
+    const KafkaWatermarks probe = m_probe ? m_probe->latest() : KafkaWatermarks();
+    const int64_t wall = wallMs();
+    m_health.brokerState = m_consumer->brokerState();
+    m_health.updatedMs = wall;
+    const bool connected = m_health.brokerState == "connected";
+    m_health.partitions.clear();
+    for (const auto& [partition, atEnd] : m_atEnd) {
+        PartitionHealth h;
+        h.partition = partition;
+        h.position = static_cast<int64_t>(
+            track("kafka:" + m_uri.topic + "/" + std::to_string(partition)).pos.offset);
+        fillPartitionLag(h, m_consumer->highWatermark(partition), probe, connected && atEnd, wall);
+        h.lagMs = h.lagMessages == 0 ? 0 : -1;
+        m_health.partitions.push_back(h);
+    }
+}
+
+void Ingestor::AggregateRun::maybeProgress(const std::string& address)
+{
+    if (!m_in.onProgress || steadyMs() - m_in.m_lastProgressMs < m_in.m_options.progressIntervalMs) return;
+    updateHealth();
+    m_in.progress(address, false, &m_health);
 }
 
 Status Ingestor::AggregateRun::onMessage(const KafkaEvent& ev)
@@ -211,9 +268,9 @@ std::optional<int64_t> Ingestor::AggregateRun::lowestPartition() const
 Status Ingestor::AggregateRun::maybeCommit(bool force)
 {
     const int64_t now = steadyMs();
+    // Also without new units, every interval: the stored health (the lag) stays current.
     if (!force && m_units < 256 && now - m_lastCommitMs < m_in.m_options.commitIntervalMs)
         return Status::ok();
-    if (m_in.m_pending.empty()) return Status::ok();
     int64_t maxEvent = kNoTime;
     for (const auto& [uri, t] : m_tracked)
         if (uri.starts_with(kChainPrefix) && t.pos.maxEventMs != INT64_MIN)
@@ -223,6 +280,8 @@ Status Ingestor::AggregateRun::maybeCommit(bool force)
     std::vector<SourcePosition> positions;
     for (const auto& [uri, t] : m_tracked)
         positions.push_back(t.pos);
+    updateHealth();
+    m_in.m_store->setKafkaHealth(m_health);
     if (auto st = m_in.m_store->commit(engine.batch(), maxEvent, engine.watermarkMs(), positions); !st)
         return st;
     engine.batchCommitted();

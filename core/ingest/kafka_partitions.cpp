@@ -93,6 +93,22 @@ std::optional<int64_t> KafkaPartitions::updateLow(int64_t nowMs)
     return m_low;
 }
 
+void fillPartitionLag(
+    PartitionHealth& h, int64_t fetched, const KafkaWatermarks& probe, bool readToEnd, int64_t wallMs)
+{
+    // The consumer's figure comes with its fetches and stays as it was when they stop.
+    const auto p = static_cast<std::size_t>(h.partition);
+    const bool probed = p < probe.readMs.size() && probe.readMs[p] > 0;
+    h.highWatermark = std::max(fetched, probed ? probe.high[p] : -1);
+    h.highWatermarkMs = probed ? probe.readMs[p] : 0;
+    bool known = probed && wallMs - probe.readMs[p] <= KafkaLagProbe::kFreshMs;
+    if (!probed && readToEnd && fetched >= 0) {
+        known = true; // read to its end just now: the probe has not answered yet
+        h.highWatermarkMs = wallMs;
+    }
+    h.lagMessages = known && h.highWatermark >= 0 ? std::max<int64_t>(0, h.highWatermark - h.position) : -1;
+}
+
 void KafkaPartitions::fillHealth(
     KafkaHealth& health, const KafkaConsumer& consumer, const KafkaWatermarks& probe, int64_t nowMs) const
 {
@@ -107,18 +123,7 @@ void KafkaPartitions::fillHealth(
         PartitionHealth& h = health.partitions[p];
         h.partition = static_cast<int32_t>(p);
         h.position = static_cast<int64_t>(part.pos.offset);
-        // The consumer's figure comes with its fetches and stays as it was when they stop.
-        const int64_t fetched = consumer.highWatermark(h.partition);
-        const bool probed = p < probe.readMs.size() && probe.readMs[p] > 0;
-        h.highWatermark = std::max(fetched, probed ? probe.high[p] : -1);
-        h.highWatermarkMs = probed ? probe.readMs[p] : 0;
-        bool known = probed && wall - probe.readMs[p] <= KafkaLagProbe::kFreshMs;
-        if (!probed && connected && part.atEnd && fetched >= 0) {
-            known = true; // read to its end just now: the probe has not answered yet
-            h.highWatermarkMs = wall;
-        }
-        h.lagMessages
-            = known && h.highWatermark >= 0 ? std::max<int64_t>(0, h.highWatermark - h.position) : -1;
+        fillPartitionLag(h, consumer.highWatermark(h.partition), probe, connected && part.atEnd, wall);
         h.maxEventMs = part.pos.maxEventMs;
         h.lagMs = h.lagMessages > 0 && part.pos.maxEventMs != kNoTime ? newest - part.pos.maxEventMs : 0;
         h.idle = isIdle(part, nowMs);

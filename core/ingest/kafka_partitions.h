@@ -16,6 +16,13 @@ namespace adclick::core {
 class KafkaConsumer;
 struct KafkaWatermarks;
 
+//! `h`'s high watermark and lag in messages at `h.position` (its partition and position set):
+//! known where `probe` read the high watermark within KafkaLagProbe::kFreshMs, or, before the
+//! probe's first answer, where `readToEnd` (the consumer, connected, has just read the partition
+//! to its end; `fetched` is the consumer's high watermark); otherwise unknown (−1), never 0.
+void fillPartitionLag(
+    PartitionHealth& h, int64_t fetched, const KafkaWatermarks& probe, bool readToEnd, int64_t wallMs);
+
 //! The partitions of one Kafka source: each one's parser and position (what the store keeps for
 //! it), whether it was read to its end, and the watermark they allow together.
 //!

@@ -108,11 +108,13 @@ void writeKafka(Writer& w, const std::vector<KafkaHealth>& sources, int64_t nowM
             w.sample("adclick_kafka_lag_messages",
                 src(h) + ",partition=\"" + std::to_string(p.partition) + "\"", knownOrNaN(p.lagMessages));
     w.family("adclick_kafka_lag_seconds", "gauge",
-        "Event-time lag per partition: the newest event of any partition minus this one's.");
+        "Event-time lag per partition: the newest event of any partition minus this one's; NaN when "
+        "unknown.");
     for (const KafkaHealth& h : sources)
         for (const PartitionHealth& p : h.partitions)
             w.sample("adclick_kafka_lag_seconds",
-                src(h) + ",partition=\"" + std::to_string(p.partition) + "\"", number(p.lagMs / 1000.0));
+                src(h) + ",partition=\"" + std::to_string(p.partition) + "\"",
+                p.lagMs < 0 ? std::string("NaN") : number(p.lagMs / 1000.0));
     w.family("adclick_kafka_position", "gauge", "Next offset to read per partition.");
     for (const KafkaHealth& h : sources)
         for (const PartitionHealth& p : h.partitions)

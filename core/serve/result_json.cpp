@@ -50,8 +50,9 @@ std::string kafkaHealthJson(const KafkaHealth& h)
         s += (i ? ",{" : "{") + std::string("\"partition\":") + std::to_string(p.partition) + ",\"position\":"
             + std::to_string(p.position) + ",\"high_watermark\":" + std::to_string(p.highWatermark)
             + ",\"lag_messages\":" + lagJson(p.lagMessages) + ",\"lag_seconds\":"
-            + std::to_string(double(p.lagMs) / 1000.0) + ",\"max_event_time\":" + timeJson(p.maxEventMs)
-            + ",\"idle\":" + (p.idle ? "true" : "false") + "}";
+            + (p.lagMs < 0 ? std::string("null") : std::to_string(double(p.lagMs) / 1000.0))
+            + ",\"max_event_time\":" + timeJson(p.maxEventMs) + ",\"idle\":" + (p.idle ? "true" : "false")
+            + "}";
     }
     return s + "]}";
 }
@@ -61,6 +62,16 @@ std::string kafkaHealthListJson(const std::vector<KafkaHealth>& list)
     std::string s = "[";
     for (std::size_t i = 0; i < list.size(); ++i)
         s += (i ? "," : "") + kafkaHealthJson(list[i]);
+    return s + "]";
+}
+
+std::string clusterChainsJson(const std::vector<ClusterChain>& chains)
+{
+    std::string s = "[";
+    for (std::size_t i = 0; i < chains.size(); ++i)
+        s += (i ? ",{" : "{") + std::string("\"topic\":") + jsonString(chains[i].topic) + ",\"partition\":"
+            + std::to_string(chains[i].partition) + ",\"applied_to\":" + std::to_string(chains[i].appliedTo)
+            + ",\"max_event_time\":" + timeJson(chains[i].maxEventMs) + "}";
     return s + "]";
 }
 
@@ -93,7 +104,8 @@ std::string statsAnswerJson(const StatsReport& r)
     for (std::size_t i = 0; i < r.sources.size(); ++i)
         out += (i ? "," : "") + std::string("{\"uri\":") + jsonString(r.sources[i].uri)
             + ",\"offset\":" + std::to_string(r.sources[i].offset) + "}";
-    out += "],\"kafka\":" + kafkaHealthListJson(r.kafka) + ",\"rejected_samples\":[";
+    out += "],\"kafka\":" + kafkaHealthListJson(r.kafka)
+        + ",\"cluster_chains\":" + clusterChainsJson(r.chains) + ",\"rejected_samples\":[";
     for (std::size_t i = 0; i < r.rejectSamples.size(); ++i) {
         const auto& s = r.rejectSamples[i];
         out += (i ? "," : "") + std::string("{\"source\":") + jsonString(s.source)

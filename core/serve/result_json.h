@@ -28,6 +28,9 @@ std::string engineStateJsonFields(const Counters& c, int64_t watermarkMs, int64_
 std::string kafkaHealthJson(const KafkaHealth& h);
 //! `[health,…]`
 std::string kafkaHealthListJson(const std::vector<KafkaHealth>& list);
+//! A cluster store's input partitions: topic, partition, applied_to (the input offset its units
+//! were applied up to) and max_event_time (null: none yet).
+std::string clusterChainsJson(const std::vector<ClusterChain>& chains);
 
 //! ISO-8601 UTC text in quotes, or null for kNoTime.
 std::string timeJson(int64_t ms);

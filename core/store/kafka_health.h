@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace adclick::core {
@@ -16,7 +17,8 @@ struct PartitionHealth {
     //! seconds (brokers down, not read yet). Never 0 for unknown.
     int64_t lagMessages = -1;
     //! Event-time lag: newest event time of any partition − newest of this one, while it has
-    //! unread messages; 0 when caught up.
+    //! unread messages; 0 when caught up; −1 unknown (a cluster store's aggregate partition with
+    //! unread units: its event time is per input partition, see ClusterChain).
     int64_t lagMs = 0;
     int64_t maxEventMs = INT64_MIN; //!< newest event time read from it (kNoTime: none)
     bool idle = false; //!< read to its end and quiet for --idle: not holding the watermark
@@ -59,6 +61,19 @@ struct KafkaHealth {
             oldest = std::min(oldest, p.highWatermarkMs);
         return oldest;
     }
+};
+
+//! The sources rows of a cluster store's chains are `cluster:TOPIC/P` (docs/SCALING.md).
+inline constexpr std::string_view kClusterChainPrefix = "cluster:";
+
+//! One input partition of a cluster store: how far its chain of units was applied. Read from its
+//! sources row, so `adclick stats` and the GUI show what the database holds.
+struct ClusterChain {
+    std::string topic; //!< the input (click) topic
+    int32_t partition = 0;
+    int64_t appliedTo = 0; //!< the input offset up to which the partition's units were applied
+    int64_t maxEventMs = INT64_MIN; //!< the partition's largest event time (INT64_MIN: none yet)
+    bool operator==(const ClusterChain&) const = default;
 };
 
 } // namespace adclick::core

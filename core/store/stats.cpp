@@ -47,6 +47,9 @@ Result<StatsReport> readStats(const std::string& dbPath, int rejectSampleLimit)
     if (!rejects) return R(rejects.status());
     r.rejectSamples = std::move(*rejects);
     if (auto st = readKafkaHealth(*conn, r.kafka); !st) return R(st);
+    auto chains = readClusterChains(*conn);
+    if (!chains) return R(chains.status());
+    r.chains = std::move(*chains);
     return r;
 }
 

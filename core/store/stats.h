@@ -27,6 +27,7 @@ struct StatsReport {
     std::vector<SourcePosition> sources;
     std::vector<RejectedLine> rejectSamples; //!< the first ones, up to the requested limit
     std::vector<KafkaHealth> kafka; //!< as of the last commit of each Kafka source
+    std::vector<ClusterChain> chains; //!< a cluster store's input partitions (none elsewhere)
 };
 
 Result<StatsReport> readStats(const std::string& dbPath, int rejectSampleLimit = 20);

@@ -78,6 +78,11 @@ bool StoreReader::hasKafkaSources()
     return q.ok() && q.step();
 }
 
+Result<std::vector<ClusterChain>> StoreReader::clusterChains()
+{
+    return readClusterChains(m_conn);
+}
+
 Result<std::vector<UnusualEvent>> StoreReader::unusualEvents(int64_t fromMs, int64_t toMs, std::size_t limit)
 {
     using R = Result<std::vector<UnusualEvent>>;

@@ -50,6 +50,8 @@ public:
     //! The first `limit` stored reject samples (the core keeps the first 1000).
     Result<std::vector<RejectedLine>> rejects(int limit);
     bool hasKafkaSources();
+    //! A cluster store's input partitions and how far each was applied (none elsewhere).
+    Result<std::vector<ClusterChain>> clusterChains();
     //! The newest `limit` late and duplicate events with event time in [fromMs, toMs).
     Result<std::vector<UnusualEvent>> unusualEvents(int64_t fromMs, int64_t toMs, std::size_t limit);
 

@@ -2,6 +2,9 @@
 
 #include "core/store/sqlite_util.h"
 
+#include <algorithm>
+#include <climits>
+
 namespace adclick::core {
 
 namespace {
@@ -145,6 +148,45 @@ Status readKafkaHealth(const sql::Connection& conn, std::vector<KafkaHealth>& ou
             return Status::error(sql::describe(conn, q.rc(), "cannot read the Kafka health"));
     }
     return Status::ok();
+}
+
+namespace {
+
+//! `TOPIC/P` (a Kafka topic name has no '/'); false for anything else.
+bool parseChainKey(std::string_view key, ClusterChain& chain)
+{
+    const auto slash = key.rfind('/');
+    if (slash == std::string_view::npos || slash == 0 || slash + 1 == key.size()) return false;
+    int64_t partition = 0;
+    for (const char c : key.substr(slash + 1)) {
+        if (c < '0' || c > '9' || partition > INT32_MAX / 10) return false;
+        partition = partition * 10 + (c - '0');
+    }
+    chain.topic = std::string(key.substr(0, slash));
+    chain.partition = static_cast<int32_t>(partition);
+    return true;
+}
+
+} // namespace
+
+Result<std::vector<ClusterChain>> readClusterChains(const sql::Connection& conn)
+{
+    using R = Result<std::vector<ClusterChain>>;
+    // substr, not LIKE: '_' in a topic name would be a LIKE wildcard.
+    sql::Stmt q(conn, "SELECT uri, offset, max_ms FROM sources WHERE substr(uri, 1, 8) = 'cluster:'");
+    std::vector<ClusterChain> out;
+    while (q.step()) {
+        ClusterChain c;
+        if (!parseChainKey(q.text(0).substr(kClusterChainPrefix.size()), c)) continue;
+        c.appliedTo = q.int64(1);
+        c.maxEventMs = q.isNull(2) ? kNoTime : q.int64(2);
+        out.push_back(std::move(c));
+    }
+    if (q.rc() != SQLITE_DONE) return R::error(sql::describe(conn, q.rc(), "cannot read the cluster chains"));
+    std::sort(out.begin(), out.end(), [](const ClusterChain& a, const ClusterChain& b) {
+        return a.topic != b.topic ? a.topic < b.topic : a.partition < b.partition;
+    });
+    return out;
 }
 
 } // namespace adclick::core

@@ -39,4 +39,8 @@ Result<std::vector<RejectedLine>> readRejects(const sql::Connection& conn, int l
 //! The stored Kafka health (tables kafka_sources, kafka_partitions).
 Status readKafkaHealth(const sql::Connection& conn, std::vector<KafkaHealth>& out);
 
+//! A cluster store's chains (sources rows `cluster:TOPIC/P`) by topic and partition; none in any
+//! other database.
+Result<std::vector<ClusterChain>> readClusterChains(const sql::Connection& conn);
+
 } // namespace adclick::core

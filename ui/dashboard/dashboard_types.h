@@ -161,6 +161,9 @@ struct DashboardSnapshot {
     //! The first minute with a counted click (unset: none yet); the clicks charts start there.
     std::optional<int64_t> firstClickMinute;
     std::vector<core::KafkaHealth> kafka;
+    //! A cluster store's input partitions: how far each one's units were applied (none for any
+    //! other database).
+    std::vector<core::ClusterChain> chains;
     std::vector<core::RejectedLine> rejects;
     std::vector<core::SavedFilterInfo> savedFilters;
     IngestStatus ingest;

@@ -83,6 +83,7 @@ QString SnapshotSession::open(const QString& databasePath)
     rejects.clear();
     savedFilters.clear();
     kafka.clear();
+    chains.clear();
     detailsRead = false;
     savedFiltersRead = false;
     heavy = {};
@@ -252,9 +253,11 @@ void SnapshotBuilder::readDetails()
             if (auto st = core::readStats(QFile::encodeName(m_request.databasePath).toStdString(), 0))
                 session.kafka = std::move(st->kafka);
         }
+        if (auto chains = session.reader->clusterChains()) session.chains = std::move(*chains);
     }
     m_snapshot->rejects = session.rejects;
     m_snapshot->savedFilters = session.savedFilters;
+    m_snapshot->chains = session.chains;
     m_snapshot->kafka
         = ingest.hasProgress && !ingest.progress.kafka.empty() ? ingest.progress.kafka : session.kafka;
 }

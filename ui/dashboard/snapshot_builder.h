@@ -27,6 +27,7 @@ struct SnapshotSession {
     std::vector<core::RejectedLine> rejects;
     std::vector<core::SavedFilterInfo> savedFilters;
     std::vector<core::KafkaHealth> kafka;
+    std::vector<core::ClusterChain> chains;
     bool detailsRead = false;
     bool savedFiltersRead = false; //!< savedFilters is the database's list (read at least once)
     //! The last country counts and charts, reused while they are expensive (see SnapshotBuilder).

@@ -103,9 +103,9 @@ QVariant PartitionLagModel::cell(const PartitionRow& row, int column, int role) 
         return !sort && p.highWatermark < 0 ? QVariant(QStringLiteral("?")) : number(p.highWatermark);
     case LagColumn: // unknown is "?", never 0 (sorted first)
         return !sort && p.lagMessages < 0 ? QVariant(QStringLiteral("?")) : number(p.lagMessages);
-    case LagTimeColumn:
-        if (sort) return qlonglong(p.lagMessages < 0 ? -1 : p.lagMs);
-        return p.lagMessages < 0 ? QStringLiteral("?") : formatDuration(p.lagMs);
+    case LagTimeColumn: // unknown (a cluster store's aggregate partition behind) is "?" too
+        if (sort) return qlonglong(p.lagMessages < 0 || p.lagMs < 0 ? -1 : p.lagMs);
+        return p.lagMessages < 0 || p.lagMs < 0 ? QStringLiteral("?") : formatDuration(p.lagMs);
     case NewestEventColumn:
         if (sort) return qlonglong(p.maxEventMs);
         return p.maxEventMs == core::kNoTime ? QStringLiteral("—") : formatTime(p.maxEventMs, m_utc);

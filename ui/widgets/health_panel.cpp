@@ -1,5 +1,6 @@
 #include "ui/widgets/health_panel.h"
 
+#include "ui/models/cluster_chain_model.h"
 #include "ui/models/partition_lag_model.h"
 #include "ui/models/time_format.h"
 #include "ui/widgets/kafka_trend_chart.h"
@@ -27,6 +28,8 @@ HealthPanel::HealthPanel(QWidget* parent)
     : QWidget(parent)
     , m_partitions(new PartitionLagModel(this))
     , m_partitionProxy(new QSortFilterProxyModel(this))
+    , m_chains(new ClusterChainModel(this))
+    , m_chainProxy(new QSortFilterProxyModel(this))
 {
     auto* layout = new QVBoxLayout(this);
     m_alarm = new QLabel(this);
@@ -54,6 +57,7 @@ HealthPanel::HealthPanel(QWidget* parent)
     addFigure(grid, row++, 0, QStringLiteral("kafkaSource"), tr("Topic / group"));
     addFigure(grid, row++, 0, QStringLiteral("kafkaErrors"), tr("Client errors"));
     addFigure(grid, row++, 0, QStringLiteral("gap"), tr("Data gap"));
+    addFigure(grid, row++, 0, QStringLiteral("cluster"), tr("Cluster store"));
     addFigure(grid, row++, 0, QStringLiteral("query"), tr("Snapshot query"));
     addFigure(grid, row++, 0, QStringLiteral("stall"), tr("GUI stall (10 s)"));
     grid->setColumnStretch(1, 1);
@@ -73,21 +77,36 @@ HealthPanel::HealthPanel(QWidget* parent)
     layout->addWidget(m_trend);
     m_trend->hide();
 
-    m_partitionProxy->setSourceModel(m_partitions);
-    m_partitionProxy->setSortRole(PartitionLagModel::SortRole);
-    m_partitionView = new QTableView(this);
-    m_partitionView->setObjectName(QStringLiteral("partitionView"));
-    m_partitionView->setModel(m_partitionProxy);
-    m_partitionView->setSortingEnabled(true);
-    m_partitionView->sortByColumn(PartitionLagModel::PartitionColumn, Qt::AscendingOrder);
-    m_partitionView->verticalHeader()->hide();
-    m_partitionView->verticalHeader()->setDefaultSectionSize(m_partitionView->fontMetrics().height() + 6);
-    m_partitionView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_partitionView->setSelectionMode(QAbstractItemView::NoSelection);
-    m_partitionView->setAlternatingRowColors(true);
-    layout->addWidget(m_partitionView, 1);
-    m_partitionView->hide();
+    m_partitionView = addTable(layout, m_partitionProxy, m_partitions, QStringLiteral("partitionView"),
+        PartitionLagModel::PartitionColumn);
+    // Which table is which, in a cluster store: the first one is the aggregate topic's.
+    m_chainCaption = new QLabel(tr("Input partitions: units applied by this store"), this);
+    m_chainCaption->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    layout->addWidget(m_chainCaption);
+    m_chainCaption->hide();
+    m_chainView = addTable(
+        layout, m_chainProxy, m_chains, QStringLiteral("chainView"), ClusterChainModel::PartitionColumn);
     layout->addStretch(0);
+}
+
+QTableView* HealthPanel::addTable(QVBoxLayout* layout, QSortFilterProxyModel* proxy,
+    QAbstractItemModel* model, const QString& name, int sortColumn)
+{
+    proxy->setSourceModel(model);
+    proxy->setSortRole(kSortRole);
+    auto* view = new QTableView(this);
+    view->setObjectName(name);
+    view->setModel(proxy);
+    view->setSortingEnabled(true);
+    view->sortByColumn(sortColumn, Qt::AscendingOrder);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    view->setSelectionMode(QAbstractItemView::NoSelection);
+    view->setAlternatingRowColors(true);
+    layout->addWidget(view, 1);
+    view->hide();
+    return view;
 }
 
 QLabel* HealthPanel::addFigure(
@@ -114,6 +133,7 @@ void HealthPanel::setUtc(bool utc)
 {
     m_utc = utc;
     m_partitions->setUtc(utc);
+    m_chains->setUtc(utc);
     setSnapshot(m_snapshot);
 }
 
@@ -185,7 +205,17 @@ void HealthPanel::setSnapshot(const SnapshotPtr& snapshot)
     m_partitions->setSnapshot(snapshot);
     m_partitionView->setVisible(!s.kafka.empty());
     updateKafkaSource(s.kafka);
+    updateChains(s);
     sampleTrend(s);
+}
+
+void HealthPanel::updateChains(const DashboardSnapshot& s)
+{
+    m_chains->setSnapshot(m_snapshot);
+    const QString summary = ClusterChainModel::summary(s.chains);
+    m_figures[QStringLiteral("cluster")]->setText(summary.isEmpty() ? QStringLiteral("—") : summary);
+    m_chainView->setVisible(!s.chains.empty());
+    m_chainCaption->setVisible(!s.chains.empty());
 }
 
 void HealthPanel::updateKafkaSource(const std::vector<core::KafkaHealth>& kafka)

@@ -4,18 +4,22 @@
 
 #include <QWidget>
 
+class QAbstractItemModel;
 class QGridLayout;
 class QLabel;
 class QTableView;
+class QVBoxLayout;
 class QSortFilterProxyModel;
 
 namespace adclick::ui {
 
+class ClusterChainModel;
 class KafkaTrendChart;
 class PartitionLagModel;
 
 //! Ingest health: state, events/s, counters, watermark and its delay behind wall time, Kafka
-//! broker state, data-gap alarm and per-partition lag.
+//! broker state, data-gap alarm and per-partition lag; for a cluster store, the lag on its
+//! aggregate topic and, per input partition, how far its units were applied.
 class HealthPanel : public QWidget {
     Q_OBJECT
 public:
@@ -29,13 +33,19 @@ public:
     void setStall(double maxMs, double p99Ms);
 
     PartitionLagModel* partitionModel() const { return m_partitions; }
+    ClusterChainModel* chainModel() const { return m_chains; }
     KafkaTrendChart* kafkaTrend() const { return m_trend; }
     //! The text of one figure, by name (lines, accepted, duplicates, late, rejected, rate,
-    //! watermark, delay, state, broker, kafkaSource, gap), for tests.
+    //! watermark, delay, state, broker, kafkaSource, gap, cluster), for tests.
     QString figure(const QString& name) const;
 
 private:
     QLabel* addFigure(QGridLayout* grid, int row, int column, const QString& name, const QString& title);
+    //! A sortable, unselectable table of `model` (through `proxy`), hidden until it has rows.
+    QTableView* addTable(QVBoxLayout* layout, QSortFilterProxyModel* proxy, QAbstractItemModel* model,
+        const QString& name, int sortColumn);
+    //! A cluster store's input partitions: the summary figure and the table.
+    void updateChains(const DashboardSnapshot& s);
     void updateCounters(const core::Counters& c);
     void updateState();
     //! Events/s when the ingest does not report it: the growth of the stored counters.
@@ -53,6 +63,10 @@ private:
     PartitionLagModel* m_partitions = nullptr;
     QSortFilterProxyModel* m_partitionProxy = nullptr;
     QTableView* m_partitionView = nullptr;
+    ClusterChainModel* m_chains = nullptr;
+    QSortFilterProxyModel* m_chainProxy = nullptr;
+    QTableView* m_chainView = nullptr;
+    QLabel* m_chainCaption = nullptr;
     KafkaTrendChart* m_trend = nullptr;
     QString m_trendKey; //!< database and source the chart's samples belong to
     QLabel* m_alarm = nullptr;
