@@ -125,7 +125,11 @@ void KafkaPartitions::fillHealth(
         h.position = static_cast<int64_t>(part.pos.offset);
         fillPartitionLag(h, consumer.highWatermark(h.partition), probe, connected && part.atEnd, wall);
         h.maxEventMs = part.pos.maxEventMs;
-        h.lagMs = h.lagMessages > 0 && part.pos.maxEventMs != kNoTime ? newest - part.pos.maxEventMs : 0;
+        // Unknown (−1), never 0, while its lag in messages is unknown or it is behind with nothing
+        // read from it yet.
+        h.lagMs = h.lagMessages == 0                              ? 0
+            : h.lagMessages > 0 && part.pos.maxEventMs != kNoTime ? newest - part.pos.maxEventMs
+                                                                  : -1;
         h.idle = isIdle(part, nowMs);
     }
 }

@@ -17,8 +17,9 @@ struct PartitionHealth {
     //! seconds (brokers down, not read yet). Never 0 for unknown.
     int64_t lagMessages = -1;
     //! Event-time lag: newest event time of any partition − newest of this one, while it has
-    //! unread messages; 0 when caught up; −1 unknown (a cluster store's aggregate partition with
-    //! unread units: its event time is per input partition, see ClusterChain).
+    //! unread messages; 0 when caught up; −1 unknown: its lag in messages is unknown, or it is
+    //! behind with no event time of its own (nothing read from it yet; a cluster store's aggregate
+    //! partition, whose units carry event times per input partition, see ClusterChain).
     int64_t lagMs = 0;
     int64_t maxEventMs = INT64_MIN; //!< newest event time read from it (kNoTime: none)
     bool idle = false; //!< read to its end and quiet for --idle: not holding the watermark

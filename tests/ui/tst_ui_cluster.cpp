@@ -4,9 +4,10 @@
 // ingest of the click topic (and the generator's truth); its health panel shows the store's lag
 // on the aggregate topic per partition and, per input partition, the offset its units were
 // applied up to and its newest event — both equal to what the one-process ingest read; with the
-// brokers down the lag is unknown ("?", "lag unknown"), never 0; an ip= filter is refused with
-// the cluster-store message instead of an empty (0) answer. Brokers and worker run in their own
-// processes.
+// source paused the lag keeps growing under new units, their event-time lag unknown ("?"); with
+// the brokers down the lag is unknown ("?", "lag unknown"), never 0; an ip= filter is refused
+// with the cluster-store message instead of an empty (0) answer. Brokers and worker run in their
+// own processes.
 #include "test_support.h"
 #include "ui_test_support.h"
 
@@ -107,6 +108,53 @@ class TestUiCluster : public QObject {
         }
         QCOMPARE(model.rowCount(), kPartitions);
         QVERIFY(!columnCells(&model, ClusterChainModel::NewestEventColumn).contains(QStringLiteral("—")));
+    }
+
+    //! Paused, the window keeps probing the aggregate topic: units the worker publishes meanwhile
+    //! are a known lag (> 0), and how far behind that is in event time is unknown ("?", never the
+    //! last stored "0 ms": aggregate partitions have no event time of their own). Resumed, the
+    //! store reads them and again equals a one-process ingest of the whole click topic.
+    void checkPausedSource(MainWindow& w, const QString& db)
+    {
+        DashboardController* c = w.controller();
+        const PartitionLagModel* lag = w.healthPanel()->partitionModel();
+        c->setSourcePaused(true);
+        QVERIFY(QTest::qWaitFor([&] { return !c->ingestActive(); }, 30'000));
+        const QString more = m_dir.filePath("more.jsonl");
+        const testsupport::Run g = testsupport::runCli({ "gen", "--out", more, "--events", "4000", "--format",
+            "jsonl", "--seed", "22", "--rate", "100", "--start", "2021-01-01T00:03:00Z" });
+        QVERIFY2(g.exitCode == 0, g.err.constData());
+        const testsupport::Run p
+            = testsupport::runCli({ "produce", "--brokers", m_boot, "--topic", "clicks", more });
+        QVERIFY2(p.exitCode == 0, p.err.constData());
+        const auto behind = [&] {
+            QStringList times;
+            for (int r = 0; r < lag->rowCount(); ++r)
+                if (lag->index(r, PartitionLagModel::LagColumn).data(PartitionLagModel::SortRole).toLongLong()
+                    > 0)
+                    times << lag->index(r, PartitionLagModel::LagTimeColumn).data().toString();
+            return times;
+        };
+        const bool grew = QTest::qWaitFor(
+            [&] { return !behind().isEmpty() && behind() == QStringList(behind().size(), "?"); }, 60'000);
+        QVERIFY2(grew,
+            qPrintable(columnCells(lag, PartitionLagModel::LagColumn).join(' ') + " | "
+                + columnCells(lag, PartitionLagModel::LagTimeColumn).join(' ')));
+        QCOMPARE(w.healthPanel()->figure(QStringLiteral("state")), QStringLiteral("paused"));
+
+        c->setSourcePaused(false);
+        const int64_t lines = kEvents + testsupport::truthCounters(more)["lines"].toInteger();
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const SnapshotPtr s = c->snapshot();
+                return s && s->counters.lines == lines;
+            },
+            60'000));
+        const testsupport::Run r
+            = testsupport::runCli({ "ingest", "--db", m_reference, "--until-end", uri("clicks") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(testsupport::aggText(db), testsupport::aggText(m_reference));
+        QCOMPARE(testsupport::countersText(db), testsupport::countersText(m_reference));
     }
 
     //! `adclick stats` on the live store: the aggregate topic's lag per partition, known, and the
@@ -236,6 +284,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(w.bannerText().contains(QStringLiteral("cluster store")), 10'000);
         c->setFilter(FilterState());
         QVERIFY(uitest::nextSnapshot(*c));
+        checkPausedSource(w, db);
 
         // Every broker down: the lag is unknown, in the figure and in every partition's cells —
         // never the last known 0. The chains stay (they are what the database holds).

@@ -45,6 +45,9 @@ void KafkaLagWatch::apply(std::vector<core::KafkaHealth>& kafka) const
                 p.highWatermarkMs = w.readMs[i];
             }
             p.lagMessages = fresh ? std::max<int64_t>(0, p.highWatermark - p.position) : -1;
+            // Behind, with no event time of its own (a cluster store's aggregate partition, a
+            // partition nothing was read from): how far behind in time is unknown, not the stored 0.
+            if (p.lagMessages != 0 && p.maxEventMs == core::kNoTime) p.lagMs = -1;
             anyFresh = anyFresh || fresh;
         }
         h.brokerState = anyFresh ? std::string("connected")

@@ -65,7 +65,7 @@ HealthPanel::HealthPanel(QWidget* parent)
     layout->addLayout(grid);
     // Times and the stall figure wrap at their spaces in a narrow dock (150 %) instead of losing
     // their middle ("2021-01-…8:23 UTC"); their words are short, so the dock keeps its width.
-    for (const char* name : { "watermark", "newest", "delay", "stall" })
+    for (const char* name : { "watermark", "newest", "delay", "stall", "cluster" })
         m_figures[QLatin1String(name)]->setWordWrap(true);
     m_figures[QStringLiteral("watermark")]->setToolTip(
         tr("Panes before the watermark are final: their counts no longer change (late events are counted "
@@ -77,16 +77,24 @@ HealthPanel::HealthPanel(QWidget* parent)
     layout->addWidget(m_trend);
     m_trend->hide();
 
+    // Which table is which, in a cluster store: the aggregate topic's partitions, then the input's.
+    m_partitionCaption = addCaption(layout, tr("Aggregate topic: units this store has not read yet"));
     m_partitionView = addTable(layout, m_partitionProxy, m_partitions, QStringLiteral("partitionView"),
         PartitionLagModel::PartitionColumn);
-    // Which table is which, in a cluster store: the first one is the aggregate topic's.
-    m_chainCaption = new QLabel(tr("Input partitions: units applied by this store"), this);
-    m_chainCaption->setStyleSheet(QStringLiteral("color: palette(mid);"));
-    layout->addWidget(m_chainCaption);
-    m_chainCaption->hide();
+    m_chainCaption = addCaption(layout, tr("Input partitions: offsets whose units this store applied"));
     m_chainView = addTable(
         layout, m_chainProxy, m_chains, QStringLiteral("chainView"), ClusterChainModel::PartitionColumn);
     layout->addStretch(0);
+}
+
+QLabel* HealthPanel::addCaption(QVBoxLayout* layout, const QString& text)
+{
+    auto* caption = new QLabel(text, this);
+    caption->setWordWrap(true);
+    caption->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    layout->addWidget(caption);
+    caption->hide();
+    return caption;
 }
 
 QTableView* HealthPanel::addTable(QVBoxLayout* layout, QSortFilterProxyModel* proxy,
@@ -216,6 +224,7 @@ void HealthPanel::updateChains(const DashboardSnapshot& s)
     m_figures[QStringLiteral("cluster")]->setText(summary.isEmpty() ? QStringLiteral("—") : summary);
     m_chainView->setVisible(!s.chains.empty());
     m_chainCaption->setVisible(!s.chains.empty());
+    m_partitionCaption->setVisible(!s.chains.empty() && !s.kafka.empty());
 }
 
 void HealthPanel::updateKafkaSource(const std::vector<core::KafkaHealth>& kafka)

@@ -41,6 +41,8 @@ public:
 
 private:
     QLabel* addFigure(QGridLayout* grid, int row, int column, const QString& name, const QString& title);
+    //! A hidden line of grey text above a table.
+    QLabel* addCaption(QVBoxLayout* layout, const QString& text);
     //! A sortable, unselectable table of `model` (through `proxy`), hidden until it has rows.
     QTableView* addTable(QVBoxLayout* layout, QSortFilterProxyModel* proxy, QAbstractItemModel* model,
         const QString& name, int sortColumn);
@@ -67,6 +69,7 @@ private:
     QSortFilterProxyModel* m_chainProxy = nullptr;
     QTableView* m_chainView = nullptr;
     QLabel* m_chainCaption = nullptr;
+    QLabel* m_partitionCaption = nullptr; //!< shown for a cluster store only
     KafkaTrendChart* m_trend = nullptr;
     QString m_trendKey; //!< database and source the chart's samples belong to
     QLabel* m_alarm = nullptr;
