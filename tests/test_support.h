@@ -140,6 +140,18 @@ inline bool writeFile(const QString& path, const QByteArray& bytes, bool gzip = 
     return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
 }
 
+//! A database of two clicks of ad001, the first in `firstYear`, the second in 2021: a count over
+//! the whole span seeks the aggregates once per minute, seconds of SQLite work on a tiny
+//! database (the serve tests' slow query). Returns the database's path, empty on failure.
+inline QString farApartClicksDb(const QString& dir, int firstYear)
+{
+    const QString log = dir + "/clicks.log", db = dir + "/clicks.db";
+    const QByteArray lines = "[AdClickEvent] ad001, " + QByteArray::number(firstYear)
+        + "-01-01 00:00:10, u1, 10.1.0.1, US\n[AdClickEvent] ad001, 2021-01-01 00:00:20, u2, 10.1.0.2, KR\n";
+    if (!QDir().mkpath(dir) || !writeFile(log, lines)) return {};
+    return runCli({ "ingest", "--db", db, log }).exitCode == 0 ? db : QString();
+}
+
 //! The non-zero reject reasons of an ingest summary, as " reason=N" each (empty when none).
 inline QString nonZeroRejects(const QJsonObject& summary)
 {

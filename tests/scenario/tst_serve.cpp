@@ -347,12 +347,8 @@ void TestServe::requestTimeoutOverTheWire()
     // Two clicks fifty years apart: a count over all of it is ~2.6·10^7 seeks of the aggregates,
     // many seconds. One server thread and a 1 s limit: the query is stopped, answered 503, and the
     // thread answers the next request.
-    QVERIFY(QDir().mkpath(m_dir.filePath("slow")));
-    const QString log = m_dir.filePath("slow/clicks.log"), db = m_dir.filePath("slow/clicks.db");
-    QVERIFY(testsupport::writeFile(log,
-        "[AdClickEvent] ad001, 1971-01-01 00:00:10, u1, 10.1.0.1, US\n"
-        "[AdClickEvent] ad001, 2021-01-01 00:00:20, u2, 10.1.0.2, KR\n"));
-    QCOMPARE(runCli({ "ingest", "--db", db, log }).exitCode, 0);
+    const QString db = testsupport::farApartClicksDb(m_dir.filePath("slow"), 1971);
+    QVERIFY(!db.isEmpty());
     Server s;
     QVERIFY(s.start({ "--db", db, "--listen", "127.0.0.1:0", "--threads", "1", "--request-timeout", "1" },
         m_dir.filePath("port4")));
