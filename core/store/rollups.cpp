@@ -213,10 +213,15 @@ Status migrateToRollups(const sql::Connection& conn)
     return Status::ok();
 }
 
-bool hasRollups(const sql::Connection& conn)
+int64_t storeSchemaVersion(const sql::Connection& conn)
 {
     sql::Stmt v(conn, "SELECT value FROM meta WHERE key = 'schema_version'");
-    return v.step() && v.int64(0) >= kRollupSchemaVersion;
+    return v.step() ? v.int64(0) : 0;
+}
+
+bool hasRollups(const sql::Connection& conn)
+{
+    return storeSchemaVersion(conn) >= kRollupSchemaVersion;
 }
 
 std::vector<RollupTerm> coverMinutes(int64_t firstMinute, int64_t endMinute)

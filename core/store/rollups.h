@@ -3,6 +3,7 @@
 #include "core/base/status.h"
 
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <vector>
 
@@ -28,6 +29,13 @@ inline constexpr int64_t kRollupWidths[] = { 1, 10, 60 };
 //! The schema version since which agg_rollup exists and is maintained.
 inline constexpr int kRollupSchemaVersion = 4;
 
+//! The schema version since which the hour level is indexed by clicks (agg_rollup_rank), and that
+//! level's width (the index is partial: `WHERE width = 60` in kSchemaSql and in every query that
+//! reads it, which SQLite needs literally to use it).
+inline constexpr int kRankedRollupSchemaVersion = 5;
+inline constexpr int64_t kRankedRollupWidth = 60;
+static_assert(kRollupWidths[std::size(kRollupWidths) - 1] == kRankedRollupWidth);
+
 //! Within the commit's transaction, after agg: adds the batch's click deltas to every level.
 Status writeRollups(const sql::Connection& conn, const PaneDeltaMap& panes);
 
@@ -48,6 +56,9 @@ Status migrateToRollups(const sql::Connection& conn);
 //! True when the database's rollups are maintained (schema version ≥ 4). Read it inside the read
 //! transaction that reads them.
 bool hasRollups(const sql::Connection& conn);
+
+//! The database's schema version (0 when unknown). Read it inside the read transaction.
+int64_t storeSchemaVersion(const sql::Connection& conn);
 
 //! A signed run of buckets of one width: sign · Σ clicks of buckets [first, end).
 struct RollupTerm {

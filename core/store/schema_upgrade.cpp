@@ -16,6 +16,7 @@ Status upgradeSchemaSteps(const sql::Connection& conn, const std::string& rawDir
     // binary segment after a text one.
     // 4: the rollups of agg.
     if (st && from < kRollupSchemaVersion) st = migrateToRollups(conn);
+    // 5: agg_rollup_rank is an index: kSchemaSql built it from the rows already.
     if (!st) return st;
     const std::string version
         = "UPDATE meta SET value = " + std::to_string(kSchemaVersion) + " WHERE key = 'schema_version'";

@@ -135,6 +135,25 @@ void BM_PopularIpFilter(benchmark::State& state)
 }
 BENCHMARK(BM_PopularIpFilter)->Unit(benchmark::kMillisecond);
 
+//! `popular` N=10 M=60 at the database's own end (the default of the CLI) on a database given by
+//! ADCLICK_BENCH_DB (e.g. a copy of the one-hour databases of scripts/bench.sh): the query as the
+//! GUI's query worker runs it, without process start-up. Skipped without the variable.
+void BM_PopularOnDb(benchmark::State& state)
+{
+    const char* path = std::getenv("ADCLICK_BENCH_DB");
+    if (!path || !*path) {
+        state.SkipWithError("ADCLICK_BENCH_DB is not set");
+        return;
+    }
+    auto opened = QueryService::open(path);
+    auto q = std::move(orDie(opened, "query open"));
+    for (auto _ : state) {
+        auto r = q->popular(10, 60, std::nullopt, {});
+        benchmark::DoNotOptimize(orDie(r, "popular").top.size());
+    }
+}
+BENCHMARK(BM_PopularOnDb)->Unit(benchmark::kMillisecond);
+
 } // namespace
 
 BENCHMARK_MAIN();
