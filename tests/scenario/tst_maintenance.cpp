@@ -278,46 +278,19 @@ private slots:
     }
 
     // A database of schema version 2 (no rollups) answers as it is, and the next ingest moves
-    // it to version 4 with rollups equal to agg; the answers stay the same.
+    // it to the current version with rollups equal to agg; the answers stay the same.
     void versionTwoDatabaseAnswersTheSameAndIsMigrated()
     {
-        const QString db = path("v2.db");
-        QCOMPARE(runCli({ "ingest", "--db", db, m_log }).exitCode, 0);
-        QCOMPARE(
-            runCli({ "filter", "save", "--db", db, "--name", "us", "--expr", "country=US" }).exitCode, 0);
-        // The log holds 40 s of clicks from 2021-01-01T00:00:00Z (minute 0).
-        const QList<QStringList> queries {
-            { "popular", "--count", "10", "--window", "60", "--at", "2021-01-01T00:01:00Z" },
-            { "popular", "--count", "7", "--window", "13", "--at", "2021-01-01T00:01:30Z" },
-            { "popular", "--count", "7", "--window", "1", "--at", "2021-01-01T00:01:00Z", "--filter", "@us" },
-            { "count", "--ad", "ad000003", "--from", "2021-01-01T00:00:10.5Z", "--to",
-                "2021-01-01T00:31:00Z" },
-        };
-        auto answers = [&] {
-            QByteArray out;
-            for (QStringList q : queries) {
-                q << "--db" << db;
-                const Run r = runCli(q);
-                out += QByteArray::number(r.exitCode) + " " + r.out + r.err;
-            }
-            return out;
-        };
-        const QByteArray before = answers();
-        QVERIFY(before.contains("\"ad_ids\":[\"ad"));
-        sqlite3* conn = nullptr;
-        QCOMPARE(sqlite3_open(db.toUtf8().constData(), &conn), SQLITE_OK);
-        QCOMPARE(sqlite3_exec(conn,
-                     "DROP TABLE agg_rollup; UPDATE meta SET value = 2 WHERE key = 'schema_version'", nullptr,
-                     nullptr, nullptr),
-            SQLITE_OK);
-        sqlite3_close(conn);
-        QCOMPARE(answers(), before); // read as it is
-        QCOMPARE(queryText(db, "SELECT value FROM meta WHERE key = 'schema_version'"), QStringLiteral("2\n"));
-        QCOMPARE(runCli({ "ingest", "--db", db, m_log }).exitCode, 0); // nothing new: only the migration
-        QCOMPARE(queryText(db, "SELECT value FROM meta WHERE key = 'schema_version'"), QStringLiteral("4\n"));
-        QCOMPARE(rollupCheck(db), QStringLiteral("rollups = agg"));
-        QVERIFY(rollupText(db).count('\n') > 100);
-        QCOMPARE(answers(), before);
+        answersTheSameAndIsMigrated(
+            "v2.db", "DROP TABLE agg_rollup; UPDATE meta SET value = 2 WHERE key = 'schema_version'", "2");
+    }
+
+    // A database of schema version 4 (rollups, no agg_rollup_rank) answers as it is (every
+    // rollup row summed), and the next ingest adds the index; the answers stay the same.
+    void versionFourDatabaseAnswersTheSameAndIsMigrated()
+    {
+        answersTheSameAndIsMigrated("v4.db",
+            "DROP INDEX agg_rollup_rank; UPDATE meta SET value = 4 WHERE key = 'schema_version'", "4");
     }
 
     // A database of schema version 2 (tests/data/raw_v2: made by the previous release from a.csv,
@@ -399,6 +372,52 @@ private slots:
         QCOMPARE(
             runCli({ "recompute", "--db", m_db, "--from", "2021-01-02", "--to", "2021-01-01" }).exitCode, 2);
         QCOMPARE(runCli({ "filter", "list", "--db", path("missing.db") }).exitCode, 1);
+    }
+
+private:
+    // Queries a database before and after `downgrade` turns it into schema `version`, and after
+    // the next ingest migrates it: the same answers each time, and the migration is complete.
+    void answersTheSameAndIsMigrated(const char* name, const char* downgrade, const char* version)
+    {
+        const QString db = path(name);
+        QCOMPARE(runCli({ "ingest", "--db", db, m_log }).exitCode, 0);
+        QCOMPARE(
+            runCli({ "filter", "save", "--db", db, "--name", "us", "--expr", "country=US" }).exitCode, 0);
+        // The log holds 40 s of clicks from 2021-01-01T00:00:00Z (minute 0).
+        const QList<QStringList> queries {
+            { "popular", "--count", "10", "--window", "60", "--at", "2021-01-01T00:01:00Z" },
+            { "popular", "--count", "7", "--window", "13", "--at", "2021-01-01T00:01:30Z" },
+            { "popular", "--count", "7", "--window", "1", "--at", "2021-01-01T00:01:00Z", "--filter", "@us" },
+            { "count", "--ad", "ad000003", "--from", "2021-01-01T00:00:10.5Z", "--to",
+                "2021-01-01T00:31:00Z" },
+        };
+        auto answers = [&] {
+            QByteArray out;
+            for (QStringList q : queries) {
+                q << "--db" << db;
+                const Run r = runCli(q);
+                out += QByteArray::number(r.exitCode) + " " + r.out + r.err;
+            }
+            return out;
+        };
+        const QByteArray before = answers();
+        QVERIFY(before.contains("\"ad_ids\":[\"ad"));
+        sqlite3* conn = nullptr;
+        QCOMPARE(sqlite3_open(db.toUtf8().constData(), &conn), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(conn, downgrade, nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(conn);
+        const char* rankIndex = "SELECT count(*) FROM sqlite_master WHERE name = 'agg_rollup_rank'";
+        QCOMPARE(queryText(db, rankIndex), QStringLiteral("0\n"));
+        QCOMPARE(answers(), before); // read as it is
+        QCOMPARE(queryText(db, "SELECT value FROM meta WHERE key = 'schema_version'"),
+            QString::fromLatin1(version) + "\n");
+        QCOMPARE(runCli({ "ingest", "--db", db, m_log }).exitCode, 0); // nothing new: only the migration
+        QCOMPARE(queryText(db, "SELECT value FROM meta WHERE key = 'schema_version'"),
+            QString::number(adclick::core::kSchemaVersion) + "\n");
+        QCOMPARE(queryText(db, rankIndex), QStringLiteral("1\n"));
+        QCOMPARE(rollupCheck(db), QStringLiteral("rollups = agg"));
+        QVERIFY(rollupText(db).count('\n') > 100);
+        QCOMPARE(answers(), before);
     }
 };
 
