@@ -283,6 +283,16 @@ inline QString rollupTruthText(const QString& db)
 inline QString rollupCheck(const QString& db)
 {
     const QString have = rollupText(db), want = rollupTruthText(db);
+    // Since schema version 5: the hour rows' rank is clicks >> 4, the others' 0 (rollups.h).
+    const bool ranked
+        = queryText(db, "SELECT count(*) FROM pragma_table_info('agg_rollup') WHERE name = 'rank'")
+        == QStringLiteral("1\n");
+    const QString badRanks = ranked
+        ? queryText(db,
+            "SELECT count(*) FROM agg_rollup WHERE rank <> CASE width WHEN 60 THEN clicks >> 4 "
+            "ELSE 0 END")
+        : QStringLiteral("0\n");
+    if (badRanks != QStringLiteral("0\n")) return QStringLiteral("rollups with a wrong rank: ") + badRanks;
     if (have == want) return QStringLiteral("rollups = agg");
     return QStringLiteral("rollups differ from agg:\n%1--- want:\n%2").arg(have.left(2000), want.left(2000));
 }

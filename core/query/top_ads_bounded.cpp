@@ -83,13 +83,13 @@ public:
               "SELECT clicks FROM agg_rollup WHERE filter_id = ?1 AND width = ?2 AND bucket = ?3 AND ad = ?4")
     { }
 
-    //! False when some hour holds a negative count (never written by adclick): the bound would
-    //! not hold, so the caller sums every row.
+    //! False when some hour holds a negative count (never written by adclick: a negative rank):
+    //! the bound would not hold, so the caller sums every row.
     Result<bool> openHours()
     {
         const std::string w = std::to_string(kRankedRollupWidth);
         sql::Stmt least(m_conn,
-            "SELECT min(clicks) FROM agg_rollup INDEXED BY agg_rollup_rank WHERE filter_id = ?1 AND width = "
+            "SELECT min(rank) FROM agg_rollup INDEXED BY agg_rollup_rank WHERE filter_id = ?1 AND width = "
                 + w + " AND bucket = ?2");
         for (const HourDepth& h : hourDepths(m_buckets)) {
             least.reset();
@@ -98,9 +98,9 @@ public:
             if (!least.isNull(0) && least.int64(0) < 0) return false;
             Hour hour { h.depth,
                 sql::Stmt(m_conn,
-                    "SELECT ad, clicks FROM agg_rollup INDEXED BY agg_rollup_rank WHERE filter_id = ?1 AND "
+                    "SELECT ad, rank FROM agg_rollup INDEXED BY agg_rollup_rank WHERE filter_id = ?1 AND "
                     "width = "
-                        + w + " AND bucket = ?2 ORDER BY clicks DESC") };
+                        + w + " AND bucket = ?2 ORDER BY rank DESC") };
             hour.cursor.bind(1, m_filterId).bind(2, h.hour);
             m_hours.push_back(std::move(hour));
         }
@@ -121,7 +121,7 @@ public:
             }
             any = true;
             ++m_stats.rankRows;
-            h.last = h.cursor.int64(1);
+            h.last = rankCeiling(h.cursor.int64(1)); // the rows not read yet have a rank ≤ this one
             if (auto st = meet(h.cursor.int64(0)); !st) return Result<bool>(st);
         }
         return any;
@@ -153,7 +153,7 @@ private:
     struct Hour {
         int64_t depth = 0;
         sql::Stmt cursor;
-        int64_t last = std::numeric_limits<int64_t>::max() / 1024; //!< clicks of the row read last
+        int64_t last = std::numeric_limits<int64_t>::max() / 1024; //!< the most clicks of a row not read
         bool done = false;
     };
 

@@ -2,6 +2,7 @@
 
 #include "core/pipeline/batch.h"
 #include "core/store/sqlite_util.h"
+#include "core/store/store_schema.h"
 
 #include <algorithm>
 #include <string>
@@ -36,6 +37,12 @@ std::string bucketSql(int64_t w)
     return "((minute - ((minute % " + ws + " + " + ws + ") % " + ws + ")) / " + ws + ")";
 }
 
+//! SQL for the rank of a row of width `w` whose clicks are `clicks` (rollups.h: rankOf).
+std::string rankSql(int64_t w, const std::string& clicks)
+{
+    return w == kRankedRollupWidth ? "(" + clicks + ") >> " + std::to_string(kRankShift) : "0";
+}
+
 Status failed(const sql::Connection& conn, int rc, const char* what)
 {
     return Status::error(sql::describe(conn, rc, std::string(what) + " in '" + conn.path() + "'"));
@@ -49,9 +56,10 @@ Status rebuildLevel(const sql::Connection& conn, int64_t filterId, int64_t w, in
     del.bind(1, filterId).bind(2, w).bind(3, first).bind(4, end);
     if (!del.run()) return failed(conn, del.rc(), "cannot rebuild rollups");
     sql::Stmt ins(conn,
-        "INSERT INTO agg_rollup(filter_id, width, bucket, ad, clicks) SELECT filter_id, ?2, " + bucketSql(w)
-            + ", ad, sum(clicks) FROM agg WHERE filter_id = ?1 AND minute >= ?3 AND minute < ?4 "
-              "GROUP BY 3, 4 HAVING sum(clicks) <> 0");
+        "INSERT INTO agg_rollup(filter_id, width, bucket, ad, clicks, rank) SELECT filter_id, ?2, "
+            + bucketSql(w) + ", ad, sum(clicks), " + rankSql(w, "sum(clicks)")
+            + " FROM agg WHERE filter_id = ?1 AND minute >= ?3 AND minute < ?4 GROUP BY 3, 4 HAVING "
+              "sum(clicks) <> 0");
     ins.bind(1, filterId).bind(2, w).bind(3, first * w).bind(4, end * w);
     if (!ins.run()) return failed(conn, ins.rc(), "cannot rebuild rollups");
     return Status::ok();
@@ -146,6 +154,34 @@ Status upsertLevel(sql::Stmt& q, const sql::Connection& conn, int64_t w, const s
     return Status::ok();
 }
 
+//! The hour level: as upsertLevel while the rank stays (the upsert's WHERE), so its index entry
+//! is left alone; the rows whose clicks pass a multiple of 16 (the upsert changed nothing) are
+//! added to and re-ranked by a second statement. (RETURNING the new clicks instead doubled the
+//! commit's CPU: SQLite runs it as a trigger.)
+Status upsertRankedLevel(const sql::Connection& conn, const std::vector<RollupRow>& rows)
+{
+    const std::string w = std::to_string(kRankedRollupWidth), shift = std::to_string(kRankShift);
+    sql::Stmt add(conn,
+        "INSERT INTO agg_rollup(filter_id, width, bucket, ad, clicks, rank) VALUES(?1, " + w
+            + ", ?2, ?3, ?4, ?4 >> " + shift
+            + ") ON CONFLICT DO UPDATE SET clicks = clicks + excluded.clicks "
+            + "WHERE ((clicks + excluded.clicks) >> " + shift + ") = rank");
+    sql::Stmt rerank(conn,
+        "UPDATE agg_rollup SET clicks = clicks + ?4, rank = (clicks + ?4) >> " + shift
+            + " WHERE filter_id = ?1 AND width = " + w + " AND bucket = ?2 AND ad = ?3");
+    for (const RollupRow& r : rows) {
+        add.reset();
+        add.bind(1, int64_t(r.filterId)).bind(2, r.bucket).bind(3, int64_t(r.ad)).bind(4, r.clicks);
+        if (!add.run()) return failed(conn, add.rc(), "cannot store rollups");
+        if (sqlite3_changes(conn.handle()) > 0) continue; // inserted, or added within its rank
+        rerank.reset();
+        rerank.bind(1, int64_t(r.filterId)).bind(2, r.bucket).bind(3, int64_t(r.ad)).bind(4, r.clicks);
+        if (!rerank.run() || sqlite3_changes(conn.handle()) != 1)
+            return failed(conn, rerank.rc(), "cannot store rollups");
+    }
+    return Status::ok();
+}
+
 } // namespace
 
 Status writeRollups(const sql::Connection& conn, const PaneDeltaMap& panes)
@@ -167,7 +203,9 @@ Status writeRollups(const sql::Connection& conn, const PaneDeltaMap& panes)
             r.bucket = floorDiv(r.bucket, w / below);
         sortAndMerge(rows); // in primary-key order, one row per key
         below = w;
-        if (auto st = upsertLevel(q, conn, w, rows); !st) return st;
+        const Status st
+            = w == kRankedRollupWidth ? upsertRankedLevel(conn, rows) : upsertLevel(q, conn, w, rows);
+        if (!st) return st;
     }
     return Status::ok();
 }
@@ -205,12 +243,29 @@ Status migrateToRollups(const sql::Connection& conn)
     if (auto st = sql::exec(conn, "DELETE FROM agg_rollup"); !st) return st;
     for (const int64_t w : kRollupWidths) {
         const std::string text
-            = "INSERT INTO agg_rollup(filter_id, width, bucket, ad, clicks) SELECT filter_id, "
-            + std::to_string(w) + ", " + bucketSql(w)
-            + ", ad, sum(clicks) FROM agg GROUP BY 1, 3, 4 HAVING sum(clicks) <> 0";
+            = "INSERT INTO agg_rollup(filter_id, width, bucket, ad, clicks, rank) SELECT filter_id, "
+            + std::to_string(w) + ", " + bucketSql(w) + ", ad, sum(clicks), " + rankSql(w, "sum(clicks)")
+            + " FROM agg GROUP BY 1, 3, 4 HAVING sum(clicks) <> 0";
         if (auto st = sql::exec(conn, text.c_str()); !st) return st;
     }
     return Status::ok();
+}
+
+Status addRollupRankColumn(const sql::Connection& conn)
+{
+    sql::Stmt has(conn, "SELECT count(*) FROM pragma_table_info('agg_rollup') WHERE name = 'rank'");
+    if (!has.step()) return failed(conn, has.rc(), "cannot read the rollups' columns");
+    if (has.int64(0) > 0) return Status::ok(); // a table made by kSchemaSql of this version
+    return sql::exec(conn, "ALTER TABLE agg_rollup ADD COLUMN rank INTEGER NOT NULL DEFAULT 0");
+}
+
+Status migrateToRollupRanks(const sql::Connection& conn)
+{
+    const std::string w = std::to_string(kRankedRollupWidth);
+    const std::string ranks = "UPDATE agg_rollup SET rank = " + rankSql(kRankedRollupWidth, "clicks")
+        + " WHERE width = " + w + "; UPDATE agg_rollup SET rank = 0 WHERE width <> " + w + " AND rank <> 0";
+    if (auto st = sql::exec(conn, ranks.c_str()); !st) return st;
+    return sql::exec(conn, kRollupRankIndexSql);
 }
 
 int64_t storeSchemaVersion(const sql::Connection& conn)

@@ -29,12 +29,24 @@ inline constexpr int64_t kRollupWidths[] = { 1, 10, 60 };
 //! The schema version since which agg_rollup exists and is maintained.
 inline constexpr int kRollupSchemaVersion = 4;
 
-//! The schema version since which the hour level is indexed by clicks (agg_rollup_rank), and that
-//! level's width (the index is partial: `WHERE width = 60` in kSchemaSql and in every query that
-//! reads it, which SQLite needs literally to use it).
+//! The schema version since which the hour level has a rank indexed by agg_rollup_rank, and that
+//! level's width (the index is partial: `WHERE width = 60` in kRollupRankIndexSql and in every
+//! query that reads it, which SQLite needs literally to use it).
 inline constexpr int kRankedRollupSchemaVersion = 5;
 inline constexpr int64_t kRankedRollupWidth = 60;
 static_assert(kRollupWidths[std::size(kRollupWidths) - 1] == kRankedRollupWidth);
+
+//! An hour row's rank: its clicks >> kRankShift, so clicks ≤ rankCeiling(rank). Coarse on purpose:
+//! the commit rewrites the index entry only when an ad's clicks of the hour pass a multiple of 16.
+inline constexpr int kRankShift = 4;
+constexpr int64_t rankOf(int64_t clicks)
+{
+    return clicks >> kRankShift;
+}
+constexpr int64_t rankCeiling(int64_t rank)
+{
+    return ((rank + 1) << kRankShift) - 1;
+}
 
 //! Within the commit's transaction, after agg: adds the batch's click deltas to every level.
 Status writeRollups(const sql::Connection& conn, const PaneDeltaMap& panes);
@@ -52,6 +64,13 @@ Status dropRollups(const sql::Connection& conn, int64_t filterId);
 //! Schema step to version 4, within the upgrade's transaction: creates agg_rollup if missing and
 //! fills it from agg.
 Status migrateToRollups(const sql::Connection& conn);
+
+//! Schema step to version 5, before migrateToRollups: adds agg_rollup.rank when missing.
+Status addRollupRankColumn(const sql::Connection& conn);
+
+//! Schema step to version 5, after migrateToRollups: sets the hour rows' ranks and creates
+//! agg_rollup_rank.
+Status migrateToRollupRanks(const sql::Connection& conn);
 
 //! True when the database's rollups are maintained (schema version ≥ 4). Read it inside the read
 //! transaction that reads them.

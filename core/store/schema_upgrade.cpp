@@ -15,8 +15,10 @@ Status upgradeSchemaSteps(const sql::Connection& conn, const std::string& rawDir
     // 3: nothing to convert: text segments stay and are read as text; the writer starts a new
     // binary segment after a text one.
     // 4: the rollups of agg.
+    // 5 (its column first: the rows step 4 writes carry their rank): agg_rollup.rank, indexed.
+    if (st && from < kRankedRollupSchemaVersion) st = addRollupRankColumn(conn);
     if (st && from < kRollupSchemaVersion) st = migrateToRollups(conn);
-    // 5: agg_rollup_rank is an index: kSchemaSql built it from the rows already.
+    if (st && from < kRankedRollupSchemaVersion) st = migrateToRollupRanks(conn);
     if (!st) return st;
     const std::string version
         = "UPDATE meta SET value = " + std::to_string(kSchemaVersion) + " WHERE key = 'schema_version'";

@@ -284,7 +284,7 @@ Status Store::openDatabase()
 Status Store::upgradeSchema()
 {
     sql::Stmt v(m_conn, "SELECT value FROM meta WHERE key = 'schema_version'");
-    if (!v.step() || v.int64(0) >= kSchemaVersion) return Status::ok();
+    if (!v.step() || v.int64(0) >= kSchemaVersion) return sql::exec(m_conn, kRollupRankIndexSql); // new db
     const int64_t from = v.int64(0);
     v = sql::Stmt(); // finalised before the transaction
     // Every step in one transaction: a crash leaves the database at its old version.

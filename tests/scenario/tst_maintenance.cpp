@@ -285,12 +285,15 @@ private slots:
             "v2.db", "DROP TABLE agg_rollup; UPDATE meta SET value = 2 WHERE key = 'schema_version'", "2");
     }
 
-    // A database of schema version 4 (rollups, no agg_rollup_rank) answers as it is (every
-    // rollup row summed), and the next ingest adds the index; the answers stay the same.
+    // A database of schema version 4 (rollups without rank, no agg_rollup_rank) answers as it is
+    // (every rollup row summed), and the next ingest adds both; the answers stay the same.
     void versionFourDatabaseAnswersTheSameAndIsMigrated()
     {
         answersTheSameAndIsMigrated("v4.db",
-            "DROP INDEX agg_rollup_rank; UPDATE meta SET value = 4 WHERE key = 'schema_version'", "4");
+            "DROP INDEX agg_rollup_rank; ALTER TABLE agg_rollup DROP COLUMN rank; UPDATE meta SET value = 4 "
+            "WHERE key "
+            "= 'schema_version'",
+            "4");
     }
 
     // A database of schema version 2 (tests/data/raw_v2: made by the previous release from a.csv,

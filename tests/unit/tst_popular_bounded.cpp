@@ -1,9 +1,9 @@
 // `popular` from the rollups by the threshold search over the hour level indexed by clicks
 // (top_ads_bounded.h), against a brute-force GROUP BY over agg: random windows, ends, counts and
-// saved filters (user_id conditions: read from their own filter_id) over thousands of ads with Zipf clicks and exact ties (ad ids in the opposite order of
-// their names), a flat filter that exhausts the search's budget, then late updates of closed
-// buckets written as the ingest commit writes them (writeAggregates + writeRollups) and a
-// recompute-style rebuild of the rollups from a changed agg.
+// saved filters (user_id conditions: read from their own filter_id) over thousands of ads with Zipf clicks
+// and exact ties (ad ids in the opposite order of their names), a flat filter that exhausts the search's
+// budget, then late updates of closed buckets written as the ingest commit writes them (writeAggregates +
+// writeRollups) and a recompute-style rebuild of the rollups from a changed agg.
 #include "core/pipeline/batch.h"
 #include "core/pipeline/filter_expr.h"
 #include "core/query/query.h"
@@ -83,6 +83,8 @@ private:
     void writeCells(const std::map<std::tuple<int64_t, int64_t, int, std::string>, int64_t>& cells);
     void sweep(int queries, uint32_t seed);
     Filter filterOf(int64_t filterId) const;
+    //! Rollup rows whose rank is not clicks >> 4 (hour rows) or 0 (the others).
+    int64_t badRanks() const;
 
     QTemporaryDir m_dir;
     std::string m_db;
@@ -125,6 +127,7 @@ void TestPopularBounded::initTestCase()
                 cells[{ kFlatFilter, m, a, "FR" }] += c;
     }
     writeCells(cells);
+    QCOMPARE(badRanks(), 0);
 }
 
 void TestPopularBounded::writeCells(
@@ -153,6 +156,17 @@ Filter TestPopularBounded::filterOf(int64_t filterId) const
     if (filterId == 0) return {};
     auto f = parseFilter(filterId == 1 ? "@us" : "@flat");
     return f.isOk() ? *f : Filter {};
+}
+
+int64_t TestPopularBounded::badRanks() const
+{
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(m_raw,
+        "SELECT count(*) FROM agg_rollup WHERE rank <> CASE width WHEN 60 THEN clicks >> 4 ELSE 0 END", -1,
+        &q, nullptr);
+    const int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+    sqlite3_finalize(q);
+    return n;
 }
 
 void TestPopularBounded::sweep(int queries, uint32_t seed)
@@ -248,6 +262,7 @@ void TestPopularBounded::lateUpdatesOfClosedBuckets()
     writeCells(late);
     const auto top = groupBy(m_raw, 0, kFirstMinute + 60, kFirstMinute + 120, 1);
     QCOMPARE(top.front().adId, adName(4321));
+    QCOMPARE(badRanks(), 0); // the commit re-ranked the hour rows whose clicks passed a multiple of 16
     sweep(120, 3);
 }
 
@@ -264,6 +279,7 @@ void TestPopularBounded::recomputedRollups()
     QVERIFY(sql::exec(*conn, change.c_str()).isOk());
     QVERIFY(rebuildRollups(*conn, std::nullopt, kFirstMinute, kFirstMinute + kMinutes).isOk());
     QVERIFY(sql::exec(*conn, "COMMIT").isOk());
+    QCOMPARE(badRanks(), 0);
     sweep(120, 4);
 }
 

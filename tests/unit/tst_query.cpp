@@ -157,7 +157,8 @@ bool buildDb(
 {
     sqlite3* db = nullptr;
     if (sqlite3_open(dbPath.toUtf8().constData(), &db) != SQLITE_OK) return false;
-    bool ok = exec(db, "PRAGMA journal_mode=WAL") && exec(db, kSchemaSql) && exec(db, "BEGIN");
+    bool ok = exec(db, "PRAGMA journal_mode=WAL") && exec(db, kSchemaSql) && exec(db, kRollupRankIndexSql)
+        && exec(db, "BEGIN");
     ok = ok
         && exec(db,
             "INSERT INTO meta(key, value) VALUES('schema_version', " + std::to_string(version)
@@ -220,7 +221,8 @@ bool buildDb(
         ok = ok
             && exec(db,
                 "INSERT INTO agg_rollup VALUES(" + std::to_string(fid) + "," + std::to_string(w) + ","
-                    + std::to_string(bucket) + "," + std::to_string(ad) + "," + std::to_string(clicks) + ")");
+                    + std::to_string(bucket) + "," + std::to_string(ad) + "," + std::to_string(clicks) + ","
+                    + std::to_string(w == kRankedRollupWidth ? rankOf(clicks) : 0) + ")");
     }
     for (const SavedSpec& s : saved)
         ok = ok
