@@ -91,6 +91,7 @@ public:
         sql::Stmt least(m_conn,
             "SELECT min(rank) FROM agg_rollup INDEXED BY agg_rollup_rank WHERE filter_id = ?1 AND width = "
                 + w + " AND bucket = ?2");
+        if (!least.ok()) return false; // no index (a new database cut short before it): sum every row
         for (const HourDepth& h : hourDepths(m_buckets)) {
             least.reset();
             least.bind(1, m_filterId).bind(2, h.hour);
