@@ -83,25 +83,17 @@ public:
               "SELECT clicks FROM agg_rollup WHERE filter_id = ?1 AND width = ?2 AND bucket = ?3 AND ad = ?4")
     { }
 
-    //! False when some hour holds a negative count (never written by adclick: a negative rank):
-    //! the bound would not hold, so the caller sums every row.
-    Result<bool> openHours()
+    //! False without agg_rollup_rank (a new database cut short before its index, which the next
+    //! writer's open adds): the caller sums every row.
+    bool openHours()
     {
-        const std::string w = std::to_string(kRankedRollupWidth);
-        sql::Stmt least(m_conn,
-            "SELECT min(rank) FROM agg_rollup INDEXED BY agg_rollup_rank WHERE filter_id = ?1 AND width = "
-                + w + " AND bucket = ?2");
-        if (!least.ok()) return false; // no index (a new database cut short before it): sum every row
+        const std::string rows
+            = "SELECT ad, rank FROM agg_rollup INDEXED BY agg_rollup_rank WHERE filter_id = ?1 AND "
+              "width = "
+            + std::to_string(kRankedRollupWidth) + " AND rank > 0 AND bucket = ?2 ORDER BY rank DESC";
         for (const HourDepth& h : hourDepths(m_buckets)) {
-            least.reset();
-            least.bind(1, m_filterId).bind(2, h.hour);
-            if (!least.step()) return failed(least.rc());
-            if (!least.isNull(0) && least.int64(0) < 0) return false;
-            Hour hour { h.depth,
-                sql::Stmt(m_conn,
-                    "SELECT ad, rank FROM agg_rollup INDEXED BY agg_rollup_rank WHERE filter_id = ?1 AND "
-                    "width = "
-                        + w + " AND bucket = ?2 ORDER BY rank DESC") };
+            Hour hour { h.depth, sql::Stmt(m_conn, rows) };
+            if (!hour.cursor.ok()) return false;
             hour.cursor.bind(1, m_filterId).bind(2, h.hour);
             m_hours.push_back(std::move(hour));
         }
@@ -117,7 +109,7 @@ public:
             if (!h.cursor.step()) {
                 if (h.cursor.rc() != SQLITE_DONE) return failed(h.cursor.rc());
                 h.done = true;
-                h.last = 0;
+                h.last = rankCeiling(0); // the rows of rank 0 are not in the index
                 continue;
             }
             any = true;
@@ -212,14 +204,14 @@ Result<std::optional<std::vector<AdSum>>> boundedTopAds(const sql::Connection& c
         return std::optional<std::vector<AdSum>>();
     BoundedSearchStats local;
     BoundedSearch search(conn, filterId, std::move(*buckets), n, stats ? *stats : local);
-    auto opened = search.openHours();
-    if (!opened) return R(opened.status());
-    if (!*opened) return std::optional<std::vector<AdSum>>();
+    if (!search.openHours()) return std::optional<std::vector<AdSum>>();
     while (!search.settled()) {
         if (search.work() > budget) return std::optional<std::vector<AdSum>>();
         auto more = search.round();
         if (!more) return R(more.status());
-        if (!*more) break; // every hour read to its end: every ad with clicks was met
+        // Every hour read to its end, and ads below 16 clicks an hour (not indexed) could still
+        // reach the n-th count: only the full sum tells.
+        if (!*more && !search.settled()) return std::optional<std::vector<AdSum>>();
     }
     return std::optional<std::vector<AdSum>>(search.answer());
 }

@@ -35,8 +35,8 @@ struct BoundedSearchStats {
 //! the hour buckets that hold the terms are read in descending rank (agg_rollup_rank, schema
 //! version 5: clicks >> 4), each ad met is summed exactly by key look-ups, and the search stops
 //! once the n-th exact count exceeds what any ad not met yet can reach (Σ over hours of the
-//! positive coverage depth × the most clicks the last rank read there allows; clicks are never
-//! negative). Unset when the search would
+//! positive coverage depth × the most clicks the last rank read there allows, 15 once read to
+//! its end: rows of rank 0 are not indexed; clicks are never negative). Unset when the search would
 //! read more than `budget` rows: the caller sums every row instead. Inside the read transaction.
 Result<std::optional<std::vector<AdSum>>> boundedTopAds(const sql::Connection& conn, int64_t filterId,
     const std::vector<RollupTerm>& terms, int64_t n, int64_t budget = kBoundedSearchBudget,

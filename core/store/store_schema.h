@@ -94,14 +94,15 @@ CREATE TABLE IF NOT EXISTS saved_filters(
     created_ms INTEGER NOT NULL);
 )sql";
 
-//! The hour rollups by rank, then ad (since version 5). Partial: the hour level alone. It indexes
-//! rank, not clicks: rank changes only when clicks pass a multiple of 16, so most of the commit's
+//! The hour rollups by rank, then ad (since version 5). Partial: the hour level alone, and only
+//! its rows of 16 clicks or more (the long tail of ads never enters it). It indexes rank, not
+//! clicks: rank changes only when clicks pass a multiple of 16, so most of the commit's
 //! additions to an hour row leave the index as it is (indexing clicks cost the 100 k-ad ingest
 //! ~7% of its CPU). Created by the writer's open after the schema steps (version 4 databases have
 //! no rank column before them).
 inline constexpr const char* kRollupRankIndexSql
     = "CREATE INDEX IF NOT EXISTS agg_rollup_rank ON agg_rollup(filter_id, width, bucket, rank DESC, ad) "
-      "WHERE width = 60";
+      "WHERE width = 60 AND rank > 0";
 
 //! 2: raw_blocks (checksums of the raw segments). Version 1 databases are read as they are
 //! (their raw events unchecked) and moved to version 2 by the next ingest, which computes the
