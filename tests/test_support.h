@@ -257,10 +257,12 @@ inline QStringList rawEventLines(const QString& db)
 
 //! SHA-1 of the committed raw events (all segments in order, each cut at its committed length,
 //! as event lines: the frames a run writes depend on where its batches ended).
-inline QByteArray rawDigest(const QString& db)
+//! `beyondHorizonAsLate`: status H (schema version 5 on) read as L, what older versions stored.
+inline QByteArray rawDigest(const QString& db, bool beyondHorizonAsLate = false)
 {
     QCryptographicHash h(QCryptographicHash::Sha1);
-    for (const QString& line : rawEventLines(db)) {
+    for (QString line : rawEventLines(db)) {
+        if (beyondHorizonAsLate && line.startsWith(QLatin1String("H\t"))) line[0] = QLatin1Char('L');
         h.addData(line.toUtf8());
         h.addData("\n", 1);
     }

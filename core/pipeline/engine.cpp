@@ -60,7 +60,11 @@ int64_t Engine::restoreSinceMs(const std::vector<int64_t>& partitionMaxEventMs) 
 
 void Engine::restoreKey(const RawEvent& e, int64_t sinceMs)
 {
-    if (e.status == RawStatus::Duplicate || e.timeMs < sinceMs) return;
+    // Duplicates and clicks beyond their stream's horizon were never keys. (Databases older than
+    // schema version 5 stored the latter as LateDropped: restored as keys, which only a Kafka
+    // partition trailing another by more than the horizon can tell apart.)
+    if (e.status == RawStatus::Duplicate || e.status == RawStatus::BeyondHorizon || e.timeMs < sinceMs)
+        return;
     // A non-duplicate event was kept under its identity when it ran (a kept key it met had
     // expired for it), so the last one read back is the one the running engine kept.
     restoreIdentity(clickIdentity(e.adId, e.timeMs, e.userId, e.ip, e.clickId, m_scratch), e.timeMs, sinceMs);
@@ -241,7 +245,7 @@ void Engine::classify(const ClickEvent& e, const Hash128& key, int64_t w)
     if (w != kNoTime && e.timeMs < cutoff) {
         // Beyond the dedup horizon: too old to prove unique, so never applied.
         ++c.late;
-        record(e, RawStatus::LateDropped, pane, false, true);
+        record(e, RawStatus::BeyondHorizon, pane, false, true);
     } else {
         m_dedup.setExpiry(purgeCutoffMs());
         if (m_dedup.checkAndInsert(key, e.timeMs, cutoff)) {

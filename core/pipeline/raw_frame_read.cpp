@@ -76,7 +76,7 @@ const unsigned char* skipVarints(const unsigned char* p, const unsigned char* en
 
 bool validStatus(unsigned char s)
 {
-    return s == 'A' || s == 'L' || s == 'U' || s == 'D';
+    return s == 'A' || s == 'L' || s == 'U' || s == 'D' || s == 'H';
 }
 
 //! The bytes a filter condition compares: those of the address as parseIpAddress reads the

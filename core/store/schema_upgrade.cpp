@@ -16,6 +16,7 @@ Status upgradeSchemaSteps(const sql::Connection& conn, const std::string& rawDir
     // binary segment after a text one.
     // 4: the rollups of agg.
     if (st && from < kRollupSchemaVersion) st = migrateToRollups(conn);
+    // 5: nothing to convert: clicks beyond the dedup horizon stored before stay LateDropped.
     if (!st) return st;
     const std::string version
         = "UPDATE meta SET value = " + std::to_string(kSchemaVersion) + " WHERE key = 'schema_version'";

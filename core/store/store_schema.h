@@ -100,7 +100,9 @@ CREATE TABLE IF NOT EXISTS saved_filters(
 //! 4: agg_rollup (rollups.h). Older databases are read as they are (queries read agg) and moved
 //! to version 4 by the next writer's open (migrateToRollups), in one transaction; older binaries
 //! refuse versions they do not know.
-inline constexpr int kSchemaVersion = 4;
+//! 5: raw status 'H' (RawStatus::BeyondHorizon) in new frames; older binaries would read it as a
+//! damaged frame, so they refuse the version instead. Nothing to convert.
+inline constexpr int kSchemaVersion = 5;
 inline constexpr int kOldestReadableSchemaVersion = 1;
 
 } // namespace adclick::core

@@ -314,7 +314,8 @@ private slots:
         QCOMPARE(answers(), before); // read as it is
         QCOMPARE(queryText(db, "SELECT value FROM meta WHERE key = 'schema_version'"), QStringLiteral("2\n"));
         QCOMPARE(runCli({ "ingest", "--db", db, m_log }).exitCode, 0); // nothing new: only the migration
-        QCOMPARE(queryText(db, "SELECT value FROM meta WHERE key = 'schema_version'"), QStringLiteral("4\n"));
+        QCOMPARE(queryText(db, "SELECT value FROM meta WHERE key = 'schema_version'").trimmed(),
+            QString::number(adclick::core::kSchemaVersion));
         QCOMPARE(rollupCheck(db), QStringLiteral("rollups = agg"));
         QVERIFY(rollupText(db).count('\n') > 100);
         QCOMPARE(answers(), before);
@@ -378,7 +379,8 @@ private slots:
             return aggText(db) + countersText(db)
                 + queryText(db, "SELECT * FROM minute_stats ORDER BY minute")
                 + queryText(db, "SELECT key, value FROM meta ORDER BY key")
-                + queryText(db, "SELECT offset FROM sources ORDER BY id") + rawDigest(db);
+                + queryText(db, "SELECT offset FROM sources ORDER BY id")
+                + rawDigest(db, true); // the previous release stored a.csv's clicks beyond the horizon as L
         };
         QVERIFY(countersText(fresh).contains("duplicates"));
         QCOMPARE(state(old), state(fresh));

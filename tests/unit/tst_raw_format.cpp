@@ -56,7 +56,7 @@ std::vector<Ev> sampleEvents(int n)
     std::vector<Ev> out;
     for (int i = 0; i < n; ++i) {
         Ev e;
-        e.status = statuses[(i * 7) % 4];
+        e.status = i % 97 == 3 ? RawStatus::BeyondHorizon : statuses[(i * 7) % 4];
         e.t = 1'609'459'200'000 + (i % 5 == 0 ? -i * 13 : i * 17) + (i % 11 == 0 ? -40'000'000'000 : 0);
         e.ad = "ad" + std::to_string((i * 31) % 997);
         e.country = countries[i % 5];
@@ -114,7 +114,7 @@ std::vector<Ev> filterEvents(int n)
     std::vector<Ev> out;
     for (int i = 0; i < n; ++i) {
         Ev e;
-        e.status = statuses[(i * 5) % 4];
+        e.status = i % 89 == 5 ? RawStatus::BeyondHorizon : statuses[(i * 5) % 4];
         e.t = 1'609'459'200'000 + static_cast<int64_t>(i) * 7 - (i % 17 == 0 ? 50'000 : 0);
         e.ad = "ad" + std::to_string((i * 13) % 41);
         e.country = countries[(i / 3) % 4];
