@@ -476,10 +476,16 @@ void Store::dropStagedRaw()
     m_stagedBlocks.clear();
 }
 
-Status Store::writeRaw(const RawBatch& raw)
+Status Store::stageFrames(std::string_view frames)
 {
-    if (raw.empty()) return Status::ok();
-    const std::string_view bytes = raw.frames();
+    Status st = writeFrames(frames);
+    if (!st) dropStagedRaw();
+    return st;
+}
+
+Status Store::writeFrames(std::string_view bytes)
+{
+    if (bytes.empty()) return Status::ok();
     // A new segment starts only between batches, so a batch's raw bytes stay in one file.
     if (m_segFd < 0 || (m_staged == 0 && m_seg.bytes >= m_options.segmentMaxBytes)) {
         if (m_segFd >= 0) {
