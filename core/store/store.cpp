@@ -586,6 +586,8 @@ Status Store::commitTxn(
     // The order of these writes is part of the commit protocol the crash tests check.
     Status st = writeNewAds(m_conn, batch.newAds);
     if (st) st = writeAggregates(m_conn, batch.panes);
+    if (st && failpointFails("commit.fail_txn"))
+        st = Status::error("cannot store aggregates in '" + m_path + "': injected failure (commit.fail_txn)");
     if (st) st = writeRollups(m_conn, batch.panes);
     if (st) st = writeMinuteStats(m_conn, batch.minutes);
     if (st) st = addCounters(m_conn, batch.counters);
