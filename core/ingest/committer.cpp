@@ -52,6 +52,12 @@ Status Committer::drain(std::unique_lock<std::mutex>& lock)
     return std::exchange(m_error, Status::ok());
 }
 
+bool Committer::busy()
+{
+    std::lock_guard lock(m_mutex);
+    return m_running || !m_queue.empty();
+}
+
 std::unique_ptr<Batch> Committer::spareBatch()
 {
     std::lock_guard lock(m_mutex);

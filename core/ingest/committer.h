@@ -54,6 +54,8 @@ public:
     //! Waits until every queued job is done; the first error since the last commit() or finish().
     //! The store is then the caller's until the next job.
     Status finish();
+    //! A job is queued or running.
+    bool busy();
     //! A batch for the engine to fill next (Engine::handOff clears it): the last committed one,
     //! so its tables keep their memory, or a new one.
     std::unique_ptr<Batch> spareBatch();

@@ -240,6 +240,10 @@ Status Ingestor::maybeCommit(Source& src, bool force)
     const int64_t now = steadyMs();
     progress(src.path, false);
     if (!force && now - m_lastCommitMs < m_options.commitIntervalMs) return Status::ok();
+    // The interval is a bound on staleness, not a reason to wait: while the committer is still
+    // busy with the last batch, this one grows (up to commitEvents) and is handed over once it is
+    // free. Fewer, bigger commits also upsert each aggregate row fewer times.
+    if (!force && m_committer && m_committer->busy()) return Status::ok();
     if (!force && idleSinceCommit(src)) {
         // A quiet followed source: nothing to store, but other commands' filter changes still apply.
         m_lastCommitMs = now;
