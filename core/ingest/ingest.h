@@ -67,7 +67,8 @@ struct IngestOptions {
     //! orderAny: where sorted runs go (unlinked files); empty: the database's folder.
     std::string sortDir;
     //! ≥ 2: archived files (not followed, not stdin) are read and parsed on a thread of their own
-    //! while this one counts (parse_ahead.h); the result is that of one thread exactly.
+    //! and committed on another while this one counts (parse_ahead.h, committer.h); the result is
+    //! that of one thread exactly.
     int threads = 1;
 };
 

@@ -463,8 +463,7 @@ void Store::abandonHold()
 
 Status Store::stageRaw(RawBatch& raw)
 {
-    Status st = writeRaw(raw);
-    if (!st) dropStagedRaw();
+    Status st = stageFrames(raw.frames());
     raw.clear();
     return st;
 }
@@ -474,13 +473,6 @@ void Store::dropStagedRaw()
     if (m_staged > 0 && m_segFd >= 0) (void)::ftruncate(m_segFd, static_cast<off_t>(m_seg.bytes));
     m_staged = 0;
     m_stagedBlocks.clear();
-}
-
-Status Store::stageFrames(std::string_view frames)
-{
-    Status st = writeFrames(frames);
-    if (!st) dropStagedRaw();
-    return st;
 }
 
 Status Store::writeFrames(std::string_view bytes)

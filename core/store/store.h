@@ -98,7 +98,12 @@ public:
     //! hold all its raw bytes in memory.
     Status stageRaw(RawBatch& raw);
     //! The same for frames already taken out of the batch (RawBatch::takeFrames).
-    Status stageFrames(std::string_view frames);
+    Status stageFrames(std::string_view frames)
+    {
+        Status st = writeFrames(frames);
+        if (!st) dropStagedRaw();
+        return st;
+    }
 
     //! Commits one batch with the positions it reached. On failure nothing of the batch is
     //! stored (the raw bytes written for it are cut back) and the message says why.
