@@ -31,8 +31,8 @@ void Engine::restore(int64_t maxEventMs, int64_t watermarkMs, const Counters& to
     m_dedup.clear();
     m_streams.clear();
     m_jumpCandidateMs = kNoTime;
-    m_batch.clear();
-    m_batch.jumpCandidateMs = kNoTime;
+    m_batch->clear();
+    m_batch->jumpCandidateMs = kNoTime;
     m_lastMinuteDelta = nullptr;
 }
 
@@ -96,11 +96,11 @@ bool Engine::rejectsAsFuture(int64_t timeMs, int stream)
     if (m_jumpCandidateMs != kNoTime && timeMs >= m_jumpCandidateMs - m_maxJumpMs
         && timeMs <= m_jumpCandidateMs + m_maxJumpMs) {
         m_jumpCandidateMs = kNoTime;
-        m_batch.jumpCandidateMs = kNoTime;
+        m_batch->jumpCandidateMs = kNoTime;
         return false;
     }
     m_jumpCandidateMs = timeMs;
-    m_batch.jumpCandidateMs = timeMs;
+    m_batch->jumpCandidateMs = timeMs;
     return true;
 }
 
@@ -115,7 +115,7 @@ uint32_t Engine::internAd(std::string_view name, uint64_t h)
     if (const uint32_t id = m_ads.find(name, h)) return id;
     const uint32_t id = m_nextAd++;
     m_ads.insert(std::string(name), h, id);
-    m_batch.newAds.emplace_back(id, std::string(name));
+    m_batch->newAds.emplace_back(id, std::string(name));
     return id;
 }
 
@@ -205,21 +205,21 @@ void Engine::noteEventTime(int64_t timeMs)
 void Engine::onEvent(const ClickEvent& e, const Hash128& key)
 {
     classify(e, key, m_watermarkMs);
-    if (m_jumpCandidateMs != kNoTime) m_jumpCandidateMs = m_batch.jumpCandidateMs = kNoTime;
+    if (m_jumpCandidateMs != kNoTime) m_jumpCandidateMs = m_batch->jumpCandidateMs = kNoTime;
     noteEventTime(e.timeMs);
 }
 
 void Engine::onKnownDuplicate(const ClickEvent& e)
 {
-    Counters& c = m_batch.counters;
+    Counters& c = m_batch->counters;
     ++c.lines;
     ++c.duplicates;
     ++minuteDelta(paneOf(e.timeMs)).duplicates;
-    m_batch.raw.add(RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
-    ++m_batch.rawEvents;
-    if (m_batch.rawMinMs == kNoTime || e.timeMs < m_batch.rawMinMs) m_batch.rawMinMs = e.timeMs;
-    if (m_batch.rawMaxMs == kNoTime || e.timeMs > m_batch.rawMaxMs) m_batch.rawMaxMs = e.timeMs;
-    if (m_jumpCandidateMs != kNoTime) m_jumpCandidateMs = m_batch.jumpCandidateMs = kNoTime;
+    m_batch->raw.add(RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
+    ++m_batch->rawEvents;
+    if (m_batch->rawMinMs == kNoTime || e.timeMs < m_batch->rawMinMs) m_batch->rawMinMs = e.timeMs;
+    if (m_batch->rawMaxMs == kNoTime || e.timeMs > m_batch->rawMaxMs) m_batch->rawMaxMs = e.timeMs;
+    if (m_jumpCandidateMs != kNoTime) m_jumpCandidateMs = m_batch->jumpCandidateMs = kNoTime;
     noteEventTime(e.timeMs);
 }
 
@@ -237,7 +237,7 @@ void Engine::onEvent(const ClickEvent& e, const Hash128& key, int stream)
 
 void Engine::classify(const ClickEvent& e, const Hash128& key, int64_t w)
 {
-    Counters& c = m_batch.counters;
+    Counters& c = m_batch->counters;
     ++c.lines;
     const int64_t pane = paneOf(e.timeMs);
     const int64_t cutoff = w == kNoTime ? kNoTime : w - m_config.dedupHorizonMs;
@@ -251,8 +251,8 @@ void Engine::classify(const ClickEvent& e, const Hash128& key, int64_t w)
         if (m_dedup.checkAndInsert(key, e.timeMs, cutoff)) {
             ++c.duplicates;
             ++minuteDelta(pane).duplicates;
-            m_batch.raw.add(RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
-            ++m_batch.rawEvents;
+            m_batch->raw.add(RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
+            ++m_batch->rawEvents;
         } else {
             const bool final = w != kNoTime && w >= (pane + 1) * kMinuteMs;
             if (!final) {
@@ -268,15 +268,15 @@ void Engine::classify(const ClickEvent& e, const Hash128& key, int64_t w)
             }
         }
     }
-    if (m_batch.rawMinMs == kNoTime || e.timeMs < m_batch.rawMinMs) m_batch.rawMinMs = e.timeMs;
-    if (m_batch.rawMaxMs == kNoTime || e.timeMs > m_batch.rawMaxMs) m_batch.rawMaxMs = e.timeMs;
+    if (m_batch->rawMinMs == kNoTime || e.timeMs < m_batch->rawMinMs) m_batch->rawMinMs = e.timeMs;
+    if (m_batch->rawMaxMs == kNoTime || e.timeMs > m_batch->rawMaxMs) m_batch->rawMaxMs = e.timeMs;
 }
 
 void Engine::record(const ClickEvent& e, RawStatus status, int64_t pane, bool counted, bool late)
 {
     const uint64_t adHash = AdTable::hashOf(e.adId);
     const PaneKey key { 0, internAd(e.adId, adHash), pane, packCountry(e.country) };
-    PaneDelta& d = m_batch.panes.at(key, adHash);
+    PaneDelta& d = m_batch->panes.at(key, adHash);
     MinuteDelta& m = minuteDelta(pane);
     if (counted && !late) ++m.accepted;
     if (late) ++m.late;
@@ -285,18 +285,18 @@ void Engine::record(const ClickEvent& e, RawStatus status, int64_t pane, bool co
     if (m_live && counted) m_live->add(pane, std::string(e.adId), 1);
     for (const EventFilter& f : m_filters) {
         if (!f.matches(f.ctx, e.country, e.userId, e.ip)) continue;
-        PaneDelta& fd = m_batch.panes.at(PaneKey { f.id, key.ad, pane, key.country }, adHash);
+        PaneDelta& fd = m_batch->panes.at(PaneKey { f.id, key.ad, pane, key.country }, adHash);
         fd.clicks += counted;
         fd.late += late;
     }
-    m_batch.raw.add(status, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
-    ++m_batch.rawEvents;
+    m_batch->raw.add(status, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
+    ++m_batch->rawEvents;
 }
 
 void Engine::addCounted(int64_t minute, std::string_view adId, uint32_t country, int64_t clicks, int64_t late)
 {
     const uint64_t adHash = AdTable::hashOf(adId);
-    PaneDelta& d = m_batch.panes.at(PaneKey { 0, internAd(adId, adHash), minute, country }, adHash);
+    PaneDelta& d = m_batch->panes.at(PaneKey { 0, internAd(adId, adHash), minute, country }, adHash);
     d.clicks += clicks;
     d.late += late;
     if (m_live && clicks) m_live->add(minute, std::string(adId), clicks);
@@ -306,20 +306,20 @@ MinuteDelta& Engine::minuteDelta(int64_t pane)
 {
     if (pane != m_lastMinute || !m_lastMinuteDelta) {
         m_lastMinute = pane;
-        m_lastMinuteDelta = &m_batch.minutes[pane]; // map nodes stay put until the batch is cleared
+        m_lastMinuteDelta = &m_batch->minutes[pane]; // map nodes stay put until the batch is cleared
     }
     return *m_lastMinuteDelta;
 }
 
 void Engine::onReject(RejectReason reason, std::string_view source, uint64_t offset, std::string_view line)
 {
-    Counters& c = m_batch.counters;
+    Counters& c = m_batch->counters;
     ++c.lines;
     ++c.rejected;
     ++c.rejectedBy[static_cast<std::size_t>(reason)];
     if (m_rejectSamples < kMaxRejectSamples) {
         ++m_rejectSamples;
-        m_batch.rejects.push_back(
+        m_batch->rejects.push_back(
             { std::string(source), offset, reason, std::string(samplePrefix(line, kRejectSampleBytes)) });
     }
 }
@@ -343,15 +343,26 @@ int64_t Engine::finalEndMinute() const
 Counters Engine::totals() const
 {
     Counters t = m_committed;
-    t += m_batch.counters;
+    t += m_batch->counters;
     return t;
 }
 
 void Engine::batchCommitted()
 {
-    m_committed += m_batch.counters;
-    m_batch.clear();
+    m_committed += m_batch->counters;
+    m_batch->clear();
     m_lastMinuteDelta = nullptr;
+}
+
+std::unique_ptr<Batch> Engine::handOff(std::unique_ptr<Batch> next)
+{
+    m_committed += m_batch->counters;
+    next->clear();
+    // State stored with every batch, not a change of this one (Batch::clear keeps it).
+    next->jumpCandidateMs = m_batch->jumpCandidateMs;
+    std::swap(m_batch, next);
+    m_lastMinuteDelta = nullptr; // it points into the handed-off batch's minutes
+    return next;
 }
 
 } // namespace adclick::core

@@ -259,6 +259,14 @@ std::string_view RawBatch::frames() const
     return m_encoded;
 }
 
+std::string RawBatch::takeFrames()
+{
+    seal();
+    std::string out;
+    out.swap(m_encoded);
+    return out;
+}
+
 namespace {
 
 void putIndexes(std::string& out, const std::vector<uint32_t>& indexes, std::size_t dictSize)

@@ -67,6 +67,9 @@ public:
     //! All events as frames. Seals the open frame first (the events stay the same; nothing is
     //! copied): valid until the next add() or clear().
     std::string_view frames() const;
+    //! The same frames moved out (the batch is empty afterwards): raw bytes written ahead on
+    //! another thread (ingest --threads, committer.h) while the batch fills on.
+    std::string takeFrames();
 
 private:
     class Interner;
