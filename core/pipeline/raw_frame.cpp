@@ -175,6 +175,7 @@ struct RawBatch::Columns {
     Interner adDict, countryDict, userDict;
     std::string ipKinds, ipData, clickLens, clickData;
     int64_t minMs = 0, maxMs = 0;
+    uint32_t events = 0;
     ZSTD_CCtx* cctx = ZSTD_createCCtx();
     // Scratch of encodeOpen().
     std::string adsSection, colsSection, packed;
@@ -194,11 +195,17 @@ struct RawBatch::Columns {
         ipData.clear();
         clickLens.clear();
         clickData.clear();
+        events = 0;
+    }
+    std::size_t size() const
+    {
+        return status.size() * 16 + adDict.bytes() + userDict.bytes() + ipData.size() + clickData.size();
     }
 };
 
 RawBatch::RawBatch()
     : m_cols(std::make_unique<Columns>())
+    , m_late(std::make_unique<Columns>())
 { }
 
 RawBatch::~RawBatch() = default;
@@ -206,8 +213,12 @@ RawBatch::~RawBatch() = default;
 void RawBatch::add(RawStatus status, int64_t timeMs, std::string_view adId, std::string_view country,
     std::string_view userId, std::string_view ip, std::string_view clickId)
 {
-    Columns& c = *m_cols;
-    if (m_events == 0) c.minMs = c.maxMs = timeMs;
+    if (!m_seen || timeMs > m_maxMs) m_maxMs = timeMs;
+    m_seen = true;
+    // (Unsigned: the difference of any two times fits.)
+    const bool straggler = static_cast<uint64_t>(m_maxMs) - static_cast<uint64_t>(timeMs) > kRawStragglerMs;
+    Columns& c = straggler ? *m_late : *m_cols;
+    if (c.events == 0) c.minMs = c.maxMs = timeMs;
     c.minMs = std::min(c.minMs, timeMs);
     c.maxMs = std::max(c.maxMs, timeMs);
     c.status.push_back(static_cast<char>(status));
@@ -228,34 +239,37 @@ void RawBatch::add(RawStatus status, int64_t timeMs, std::string_view adId, std:
     }
     putVarint(c.clickLens, clickId.size());
     c.clickData.append(clickId);
-    if (++m_events == kRawFrameEvents) seal();
+    if (++c.events == kRawFrameEvents) seal(c);
 }
 
 std::size_t RawBatch::size() const
 {
-    const Columns& c = *m_cols;
-    return m_encoded.size() + c.status.size() * 16 + c.adDict.bytes() + c.userDict.bytes() + c.ipData.size()
-        + c.clickData.size();
+    return m_encoded.size() + m_cols->size() + m_late->size();
+}
+
+bool RawBatch::empty() const
+{
+    return m_encoded.empty() && m_cols->events == 0 && m_late->events == 0;
 }
 
 void RawBatch::clear()
 {
     m_encoded.clear();
     m_cols->clear();
-    m_events = 0;
+    m_late->clear();
 }
 
-void RawBatch::seal() const
+void RawBatch::seal(Columns& c) const
 {
-    if (m_events == 0) return;
-    encodeOpen(m_encoded);
-    m_cols->clear();
-    m_events = 0;
+    if (c.events == 0) return;
+    encodeOpen(c, m_encoded);
+    c.clear();
 }
 
 std::string_view RawBatch::frames() const
 {
-    seal();
+    seal(*m_cols);
+    seal(*m_late);
     return m_encoded;
 }
 
@@ -287,9 +301,8 @@ std::size_t compressInto(ZSTD_CCtx* cctx, const std::string& section, std::strin
 
 } // namespace
 
-void RawBatch::encodeOpen(std::string& out) const
+void RawBatch::encodeOpen(Columns& c, std::string& out) const
 {
-    Columns& c = *m_cols;
     c.adsSection.clear();
     c.adDict.writeTo(c.adsSection);
     std::string& cols = c.colsSection;
@@ -319,7 +332,7 @@ void RawBatch::encodeOpen(std::string& out) const
     h[4] = static_cast<char>(kVersion);
     h[5] = static_cast<char>(kCodecZstd);
     putLe(h + 6, 0, 2);
-    putLe(h + 8, m_events, 4);
+    putLe(h + 8, c.events, 4);
     putLe(h + 12, adsPacked, 4);
     putLe(h + 16, c.adsSection.size(), 4);
     putLe(h + 20, colsPacked, 4);

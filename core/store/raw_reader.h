@@ -94,6 +94,11 @@ public:
     Status read(const std::vector<RawSegment>& segments, const std::vector<TimeRange>& ranges,
         const RawScan& scan, const Callback& fn);
 
+    //! Frames of binary segments decoded so far, and segment bytes read (pread): what a range
+    //! read costs, for tests and measurements.
+    uint64_t framesRead() const { return m_framesRead.load(std::memory_order_relaxed); }
+    uint64_t bytesRead() const { return m_bytesRead.load(std::memory_order_relaxed); }
+
 private:
     struct SegmentFile;
     struct Worker;
@@ -119,6 +124,7 @@ private:
     std::size_t m_blockBytes;
     std::string m_carry;
     std::unique_ptr<Worker> m_main, m_aux; //!< the caller's thread; the second (made when first needed)
+    std::atomic<uint64_t> m_framesRead { 0 }, m_bytesRead { 0 };
 };
 
 } // namespace adclick::core

@@ -161,6 +161,7 @@ Status RawReader::load(Worker& w, SegmentFile& f, uint64_t from, uint64_t to, bo
         w.block.resize(winTo - winFrom);
         w.winFrom = w.winTo = 0;
         if (auto st = preadAll(f.fd, w.block.data(), winFrom, winTo - winFrom, s, f.path); !st) return st;
+        m_bytesRead.fetch_add(winTo - winFrom, std::memory_order_relaxed);
         w.win = w.block.data();
         w.winFrom = winFrom;
         w.winTo = winTo;
@@ -184,6 +185,7 @@ Status RawReader::readFrame(Worker& w, SegmentFile& f, const FrameAt& frame,
     const RawFrameHeader& h = frame.h;
     const std::string_view bytes(w.win + (frame.at - w.winFrom), h.frameBytes());
     RawFrameDecoder& d = w.decoder;
+    m_framesRead.fetch_add(1, std::memory_order_relaxed);
     if (!d.loadAds(h, bytes)) return damagedAt(f.path, frame.at, "unreadable frame");
     RawFrameDecoder::Select select;
     select.countedOnly = scan.countedOnly;
