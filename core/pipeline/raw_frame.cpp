@@ -1,5 +1,6 @@
 #include "core/pipeline/raw_frame.h"
 
+#include "core/base/crc32.h"
 #include "core/base/ip_address.h"
 #include "core/pipeline/raw_frame_bits.h"
 
@@ -17,7 +18,8 @@ using namespace rawbits;
 namespace {
 
 constexpr uint32_t kMagic = 0x46524341; // "ACRF" little-endian
-constexpr uint8_t kVersion = 1;
+constexpr uint8_t kVersion = 2;
+bool g_writeV1 = false; //!< writeRawFramesV1ForTest
 constexpr uint8_t kCodecZstd = 1;
 //! zstd level 1: ~4× smaller columns at several hundred MB/s; higher levels cost more CPU on the
 //! ingest thread than the few percent of disk they save.
@@ -42,10 +44,12 @@ uint8_t ipBytesOf(std::string_view ip, uint8_t bytes[16])
 
 bool parseRawFrameHeader(const char* p, RawFrameHeader& out)
 {
-    if (getLe(p, 4) != kMagic || static_cast<uint8_t>(p[4]) != kVersion
-        || static_cast<uint8_t>(p[5]) != kCodecZstd || getLe(p + 6, 2) != 0)
+    const auto version = static_cast<uint8_t>(p[4]);
+    if (getLe(p, 4) != kMagic || version < 1 || version > kVersion || static_cast<uint8_t>(p[5]) != kCodecZstd
+        || getLe(p + 6, 2) != 0)
         return false;
     if (getLe(p + 44, 4) != crcOf(p, 44)) return false;
+    out.version = version;
     out.events = static_cast<uint32_t>(getLe(p + 8, 4));
     out.adsPacked = static_cast<uint32_t>(getLe(p + 12, 4));
     out.adsBytes = static_cast<uint32_t>(getLe(p + 16, 4));
@@ -54,6 +58,20 @@ bool parseRawFrameHeader(const char* p, RawFrameHeader& out)
     out.minMs = static_cast<int64_t>(getLe(p + 28, 8));
     out.maxMs = static_cast<int64_t>(getLe(p + 36, 8));
     return out.events > 0 && out.minMs <= out.maxMs;
+}
+
+bool rawFrameSectionsIntact(const RawFrameHeader& h, std::string_view frame)
+{
+    if (!h.selfChecked()) return true;
+    if (frame.size() != h.frameBytes()) return false;
+    const std::size_t sections = frame.size() - kRawFrameHeaderBytes - 4;
+    const uint32_t crc = crc32Update(0, frame.data() + kRawFrameHeaderBytes, sections);
+    return getLe(frame.data() + frame.size() - 4, 4) == crc;
+}
+
+void writeRawFramesV1ForTest(bool on)
+{
+    g_writeV1 = on;
 }
 
 namespace {
@@ -327,9 +345,15 @@ void RawBatch::encodeOpen(Columns& c, std::string& out) const
     out.resize(at + kRawFrameHeaderBytes);
     const std::size_t adsPacked = compressInto(c.cctx, c.adsSection, out);
     const std::size_t colsPacked = compressInto(c.cctx, cols, out);
+    const uint8_t version = g_writeV1 ? 1 : kVersion;
+    if (version >= 2) {
+        const uint32_t crc = crc32Update(0, out.data() + at + kRawFrameHeaderBytes, adsPacked + colsPacked);
+        out.resize(out.size() + 4);
+        putLe(out.data() + out.size() - 4, crc, 4);
+    }
     char* h = out.data() + at;
     putLe(h, kMagic, 4);
-    h[4] = static_cast<char>(kVersion);
+    h[4] = static_cast<char>(version);
     h[5] = static_cast<char>(kCodecZstd);
     putLe(h + 6, 0, 2);
     putLe(h + 8, c.events, 4);

@@ -284,7 +284,7 @@ private slots:
             scan.countedOnly = true;
             scan.filter = &*filter;
             scan.anyOrder = true;
-            RawReader reader(dir.path().toStdString(), bigBlocks ? 4u << 20 : 4096);
+            RawReader reader(dir.path().toStdString(), bigBlocks ? 4u << 20 : 4096, 0); // two threads
             auto st = reader.read({ seg }, ranges, scan, [&](const RawEvent& e) {
                 got.push_back(lineOf(e));
                 return true;
@@ -371,23 +371,61 @@ private slots:
             // 16 in-order frames of ~33 s (+ 20 s of disorder) and the stragglers' frame: 3 of
             // the first and that one (with the stragglers among them, frames 1–10 would meet it).
             QVERIFY2(reader.framesRead() <= 4, std::to_string(reader.framesRead()).c_str());
+            // Only those frames' bytes (each checks its own CRC), not the 1 MiB blocks around them.
+            QVERIFY2(reader.bytesRead() * 3 < bytes.size(),
+                (std::to_string(reader.bytesRead()) + " of " + std::to_string(bytes.size())).c_str());
         }
+    }
+
+    // Segments written before frames carried their own CRC (version 1) read back the same.
+    void versionOneFramesStayReadable()
+    {
+        QTemporaryDir dir;
+        const auto events = sampleEvents(kRawFrameEvents + 999);
+        std::string v1, v2;
+        writeRawFramesV1ForTest(true);
+        const RawSegment seg = segmentOf(dir.path(), "seg-000001.acr", events, &v1);
+        writeRawFramesV1ForTest(false);
+        segmentOf(dir.path(), "seg-000002.acr", events, &v2);
+        QCOMPARE(v1[4], '\x01');
+        QCOMPARE(v2[4], '\x02');
+        QVERIFY(v1.size() < v2.size()); // without the frames' CRCs
+        std::vector<std::string> back;
+        RawReader reader(dir.path().toStdString());
+        const auto st = reader.read({ seg }, { { INT64_MIN, INT64_MAX } }, [&](const RawEvent& e) {
+            back.push_back(lineOf(e));
+            return true;
+        });
+        QVERIFY2(st.isOk(), st.message().c_str());
+        std::vector<std::string> given;
+        for (const Ev& e : events)
+            given.push_back(lineOf(e));
+        std::sort(given.begin(), given.end());
+        std::sort(back.begin(), back.end());
+        QVERIFY(back == given);
     }
 
     void damagedBytesAreReportedWithTheirRange_data()
     {
         QTest::addColumn<int>("at"); // byte to flip; negative: from the end
-        QTest::newRow("first header") << 0;
-        QTest::newRow("a header's time") << 30;
-        QTest::newRow("payload") << 5000;
-        QTest::newRow("last byte") << -1;
+        QTest::addColumn<bool>("v1"); // frames without their own CRC (older databases)
+        for (const bool v1 : { false, true }) {
+            const char* tag = v1 ? " (version 1)" : "";
+            QTest::newRow((std::string("first header") + tag).c_str()) << 0 << v1;
+            QTest::newRow((std::string("a header's time") + tag).c_str()) << 30 << v1;
+            QTest::newRow((std::string("payload") + tag).c_str()) << 5000 << v1;
+            QTest::newRow((std::string("last byte") + tag).c_str()) << -1 << v1;
+        }
     }
     void damagedBytesAreReportedWithTheirRange()
     {
         QFETCH(int, at);
+        QFETCH(bool, v1);
         QTemporaryDir dir;
         std::string bytes;
+        writeRawFramesV1ForTest(v1);
         RawSegment seg = segmentOf(dir.path(), "seg-000001.acr", sampleEvents(kRawFrameEvents + 10), &bytes);
+        writeRawFramesV1ForTest(false);
         const std::size_t pos = at < 0 ? bytes.size() - 1 : static_cast<std::size_t>(at);
         bytes[pos] = static_cast<char>(bytes[pos] ^ 0x01);
         QVERIFY(writeFile(dir.path() + "/seg-000001.acr", bytes));
