@@ -171,8 +171,9 @@ Status RawReader::loadFrame(Worker& w, SegmentFile& f, const FrameAt& frame, boo
 {
     const uint64_t from = frame.at, to = from + frame.h.frameBytes();
     if (!frame.h.selfChecked()) return load(w, f, from, to, ahead);
-    // Only frames to be read, up to a window's worth of them at once.
-    const uint64_t winTo = std::max(to, std::min(runTo, from + m_blockBytes));
+    // Only frames to be read, up to a window's worth of them at once (when it is read anew).
+    const bool inWindow = from >= w.winFrom && to <= w.winTo;
+    const uint64_t winTo = inWindow ? to : std::max(to, std::min(runTo, from + m_blockBytes));
     if (auto st = window(w, f, from, winTo, false, false); !st) return st;
     if (rawFrameSectionsIntact(frame.h, std::string_view(w.win + (from - w.winFrom), to - from)))
         return Status::ok();

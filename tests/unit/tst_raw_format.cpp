@@ -375,6 +375,20 @@ private slots:
             QVERIFY2(reader.bytesRead() * 3 < bytes.size(),
                 (std::to_string(reader.bytesRead()) + " of " + std::to_string(bytes.size())).c_str());
         }
+        // A whole scan reads every byte once (a window is read anew only for a frame outside it).
+        for (const bool anyOrder : { false, true }) {
+            RawScan scan;
+            scan.anyOrder = anyOrder;
+            RawReader reader(dir.path().toStdString());
+            std::size_t n = 0;
+            const auto st = reader.read(
+                { seg }, { { INT64_MIN, INT64_MAX } }, scan, [&](const RawEvent&) { return ++n, true; });
+            QVERIFY2(st.isOk(), st.message().c_str());
+            QCOMPARE(n, events.size());
+            QCOMPARE(reader.framesRead(), uint64_t(17));
+            QVERIFY2(reader.bytesRead() <= bytes.size() * 11 / 10,
+                (std::to_string(reader.bytesRead()) + " of " + std::to_string(bytes.size())).c_str());
+        }
     }
 
     // Segments written before frames carried their own CRC (version 1) read back the same.
