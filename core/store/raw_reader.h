@@ -75,8 +75,7 @@ struct RawScan {
 //! beyond a segment's committed length. Text segments (`.tsv`, schema version ≤ 2) are read
 //! line by line; binary ones (raw_frame.h) frame by frame, reading only the frames whose time
 //! span meets the ranges (checked by their own CRC; version-1 frames by the 1 MiB checksum blocks
-//! under them). Not thread-safe; one per
-//! thread.
+//! under them). Not thread-safe; one per thread.
 class RawReader {
 public:
     //! Return false to stop reading (read() then returns ok).
