@@ -66,14 +66,15 @@ void Engine::restoreKey(const RawEvent& e, int64_t sinceMs)
     if (e.status == RawStatus::Duplicate || e.status == RawStatus::BeyondHorizon || e.timeMs < sinceMs)
         return;
     // A non-duplicate event was kept under its identity when it ran (a kept key it met had
-    // expired for it), so the last one read back is the one the running engine kept.
+    // expired for it), always with a larger time than the key it replaced: the largest time read
+    // back is the one the running engine kept, whatever order the raw events are stored in.
     restoreIdentity(clickIdentity(e.adId, e.timeMs, e.userId, e.ip, e.clickId, m_scratch), e.timeMs, sinceMs);
 }
 
 void Engine::restoreIdentity(const Hash128& key, int64_t timeMs, int64_t sinceMs)
 {
     m_dedup.setExpiry(sinceMs);
-    m_dedup.checkAndInsert(key, timeMs, INT64_MAX);
+    m_dedup.restore(key, timeMs);
 }
 
 int Engine::addStream(int64_t maxEventMs)

@@ -37,7 +37,7 @@ public:
     void restore(int64_t maxEventMs, int64_t watermarkMs, const Counters& totals,
         std::vector<std::pair<uint32_t, std::string>> ads, int64_t rejectSamples);
     //! Re-remember the identity of a raw event read back from the store (restart): every
-    //! non-duplicate event from `sinceMs` on, in commit order, the last one of an identity winning.
+    //! non-duplicate event from `sinceMs` on, in any order, the largest time of an identity winning.
     //! `sinceMs` must be at most every stream's dedup cutoff (restoreSinceMs).
     void restoreKey(const RawEvent& event, int64_t sinceMs);
     //! Re-remember an identity with its event time (a partition checkpoint's key, see

@@ -100,8 +100,9 @@ CREATE TABLE IF NOT EXISTS saved_filters(
 //! 4: agg_rollup (rollups.h). Older databases are read as they are (queries read agg) and moved
 //! to version 4 by the next writer's open (migrateToRollups), in one transaction; older binaries
 //! refuse versions they do not know.
-//! 5: raw status 'H' (RawStatus::BeyondHorizon) in new frames; older binaries would read it as a
-//! damaged frame, so they refuse the version instead. Nothing to convert.
+//! 5: new raw frames are version 2 (a checksum of their own, stragglers in frames of their own;
+//! raw_frame.h) and may hold status 'H' (RawStatus::BeyondHorizon); older binaries would read them
+//! as damaged, so they refuse the version instead. Nothing to convert: version-1 frames stay.
 inline constexpr int kSchemaVersion = 5;
 inline constexpr int kOldestReadableSchemaVersion = 1;
 
