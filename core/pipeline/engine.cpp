@@ -361,6 +361,7 @@ std::unique_ptr<Batch> Engine::handOff(std::unique_ptr<Batch> next)
     next->clear();
     // State stored with every batch, not a change of this one (Batch::clear keeps it).
     next->jumpCandidateMs = m_batch->jumpCandidateMs;
+    next->raw.continueFrom(m_batch->raw); // the same frames as one batch refilled would get
     std::swap(m_batch, next);
     m_lastMinuteDelta = nullptr; // it points into the handed-off batch's minutes
     return next;

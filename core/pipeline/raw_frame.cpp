@@ -270,6 +270,12 @@ bool RawBatch::empty() const
     return m_encoded.empty() && m_cols->events == 0 && m_late->events == 0;
 }
 
+void RawBatch::continueFrom(const RawBatch& previous)
+{
+    m_maxMs = previous.m_maxMs;
+    m_seen = previous.m_seen;
+}
+
 void RawBatch::clear()
 {
     m_encoded.clear();
@@ -293,7 +299,7 @@ std::string_view RawBatch::frames() const
 
 std::string RawBatch::takeFrames()
 {
-    seal();
+    frames();
     std::string out;
     out.swap(m_encoded);
     return out;

@@ -88,6 +88,9 @@ public:
     bool empty() const;
     //! Drops the events; the largest time seen stays (it sorts the next batch's stragglers).
     void clear();
+    //! Takes over the largest time `previous` has seen, as if this batch had been it after
+    //! clear(): a batch filled after another one (Engine::handOff) sorts its stragglers alike.
+    void continueFrom(const RawBatch& previous);
 
     //! All events as frames. Seals the open frame first (the events stay the same; nothing is
     //! copied): valid until the next add() or clear().
