@@ -255,12 +255,21 @@ inline QStringList rawEventLines(const QString& db)
     return lines;
 }
 
-//! SHA-1 of the committed raw events (all segments in order, each cut at its committed length,
-//! as event lines: the frames a run writes depend on where its batches ended).
-inline QByteArray rawDigest(const QString& db)
+//! SHA-1 of the committed raw events (all segments, each cut at its committed length, as sorted
+//! event lines: the frames a run writes, and so the order of its events, depend on where its
+//! batches ended). `beyondHorizonAsLate`: status H (schema version 5 on) read as L, what older
+//! versions stored.
+inline QByteArray rawDigest(const QString& db, bool beyondHorizonAsLate = false)
 {
     QCryptographicHash h(QCryptographicHash::Sha1);
-    for (const QString& line : rawEventLines(db)) {
+    // Sorted: the writer stores stragglers in frames of their own, so where a restart or a crash
+    // cut the batches moves them; the events themselves stay.
+    QStringList lines = rawEventLines(db);
+    if (beyondHorizonAsLate)
+        for (QString& line : lines)
+            if (line.startsWith(QLatin1String("H\t"))) line[0] = QLatin1Char('L');
+    lines.sort();
+    for (const QString& line : lines) {
         h.addData(line.toUtf8());
         h.addData("\n", 1);
     }

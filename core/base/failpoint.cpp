@@ -14,6 +14,7 @@ struct Armed {
     std::string site;
     long hit = 0;
     bool partial = false;
+    bool error = false; //!< ":error": failpointFails, not a kill
     long seen = 0;
 };
 
@@ -29,6 +30,7 @@ Armed& armed()
         if (colon != std::string::npos) {
             r.hit = std::atol(s.c_str() + colon + 1);
             r.partial = s.find(":partial", colon + 1) != std::string::npos;
+            r.error = s.find(":error", colon + 1) != std::string::npos;
         }
         if (r.hit <= 0) r.hit = 1;
         return r;
@@ -40,12 +42,18 @@ Armed& armed()
 void failpoint(const char* site)
 {
     Armed& a = armed();
-    if (a.site.empty() || a.site != site) return;
+    if (a.error || a.site.empty() || a.site != site) return;
     if (++a.seen == a.hit) {
         // SIGKILL: no destructors, no atexit, no flushing — exactly like a crash or kill -9.
         ::kill(::getpid(), SIGKILL);
         ::_exit(137);
     }
+}
+
+bool failpointFails(const char* site)
+{
+    Armed& a = armed();
+    return a.error && a.site == site && ++a.seen == a.hit;
 }
 
 bool failpointWantsPartial(const char* site)

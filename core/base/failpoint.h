@@ -9,6 +9,11 @@ namespace adclick::core {
 //! its data first). Compiled to nothing without ADCLICK_FAILPOINTS.
 void failpoint(const char* site);
 
+//! True at the n-th time `site` is reached when it is armed with ":error" ("site:n:error"): the
+//! caller then fails as a full disk or an I/O error would, and the process goes on. For the tests
+//! of error paths that a kill cannot reach (an error reported by another thread, committer.h).
+bool failpointFails(const char* site);
+
 //! True when `site` is armed with ":partial" and this is its fatal hit (the caller then writes
 //! half of its buffer and calls failpoint(site), which kills the process).
 bool failpointWantsPartial(const char* site);

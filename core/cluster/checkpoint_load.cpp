@@ -10,15 +10,32 @@ constexpr int kRequestMs = 10'000;
 constexpr int64_t kStallMs = 30'000; //!< no new state message for this long: give up
 } // namespace
 
-Result<PartitionCheckpoint> loadCheckpoint(const std::string& brokers,
-    const std::vector<std::pair<std::string, std::string>>& properties, const CheckpointRef& ref,
-    const std::string& topic, int32_t partition)
+CheckpointLoader::CheckpointLoader(
+    std::string brokers, std::vector<std::pair<std::string, std::string>> properties)
+    : m_brokers(std::move(brokers))
+    , m_properties(std::move(properties))
+{ }
+
+CheckpointLoader::~CheckpointLoader() = default;
+
+Result<KafkaConsumer*> CheckpointLoader::consumerFor(const std::string& stateTopic)
+{
+    if (auto it = m_consumers.find(stateTopic); it != m_consumers.end()) return it->second.get();
+    KafkaUri uri;
+    uri.brokers = m_brokers;
+    uri.topic = stateTopic;
+    auto consumer = KafkaConsumer::open(uri, m_properties, kRequestMs);
+    if (!consumer) return Result<KafkaConsumer*>(consumer.status());
+    KafkaConsumer* raw = consumer->get();
+    m_consumers.emplace(stateTopic, std::move(*consumer));
+    return raw;
+}
+
+Result<PartitionCheckpoint> CheckpointLoader::load(
+    const CheckpointRef& ref, const std::string& topic, int32_t partition)
 {
     using R = Result<PartitionCheckpoint>;
-    KafkaUri uri;
-    uri.brokers = brokers;
-    uri.topic = ref.stateTopic;
-    auto consumer = KafkaConsumer::open(uri, properties, kRequestMs);
+    auto consumer = consumerFor(ref.stateTopic);
     if (!consumer) return R(consumer.status());
     auto range = (*consumer)->offsetRange(ref.statePartition, kRequestMs);
     if (!range) return R(range.status());

@@ -32,6 +32,7 @@ std::map<int32_t, Worker::Committed> Worker::committedCheckpoints(
     const rd_kafka_topic_partition_list_t* parts)
 {
     std::map<int32_t, Committed> out;
+    CheckpointLoader loader(m_out.brokers, m_opt.kafkaProperties); // one client for the whole assignment
     rd_kafka_topic_partition_list_t* committed = rd_kafka_topic_partition_list_copy(parts);
     const rd_kafka_resp_err_t e = rd_kafka_committed(m_consumer, committed, kRequestMs);
     for (int i = 0; !e && i < committed->cnt; ++i) {
@@ -41,7 +42,7 @@ std::map<int32_t, Worker::Committed> Worker::committedCheckpoints(
             ? parseCheckpointRef(std::string_view(static_cast<const char*>(tp.metadata), tp.metadata_size))
             : std::nullopt;
         if (tp.err || !ref) continue;
-        auto cp = loadCheckpoint(m_out.brokers, m_opt.kafkaProperties, *ref, m_in.topic, tp.partition);
+        auto cp = loader.load(*ref, m_in.topic, tp.partition);
         if (cp && cp->config != m_opt.config)
             cp = Result<PartitionCheckpoint>::error("it was counted with other settings");
         if (!cp) {

@@ -3,6 +3,7 @@
 #include "core/base/clock.h"
 #include "core/base/failpoint.h"
 #include "core/base/sys_text.h"
+#include "core/ingest/committer.h"
 #include "core/ingest/ingest_source.h"
 #include "core/ingest/kafka_source.h"
 #include "core/ingest/kept_event.h"
@@ -61,6 +62,7 @@ void upsertPosition(std::vector<SourcePosition>& positions, const SourcePosition
 
 } // namespace
 
+Ingestor::Ingestor() = default;
 Ingestor::~Ingestor() = default;
 
 int64_t Ingestor::futureBoundMs() const
@@ -219,9 +221,18 @@ Status Ingestor::processChunk(Source& src, std::string_view chunk)
     }
     drainAhead();
     src.pos.offset = src.splitter.consumedOffset();
-    if (m_engine->batch().raw.size() >= m_options.stageRawBytes)
-        if (auto st = m_store->stageRaw(m_engine->batch().raw); !st) return st;
+    if (auto st = stageRawAhead(); !st) return st;
     return maybeCommit(src, false);
+}
+
+Status Ingestor::stageRawAhead()
+{
+    RawBatch& raw = m_engine->batch().raw;
+    if (raw.size() < m_options.stageRawBytes) return Status::ok();
+    if (!m_committer) return m_store->stageRaw(raw);
+    // The frames are cut here, on the counting thread, so the raw bytes are those of one thread.
+    m_committer->stage(raw.takeFrames());
+    return Status::ok();
 }
 
 Status Ingestor::maybeCommit(Source& src, bool force)
@@ -229,6 +240,10 @@ Status Ingestor::maybeCommit(Source& src, bool force)
     const int64_t now = steadyMs();
     progress(src.path, false);
     if (!force && now - m_lastCommitMs < m_options.commitIntervalMs) return Status::ok();
+    // The interval is a bound on staleness, not a reason to wait: while the committer is still
+    // busy with the last batch, this one grows (up to commitEvents) and is handed over once it is
+    // free. Fewer, bigger commits also upsert each aggregate row fewer times.
+    if (!force && m_committer && m_committer->busy()) return Status::ok();
     if (!force && idleSinceCommit(src)) {
         // A quiet followed source: nothing to store, but other commands' filter changes still apply.
         m_lastCommitMs = now;
@@ -269,19 +284,47 @@ Status Ingestor::commit(Source* src)
 {
     drainAhead();
     if (src) stageSource(*src);
-    Batch& batch = m_engine->batch();
     std::vector<SourcePosition> positions;
     for (const auto& p : m_pending)
         if (p.uri != "-") positions.push_back(p);
-    if (auto st = m_store->commit(batch, m_engine->maxEventMs(), m_engine->watermarkMs(), positions); !st)
-        return st;
-    m_engine->batchCommitted();
+    if (auto st = m_committer ? handOffBatch(positions) : commitNow(positions); !st) return st;
+    // Handed off counts as committed: a commit that fails later ends the run (committer.h).
     for (const auto& p : positions)
         upsertPosition(m_known, p);
     m_pending.clear();
     m_lastCommitMs = steadyMs();
     m_committedWatermarkMs = m_engine->watermarkMs();
-    return syncSavedFilters();
+    // With a committer, the saved filters are checked after its commit (handOffBatch).
+    return m_committer ? Status::ok() : syncSavedFilters();
+}
+
+Status Ingestor::commitNow(const std::vector<SourcePosition>& positions)
+{
+    if (auto st
+        = m_store->commit(m_engine->batch(), m_engine->maxEventMs(), m_engine->watermarkMs(), positions);
+        !st)
+        return st;
+    m_engine->batchCommitted();
+    return Status::ok();
+}
+
+Status Ingestor::handOffBatch(const std::vector<SourcePosition>& positions)
+{
+    // The commit before this one must be done first (one in flight); its error ends the run here.
+    if (auto st = m_committer->finish(); !st) return st;
+    if (m_committer->takeFiltersChanged()) {
+        // Another command saved or dropped a filter: as with one thread, the change applies
+        // after this batch is committed and back-filled, before another click is counted.
+        if (auto st = commitNow(positions); !st) return st;
+        return syncSavedFilters();
+    }
+    CommitJob job;
+    job.batch = m_engine->handOff(m_committer->spareBatch());
+    job.maxEventMs = m_engine->maxEventMs();
+    job.watermarkMs = m_engine->watermarkMs();
+    job.positions = positions;
+    job.filterStates = m_filterStates;
+    return m_committer->commit(std::move(job));
 }
 
 void Ingestor::progress(const std::string& source, bool force, const KafkaHealth* kafka)

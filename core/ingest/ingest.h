@@ -19,7 +19,9 @@
 
 namespace adclick::core {
 
+class Committer;
 class InputFile;
+class ParseAhead;
 struct ParsedBlock;
 struct ParsedLine;
 
@@ -65,7 +67,8 @@ struct IngestOptions {
     //! orderAny: where sorted runs go (unlinked files); empty: the database's folder.
     std::string sortDir;
     //! ≥ 2: archived files (not followed, not stdin) are read and parsed on a thread of their own
-    //! while this one counts (parse_ahead.h); the result is that of one thread exactly.
+    //! and committed on another while this one counts (parse_ahead.h, committer.h); the result is
+    //! that of one thread exactly.
     int threads = 1;
 };
 
@@ -121,7 +124,7 @@ public:
     Result<IngestResult> run(std::stop_token stop = {});
 
 private:
-    Ingestor() = default;
+    Ingestor();
     struct Source;
     Status openSource(const std::string& path, Source& src);
     //! A resumed source keeps the column map and time format it was read with: a different
@@ -134,6 +137,8 @@ private:
     void takeLine(Source& src, const ParsedLine& line, bool ahead);
     //! IngestOptions::threads ≥ 2, an archived file: readToEnd with the parsing on a worker.
     Status readAhead(Source& src, std::stop_token& stop, bool& stopped);
+    //! readAhead's loop over the blocks, with m_committer running.
+    Status countAhead(Source& src, ParseAhead& ahead, std::stop_token& stop, bool& stopped);
     //! processChunk for a block parsed ahead (the same commits, at the same lines).
     Status processBlock(Source& src, const ParsedBlock& block);
     //! Hands the events parsed ahead to the engine, in input order.
@@ -142,6 +147,12 @@ private:
     //! Nothing to commit: no events, same watermark and position as the last commit.
     bool idleSinceCommit(const Source& src) const;
     Status commit(Source* src);
+    //! commit()'s store work on this thread.
+    Status commitNow(const std::vector<SourcePosition>& positions);
+    //! commit()'s store work handed to m_committer (ingest --threads, committer.h).
+    Status handOffBatch(const std::vector<SourcePosition>& positions);
+    //! Writes the open batch's raw frames ahead once they reach IngestOptions::stageRawBytes.
+    Status stageRawAhead();
     Status readToEnd(Source& src, std::stop_token& stop, bool& stopped);
     // Following a file (ingest_follow.cpp): its identity (inode, size, first bytes) is checked
     // on every poll; a truncated file's rest is finished from its rotated copy, or counted lost.
@@ -186,6 +197,8 @@ private:
     IngestOptions m_options;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Engine> m_engine;
+    //! While readAhead runs: commits and raw writes go to this thread (committer.h).
+    std::unique_ptr<Committer> m_committer;
     std::vector<SourcePosition> m_known;
     std::vector<SourcePosition> m_pending; //!< positions reached by the open batch
     int64_t m_nextSourceId = 1;

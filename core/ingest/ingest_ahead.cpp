@@ -3,6 +3,7 @@
 // the same chunks, the same lines in the same order, commits after the same lines.
 #include "core/ingest/ingest.h"
 
+#include "core/ingest/committer.h"
 #include "core/ingest/ingest_source.h"
 #include "core/ingest/parse_ahead.h"
 
@@ -14,6 +15,20 @@ Status Ingestor::readAhead(Source& src, std::stop_token& stop, bool& stopped)
     // follows the worker's parser through the state changes the blocks report.
     ParseAhead ahead(*src.file, src.splitter, src.parser, src.looksLikeClicks,
         m_result.sources[src.report].resumedFrom == 0, m_options.readBufferBytes);
+    // The store's work on a third thread meanwhile (committer.h); whatever ends the loop, what
+    // was handed to it is committed (or has failed) before the store is used here again.
+    m_committer = std::make_unique<Committer>(*m_store);
+    const Status counted = countAhead(src, ahead, stop, stopped);
+    const Status committed = m_committer->finish();
+    const bool filtersChanged = m_committer->takeFiltersChanged();
+    m_committer.reset();
+    if (!counted) return counted;
+    if (!committed) return committed;
+    return filtersChanged ? syncSavedFilters() : Status::ok();
+}
+
+Status Ingestor::countAhead(Source& src, ParseAhead& ahead, std::stop_token& stop, bool& stopped)
+{
     for (;;) {
         if (stop.stop_requested()) {
             stopped = true;
@@ -56,8 +71,7 @@ Status Ingestor::processBlock(Source& src, const ParsedBlock& block)
     // first thing: nothing is counted in between, so this is the same.
     drainAhead();
     if (block.last) return Status::ok();
-    if (m_engine->batch().raw.size() >= m_options.stageRawBytes)
-        if (auto st = m_store->stageRaw(m_engine->batch().raw); !st) return st;
+    if (auto st = stageRawAhead(); !st) return st;
     return maybeCommit(src, false);
 }
 

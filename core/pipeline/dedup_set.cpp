@@ -90,6 +90,19 @@ bool DedupSet::checkAndInsert(const Hash128& key, int64_t timeMs, int64_t cutoff
     return false;
 }
 
+void DedupSet::restore(const Hash128& key, int64_t timeMs)
+{
+    for (std::size_t i = homeSlot(key.lo);; i = next(i)) {
+        Slot& s = m_slots[i];
+        if (s.empty()) break;
+        if (s.lo == key.lo && s.hi == key.hi) {
+            s.timeMs = std::max(s.timeMs, timeMs);
+            return;
+        }
+    }
+    checkAndInsert(key, timeMs, std::numeric_limits<int64_t>::max()); // absent: a plain insert
+}
+
 void DedupSet::sweep(std::size_t slots)
 {
     for (std::size_t n = 0; n < slots;) {

@@ -43,6 +43,12 @@ public:
     //! may already be gone; below a caller's cutoff they are absent for it either way).
     bool checkAndInsert(const Hash128& key, int64_t timeMs, int64_t cutoffMs);
 
+    //! Re-remembers `key` (a restart or checkpoint restore), keeping the larger time when it is
+    //! held already. The running set only ever replaces a key's time by a larger one (a click is
+    //! kept only at or after its cutoff, a held key only replaced below it), so a key's time is
+    //! the largest of its kept clicks': restoring them in any order gives the same set.
+    void restore(const Hash128& key, int64_t timeMs);
+
     //! Keys with a time below `expiryMs` are needed by no caller any more and may be deleted
     //! from now on. It may move either way (a new stream starts behind the others).
     void setExpiry(int64_t expiryMs) { m_expiryMs = expiryMs; }

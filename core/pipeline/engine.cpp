@@ -31,8 +31,8 @@ void Engine::restore(int64_t maxEventMs, int64_t watermarkMs, const Counters& to
     m_dedup.clear();
     m_streams.clear();
     m_jumpCandidateMs = kNoTime;
-    m_batch.clear();
-    m_batch.jumpCandidateMs = kNoTime;
+    m_batch->clear();
+    m_batch->jumpCandidateMs = kNoTime;
     m_lastMinuteDelta = nullptr;
 }
 
@@ -60,16 +60,21 @@ int64_t Engine::restoreSinceMs(const std::vector<int64_t>& partitionMaxEventMs) 
 
 void Engine::restoreKey(const RawEvent& e, int64_t sinceMs)
 {
-    if (e.status == RawStatus::Duplicate || e.timeMs < sinceMs) return;
+    // Duplicates and clicks beyond their stream's horizon were never keys. (Databases older than
+    // schema version 5 stored the latter as LateDropped: restored as keys, which only a Kafka
+    // partition trailing another by more than the horizon can tell apart.)
+    if (e.status == RawStatus::Duplicate || e.status == RawStatus::BeyondHorizon || e.timeMs < sinceMs)
+        return;
     // A non-duplicate event was kept under its identity when it ran (a kept key it met had
-    // expired for it), so the last one read back is the one the running engine kept.
+    // expired for it), always with a larger time than the key it replaced: the largest time read
+    // back is the one the running engine kept, whatever order the raw events are stored in.
     restoreIdentity(clickIdentity(e.adId, e.timeMs, e.userId, e.ip, e.clickId, m_scratch), e.timeMs, sinceMs);
 }
 
 void Engine::restoreIdentity(const Hash128& key, int64_t timeMs, int64_t sinceMs)
 {
     m_dedup.setExpiry(sinceMs);
-    m_dedup.checkAndInsert(key, timeMs, INT64_MAX);
+    m_dedup.restore(key, timeMs);
 }
 
 int Engine::addStream(int64_t maxEventMs)
@@ -92,11 +97,11 @@ bool Engine::rejectsAsFuture(int64_t timeMs, int stream)
     if (m_jumpCandidateMs != kNoTime && timeMs >= m_jumpCandidateMs - m_maxJumpMs
         && timeMs <= m_jumpCandidateMs + m_maxJumpMs) {
         m_jumpCandidateMs = kNoTime;
-        m_batch.jumpCandidateMs = kNoTime;
+        m_batch->jumpCandidateMs = kNoTime;
         return false;
     }
     m_jumpCandidateMs = timeMs;
-    m_batch.jumpCandidateMs = timeMs;
+    m_batch->jumpCandidateMs = timeMs;
     return true;
 }
 
@@ -111,7 +116,7 @@ uint32_t Engine::internAd(std::string_view name, uint64_t h)
     if (const uint32_t id = m_ads.find(name, h)) return id;
     const uint32_t id = m_nextAd++;
     m_ads.insert(std::string(name), h, id);
-    m_batch.newAds.emplace_back(id, std::string(name));
+    m_batch->newAds.emplace_back(id, std::string(name));
     return id;
 }
 
@@ -201,21 +206,21 @@ void Engine::noteEventTime(int64_t timeMs)
 void Engine::onEvent(const ClickEvent& e, const Hash128& key)
 {
     classify(e, key, m_watermarkMs);
-    if (m_jumpCandidateMs != kNoTime) m_jumpCandidateMs = m_batch.jumpCandidateMs = kNoTime;
+    if (m_jumpCandidateMs != kNoTime) m_jumpCandidateMs = m_batch->jumpCandidateMs = kNoTime;
     noteEventTime(e.timeMs);
 }
 
 void Engine::onKnownDuplicate(const ClickEvent& e)
 {
-    Counters& c = m_batch.counters;
+    Counters& c = m_batch->counters;
     ++c.lines;
     ++c.duplicates;
     ++minuteDelta(paneOf(e.timeMs)).duplicates;
-    m_batch.raw.add(RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
-    ++m_batch.rawEvents;
-    if (m_batch.rawMinMs == kNoTime || e.timeMs < m_batch.rawMinMs) m_batch.rawMinMs = e.timeMs;
-    if (m_batch.rawMaxMs == kNoTime || e.timeMs > m_batch.rawMaxMs) m_batch.rawMaxMs = e.timeMs;
-    if (m_jumpCandidateMs != kNoTime) m_jumpCandidateMs = m_batch.jumpCandidateMs = kNoTime;
+    m_batch->raw.add(RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
+    ++m_batch->rawEvents;
+    if (m_batch->rawMinMs == kNoTime || e.timeMs < m_batch->rawMinMs) m_batch->rawMinMs = e.timeMs;
+    if (m_batch->rawMaxMs == kNoTime || e.timeMs > m_batch->rawMaxMs) m_batch->rawMaxMs = e.timeMs;
+    if (m_jumpCandidateMs != kNoTime) m_jumpCandidateMs = m_batch->jumpCandidateMs = kNoTime;
     noteEventTime(e.timeMs);
 }
 
@@ -233,7 +238,7 @@ void Engine::onEvent(const ClickEvent& e, const Hash128& key, int stream)
 
 void Engine::classify(const ClickEvent& e, const Hash128& key, int64_t w)
 {
-    Counters& c = m_batch.counters;
+    Counters& c = m_batch->counters;
     ++c.lines;
     const int64_t pane = paneOf(e.timeMs);
     const int64_t cutoff = w == kNoTime ? kNoTime : w - m_config.dedupHorizonMs;
@@ -241,14 +246,14 @@ void Engine::classify(const ClickEvent& e, const Hash128& key, int64_t w)
     if (w != kNoTime && e.timeMs < cutoff) {
         // Beyond the dedup horizon: too old to prove unique, so never applied.
         ++c.late;
-        record(e, RawStatus::LateDropped, pane, false, true);
+        record(e, RawStatus::BeyondHorizon, pane, false, true);
     } else {
         m_dedup.setExpiry(purgeCutoffMs());
         if (m_dedup.checkAndInsert(key, e.timeMs, cutoff)) {
             ++c.duplicates;
             ++minuteDelta(pane).duplicates;
-            m_batch.raw.add(RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
-            ++m_batch.rawEvents;
+            m_batch->raw.add(RawStatus::Duplicate, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
+            ++m_batch->rawEvents;
         } else {
             const bool final = w != kNoTime && w >= (pane + 1) * kMinuteMs;
             if (!final) {
@@ -264,15 +269,15 @@ void Engine::classify(const ClickEvent& e, const Hash128& key, int64_t w)
             }
         }
     }
-    if (m_batch.rawMinMs == kNoTime || e.timeMs < m_batch.rawMinMs) m_batch.rawMinMs = e.timeMs;
-    if (m_batch.rawMaxMs == kNoTime || e.timeMs > m_batch.rawMaxMs) m_batch.rawMaxMs = e.timeMs;
+    if (m_batch->rawMinMs == kNoTime || e.timeMs < m_batch->rawMinMs) m_batch->rawMinMs = e.timeMs;
+    if (m_batch->rawMaxMs == kNoTime || e.timeMs > m_batch->rawMaxMs) m_batch->rawMaxMs = e.timeMs;
 }
 
 void Engine::record(const ClickEvent& e, RawStatus status, int64_t pane, bool counted, bool late)
 {
     const uint64_t adHash = AdTable::hashOf(e.adId);
     const PaneKey key { 0, internAd(e.adId, adHash), pane, packCountry(e.country) };
-    PaneDelta& d = m_batch.panes.at(key, adHash);
+    PaneDelta& d = m_batch->panes.at(key, adHash);
     MinuteDelta& m = minuteDelta(pane);
     if (counted && !late) ++m.accepted;
     if (late) ++m.late;
@@ -281,18 +286,18 @@ void Engine::record(const ClickEvent& e, RawStatus status, int64_t pane, bool co
     if (m_live && counted) m_live->add(pane, std::string(e.adId), 1);
     for (const EventFilter& f : m_filters) {
         if (!f.matches(f.ctx, e.country, e.userId, e.ip)) continue;
-        PaneDelta& fd = m_batch.panes.at(PaneKey { f.id, key.ad, pane, key.country }, adHash);
+        PaneDelta& fd = m_batch->panes.at(PaneKey { f.id, key.ad, pane, key.country }, adHash);
         fd.clicks += counted;
         fd.late += late;
     }
-    m_batch.raw.add(status, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
-    ++m_batch.rawEvents;
+    m_batch->raw.add(status, e.timeMs, e.adId, e.country, e.userId, e.ip, e.clickId);
+    ++m_batch->rawEvents;
 }
 
 void Engine::addCounted(int64_t minute, std::string_view adId, uint32_t country, int64_t clicks, int64_t late)
 {
     const uint64_t adHash = AdTable::hashOf(adId);
-    PaneDelta& d = m_batch.panes.at(PaneKey { 0, internAd(adId, adHash), minute, country }, adHash);
+    PaneDelta& d = m_batch->panes.at(PaneKey { 0, internAd(adId, adHash), minute, country }, adHash);
     d.clicks += clicks;
     d.late += late;
     if (m_live && clicks) m_live->add(minute, std::string(adId), clicks);
@@ -302,20 +307,20 @@ MinuteDelta& Engine::minuteDelta(int64_t pane)
 {
     if (pane != m_lastMinute || !m_lastMinuteDelta) {
         m_lastMinute = pane;
-        m_lastMinuteDelta = &m_batch.minutes[pane]; // map nodes stay put until the batch is cleared
+        m_lastMinuteDelta = &m_batch->minutes[pane]; // map nodes stay put until the batch is cleared
     }
     return *m_lastMinuteDelta;
 }
 
 void Engine::onReject(RejectReason reason, std::string_view source, uint64_t offset, std::string_view line)
 {
-    Counters& c = m_batch.counters;
+    Counters& c = m_batch->counters;
     ++c.lines;
     ++c.rejected;
     ++c.rejectedBy[static_cast<std::size_t>(reason)];
     if (m_rejectSamples < kMaxRejectSamples) {
         ++m_rejectSamples;
-        m_batch.rejects.push_back(
+        m_batch->rejects.push_back(
             { std::string(source), offset, reason, std::string(samplePrefix(line, kRejectSampleBytes)) });
     }
 }
@@ -339,15 +344,27 @@ int64_t Engine::finalEndMinute() const
 Counters Engine::totals() const
 {
     Counters t = m_committed;
-    t += m_batch.counters;
+    t += m_batch->counters;
     return t;
 }
 
 void Engine::batchCommitted()
 {
-    m_committed += m_batch.counters;
-    m_batch.clear();
+    m_committed += m_batch->counters;
+    m_batch->clear();
     m_lastMinuteDelta = nullptr;
+}
+
+std::unique_ptr<Batch> Engine::handOff(std::unique_ptr<Batch> next)
+{
+    m_committed += m_batch->counters;
+    next->clear();
+    // State stored with every batch, not a change of this one (Batch::clear keeps it).
+    next->jumpCandidateMs = m_batch->jumpCandidateMs;
+    next->raw.continueFrom(m_batch->raw); // the same frames as one batch refilled would get
+    std::swap(m_batch, next);
+    m_lastMinuteDelta = nullptr; // it points into the handed-off batch's minutes
+    return next;
 }
 
 } // namespace adclick::core

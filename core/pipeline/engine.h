@@ -37,7 +37,7 @@ public:
     void restore(int64_t maxEventMs, int64_t watermarkMs, const Counters& totals,
         std::vector<std::pair<uint32_t, std::string>> ads, int64_t rejectSamples);
     //! Re-remember the identity of a raw event read back from the store (restart): every
-    //! non-duplicate event from `sinceMs` on, in commit order, the last one of an identity winning.
+    //! non-duplicate event from `sinceMs` on, in any order, the largest time of an identity winning.
     //! `sinceMs` must be at most every stream's dedup cutoff (restoreSinceMs).
     void restoreKey(const RawEvent& event, int64_t sinceMs);
     //! Re-remember an identity with its event time (a partition checkpoint's key, see
@@ -93,7 +93,7 @@ public:
     int64_t futureScreenMs() const;
     //! The jump waiting for confirmation (kNoTime: none); stored with each commit.
     int64_t jumpCandidateMs() const { return m_jumpCandidateMs; }
-    void restoreJumpCandidate(int64_t timeMs) { m_jumpCandidateMs = m_batch.jumpCandidateMs = timeMs; }
+    void restoreJumpCandidate(int64_t timeMs) { m_jumpCandidateMs = m_batch->jumpCandidateMs = timeMs; }
     static constexpr int kFileStream = -1;
 
     //! The dedup identity of an event, and a hint to load its dedup slot into the cache: callers
@@ -110,7 +110,7 @@ public:
         m_dedup.prefetch(identity);
         const uint64_t adHash = AdTable::hashOf(event.adId);
         m_ads.prefetch(adHash);
-        m_batch.panes.prefetch(adHash, paneOf(event.timeMs), packCountry(event.country));
+        m_batch->panes.prefetch(adHash, paneOf(event.timeMs), packCountry(event.country));
     }
     void onReject(RejectReason reason, std::string_view source, uint64_t offset, std::string_view line);
     //! The cluster store (ingest_aggregates.cpp): a pane cell a worker counted, added to the open
@@ -139,11 +139,16 @@ public:
     //! End of the newest final pane, in epoch minutes (the default "at" of the top-N query).
     int64_t finalEndMinute() const;
 
-    Batch& batch() { return m_batch; }
-    //! Totals including the open batch.
+    Batch& batch() { return *m_batch; }
+    //! Totals including the open batch (and a batch handed off and not yet committed).
     Counters totals() const;
     //! Call after the batch was committed.
     void batchCommitted();
+    //! Hands the open batch over to be committed elsewhere (ingest --threads, committer.h) and
+    //! goes on counting into `next` (a batch from an earlier hand-off, or a new one; cleared
+    //! here). The handed-off counters count as committed from now on: a commit that fails ends
+    //! the run, and the next one starts from what the store holds.
+    std::unique_ptr<Batch> handOff(std::unique_ptr<Batch> next);
 
     static constexpr int kMaxRejectSamples = 1000;
 
@@ -207,8 +212,8 @@ private:
     int64_t m_jumpCandidateMs = kNoTime;
     uint32_t m_nextAd = 1;
     std::vector<EventFilter> m_filters;
-    Batch m_batch;
-    int64_t m_lastMinute = kNoTime; //!< cache of the last minute looked up in m_batch.minutes
+    std::unique_ptr<Batch> m_batch = std::make_unique<Batch>(); //!< the open batch
+    int64_t m_lastMinute = kNoTime; //!< cache of the last minute looked up in m_batch->minutes
     MinuteDelta* m_lastMinuteDelta = nullptr;
 };
 

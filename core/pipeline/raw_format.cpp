@@ -23,6 +23,7 @@ bool parseRawLine(std::string_view line, RawEvent& out)
     case 'L':
     case 'U':
     case 'D':
+    case 'H':
         out.status = static_cast<RawStatus>(line[0]);
         break;
     default:

@@ -15,12 +15,22 @@ enum class RawStatus : char {
     LateDropped = 'L', //!< its pane was final; counted as late, not aggregated
     LateApplied = 'U', //!< its pane was final; aggregated anyway (--late update)
     Duplicate = 'D', //!< a repeat within the dedup horizon; not aggregated
+    //! Behind its stream's dedup horizon: too old to prove unique, so counted as late, not
+    //! aggregated, and never a dedup key — a restart must not make it one (schema version 5 on;
+    //! older databases stored it as LateDropped).
+    BeyondHorizon = 'H',
 };
 
 //! True when the event is part of the aggregates.
 constexpr bool isCounted(RawStatus s)
 {
     return s == RawStatus::Accepted || s == RawStatus::LateApplied;
+}
+
+//! True when the event is counted as late (the counter `late`, agg's late column).
+constexpr bool isLate(RawStatus s)
+{
+    return s == RawStatus::LateDropped || s == RawStatus::LateApplied || s == RawStatus::BeyondHorizon;
 }
 
 //! One raw event read back; views point into the reader's buffer.

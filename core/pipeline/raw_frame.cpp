@@ -1,5 +1,6 @@
 #include "core/pipeline/raw_frame.h"
 
+#include "core/base/crc32.h"
 #include "core/base/ip_address.h"
 #include "core/pipeline/raw_frame_bits.h"
 
@@ -17,7 +18,8 @@ using namespace rawbits;
 namespace {
 
 constexpr uint32_t kMagic = 0x46524341; // "ACRF" little-endian
-constexpr uint8_t kVersion = 1;
+constexpr uint8_t kVersion = 2;
+bool g_writeV1 = false; //!< writeRawFramesV1ForTest
 constexpr uint8_t kCodecZstd = 1;
 //! zstd level 1: ~4× smaller columns at several hundred MB/s; higher levels cost more CPU on the
 //! ingest thread than the few percent of disk they save.
@@ -42,10 +44,12 @@ uint8_t ipBytesOf(std::string_view ip, uint8_t bytes[16])
 
 bool parseRawFrameHeader(const char* p, RawFrameHeader& out)
 {
-    if (getLe(p, 4) != kMagic || static_cast<uint8_t>(p[4]) != kVersion
-        || static_cast<uint8_t>(p[5]) != kCodecZstd || getLe(p + 6, 2) != 0)
+    const auto version = static_cast<uint8_t>(p[4]);
+    if (getLe(p, 4) != kMagic || version < 1 || version > kVersion || static_cast<uint8_t>(p[5]) != kCodecZstd
+        || getLe(p + 6, 2) != 0)
         return false;
     if (getLe(p + 44, 4) != crcOf(p, 44)) return false;
+    out.version = version;
     out.events = static_cast<uint32_t>(getLe(p + 8, 4));
     out.adsPacked = static_cast<uint32_t>(getLe(p + 12, 4));
     out.adsBytes = static_cast<uint32_t>(getLe(p + 16, 4));
@@ -54,6 +58,20 @@ bool parseRawFrameHeader(const char* p, RawFrameHeader& out)
     out.minMs = static_cast<int64_t>(getLe(p + 28, 8));
     out.maxMs = static_cast<int64_t>(getLe(p + 36, 8));
     return out.events > 0 && out.minMs <= out.maxMs;
+}
+
+bool rawFrameSectionsIntact(const RawFrameHeader& h, std::string_view frame)
+{
+    if (!h.selfChecked()) return true;
+    if (frame.size() != h.frameBytes()) return false;
+    const std::size_t sections = frame.size() - kRawFrameHeaderBytes - 4;
+    const uint32_t crc = crc32Update(0, frame.data() + kRawFrameHeaderBytes, sections);
+    return getLe(frame.data() + frame.size() - 4, 4) == crc;
+}
+
+void writeRawFramesV1ForTest(bool on)
+{
+    g_writeV1 = on;
 }
 
 namespace {
@@ -175,6 +193,7 @@ struct RawBatch::Columns {
     Interner adDict, countryDict, userDict;
     std::string ipKinds, ipData, clickLens, clickData;
     int64_t minMs = 0, maxMs = 0;
+    uint32_t events = 0;
     ZSTD_CCtx* cctx = ZSTD_createCCtx();
     // Scratch of encodeOpen().
     std::string adsSection, colsSection, packed;
@@ -194,11 +213,17 @@ struct RawBatch::Columns {
         ipData.clear();
         clickLens.clear();
         clickData.clear();
+        events = 0;
+    }
+    std::size_t size() const
+    {
+        return status.size() * 16 + adDict.bytes() + userDict.bytes() + ipData.size() + clickData.size();
     }
 };
 
 RawBatch::RawBatch()
     : m_cols(std::make_unique<Columns>())
+    , m_late(std::make_unique<Columns>())
 { }
 
 RawBatch::~RawBatch() = default;
@@ -206,8 +231,12 @@ RawBatch::~RawBatch() = default;
 void RawBatch::add(RawStatus status, int64_t timeMs, std::string_view adId, std::string_view country,
     std::string_view userId, std::string_view ip, std::string_view clickId)
 {
-    Columns& c = *m_cols;
-    if (m_events == 0) c.minMs = c.maxMs = timeMs;
+    if (!m_seen || timeMs > m_maxMs) m_maxMs = timeMs;
+    m_seen = true;
+    // (Unsigned: the difference of any two times fits.)
+    const bool straggler = static_cast<uint64_t>(m_maxMs) - static_cast<uint64_t>(timeMs) > kRawStragglerMs;
+    Columns& c = straggler ? *m_late : *m_cols;
+    if (c.events == 0) c.minMs = c.maxMs = timeMs;
     c.minMs = std::min(c.minMs, timeMs);
     c.maxMs = std::max(c.maxMs, timeMs);
     c.status.push_back(static_cast<char>(status));
@@ -228,35 +257,52 @@ void RawBatch::add(RawStatus status, int64_t timeMs, std::string_view adId, std:
     }
     putVarint(c.clickLens, clickId.size());
     c.clickData.append(clickId);
-    if (++m_events == kRawFrameEvents) seal();
+    if (++c.events == kRawFrameEvents) seal(c);
 }
 
 std::size_t RawBatch::size() const
 {
-    const Columns& c = *m_cols;
-    return m_encoded.size() + c.status.size() * 16 + c.adDict.bytes() + c.userDict.bytes() + c.ipData.size()
-        + c.clickData.size();
+    return m_encoded.size() + m_cols->size() + m_late->size();
+}
+
+bool RawBatch::empty() const
+{
+    return m_encoded.empty() && m_cols->events == 0 && m_late->events == 0;
+}
+
+void RawBatch::continueFrom(const RawBatch& previous)
+{
+    m_maxMs = previous.m_maxMs;
+    m_seen = previous.m_seen;
 }
 
 void RawBatch::clear()
 {
     m_encoded.clear();
     m_cols->clear();
-    m_events = 0;
+    m_late->clear();
 }
 
-void RawBatch::seal() const
+void RawBatch::seal(Columns& c) const
 {
-    if (m_events == 0) return;
-    encodeOpen(m_encoded);
-    m_cols->clear();
-    m_events = 0;
+    if (c.events == 0) return;
+    encodeOpen(c, m_encoded);
+    c.clear();
 }
 
 std::string_view RawBatch::frames() const
 {
-    seal();
+    seal(*m_cols);
+    seal(*m_late);
     return m_encoded;
+}
+
+std::string RawBatch::takeFrames()
+{
+    frames();
+    std::string out;
+    out.swap(m_encoded);
+    return out;
 }
 
 namespace {
@@ -287,9 +333,8 @@ std::size_t compressInto(ZSTD_CCtx* cctx, const std::string& section, std::strin
 
 } // namespace
 
-void RawBatch::encodeOpen(std::string& out) const
+void RawBatch::encodeOpen(Columns& c, std::string& out) const
 {
-    Columns& c = *m_cols;
     c.adsSection.clear();
     c.adDict.writeTo(c.adsSection);
     std::string& cols = c.colsSection;
@@ -314,12 +359,18 @@ void RawBatch::encodeOpen(std::string& out) const
     out.resize(at + kRawFrameHeaderBytes);
     const std::size_t adsPacked = compressInto(c.cctx, c.adsSection, out);
     const std::size_t colsPacked = compressInto(c.cctx, cols, out);
+    const uint8_t version = g_writeV1 ? 1 : kVersion;
+    if (version >= 2) {
+        const uint32_t crc = crc32Update(0, out.data() + at + kRawFrameHeaderBytes, adsPacked + colsPacked);
+        out.resize(out.size() + 4);
+        putLe(out.data() + out.size() - 4, crc, 4);
+    }
     char* h = out.data() + at;
     putLe(h, kMagic, 4);
-    h[4] = static_cast<char>(kVersion);
+    h[4] = static_cast<char>(version);
     h[5] = static_cast<char>(kCodecZstd);
     putLe(h + 6, 0, 2);
-    putLe(h + 8, m_events, 4);
+    putLe(h + 8, c.events, 4);
     putLe(h + 12, adsPacked, 4);
     putLe(h + 16, c.adsSection.size(), 4);
     putLe(h + 20, colsPacked, 4);

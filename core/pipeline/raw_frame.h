@@ -10,10 +10,12 @@
 
 // The binary raw segment format (files `seg-NNNNNN.acr`, schema version 3 on): a segment is a
 // sequence of self-delimiting frames, each holding up to kRawFrameEvents events of one batch in
-// file (engine) order:
+// file (engine) order — except that stragglers (events more than kRawStragglerMs behind the
+// largest time the writer has seen) go to frames of their own, so that the time span of the
+// other frames, their index, stays about a minute wide (readers of a time range skip the rest):
 //
 //   header, 48 bytes little-endian:
-//     0 magic "ACRF"   4 version (1)   5 codec (1 = zstd)   6 reserved (0, 2 bytes)
+//     0 magic "ACRF"   4 version (2; 1 is read too)   5 codec (1 = zstd)   6 reserved (0, 2 bytes)
 //     8 events u32    12 ads_packed u32   16 ads_bytes u32   20 cols_packed u32   24 cols_bytes u32
 //    28 min_ms i64    36 max_ms i64       44 CRC-32 of bytes 0..43
 //   ads section (zstd, ads_packed bytes → ads_bytes): the frame's ad dictionary, varint count then
@@ -24,15 +26,22 @@
 //     (dictionary, then indexes); user ids (dictionary, then indexes); ip kind (0 absent, 4 or
 //     16: address bytes follow in the ip data, 255: text that is not in canonical form, a varint
 //     length + bytes); ip data; click id lengths (varints); click id bytes.
+//   version 2 only: the CRC-32 of the two sections (4 bytes), so that a reader of a few frames
+//     checks just their bytes, not the 1 MiB checksum blocks (raw_blocks.h) around them.
 //
 // The header lets a reader skip frames outside a time range without reading them, the separate
 // ad dictionary lets it skip frames without an ad after decompressing a few kilobytes; the
-// header's own CRC keeps a damaged header from misleading a skip (the segment's CRC blocks,
-// raw_blocks.h, cover every byte a reader uses). Every event reads back exactly as it was given.
+// header's own CRC keeps a damaged header from misleading a skip; the frame's CRC (version 2) or
+// the segment's CRC blocks (raw_blocks.h, version 1) cover every other byte a reader uses. Every
+// event reads back exactly as it was given.
 
 namespace adclick::core {
 
 inline constexpr uint32_t kRawFrameEvents = 32768;
+//! How far behind the largest time seen an event is stored apart (as a straggler). Out-of-order
+//! clicks within it stay in the in-order frames: at 3 M clicks an hour with ~30 s of disorder
+//! that keeps ~99.5% of events there, each frame spanning ~1.5 minutes.
+inline constexpr int64_t kRawStragglerMs = 60'000;
 inline constexpr std::size_t kRawFrameHeaderBytes = 48;
 inline constexpr const char* kRawFrameExtension = ".acr";
 
@@ -41,14 +50,29 @@ struct RawFrameHeader {
     uint32_t events = 0;
     uint32_t adsPacked = 0, adsBytes = 0, colsPacked = 0, colsBytes = 0;
     int64_t minMs = 0, maxMs = 0;
-    uint64_t frameBytes() const { return kRawFrameHeaderBytes + uint64_t(adsPacked) + colsPacked; }
+    uint8_t version = 2;
+    //! The frame carries the CRC of its sections (version 2).
+    bool selfChecked() const { return version >= 2; }
+    uint64_t frameBytes() const
+    {
+        return kRawFrameHeaderBytes + uint64_t(adsPacked) + colsPacked + (selfChecked() ? 4 : 0);
+    }
 };
 
 //! Parses and checks (magic, version, codec, CRC) the header at `p` (kRawFrameHeaderBytes).
 bool parseRawFrameHeader(const char* p, RawFrameHeader& out);
 
-//! The raw events of one batch, encoded as they arrive: every kRawFrameEvents events a frame is
-//! sealed (compressed); the rest waits in column buffers for frames().
+//! The sections of `frame` (its bytes, header included) match the frame's CRC; true for a
+//! version-1 frame, which has none (the segment's blocks check it).
+bool rawFrameSectionsIntact(const RawFrameHeader& header, std::string_view frame);
+
+//! Writes version-1 frames (no CRC of their own), as databases before version 2 hold: for tests
+//! that old segments stay readable.
+void writeRawFramesV1ForTest(bool on);
+
+//! The raw events of one batch, encoded as they arrive into two open frames, the in-order one and
+//! the stragglers' (raw_frame.h's header): every kRawFrameEvents events of one a frame is sealed
+//! (compressed); the rest waits in column buffers for frames().
 class RawBatch {
 public:
     RawBatch();
@@ -61,22 +85,31 @@ public:
 
     //! Bytes held: sealed frames plus the column buffers of the open frame (a staging measure).
     std::size_t size() const;
-    bool empty() const { return m_encoded.empty() && m_events == 0; }
+    bool empty() const;
+    //! Drops the events; the largest time seen stays (it sorts the next batch's stragglers).
     void clear();
+    //! Takes over the largest time `previous` has seen, as if this batch had been it after
+    //! clear(): a batch filled after another one (Engine::handOff) sorts its stragglers alike.
+    void continueFrom(const RawBatch& previous);
 
     //! All events as frames. Seals the open frame first (the events stay the same; nothing is
     //! copied): valid until the next add() or clear().
     std::string_view frames() const;
+    //! The same frames moved out (the batch is empty afterwards): raw bytes written ahead on
+    //! another thread (ingest --threads, committer.h) while the batch fills on.
+    std::string takeFrames();
 
 private:
     class Interner;
     struct Columns;
-    void seal() const;
-    void encodeOpen(std::string& out) const;
+    void seal(Columns& c) const;
+    void encodeOpen(Columns& c, std::string& out) const;
 
     mutable std::string m_encoded; //!< sealed frames
-    std::unique_ptr<Columns> m_cols; //!< the open frame
-    mutable uint32_t m_events = 0; //!< in the open frame
+    std::unique_ptr<Columns> m_cols; //!< the open in-order frame
+    std::unique_ptr<Columns> m_late; //!< the open stragglers' frame
+    int64_t m_maxMs = 0; //!< the largest time seen (valid once m_seen)
+    bool m_seen = false;
 };
 
 class Filter;

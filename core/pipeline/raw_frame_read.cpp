@@ -76,7 +76,7 @@ const unsigned char* skipVarints(const unsigned char* p, const unsigned char* en
 
 bool validStatus(unsigned char s)
 {
-    return s == 'A' || s == 'L' || s == 'U' || s == 'D';
+    return s == 'A' || s == 'L' || s == 'U' || s == 'D' || s == 'H';
 }
 
 //! The bytes a filter condition compares: those of the address as parseIpAddress reads the
@@ -256,7 +256,7 @@ bool RawFrameDecoder::loadColumns(
         m_cols.reset(new char[h.colsBytes]); // not zero-filled: the parser reads only what was written
         m_colsCap = h.colsBytes;
     }
-    const std::string_view packed = frame.substr(kRawFrameHeaderBytes + h.adsPacked);
+    const std::string_view packed = frame.substr(kRawFrameHeaderBytes + h.adsPacked, h.colsPacked);
     Inflater& z = *m_inflater;
     if (level == RawColumns::All) { // all of it: in one call
         const std::size_t n

@@ -33,7 +33,7 @@ struct BoundedSearchStats {
 //! `filterId`): every ad whose clicks are > 0 and reach the n-th largest count, with its exact
 //! count — the same set as summing every row of the terms and keeping those. A threshold search:
 //! the hour buckets that hold the terms are read in descending rank (agg_rollup_rank, schema
-//! version 5: clicks >> 4), each ad met is summed exactly by key look-ups, and the search stops
+//! version 6: clicks >> 4), each ad met is summed exactly by key look-ups, and the search stops
 //! once the n-th exact count exceeds what any ad not met yet can reach (Σ over hours of the
 //! positive coverage depth × the most clicks the last rank read there allows, 15 once read to
 //! its end: rows of rank 0 are not indexed; clicks are never negative). Unset when the search would

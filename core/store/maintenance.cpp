@@ -28,7 +28,7 @@ void addRaw(CellMap& cells, int64_t filterId, const RawEvent& e)
     if (e.status == RawStatus::Duplicate) return;
     Cell& c = cells[{ filterId, paneOf(e.timeMs), std::string(e.adId), std::string(e.country) }];
     c.clicks += isCounted(e.status);
-    c.late += e.status == RawStatus::LateDropped || e.status == RawStatus::LateApplied;
+    c.late += isLate(e.status);
 }
 
 Result<std::unordered_map<std::string, int64_t>> adIds(const sql::Connection& conn)

@@ -72,9 +72,10 @@ Result<std::vector<RawSegment>> committedSegments(
     return out;
 }
 
-RawReader::RawReader(std::string rawDir, std::size_t blockBytes)
+RawReader::RawReader(std::string rawDir, std::size_t blockBytes, uint64_t parallelBytes)
     : m_rawDir(std::move(rawDir))
     , m_blockBytes(std::max<std::size_t>(blockBytes, 4096))
+    , m_parallelBytes(parallelBytes)
     , m_main(std::make_unique<Worker>())
 { }
 

@@ -74,14 +74,17 @@ struct RawScan {
 //! Reads committed raw events back from segment files (pread), ignoring any uncommitted tail
 //! beyond a segment's committed length. Text segments (`.tsv`, schema version ≤ 2) are read
 //! line by line; binary ones (raw_frame.h) frame by frame, reading only the frames whose time
-//! span meets the ranges (and the 1 MiB checksum blocks under them). Not thread-safe; one per
-//! thread.
+//! span meets the ranges (checked by their own CRC; version-1 frames by the 1 MiB checksum blocks
+//! under them). Not thread-safe; one per thread.
 class RawReader {
 public:
     //! Return false to stop reading (read() then returns ok).
     using Callback = std::function<bool(const RawEvent&)>;
 
-    explicit RawReader(std::string rawDir, std::size_t blockBytes = 4u << 20);
+    //! `parallelBytes`: an anyOrder scan of fewer bytes of frames stays on one thread (below ~2 MiB
+    //! a second thread's start, decoder and buffers cost more than it saves).
+    explicit RawReader(
+        std::string rawDir, std::size_t blockBytes = 4u << 20, uint64_t parallelBytes = 2u << 20);
     ~RawReader();
 
     //! Calls `fn` for each committed event of `segments` whose time lies in one of `ranges`,
@@ -94,10 +97,16 @@ public:
     Status read(const std::vector<RawSegment>& segments, const std::vector<TimeRange>& ranges,
         const RawScan& scan, const Callback& fn);
 
+    //! Frames of binary segments decoded so far, and segment bytes read (pread): what a range
+    //! read costs, for tests and measurements.
+    uint64_t framesRead() const { return m_framesRead.load(std::memory_order_relaxed); }
+    uint64_t bytesRead() const { return m_bytesRead.load(std::memory_order_relaxed); }
+
+    struct FrameAt; //!< a frame's place and header (raw_reader_frames.cpp)
+
 private:
     struct SegmentFile;
     struct Worker;
-    struct FrameAt;
     Status readTextSegment(const RawSegment& segment, const std::vector<TimeRange>& ranges,
         const RawScan& scan, const Callback& fn, bool& stopped);
     Status readFrameSegment(const RawSegment& segment, const std::vector<TimeRange>& ranges,
@@ -114,11 +123,20 @@ private:
     //! Makes file bytes [from, to) available at w.win (w.winFrom on), whole checksum blocks
     //! checked once each.
     Status load(Worker& w, SegmentFile& f, uint64_t from, uint64_t to, bool ahead);
+    //! Makes a frame's bytes available at w.win, checked: by its own CRC (version 2: only its
+    //! bytes are read, with the frames to be read after it up to `runTo`) or by the checksum
+    //! blocks under it (`ahead`: read on in big pieces).
+    Status loadFrame(Worker& w, SegmentFile& f, const FrameAt& frame, bool ahead, uint64_t runTo);
+    //! Reads file bytes [from, to) into w.win unless they are there; `aligned`: whole checksum
+    //! blocks (load checks them), else just the bytes (and on ahead when `ahead`).
+    Status window(Worker& w, SegmentFile& f, uint64_t from, uint64_t to, bool ahead, bool aligned);
 
     std::string m_rawDir;
     std::size_t m_blockBytes;
+    uint64_t m_parallelBytes;
     std::string m_carry;
     std::unique_ptr<Worker> m_main, m_aux; //!< the caller's thread; the second (made when first needed)
+    std::atomic<uint64_t> m_framesRead { 0 }, m_bytesRead { 0 };
 };
 
 } // namespace adclick::core

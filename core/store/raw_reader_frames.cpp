@@ -26,8 +26,19 @@ struct RawReader::SegmentFile {
 
 namespace {
 
-//! Below this many frames a second thread costs more than it saves.
+//! Below this many frames (or RawReader's parallelBytes) a second thread costs more than it
+//! saves: its start, its own decoder and buffers (page faults, which this VM makes dear) take
+//! several ms of CPU, about what decoding ~2 MiB of frames takes (a count's edge minutes: ~1.5 MB).
 constexpr std::size_t kParallelFrames = 4;
+
+//! The end of the run of adjacent frames [i, to) starts with: what one read may take at once.
+uint64_t runEnd(const std::vector<RawReader::FrameAt>& frames, std::size_t i, std::size_t to)
+{
+    uint64_t end = frames[i].at + frames[i].h.frameBytes();
+    for (++i; i < to && frames[i].at == end; ++i)
+        end += frames[i].h.frameBytes();
+    return end;
+}
 
 bool timeInRanges(const void* ctx, int64_t t)
 {
@@ -103,7 +114,10 @@ Status RawReader::readFrames(SegmentFile& f, const std::vector<FrameAt>& frames,
     const std::vector<TimeRange>& ranges, const RawScan& scan, const Callback& fn, bool& stopped)
 {
     std::atomic<bool> halt { false };
-    if (!scan.anyOrder || frames.size() < kParallelFrames)
+    uint64_t bytes = 0;
+    for (const FrameAt& frame : frames)
+        bytes += frame.h.frameBytes();
+    if (!scan.anyOrder || frames.size() < kParallelFrames || bytes < m_parallelBytes)
         return readRange(*m_main, f, frames, 0, frames.size(), ranges, scan, fn, stopped, nullptr, halt);
     if (!m_aux) m_aux = std::make_unique<Worker>();
     Worker& w = *m_aux;
@@ -131,6 +145,7 @@ Status RawReader::readRange(Worker& w, SegmentFile& f, const std::vector<FrameAt
     std::size_t to, const std::vector<TimeRange>& ranges, const RawScan& scan, const Callback& fn,
     bool& stopped, std::mutex* calls, std::atomic<bool>& halt)
 {
+    uint64_t runTo = 0; // the end of the run of adjacent frames being read
     for (std::size_t i = from; i < to; ++i) {
         if (halt.load(std::memory_order_relaxed)) return Status::ok(); // the other thread stopped
         if (scan.cancel && scan.cancel->load(std::memory_order_relaxed)) {
@@ -141,7 +156,8 @@ Status RawReader::readRange(Worker& w, SegmentFile& f, const std::vector<FrameAt
         const FrameAt& frame = frames[i];
         // Adjacent frames: read on ahead in big pieces.
         const bool ahead = i > from && frames[i - 1].at + frames[i - 1].h.frameBytes() == frame.at;
-        auto st = load(w, f, frame.at, frame.at + frame.h.frameBytes(), ahead);
+        if (frame.at >= runTo) runTo = runEnd(frames, i, to);
+        auto st = loadFrame(w, f, frame, ahead, runTo);
         if (st) st = readFrame(w, f, frame, ranges, scan, fn, stopped, calls, halt);
         if (!st || stopped) {
             halt = true;
@@ -151,20 +167,49 @@ Status RawReader::readRange(Worker& w, SegmentFile& f, const std::vector<FrameAt
     return Status::ok();
 }
 
-Status RawReader::load(Worker& w, SegmentFile& f, uint64_t from, uint64_t to, bool ahead)
+Status RawReader::loadFrame(Worker& w, SegmentFile& f, const FrameAt& frame, bool ahead, uint64_t runTo)
+{
+    const uint64_t from = frame.at, to = from + frame.h.frameBytes();
+    if (!frame.h.selfChecked()) return load(w, f, from, to, ahead);
+    // Only frames to be read, up to a window's worth of them at once (when it is read anew).
+    const bool inWindow = from >= w.winFrom && to <= w.winTo;
+    const uint64_t winTo = inWindow ? to : std::max(to, std::min(runTo, from + m_blockBytes));
+    if (auto st = window(w, f, from, winTo, false, false); !st) return st;
+    if (rawFrameSectionsIntact(frame.h, std::string_view(w.win + (from - w.winFrom), to - from)))
+        return Status::ok();
+    // Damaged: name the range as the segment's checksum blocks do when they see it, else the frame.
+    w.winFrom = w.winTo = 0;
+    if (auto st = load(w, f, from, to, false); !st) return st;
+    return damagedAt(f.path, from, "frame checksum mismatch");
+}
+
+Status RawReader::window(Worker& w, SegmentFile& f, uint64_t from, uint64_t to, bool ahead, bool aligned)
 {
     const RawSegment& s = f.segment;
     if (from < w.winFrom || to > w.winTo) {
-        const uint64_t winFrom = from / kRawBlockBytes * kRawBlockBytes;
-        uint64_t winTo = std::min(((to - 1) / kRawBlockBytes + 1) * kRawBlockBytes, s.bytes);
+        uint64_t winFrom = from, winTo = to;
+        if (aligned) {
+            winFrom = from / kRawBlockBytes * kRawBlockBytes;
+            winTo = std::min(((to - 1) / kRawBlockBytes + 1) * kRawBlockBytes, s.bytes);
+        }
         if (ahead) winTo = std::max(winTo, std::min(winFrom + m_blockBytes, s.bytes));
         w.block.resize(winTo - winFrom);
         w.winFrom = w.winTo = 0;
         if (auto st = preadAll(f.fd, w.block.data(), winFrom, winTo - winFrom, s, f.path); !st) return st;
+        m_bytesRead.fetch_add(winTo - winFrom, std::memory_order_relaxed);
         w.win = w.block.data();
         w.winFrom = winFrom;
         w.winTo = winTo;
+        w.winAligned = aligned;
     }
+    return Status::ok();
+}
+
+Status RawReader::load(Worker& w, SegmentFile& f, uint64_t from, uint64_t to, bool ahead)
+{
+    const RawSegment& s = f.segment;
+    if (!w.winAligned) w.winFrom = w.winTo = 0; // loadFrame's window: read again on whole blocks
+    if (auto st = window(w, f, from, to, ahead, true); !st) return st;
     if (!s.checked) return Status::ok(); // schema version 1: no checksums
     // Only the blocks under [from, to): a damaged block no answer needs is not reported.
     for (uint64_t b = from / kRawBlockBytes; b * kRawBlockBytes < to; ++b) {
@@ -184,6 +229,7 @@ Status RawReader::readFrame(Worker& w, SegmentFile& f, const FrameAt& frame,
     const RawFrameHeader& h = frame.h;
     const std::string_view bytes(w.win + (frame.at - w.winFrom), h.frameBytes());
     RawFrameDecoder& d = w.decoder;
+    m_framesRead.fetch_add(1, std::memory_order_relaxed);
     if (!d.loadAds(h, bytes)) return damagedAt(f.path, frame.at, "unreadable frame");
     RawFrameDecoder::Select select;
     select.countedOnly = scan.countedOnly;

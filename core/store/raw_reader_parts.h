@@ -82,6 +82,7 @@ struct RawReader::Worker {
     RawFrameDecoder decoder;
     rawread::Buffer block;
     uint64_t winFrom = 0, winTo = 0; //!< file bytes at `win`
+    bool winAligned = false; //!< the window is whole checksum blocks (RawReader::window)
     const char* win = nullptr; //!< block.data() once a window was read
     std::vector<char> verified; //!< per checksum block of the segment: checked already
 };

@@ -32,7 +32,7 @@ inline constexpr int kRollupSchemaVersion = 4;
 //! The schema version since which the hour level has a rank indexed by agg_rollup_rank, and that
 //! level's width (the index is partial: `WHERE width = 60` in kRollupRankIndexSql and in every
 //! query that reads it, which SQLite needs literally to use it).
-inline constexpr int kRankedRollupSchemaVersion = 5;
+inline constexpr int kRankedRollupSchemaVersion = 6;
 inline constexpr int64_t kRankedRollupWidth = 60;
 static_assert(kRollupWidths[std::size(kRollupWidths) - 1] == kRankedRollupWidth);
 
@@ -65,10 +65,10 @@ Status dropRollups(const sql::Connection& conn, int64_t filterId);
 //! fills it from agg.
 Status migrateToRollups(const sql::Connection& conn);
 
-//! Schema step to version 5, before migrateToRollups: adds agg_rollup.rank when missing.
+//! Schema step to version 6, before migrateToRollups: adds agg_rollup.rank when missing.
 Status addRollupRankColumn(const sql::Connection& conn);
 
-//! Schema step to version 5, after migrateToRollups: sets the hour rows' ranks and creates
+//! Schema step to version 6, after migrateToRollups: sets the hour rows' ranks and creates
 //! agg_rollup_rank.
 Status migrateToRollupRanks(const sql::Connection& conn);
 

@@ -15,9 +15,10 @@ Status upgradeSchemaSteps(const sql::Connection& conn, const std::string& rawDir
     // 3: nothing to convert: text segments stay and are read as text; the writer starts a new
     // binary segment after a text one.
     // 4: the rollups of agg.
-    // 5 (its column first: the rows step 4 writes carry their rank): agg_rollup.rank, indexed.
+    // 6 (its column first: the rows step 4 writes carry their rank): agg_rollup.rank, indexed.
     if (st && from < kRankedRollupSchemaVersion) st = addRollupRankColumn(conn);
     if (st && from < kRollupSchemaVersion) st = migrateToRollups(conn);
+    // 5: nothing to convert: clicks beyond the dedup horizon stored before stay LateDropped.
     if (st && from < kRankedRollupSchemaVersion) st = migrateToRollupRanks(conn);
     if (!st) return st;
     const std::string version

@@ -463,8 +463,7 @@ void Store::abandonHold()
 
 Status Store::stageRaw(RawBatch& raw)
 {
-    Status st = writeRaw(raw);
-    if (!st) dropStagedRaw();
+    Status st = stageFrames(raw.frames());
     raw.clear();
     return st;
 }
@@ -476,10 +475,9 @@ void Store::dropStagedRaw()
     m_stagedBlocks.clear();
 }
 
-Status Store::writeRaw(const RawBatch& raw)
+Status Store::writeFrames(std::string_view bytes)
 {
-    if (raw.empty()) return Status::ok();
-    const std::string_view bytes = raw.frames();
+    if (bytes.empty()) return Status::ok();
     // A new segment starts only between batches, so a batch's raw bytes stay in one file.
     if (m_segFd < 0 || (m_staged == 0 && m_seg.bytes >= m_options.segmentMaxBytes)) {
         if (m_segFd >= 0) {
@@ -580,6 +578,8 @@ Status Store::commitTxn(
     // The order of these writes is part of the commit protocol the crash tests check.
     Status st = writeNewAds(m_conn, batch.newAds);
     if (st) st = writeAggregates(m_conn, batch.panes);
+    if (st && failpointFails("commit.fail_txn"))
+        st = Status::error("cannot store aggregates in '" + m_path + "': injected failure (commit.fail_txn)");
     if (st) st = writeRollups(m_conn, batch.panes);
     if (st) st = writeMinuteStats(m_conn, batch.minutes);
     if (st) st = addCounters(m_conn, batch.counters);

@@ -97,6 +97,13 @@ public:
     //! then, and cut off if the process dies first) and empties `raw`, so a big batch does not
     //! hold all its raw bytes in memory.
     Status stageRaw(RawBatch& raw);
+    //! The same for frames already taken out of the batch (RawBatch::takeFrames).
+    Status stageFrames(std::string_view frames)
+    {
+        Status st = writeFrames(frames);
+        if (!st) dropStagedRaw();
+        return st;
+    }
 
     //! Commits one batch with the positions it reached. On failure nothing of the batch is
     //! stored (the raw bytes written for it are cut back) and the message says why.
@@ -128,7 +135,8 @@ private:
     Store() = default;
     Status recoverSegments();
     Status beginImmediate();
-    Status writeRaw(const RawBatch& raw);
+    Status writeRaw(const RawBatch& raw) { return raw.empty() ? Status::ok() : writeFrames(raw.frames()); }
+    Status writeFrames(std::string_view bytes);
     void dropStagedRaw();
     //! open()'s steps: the lock, the raw folder, the database, the segments.
     Status openFiles();

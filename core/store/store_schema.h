@@ -82,7 +82,7 @@ CREATE TABLE IF NOT EXISTS raw_blocks(
 -- Rollups of agg for the queries (rollups.h), since version 4: clicks of all countries per
 -- (filter, bucket of `width` minutes, ad); bucket b holds the minutes [b·width, (b+1)·width).
 -- Always equal to the matching GROUP BY over agg (written in the same transactions).
--- rank (since version 5): clicks >> 4 in the hour level (width 60), 0 in the others; indexed by
+-- rank (since version 6): clicks >> 4 in the hour level (width 60), 0 in the others; indexed by
 -- agg_rollup_rank (kRollupRankIndexSql) for the bounds of `popular` (top_ads_bounded.h).
 CREATE TABLE IF NOT EXISTS agg_rollup(
     filter_id INTEGER NOT NULL, width INTEGER NOT NULL, bucket INTEGER NOT NULL, ad INTEGER NOT NULL,
@@ -94,12 +94,12 @@ CREATE TABLE IF NOT EXISTS saved_filters(
     created_ms INTEGER NOT NULL);
 )sql";
 
-//! The hour rollups by rank, then ad (since version 5). Partial: the hour level alone, and only
+//! The hour rollups by rank, then ad (since version 6). Partial: the hour level alone, and only
 //! its rows of 16 clicks or more (the long tail of ads never enters it). It indexes rank, not
 //! clicks: rank changes only when clicks pass a multiple of 16, so most of the commit's
 //! additions to an hour row leave the index as it is (indexing clicks cost the 100 k-ad ingest
-//! ~7% of its CPU). Created by the writer's open after the schema steps (version 4 databases have
-//! no rank column before them).
+//! ~7% of its CPU). Created by the writer's open after the schema steps (version 5 and older
+//! databases have no rank column before them).
 inline constexpr const char* kRollupRankIndexSql
     = "CREATE INDEX IF NOT EXISTS agg_rollup_rank ON agg_rollup(filter_id, width, bucket, rank DESC, ad) "
       "WHERE width = 60 AND rank > 0";
@@ -113,9 +113,12 @@ inline constexpr const char* kRollupRankIndexSql
 //! 4: agg_rollup (rollups.h). Older databases are read as they are (queries read agg) and moved
 //! to version 4 by the next writer's open (migrateToRollups), in one transaction; older binaries
 //! refuse versions they do not know.
-//! 5: agg_rollup.rank and its index agg_rollup_rank (migrateToRollupRanks). Version 4 databases
+//! 5: new raw frames are version 2 (a checksum of their own, stragglers in frames of their own;
+//! raw_frame.h) and may hold status 'H' (RawStatus::BeyondHorizon); older binaries would read them
+//! as damaged, so they refuse the version instead. Nothing to convert: version-1 frames stay.
+//! 6: agg_rollup.rank and its index agg_rollup_rank (migrateToRollupRanks). Older databases
 //! are read as they are (popular sums every rollup row) until the next writer's open.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 inline constexpr int kOldestReadableSchemaVersion = 1;
 
 } // namespace adclick::core

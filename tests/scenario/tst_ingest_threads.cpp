@@ -155,6 +155,73 @@ private slots:
         compareThreads("folder", { path("logs") });
     }
 
+    // Duplicates, late clicks and rejects under other engine settings (late clicks applied, a
+    // short horizon): with 2 threads the batches are committed on the committer thread while the
+    // next one is counted (committer.h); the result is still that of one thread, byte for byte.
+    void lateUpdateShortHorizon()
+    {
+        generate("late.csv",
+            { "--events", "120000", "--format", "csv", "--seed", "37", "--dup-rate", "0.05", "--late-rate",
+                "0.02", "--malformed-rate", "0.01", "--lateness", "30", "--dedup-horizon", "120" });
+        compareThreads("late", { path("late.csv") },
+            { "--lateness", "30s", "--late", "update", "--dedup-horizon", "2m" });
+    }
+
+    // With 2 threads the store's writes run on the committer thread: a commit that fails there
+    // (a full disk: a file size limit, SIGXFSZ ignored so that writes fail with EFBIG) ends the
+    // run with the store's error and a consistent prefix of the input, and the same command run
+    // again with space ends exactly where one uninterrupted thread ends: nothing lost, nothing
+    // counted twice.
+    void diskFullOnTheCommitterThread()
+    {
+        generate("full.csv", { "--events", "150000", "--format", "csv", "--seed", "36" });
+        const QString reference = path("full-ref.db");
+        const QStringList file { path("full.csv") };
+        QCOMPARE(runCli(QStringList { "ingest", "--db", reference } + kBatches + file).exitCode, 0);
+        const QString db = path("full-2.db");
+        const QStringList ingest = QStringList { "ingest", "--db", db, "--threads", "2" } + kBatches + file;
+        QProcess p;
+        p.start("bash",
+            QStringList { "-c", "trap '' XFSZ; ulimit -f 1000; exec \"$0\" \"$@\"", ADCLICK_CLI } + ingest);
+        QVERIFY(p.waitForFinished(60'000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 1);
+        const QByteArray err = p.readAllStandardError();
+        QVERIFY2(err.contains("full") || err.contains("too large") || err.contains("disk"), err.constData());
+        QCOMPARE(integrity(db), QStringLiteral("ok"));
+        // It failed part-way: the batches committed before the failure are kept.
+        const qint64 kept = json(runCli({ "stats", "--db", db }).out)["lines"].toInteger();
+        QVERIFY2(kept > 0 && kept < 150000, QByteArray::number(kept).constData());
+        const Run resumed = runCli(ingest);
+        QVERIFY2(resumed.exitCode == 0 && !resumed.crashed, resumed.err.constData());
+        QCOMPARE(fullState(db), fullState(reference));
+    }
+
+    // A commit that fails on the committer thread (an injected error inside its transaction, the
+    // process going on) ends the run with that error at the next hand-off: no batch after it is
+    // committed (its positions would skip the failed batch's clicks), and the same command run
+    // again ends exactly where one uninterrupted thread ends.
+    void commitErrorOnTheCommitterThread()
+    {
+        generate("fail.csv", { "--events", "100000", "--format", "csv", "--seed", "38" });
+        const QStringList file { path("fail.csv") };
+        const QString reference = path("fail-ref.db");
+        QCOMPARE(runCli(QStringList { "ingest", "--db", reference } + kBatches + file).exitCode, 0);
+        const QString db = path("fail-2.db");
+        const QStringList ingest = QStringList { "ingest", "--db", db, "--threads", "2" } + kBatches + file;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("ADCLICK_FAILPOINT", "commit.fail_txn:3:error");
+        const Run failed = runCli(ingest, env);
+        QCOMPARE(failed.exitCode, 1);
+        QVERIFY2(failed.err.contains("injected failure"), failed.err.constData());
+        QCOMPARE(integrity(db), QStringLiteral("ok"));
+        const qint64 kept = json(runCli({ "stats", "--db", db }).out)["lines"].toInteger();
+        QVERIFY2(kept >= 7000 && kept < 100000, QByteArray::number(kept).constData());
+        const Run resumed = runCli(ingest);
+        QVERIFY2(resumed.exitCode == 0 && !resumed.crashed, resumed.err.constData());
+        QCOMPARE(fullState(db), fullState(reference));
+    }
+
     // A run with 2 threads stopped half-way (the source's first header lacks ad_id: the run
     // stops) leaves the same database as one thread.
     void headerErrorStopsAlike()

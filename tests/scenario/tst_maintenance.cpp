@@ -354,7 +354,8 @@ private slots:
             return aggText(db) + countersText(db)
                 + queryText(db, "SELECT * FROM minute_stats ORDER BY minute")
                 + queryText(db, "SELECT key, value FROM meta ORDER BY key")
-                + queryText(db, "SELECT offset FROM sources ORDER BY id") + rawDigest(db);
+                + queryText(db, "SELECT offset FROM sources ORDER BY id")
+                + rawDigest(db, true); // the previous release stored a.csv's clicks beyond the horizon as L
         };
         QVERIFY(countersText(fresh).contains("duplicates"));
         QCOMPARE(state(old), state(fresh));

@@ -127,6 +127,20 @@ private slots:
         QVERIFY(!s.checkAndInsert(key(10'000), int64_t(i + 1), 10'001));
     }
 
+    // A restore keeps the largest time of a key, whichever order its clicks come back in.
+    void restoreKeepsTheLargestTime()
+    {
+        for (const bool ascending : { true, false }) {
+            DedupSet s;
+            s.restore(key(1), ascending ? 100 : 500);
+            s.restore(key(1), ascending ? 500 : 100);
+            s.restore(key(2), 300);
+            QCOMPARE(s.size(), std::size_t(2));
+            QVERIFY(s.checkAndInsert(key(1), 600, 500)); // held at 500: a duplicate at cutoff 500
+            QVERIFY(!s.checkAndInsert(key(2), 600, 301)); // 300 is below the cutoff: new again
+        }
+    }
+
     void restoredEngineAgreesWithOneThatNeverStopped();
 };
 

@@ -286,7 +286,7 @@ void TestPopularBounded::recomputedRollups()
 
 void TestPopularBounded::withoutTheIndexEveryRowIsSummed()
 {
-    // A version 5 database whose index is missing (a new database cut short between its schema
+    // A version 6 database whose index is missing (a new database cut short between its schema
     // and its index, which the next writer's open adds): the search gives up instead of failing.
     QCOMPARE(sqlite3_exec(m_raw, "DROP INDEX agg_rollup_rank", nullptr, nullptr, nullptr), SQLITE_OK);
     sweep(40, 5);

@@ -36,6 +36,8 @@ QString UnusualEventsModel::statusName(core::RawStatus status)
         return tr("late (dropped)");
     case core::RawStatus::LateApplied:
         return tr("late (applied)");
+    case core::RawStatus::BeyondHorizon:
+        return tr("late (beyond the dedup horizon)");
     }
     return {};
 }

@@ -165,8 +165,8 @@ QWidget* EventsPanel::createUnusualTab()
     auto* verdict = new QComboBox(box);
     verdict->setObjectName(QStringLiteral("unusualVerdict"));
     verdict->addItem(tr("All verdicts"), QString());
-    for (const core::RawStatus s :
-        { core::RawStatus::Duplicate, core::RawStatus::LateDropped, core::RawStatus::LateApplied })
+    for (const core::RawStatus s : { core::RawStatus::Duplicate, core::RawStatus::LateDropped,
+             core::RawStatus::LateApplied, core::RawStatus::BeyondHorizon })
         verdict->addItem(UnusualEventsModel::statusName(s), UnusualEventsModel::statusName(s));
     bar->addWidget(load);
     bar->addWidget(m_unusualLabel, 1);
