@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/base/big_alloc.h"
 #include "core/pipeline/raw_format.h"
 
 #include <cstdint>
@@ -170,9 +171,7 @@ private:
     int passes(const Cursor& c, uint32_t i, const unsigned char* ip, uint64_t ipLen) const;
 
     std::string m_ads;
-    std::unique_ptr<char[]>
-        m_cols; //!< the decompressed columns (not zero-filled: only written bytes are read)
-    std::size_t m_colsCap = 0;
+    HugeBuffer m_cols; //!< the decompressed columns (only the bytes written are read)
     std::vector<std::string_view> m_adDict, m_countryDict, m_userDict;
     uint32_t m_events = 0;
     int64_t m_minMs = 0;

@@ -252,20 +252,17 @@ bool RawFrameDecoder::loadColumns(
     if (f.countries) level = std::max(level, RawColumns::Countries);
     if (f.users) level = std::max(level, RawColumns::Users);
     if (f.ips) level = std::max(level, RawColumns::Ips);
-    if (h.colsBytes > m_colsCap) {
-        m_cols.reset(new char[h.colsBytes]); // not zero-filled: the parser reads only what was written
-        m_colsCap = h.colsBytes;
-    }
+    m_cols.resize(h.colsBytes);
     const std::string_view packed = frame.substr(kRawFrameHeaderBytes + h.adsPacked, h.colsPacked);
     Inflater& z = *m_inflater;
     if (level == RawColumns::All) { // all of it: in one call
         const std::size_t n
-            = ZSTD_decompressDCtx(dctxOf(m_dctx), m_cols.get(), h.colsBytes, packed.data(), packed.size());
+            = ZSTD_decompressDCtx(dctxOf(m_dctx), m_cols.data(), h.colsBytes, packed.data(), packed.size());
         if (ZSTD_isError(n) || n != h.colsBytes) return false;
-        z.out = reinterpret_cast<unsigned char*>(m_cols.get());
+        z.out = reinterpret_cast<unsigned char*>(m_cols.data());
         z.have = z.total = h.colsBytes;
         z.in = { packed.data(), packed.size(), packed.size() };
-    } else if (!z.start(packed, m_cols.get(), h.colsBytes)) {
+    } else if (!z.start(packed, m_cols.data(), h.colsBytes)) {
         return false;
     }
     m_events = h.events;

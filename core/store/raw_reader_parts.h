@@ -50,27 +50,7 @@ inline Status cannotOpen(const std::string& path, const RawSegment& segment)
         + " (the database says it holds " + std::to_string(segment.bytes) + " committed bytes)");
 }
 
-//! Read buffer from allocateZeroed (big_alloc.h): a window of several MiB then takes a few huge
-//! pages, not a thousand page faults — which in a virtual machine cost more than the reads.
-struct Buffer {
-    char* bytes = nullptr;
-    std::size_t n = 0;
-    Buffer() = default;
-    Buffer(const Buffer&) = delete;
-    Buffer& operator=(const Buffer&) = delete;
-    ~Buffer() { freeZeroed(bytes, n); }
-    char* data() { return bytes; }
-    std::size_t size() const { return n; }
-    void resize(std::size_t k)
-    {
-        if (k <= n) return;
-        freeZeroed(bytes, n); // the content is not kept: callers refill it
-        bytes = nullptr;
-        n = 0;
-        bytes = static_cast<char*>(allocateZeroed(k));
-        n = k;
-    }
-};
+using Buffer = HugeBuffer; //!< a segment window (big_alloc.h)
 
 } // namespace adclick::core::rawread
 
