@@ -139,6 +139,28 @@ std::string visibleOf(RawStatus s, int64_t t, std::string_view ad, std::string_v
     return lineOf(s, t, ad, c ? country : "", u ? user : "", i ? ip : "", k ? click : "");
 }
 
+//! The events as sorted lines: stragglers are stored in frames of their own, so a segment holds
+//! the events given, not in their order.
+std::vector<std::string> sortedLines(const std::vector<Ev>& events)
+{
+    std::vector<std::string> out;
+    for (const Ev& e : events)
+        out.push_back(lineOf(e));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+//! Every event of `seg` as sorted lines, into `out`.
+Status readSortedLines(RawReader& reader, const RawSegment& seg, std::vector<std::string>& out)
+{
+    const Status st = reader.read({ seg }, { { INT64_MIN, INT64_MAX } }, [&](const RawEvent& e) {
+        out.push_back(lineOf(e));
+        return true;
+    });
+    std::sort(out.begin(), out.end());
+    return st;
+}
+
 } // namespace
 
 class TestRawFormat : public QObject {
@@ -152,17 +174,9 @@ private slots:
         const RawSegment seg = segmentOf(dir.path(), "seg-000001.acr", events, &bytes);
         std::vector<std::string> back;
         RawReader reader(dir.path().toStdString(), 4096);
-        const auto st = reader.read({ seg }, { { INT64_MIN, INT64_MAX } }, [&](const RawEvent& e) {
-            back.push_back(lineOf(e));
-            return true;
-        });
+        const Status st = readSortedLines(reader, seg, back);
         QVERIFY2(st.isOk(), st.message().c_str());
-        // Stragglers are stored in frames of their own: the same events, not in the same order.
-        std::vector<std::string> given;
-        for (const Ev& e : events)
-            given.push_back(lineOf(e));
-        std::sort(given.begin(), given.end());
-        std::sort(back.begin(), back.end());
+        const std::vector<std::string> given = sortedLines(events);
         QCOMPARE(back.size(), given.size());
         for (std::size_t i = 0; i < given.size(); ++i)
             QCOMPARE(back[i], given[i]);
@@ -406,17 +420,9 @@ private slots:
         QVERIFY(v1.size() < v2.size()); // without the frames' CRCs
         std::vector<std::string> back;
         RawReader reader(dir.path().toStdString());
-        const auto st = reader.read({ seg }, { { INT64_MIN, INT64_MAX } }, [&](const RawEvent& e) {
-            back.push_back(lineOf(e));
-            return true;
-        });
+        const Status st = readSortedLines(reader, seg, back);
         QVERIFY2(st.isOk(), st.message().c_str());
-        std::vector<std::string> given;
-        for (const Ev& e : events)
-            given.push_back(lineOf(e));
-        std::sort(given.begin(), given.end());
-        std::sort(back.begin(), back.end());
-        QVERIFY(back == given);
+        QVERIFY(back == sortedLines(events));
     }
 
     void damagedBytesAreReportedWithTheirRange_data()
