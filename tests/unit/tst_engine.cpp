@@ -49,10 +49,18 @@ void feed(Engine& e, const ClickEvent& c, int stream = Engine::kFileStream)
         e.onEvent(c, e.identityOf(c), stream);
 }
 
+//! A raw event read back, owning its text (a decoder's views die with it).
+struct StoredEvent {
+    RawStatus status = RawStatus::Accepted;
+    int64_t timeMs = 0;
+    std::string adId, country, userId, ip, clickId;
+    RawEvent view() const { return RawEvent { status, timeMs, adId, country, userId, ip, clickId }; }
+};
+
 //! The raw events of a batch's frames, in stored order: what a restart reads back.
-std::vector<RawEvent> storedEvents(std::string_view frames)
+std::vector<StoredEvent> storedEvents(std::string_view frames)
 {
-    std::vector<RawEvent> out;
+    std::vector<StoredEvent> out;
     RawFrameDecoder decoder;
     while (!frames.empty()) {
         RawFrameHeader h;
@@ -61,8 +69,8 @@ std::vector<RawEvent> storedEvents(std::string_view frames)
         bool stopped = false;
         if (!decoder.loadAds(h, frame) || !decoder.loadColumns(h, frame)
             || !decoder.forEach({}, stopped, [&](const RawEvent& e) {
-                   out.push_back(e);
-                   out.back().adId = std::string(e.adId);
+                   out.push_back({ e.status, e.timeMs, std::string(e.adId), std::string(e.country),
+                       std::string(e.userId), std::string(e.ip), std::string(e.clickId) });
                    return true;
                }))
             break;
@@ -444,7 +452,7 @@ private slots:
         feed(running, click(kT0 + 3'600'000, "ad1", "u2"), s0);
         feed(running, tooOld, s0); // behind partition 0's W − H by ~an hour
         QCOMPARE(running.totals().late, 1);
-        const std::vector<RawEvent> stored = storedEvents(running.batch().raw.frames());
+        const std::vector<StoredEvent> stored = storedEvents(running.batch().raw.frames());
         QCOMPARE(int(stored.size()), 3);
         feed(running, copy, s1); // partition 1's pane 00:01 is open, its key unseen
         QCOMPARE(running.totals().accepted, 3);
@@ -452,8 +460,8 @@ private slots:
         Engine restarted(config);
         restarted.restore(kT0 + 3'600'000, kT0 + 3'540'000, Counters {}, {}, 0);
         const int64_t since = restarted.restoreSinceMs({ kT0 + 3'600'000, kT0 });
-        for (const RawEvent& e : stored)
-            restarted.restoreKey(e, since);
+        for (const StoredEvent& e : stored)
+            restarted.restoreKey(e.view(), since);
         restarted.addStream(kT0 + 3'600'000);
         const int r1 = restarted.addStream(kT0);
         feed(restarted, copy, r1);
