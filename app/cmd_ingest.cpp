@@ -61,10 +61,10 @@ SOURCE           a file, a .gz file, a directory of rotated logs (read oldest fi
 --sort-memory N  --order any: memory for sorting (default 256M, at least 16K; K, M, G suffixes);
                  beyond it sorted runs go to disk (about the input's size)
 --tmp DIR        --order any: where the sorted runs go (default: the database's folder)
---threads N      archived files (not --follow, not stdin): N >= 2 reads and parses each file on a
-                 thread of its own and commits to the store on another while the main thread counts;
-                 the result is exactly that of one thread (default 1; more than 2 adds nothing yet:
-                 the counting stays on one thread)
+--threads N      N >= 2: archived files (not --follow, not stdin) are read and parsed on a thread of
+                 their own, and files and Kafka topics are committed to the store on another, while
+                 the main thread counts; the result is exactly that of one thread (default 1; more
+                 than 2 adds nothing yet: the counting stays on one thread)
 --lock-wait S    how long to retry while another connection locks the database (default 60)
 --time-format F  how click times are written: auto (default: ISO 8601, or epoch s/ms/µs/ns told apart
                  by magnitude) | iso | epoch-s | epoch-ms | epoch-us | epoch-ns | a strftime pattern such

@@ -66,9 +66,9 @@ struct IngestOptions {
     std::size_t sortMemoryBytes = std::size_t(256) << 20;
     //! orderAny: where sorted runs go (unlinked files); empty: the database's folder.
     std::string sortDir;
-    //! ≥ 2: archived files (not followed, not stdin) are read and parsed on a thread of their own
-    //! and committed on another while this one counts (parse_ahead.h, committer.h); the result is
-    //! that of one thread exactly.
+    //! ≥ 2: archived files (not followed, not stdin) are read and parsed on a thread of their own,
+    //! and they and Kafka sources (not a cluster's aggregates) are committed on another while this
+    //! one counts (parse_ahead.h, committer.h); the result is that of one thread exactly.
     int threads = 1;
 };
 
@@ -170,6 +170,8 @@ private:
     //! One Kafka source until stopped (or read to its end with untilEnd): ingest_kafka.cpp.
     Status runKafka(const std::string& address, std::stop_token& stop);
     class KafkaRun;
+    //! runKafka's loop: poll, count, commit, until stopped or (--until-end) read to the end.
+    Status pollKafka(KafkaRun& run, std::stop_token& stop);
     //! A cluster's aggregate topic (kafka://…?kind=aggregates): ingest_aggregates.cpp.
     Status runAggregates(const std::string& address, std::stop_token& stop);
     class AggregateRun;
@@ -197,7 +199,8 @@ private:
     IngestOptions m_options;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Engine> m_engine;
-    //! While readAhead runs: commits and raw writes go to this thread (committer.h).
+    //! While readAhead or a Kafka source with threads ≥ 2 runs: commits (and readAhead's raw
+    //! writes) go to this thread (committer.h).
     std::unique_ptr<Committer> m_committer;
     std::vector<SourcePosition> m_known;
     std::vector<SourcePosition> m_pending; //!< positions reached by the open batch

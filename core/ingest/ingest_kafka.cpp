@@ -2,6 +2,7 @@
 #include "core/ingest/ingest.h"
 
 #include "core/base/clock.h"
+#include "core/ingest/committer.h"
 #include "core/ingest/kafka_lag_probe.h"
 #include "core/ingest/kafka_partitions.h"
 #include "core/ingest/kafka_source.h"
@@ -94,6 +95,21 @@ Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
     auto opened = KafkaRun::open(*this, address, stop);
     if (!opened) return stop.stop_requested() ? Status::ok() : opened.status();
     KafkaRun& run = **opened;
+    if (m_options.threads < 2) return pollKafka(run, stop);
+    // The store's commits on a thread of their own (committer.h) while this one polls, parses
+    // and counts; whatever ends the loop, what was handed over is committed (or failed) first.
+    m_committer = std::make_unique<Committer>(*m_store);
+    const Status counted = pollKafka(run, stop);
+    const Status committed = m_committer->finish();
+    const bool filtersChanged = m_committer->takeFiltersChanged();
+    m_committer.reset();
+    if (!counted) return counted;
+    if (!committed) return committed;
+    return filtersChanged ? syncSavedFilters() : Status::ok();
+}
+
+Status Ingestor::pollKafka(KafkaRun& run, std::stop_token& stop)
+{
     // Messages are taken in batches: the per-poll work (clocks, the database watermark over all
     // partitions, partition growth, progress) is done once per batch. Verdicts depend only on
     // each partition's own messages (docs/semantics.md, "Partitions"), never on the batching.
@@ -288,9 +304,12 @@ Status Ingestor::KafkaRun::followGrowth(int64_t nowMs)
 
 Status Ingestor::KafkaRun::maybeCommit(int64_t nowMs)
 {
-    if (m_in.m_engine->batch().events() < m_in.m_options.commitEvents
-        && nowMs - m_lastCommitMs < m_in.m_options.commitIntervalMs && !finished())
+    const bool full = m_in.m_engine->batch().events() >= m_in.m_options.commitEvents;
+    if (!full && nowMs - m_lastCommitMs < m_in.m_options.commitIntervalMs && !finished())
         return Status::ok();
+    // With a committer still busy with the last batch, this one grows until it is free (as in
+    // Ingestor::maybeCommit): the interval bounds staleness, it is no reason to wait.
+    if (!full && !finished() && m_in.m_committer && m_in.m_committer->busy()) return Status::ok();
     if (auto st = commit(); !st) return st;
     m_lastCommitMs = steadyMs();
     return Status::ok();
@@ -339,6 +358,9 @@ Status Ingestor::KafkaRun::commit()
         pos.parserState = part.parser.state(); // restored with the position (KafkaPartitions::add)
         m_in.stagePosition(pos, part.report);
     }
+    // The health goes with the batch into the store: the commit in flight reads the one before.
+    if (m_in.m_committer)
+        if (auto st = m_in.m_committer->finish(); !st) return st;
     updateHealth();
     m_in.m_store->setKafkaHealth(m_health);
     if (auto st = m_in.commit(nullptr); !st) return st;

@@ -54,7 +54,8 @@ struct KafkaConsumer::Impl {
     struct ClientState {
         std::string brokers;
         int brokerCount = 0; //!< distinct brokers in the last metadata (0: not known yet)
-        std::string brokerState = "connected";
+        std::string brokerState = "connected"; //!< open() succeeds only after a metadata answer
+        uint64_t downReports = 0; //!< ALL_BROKERS_DOWN reports so far
         int64_t clientErrors = 0;
         std::string lastClientError;
     };
@@ -66,6 +67,9 @@ struct KafkaConsumer::Impl {
     KafkaUri uri;
     int partitions = 0;
     std::shared_ptr<ClientState> state = std::make_shared<ClientState>();
+    //! downReports when the current poll began: a message handed over by a poll that also served
+    //! an ALL_BROKERS_DOWN report may have been queued before it, so it proves no connection.
+    uint64_t downReportsAtPoll = 0;
 
     void releaseBatch()
     {
@@ -74,6 +78,10 @@ struct KafkaConsumer::Impl {
         batch.clear();
     }
     KafkaEvent eventOf(const rd_kafka_message_t* msg);
+    void markConnected()
+    {
+        if (state->downReports == downReportsAtPoll) state->brokerState = "connected";
+    }
 
     //! librdkafka's error callback (served from poll, on the consumer's thread).
     static void onError(rd_kafka_t*, int err, const char* reason, void* opaque)
@@ -85,6 +93,7 @@ struct KafkaConsumer::Impl {
             // Not librdkafka's "4/4 brokers are down" for 3 brokers (it counts connections).
             self->lastClientError = allBrokersDownText(self->brokers, self->brokerCount);
             self->brokerState = "down: " + self->lastClientError;
+            ++self->downReports;
         }
     }
     ~Impl()
@@ -172,12 +181,12 @@ KafkaEvent KafkaConsumer::Impl::eventOf(const rd_kafka_message_t* m)
     ev.offset = m->offset;
     switch (m->err) {
     case RD_KAFKA_RESP_ERR_NO_ERROR:
-        state->brokerState = "connected";
+        markConnected();
         ev.kind = KafkaEvent::Message;
         ev.value = std::string_view(static_cast<const char*>(m->payload), m->len);
         break;
     case RD_KAFKA_RESP_ERR__PARTITION_EOF:
-        state->brokerState = "connected";
+        markConnected();
         ev.kind = KafkaEvent::PartitionEnd;
         break;
     case RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE:
@@ -202,6 +211,7 @@ KafkaEvent KafkaConsumer::poll(int timeoutMs)
         m_impl->msg = nullptr;
     }
     m_impl->releaseBatch();
+    m_impl->downReportsAtPoll = m_impl->state->downReports;
     rd_kafka_message_t* msg = rd_kafka_consumer_poll(m_impl->rk, timeoutMs);
     if (!msg) return {};
     m_impl->msg = msg;
@@ -218,6 +228,7 @@ void KafkaConsumer::pollBatch(int timeoutMs, std::size_t max, std::vector<KafkaE
     m_impl->releaseBatch();
     if (!m_impl->queue) m_impl->queue = rd_kafka_queue_get_consumer(m_impl->rk);
     m_impl->batch.resize(max);
+    m_impl->downReportsAtPoll = m_impl->state->downReports;
     // Serves the callbacks like rd_kafka_consumer_poll, and hands over what the fetchers
     // queued in one call instead of one call (and one queue lock) per message.
     const ssize_t n = rd_kafka_consume_batch_queue(m_impl->queue, timeoutMs, m_impl->batch.data(), max);

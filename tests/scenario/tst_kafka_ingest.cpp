@@ -65,10 +65,11 @@ class TestKafkaIngest : public QObject {
 
     QString freshDb() { return m_dir.filePath(QStringLiteral("k%1.db").arg(++m_dbs)); }
 
-    static Run ingest(const QString& db, const QString& uri, const QString& failpoint = {})
+    static Run ingest(const QString& db, const QString& uri, const QString& failpoint = {}, int threads = 1)
     {
-        return runCli(
-            { "ingest", "--db", db, "--commit-every", "2000", "--until-end", uri }, envWith(failpoint));
+        return runCli({ "ingest", "--db", db, "--commit-every", "2000", "--threads", QString::number(threads),
+                          "--until-end", uri },
+            envWith(failpoint));
     }
 
 private slots:
@@ -173,6 +174,33 @@ private slots:
             countersAsTruth(json(runCli({ "stats", "--db", db }).out)), countersAsTruth(truthCounters(log)));
         QCOMPARE(queryText(db, "SELECT count(*) FROM sources WHERE uri LIKE 'kafka:multi/%'").trimmed(),
             QStringLiteral("4"));
+    }
+
+    void twoThreadsEqualOneThread()
+    {
+        // With --threads 2 the commits run on a thread of their own while the next batch is
+        // counted: the store must be that of one thread, also when the process is killed right
+        // after commits (on the committer thread) and started again.
+        const QString bootstrap = startBroker("threads", 3);
+        QVERIFY(!bootstrap.isEmpty());
+        const QString log = m_dir.filePath("threads.jsonl");
+        const Run g = runCli({ "gen", "--out", log, "--events", "30000", "--seed", "11", "--late-rate", "0",
+            "--format", "jsonl" });
+        QCOMPARE(g.exitCode, 0);
+        const Run p = runCli({ "produce", "--brokers", bootstrap, "--topic", "threads", log });
+        QVERIFY2(p.exitCode == 0, p.err.constData());
+        const QString uri = "kafka://" + bootstrap + "/threads";
+        const QString one = freshDb(), two = freshDb();
+        const Run single = ingest(one, uri);
+        QVERIFY2(single.exitCode == 0, single.err.constData());
+        int kills = 0;
+        for (int i = 0; i < 10; ++i)
+            kills += ingest(two, uri, "commit.after_commit:3", 2).crashed ? 1 : 0;
+        QVERIFY(kills > 0);
+        const Run last = ingest(two, uri, {}, 2);
+        QVERIFY2(last.exitCode == 0, last.err.constData());
+        QCOMPARE(aggText(one), truthAggText(log));
+        QCOMPARE(partitionedState(two), partitionedState(one));
     }
 
     void partitionVerdictsAreRepeatable()
