@@ -305,8 +305,7 @@ Status Ingestor::KafkaRun::followGrowth(int64_t nowMs)
 Status Ingestor::KafkaRun::maybeCommit(int64_t nowMs)
 {
     const bool full = m_in.m_engine->batch().events() >= m_in.m_options.commitEvents;
-    if (!full && nowMs - m_lastCommitMs < m_in.m_options.commitIntervalMs && !finished())
-        return Status::ok();
+    if (!full && nowMs - m_lastCommitMs < m_in.m_options.commitIntervalMs && !finished()) return Status::ok();
     // With a committer still busy with the last batch, this one grows until it is free (as in
     // Ingestor::maybeCommit): the interval bounds staleness, it is no reason to wait.
     if (!full && !finished() && m_in.m_committer && m_in.m_committer->busy()) return Status::ok();
