@@ -30,6 +30,7 @@ void Engine::restore(int64_t maxEventMs, int64_t watermarkMs, const Counters& to
     }
     m_dedup.clear();
     m_streams.clear();
+    refreshExpiry();
     m_jumpCandidateMs = kNoTime;
     m_batch->clear();
     m_batch->jumpCandidateMs = kNoTime;
@@ -48,6 +49,12 @@ int64_t Engine::purgeCutoffMs() const
     for (const Stream& s : m_streams)
         if (s.watermarkMs != kNoTime) cutoff = std::min(cutoff, s.watermarkMs - m_config.dedupHorizonMs);
     return cutoff == INT64_MAX ? kNoTime : cutoff;
+}
+
+void Engine::refreshExpiry()
+{
+    m_dedup.setExpiry(purgeCutoffMs());
+    m_sinceExpiryRefresh = 0;
 }
 
 int64_t Engine::restoreSinceMs(const std::vector<int64_t>& partitionMaxEventMs) const
@@ -82,6 +89,7 @@ int Engine::addStream(int64_t maxEventMs)
     Stream& s = m_streams.emplace_back();
     s.maxEventMs = maxEventMs;
     s.watermarkMs = maxEventMs == kNoTime ? kNoTime : maxEventMs - m_config.latenessMs;
+    refreshExpiry();
     return static_cast<int>(m_streams.size()) - 1;
 }
 
@@ -228,7 +236,11 @@ void Engine::onEvent(const ClickEvent& e, const Hash128& key, int stream)
 {
     Stream& s = m_streams[static_cast<std::size_t>(stream)];
     classify(e, key, s.watermarkMs);
-    if (s.maxEventMs == kNoTime || e.timeMs > s.maxEventMs) {
+    if (s.maxEventMs == kNoTime) {
+        s.maxEventMs = e.timeMs;
+        s.watermarkMs = e.timeMs - m_config.latenessMs;
+        refreshExpiry(); // the stream's keys count from now: the cutoff may fall
+    } else if (e.timeMs > s.maxEventMs) {
         s.maxEventMs = e.timeMs;
         s.watermarkMs = e.timeMs - m_config.latenessMs;
     }
@@ -248,7 +260,7 @@ void Engine::classify(const ClickEvent& e, const Hash128& key, int64_t w)
         ++c.late;
         record(e, RawStatus::BeyondHorizon, pane, false, true);
     } else {
-        m_dedup.setExpiry(purgeCutoffMs());
+        if (++m_sinceExpiryRefresh >= kExpiryRefreshClicks) refreshExpiry();
         if (m_dedup.checkAndInsert(key, e.timeMs, cutoff)) {
             ++c.duplicates;
             ++minuteDelta(pane).duplicates;

@@ -165,6 +165,10 @@ private:
     //! Keys older than this may be deleted from the dedup set (its expiry): the lowest cutoff of
     //! every stream with data, so no stream still needs them.
     int64_t purgeCutoffMs() const;
+    //! Gives the dedup set purgeCutoffMs() as its expiry. Between calls the expiry it holds is at
+    //! most the true cutoff (watermarks only rise), which only delays purging; the two ways the
+    //! cutoff can fall — a stream added, a stream's first click — call it at once.
+    void refreshExpiry();
     uint32_t internAd(std::string_view name, uint64_t hash);
     void record(const ClickEvent& e, RawStatus status, int64_t pane, bool counted, bool late);
     MinuteDelta& minuteDelta(int64_t pane);
@@ -175,6 +179,10 @@ private:
     Counters m_committed;
     int64_t m_rejectSamples = 0;
     DedupSet m_dedup;
+    //! Clicks classified since refreshExpiry: purgeCutoffMs walks every stream (a Kafka topic's
+    //! partitions), so it runs once per kExpiryRefreshClicks, not per click.
+    int m_sinceExpiryRefresh = 0;
+    static constexpr int kExpiryRefreshClicks = 1024;
     std::string m_scratch;
     //! ad name → interned id: open addressing over (hash, id) with short names (the usual ad
     //! ids) inline in the slot, so a lookup is one prefetchable cache line; longer names are
