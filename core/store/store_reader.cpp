@@ -3,7 +3,8 @@
 #include "core/store/raw_reader.h"
 #include "core/store/sqlite_util.h"
 
-#include <deque>
+#include <algorithm>
+#include <tuple>
 
 namespace adclick::core {
 
@@ -91,17 +92,40 @@ Result<std::vector<UnusualEvent>> StoreReader::unusualEvents(int64_t fromMs, int
     const std::vector<TimeRange> ranges { { fromMs, toMs } };
     auto segments = committedSegments(m_conn, ranges);
     if (!segments) return R(segments.status());
-    std::deque<UnusualEvent> kept; // the newest `limit` in file order
+    // The `limit` with the largest (event time, storage position): storage order alone is not
+    // time order (late clicks are stored in frames of their own, raw_frame.h). A min-heap whose
+    // root is the first to give way; only the events kept are copied.
+    struct Kept {
+        int64_t timeMs, seq;
+        UnusualEvent event;
+    };
+    const auto newer
+        = [](const Kept& a, const Kept& b) { return std::tie(a.timeMs, a.seq) > std::tie(b.timeMs, b.seq); };
+    std::vector<Kept> kept;
+    int64_t seq = 0;
     RawReader reader(rawDirFor(m_path));
     auto st = reader.read(*segments, ranges, [&](const RawEvent& e) {
         if (e.status == RawStatus::Accepted) return true;
-        kept.push_back({ e.status, e.timeMs, std::string(e.adId), std::string(e.country),
-            std::string(e.userId), std::string(e.ip), std::string(e.clickId) });
-        if (kept.size() > limit) kept.pop_front();
+        ++seq;
+        if (limit == 0) return true;
+        if (kept.size() == limit) {
+            if (std::tie(e.timeMs, seq) < std::tie(kept.front().timeMs, kept.front().seq)) return true;
+            std::pop_heap(kept.begin(), kept.end(), newer);
+            kept.pop_back();
+        }
+        kept.push_back({ e.timeMs, seq,
+            { e.status, e.timeMs, std::string(e.adId), std::string(e.country), std::string(e.userId),
+                std::string(e.ip), std::string(e.clickId) } });
+        std::push_heap(kept.begin(), kept.end(), newer);
         return true;
     });
     if (!st) return R(st);
-    return std::vector<UnusualEvent>(kept.begin(), kept.end());
+    std::sort(kept.begin(), kept.end(), [&](const Kept& a, const Kept& b) { return newer(b, a); });
+    std::vector<UnusualEvent> out;
+    out.reserve(kept.size());
+    for (Kept& k : kept)
+        out.push_back(std::move(k.event));
+    return out;
 }
 
 } // namespace adclick::core

@@ -52,7 +52,8 @@ public:
     bool hasKafkaSources();
     //! A cluster store's input partitions and how far each was applied (none elsewhere).
     Result<std::vector<ClusterChain>> clusterChains();
-    //! The newest `limit` late and duplicate events with event time in [fromMs, toMs).
+    //! The `limit` late and duplicate events with the largest event times in [fromMs, toMs), in
+    //! event-time order (equal times in storage order).
     Result<std::vector<UnusualEvent>> unusualEvents(int64_t fromMs, int64_t toMs, std::size_t limit);
 
 private:

@@ -9,6 +9,7 @@
 #include "core/store/connection.h"
 #include "core/store/raw_reader.h"
 #include "core/store/rollups.h"
+#include "core/store/store_reader.h"
 #include "core/store/store_schema.h"
 
 #include "test_support.h"
@@ -309,6 +310,7 @@ private slots:
     void rawReader();
     void rawReaderDamage();
     void readerSeesWriterCommits();
+    void unusualEventsAreTheNewestByEventTime();
     void cliCount();
     void cliPopular_data();
     void cliPopular();
@@ -978,6 +980,40 @@ void TestQuery::readerSeesWriterCommits()
     QCOMPARE(*(*q)->count("ad1", kBaseMs, kBaseMs + kMin, Filter()), 2);
     QCOMPARE(*(*q)->count("ad1", kBaseMs, kBaseMs + kMin, user), 2);
     QCOMPARE(*(*q)->count("ad1", kBaseMs + 1500, kBaseMs + kMin, Filter()), 1);
+}
+
+void TestQuery::unusualEventsAreTheNewestByEventTime()
+{
+    // The window's "unusual events" table: the newest late and duplicate clicks by event time,
+    // although a late click is stored after newer ones (the writer puts stragglers in frames
+    // of their own, at the end of a batch).
+    QTemporaryDir dir;
+    const QString path = dir.filePath("unusual.db");
+    Data d;
+    d.events = {
+        { RawStatus::Accepted, kBaseMs + 1000, "ad1", "US", "u1", "10.1.1.1", "a" },
+        { RawStatus::Duplicate, kBaseMs + 5 * kMin, "ad1", "US", "u1", "10.1.1.1", "d5" },
+        { RawStatus::Duplicate, kBaseMs + 6 * kMin, "ad1", "US", "u1", "10.1.1.1", "d6" },
+        { RawStatus::Duplicate, kBaseMs + 6 * kMin, "ad2", "US", "u1", "10.1.1.1", "d6b" },
+        { RawStatus::LateDropped, kBaseMs + 2 * kMin, "ad1", "US", "u1", "10.1.1.1", "late2" },
+        { RawStatus::Accepted, kBaseMs + 7 * kMin, "ad1", "US", "u1", "10.1.1.1", "b" },
+    };
+    d.split = 2;
+    QVERIFY(buildDb(path, d, {}));
+    auto reader = StoreReader::open(path.toStdString());
+    QVERIFY(reader.isOk());
+    const auto ids = [&](std::size_t limit) {
+        QStringList out;
+        auto events = (*reader)->unusualEvents(kBaseMs, kBaseMs + 10 * kMin, limit);
+        if (!events) return QStringList { QString::fromStdString(events.message()) };
+        for (const UnusualEvent& e : *events)
+            out << QString::fromStdString(e.clickId);
+        return out;
+    };
+    QCOMPARE(ids(2), QStringList({ "d6", "d6b" }));
+    QCOMPARE(ids(3), QStringList({ "d5", "d6", "d6b" }));
+    QCOMPARE(ids(10), QStringList({ "late2", "d5", "d6", "d6b" }));
+    QCOMPARE(ids(0), QStringList());
 }
 
 void TestQuery::cliCount()
