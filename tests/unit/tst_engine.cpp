@@ -3,6 +3,7 @@
 #include "core/pipeline/dedup_set.h"
 #include "core/pipeline/engine.h"
 #include "core/pipeline/raw_frame.h"
+#include "raw_event_support.h"
 
 #include <QtTest>
 
@@ -12,6 +13,7 @@
 #include <tuple>
 
 using namespace adclick::core;
+using adclick::core::testing::rawOf;
 
 namespace {
 
@@ -147,19 +149,6 @@ RawStatus fedStatus(const Counters& before, const Counters& after)
 {
     if (after.duplicates > before.duplicates) return RawStatus::Duplicate;
     return after.late > before.late ? RawStatus::LateDropped : RawStatus::Accepted;
-}
-
-RawEvent rawOf(RawStatus status, const ClickEvent& c)
-{
-    RawEvent raw;
-    raw.status = status;
-    raw.timeMs = c.timeMs;
-    raw.adId = c.adId;
-    raw.userId = c.userId;
-    raw.ip = c.ip;
-    raw.country = c.country;
-    raw.clickId = c.clickId;
-    return raw;
 }
 
 //! The keys each of two streams can still meet, sorted (identity, time).
@@ -482,7 +471,7 @@ private slots:
         for (const auto& [p, c] : in.events) {
             const Counters before = a.totals();
             feed(a, c, p == 0 ? a0 : a1);
-            stored.push_back(rawOf(fedStatus(before, a.totals()), c));
+            stored.push_back(rawOf(c, fedStatus(before, a.totals())));
         }
         std::map<std::string_view, int> kept;
         for (const RawEvent& r : stored)

@@ -5,10 +5,12 @@
 // Each row would fail under a one-token slip of its rule (`<` ↔ `<=`, `>=` ↔ `>`, a dropped field).
 #include "core/pipeline/dedup_set.h"
 #include "core/pipeline/engine.h"
+#include "raw_event_support.h"
 
 #include <QtTest>
 
 using namespace adclick::core;
+using adclick::core::testing::rawOf;
 
 namespace {
 
@@ -57,19 +59,6 @@ void addStreamRows(const char* what, const std::vector<std::pair<const char*, in
     for (const bool kafka : { false, true })
         for (const auto& [name, offset] : offsets)
             QTest::addRow("%s, %s %s", kafka ? "partition" : "file", what, name) << kafka << offset;
-}
-
-RawEvent rawOf(const ClickEvent& c)
-{
-    RawEvent r;
-    r.status = RawStatus::Accepted;
-    r.timeMs = c.timeMs;
-    r.adId = c.adId;
-    r.userId = c.userId;
-    r.ip = c.ip;
-    r.country = c.country;
-    r.clickId = c.clickId;
-    return r;
 }
 
 } // namespace
