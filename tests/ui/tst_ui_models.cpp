@@ -612,6 +612,17 @@ private slots:
         s.previousTotal = 10;
         QCOMPARE(windowSummary(s, true),
             QStringLiteral("1970-01-01 00:05 UTC – 1970-01-01 00:10 UTC: 12 clicks (window before: 10)"));
+        // Clicks after the newest final minute: not in the window, and the summary says why.
+        s.maxEventMs = 11 * 60'000 + 5'000;
+        s.watermarkMs = 10 * 60'000 + 5'000;
+        QCOMPARE(windowSummary(s, true),
+            QStringLiteral(
+                "1970-01-01 00:05 UTC – 1970-01-01 00:10 UTC: 12 clicks (window before: 10) · clicks "
+                "up to 1970-01-01 00:11:05 UTC wait for later minutes to be final (watermark "
+                "1970-01-01 00:10:05 UTC)"));
+        s.maxEventMs = 10 * 60'000 - 1; // all in final minutes: nothing to add
+        QCOMPARE(windowSummary(s, true),
+            QStringLiteral("1970-01-01 00:05 UTC – 1970-01-01 00:10 UTC: 12 clicks (window before: 10)"));
 
         UnusualEventsResult r { QStringLiteral("x.db"), 0, 60'000, {}, {} };
         r.events.resize(2);

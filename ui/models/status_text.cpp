@@ -128,6 +128,12 @@ QString windowSummary(const DashboardSnapshot& s, bool utc)
                            count(s.windowTotal), count(s.previousTotal));
     if (s.params.windowEnd == WindowEnd::IncludeOpen)
         text += QObject::tr(" · includes the open minute (provisional)");
+    else if (s.params.windowEnd == WindowEnd::FinalPanes && s.maxEventMs != core::kNoTime
+        && s.maxEventMs >= *s.atMs)
+        // Clicks newer than the window are not in it, and not lost: say so, so that "0 clicks"
+        // over a short archive does not read as its answer.
+        text += QObject::tr(" · clicks up to %1 wait for later minutes to be final (watermark %2)")
+                    .arg(formatTime(s.maxEventMs, utc, true), formatTime(s.watermarkMs, utc, true));
     return text;
 }
 
