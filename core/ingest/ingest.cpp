@@ -177,6 +177,7 @@ void Ingestor::takeLine(Source& src, const ParsedLine& line, bool ahead)
             break;
         }
         Ahead& a = m_ahead[m_aheadCount++];
+        a.stream = Engine::kFileStream;
         if (ahead) { // the block keeps the event until it is drained
             a.use = &event;
             a.identity = line.identity;
@@ -201,8 +202,13 @@ void Ingestor::takeLine(Source& src, const ParsedLine& line, bool ahead)
 
 void Ingestor::drainAhead()
 {
-    for (std::size_t i = 0; i < m_aheadCount; ++i)
-        m_engine->onEvent(*m_ahead[i].use, m_ahead[i].identity);
+    for (std::size_t i = 0; i < m_aheadCount; ++i) {
+        const Ahead& a = m_ahead[i];
+        if (a.stream == Engine::kFileStream)
+            m_engine->onEvent(*a.use, a.identity);
+        else
+            m_engine->onEvent(*a.use, a.identity, a.stream);
+    }
     m_aheadCount = 0;
 }
 

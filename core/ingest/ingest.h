@@ -219,6 +219,7 @@ private:
         ClickEvent event;
         Hash128 identity;
         const ClickEvent* use = nullptr; //!< &event, or the event in a block parsed ahead
+        int stream = Engine::kFileStream; //!< a Kafka partition's engine stream
     };
     static constexpr std::size_t kAhead = 16;
     std::array<Ahead, kAhead> m_ahead;

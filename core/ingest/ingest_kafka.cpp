@@ -6,6 +6,7 @@
 #include "core/ingest/kafka_lag_probe.h"
 #include "core/ingest/kafka_partitions.h"
 #include "core/ingest/kafka_source.h"
+#include "core/ingest/kept_event.h"
 #include "core/input/line_splitter.h"
 #include "core/store/store_reads.h"
 
@@ -274,7 +275,16 @@ void Ingestor::KafkaRun::parseMessage(KafkaPartitions::Partition& part, const Ka
             engine.onReject(RejectReason::Future, part.pos.uri, offset, value);
             return;
         }
-        engine.onEvent(event, engine.identityOf(event), part.stream);
+        // Counted a few events later (Ingestor::drainAhead, in order), so that the dedup slot and
+        // pane cell are loaded by then: their cache misses were the counting thread's largest
+        // cost. The parser's views are overwritten by its next message: the event owns a copy.
+        Ahead& a = m_in.m_ahead[m_in.m_aheadCount++];
+        a.event = keepClickEvent(event, a.storage);
+        a.use = &a.event;
+        a.identity = engine.identityOf(a.event);
+        a.stream = part.stream;
+        engine.prefetch(a.identity, a.event);
+        if (m_in.m_aheadCount == kAhead) m_in.drainAhead();
         m_parts.noteEventTime(part, event.timeMs);
     } else if (out.kind == LineKind::Rejected) {
         engine.onReject(out.reason, part.pos.uri, offset, value);
@@ -283,6 +293,7 @@ void Ingestor::KafkaRun::parseMessage(KafkaPartitions::Partition& part, const Ka
 
 void Ingestor::KafkaRun::updateWatermark(int64_t nowMs)
 {
+    m_in.drainAhead(); // the events read so far are counted against the watermark before it moves
     if (const auto low = m_parts.updateLow(nowMs))
         m_in.m_engine->advanceWatermark(*low - m_in.m_engine->config().latenessMs);
 }
