@@ -202,13 +202,8 @@ void Ingestor::takeLine(Source& src, const ParsedLine& line, bool ahead)
 
 void Ingestor::drainAhead()
 {
-    for (std::size_t i = 0; i < m_aheadCount; ++i) {
-        const Ahead& a = m_ahead[i];
-        if (a.stream == Engine::kFileStream)
-            m_engine->onEvent(*a.use, a.identity);
-        else
-            m_engine->onEvent(*a.use, a.identity, a.stream);
-    }
+    for (std::size_t i = 0; i < m_aheadCount; ++i)
+        m_engine->onEvent(*m_ahead[i].use, m_ahead[i].identity, m_ahead[i].stream);
     m_aheadCount = 0;
 }
 
@@ -331,6 +326,18 @@ Status Ingestor::handOffBatch(const std::vector<SourcePosition>& positions)
     job.positions = positions;
     job.filterStates = m_filterStates;
     return m_committer->commit(std::move(job));
+}
+
+Status Ingestor::countWithCommitter(const std::function<Status()>& count)
+{
+    m_committer = std::make_unique<Committer>(*m_store);
+    const Status counted = count();
+    const Status committed = m_committer->finish();
+    const bool filtersChanged = m_committer->takeFiltersChanged();
+    m_committer.reset();
+    if (!counted) return counted;
+    if (!committed) return committed;
+    return filtersChanged ? syncSavedFilters() : Status::ok();
 }
 
 void Ingestor::progress(const std::string& source, bool force, const KafkaHealth* kafka)

@@ -151,6 +151,10 @@ private:
     Status commitNow(const std::vector<SourcePosition>& positions);
     //! commit()'s store work handed to m_committer (ingest --threads, committer.h).
     Status handOffBatch(const std::vector<SourcePosition>& positions);
+    //! Runs `count` with m_committer doing the store's work; whatever ends it, what was handed
+    //! over is committed (or has failed) before the store is used here again, and saved filters
+    //! another command changed meanwhile are then synced. count's error comes first.
+    Status countWithCommitter(const std::function<Status()>& count);
     //! Writes the open batch's raw frames ahead once they reach IngestOptions::stageRawBytes.
     Status stageRawAhead();
     Status readToEnd(Source& src, std::stop_token& stop, bool& stopped);

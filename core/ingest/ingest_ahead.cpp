@@ -3,7 +3,6 @@
 // the same chunks, the same lines in the same order, commits after the same lines.
 #include "core/ingest/ingest.h"
 
-#include "core/ingest/committer.h"
 #include "core/ingest/ingest_source.h"
 #include "core/ingest/parse_ahead.h"
 
@@ -15,16 +14,8 @@ Status Ingestor::readAhead(Source& src, std::stop_token& stop, bool& stopped)
     // follows the worker's parser through the state changes the blocks report.
     ParseAhead ahead(*src.file, src.splitter, src.parser, src.looksLikeClicks,
         m_result.sources[src.report].resumedFrom == 0, m_options.readBufferBytes);
-    // The store's work on a third thread meanwhile (committer.h); whatever ends the loop, what
-    // was handed to it is committed (or has failed) before the store is used here again.
-    m_committer = std::make_unique<Committer>(*m_store);
-    const Status counted = countAhead(src, ahead, stop, stopped);
-    const Status committed = m_committer->finish();
-    const bool filtersChanged = m_committer->takeFiltersChanged();
-    m_committer.reset();
-    if (!counted) return counted;
-    if (!committed) return committed;
-    return filtersChanged ? syncSavedFilters() : Status::ok();
+    // The store's work on a third thread meanwhile.
+    return countWithCommitter([&] { return countAhead(src, ahead, stop, stopped); });
 }
 
 Status Ingestor::countAhead(Source& src, ParseAhead& ahead, std::stop_token& stop, bool& stopped)

@@ -97,16 +97,8 @@ Status Ingestor::runKafka(const std::string& address, std::stop_token& stop)
     if (!opened) return stop.stop_requested() ? Status::ok() : opened.status();
     KafkaRun& run = **opened;
     if (m_options.threads < 2) return pollKafka(run, stop);
-    // The store's commits on a thread of their own (committer.h) while this one polls, parses
-    // and counts; whatever ends the loop, what was handed over is committed (or failed) first.
-    m_committer = std::make_unique<Committer>(*m_store);
-    const Status counted = pollKafka(run, stop);
-    const Status committed = m_committer->finish();
-    const bool filtersChanged = m_committer->takeFiltersChanged();
-    m_committer.reset();
-    if (!counted) return counted;
-    if (!committed) return committed;
-    return filtersChanged ? syncSavedFilters() : Status::ok();
+    // The store's commits on a thread of their own while this one polls, parses and counts.
+    return countWithCommitter([&] { return pollKafka(run, stop); });
 }
 
 Status Ingestor::pollKafka(KafkaRun& run, std::stop_token& stop)

@@ -234,15 +234,14 @@ void Engine::onKnownDuplicate(const ClickEvent& e)
 
 void Engine::onEvent(const ClickEvent& e, const Hash128& key, int stream)
 {
+    if (stream == kFileStream) return onEvent(e, key);
     Stream& s = m_streams[static_cast<std::size_t>(stream)];
     classify(e, key, s.watermarkMs);
-    if (s.maxEventMs == kNoTime) {
+    const bool firstClick = s.maxEventMs == kNoTime;
+    if (firstClick || e.timeMs > s.maxEventMs) {
         s.maxEventMs = e.timeMs;
         s.watermarkMs = e.timeMs - m_config.latenessMs;
-        refreshExpiry(); // the stream's keys count from now: the cutoff may fall
-    } else if (e.timeMs > s.maxEventMs) {
-        s.maxEventMs = e.timeMs;
-        s.watermarkMs = e.timeMs - m_config.latenessMs;
+        if (firstClick) refreshExpiry(); // the stream's keys count from now: the cutoff may fall
     }
     // The database's watermark (finality) is the caller's: the minimum over partitions.
     if (m_maxEventMs == kNoTime || e.timeMs > m_maxEventMs) m_maxEventMs = e.timeMs;

@@ -64,7 +64,8 @@ public:
     //! An event of the file stream already known to repeat an earlier click of its input (ingest
     //! --order any finds copies by sorting the whole input): a duplicate, whatever the dedup set holds.
     void onKnownDuplicate(const ClickEvent& event);
-    //! An event of a Kafka partition (addStream): judged against that partition's own watermark.
+    //! An event of a Kafka partition (addStream): judged against that partition's own watermark;
+    //! of the file stream when `stream` is kFileStream (the overload above).
     void onEvent(const ClickEvent& event, const Hash128& identity, int stream);
 
     //! A Kafka partition as its own ordered stream, continuing from its largest event time

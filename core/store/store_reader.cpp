@@ -96,11 +96,12 @@ Result<std::vector<UnusualEvent>> StoreReader::unusualEvents(int64_t fromMs, int
     // time order (late clicks are stored in frames of their own, raw_frame.h). A min-heap whose
     // root is the first to give way; only the events kept are copied.
     struct Kept {
-        int64_t timeMs, seq;
+        int64_t seq;
         UnusualEvent event;
     };
-    const auto newer
-        = [](const Kept& a, const Kept& b) { return std::tie(a.timeMs, a.seq) > std::tie(b.timeMs, b.seq); };
+    const auto newer = [](const Kept& a, const Kept& b) {
+        return std::tie(a.event.timeMs, a.seq) > std::tie(b.event.timeMs, b.seq);
+    };
     std::vector<Kept> kept;
     int64_t seq = 0;
     RawReader reader(rawDirFor(m_path));
@@ -109,11 +110,11 @@ Result<std::vector<UnusualEvent>> StoreReader::unusualEvents(int64_t fromMs, int
         ++seq;
         if (limit == 0) return true;
         if (kept.size() == limit) {
-            if (std::tie(e.timeMs, seq) < std::tie(kept.front().timeMs, kept.front().seq)) return true;
+            if (std::tie(e.timeMs, seq) < std::tie(kept.front().event.timeMs, kept.front().seq)) return true;
             std::pop_heap(kept.begin(), kept.end(), newer);
             kept.pop_back();
         }
-        kept.push_back({ e.timeMs, seq,
+        kept.push_back({ seq,
             { e.status, e.timeMs, std::string(e.adId), std::string(e.country), std::string(e.userId),
                 std::string(e.ip), std::string(e.clickId) } });
         std::push_heap(kept.begin(), kept.end(), newer);

@@ -65,6 +65,28 @@ class TestKafkaIngest : public QObject {
 
     QString freshDb() { return m_dir.filePath(QStringLiteral("k%1.db").arg(++m_dbs)); }
 
+    //! A broker whose `topic` (of `partitions`) holds 30,000 generated clicks as JSON lines (so
+    //! malformed lines, sent on as they are, are judged by the same format), none late; the
+    //! same lines are in `log`. Its bootstrap address, or empty (with a warning) on failure.
+    QString brokerWithStream(const QString& topic, int partitions, const char* seed, QString& log)
+    {
+        const QString bootstrap = startBroker(topic, partitions);
+        if (bootstrap.isEmpty()) return {};
+        log = m_dir.filePath(topic + ".jsonl");
+        const Run g = runCli({ "gen", "--out", log, "--events", "30000", "--seed", seed, "--late-rate", "0",
+            "--format", "jsonl" });
+        if (g.exitCode != 0) {
+            qWarning("gen failed: %s", g.err.constData());
+            return {};
+        }
+        const Run p = runCli({ "produce", "--brokers", bootstrap, "--topic", topic, log });
+        if (p.exitCode != 0) {
+            qWarning("produce failed: %s", p.err.constData());
+            return {};
+        }
+        return bootstrap;
+    }
+
     static Run ingest(const QString& db, const QString& uri, const QString& failpoint = {}, int threads = 1)
     {
         return runCli({ "ingest", "--db", db, "--commit-every", "2000", "--threads", QString::number(threads),
@@ -154,15 +176,9 @@ private slots:
         // the stream (disorder within the lateness), every click's verdict is the same whatever
         // the interleaving, so the result must equal the truth exactly; duplicates share their
         // original's ad and so its partition.
-        const QString bootstrap = startBroker("multi", 4);
+        QString log;
+        const QString bootstrap = brokerWithStream("multi", 4, "8", log);
         QVERIFY(!bootstrap.isEmpty());
-        // JSON lines in, so malformed lines (sent on as they are) are judged by the same format.
-        const QString log = m_dir.filePath("multi.jsonl");
-        const Run g = runCli({ "gen", "--out", log, "--events", "30000", "--seed", "8", "--late-rate", "0",
-            "--format", "jsonl" });
-        QCOMPARE(g.exitCode, 0);
-        const Run p = runCli({ "produce", "--brokers", bootstrap, "--topic", "multi", log });
-        QVERIFY2(p.exitCode == 0, p.err.constData());
         const QString db = freshDb();
         int kills = 0;
         for (int i = 0; i < 10; ++i)
@@ -181,14 +197,9 @@ private slots:
         // With --threads 2 the commits run on a thread of their own while the next batch is
         // counted: the store must be that of one thread, also when the process is killed right
         // after commits (on the committer thread) and started again.
-        const QString bootstrap = startBroker("threads", 3);
+        QString log;
+        const QString bootstrap = brokerWithStream("threads", 3, "11", log);
         QVERIFY(!bootstrap.isEmpty());
-        const QString log = m_dir.filePath("threads.jsonl");
-        const Run g = runCli({ "gen", "--out", log, "--events", "30000", "--seed", "11", "--late-rate", "0",
-            "--format", "jsonl" });
-        QCOMPARE(g.exitCode, 0);
-        const Run p = runCli({ "produce", "--brokers", bootstrap, "--topic", "threads", log });
-        QVERIFY2(p.exitCode == 0, p.err.constData());
         const QString uri = "kafka://" + bootstrap + "/threads";
         const QString one = freshDb(), two = freshDb();
         const Run single = ingest(one, uri);
