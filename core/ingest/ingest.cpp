@@ -400,8 +400,8 @@ Result<IngestResult> Ingestor::run(std::stop_token stop)
         if (auto st = uri && uri->aggregates ? runAggregates(s, stop) : runKafka(s, stop); !st)
             return Result<IngestResult>(st);
     }
-    auto listed
-        = expandSources(files, { m_options.parser.format, m_options.followSymlinks, m_options.parser.time });
+    auto listed = expandSources(
+        files, { m_options.parser.format, m_options.followSymlinks, m_options.parser.time, m_own });
     if (!listed) return Result<IngestResult>(listed.status());
     for (const auto* list : { &listed->skipped, &listed->warnings })
         for (const std::string& s : *list)

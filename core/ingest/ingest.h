@@ -2,6 +2,7 @@
 
 #include "core/base/status.h"
 #include "core/input/line_parser.h"
+#include "core/input/own_files.h"
 #include "core/pipeline/engine.h"
 #include "core/pipeline/filter_expr.h"
 #include "core/store/kafka_health.h"
@@ -202,6 +203,8 @@ private:
 
     IngestOptions m_options;
     std::unique_ptr<Store> m_store;
+    //! The store's files: never opened as sources or rotated copies (own_files.h).
+    OwnFiles m_own;
     std::unique_ptr<Engine> m_engine;
     //! While readAhead or a Kafka source with threads ≥ 2 runs: commits (and readAhead's raw
     //! writes) go to this thread (committer.h).

@@ -91,7 +91,7 @@ Status Ingestor::followTruncation(Source& src, std::stop_token& stop)
 {
     const uint64_t consumed = src.splitter.consumedOffset();
     std::unique_ptr<InputFile> followed = std::move(src.file);
-    auto copy = findRotatedCopy(src.path, fingerprintOf(src.head), consumed);
+    auto copy = findRotatedCopy(src.path, fingerprintOf(src.head), consumed, m_own);
     std::unique_ptr<InputFile> copyFile;
     if (copy) {
         auto opened = InputFile::open(*copy);
@@ -180,7 +180,7 @@ Status Ingestor::finishPredecessor(const std::string& path, std::stop_token& sto
     if (head->size() >= last->fpLen && fingerprintHash(head->data(), last->fpLen) == last->fpHash)
         return Status::ok(); // still the file we read
     const SourcePosition before = *last;
-    auto copy = findRotatedCopy(path, { before.fpLen, before.fpHash }, before.offset);
+    auto copy = findRotatedCopy(path, { before.fpLen, before.fpHash }, before.offset, m_own);
     if (!copy) {
         warn(quoted(path) + " is not the file read before under that name (to offset "
             + std::to_string(before.offset)

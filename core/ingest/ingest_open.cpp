@@ -24,6 +24,7 @@ Result<std::unique_ptr<Ingestor>> Ingestor::open(const std::string& dbPath, Inge
     auto store = Store::open(dbPath, in->m_options.store);
     if (!store) return R(store.status());
     in->m_store = std::move(*store);
+    in->m_own = OwnFiles::ofDatabase(dbPath);
     auto state = in->m_store->load();
     if (!state) return R(state.status());
 

@@ -323,8 +323,8 @@ Result<IngestResult> Ingestor::runOrderAny(std::stop_token& stop)
         if (isKafkaUri(s))
             return R::error("--order any is for finite sources (files, folders, .gz, stdin), not Kafka ('" + s
                 + "'): a topic has no end to sort up to");
-    auto listed = expandSources(
-        m_options.sources, { m_options.parser.format, m_options.followSymlinks, m_options.parser.time });
+    auto listed = expandSources(m_options.sources,
+        { m_options.parser.format, m_options.followSymlinks, m_options.parser.time, m_own });
     if (!listed) return R(listed.status());
     for (const auto* list : { &listed->skipped, &listed->warnings })
         for (const std::string& s : *list)

@@ -28,7 +28,7 @@ bool sameContent(const std::string& candidate, const Fingerprint& fp, uint64_t m
 } // namespace
 
 std::optional<std::string> findRotatedCopy(
-    const std::string& path, const Fingerprint& fingerprint, uint64_t minBytes)
+    const std::string& path, const Fingerprint& fingerprint, uint64_t minBytes, const OwnFiles& own)
 {
     // An empty fingerprint matches every file: it identifies nothing.
     if (fingerprint.length == 0) return std::nullopt;
@@ -50,6 +50,7 @@ std::optional<std::string> findRotatedCopy(
         // lstat: a link is never a rotated copy (and may lead out of the folder).
         if (::lstat(candidate.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
         if (haveSelf && st.st_dev == self.st_dev && st.st_ino == self.st_ino) continue; // a hard link
+        if (own.contains(st)) continue; // even opening it would drop the writer's locks (own_files.h)
         if (sameContent(candidate, fingerprint, minBytes)) {
             found = candidate;
             break;

@@ -2,6 +2,7 @@
 
 #include "core/base/status.h"
 #include "core/input/input_file.h"
+#include "core/input/own_files.h"
 
 #include <cstdint>
 #include <optional>
@@ -15,8 +16,8 @@ namespace adclick::core {
 //! `fingerprint` describes and holds at least `minBytes` content bytes. That is where
 //! `copytruncate` (copy, then truncate) and rename rotation leave the data of the file we were
 //! reading. nullopt when there is none. The folder's own listing order plays no part: the
-//! fingerprint decides.
+//! fingerprint decides. The files of `own` are never opened (a database named like the log).
 std::optional<std::string> findRotatedCopy(
-    const std::string& path, const Fingerprint& fingerprint, uint64_t minBytes);
+    const std::string& path, const Fingerprint& fingerprint, uint64_t minBytes, const OwnFiles& own);
 
 } // namespace adclick::core

@@ -502,10 +502,13 @@ Result<SniffResult> sniffFile(const std::string& path, const SniffOptions& optio
     std::string target = path;
     struct stat st { };
     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-        auto listed = expandSources({ path }, { options.parser.format, false, options.parser.time });
+        auto listed
+            = expandSources({ path }, { options.parser.format, false, options.parser.time, options.own });
         if (!listed) return listed.status();
         if (listed->paths.empty()) return Result<SniffResult>::error("'" + path + "' holds no file to read");
         target = listed->paths.front();
+    } else if (options.own.contains(path)) {
+        return Result<SniffResult>::error("'" + path + "' is a database open here, not a click log");
     }
     auto file = InputFile::open(target);
     if (!file) return file.status();

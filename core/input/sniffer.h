@@ -7,6 +7,7 @@
 
 #include "core/base/status.h"
 #include "core/input/line_parser.h"
+#include "core/input/own_files.h"
 
 #include <array>
 #include <cstdint>
@@ -25,6 +26,8 @@ struct SniffOptions {
     std::size_t sampleLines = 20; //!< the first records kept with their verdicts
     //! The lateness the order figures are judged against (the ingest's default unless given).
     int64_t latenessMs = 60'000;
+    //! A database this process has open: never read, even to sniff a folder that holds it.
+    OwnFiles own;
 };
 
 //! One of the first records, with the ingest's verdict on it.

@@ -248,6 +248,20 @@ Result<Listing> listDirectory(const std::string& dir, bool followSymlinks)
     return out;
 }
 
+//! Takes the database's own files (a database kept in the folder of its logs) out of `listed`,
+//! with one line in its `skipped` naming them.
+void skipOwnFiles(Listing& listed, const std::string& prefix, const OwnFiles& own)
+{
+    if (own.empty()) return;
+    std::string names;
+    std::erase_if(listed.names, [&](const std::string& name) {
+        if (!own.contains(prefix + name)) return false;
+        names += (names.empty() ? "" : ", ") + quoted(prefix + name);
+        return true;
+    });
+    if (!names.empty()) listed.skipped.push_back("skipped " + names + ": the database this ingest writes");
+}
+
 //! Files named one by one are read in the order given; when that order reads a rotated set
 //! newer first (a shell glob sorts app.log before app.log.1), say so: its clicks come out late.
 std::optional<std::string> checkGivenOrder(const std::vector<std::string>& files)
@@ -343,7 +357,8 @@ std::vector<std::string> orderOldestFirst(std::vector<FolderFile> files)
     return order;
 }
 
-std::optional<int64_t> peekFirstEventMs(const std::string& path, LineFormat format, const TimeFormat& timeFormat)
+std::optional<int64_t> peekFirstEventMs(
+    const std::string& path, LineFormat format, const TimeFormat& timeFormat)
 {
     auto file = InputFile::open(path);
     if (!file || !(*file)->seekable()) return std::nullopt;
@@ -384,6 +399,9 @@ Result<SourceList> expandSources(const std::vector<std::string>& args, const Sou
                 return R::error("no such file or directory: " + quoted(arg));
             return R::error("cannot access " + quoted(arg) + ": " + errnoText(errno));
         }
+        if (options.own.contains(st))
+            return R::error(
+                quoted(arg) + " is the database this ingest writes (or one of its files), not a click log");
         if (!S_ISDIR(st.st_mode)) { // a regular file, or a FIFO/device the user named on purpose
             out.paths.push_back(arg);
             given.push_back(arg);
@@ -391,6 +409,8 @@ Result<SourceList> expandSources(const std::vector<std::string>& args, const Sou
         }
         auto listed = listDirectory(arg, options.followSymlinks);
         if (!listed) return R(listed.status());
+        const std::string prefix = arg.back() == '/' ? arg : arg + "/";
+        skipOwnFiles(*listed, prefix, options.own);
         out.skipped.insert(out.skipped.end(), listed->skipped.begin(), listed->skipped.end());
         if (listed->names.empty()) {
             std::string message = "no files in directory " + quoted(arg);
@@ -398,7 +418,6 @@ Result<SourceList> expandSources(const std::vector<std::string>& args, const Sou
                 message += "; " + s;
             return R::error(message);
         }
-        const std::string prefix = arg.back() == '/' ? arg : arg + "/";
         std::vector<FolderFile> files;
         for (std::string& name : listed->names)
             files.push_back({ name, peekFirstEventMs(prefix + name, options.format, options.timeFormat) });

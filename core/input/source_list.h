@@ -2,6 +2,7 @@
 
 #include "core/base/status.h"
 #include "core/input/line_parser.h"
+#include "core/input/own_files.h"
 
 #include <cstdint>
 #include <optional>
@@ -44,6 +45,8 @@ struct SourceListOptions {
     LineFormat format = LineFormat::Auto; //!< for the first event times
     bool followSymlinks = false; //!< also read links in a folder that lead out of it
     TimeFormat timeFormat; //!< for the first event times
+    //! The database being written: never a source. Named, it is an error; in a folder, skipped.
+    OwnFiles own;
 };
 
 struct SourceList {

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <csignal>
-#include <sys/stat.h>
 
 using namespace testsupport;
 
@@ -83,6 +82,23 @@ class TestBadEnvironment : public QObject {
     }
 
     static void interrupt(QProcess& p) { ::kill(static_cast<pid_t>(p.processId()), SIGINT); }
+
+    //! True when process `pid` holds a POSIX (fcntl) lock on `file`, as /proc/locks lists it.
+    static bool holdsPosixLock(qint64 pid, const QString& file)
+    {
+        struct stat st;
+        if (::stat(QFile::encodeName(file).constData(), &st) != 0) return false;
+        QFile locks("/proc/locks");
+        if (!locks.open(QIODevice::ReadOnly)) return false;
+        // "1: POSIX  ADVISORY  READ 7824 fe:00:11526493 128 128": pid, then major:minor:inode.
+        const QByteArray inode = ":" + QByteArray::number(qulonglong(st.st_ino));
+        for (const QByteArray& line : locks.readAll().split('\n')) {
+            const QList<QByteArray> f = line.simplified().split(' ');
+            if (f.size() >= 6 && f[1] == "POSIX" && f[4].toLongLong() == pid && f[5].endsWith(inode))
+                return true;
+        }
+        return false;
+    }
 
 private slots:
     void initTestCase()
@@ -488,29 +504,42 @@ private slots:
         writeFile(
             live, "ad1, 2021-01-01 00:00:01, u1, 1.2.3.4, US\nad2, 2021-01-01 00:00:02, u2, 1.2.3.5, K");
         QProcess p;
+        // What the follower said and what the store holds, for a wait that fails.
+        p.setStandardErrorFile(path("stderr-of-follow.txt")); // not named like a rotated copy
+        const auto explain = [&] {
+            QFile err(path("stderr-of-follow.txt"));
+            (void)err.open(QIODevice::ReadOnly);
+            return QString::fromUtf8(
+                "follower's stderr:\n" + err.readAll() + "\nstats: " + runCli({ "stats", "--db", db }).out);
+        };
         p.start(QStringLiteral(ADCLICK_CLI), { "ingest", "--db", db, "--follow", "--format", "book", live });
         QVERIFY(p.waitForStarted());
         const qint64 firstLine = QByteArray("ad1, 2021-01-01 00:00:01, u1, 1.2.3.4, US\n").size();
-        QVERIFY(waitFor([&] { return statsValue(db, "lines") == 1; }));
+        QVERIFY2(waitFor([&] { return statsValue(db, "lines") == 1; }), qPrintable(explain()));
         QThread::msleep(1500);
         // The partial line is held: not counted, not rejected, and the stored position stops
         // before it (taken or dropped, the position would be at the end of the file).
         QCOMPARE(statsValue(db, "lines"), 1);
         QCOMPARE(sourceOffset(db), firstLine);
         appendFile(live, "R\n");
-        QVERIFY(waitFor([&] { return statsValue(db, "accepted") == 2; }));
+        QVERIFY2(waitFor([&] { return statsValue(db, "accepted") == 2; }), qPrintable(explain()));
         // Completed, it is one click of country KR (not "K" and a line "R").
         QCOMPARE(statsValue(db, "lines"), 2);
         QCOMPARE(sourceOffset(db), QFileInfo(live).size());
         QCOMPARE(queryText(db, "SELECT count(*) FROM agg WHERE filter_id = 0 AND country = 'KR'").trimmed(),
             QStringLiteral("1"));
         // Truncated and rewritten under the reader: read again from the start.
+        // The database is named like the log (follow.db beside follow.log): looking for the
+        // truncated file's copy must not open it, which would drop SQLite's locks in the follower
+        // (then another process may rebuild the WAL index under it: commits no reader saw).
+        QVERIFY(holdsPosixLock(p.processId(), db + "-shm"));
         writeFile(live, "ad3, 2021-01-01 00:00:03, u3, 1.2.3.6, JP\n");
-        QVERIFY(waitFor([&] { return statsValue(db, "accepted") == 3; }));
+        QVERIFY2(waitFor([&] { return statsValue(db, "accepted") == 3; }), qPrintable(explain()));
+        QVERIFY(holdsPosixLock(p.processId(), db + "-shm"));
         // Rotated: renamed away and a new file in its place.
         QVERIFY(QFile::rename(live, live + ".1"));
         writeFile(live, "ad4, 2021-01-01 00:00:04, u4, 1.2.3.7, DE\n");
-        QVERIFY(waitFor([&] { return statsValue(db, "accepted") == 4; }));
+        QVERIFY2(waitFor([&] { return statsValue(db, "accepted") == 4; }), qPrintable(explain()));
         p.terminate();
         QVERIFY(p.waitForFinished(10'000));
         QCOMPARE(p.exitCode(), 0);

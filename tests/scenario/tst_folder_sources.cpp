@@ -196,6 +196,29 @@ private slots:
         QCOMPARE(fullState(db), fullState(reference));
     }
 
+    void databaseInTheFolderIsNeverASource()
+    {
+        // The database kept in the folder of its logs: its files (and -wal, -shm, .lock) are
+        // skipped with one warning, not read as logs full of binary lines; named, it is refused.
+        const QString d = numberedFolder();
+        QVERIFY(!d.isEmpty());
+        const QString db = d + "/clicks.db";
+        for (int run = 0; run < 2; ++run) { // the second run finds the database there already
+            const Run r = runCli({ "ingest", "--db", db, d });
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            QVERIFY2(r.err.contains("clicks.db', '" + QFile::encodeName(d) + "/clicks.db-shm'"),
+                r.err.constData());
+            QVERIFY2(r.err.contains(": the database this ingest writes"), r.err.constData());
+            QVERIFY2(r.err.contains("reading 11 files"), r.err.constData());
+            QCOMPARE(counts(db), QStringLiteral("550/0/0/0"));
+            QCOMPARE(stats(db)["lines"].toInteger(), 550);
+        }
+        const Run named = runCli({ "ingest", "--db", db, db + "-wal" });
+        QCOMPARE(named.exitCode, 1);
+        QVERIFY2(named.err.contains("is the database this ingest writes"), named.err.constData());
+        QCOMPARE(stats(db)["lines"].toInteger(), 550);
+    }
+
     void linksLeavingTheFolderAreSkipped()
     {
         const QString base = fresh("links");

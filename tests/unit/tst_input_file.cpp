@@ -427,14 +427,20 @@ void TestInputFile::rotatedCopyIsFoundByContent()
         return Fingerprint { uint32_t(n), fingerprintHash(content.constData(), std::size_t(n)) };
     };
     const std::string live = join(dir, "app.log");
-    QCOMPARE(qs(findRotatedCopy(live, fp(copied), 100).value_or("-")), qs(join(dir, "app.log.1")));
-    QCOMPARE(qs(findRotatedCopy(live, fp(older), uint64_t(older.size())).value_or("-")),
+    QCOMPARE(qs(findRotatedCopy(live, fp(copied), 100, {}).value_or("-")), qs(join(dir, "app.log.1")));
+    QCOMPARE(qs(findRotatedCopy(live, fp(older), uint64_t(older.size()), {}).value_or("-")),
         qs(join(dir, "app.log.2.gz")));
     // Shorter than the offset to finish from: not the file we read.
-    QVERIFY(!findRotatedCopy(live, fp(copied), uint64_t(copied.size()) + 1));
-    QVERIFY(!findRotatedCopy(live, fp(logLines(200, 8)), 0));
-    QVERIFY(!findRotatedCopy(live, fp(current), 0)); // the file itself is never its own copy
-    QVERIFY(!findRotatedCopy(live, Fingerprint {}, 0)); // an empty fingerprint identifies nothing
+    QVERIFY(!findRotatedCopy(live, fp(copied), uint64_t(copied.size()) + 1, {}));
+    QVERIFY(!findRotatedCopy(live, fp(logLines(200, 8)), 0, {}));
+    QVERIFY(!findRotatedCopy(live, fp(current), 0, {})); // the file itself is never its own copy
+    QVERIFY(!findRotatedCopy(live, Fingerprint {}, 0, {})); // an empty fingerprint identifies nothing
+    // The files of the database being written are never candidates (nor opened): here app.log.1
+    // plays the database. The others still are.
+    const OwnFiles own = OwnFiles::ofDatabase(join(dir, "app.log.1"));
+    QVERIFY(!findRotatedCopy(live, fp(copied), 100, own));
+    QCOMPARE(qs(findRotatedCopy(live, fp(older), uint64_t(older.size()), own).value_or("-")),
+        qs(join(dir, "app.log.2.gz")));
 }
 
 void TestInputFile::fifoWithoutWriterIsWaitedForInterruptibly()

@@ -462,6 +462,20 @@ private slots:
         QCOMPARE(folder->path, g.out);
         QCOMPARE(folder->events, gz->events);
         QVERIFY(!sniffFile(dir.filePath(QStringLiteral("missing.log")).toStdString()));
+        // The window's own database kept in that folder is never read, not even to sniff.
+        const std::string db = dir.filePath(QStringLiteral("logs/0.db")).toStdString();
+        QFile dbFile(QString::fromStdString(db));
+        QVERIFY(dbFile.open(QIODevice::WriteOnly));
+        dbFile.write(QByteArray("SQLite format 3\0\x10\0", 19));
+        dbFile.close();
+        SniffOptions own;
+        own.own = OwnFiles::ofDatabase(db);
+        auto beside = sniffFile(dir.filePath(QStringLiteral("logs")).toStdString(), own);
+        QVERIFY2(beside, beside.message().c_str());
+        QCOMPARE(beside->path, g.out);
+        auto named = sniffFile(db, own);
+        QVERIFY(!named);
+        QVERIFY2(named.message().find("is a database open here") != std::string::npos, named.message().c_str());
     }
 };
 

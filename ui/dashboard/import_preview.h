@@ -18,12 +18,14 @@ struct ImportPreview {
     SourceSpec spec; //!< what was sniffed (its orderAny and parser are the dialog's to set)
     QString error; //!< the file could not be sniffed (the ingest then reports it)
     std::shared_ptr<const core::SniffResult> sniff;
+    QString openDatabase; //!< the database the window had open, never read (core::SniffOptions::own)
     bool ok() const { return sniff != nullptr; }
 };
 
 //! Sniffs the first path of `spec` (a folder: its first file in reading order) with the spec's
 //! parser options (column map, time format and zone) and lateness (default 60 s), so its
-//! verdicts are the ingest's. Blocking: run it on a worker.
-ImportPreview sniffForPreview(const SourceSpec& spec);
+//! verdicts are the ingest's. The files of `openDatabase` (the window's database, open in this
+//! process) are never read. Blocking: run it on a worker.
+ImportPreview sniffForPreview(const SourceSpec& spec, const QString& openDatabase);
 
 } // namespace adclick::ui

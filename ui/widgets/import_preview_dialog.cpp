@@ -355,7 +355,7 @@ void ImportPreviewDialog::optionsChanged()
     m_optionsState->setText(tr("Reading the first lines again with these settings…"));
     SourceSpec spec = m_preview.spec;
     spec.parser = options;
-    m_job->start([spec] { return sniffForPreview(spec); },
+    m_job->start([spec, db = m_preview.openDatabase] { return sniffForPreview(spec, db); },
         [this](const ImportPreview& preview) { onSniffed(preview); });
 }
 
