@@ -271,7 +271,7 @@ inline QByteArray rawDigest(const QString& db, bool beyondHorizonAsLate = false)
     lines.sort();
     for (const QString& line : lines) {
         h.addData(line.toUtf8());
-        h.addData("\n", 1);
+        h.addData(QByteArrayView("\n"));
     }
     return h.result().toHex();
 }
@@ -302,6 +302,18 @@ inline QString rollupCheck(const QString& db)
             "ELSE 0 END")
         : QStringLiteral("0\n");
     if (badRanks != QStringLiteral("0\n")) return QStringLiteral("rollups with a wrong rank: ") + badRanks;
+    // Since schema version 7: each bucket's total over every ad.
+    if (queryText(db, "SELECT value >= 7 FROM meta WHERE key = 'schema_version'") == QStringLiteral("1\n")) {
+        const QString totals = queryText(db,
+            "SELECT filter_id, width, bucket, clicks FROM agg_rollup_total WHERE clicks <> 0 ORDER BY 1, 2, "
+            "3");
+        const QString wantTotals = queryText(db,
+            "WITH w(w) AS (VALUES (1), (10), (60)) SELECT a.filter_id, w.w, a.minute / w.w, sum(a.clicks) "
+            "FROM agg a, w GROUP BY 1, 2, 3 HAVING sum(a.clicks) <> 0 ORDER BY 1, 2, 3");
+        if (totals != wantTotals)
+            return QStringLiteral("rollup totals differ from agg:\n%1--- want:\n%2")
+                .arg(totals.left(2000), wantTotals.left(2000));
+    }
     if (have == want) return QStringLiteral("rollups = agg");
     return QStringLiteral("rollups differ from agg:\n%1--- want:\n%2").arg(have.left(2000), want.left(2000));
 }

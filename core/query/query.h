@@ -29,6 +29,15 @@ struct PopularResult {
     std::vector<AdCount> top; //!< clicks descending, ties by ad_id ascending (byte order)
 };
 
+//! popular's top with what a dashboard shows beside it: the window just before it (the same
+//! length, ending where this one starts).
+struct PopularComparison {
+    PopularResult current;
+    std::vector<int64_t> previous; //!< per row of current.top: its clicks in the window before
+    int64_t total = 0; //!< clicks of every ad in the window (not only the top)
+    int64_t previousTotal = 0; //!< the same in the window before
+};
+
 struct SeriesRow {
     int64_t minute = 0; //!< epoch minutes
     std::string adId;
@@ -100,6 +109,13 @@ public:
     Result<PopularResult> popular(
         int64_t n, int64_t windowMinutes, std::optional<int64_t> atMs, const Filter& filter);
 
+    //! popular(n, windowMinutes, atMs, filter) with each listed ad's clicks in the window before
+    //! and both windows' totals, from one read transaction. Where the rollups answer the filter
+    //! (no ip/user_id condition, no extra country condition), that reads the top ads' rows and a
+    //! dozen bucket totals (schema version 7); otherwise it counts every ad of both windows.
+    Result<PopularComparison> popularWithPrevious(
+        int64_t n, int64_t windowMinutes, std::optional<int64_t> atMs, const Filter& filter);
+
     //! Per-minute clicks over [fromMs, toMs) widened to whole minutes (from rounded down, to up),
     //! for one ad or all.
     Result<Series> series(
@@ -133,6 +149,12 @@ private:
     };
     Result<AdScope> adScope(const std::optional<std::string>& adId);
     Result<std::optional<int64_t>> watermarkLocked();
+    //! popular() inside the caller's read transaction.
+    Result<PopularResult> popularLocked(
+        int64_t n, int64_t windowMinutes, std::optional<int64_t> atMs, const Filter& filter);
+    //! popularWithPrevious() from the rollups and their totals; nullopt when they cannot answer.
+    Result<std::optional<PopularComparison>> comparisonFromRollups(
+        int64_t n, int64_t windowMinutes, std::optional<int64_t> atMs, const Filter& filter);
     //! Counted raw events in `ranges` that pass the plan's filter (and are of `adId` if set), handed
     //! to `fn` one at a time but in any order and possibly from a helper thread of the reader.
     Status scanRaw(const std::vector<TimeRange>& ranges, const Filter& filter,

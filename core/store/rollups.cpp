@@ -48,6 +48,28 @@ Status failed(const sql::Connection& conn, int rc, const char* what)
     return Status::error(sql::describe(conn, rc, std::string(what) + " in '" + conn.path() + "'"));
 }
 
+bool hasRollupTotals(const sql::Connection& conn)
+{
+    return storeSchemaVersion(conn) >= kRollupTotalSchemaVersion;
+}
+
+//! Replaces the totals of the buckets [first, end) of width `w` and filter `filterId` by the sums
+//! of their agg_rollup rows.
+Status rebuildTotals(const sql::Connection& conn, int64_t filterId, int64_t w, int64_t first, int64_t end)
+{
+    sql::Stmt del(conn,
+        "DELETE FROM agg_rollup_total WHERE filter_id = ?1 AND width = ?2 AND bucket >= ?3 AND bucket < ?4");
+    del.bind(1, filterId).bind(2, w).bind(3, first).bind(4, end);
+    if (!del.run()) return failed(conn, del.rc(), "cannot rebuild rollup totals");
+    sql::Stmt ins(conn,
+        "INSERT INTO agg_rollup_total(filter_id, width, bucket, clicks) SELECT filter_id, width, bucket, "
+        "sum(clicks) FROM agg_rollup WHERE filter_id = ?1 AND width = ?2 AND bucket >= ?3 AND bucket < ?4 "
+        "GROUP BY bucket");
+    ins.bind(1, filterId).bind(2, w).bind(3, first).bind(4, end);
+    if (!ins.run()) return failed(conn, ins.rc(), "cannot rebuild rollup totals");
+    return Status::ok();
+}
+
 //! Replaces the buckets [first, end) of width `w` and filter `filterId` by agg's sums.
 Status rebuildLevel(const sql::Connection& conn, int64_t filterId, int64_t w, int64_t first, int64_t end)
 {
@@ -62,7 +84,7 @@ Status rebuildLevel(const sql::Connection& conn, int64_t filterId, int64_t w, in
               "sum(clicks) <> 0");
     ins.bind(1, filterId).bind(2, w).bind(3, first * w).bind(4, end * w);
     if (!ins.run()) return failed(conn, ins.rc(), "cannot rebuild rollups");
-    return Status::ok();
+    return hasRollupTotals(conn) ? rebuildTotals(conn, filterId, w, first, end) : Status::ok();
 }
 
 //! The filter ids that may have agg rows: all clicks and the saved filters.
@@ -154,6 +176,21 @@ Status upsertLevel(sql::Stmt& q, const sql::Connection& conn, int64_t w, const s
     return Status::ok();
 }
 
+//! Adds the sum of each (filter, bucket) of `rows` (sorted: its ads are adjacent) to its total.
+Status upsertTotals(sql::Stmt& q, const sql::Connection& conn, int64_t w, const std::vector<RollupRow>& rows)
+{
+    for (std::size_t i = 0, j = 0; i < rows.size(); i = j) {
+        int64_t sum = 0;
+        for (j = i;
+             j < rows.size() && rows[j].filterId == rows[i].filterId && rows[j].bucket == rows[i].bucket; ++j)
+            sum += rows[j].clicks;
+        q.reset();
+        q.bind(1, int64_t(rows[i].filterId)).bind(2, w).bind(3, rows[i].bucket).bind(4, sum);
+        if (!q.run()) return failed(conn, q.rc(), "cannot store rollup totals");
+    }
+    return Status::ok();
+}
+
 //! The hour level: as upsertLevel while the rank stays (the upsert's WHERE), so its index entry
 //! is left alone; the rows whose clicks pass a multiple of 16 (the upsert changed nothing) are
 //! added to and re-ranked by a second statement. (RETURNING the new clicks instead doubled the
@@ -196,6 +233,9 @@ Status writeRollups(const sql::Connection& conn, const PaneDeltaMap& panes)
     sql::Stmt q(conn,
         "INSERT INTO agg_rollup(filter_id, width, bucket, ad, clicks) VALUES(?1, ?2, ?3, ?4, ?5) "
         "ON CONFLICT DO UPDATE SET clicks = clicks + excluded.clicks");
+    sql::Stmt total(conn,
+        "INSERT INTO agg_rollup_total(filter_id, width, bucket, clicks) VALUES(?1, ?2, ?3, ?4) "
+        "ON CONFLICT DO UPDATE SET clicks = clicks + excluded.clicks");
     int64_t below = 1; // the width `rows` holds buckets of (1: minutes)
     for (const int64_t w : kRollupWidths) {
         // Buckets nest: each level is the one below it, re-bucketed and summed.
@@ -206,6 +246,7 @@ Status writeRollups(const sql::Connection& conn, const PaneDeltaMap& panes)
         const Status st
             = w == kRankedRollupWidth ? upsertRankedLevel(conn, rows) : upsertLevel(q, conn, w, rows);
         if (!st) return st;
+        if (auto tst = upsertTotals(total, conn, w, rows); !tst) return tst;
     }
     return Status::ok();
 }
@@ -235,6 +276,10 @@ Status dropRollups(const sql::Connection& conn, int64_t filterId)
     sql::Stmt del(conn, "DELETE FROM agg_rollup WHERE filter_id = ?1");
     del.bind(1, filterId);
     if (!del.run()) return failed(conn, del.rc(), "cannot drop rollups");
+    if (!hasRollupTotals(conn)) return Status::ok();
+    sql::Stmt delTotals(conn, "DELETE FROM agg_rollup_total WHERE filter_id = ?1");
+    delTotals.bind(1, filterId);
+    if (!delTotals.run()) return failed(conn, delTotals.rc(), "cannot drop rollup totals");
     return Status::ok();
 }
 
@@ -266,6 +311,13 @@ Status migrateToRollupRanks(const sql::Connection& conn)
         + " WHERE width = " + w + "; UPDATE agg_rollup SET rank = 0 WHERE width <> " + w + " AND rank <> 0";
     if (auto st = sql::exec(conn, ranks.c_str()); !st) return st;
     return sql::exec(conn, kRollupRankIndexSql);
+}
+
+Status migrateToRollupTotals(const sql::Connection& conn)
+{
+    return sql::exec(conn,
+        "DELETE FROM agg_rollup_total; INSERT INTO agg_rollup_total(filter_id, width, bucket, clicks) "
+        "SELECT filter_id, width, bucket, sum(clicks) FROM agg_rollup GROUP BY 1, 2, 3");
 }
 
 int64_t storeSchemaVersion(const sql::Connection& conn)
@@ -301,6 +353,43 @@ Status addRollupClicks(const sql::Connection& conn, int64_t filterId, const std:
         if (q.rc() != SQLITE_DONE) return failed(conn, q.rc(), "cannot read rollups");
     }
     return Status::ok();
+}
+
+Status addRollupClicksOfAds(const sql::Connection& conn, int64_t filterId,
+    const std::vector<RollupTerm>& terms, const std::vector<int64_t>& ads, std::vector<int64_t>& perAd)
+{
+    sql::Stmt q(conn,
+        "SELECT clicks FROM agg_rollup WHERE filter_id = ?1 AND width = ?2 AND bucket = ?3 AND ad = ?4");
+    for (const RollupTerm& t : terms)
+        for (int64_t bucket = t.first; bucket < t.end; ++bucket)
+            for (std::size_t i = 0; i < ads.size(); ++i) {
+                q.reset();
+                q.bind(1, filterId).bind(2, t.width).bind(3, bucket).bind(4, ads[i]);
+                if (q.step())
+                    perAd[i] += t.sign * q.int64(0);
+                else if (q.rc() != SQLITE_DONE)
+                    return failed(conn, q.rc(), "cannot read rollups");
+            }
+    return Status::ok();
+}
+
+Result<std::optional<int64_t>> rollupTotal(
+    const sql::Connection& conn, int64_t filterId, int64_t firstMinute, int64_t endMinute)
+{
+    using R = Result<std::optional<int64_t>>;
+    if (!hasRollupTotals(conn)) return std::optional<int64_t>();
+    sql::Stmt q(conn,
+        "SELECT coalesce(sum(clicks), 0) FROM agg_rollup_total WHERE filter_id = ?1 AND width = ?2 AND "
+        "bucket >= "
+        "?3 AND bucket < ?4");
+    int64_t total = 0;
+    for (const RollupTerm& t : coverMinutes(firstMinute, endMinute)) {
+        q.reset();
+        q.bind(1, filterId).bind(2, t.width).bind(3, t.first).bind(4, t.end);
+        if (!q.step()) return R::error(sql::describe(conn, q.rc(), "cannot read rollup totals"));
+        total += t.sign * q.int64(0);
+    }
+    return std::optional<int64_t>(total);
 }
 
 } // namespace adclick::core

@@ -48,6 +48,9 @@ constexpr int64_t rankCeiling(int64_t rank)
     return ((rank + 1) << kRankShift) - 1;
 }
 
+//! The schema version since which agg_rollup_total holds each bucket's sum over every ad.
+inline constexpr int kRollupTotalSchemaVersion = 7;
+
 //! Within the commit's transaction, after agg: adds the batch's click deltas to every level.
 Status writeRollups(const sql::Connection& conn, const PaneDeltaMap& panes);
 
@@ -72,6 +75,9 @@ Status addRollupRankColumn(const sql::Connection& conn);
 //! agg_rollup_rank.
 Status migrateToRollupRanks(const sql::Connection& conn);
 
+//! Schema step to version 7, after the steps above: fills agg_rollup_total from agg_rollup.
+Status migrateToRollupTotals(const sql::Connection& conn);
+
 //! True when the database's rollups are maintained (schema version ≥ 4). Read it inside the read
 //! transaction that reads them.
 bool hasRollups(const sql::Connection& conn);
@@ -95,5 +101,15 @@ std::vector<RollupTerm> coverMinutes(int64_t firstMinute, int64_t endMinute);
 //! `perAd` when an id is beyond it.
 Status addRollupClicks(const sql::Connection& conn, int64_t filterId, const std::vector<RollupTerm>& terms,
     std::vector<int64_t>& perAd);
+
+//! sign · clicks of each ad of `ads` (ads.id) over `terms` (filter `filterId`), into the same
+//! place of `perAd` (sized like `ads`): key look-ups of one (bucket, ad), no scan of other ads.
+Status addRollupClicksOfAds(const sql::Connection& conn, int64_t filterId,
+    const std::vector<RollupTerm>& terms, const std::vector<int64_t>& ads, std::vector<int64_t>& perAd);
+
+//! The clicks of every ad of filter `filterId` over the minutes [firstMinute, endMinute), from
+//! agg_rollup_total; nullopt on a database before version 7 (the caller sums the ads instead).
+Result<std::optional<int64_t>> rollupTotal(
+    const sql::Connection& conn, int64_t filterId, int64_t firstMinute, int64_t endMinute);
 
 } // namespace adclick::core

@@ -20,6 +20,8 @@ Status upgradeSchemaSteps(const sql::Connection& conn, const std::string& rawDir
     if (st && from < kRollupSchemaVersion) st = migrateToRollups(conn);
     // 5: nothing to convert: clicks beyond the dedup horizon stored before stay LateDropped.
     if (st && from < kRankedRollupSchemaVersion) st = migrateToRollupRanks(conn);
+    // 7: the totals of every rollup bucket.
+    if (st && from < kRollupTotalSchemaVersion) st = migrateToRollupTotals(conn);
     if (!st) return st;
     const std::string version
         = "UPDATE meta SET value = " + std::to_string(kSchemaVersion) + " WHERE key = 'schema_version'";

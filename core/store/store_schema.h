@@ -89,6 +89,13 @@ CREATE TABLE IF NOT EXISTS agg_rollup(
     clicks INTEGER NOT NULL, rank INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(filter_id, width, bucket, ad))
     WITHOUT ROWID;
 
+-- Since version 7: per (filter, width, bucket) the sum of agg_rollup's clicks over every ad, so a
+-- window's total over all ads reads a dozen rows, not every ad's (the window's top-N shares).
+-- Written wherever agg_rollup is, in the same transactions.
+CREATE TABLE IF NOT EXISTS agg_rollup_total(
+    filter_id INTEGER NOT NULL, width INTEGER NOT NULL, bucket INTEGER NOT NULL, clicks INTEGER NOT NULL,
+    PRIMARY KEY(filter_id, width, bucket)) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS saved_filters(
     id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, expr TEXT NOT NULL, state TEXT NOT NULL,
     created_ms INTEGER NOT NULL);
@@ -118,7 +125,9 @@ inline constexpr const char* kRollupRankIndexSql
 //! as damaged, so they refuse the version instead. Nothing to convert: version-1 frames stay.
 //! 6: agg_rollup.rank and its index agg_rollup_rank (migrateToRollupRanks). Older databases
 //! are read as they are (popular sums every rollup row) until the next writer's open.
-inline constexpr int kSchemaVersion = 6;
+//! 7: agg_rollup_total (migrateToRollupTotals). Older databases are read as they are (a window's
+//! total sums every ad's rollup rows) until the next writer's open.
+inline constexpr int kSchemaVersion = 7;
 inline constexpr int kOldestReadableSchemaVersion = 1;
 
 } // namespace adclick::core

@@ -182,24 +182,45 @@ void BM_PopularIpFilter(benchmark::State& state)
 }
 BENCHMARK(BM_PopularIpFilter)->Unit(benchmark::kMillisecond);
 
-//! `popular` N=10 M=60 at the database's own end (the default of the CLI) on a database given by
-//! ADCLICK_BENCH_DB (e.g. a copy of the one-hour databases of scripts/bench.sh): the query as the
-//! GUI's query worker runs it, without process start-up. Skipped without the variable.
-void BM_PopularOnDb(benchmark::State& state)
+//! The database given by ADCLICK_BENCH_DB (e.g. a copy of the one-hour databases of
+//! scripts/bench.sh), opened as the GUI's query worker opens it; null (the benchmark skipped)
+//! without the variable.
+std::unique_ptr<QueryService> openBenchDb(benchmark::State& state)
 {
     const char* path = std::getenv("ADCLICK_BENCH_DB");
     if (!path || !*path) {
         state.SkipWithError("ADCLICK_BENCH_DB is not set");
-        return;
+        return nullptr;
     }
     auto opened = QueryService::open(path);
-    auto q = std::move(orDie(opened, "query open"));
+    return std::move(orDie(opened, "query open"));
+}
+
+//! `popular` N=10 M=60 at the database's own end (the default of the CLI), without process
+//! start-up.
+void BM_PopularOnDb(benchmark::State& state)
+{
+    auto q = openBenchDb(state);
+    if (!q) return;
     for (auto _ : state) {
         auto r = q->popular(10, 60, std::nullopt, {});
         benchmark::DoNotOptimize(orDie(r, "popular").top.size());
     }
 }
 BENCHMARK(BM_PopularOnDb)->Unit(benchmark::kMillisecond);
+
+//! The window's top-N query on the same database: the top 10 of the last hour with their
+//! counts in the hour before and both hours' totals (QueryService::popularWithPrevious).
+void BM_PopularWithPreviousOnDb(benchmark::State& state)
+{
+    auto q = openBenchDb(state);
+    if (!q) return;
+    for (auto _ : state) {
+        auto r = q->popularWithPrevious(10, 60, std::nullopt, {});
+        benchmark::DoNotOptimize(orDie(r, "popularWithPrevious").total);
+    }
+}
+BENCHMARK(BM_PopularWithPreviousOnDb)->Unit(benchmark::kMillisecond);
 
 } // namespace
 

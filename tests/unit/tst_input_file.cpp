@@ -1271,7 +1271,7 @@ void TestInputFile::symlinksLeavingTheFolderAreSkipped()
     };
     QCOMPARE(r->skipped, skipped);
 
-    auto all = expandSources({ d }, { LineFormat::Auto, true, {} });
+    auto all = expandSources({ d }, { LineFormat::Auto, true, {}, {} });
     QVERIFY2(all, all.message().c_str());
     QCOMPARE(all->paths,
         (std::vector<std::string> {

@@ -225,6 +225,12 @@ bool buildDb(
                     + std::to_string(bucket) + "," + std::to_string(ad) + "," + std::to_string(clicks) + ","
                     + std::to_string(w == kRankedRollupWidth ? rankOf(clicks) : 0) + ")");
     }
+    if (version >= kRollupTotalSchemaVersion)
+        ok = ok
+            && exec(db,
+                "INSERT INTO agg_rollup_total SELECT filter_id, width, bucket, sum(clicks) FROM agg_rollup "
+                "GROUP BY "
+                "1, 2, 3");
     for (const SavedSpec& s : saved)
         ok = ok
             && exec(db,
@@ -303,6 +309,7 @@ private slots:
     void popularNoWatermark();
     void popularSweep();
     void rollupCover();
+    void popularWithPrevious();
     void series_data();
     void series();
     void countries();
@@ -334,6 +341,7 @@ private:
     QTemporaryDir m_dir;
     QString m_db;
     QString m_dbV2; //!< the same data as schema version 2: no rollups
+    QString m_dbV6; //!< the same as schema version 6: rollups without their bucket totals
     Data m_data;
     std::map<QByteArray, Pred> m_preds;
 };
@@ -354,6 +362,9 @@ void TestQuery::initTestCase()
     m_dbV2 = m_dir.filePath("v2/clicks.db");
     QVERIFY(QDir().mkpath(m_dir.filePath("v2")));
     QVERIFY(buildDb(m_dbV2, m_data, saved, 2));
+    m_dbV6 = m_dir.filePath("v6/clicks.db");
+    QVERIFY(QDir().mkpath(m_dir.filePath("v6")));
+    QVERIFY(buildDb(m_dbV6, m_data, saved, kRollupTotalSchemaVersion - 1));
 
     m_preds["none"] = [](const Ev&) { return true; };
     m_preds["country=US"] = [](const Ev& e) { return e.country == "US"; };
@@ -669,6 +680,35 @@ void TestQuery::popularSweep()
                 QCOMPARE(a->top, want);
                 QCOMPARE(b->top, want);
             }
+    }
+}
+
+void TestQuery::popularWithPrevious()
+{
+    // The dashboard's top-N: the top rows with their counts in the window before and both
+    // windows' totals over every ad. From the rollups' bucket totals and key look-ups (the
+    // current schema, filters the rollups answer), or from every ad (version 6 and 2, raw and
+    // country filters): all must equal the truth.
+    for (const QString& db : { m_db, m_dbV6, m_dbV2 }) {
+        auto q = openService(db);
+        for (const char* f : { "none", "@vip", "country=US", "ip=10.1.0.0/16" }) {
+            auto filter = rowFilter(f);
+            QVERIFY(filter.isOk());
+            for (int64_t end = B - 1; end <= B + 26; end += 3)
+                for (int64_t window : { 1, 5, 9, 10, 11, 25, 60 }) {
+                    const QString where = QString("%1 %2 end %3 window %4").arg(db, f).arg(end).arg(window);
+                    auto r = q->popularWithPrevious(3, window, end * kMin, *filter);
+                    QVERIFY2(r.isOk(), qPrintable(where));
+                    QCOMPARE(r->current.top, truthTop(3, end, window, pred(f)));
+                    QCOMPARE(r->previous.size(), r->current.top.size());
+                    const int64_t from = (end - window) * kMin, before = (end - 2 * window) * kMin;
+                    QVERIFY2(r->total == truth("", from, end * kMin, pred(f)), qPrintable(where));
+                    QVERIFY2(r->previousTotal == truth("", before, from, pred(f)), qPrintable(where));
+                    for (std::size_t i = 0; i < r->previous.size(); ++i)
+                        QVERIFY2(r->previous[i] == truth(r->current.top[i].adId, before, from, pred(f)),
+                            qPrintable(where + " " + qb(r->current.top[i].adId)));
+                }
+        }
     }
 }
 

@@ -11,9 +11,7 @@
 #include <QFile>
 
 #include <algorithm>
-#include <limits>
 #include <mutex>
-#include <unordered_map>
 
 #include <sys/stat.h>
 
@@ -21,7 +19,6 @@ namespace adclick::ui {
 
 namespace {
 
-constexpr int64_t kAllAds = std::numeric_limits<int64_t>::max();
 //! Charts never hold more points than this per series (about 70 days of minutes).
 constexpr int64_t kMaxChartMinutes = 100'000;
 constexpr int kRejectRows = 1000;
@@ -284,32 +281,25 @@ core::Status SnapshotBuilder::readTopN()
     else if (p.windowEnd == WindowEnd::IncludeOpen)
         at = (core::paneOf(s.maxEventMs) + 1) * core::kMinuteMs;
     const int64_t windowMs = int64_t(p.windowMinutes) * core::kMinuteMs;
-    auto current = q.popular(kAllAds, p.windowMinutes, at, m_filter);
-    if (!current) return current.status();
-    s.atMs = current->atMs;
-    if (!current->atMs) return core::Status::ok();
-    auto previous = q.popular(kAllAds, p.windowMinutes, *current->atMs - windowMs, m_filter);
-    if (!previous) return previous.status();
-    std::unordered_map<std::string, int64_t> before;
-    before.reserve(previous->top.size());
-    for (const core::AdCount& a : previous->top) {
-        before.emplace(a.adId, a.clicks);
-        s.previousTotal += a.clicks;
-    }
-    for (const core::AdCount& a : current->top)
-        s.windowTotal += a.clicks;
+    // The top rows only, with their previous counts and both totals (the shares, the change).
+    auto compared = q.popularWithPrevious(std::max(p.topN, 1), p.windowMinutes, at, m_filter);
+    if (!compared) return compared.status();
+    const core::PopularResult& current = compared->current;
+    s.atMs = current.atMs;
+    if (!current.atMs) return core::Status::ok();
+    s.windowTotal = compared->total;
+    s.previousTotal = compared->previousTotal;
     // With the open minute, the window covers only part of its last minute so far.
     int64_t span = windowMs;
-    const int64_t openStart = *current->atMs - core::kMinuteMs;
-    if (p.windowEnd == WindowEnd::IncludeOpen && s.maxEventMs >= openStart && s.maxEventMs < *current->atMs)
+    const int64_t openStart = *current.atMs - core::kMinuteMs;
+    if (p.windowEnd == WindowEnd::IncludeOpen && s.maxEventMs >= openStart && s.maxEventMs < *current.atMs)
         span = windowMs - core::kMinuteMs + std::max<int64_t>(1000, s.maxEventMs - openStart + 1);
     s.windowSpanMs = span;
-    const std::size_t n = std::min<std::size_t>(current->top.size(), std::size_t(std::max(p.topN, 0)));
+    const std::size_t n = std::min<std::size_t>(current.top.size(), std::size_t(std::max(p.topN, 0)));
     s.top.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
-        const core::AdCount& a = current->top[i];
-        const auto it = before.find(a.adId);
-        TopRow row { a.adId, a.clicks, it == before.end() ? 0 : it->second,
+        const core::AdCount& a = current.top[i];
+        TopRow row { a.adId, a.clicks, compared->previous[i],
             s.windowTotal > 0 ? double(a.clicks) / double(s.windowTotal) : 0.0, int(i) + 1 };
         row.byRate = span != windowMs;
         if (row.previous > 0)
