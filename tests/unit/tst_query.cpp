@@ -952,24 +952,24 @@ void TestQuery::rawReaderDamage()
     auto count = [](const RawEvent&) { return true; };
 
     // Committed length ends inside a line.
-    auto st = reader.read({ { 1, "ok.tsv", good.size() - 3, 1000, 2000 } }, all, count);
+    auto st = reader.read({ { 1, "ok.tsv", good.size() - 3, 1000, 2000, false, {} } }, all, count);
     QVERIFY(!st.isOk());
     QVERIFY2(qb(st.message()).contains("ends inside a line"), st.message().c_str());
     // File shorter than its committed length.
-    st = reader.read({ { 1, "ok.tsv", good.size() + 10, 1000, 2000 } }, all, count);
+    st = reader.read({ { 1, "ok.tsv", good.size() + 10, 1000, 2000, false, {} } }, all, count);
     QVERIFY(!st.isOk());
     QVERIFY2(qb(st.message()).contains("shorter than its committed length"), st.message().c_str());
     // An unreadable committed line, with its byte offset.
-    st = reader.read({ { 1, "bad.tsv", good.size() + 10, 1000, 2000 } }, all, count);
+    st = reader.read({ { 1, "bad.tsv", good.size() + 10, 1000, 2000, false, {} } }, all, count);
     QVERIFY(!st.isOk());
     QVERIFY2(
         qb(st.message()).contains("damaged at byte " + std::to_string(good.size())), st.message().c_str());
     // Missing file.
-    st = reader.read({ { 1, "gone.tsv", 10, 1000, 2000 } }, all, count);
+    st = reader.read({ { 1, "gone.tsv", 10, 1000, 2000, false, {} } }, all, count);
     QVERIFY(!st.isOk());
     QVERIFY2(qb(st.message()).contains("cannot read raw segment"), st.message().c_str());
     // The good prefix alone is fine.
-    st = reader.read({ { 1, "bad.tsv", good.size(), 1000, 2000 } }, all, count);
+    st = reader.read({ { 1, "bad.tsv", good.size(), 1000, 2000, false, {} } }, all, count);
     QVERIFY2(st.isOk(), st.message().c_str());
 }
 
