@@ -1,5 +1,6 @@
 // R11–R14: bad environments and evil files end in clear messages (or counted rejects), never a
 // crash or hang, and the database stays consistent and complete after the cause is removed.
+#include "proc_locks.h"
 #include "test_support.h"
 
 #include <QElapsedTimer>
@@ -82,23 +83,6 @@ class TestBadEnvironment : public QObject {
     }
 
     static void interrupt(QProcess& p) { ::kill(static_cast<pid_t>(p.processId()), SIGINT); }
-
-    //! True when process `pid` holds a POSIX (fcntl) lock on `file`, as /proc/locks lists it.
-    static bool holdsPosixLock(qint64 pid, const QString& file)
-    {
-        struct stat st;
-        if (::stat(QFile::encodeName(file).constData(), &st) != 0) return false;
-        QFile locks("/proc/locks");
-        if (!locks.open(QIODevice::ReadOnly)) return false;
-        // "1: POSIX  ADVISORY  READ 7824 fe:00:11526493 128 128": pid, then major:minor:inode.
-        const QByteArray inode = ":" + QByteArray::number(qulonglong(st.st_ino));
-        for (const QByteArray& line : locks.readAll().split('\n')) {
-            const QList<QByteArray> f = line.simplified().split(' ');
-            if (f.size() >= 6 && f[1] == "POSIX" && f[4].toLongLong() == pid && f[5].endsWith(inode))
-                return true;
-        }
-        return false;
-    }
 
 private slots:
     void initTestCase()

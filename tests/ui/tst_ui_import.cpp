@@ -3,6 +3,7 @@
 // zone are chosen (the preview is read again with them), and those choices reach the ingest; a file whose
 // lines are all rejected, an empty or a binary file, or an archive with many late clicks ends with a notice
 // instead of "Finished" and "Waiting for data…".
+#include "proc_locks.h"
 #include "ui_test_support.h"
 
 #include "ui/dashboard/ingest_worker.h"
@@ -23,6 +24,7 @@
 
 using namespace adclick;
 using namespace adclick::ui;
+using testsupport::holdsPosixLock;
 
 namespace {
 
@@ -376,6 +378,34 @@ private slots:
         QTRY_COMPARE(w->controller()->source().kind, SourceSpec::Kind::Follow);
         QVERIFY(!ingestOptionsFor(w->controller()->source()).orderAny);
         w->controller()->stopSource();
+    }
+
+    // The window's database kept in the folder of its logs: a preview of that folder reads the
+    // logs only. Opening and closing the database's files would drop the SQLite locks this process
+    // holds on them (POSIX locks belong to the process): checked in /proc/locks.
+    void previewOfTheDatabasesFolderKeepsItsLocks()
+    {
+        const QString folder = m_dir.filePath(QStringLiteral("withdb"));
+        QVERIFY(QDir().mkpath(folder));
+        const uitest::Generated g = uitest::generate(folder, QStringLiteral("app.log"), 500, 50, false);
+        const QString db = folder + QStringLiteral("/app.db");
+        auto w = std::make_unique<MainWindow>();
+        w->setDatabaseOverride(db);
+        w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        w->previewArchive({ g.path });
+        ImportPreviewDialog* d = waitForPreview(*w);
+        QVERIFY(d);
+        d->accept();
+        QVERIFY(settled(*w));
+        QVERIFY(holdsPosixLock(QCoreApplication::applicationPid(), db + "-shm")); // the window reads it
+
+        w->previewArchive({ folder });
+        d = waitForPreview(*w);
+        QVERIFY(d);
+        QCOMPARE(d->linesTable()->item(0, 1)->text(), QStringLiteral("header"));
+        QVERIFY(holdsPosixLock(QCoreApplication::applicationPid(), db + "-shm"));
+        d->reject();
     }
 
     // The public dataset with its header: nothing is read, and the window names the --map
