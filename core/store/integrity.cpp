@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace adclick::core {
 
@@ -58,18 +59,18 @@ Status checkRollupSums(const sql::Connection& conn)
     if (!hasRollups(conn)) return Status::ok();
     sql::Stmt total(conn, "SELECT coalesce(sum(clicks), 0) FROM agg");
     if (!total.step()) return damaged(conn, sqlite3_errmsg(conn.handle()));
-    const bool withTotals = storeSchemaVersion(conn) >= kRollupTotalSchemaVersion;
-    for (const char* table : { "agg_rollup", "agg_rollup_total" }) {
-        if (!withTotals && std::string_view(table) == "agg_rollup_total") break;
-        sql::Stmt q(conn, std::string("SELECT coalesce(sum(clicks), 0) FROM ") + table + " WHERE width = ?1");
+    std::vector<std::string> tables { "agg_rollup" };
+    if (hasRollupTotals(conn)) tables.emplace_back("agg_rollup_total");
+    for (const std::string& table : tables) {
+        sql::Stmt q(conn, "SELECT coalesce(sum(clicks), 0) FROM " + table + " WHERE width = ?1");
         for (const int64_t w : kRollupWidths) {
             q.reset();
             q.bind(1, w);
             if (!q.step()) return damaged(conn, sqlite3_errmsg(conn.handle()));
             if (q.int64(0) != total.int64(0))
                 return damaged(conn,
-                    disagree((std::string("the sum of ") + table).c_str(), q.int64(0),
-                        "the sum of the aggregated clicks", total.int64(0))
+                    disagree(("the sum of " + table).c_str(), q.int64(0), "the sum of the aggregated clicks",
+                        total.int64(0))
                         + " (width " + std::to_string(w)
                         + " min); if only the rollups were changed, `adclick recompute` over all its minutes "
                           "rebuilds them");

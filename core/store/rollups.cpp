@@ -48,11 +48,6 @@ Status failed(const sql::Connection& conn, int rc, const char* what)
     return Status::error(sql::describe(conn, rc, std::string(what) + " in '" + conn.path() + "'"));
 }
 
-bool hasRollupTotals(const sql::Connection& conn)
-{
-    return storeSchemaVersion(conn) >= kRollupTotalSchemaVersion;
-}
-
 //! Replaces the totals of the buckets [first, end) of width `w` and filter `filterId` by the sums
 //! of their agg_rollup rows.
 Status rebuildTotals(const sql::Connection& conn, int64_t filterId, int64_t w, int64_t first, int64_t end)
@@ -331,6 +326,11 @@ bool hasRollups(const sql::Connection& conn)
     return storeSchemaVersion(conn) >= kRollupSchemaVersion;
 }
 
+bool hasRollupTotals(const sql::Connection& conn)
+{
+    return storeSchemaVersion(conn) >= kRollupTotalSchemaVersion;
+}
+
 std::vector<RollupTerm> coverMinutes(int64_t firstMinute, int64_t endMinute)
 {
     return coverAt(firstMinute, endMinute, kLevels - 1, 1).terms;
@@ -373,23 +373,22 @@ Status addRollupClicksOfAds(const sql::Connection& conn, int64_t filterId,
     return Status::ok();
 }
 
-Result<std::optional<int64_t>> rollupTotal(
+Result<int64_t> rollupTotal(
     const sql::Connection& conn, int64_t filterId, int64_t firstMinute, int64_t endMinute)
 {
-    using R = Result<std::optional<int64_t>>;
-    if (!hasRollupTotals(conn)) return std::optional<int64_t>();
     sql::Stmt q(conn,
         "SELECT coalesce(sum(clicks), 0) FROM agg_rollup_total WHERE filter_id = ?1 AND width = ?2 AND "
-        "bucket >= "
-        "?3 AND bucket < ?4");
+        "bucket >= ?3 "
+        "AND bucket < ?4");
     int64_t total = 0;
     for (const RollupTerm& t : coverMinutes(firstMinute, endMinute)) {
         q.reset();
         q.bind(1, filterId).bind(2, t.width).bind(3, t.first).bind(4, t.end);
-        if (!q.step()) return R::error(sql::describe(conn, q.rc(), "cannot read rollup totals"));
+        if (!q.step())
+            return Result<int64_t>::error(sql::describe(conn, q.rc(), "cannot read rollup totals"));
         total += t.sign * q.int64(0);
     }
-    return std::optional<int64_t>(total);
+    return total;
 }
 
 } // namespace adclick::core

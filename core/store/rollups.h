@@ -82,6 +82,9 @@ Status migrateToRollupTotals(const sql::Connection& conn);
 //! transaction that reads them.
 bool hasRollups(const sql::Connection& conn);
 
+//! True when agg_rollup_total is maintained (schema version ≥ 7). Inside the read transaction.
+bool hasRollupTotals(const sql::Connection& conn);
+
 //! The database's schema version (0 when unknown). Read it inside the read transaction.
 int64_t storeSchemaVersion(const sql::Connection& conn);
 
@@ -108,8 +111,8 @@ Status addRollupClicksOfAds(const sql::Connection& conn, int64_t filterId,
     const std::vector<RollupTerm>& terms, const std::vector<int64_t>& ads, std::vector<int64_t>& perAd);
 
 //! The clicks of every ad of filter `filterId` over the minutes [firstMinute, endMinute), from
-//! agg_rollup_total; nullopt on a database before version 7 (the caller sums the ads instead).
-Result<std::optional<int64_t>> rollupTotal(
+//! agg_rollup_total (hasRollupTotals() must hold): a dozen rows, not every ad's.
+Result<int64_t> rollupTotal(
     const sql::Connection& conn, int64_t filterId, int64_t firstMinute, int64_t endMinute);
 
 } // namespace adclick::core
