@@ -3,7 +3,9 @@
 #include "core/base/big_alloc.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <tuple>
 
 namespace adclick::core {
@@ -46,76 +48,142 @@ std::string unpackCountry(uint32_t packed)
     return s;
 }
 
-PaneDeltaMap::PaneDeltaMap()
+namespace {
+
+//! A new minute's table: small, since a batch may hold thousands of sparse minutes (an archive
+//! read in any order); the busy ones grow.
+constexpr std::size_t kFirstCapacity = 16;
+//! Tables of at least this many bytes come from allocateZeroed (huge pages); smaller ones from
+//! calloc, as thousands of tiny mappings would exhaust the process's map count.
+constexpr std::size_t kMappedBytes = 2u << 20;
+
+void* allocateTable(std::size_t bytes)
 {
-    reset(1024);
+    if (bytes >= kMappedBytes) return allocateZeroed(bytes);
+    void* p = std::calloc(1, bytes);
+    if (!p) throw std::bad_alloc();
+    return p;
 }
 
-PaneDeltaMap::~PaneDeltaMap()
+void freeTable(void* p, std::size_t bytes)
 {
-    freeZeroed(m_entries, m_capacity * sizeof(Entry));
+    if (bytes >= kMappedBytes)
+        freeZeroed(p, bytes);
+    else
+        std::free(p);
 }
 
-void PaneDeltaMap::reset(std::size_t capacity)
+} // namespace
+
+PaneDeltaMap::MinuteTable::MinuteTable(int64_t minute)
+    : m_entries(static_cast<Entry*>(allocateTable(kFirstCapacity * sizeof(Entry))))
+    , m_capacity(kFirstCapacity)
+    , m_mask(kFirstCapacity - 1)
+    , m_minute(minute)
+{ }
+
+PaneDeltaMap::MinuteTable::~MinuteTable()
 {
-    freeZeroed(m_entries, m_capacity * sizeof(Entry));
-    m_entries = static_cast<Entry*>(allocateZeroed(capacity * sizeof(Entry)));
-    m_capacity = capacity;
-    m_mask = capacity - 1;
-    m_size = 0;
+    freeTable(m_entries, m_capacity * sizeof(Entry));
 }
 
-void PaneDeltaMap::clear()
+PaneDelta& PaneDeltaMap::MinuteTable::at(
+    uint32_t filterId, uint32_t ad, uint32_t country, uint32_t hash, bool& added)
 {
-    if (m_size == 0) return;
-    // Reuse the table: its pages are already mapped (fresh ones would fault and be zeroed anyway).
-    std::memset(static_cast<void*>(m_entries), 0, m_capacity * sizeof(Entry));
-    m_size = 0;
+    std::size_t i = hash & m_mask;
+    for (;; i = (i + 1) & m_mask) {
+        Entry& e = m_entries[i];
+        if (e.ad == 0) break;
+        if (e.hash == hash && e.ad == ad && e.country == country && e.filterId == filterId) {
+            added = false;
+            return e.delta;
+        }
+    }
+    if ((m_size + 1) * 2 > m_capacity) {
+        grow();
+        return at(filterId, ad, country, hash, added);
+    }
+    Entry& e = m_entries[i];
+    e.filterId = filterId;
+    e.ad = ad;
+    e.country = country;
+    e.hash = hash;
+    ++m_size;
+    added = true;
+    return e.delta;
+}
+
+void PaneDeltaMap::MinuteTable::grow()
+{
+    Entry* old = m_entries;
+    const std::size_t oldCapacity = m_capacity;
+    m_entries = static_cast<Entry*>(allocateTable(2 * oldCapacity * sizeof(Entry)));
+    m_capacity = 2 * oldCapacity;
+    m_mask = m_capacity - 1;
+    for (std::size_t k = 0; k < oldCapacity; ++k) {
+        if (old[k].ad == 0) continue;
+        std::size_t i = old[k].hash & m_mask;
+        while (m_entries[i].ad != 0)
+            i = (i + 1) & m_mask;
+        m_entries[i] = old[k];
+    }
+    freeTable(old, oldCapacity * sizeof(Entry));
+}
+
+void PaneDeltaMap::MinuteTable::appendTo(std::vector<std::pair<PaneKey, PaneDelta>>& out) const
+{
+    for (std::size_t k = 0; k < m_capacity; ++k) {
+        const Entry& e = m_entries[k];
+        if (e.ad != 0) out.emplace_back(PaneKey { e.filterId, e.ad, m_minute, e.country }, e.delta);
+    }
+}
+
+PaneDeltaMap::PaneDeltaMap() = default;
+PaneDeltaMap::~PaneDeltaMap() = default;
+
+PaneDeltaMap::MinuteTable* PaneDeltaMap::findAndRemember(int64_t minute) const
+{
+    const auto it = m_byMinute.find(minute);
+    if (it == m_byMinute.end()) return nullptr;
+    m_recent[uint64_t(minute) % m_recent.size()] = { minute, it->second };
+    return it->second;
+}
+
+PaneDeltaMap::MinuteTable& PaneDeltaMap::tableOf(int64_t minute)
+{
+    if (MinuteTable* t = find(minute)) return *t;
+    MinuteTable* t = m_tables.emplace_back(std::make_unique<MinuteTable>(minute)).get();
+    m_byMinute.emplace(minute, t);
+    m_recent[uint64_t(minute) % m_recent.size()] = { minute, t };
+    return *t;
 }
 
 PaneDelta& PaneDeltaMap::at(const PaneKey& key, uint64_t adHash)
 {
-    const uint64_t h = cellHash(adHash, key.minute, key.country, key.filterId);
-    std::size_t i = h & m_mask;
-    for (;; i = (i + 1) & m_mask) {
-        Entry& e = m_entries[i];
-        if (e.key.ad == 0) break;
-        if (e.hash == h && e.key == key) return e.delta;
-    }
-    if ((m_size + 1) * 2 > m_capacity) {
-        grow();
-        return at(key, adHash);
-    }
-    Entry& e = m_entries[i];
-    e.key = key;
-    e.hash = h;
-    ++m_size;
-    return e.delta;
+    bool added = false;
+    PaneDelta& d
+        = tableOf(key.minute)
+              .at(key.filterId, key.ad, key.country, cellHash(adHash, key.country, key.filterId), added);
+    m_size += added;
+    return d;
 }
 
-void PaneDeltaMap::grow()
+void PaneDeltaMap::clear()
 {
-    Entry* old = m_entries;
-    const std::size_t oldCapacity = m_capacity;
-    m_capacity *= 2;
-    m_entries = static_cast<Entry*>(allocateZeroed(m_capacity * sizeof(Entry)));
-    m_mask = m_capacity - 1;
-    for (std::size_t k = 0; k < oldCapacity; ++k) {
-        if (old[k].key.ad == 0) continue;
-        std::size_t i = old[k].hash & m_mask;
-        while (m_entries[i].key.ad != 0)
-            i = (i + 1) & m_mask;
-        m_entries[i] = old[k];
-    }
-    freeZeroed(old, oldCapacity * sizeof(Entry));
+    // Tables are not kept for the next batch: its minutes are others, and a busy minute's table
+    // given to a sparse one would hold its memory while the busy one grew another.
+    m_tables.clear();
+    m_byMinute.clear();
+    m_recent = {};
+    m_size = 0;
 }
 
 std::vector<std::pair<PaneKey, PaneDelta>> PaneDeltaMap::items() const
 {
     std::vector<std::pair<PaneKey, PaneDelta>> out;
     out.reserve(m_size);
-    for (std::size_t k = 0; k < m_capacity; ++k)
-        if (m_entries[k].key.ad != 0) out.emplace_back(m_entries[k].key, m_entries[k].delta);
+    for (const auto& t : m_tables)
+        t->appendTo(out);
     return out;
 }
 

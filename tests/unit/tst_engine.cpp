@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <random>
 #include <tuple>
 
@@ -204,6 +205,61 @@ private slots:
         const Hash128 h = hash128(key, std::size_t(length));
         QCOMPARE(quint64(h.lo), lo);
         QCOMPARE(quint64(h.hi), hi);
+    }
+
+    // The batch's pane cells against an ordered map: minutes far apart, negative and alternating
+    // (8 apart share a slot of the recent-tables cache), saved filters' cells beside the
+    // unfiltered ones, ads whose names hash alike (one shared hash: every cell of a minute
+    // probes past the others), tables grown many times, and the map emptied and refilled.
+    void paneDeltaMapMatchesAnOrderedMap()
+    {
+        using Key = std::tuple<uint32_t, int64_t, uint32_t, uint32_t>; // filter, minute, ad, country
+        std::mt19937_64 rng(7);
+        const int64_t minutes[]
+            = { -3, -1, 0, 1, 9, 17, 26'824'333, 26'824'341, 26'824'349, int64_t(1) << 40 };
+        PaneDeltaMap m;
+        for (int round = 0; round < 3; ++round) {
+            std::map<Key, PaneDelta> truth;
+            const bool sameHash = round == 1;
+            for (int i = 0; i < 200'000; ++i) {
+                // Mostly one busy minute at a time, as events in time order; a few stragglers.
+                const int64_t minute
+                    = rng() % 10 == 0 ? minutes[rng() % std::size(minutes)] : minutes[6 + (i / 50'000) % 3];
+                const PaneKey k { uint32_t(rng() % 4 == 0 ? 1 + rng() % 3 : 0), uint32_t(1 + rng() % 3000),
+                    minute, packCountry(rng() % 2 ? "US" : "DE") + uint32_t(rng() % 5) };
+                const uint64_t adHash = sameHash ? 42 : hash64(&k.ad, sizeof k.ad);
+                if (i % 7 == 0) m.prefetch(adHash, minute, k.country, k.filterId);
+                PaneDelta& d = m.at(k, adHash);
+                const int64_t late = rng() % 3 == 0;
+                d.clicks += 1;
+                d.late += late;
+                PaneDelta& t = truth[{ k.filterId, k.minute, k.ad, k.country }];
+                t.clicks += 1;
+                t.late += late;
+            }
+            QCOMPARE(m.size(), truth.size());
+            const auto sorted = m.sortedItems();
+            QCOMPARE(sorted.size(), truth.size());
+            auto it = truth.begin();
+            for (const auto& [k, d] : sorted) {
+                QCOMPARE(Key(k.filterId, k.minute, k.ad, k.country), it->first);
+                QCOMPARE(d.clicks, it->second.clicks);
+                QCOMPARE(d.late, it->second.late);
+                ++it;
+            }
+            auto unsorted = m.items();
+            std::sort(unsorted.begin(), unsorted.end(), [](const auto& a, const auto& b) {
+                return Key(a.first.filterId, a.first.minute, a.first.ad, a.first.country)
+                    < Key(b.first.filterId, b.first.minute, b.first.ad, b.first.country);
+            });
+            QVERIFY(std::equal(unsorted.begin(), unsorted.end(), sorted.begin(), sorted.end(),
+                [](const auto& a, const auto& b) {
+                    return a.first == b.first && a.second.clicks == b.second.clicks;
+                }));
+            m.clear();
+            QVERIFY(m.empty());
+            QVERIFY(m.items().empty());
+        }
     }
 
     void dedupSetCutoffMakesOldKeysAbsent()
