@@ -161,14 +161,15 @@ void sortAndMerge(std::vector<RollupRow>& rows)
     rows.resize(out);
 }
 
-Status upsertLevel(sql::Stmt& q, const sql::Connection& conn, int64_t w, const std::vector<RollupRow>& rows)
+Status upsertLevel(
+    sql::BulkInsert& q, const sql::Connection& conn, int64_t w, const std::vector<RollupRow>& rows)
 {
-    for (const RollupRow& r : rows) {
-        q.reset();
-        q.bind(1, int64_t(r.filterId)).bind(2, w).bind(3, r.bucket).bind(4, int64_t(r.ad)).bind(5, r.clicks);
-        if (!q.run()) return failed(conn, q.rc(), "cannot store rollups");
-    }
-    return Status::ok();
+    const bool ok = q.run(0, rows.size(), [&](sql::Stmt& s, int p, std::size_t i) {
+        const RollupRow& r = rows[i];
+        s.bind(p, int64_t(r.filterId)).bind(p + 1, w).bind(p + 2, r.bucket).bind(p + 3, int64_t(r.ad));
+        s.bind(p + 4, r.clicks);
+    });
+    return ok ? Status::ok() : failed(conn, q.rc(), "cannot store rollups");
 }
 
 //! Adds the sum of each (filter, bucket) of `rows` (sorted: its ads are adjacent) to its total.
@@ -225,8 +226,7 @@ Status writeRollups(const sql::Connection& conn, const PaneDeltaMap& panes)
     for (const auto& [k, d] : panes.items())
         if (d.clicks != 0) // late events under --late drop: counted, not aggregated
             rows.push_back({ k.minute, k.filterId, k.ad, d.clicks });
-    sql::Stmt q(conn,
-        "INSERT INTO agg_rollup(filter_id, width, bucket, ad, clicks) VALUES(?1, ?2, ?3, ?4, ?5) "
+    sql::BulkInsert q(conn, "INSERT INTO agg_rollup(filter_id, width, bucket, ad, clicks) VALUES", 5,
         "ON CONFLICT DO UPDATE SET clicks = clicks + excluded.clicks");
     sql::Stmt total(conn,
         "INSERT INTO agg_rollup_total(filter_id, width, bucket, clicks) VALUES(?1, ?2, ?3, ?4) "

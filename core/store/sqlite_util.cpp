@@ -90,6 +90,30 @@ std::string_view Stmt::blob(int col) const
              : std::string_view();
 }
 
+namespace {
+
+//! "head (?1, ?2), (?3, ?4) tail" for `rows` rows of `columns` values.
+std::string bulkInsertSql(std::string_view head, int columns, int rows, std::string_view tail)
+{
+    std::string text(head);
+    for (int r = 0; r < rows; ++r) {
+        text += r ? ", (" : " (";
+        for (int c = 0; c < columns; ++c)
+            text += (c ? ", ?" : "?") + std::to_string(r * columns + c + 1);
+        text += ')';
+    }
+    if (!tail.empty()) (text += ' ') += tail;
+    return text;
+}
+
+} // namespace
+
+BulkInsert::BulkInsert(const Connection& conn, std::string_view head, int columns, std::string_view tail)
+    : m_columns(columns)
+    , m_many(conn, bulkInsertSql(head, columns, kRows, tail))
+    , m_one(conn, bulkInsertSql(head, columns, 1, tail))
+{ }
+
 Status exec(const Connection& conn, const char* text)
 {
     char* err = nullptr;

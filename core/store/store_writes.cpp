@@ -42,17 +42,19 @@ Status writeAggregates(const sql::Connection& conn, const PaneDeltaMap& panes)
 {
     // In the primary key's order so the B-tree is written in order.
     const std::vector<std::pair<PaneKey, PaneDelta>> rows = panes.sortedItems();
-    sql::Stmt q(conn,
-        "INSERT INTO agg(filter_id, minute, ad, country, clicks, late) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
+    sql::BulkInsert q(conn, "INSERT INTO agg(filter_id, minute, ad, country, clicks, late) VALUES", 6,
         "ON CONFLICT DO UPDATE SET clicks = clicks + excluded.clicks, late = late + excluded.late");
-    std::size_t n = 0;
-    for (const auto& [k, d] : rows) {
-        q.reset();
-        q.bind(1, int64_t(k.filterId)).bind(2, k.minute).bind(3, int64_t(k.ad));
-        q.bind(4, unpackCountry(k.country)).bind(5, d.clicks).bind(6, d.late);
-        if (!q.run()) return failed(conn, q.rc(), "cannot store aggregates");
-        if (++n == rows.size() / 2) failpoint("commit.mid_txn");
-    }
+    std::string country;
+    auto bindRow = [&](sql::Stmt& s, int p, std::size_t i) {
+        const auto& [k, d] = rows[i];
+        country = unpackCountry(k.country);
+        s.bind(p, int64_t(k.filterId)).bind(p + 1, k.minute).bind(p + 2, int64_t(k.ad));
+        s.bind(p + 3, country).bind(p + 4, d.clicks).bind(p + 5, d.late);
+    };
+    const std::size_t half = rows.size() / 2;
+    if (!q.run(0, half, bindRow)) return failed(conn, q.rc(), "cannot store aggregates");
+    if (half > 0) failpoint("commit.mid_txn");
+    if (!q.run(half, rows.size(), bindRow)) return failed(conn, q.rc(), "cannot store aggregates");
     return Status::ok();
 }
 

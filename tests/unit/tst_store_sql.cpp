@@ -1,5 +1,6 @@
 // The store's SQL room: the connection's open errors (the messages users see for a wrong
-// --db), the read transaction's failed BEGIN, and the saved-filter state ↔ stored text mapping.
+// --db), the read transaction's failed BEGIN, the saved-filter state ↔ stored text mapping, and
+// the many-row INSERT of the commit.
 #include "core/store/connection.h"
 #include "core/store/saved_filters.h"
 #include "core/store/sqlite_util.h"
@@ -47,6 +48,8 @@ private slots:
     void openOwnDatabase();
     void failedBeginIsReported();
     void savedFilterRows();
+    void bulkInsertWritesEveryRowOnce_data();
+    void bulkInsertWritesEveryRowOnce();
 
 private:
     //! A fresh AdClick database, made by the writer.
@@ -213,6 +216,49 @@ void TestStoreSql::savedFilterRows()
     rows = listSavedFilters(*conn);
     QVERIFY(rows.isOk());
     QVERIFY(rows->empty());
+}
+
+void TestStoreSql::bulkInsertWritesEveryRowOnce_data()
+{
+    QTest::addColumn<int>("rows");
+    for (const int n :
+        { 0, 1, sql::BulkInsert::kRows - 1, sql::BulkInsert::kRows, sql::BulkInsert::kRows + 1, 100 })
+        QTest::addRow("%d rows", n) << n;
+}
+
+// Rows [begin, end) of a range written in two calls (as the commit does around its mid-transaction
+// failpoint), half of them upserted onto rows that exist: each row lands once, at its own key,
+// with its own values, whether it went in a full statement or one of the rest's.
+void TestStoreSql::bulkInsertWritesEveryRowOnce()
+{
+    QFETCH(int, rows);
+    const std::string path = makeDatabase(QString("bulk-%1.db").arg(rows));
+    QVERIFY(execPlain(path, "CREATE TABLE t(k INTEGER PRIMARY KEY, name TEXT, n INTEGER)"));
+    auto conn = sql::Connection::open(path, sql::OpenMode::ReadWrite, 1000);
+    QVERIFY2(conn.isOk(), conn.message().c_str());
+    QVERIFY(sql::exec(*conn,
+        "WITH RECURSIVE s(v) AS (SELECT 0 UNION ALL SELECT v + 1 FROM s WHERE v < 60) "
+        "INSERT INTO t(k, name, n) SELECT v * 2, 'old', 1000 FROM s")
+                .isOk());
+    sql::BulkInsert q(
+        *conn, "INSERT INTO t(k, name, n) VALUES", 3, "ON CONFLICT DO UPDATE SET n = n + excluded.n");
+    QVERIFY(q.ok());
+    auto bindRow = [](sql::Stmt& s, int p, std::size_t i) {
+        s.bind(p, int64_t(i)).bind(p + 1, "row " + std::to_string(i)).bind(p + 2, int64_t(i) * 10);
+    };
+    const std::size_t n = std::size_t(rows), half = n / 3;
+    QVERIFY(q.run(0, half, bindRow));
+    QVERIFY(q.run(half, n, bindRow));
+    sql::Stmt read(*conn, "SELECT k, name, n FROM t ORDER BY k");
+    for (int64_t k = 0; k <= std::max<int64_t>(120, rows - 1); ++k) {
+        const bool old = k % 2 == 0 && k <= 120, written = k < rows;
+        if (!old && !written) continue;
+        QVERIFY(read.step());
+        QCOMPARE(read.int64(0), k);
+        QCOMPARE(qb(std::string(read.text(1))), qb(old ? "old" : "row " + std::to_string(k)));
+        QCOMPARE(read.int64(2), (old ? 1000 : 0) + (written ? k * 10 : 0));
+    }
+    QVERIFY(!read.step());
 }
 
 QTEST_GUILESS_MAIN(TestStoreSql)
