@@ -50,9 +50,6 @@ std::string unpackCountry(uint32_t packed)
 
 namespace {
 
-//! A new minute's table: small, since a batch may hold thousands of sparse minutes (an archive
-//! read in any order); the busy ones grow.
-constexpr std::size_t kFirstCapacity = 16;
 //! Tables of at least this many bytes come from allocateZeroed (huge pages); smaller ones from
 //! calloc, as thousands of tiny mappings would exhaust the process's map count.
 constexpr std::size_t kMappedBytes = 2u << 20;
@@ -76,15 +73,12 @@ void freeTable(void* p, std::size_t bytes)
 } // namespace
 
 PaneDeltaMap::MinuteTable::MinuteTable(int64_t minute)
-    : m_entries(static_cast<Entry*>(allocateTable(kFirstCapacity * sizeof(Entry))))
-    , m_capacity(kFirstCapacity)
-    , m_mask(kFirstCapacity - 1)
-    , m_minute(minute)
+    : m_minute(minute)
 { }
 
 PaneDeltaMap::MinuteTable::~MinuteTable()
 {
-    freeTable(m_entries, m_capacity * sizeof(Entry));
+    if (m_entries != m_inline) freeTable(m_entries, m_capacity * sizeof(Entry));
 }
 
 PaneDelta& PaneDeltaMap::MinuteTable::at(
@@ -127,7 +121,7 @@ void PaneDeltaMap::MinuteTable::grow()
             i = (i + 1) & m_mask;
         m_entries[i] = old[k];
     }
-    freeTable(old, oldCapacity * sizeof(Entry));
+    if (old != m_inline) freeTable(old, oldCapacity * sizeof(Entry));
 }
 
 void PaneDeltaMap::MinuteTable::appendTo(std::vector<std::pair<PaneKey, PaneDelta>>& out) const
@@ -152,7 +146,7 @@ PaneDeltaMap::MinuteTable* PaneDeltaMap::findAndRemember(int64_t minute) const
 PaneDeltaMap::MinuteTable& PaneDeltaMap::tableOf(int64_t minute)
 {
     if (MinuteTable* t = find(minute)) return *t;
-    MinuteTable* t = m_tables.emplace_back(std::make_unique<MinuteTable>(minute)).get();
+    MinuteTable* t = &m_tables.emplace_back(minute);
     m_byMinute.emplace(minute, t);
     m_recent[uint64_t(minute) % m_recent.size()] = { minute, t };
     return *t;
@@ -182,8 +176,8 @@ std::vector<std::pair<PaneKey, PaneDelta>> PaneDeltaMap::items() const
 {
     std::vector<std::pair<PaneKey, PaneDelta>> out;
     out.reserve(m_size);
-    for (const auto& t : m_tables)
-        t->appendTo(out);
+    for (const MinuteTable& t : m_tables)
+        t.appendTo(out);
     return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <map>
 #include <memory>
@@ -83,7 +84,8 @@ public:
     std::vector<std::pair<PaneKey, PaneDelta>> sortedItems() const;
 
 private:
-    //! One minute's cells: open addressing, linear probing, at most half full.
+    //! One minute's cells: open addressing, linear probing, at most half full. Never moved (its
+    //! entries may be its own m_inline).
     class MinuteTable {
     public:
         explicit MinuteTable(int64_t minute);
@@ -103,10 +105,14 @@ private:
             uint32_t hash; //!< cellHash, kept for growing
             PaneDelta delta;
         };
+        //! A new minute's cells start here, in the table itself: most minutes of a quiet log
+        //! spanning years hold one cell, and an allocation of its own would double its cost.
+        static constexpr std::size_t kInline = 2;
         void grow();
-        Entry* m_entries = nullptr;
-        std::size_t m_capacity = 0, m_mask = 0, m_size = 0;
+        Entry* m_entries = m_inline;
+        std::size_t m_capacity = kInline, m_mask = kInline - 1, m_size = 0;
         int64_t m_minute = 0;
+        Entry m_inline[kInline] {};
     };
     static uint32_t cellHash(uint64_t adHash, uint32_t country, uint32_t filterId)
     {
@@ -124,7 +130,9 @@ private:
     MinuteTable* findAndRemember(int64_t minute) const;
     MinuteTable& tableOf(int64_t minute);
 
-    std::vector<std::unique_ptr<MinuteTable>> m_tables; //!< the minutes with cells
+    //! The minutes with cells; a deque, so a table never moves (m_byMinute and m_recent point
+    //! at them) and a sparse minute costs no separate allocation of its own.
+    std::deque<MinuteTable> m_tables;
     std::unordered_map<int64_t, MinuteTable*> m_byMinute;
     //! The last tables looked up, by minute mod its size: events near a minute's end alternate
     //! between two minutes, and a late event's cell is in an older one.

@@ -210,7 +210,8 @@ private slots:
     // The batch's pane cells against an ordered map: minutes far apart, negative and alternating
     // (8 apart share a slot of the recent-tables cache), saved filters' cells beside the
     // unfiltered ones, ads whose names hash alike (one shared hash: every cell of a minute
-    // probes past the others), tables grown many times, and the map emptied and refilled.
+    // probes past the others), tables grown many times, 100,000s of minutes of one or two cells,
+    // and the map emptied and refilled.
     void paneDeltaMapMatchesAnOrderedMap()
     {
         using Key = std::tuple<uint32_t, int64_t, uint32_t, uint32_t>; // filter, minute, ad, country
@@ -218,13 +219,15 @@ private slots:
         const int64_t minutes[]
             = { -3, -1, 0, 1, 9, 17, 26'824'333, 26'824'341, 26'824'349, int64_t(1) << 40 };
         PaneDeltaMap m;
-        for (int round = 0; round < 3; ++round) {
+        for (int round = 0; round < 4; ++round) {
             std::map<Key, PaneDelta> truth;
-            const bool sameHash = round == 1;
+            const bool sameHash = round == 1, sparse = round == 3;
             for (int i = 0; i < 200'000; ++i) {
-                // Mostly one busy minute at a time, as events in time order; a few stragglers.
-                const int64_t minute
-                    = rng() % 10 == 0 ? minutes[rng() % std::size(minutes)] : minutes[6 + (i / 50'000) % 3];
+                // Mostly one busy minute at a time, as events in time order; a few stragglers. Or
+                // (sparse) a quiet log over years: most minutes one cell, kept in the table itself.
+                const int64_t minute = sparse ? int64_t(rng() % 300'000) - 150'000
+                    : rng() % 10 == 0         ? minutes[rng() % std::size(minutes)]
+                                              : minutes[6 + (i / 50'000) % 3];
                 const PaneKey k { uint32_t(rng() % 4 == 0 ? 1 + rng() % 3 : 0), uint32_t(1 + rng() % 3000),
                     minute, packCountry(rng() % 2 ? "US" : "DE") + uint32_t(rng() % 5) };
                 const uint64_t adHash = sameHash ? 42 : hash64(&k.ad, sizeof k.ad);
