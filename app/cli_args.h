@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/base/text_writers.h"
-#include "core/input/parser_options.h"
 #include "core/base/time_format.h"
+#include "core/input/parser_options.h"
 
 #include <cstdint>
 #include <optional>

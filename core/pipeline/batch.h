@@ -8,7 +8,6 @@
 #include <deque>
 #include <limits>
 #include <map>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -92,8 +91,6 @@ private:
         ~MinuteTable();
         MinuteTable(const MinuteTable&) = delete;
         MinuteTable& operator=(const MinuteTable&) = delete;
-        int64_t minute() const { return m_minute; }
-        std::size_t size() const { return m_size; }
         //! The cell of (filterId, ad, country) whose cellHash is `hash`; `added` tells a new one.
         PaneDelta& at(uint32_t filterId, uint32_t ad, uint32_t country, uint32_t hash, bool& added);
         void prefetch(uint32_t hash) const { __builtin_prefetch(&m_entries[hash & m_mask]); }

@@ -475,7 +475,8 @@ private slots:
         QCOMPARE(beside->path, g.out);
         auto named = sniffFile(db, own);
         QVERIFY(!named);
-        QVERIFY2(named.message().find("is a database open here") != std::string::npos, named.message().c_str());
+        QVERIFY2(
+            named.message().find("is a database open here") != std::string::npos, named.message().c_str());
     }
 };
 
