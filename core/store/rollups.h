@@ -1,7 +1,6 @@
 #pragma once
 
 #include "core/base/status.h"
-#include "core/pipeline/batch.h"
 
 #include <cstdint>
 #include <iterator>
@@ -16,6 +15,8 @@
 // then reads a few thousand rows per bucket instead of every (minute, ad, country) cell.
 
 namespace adclick::core {
+
+class PaneDeltaMap;
 
 namespace sql {
 class Connection;
@@ -50,8 +51,8 @@ constexpr int64_t rankCeiling(int64_t rank)
 //! The schema version since which agg_rollup_total holds each bucket's sum over every ad.
 inline constexpr int kRollupTotalSchemaVersion = 7;
 
-//! Within the commit's transaction, after agg: adds the batch cells' click deltas to every level.
-Status writeRollups(const sql::Connection& conn, const PaneCells& cells);
+//! Within the commit's transaction, after agg: adds the batch's click deltas to every level.
+Status writeRollups(const sql::Connection& conn, const PaneDeltaMap& panes);
 
 //! Within the caller's write transaction: recomputes from agg every bucket that meets the minutes
 //! [firstMinute, endMinute) of `filterId` (all filters when unset). No-op on a database without

@@ -577,12 +577,10 @@ Status Store::commitTxn(
         if (auto st = beginImmediate(); !st) return st;
     // The order of these writes is part of the commit protocol the crash tests check.
     Status st = writeNewAds(m_conn, batch.newAds);
-    // In agg's key order, so its B-tree is written in order; the rollups are summed from the same.
-    const PaneCells cells = batch.panes.sortedItems();
-    if (st) st = writeAggregates(m_conn, cells);
+    if (st) st = writeAggregates(m_conn, batch.panes);
     if (st && failpointFails("commit.fail_txn"))
         st = Status::error("cannot store aggregates in '" + m_path + "': injected failure (commit.fail_txn)");
-    if (st) st = writeRollups(m_conn, cells);
+    if (st) st = writeRollups(m_conn, batch.panes);
     if (st) st = writeMinuteStats(m_conn, batch.minutes);
     if (st) st = addCounters(m_conn, batch.counters);
     if (st) st = writeRejects(m_conn, batch.rejects);
