@@ -124,7 +124,7 @@ void PaneDeltaMap::MinuteTable::grow()
     if (old != m_inline) freeTable(old, oldCapacity * sizeof(Entry));
 }
 
-void PaneDeltaMap::MinuteTable::appendTo(std::vector<std::pair<PaneKey, PaneDelta>>& out) const
+void PaneDeltaMap::MinuteTable::appendTo(PaneCells& out) const
 {
     for (std::size_t k = 0; k < m_capacity; ++k) {
         const Entry& e = m_entries[k];
@@ -172,20 +172,20 @@ void PaneDeltaMap::clear()
     m_size = 0;
 }
 
-std::vector<std::pair<PaneKey, PaneDelta>> PaneDeltaMap::items() const
+PaneCells PaneDeltaMap::items() const
 {
-    std::vector<std::pair<PaneKey, PaneDelta>> out;
+    PaneCells out;
     out.reserve(m_size);
     for (const MinuteTable& t : m_tables)
         t.appendTo(out);
     return out;
 }
 
-std::vector<std::pair<PaneKey, PaneDelta>> PaneDeltaMap::sortedItems() const
+PaneCells PaneDeltaMap::sortedItems() const
 {
     // Packing the key into one 128-bit number and sorting (number, index) records measured no
     // faster than this (the gather afterwards costs what the cheaper comparison saves).
-    std::vector<std::pair<PaneKey, PaneDelta>> out = items();
+    PaneCells out = items();
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
         const PaneKey &x = a.first, &y = b.first;
         return std::tie(x.filterId, x.minute, x.ad, x.country)

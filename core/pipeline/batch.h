@@ -54,6 +54,8 @@ struct PaneKey {
 struct PaneDelta {
     int64_t clicks = 0, late = 0;
 };
+//! A batch's pane cells as a list (PaneDeltaMap::items, sortedItems).
+using PaneCells = std::vector<std::pair<PaneKey, PaneDelta>>;
 //! Pane deltas of one batch: one flat open-addressing table per minute (one cache miss at most
 //! per event instead of the node walk and allocation of std::unordered_map on the hot path). Per
 //! minute because events come roughly in time order: the cells of the minute being read then stay
@@ -78,9 +80,9 @@ public:
     bool empty() const { return m_size == 0; }
     void clear();
     //! The cells, in no particular order.
-    std::vector<std::pair<PaneKey, PaneDelta>> items() const;
+    PaneCells items() const;
     //! The cells in key order (filter, minute, ad, country): the order of agg's primary key.
-    std::vector<std::pair<PaneKey, PaneDelta>> sortedItems() const;
+    PaneCells sortedItems() const;
 
 private:
     //! One minute's cells: open addressing, linear probing, at most half full. Never moved (its
@@ -94,7 +96,7 @@ private:
         //! The cell of (filterId, ad, country) whose cellHash is `hash`; `added` tells a new one.
         PaneDelta& at(uint32_t filterId, uint32_t ad, uint32_t country, uint32_t hash, bool& added);
         void prefetch(uint32_t hash) const { __builtin_prefetch(&m_entries[hash & m_mask]); }
-        void appendTo(std::vector<std::pair<PaneKey, PaneDelta>>& out) const;
+        void appendTo(PaneCells& out) const;
 
     private:
         struct Entry {

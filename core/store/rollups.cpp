@@ -217,13 +217,13 @@ Status upsertRankedLevel(const sql::Connection& conn, const std::vector<RollupRo
 
 } // namespace
 
-Status writeRollups(const sql::Connection& conn, const PaneDeltaMap& panes)
+Status writeRollups(const sql::Connection& conn, const PaneCells& cells)
 {
     // Reused between commits: a fresh buffer of this size is new pages (zeroed by the kernel)
     // at every commit.
     thread_local std::vector<RollupRow> rows;
     rows.clear();
-    for (const auto& [k, d] : panes.items())
+    for (const auto& [k, d] : cells)
         if (d.clicks != 0) // late events under --late drop: counted, not aggregated
             rows.push_back({ k.minute, k.filterId, k.ad, d.clicks });
     sql::BulkInsert q(conn, "INSERT INTO agg_rollup(filter_id, width, bucket, ad, clicks) VALUES", 5,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/base/status.h"
+#include "core/pipeline/batch.h"
 
 #include <cstdint>
 #include <iterator>
@@ -15,8 +16,6 @@
 // then reads a few thousand rows per bucket instead of every (minute, ad, country) cell.
 
 namespace adclick::core {
-
-class PaneDeltaMap;
 
 namespace sql {
 class Connection;
@@ -51,8 +50,8 @@ constexpr int64_t rankCeiling(int64_t rank)
 //! The schema version since which agg_rollup_total holds each bucket's sum over every ad.
 inline constexpr int kRollupTotalSchemaVersion = 7;
 
-//! Within the commit's transaction, after agg: adds the batch's click deltas to every level.
-Status writeRollups(const sql::Connection& conn, const PaneDeltaMap& panes);
+//! Within the commit's transaction, after agg: adds the batch cells' click deltas to every level.
+Status writeRollups(const sql::Connection& conn, const PaneCells& cells);
 
 //! Within the caller's write transaction: recomputes from agg every bucket that meets the minutes
 //! [firstMinute, endMinute) of `filterId` (all filters when unset). No-op on a database without

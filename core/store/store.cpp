@@ -558,8 +558,7 @@ Status Store::commit(
     }
     if (!st) {
         rollback();
-        // Forget the uncommitted raw bytes so the next batch overwrites them.
-        dropStagedRaw();
+        dropStagedRaw(); // the next batch overwrites the uncommitted raw bytes
         return st;
     }
     m_seg = segmentWith(batch);
@@ -577,10 +576,11 @@ Status Store::commitTxn(
         if (auto st = beginImmediate(); !st) return st;
     // The order of these writes is part of the commit protocol the crash tests check.
     Status st = writeNewAds(m_conn, batch.newAds);
-    if (st) st = writeAggregates(m_conn, batch.panes);
+    const PaneCells cells = batch.panes.sortedItems(); // agg's key order, for agg and the rollups
+    if (st) st = writeAggregates(m_conn, cells);
     if (st && failpointFails("commit.fail_txn"))
         st = Status::error("cannot store aggregates in '" + m_path + "': injected failure (commit.fail_txn)");
-    if (st) st = writeRollups(m_conn, batch.panes);
+    if (st) st = writeRollups(m_conn, cells);
     if (st) st = writeMinuteStats(m_conn, batch.minutes);
     if (st) st = addCounters(m_conn, batch.counters);
     if (st) st = writeRejects(m_conn, batch.rejects);

@@ -38,23 +38,21 @@ Status writeNewAds(const sql::Connection& conn, const std::vector<std::pair<uint
     return Status::ok();
 }
 
-Status writeAggregates(const sql::Connection& conn, const PaneDeltaMap& panes)
+Status writeAggregates(const sql::Connection& conn, const PaneCells& cells)
 {
-    // In the primary key's order so the B-tree is written in order.
-    const std::vector<std::pair<PaneKey, PaneDelta>> rows = panes.sortedItems();
     sql::BulkInsert q(conn, "INSERT INTO agg(filter_id, minute, ad, country, clicks, late) VALUES", 6,
         "ON CONFLICT DO UPDATE SET clicks = clicks + excluded.clicks, late = late + excluded.late");
     std::string country;
     auto bindRow = [&](sql::Stmt& s, int p, std::size_t i) {
-        const auto& [k, d] = rows[i];
+        const auto& [k, d] = cells[i];
         country = unpackCountry(k.country);
         s.bind(p, int64_t(k.filterId)).bind(p + 1, k.minute).bind(p + 2, int64_t(k.ad));
         s.bind(p + 3, country).bind(p + 4, d.clicks).bind(p + 5, d.late);
     };
-    const std::size_t half = rows.size() / 2;
+    const std::size_t half = cells.size() / 2;
     if (!q.run(0, half, bindRow)) return failed(conn, q.rc(), "cannot store aggregates");
     if (half > 0) failpoint("commit.mid_txn");
-    if (!q.run(half, rows.size(), bindRow)) return failed(conn, q.rc(), "cannot store aggregates");
+    if (!q.run(half, cells.size(), bindRow)) return failed(conn, q.rc(), "cannot store aggregates");
     return Status::ok();
 }
 

@@ -22,8 +22,9 @@ class Connection;
 }
 
 Status writeNewAds(const sql::Connection& conn, const std::vector<std::pair<uint32_t, std::string>>& ads);
-//! Adds the deltas to the agg rows, in primary key order.
-Status writeAggregates(const sql::Connection& conn, const PaneDeltaMap& panes);
+//! Adds the cells' deltas to the agg rows. `cells` in agg's primary key order (sortedItems), so
+//! the B-tree is written in order.
+Status writeAggregates(const sql::Connection& conn, const PaneCells& cells);
 Status writeMinuteStats(const sql::Connection& conn, const std::map<int64_t, MinuteDelta>& minutes);
 //! Adds the batch's counters to the stored totals (zero ones are skipped).
 Status addCounters(const sql::Connection& conn, const Counters& counters);

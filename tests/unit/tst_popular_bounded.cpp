@@ -147,8 +147,8 @@ void TestPopularBounded::writeCells(
     auto conn = sql::Connection::open(m_db, sql::OpenMode::ReadWrite, 10'000);
     QVERIFY(conn.isOk());
     QVERIFY(sql::exec(*conn, "BEGIN IMMEDIATE").isOk());
-    QVERIFY(writeAggregates(*conn, panes).isOk());
-    QVERIFY(writeRollups(*conn, panes).isOk());
+    QVERIFY(writeAggregates(*conn, panes.sortedItems()).isOk());
+    QVERIFY(writeRollups(*conn, panes.sortedItems()).isOk());
     QVERIFY(sql::exec(*conn, "COMMIT").isOk());
 }
 
