@@ -16,16 +16,16 @@ const char* kUsage = R"(adclick — exact ad click aggregation (the engine of Ad
 usage: adclick COMMAND [options]
 
 commands:
-  ingest     --db F [--format auto|book|csv|jsonl] [--map FIELD=COLUMN]... [--time-format F]
-             [--time-zone Z] [--order time|any] [--lateness S] [--late drop|update]
+  ingest     --db F [--format auto|book|csv|jsonl] [--map FIELD=COLUMN]... [--delimiter C]
+             [--time-format F] [--time-zone Z] [--order time|any] [--lateness S] [--late drop|update]
              [--dedup-horizon S] [--max-future S] [--max-jump S] [--idle S] [--follow] [--durable] SOURCE...
              SOURCE: a file, a .gz file, a directory of rotated logs (name order), - for stdin,
              or kafka://HOST:PORT[,..]/TOPIC[?group=G].
              Resumes where the database left off. Prints a JSON summary of the counters.
   count      --db F --ad ID --from T --to T [--filter EXPR]        -> {"ad_id":..,"count":N}
   popular    --db F --count N --window M [--at T] [--filter EXPR]  -> {"ad_ids":[..],"counts":[..]}
-  sniff      [--format X] [--map FIELD=COLUMN]... [--time-format F] [--time-zone Z] [--lateness S]
-             [--lines N] FILE -> how ingest would read it: format, header,
+  sniff      [--format X] [--map FIELD=COLUMN]... [--delimiter C] [--time-format F] [--time-zone Z]
+             [--lateness S] [--lines N] FILE -> how ingest would read it: format, header,
              column mapping, time format and range, out-of-order figures, first lines with verdicts
   stats      --db F                                               -> counters, watermark, sources
   serve      --db F [--listen 127.0.0.1:8080] [--token-file F]     the queries over HTTP (read-only):

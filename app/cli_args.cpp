@@ -236,4 +236,21 @@ bool columnMapOption(Args& args, core::ColumnMap& map)
     return true;
 }
 
+int parserOptions(Args& args, core::ParserOptions& out)
+{
+    if (auto f = args.value("format"); f && !core::parseLineFormat(*f, out.format))
+        return fail("--format must be auto, book, csv or jsonl, not '" + *f + "'", 2);
+    if (!columnMapOption(args, out.map) || !timeFormatOptions(args, out.time)) return 2;
+    const auto d = args.value("delimiter");
+    if (!d) return 0;
+    if (!core::parseDelimiter(*d, out.delimiter))
+        return fail("--delimiter must be ',', ';', '|' or tab, not '" + *d + "'", 2);
+    // The book format and JSON lines are comma-separated by definition.
+    if (out.delimiter != ',' && out.format != core::LineFormat::Auto && out.format != core::LineFormat::Csv)
+        return fail("--delimiter " + core::delimiterName(out.delimiter)
+                + " reads CSV; it does not go with --format " + std::string(core::lineFormatName(out.format)),
+            2);
+    return 0;
+}
+
 } // namespace adclick::app

@@ -78,6 +78,10 @@ std::optional<std::vector<std::pair<std::string, std::string>>> kafkaProperties(
 //! Every `--map FIELD=COLUMN` into `map`. False (the usage error printed) for a bad one.
 bool columnMapOption(Args& args, core::ColumnMap& map);
 
+//! How a log's lines are read: `--format`, `--map`, `--time-format`/`--time-zone` and
+//! `--delimiter` into `out`. 0, or the exit code of the usage error it printed.
+int parserOptions(Args& args, core::ParserOptions& out);
+
 //! Writes `message` to stderr prefixed with "adclick: " and returns the exit code 2 (usage) or 1.
 int fail(const std::string& message, int code = 1);
 

@@ -30,6 +30,8 @@ SOURCE           a file, a .gz file, a directory of rotated logs (read oldest fi
 --map F=COLUMN   CSV/JSON: read field F (ad_id, click_timestamp, user_id, ip, country, click_id) from
                  the column or JSON key COLUMN (a.b: key b of the object under a); F= : the log has no
                  F (repeatable). Unmapped fields are found by name or synonym; kept per source
+--delimiter C    CSV fields separated by C: ',' (default) | ';' | '|' | tab; another than ',' reads
+                 the lines as CSV (the header is found as usual); kept per source
 --lateness S     allowed lateness behind the largest event time (default 60 s; fixed per database)
 --late X         drop (default: late events are counted, not aggregated) | update (they correct their pane)
 --dedup-horizon S  how far behind the watermark duplicates are still recognised (default 300 s)
@@ -148,10 +150,7 @@ void onSignal(int)
 //! The format, the engine settings and the durations; 0, or the exit code of a usage error.
 int readEngineOptions(Args& args, core::IngestOptions& o)
 {
-    if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.parser.format))
-        return fail("--format must be auto, book, csv or jsonl, not '" + *f + "'", 2);
-    if (!columnMapOption(args, o.parser.map)) return 2;
-    if (!timeFormatOptions(args, o.parser.time)) return 2;
+    if (const int rc = parserOptions(args, o.parser)) return rc;
     std::optional<int64_t> idle, lockWait, maxFuture, maxJump;
     if (!durationOption(args, "lateness", o.latenessMs)
         || !durationOption(args, "dedup-horizon", o.dedupHorizonMs) || !durationOption(args, "idle", idle)

@@ -25,6 +25,7 @@ none is chosen for you).
 
 --format X       auto (default) | book | csv | jsonl, as for ingest
 --map F=COL      where field F is read from, as for ingest (repeatable)
+--delimiter C    the CSV field separator, as for ingest: ',' (default) | ';' | '|' | tab
 --time-format F  auto (default) | iso | epoch-s | epoch-ms | epoch-us | epoch-ns | a strftime
                  pattern, as for ingest
 --time-zone Z    the zone of times written without one: UTC (default), ±hh:mm or Area/City
@@ -154,10 +155,7 @@ int cmdSniff(Args& args)
 {
     if (printHelp(args, kHelp)) return 0;
     core::SniffOptions o;
-    if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.parser.format))
-        return fail("--format must be auto, book, csv or jsonl, not '" + *f + "'", 2);
-    if (!columnMapOption(args, o.parser.map)) return 2;
-    if (!timeFormatOptions(args, o.parser.time)) return 2;
+    if (const int rc = parserOptions(args, o.parser)) return rc;
     std::optional<int64_t> lateness, lines, maxLines;
     if (!durationOption(args, "lateness", lateness) || !integerOption(args, "lines", 0, kMaxShownLines, lines)
         || !integerOption(args, "max-lines", 1, kMaxSniffLines, maxLines))

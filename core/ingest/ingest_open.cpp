@@ -95,13 +95,20 @@ Status Ingestor::checkParserOptions(const std::string& source, std::string_view 
             + " would count its lines by two different column maps (use the same --map, none to keep "
               "the stored one, or a new database)");
     }
-    // The same for the time format: none given (the default) keeps the stored one.
+    // The same for the time format and the delimiter: none given (the default) keeps the stored one.
     const TimeFormat& time = m_options.parser.time;
     const TimeFormat storedTime = LineParser::storedTimeFormat(parserState).value_or(TimeFormat {});
-    if (time.isDefault() || time == storedTime) return Status::ok();
-    return Status::error(quoted(source) + " was read with --time-format/--time-zone '" + storedTime.spec()
-        + "'; reading on with '" + time.spec()
-        + "' would read its times two ways (give the same, none to keep the stored one, or use a new "
+    if (!time.isDefault() && time != storedTime)
+        return Status::error(quoted(source) + " was read with --time-format/--time-zone '" + storedTime.spec()
+            + "'; reading on with '" + time.spec()
+            + "' would read its times two ways (give the same, none to keep the stored one, or use a new "
+              "database)");
+    const char delimiter = m_options.parser.delimiter;
+    const char storedDelimiter = LineParser::storedDelimiter(parserState).value_or(',');
+    if (delimiter == ',' || delimiter == storedDelimiter) return Status::ok();
+    return Status::error(quoted(source) + " was read with --delimiter '" + delimiterName(storedDelimiter)
+        + "'; reading on with '" + delimiterName(delimiter)
+        + "' would split its lines two ways (give the same, none to keep the stored one, or use a new "
           "database)");
 }
 

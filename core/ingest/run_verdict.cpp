@@ -62,7 +62,8 @@ std::string rejectHint(const Counters& c)
     case RejectReason::BadCsvHeader:
     case RejectReason::MissingField:
         return "A required column is missing (ad_id and click_timestamp, by name, synonym or --map "
-               "FIELD=COLUMN).";
+               "FIELD=COLUMN), or the fields are separated by another character than ',' (--delimiter "
+               "';', '|' or tab).";
     case RejectReason::BadTimestamp:
         return "Times are read as ISO-8601 or an epoch (s, ms, µs, ns by size); other layouts need "
                "--time-format (e.g. '%d/%m/%Y %H:%M:%S') and maybe --time-zone.";

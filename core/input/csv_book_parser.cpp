@@ -7,7 +7,8 @@
 #include <climits>
 #include <cstring>
 
-// The book format and CSV: comma-separated fields, one click per line.
+// The book format (comma-separated fields) and CSV (fields separated by --delimiter, ',' by
+// default), one click per line.
 
 namespace adclick::core {
 
@@ -28,36 +29,45 @@ bool equalsNoCase(std::string_view a, std::string_view b)
     return true;
 }
 
-// The first ',' in [p, e), or e. Eight bytes at a time: the lowest flagged byte of the
+// The first `sep` in [p, e), or e. Eight bytes at a time: the lowest flagged byte of the
 // "has zero" trick is exact (only bytes above a match can be false positives).
-inline const char* findComma(const char* p, const char* e)
+inline const char* findSeparator(const char* p, const char* e, char sep)
 {
+    const uint64_t pattern = kOnes * static_cast<unsigned char>(sep);
     while (e - p >= 8) {
         uint64_t v;
         std::memcpy(&v, p, 8);
-        const uint64_t x = v ^ (kOnes * ',');
+        const uint64_t x = v ^ pattern;
         const uint64_t hit = (x - kOnes) & ~x & kHighs;
         if (hit != 0) return p + (std::countr_zero(hit) >> 3);
         p += 8;
     }
-    while (p < e && *p != ',')
+    while (p < e && *p != sep)
         ++p;
     return p;
 }
 
-// RFC 4180 fields of `line`. Unquoted fields are trimmed of spaces/tabs; a quoted field may be
-// surrounded by spaces/tabs, keeps its inner bytes, and `""` stands for `"`. A quote inside an
-// unquoted field is literal. Stops after `limit` fields (the caller then reports too many).
-// Returns false on a quoted field that is not closed or is followed by anything but a separator.
-bool splitCsv(
-    std::string_view line, std::vector<std::string_view>& fields, Scratch& scratch, std::size_t limit)
+// The blanks trimmed around a field: spaces, and tabs unless tabs separate the fields (then a
+// tab next to another is an empty field, not padding).
+inline bool isPad(char c, char sep)
+{
+    return c == ' ' || (c == '\t' && sep != '\t');
+}
+
+// RFC 4180 fields of `line`, separated by `sep`. Unquoted fields are trimmed of blanks (isPad); a
+// quoted field may be surrounded by blanks, keeps its inner bytes, and `""` stands for `"`. A
+// quote inside an unquoted field is literal. Stops after `limit` fields (the caller then reports
+// too many). Returns false on a quoted field that is not closed or is followed by anything but a
+// separator.
+bool splitCsv(std::string_view line, std::vector<std::string_view>& fields, Scratch& scratch,
+    std::size_t limit, char sep)
 {
     fields.clear();
     const char* p = line.data();
     const char* const e = p + line.size();
     for (;;) {
         if (fields.size() == limit) return true;
-        while (p < e && isSpace(*p))
+        while (p < e && isPad(*p, sep))
             ++p;
         if (p < e && *p == '"') {
             ++p;
@@ -89,37 +99,37 @@ bool splitCsv(
                 fields.emplace_back(start, static_cast<std::size_t>(p - start));
             }
             ++p; // closing quote
-            while (p < e && isSpace(*p))
+            while (p < e && isPad(*p, sep))
                 ++p;
             if (p == e) return true;
-            if (*p != ',') return false;
+            if (*p != sep) return false;
             ++p;
             continue;
         }
         const char* start = p;
-        p = findComma(p, e);
+        p = findSeparator(p, e, sep);
         const char* end = p;
-        while (end > start && isSpace(end[-1]))
+        while (end > start && isPad(end[-1], sep))
             --end;
         fields.emplace_back(start, static_cast<std::size_t>(end - start));
         if (p == e) return true;
-        ++p; // ','
+        ++p; // the separator
     }
 }
 
 } // namespace
 
-LineParser::RecordEnd LineParser::csvRecordEnd(std::string_view text)
+LineParser::RecordEnd LineParser::csvRecordEnd(std::string_view text, char sep)
 {
     // The quoting rules of splitCsv: a quote opens a field only at its start, `""` inside one
     // stands for `"`, and only spaces may stand between a closing quote and the separator.
     const char* p = text.data();
     const char* const e = p + text.size();
     for (;;) {
-        while (p < e && isSpace(*p))
+        while (p < e && isPad(*p, sep))
             ++p;
         if (p == e || *p != '"') {
-            p = findComma(p, e);
+            p = findSeparator(p, e, sep);
             if (p == e) return RecordEnd::Complete;
             ++p;
             continue;
@@ -132,10 +142,10 @@ LineParser::RecordEnd LineParser::csvRecordEnd(std::string_view text)
             if (p == e || *p != '"') break;
             ++p; // an escaped quote
         }
-        while (p < e && isSpace(*p))
+        while (p < e && isPad(*p, sep))
             ++p;
         if (p == e) return RecordEnd::Complete;
-        if (*p != ',') return RecordEnd::Broken;
+        if (*p != sep) return RecordEnd::Broken;
         ++p;
     }
 }
@@ -160,7 +170,8 @@ ParseOutcome LineParser::parseBook(std::string_view line, ClickEvent& event)
 LineParser::CsvHeaderCheck LineParser::classifyCsvHeader(std::string_view line)
 {
     Scratch scratch { m_scratch.data(), m_scratchPos };
-    if (!splitCsv(line, m_fields, scratch, static_cast<std::size_t>(-1))) return CsvHeaderCheck::None;
+    if (!splitCsv(line, m_fields, scratch, static_cast<std::size_t>(-1), m_options.delimiter))
+        return CsvHeaderCheck::None;
     std::array<int, kClickFieldCount> col;
     std::array<int, kClickFieldCount> rank;
     col.fill(-1);
@@ -247,7 +258,8 @@ void LineParser::useDefaultCsvOrder()
 ParseOutcome LineParser::parseCsv(std::string_view line, ClickEvent& event)
 {
     Scratch scratch { m_scratch.data(), m_scratchPos };
-    const bool ok = splitCsv(line, m_fields, scratch, static_cast<std::size_t>(m_colCount) + 1);
+    const bool ok
+        = splitCsv(line, m_fields, scratch, static_cast<std::size_t>(m_colCount) + 1, m_options.delimiter);
     m_scratchPos = scratch.pos;
     const std::size_t n = m_fields.size();
     if (n > static_cast<std::size_t>(m_colCount)) return reject(RejectReason::TooManyFields);

@@ -169,7 +169,8 @@ std::string_view rejectReasonName(RejectReason reason)
 
 LineParser::LineParser(const ParserOptions& options)
     : m_options(options)
-    , m_format(options.format)
+    , m_format(
+          options.delimiter != ',' && options.format == LineFormat::Auto ? LineFormat::Csv : options.format)
 {
     m_hasMap = !m_options.map.empty();
     for (const auto& c : m_options.map.columns)
@@ -243,7 +244,7 @@ bool LineParser::opensRecord(std::string_view line) const
         line.remove_prefix(3);
     if (line.size() > kMaxLineBytes || line.find('"') == std::string_view::npos) return false;
     // A line rejected for its bytes is rejected alone.
-    return readsAsCsv(trim(line)) && csvRecordEnd(line) == RecordEnd::Open
+    return readsAsCsv(trim(line)) && csvRecordEnd(line, m_options.delimiter) == RecordEnd::Open
         && checkBytes(line, false) == ByteCheck::Ok;
 }
 
@@ -289,12 +290,14 @@ ParseOutcome LineParser::headerOr(std::string_view line, ParseOutcome rejected)
 }
 
 namespace {
-// state() with a column map or a time format other than the default: each setting in its own
-// section, kMapMark + the map's text + kMapMark, then kTimeMark + TimeFormat::spec() + kTimeMark,
-// then the header. Neither a header nor these texts can hold the control bytes, so an older
-// state (a bare header) never starts with one.
+// state() with a column map, a time format or a delimiter other than the default: each setting in
+// its own section, kMapMark + the map's text + kMapMark, then kTimeMark + TimeFormat::spec() +
+// kTimeMark, then kDelimiterMark + the delimiter + kDelimiterMark, then the header. Neither a
+// header nor these texts can hold the control bytes, so an older state (a bare header) never
+// starts with one.
 constexpr char kMapMark = '\x01';
 constexpr char kTimeMark = '\x02';
+constexpr char kDelimiterMark = '\x03';
 
 // The text of the section marked `mark` at the front of `state`, which is advanced past it;
 // nullopt (state unchanged) when there is none.
@@ -314,6 +317,8 @@ std::string LineParser::state() const
     std::string out;
     if (!m_options.map.empty()) out += kMapMark + columnMapText(m_options.map) + kMapMark;
     if (!m_options.time.isDefault()) out += kTimeMark + m_options.time.spec() + kTimeMark;
+    if (m_options.delimiter != ',')
+        out += std::string { kDelimiterMark, m_options.delimiter, kDelimiterMark };
     return out + m_csvHeaderLine;
 }
 
@@ -335,12 +340,24 @@ std::optional<TimeFormat> LineParser::storedTimeFormat(std::string_view state)
     return format;
 }
 
+std::optional<char> LineParser::storedDelimiter(std::string_view state)
+{
+    takeSection(state, kMapMark);
+    takeSection(state, kTimeMark);
+    const auto text = takeSection(state, kDelimiterMark);
+    char delimiter = ',';
+    if (!text || !parseDelimiter(*text, delimiter)) return std::nullopt;
+    return delimiter;
+}
+
 void LineParser::restore(std::string_view state)
 {
     if (auto map = storedColumnMap(state)) m_options.map = std::move(*map);
     if (auto time = storedTimeFormat(state)) m_options.time = std::move(*time);
+    if (auto delimiter = storedDelimiter(state)) m_options.delimiter = *delimiter;
     takeSection(state, kMapMark);
     takeSection(state, kTimeMark);
+    takeSection(state, kDelimiterMark);
     *this = LineParser(m_options);
     if (state.empty() || state.size() > kMaxLineBytes) return;
     // The same classification as when the header was read: the same column map follows.

@@ -92,13 +92,14 @@ public:
     //! record continues on the next line? Does not change the parser.
     bool opensRecord(std::string_view line) const;
 
-    //! How a CSV record text (physical lines joined by '\n') ends, read as RFC 4180 quoting.
+    //! How a CSV record text (physical lines joined by '\n', fields separated by `sep`) ends, read
+    //! as RFC 4180 quoting.
     enum class RecordEnd : uint8_t {
         Complete, //!< every quoted field is closed
         Open, //!< the last quoted field is still open: the record continues on the next line
         Broken //!< a closing quote is followed by something other than a separator
     };
-    static RecordEnd csvRecordEnd(std::string_view text);
+    static RecordEnd csvRecordEnd(std::string_view text, char sep);
 
     //! The configured format; for Auto, the format the last non-blank line was read in (Auto
     //! before the first one).
@@ -124,6 +125,8 @@ public:
     static std::optional<ColumnMap> storedColumnMap(std::string_view state);
     //! The time format stored in a state() text: nullopt for the default (or an older version).
     static std::optional<TimeFormat> storedTimeFormat(std::string_view state);
+    //! The --delimiter stored in a state() text: nullopt for ',' (or an older version).
+    static std::optional<char> storedDelimiter(std::string_view state);
 
     //! After a bad_csv_header reject: what the header lacks, the columns it has and the --map
     //! that would fix it, for the operator (the ingest stops with it when the header is a

@@ -24,6 +24,22 @@ bool parseLineFormat(std::string_view text, LineFormat& out)
     return true;
 }
 
+bool parseDelimiter(std::string_view text, char& out)
+{
+    if (text == "tab" || text == "\t" || text == "\\t") { // a tab byte, or typed as \t
+        out = '\t';
+        return true;
+    }
+    if (text != "," && text != ";" && text != "|") return false;
+    out = text.front();
+    return true;
+}
+
+std::string delimiterName(char delimiter)
+{
+    return delimiter == '\t' ? std::string("tab") : std::string(1, delimiter);
+}
+
 std::string_view lineFormatName(LineFormat format)
 {
     switch (format) {

@@ -70,10 +70,19 @@ bool fieldOfName(std::string_view name, ClickField& field, int& rank);
 //! The names fieldOfName knows for `field`, as "ad_id, adid, ad, …" (help texts, docs, sniffer).
 std::string fieldSynonyms(ClickField field);
 
+//! The CSV field separators `--delimiter` accepts: ',' (the default), ';', '\t' and '|'.
+//! parseDelimiter reads ",", ";", "|", and for a tab "tab", "\\t" or the byte itself;
+//! delimiterName writes "tab" for '\t'.
+bool parseDelimiter(std::string_view text, char& out);
+std::string delimiterName(char delimiter);
+
 struct ParserOptions {
     LineFormat format = LineFormat::Auto;
     ColumnMap map;
     TimeFormat time; //!< --time-format, --time-zone
+    //! --delimiter. Another than ',' makes the lines CSV (LineFormat::Auto reads them as Csv): the
+    //! book format and JSON lines are comma-separated by definition.
+    char delimiter = ',';
 
     bool operator==(const ParserOptions&) const = default;
 };

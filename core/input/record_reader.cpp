@@ -89,7 +89,7 @@ bool RecordReader::step(Line& record, const LineParser& parser, bool atEnd)
         }
         hold(line);
         if (line.tooLong || m_joined.size() > m_max) return giveUp(record);
-        switch (LineParser::csvRecordEnd(m_joined)) {
+        switch (LineParser::csvRecordEnd(m_joined, parser.options().delimiter)) {
         case LineParser::RecordEnd::Complete:
             m_current.swap(m_joined);
             record.text = m_current;

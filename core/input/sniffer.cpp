@@ -155,6 +155,20 @@ bool zoneApplies(const std::string& format, const std::string& pattern)
     return false;
 }
 
+//! How often `d` stands in `row` outside double quotes (a quoted field may hold it).
+std::size_t countOutsideQuotes(std::string_view row, char d)
+{
+    std::size_t n = 0;
+    bool quoted = false;
+    for (const char c : row) {
+        if (c == '"')
+            quoted = !quoted; // "" inside a quoted field toggles twice
+        else if (c == d && !quoted)
+            ++n;
+    }
+    return n;
+}
+
 //! The delimiter the rows look like they use: the candidate found in (nearly) every row, the same
 //! number of times, most often; ',' when none is.
 char guessDelimiter(const std::vector<std::string>& rows)
@@ -164,7 +178,7 @@ char guessDelimiter(const std::vector<std::string>& rows)
     for (const char d : { ',', '\t', ';', '|' }) {
         std::map<std::size_t, std::size_t> perCount; // occurrences in a row → rows
         for (const std::string& row : rows) {
-            const auto n = static_cast<std::size_t>(std::count(row.begin(), row.end(), d));
+            const std::size_t n = countOutsideQuotes(row, d);
             if (n > 0) ++perCount[n];
         }
         if (perCount.empty()) continue;
@@ -390,10 +404,12 @@ void Sniffer::addNotes()
     const auto by = [&r](RejectReason reason) { return r.rejectedBy[static_cast<std::size_t>(reason)]; };
     if (r.empty) note("the file is empty");
     if (r.binary) note("this is not a text file (control bytes or broken UTF-8): not a click log");
-    if (r.delimiter != ',')
-        note(std::string("the rows look separated by '")
-            + (r.delimiter == '\t' ? "\\t" : std::string(1, r.delimiter))
-            + "': only ',' separates fields (convert the file, e.g. with tr or a spreadsheet)");
+    if (const char given = m_options.parser.delimiter; !m_rows.empty() && r.delimiter != given) {
+        // Quoted for a shell: ';' and '|' are its own separators.
+        const std::string option = r.delimiter == '\t' ? "tab" : "'" + std::string(1, r.delimiter) + "'";
+        note("the rows look separated by '" + delimiterName(r.delimiter) + "', not by '"
+            + delimiterName(given) + "': read them with --delimiter " + option);
+    }
     if (r.events == 0 && by(RejectReason::TooManyFields) > 0 && r.headerLine == 0)
         note("no header naming the columns ad_id and click_timestamp (or a synonym, or --map) was found: "
              "rows are read as ad_id,click_timestamp,user_id,ip,country[,click_id]");

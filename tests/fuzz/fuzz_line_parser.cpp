@@ -1,12 +1,14 @@
 // libFuzzer target: LineParser, RecordReader and the timestamp parser (R2).
 //
 // The input is a stream; each '\n'-separated line goes, in its own exactly-sized heap buffer
-// (so ASan sees any read past the line), to four parsers in lockstep: Auto, Book, Csv, Jsonl.
+// (so ASan sees any read past the line), to four parsers in lockstep: Auto, Book, Csv, Jsonl; and
+// to two more with --delimiter ';' and tab.
 // Checked besides "no crash, no UB, no leak":
 //  - an Event satisfies every validation rule (independently re-checked here);
 //  - Auto reads each line in one format: a line read as book or JSON gets the verdict of the
 //    parser forced to that format (unless it was a CSV header, or not JSON and read as a row);
-//  - a parser restored from state() gives the verdict of the one it was taken from (Auto, Csv);
+//  - a parser restored from state() gives the verdict of the one it was taken from (Auto, Csv,
+//    and the delimited ones into a parser given no delimiter: the state carries it);
 //  - a parsed timestamp is in range and survives formatIsoUtc → parseTimestamp.
 // Then the whole stream goes through RecordReader as the ingest reads it: records tile the stream
 // (each starts where the last ended, consumedOffset is the last end) and parse cleanly.
@@ -116,10 +118,10 @@ std::string describe(ParseOutcome o, const ClickEvent& e)
     return s;
 }
 
-void checkRecords(std::string_view in, LineFormat format)
+void checkRecords(std::string_view in, const ParserOptions& options)
 {
     RecordReader reader;
-    LineParser parser(format);
+    LineParser parser(options);
     uint64_t end = 0;
     Line r;
     auto handle = [&] {
@@ -150,8 +152,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         LineParser(LineFormat::Csv), LineParser(LineFormat::Jsonl) };
     if (size <= 64) checkTimestamp(in);
 
-    LineParser restored[] = { LineParser(LineFormat::Auto), LineParser(LineFormat::Csv) };
-    std::string lastState[2];
+    ParserOptions semicolon, tab;
+    semicolon.delimiter = ';';
+    tab.delimiter = '\t';
+    LineParser delimited[] = { LineParser(semicolon), LineParser(tab) };
+    LineParser restored[] = { LineParser(LineFormat::Auto), LineParser(LineFormat::Csv),
+        LineParser(LineFormat::Auto), LineParser(LineFormat::Auto) };
+    std::string lastState[4];
     std::size_t pos = 0;
     while (pos <= size) {
         std::size_t nl = in.find('\n', pos);
@@ -164,8 +171,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 
         // Shadows of Auto and Csv parse in lockstep and are restored from state() whenever that
         // changed (as a resume there would be): their verdicts must not differ.
-        for (int k = 0; k < 2; ++k) {
-            const std::string& state = parsers[k == 0 ? 0 : 2].state();
+        LineParser* const shadowed[] = { &parsers[0], &parsers[2], &delimited[0], &delimited[1] };
+        for (int k = 0; k < 4; ++k) {
+            const std::string state = shadowed[k]->state();
             if (state != lastState[k]) {
                 restored[k].restore(state);
                 lastState[k] = state;
@@ -184,6 +192,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
             ClickEvent e;
             check(describe(restored[k].parse(line, e), e) == verdicts[k == 0 ? 0 : 2]);
         }
+        for (int k = 0; k < 2; ++k) {
+            ClickEvent e, r;
+            const ParseOutcome o = delimited[k].parse(line, e);
+            checkOutcome(o, e);
+            check(delimited[k].format() == LineFormat::Csv);
+            check(describe(restored[2 + k].parse(line, r), r) == describe(o, e));
+        }
         // The format Auto read this line in (a line failing the byte checks leaves it as it was:
         // every parser rejects such a line alike).
         const LineFormat read = parsers[0].format();
@@ -191,7 +206,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         if (read == LineFormat::Book) check(verdicts[0] == verdicts[1]);
         pos = nl + 1;
     }
-    checkRecords(in, LineFormat::Auto);
-    checkRecords(in, LineFormat::Csv);
+    checkRecords(in, ParserOptions {});
+    checkRecords(in, ParserOptions { LineFormat::Csv, {}, {} });
+    checkRecords(in, semicolon);
+    checkRecords(in, tab);
     return 0;
 }

@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <tuple>
+
 using namespace testsupport;
 
 namespace {
@@ -322,6 +324,74 @@ private slots:
         QCOMPARE(queryText(daysDb, "SELECT value FROM meta WHERE key = 'lateness_ms'"),
             QStringLiteral("259200000\n"));
         QCOMPARE(runCli({ "ingest", "--db", path("time-weeks.db"), "--lateness", "3w", log }).exitCode, 2);
+    }
+
+    // --delimiter: the same clicks as ';', '|' and tab rows count exactly as the comma rows (quoted
+    // fields holding the delimiter, duplicates, a bad row); without it the rows are refused with
+    // the option that reads them; a resumed source keeps its delimiter and refuses another.
+    void delimiters()
+    {
+        const QList<QByteArrayList> rows = {
+            { "click_id", "ad_id", "click_timestamp", "user_id", "ip", "country" },
+            { "c1", "ad1", "2017-11-07T09:30:38Z", "u1", "10.0.0.1", "US" },
+            { "c2", "ad 2", "2017-11-07T09:30:59Z", "u2", "10.0.0.2", "DE" },
+            { "c1", "ad1", "2017-11-07T09:30:38Z", "u1", "10.0.0.1", "US" }, // a duplicate
+            { "c3", "ad,3;|", "2017-11-07T09:31:05Z", "u3", "10.0.0.3", "fr" }, // quoted where needed
+            { "c4", "ad1", "2017-11-07T09:32:00Z", "u4", "not-an-ip", "US" }, // bad_ip
+            { "c5", "ad1", "2017-11-07T09:32:01Z", "u5", "10.0.0.5", "US" },
+        };
+        auto text = [&](char d, qsizetype from, qsizetype to) {
+            QByteArray out;
+            for (qsizetype i = from; i < to; ++i) {
+                QByteArrayList fields = rows[i];
+                for (QByteArray& f : fields)
+                    if (f.contains(d) || f.contains(',')) f = '"' + f + '"';
+                out += fields.join(d) + '\n';
+            }
+            return out;
+        };
+        const QString reference = path("delim-comma.db");
+        const Run comma = runCli({ "ingest", "--db", reference, write("delim-comma.csv", text(',', 0, 7)) });
+        QVERIFY2(comma.exitCode == 0, comma.err.constData());
+        QCOMPARE(counts(json(comma.out)), QStringLiteral("lines 6 accepted 4 rejected 1 bad_ip=1"));
+        const QString expected = aggText(reference);
+        QVERIFY(expected.contains(QStringLiteral("ad,3;|")));
+        for (const auto& [d, name, option] :
+            { std::tuple { ';', "semicolon", ";" }, { '|', "bar", "|" }, { '\t', "tab", "tab" } }) {
+            const QString log = write(QStringLiteral("delim-%1.csv").arg(name), text(d, 0, 7));
+            const QString db = path(QStringLiteral("delim-%1.db").arg(name));
+            const Run r = runCli({ "ingest", "--db", db, "--delimiter", option, log });
+            QVERIFY2(r.exitCode == 0, qPrintable(QString(name) + ": " + r.err));
+            QCOMPARE(counts(json(r.out)), counts(json(comma.out)));
+            QVERIFY2(aggText(db) == expected, qPrintable(QString(name) + ":\n" + aggText(db)));
+        }
+        // Without the option: nothing counted, exit 1, and sniff names the option.
+        const QString semi = write("delim-semi.csv", text(';', 0, 5));
+        const Run plain = runCli({ "ingest", "--db", path("delim-plain.db"), semi });
+        QCOMPARE(plain.exitCode, 1);
+        QVERIFY2(
+            plain.err.contains("every line of") && plain.err.contains("--delimiter"), plain.err.constData());
+        const Run sniffed = runCli({ "sniff", semi });
+        QVERIFY2(sniffed.out.contains("read them with --delimiter ';'"), sniffed.out.constData());
+        // Resumed: the stored delimiter reads the appended rows; another one is refused.
+        const QString db = path("delim-resume.db");
+        QCOMPARE(runCli({ "ingest", "--db", db, "--delimiter", ";", semi }).exitCode, 0);
+        write("delim-semi.csv", text(';', 5, 7), true);
+        const Run resumed = runCli({ "ingest", "--db", db, semi });
+        QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+        QCOMPARE(aggText(db), expected);
+        write("delim-semi.csv", text(';', 1, 2), true);
+        const Run other = runCli({ "ingest", "--db", db, "--delimiter", "|", semi });
+        QCOMPARE(other.exitCode, 1);
+        QVERIFY2(other.err.contains("was read with --delimiter ';'"), other.err.constData());
+        // Usage errors.
+        const Run badChar = runCli({ "ingest", "--db", path("delim-bad.db"), "--delimiter", ":", semi });
+        QCOMPARE(badChar.exitCode, 2);
+        QVERIFY2(badChar.err.contains("--delimiter must be"), badChar.err.constData());
+        const Run badFormat = runCli(
+            { "ingest", "--db", path("delim-bad.db"), "--format", "jsonl", "--delimiter", ";", semi });
+        QCOMPARE(badFormat.exitCode, 2);
+        QVERIFY(!QFile::exists(path("delim-bad.db")));
     }
 };
 

@@ -443,6 +443,46 @@ private slots:
             status->text().startsWith(QStringLiteral("Nothing counted from")), qPrintable(status->text()));
     }
 
+    // A ';' log: the preview finds that ',' reads no click and shows it read with ';' (the choice
+    // is offered and can be changed back); the ingest reads it with ';', into a database of its own.
+    void semicolonLogIsReadWithItsDelimiter()
+    {
+        const QString log = file(QStringLiteral("semicolon.csv"),
+            "ad_id;click_timestamp;user_id;ip;country\n"
+            "a1;2021-01-01 00:00:01;u1;1.2.3.4;DE\n"
+            "\"a;2\";2021-01-01 00:00:02;u2;1.2.3.4;FR\n"
+            "a1;2021-01-01 00:01:03;u3;1.2.3.4;DE\n");
+        auto w = window();
+        w->previewArchive({ log });
+        ImportPreviewDialog* d = waitForPreview(*w);
+        QVERIFY(d);
+        QCOMPARE(d->delimiterCombo()->currentData().toInt(), int(';'));
+        QCOMPARE(d->sniff().events, 3);
+        QCOMPARE(column(d->linesTable(), 1), QStringList({ "header", "accepted", "accepted", "accepted" }));
+
+        QVERIFY(chooseInCombo(d->delimiterCombo(), QStringLiteral("comma ,")));
+        QVERIFY(sniffSettled(d));
+        QCOMPARE(d->sniff().events, 0); // the user's choice is shown as it reads
+        QCOMPARE(d->shownOptions().delimiter, ',');
+        QVERIFY(chooseInCombo(d->delimiterCombo(), QStringLiteral("semicolon ;")));
+        QVERIFY(sniffSettled(d));
+        QCOMPARE(d->sniff().events, 3);
+
+        d->timeOrderButton()->setChecked(true);
+        d->accept();
+        QTRY_VERIFY(w->controller()->source().isValid());
+        const SourceSpec source = w->controller()->source();
+        QCOMPARE(source.parser.delimiter, ';');
+        QCOMPARE(ingestOptionsFor(source).parser.delimiter, ';');
+        SourceSpec comma = source;
+        comma.parser.delimiter = ',';
+        QVERIFY(defaultDatabaseFor(comma) != defaultDatabaseFor(source));
+        const SnapshotPtr s = uitest::settle(*w->controller());
+        QVERIFY(s);
+        QCOMPARE(s->counters.accepted, 3);
+        QCOMPARE(s->counters.rejected, 0);
+    }
+
     void emptyAndBinaryFilesShowANotice()
     {
         auto w = window();

@@ -105,6 +105,10 @@ private slots:
     void columnMapTextRoundTrip();
     void headerProblemNamesMap();
     void stateKeepsColumnMap();
+    void delimiters_data();
+    void delimiters();
+    void delimiterNames();
+    void stateKeepsDelimiter();
 
 private:
     void addRow(const char* name, LineFormat format, const QByteArrayList& lines,
@@ -684,14 +688,14 @@ void TestLineParser::restoredParserReadsOnAlike()
 void TestLineParser::quotedLineBreaks()
 {
     using RE = LineParser::RecordEnd;
-    QCOMPARE(LineParser::csvRecordEnd("a,b,c"), RE::Complete);
-    QCOMPARE(LineParser::csvRecordEnd("\"ad"), RE::Open);
-    QCOMPARE(LineParser::csvRecordEnd("\"ad\n1\",2021"), RE::Complete);
-    QCOMPARE(LineParser::csvRecordEnd("a, \"x\"\" y"), RE::Open);
-    QCOMPARE(LineParser::csvRecordEnd("a, \"x\"\"\""), RE::Complete);
-    QCOMPARE(LineParser::csvRecordEnd("a\"b,c"), RE::Complete); // a quote inside a field is literal
-    QCOMPARE(LineParser::csvRecordEnd("\"a\"b,c"), RE::Broken);
-    QCOMPARE(LineParser::csvRecordEnd("\"a\" , \"b"), RE::Open);
+    QCOMPARE(LineParser::csvRecordEnd("a,b,c", ','), RE::Complete);
+    QCOMPARE(LineParser::csvRecordEnd("\"ad", ','), RE::Open);
+    QCOMPARE(LineParser::csvRecordEnd("\"ad\n1\",2021", ','), RE::Complete);
+    QCOMPARE(LineParser::csvRecordEnd("a, \"x\"\" y", ','), RE::Open);
+    QCOMPARE(LineParser::csvRecordEnd("a, \"x\"\"\"", ','), RE::Complete);
+    QCOMPARE(LineParser::csvRecordEnd("a\"b,c", ','), RE::Complete); // a quote inside a field is literal
+    QCOMPARE(LineParser::csvRecordEnd("\"a\"b,c", ','), RE::Broken);
+    QCOMPARE(LineParser::csvRecordEnd("\"a\" , \"b", ','), RE::Open);
 
     const std::string header = "ad_id,click_timestamp,user_id,ip,country,note";
     LineParser csv;
@@ -854,6 +858,109 @@ void TestLineParser::stateKeepsColumnMap()
     QCOMPARE(resumed.columnsInUse(),
         std::string(
             "ad_id=app, click_timestamp=click_time, user_id=(none), ip=ip, country=(none), click_id=(none)"));
+}
+
+// The same lines written with each delimiter read alike: a header first, quoted fields holding
+// the delimiter, blanks around fields, an empty column (two tabs in a row are one empty field, not
+// padding); a comma is plain text in a ';' row.
+void TestLineParser::delimiters_data()
+{
+    QTest::addColumn<QByteArray>("delimiter");
+    QTest::newRow("comma") << QByteArray(",");
+    QTest::newRow("semicolon") << QByteArray(";");
+    QTest::newRow("bar") << QByteArray("|");
+    QTest::newRow("tab") << QByteArray("\t");
+}
+
+void TestLineParser::delimiters()
+{
+    QFETCH(QByteArray, delimiter);
+    ParserOptions options;
+    QVERIFY(parseDelimiter(std::string_view(delimiter.constData(), 1), options.delimiter));
+    LineParser parser(options);
+    const auto row = [&](QByteArrayList fields) { return fields.join(delimiter).toStdString(); };
+    const QByteArray sep = delimiter == "\t" ? QByteArray("<tab>") : delimiter;
+    const std::vector<std::string> lines = {
+        row({ "click_id", "ad_id", "click_timestamp", "note", "user_id", "ip", "country" }),
+        row({ "c1", "a1", "2021-01-01T00:00:01Z", "x", "u1", "1.2.3.4", "DE" }),
+        row({ "c2", " a2 ", "2021-01-01T00:00:01Z", "", "u2", "1.2.3.4", "fr" }), // padding; an empty column
+        row({ "c3", "\"a" + delimiter + "3\"", "2021-01-01T00:00:01Z", "x", "\"u \"\"x\"\"\"", "::1", "DE" }),
+        row({ "c4", "a4", "2021-01-01T00:00:01Z", "x", "u4", "1.2.3.4", "DE", "extra" }),
+        row({ "c5", "a5" }),
+    };
+    const QByteArrayList expected = {
+        kHeader,
+        ev(T, "a1", "u1", "1.2.3.4", "DE", "c1"),
+        ev(T, "a2", "u2", "1.2.3.4", "FR", "c2"),
+        // A tab is no byte of a click field, quoted or not (the raw store is tab-separated).
+        delimiter == "\t" ? rej("bad_field") : ev(T, "a" + delimiter + "3", "u \"x\"", "::1", "DE", "c3"),
+        rej("too_many_fields"),
+        rej("missing_field"),
+    };
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        ClickEvent e;
+        const ParseOutcome o = parser.parse(lines[i], e);
+        QVERIFY2(describe(o, e) == expected[i],
+            (sep + " line " + QByteArray::number(qsizetype(i)) + ": " + describe(o, e)).constData());
+    }
+    // Another delimiter than ',' reads CSV only: a book line is one field too few.
+    if (options.delimiter != ',') {
+        QCOMPARE(int(parser.format()), int(LineFormat::Csv));
+        LineParser fresh(options);
+        ClickEvent e;
+        QCOMPARE(describe(fresh.parse("a1,2021-01-01T00:00:01Z,u1,1.2.3.4,DE", e), e), rej("missing_field"));
+        QCOMPARE(describe(fresh.parse(row({ "a1", "2021-01-01T00:00:01Z", "u1", "1.2.3.4", "DE" }), e), e),
+            ev(T, "a1", "u1", "1.2.3.4", "DE"));
+        // A ';' row holding commas: they are text (a user id may hold one).
+        if (options.delimiter == ';')
+            QCOMPARE(describe(fresh.parse("a1;2021-01-01T00:00:01Z;u,1;1.2.3.4;DE", e), e),
+                ev(T, "a1", "u,1", "1.2.3.4", "DE"));
+    }
+    // Quoting across lines follows the same separator.
+    QCOMPARE(LineParser::csvRecordEnd(row({ "a", "\"b" }), options.delimiter), LineParser::RecordEnd::Open);
+    QCOMPARE(
+        LineParser::csvRecordEnd(row({ "\"a\"", "b" }), options.delimiter), LineParser::RecordEnd::Complete);
+    QCOMPARE(LineParser::csvRecordEnd(("\"a\"x" + delimiter + "b").toStdString(), options.delimiter),
+        LineParser::RecordEnd::Broken);
+}
+
+void TestLineParser::delimiterNames()
+{
+    char d = 0;
+    for (const char* text : { ",", ";", "|" }) {
+        QVERIFY(parseDelimiter(text, d));
+        QCOMPARE(d, text[0]);
+        QCOMPARE(delimiterName(d), std::string(text));
+    }
+    for (const char* text : { "tab", "\t", "\\t" }) {
+        QVERIFY2(parseDelimiter(text, d), text);
+        QCOMPARE(d, '\t');
+    }
+    QCOMPARE(delimiterName('\t'), std::string("tab"));
+    for (const char* text : { "", ":", ";;", " ", "t", "comma", "\"" })
+        QVERIFY2(!parseDelimiter(text, d), text);
+}
+
+void TestLineParser::stateKeepsDelimiter()
+{
+    ParserOptions options;
+    options.delimiter = '\t';
+    std::string error;
+    QVERIFY(addColumnMapping("ad_id=app", options.map, error));
+    LineParser first(options);
+    ClickEvent e;
+    QCOMPARE(describe(first.parse("app\tclick_time\tip", e), e), kHeader);
+    const std::string state = first.state();
+    QCOMPARE(LineParser::storedDelimiter(state), std::optional<char>('\t'));
+    QVERIFY(LineParser::storedColumnMap(state) == options.map); // the sections before it still read
+    QVERIFY(!LineParser::storedDelimiter("ad_id,click_timestamp")); // a state of an older version
+    QVERIFY(!LineParser::storedDelimiter(LineParser(ParserOptions {}).state()));
+    // A parser given no delimiter, restored from that state, splits at tabs under the stored header.
+    LineParser resumed(LineFormat::Auto);
+    resumed.restore(state);
+    QCOMPARE(resumed.options().delimiter, '\t');
+    QCOMPARE(describe(resumed.parse("a7\t2021-01-01 00:00:01\t::1", e), e), ev(T, "a7", "", "::1", ""));
+    QCOMPARE(describe(resumed.parse("a7,2021-01-01 00:00:01,::1", e), e), rej("missing_field"));
 }
 
 QTEST_APPLESS_MAIN(TestLineParser)

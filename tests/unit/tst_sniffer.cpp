@@ -426,7 +426,25 @@ private slots:
                                           "a2\t2021-01-01 00:00:02\tu2\t1.2.3.4\tUS\n");
         QCOMPARE(tsv.delimiter, '\t');
         QCOMPARE(tsv.events, 0);
-        QVERIFY(hasNote(tsv, "only ',' separates fields"));
+        QVERIFY(hasNote(tsv, "read them with --delimiter tab"));
+        // Read with that delimiter: every row a click, and no note about it.
+        SniffOptions tab;
+        tab.parser.delimiter = '\t';
+        const SniffResult read = sniffText("ad_id\tclick_timestamp\tuser_id\tip\tcountry\n"
+                                           "a1\t2021-01-01 00:00:01\tu1\t1.2.3.4\tUS\n"
+                                           "a2\t2021-01-01 00:00:02\tu2\t1.2.3.4\tUS\n",
+            tab);
+        QCOMPARE(read.delimiter, '\t');
+        QCOMPARE(read.events, 2);
+        QVERIFY(!hasNote(read, "--delimiter"));
+        // ';' rows read with ',' are told which option reads them (quoted for a shell). A ';' inside
+        // a quoted field is no separator: the rows still count four each.
+        const SniffResult semicolon = sniffText("ad_id;click_timestamp;user_id;ip;country\n"
+                                                "a1;2021-01-01 00:00:01;u1;1.2.3.4;US\n"
+                                                "\"a;2\";2021-01-01 00:00:02;u2;1.2.3.4;US\n"
+                                                "a3;2021-01-01 00:00:03;u3;1.2.3.4;US\n");
+        QCOMPARE(semicolon.delimiter, ';');
+        QVERIFY(hasNote(semicolon, "read them with --delimiter ';'"));
     }
 
     void limits()

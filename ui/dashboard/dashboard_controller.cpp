@@ -473,7 +473,7 @@ void DashboardController::exportReport(ReportRequest::Kind kind, const QString& 
 
 void DashboardController::previewSource(const SourceSpec& spec)
 {
-    m_previewJob->start([spec, db = m_databasePath] { return sniffForPreview(spec, db); },
+    m_previewJob->start([spec, db = m_databasePath] { return sniffForPreview(spec, db, true); },
         [this](const ImportPreview& preview) { emit previewReady(preview); });
 }
 

@@ -4,7 +4,7 @@
 
 namespace adclick::ui {
 
-ImportPreview sniffForPreview(const SourceSpec& spec, const QString& openDatabase)
+ImportPreview sniffForPreview(const SourceSpec& spec, const QString& openDatabase, bool guessDelimiter)
 {
     ImportPreview out;
     out.spec = spec;
@@ -18,7 +18,18 @@ ImportPreview sniffForPreview(const SourceSpec& spec, const QString& openDatabas
     if (!openDatabase.isEmpty())
         options.own = core::OwnFiles::ofDatabase(QFile::encodeName(openDatabase).toStdString());
     options.parser = spec.parser; // as the ingest will read it: format, column map, time format and zone
-    auto result = core::sniffFile(QFile::encodeName(spec.paths.front()).toStdString(), options);
+    const std::string path = QFile::encodeName(spec.paths.front()).toStdString();
+    auto result = core::sniffFile(path, options);
+    // Rows that look separated by another delimiter than the one in use, which reads no click: the
+    // preview offers the file read with that one (the dialog shows it, and it can be changed back).
+    if (guessDelimiter && result && result->events == 0 && result->delimiter != spec.parser.delimiter
+        && spec.parser.format != core::LineFormat::Book && spec.parser.format != core::LineFormat::Jsonl) {
+        options.parser.delimiter = result->delimiter;
+        if (auto again = core::sniffFile(path, options); again && again->events > 0) {
+            result = std::move(again);
+            out.spec.parser.delimiter = options.parser.delimiter;
+        }
+    }
     if (!result)
         out.error = QString::fromStdString(result.message());
     else

@@ -23,9 +23,11 @@ struct ImportPreview {
 };
 
 //! Sniffs the first path of `spec` (a folder: its first file in reading order) with the spec's
-//! parser options (column map, time format and zone) and lateness (default 60 s), so its
-//! verdicts are the ingest's. The files of `openDatabase` (the window's database, open in this
-//! process) are never read. Blocking: run it on a worker.
-ImportPreview sniffForPreview(const SourceSpec& spec, const QString& openDatabase);
+//! parser options (column map, time format and zone, delimiter) and lateness (default 60 s), so
+//! its verdicts are the ingest's. The files of `openDatabase` (the window's database, open in this
+//! process) are never read. With `guessDelimiter` (a new preview, not the user's own choice): when
+//! the rows look separated by another delimiter and the given one reads no click, the preview is
+//! of the file read with that delimiter, and its spec says so. Blocking: run it on a worker.
+ImportPreview sniffForPreview(const SourceSpec& spec, const QString& openDatabase, bool guessDelimiter);
 
 } // namespace adclick::ui

@@ -60,6 +60,9 @@ QString SourceSpec::identity() const
             parts << QStringLiteral("map ") + QString::fromStdString(core::columnMapText(parser.map));
         if (!parser.time.isDefault())
             parts << QStringLiteral("time ") + QString::fromStdString(parser.time.spec());
+        if (parser.delimiter != ',')
+            parts << QStringLiteral("delimiter ")
+                    + QString::fromStdString(core::delimiterName(parser.delimiter));
         break;
     case Kind::Kafka:
         parts << QStringLiteral("kafka") << kafkaUri;

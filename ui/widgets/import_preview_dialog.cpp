@@ -155,6 +155,19 @@ QWidget* ImportPreviewDialog::createMapping()
         m_mapping->setCellWidget(int(i), 2, m_fieldCombos[i]);
     }
     layout->addWidget(m_mapping);
+    auto* separator = new QFormLayout;
+    m_delimiter = new QComboBox(box);
+    m_delimiter->setObjectName(QStringLiteral("delimiter"));
+    m_delimiter->addItem(tr("comma ,"), int(','));
+    m_delimiter->addItem(tr("semicolon ;"), int(';'));
+    m_delimiter->addItem(tr("tab"), int('\t'));
+    m_delimiter->addItem(tr("vertical bar |"), int('|'));
+    m_delimiter->setCurrentIndex(m_delimiter->findData(int(m_preview.spec.parser.delimiter)));
+    m_delimiter->setToolTip(tr("What separates the fields of a CSV line. Another than a comma reads "
+                               "every line as CSV (not the book format or JSON lines)."));
+    connect(m_delimiter, &QComboBox::currentIndexChanged, this, &ImportPreviewDialog::optionsChanged);
+    separator->addRow(tr("Fields separated by:"), m_delimiter);
+    layout->addLayout(separator);
     m_ignored = new QLabel(box);
     m_ignored->setWordWrap(true);
     layout->addWidget(m_ignored);
@@ -229,6 +242,11 @@ void ImportPreviewDialog::showSniff()
         notes << QStringLiteral("• ") + QString::fromStdString(n);
     m_summary.value(QStringLiteral("notes"))
         ->setText(notes.isEmpty() ? tr("none") : notes.join(QLatin1Char('\n')));
+    if (const int d = m_delimiter->findData(int(m_preview.spec.parser.delimiter));
+        d != m_delimiter->currentIndex()) {
+        const QSignalBlocker block(m_delimiter); // the preview chose it (import_preview.cpp)
+        m_delimiter->setCurrentIndex(d);
+    }
     for (std::size_t i = 0; i < std::size(kFields); ++i)
         m_mapping->item(int(i), 1)->setText(sniffColumnText(r, i, m_preview.spec.parser.map));
     fillFieldChoices(r);
@@ -311,6 +329,7 @@ void ImportPreviewDialog::fillLines(const core::SniffResult& r)
 bool ImportPreviewDialog::readOptions(core::ParserOptions& out, QString& error) const
 {
     out = m_preview.spec.parser;
+    out.delimiter = char(m_delimiter->currentData().toInt());
     for (std::size_t i = 0; i < std::size(kFields); ++i) {
         const QVariant chosen = m_fieldCombos[i]->currentData();
         out.map.columns[i] = chosen.isValid() ? std::optional(chosen.toString().toStdString()) : std::nullopt;
@@ -355,7 +374,7 @@ void ImportPreviewDialog::optionsChanged()
     m_optionsState->setText(tr("Reading the first lines again with these settings…"));
     SourceSpec spec = m_preview.spec;
     spec.parser = options;
-    m_job->start([spec, db = m_preview.openDatabase] { return sniffForPreview(spec, db); },
+    m_job->start([spec, db = m_preview.openDatabase] { return sniffForPreview(spec, db, false); },
         [this](const ImportPreview& preview) { onSniffed(preview); });
 }
 

@@ -53,6 +53,7 @@ public:
     QComboBox* fieldCombo(core::ClickField field) const { return m_fieldCombos[std::size_t(field)]; }
     QComboBox* timeFormatCombo() const { return m_timeFormat; }
     QComboBox* timeZoneCombo() const { return m_timeZone; }
+    QComboBox* delimiterCombo() const { return m_delimiter; }
     QRadioButton* timeOrderButton() const { return m_timeOrder; }
     QRadioButton* anyOrderButton() const { return m_anyOrder; }
     //! The text of a summary row by name (file, format, time, order, counts, notes), for tests.
@@ -91,6 +92,7 @@ private:
     std::array<QComboBox*, core::kClickFieldCount> m_fieldCombos {};
     QComboBox* m_timeFormat = nullptr;
     QComboBox* m_timeZone = nullptr;
+    QComboBox* m_delimiter = nullptr;
     QLabel* m_optionsState = nullptr;
     QLabel* m_ignored = nullptr;
     QPushButton* m_ok = nullptr;
