@@ -71,18 +71,20 @@ std::string displayText(std::string_view text)
     return out;
 }
 
-//! Comma-separated fields of a header row, trimmed, quotes removed (names hold no quotes).
-std::vector<std::string> headerNames(std::string_view line)
+//! The fields of a header row separated by `delimiter`, trimmed, quotes removed (names hold no
+//! quotes), without a UTF-8 byte order mark (spreadsheet exports start with one).
+std::vector<std::string> headerNames(std::string_view line, char delimiter)
 {
+    if (line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
     std::vector<std::string> names;
     for (;;) {
-        const std::size_t comma = line.find(',');
-        std::string_view name = trimmed(line.substr(0, comma));
+        const std::size_t end = line.find(delimiter);
+        std::string_view name = trimmed(line.substr(0, end));
         if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
             name = name.substr(1, name.size() - 2);
         names.emplace_back(name);
-        if (comma == std::string_view::npos) return names;
-        line.remove_prefix(comma + 1);
+        if (end == std::string_view::npos) return names;
+        line.remove_prefix(end + 1);
     }
 }
 
@@ -334,7 +336,7 @@ void Sniffer::noteHeader(uint64_t number)
 {
     m_result.headerLine = number;
     m_result.header = displayText(m_parser.csvHeader()); // state() holds the map and time format too
-    m_result.headerColumns = headerNames(m_parser.csvHeader());
+    m_result.headerColumns = headerNames(m_parser.csvHeader(), m_options.parser.delimiter);
 }
 
 void Sniffer::mapColumns()
@@ -386,7 +388,7 @@ SniffResult Sniffer::finish(uint64_t bytesRead, bool wholeFile)
     }
     mapColumns();
     if (r.headerLine == 0 && !m_firstLine.empty()) {
-        std::vector<std::string> names = headerNames(m_firstLine);
+        std::vector<std::string> names = headerNames(m_firstLine, m_options.parser.delimiter);
         const bool allNames = std::all_of(names.begin(), names.end(), [](const std::string& n) {
             const char c = n.empty() ? '0' : n.front();
             return n.size() <= 64 && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_');

@@ -445,6 +445,15 @@ private slots:
                                                 "a3;2021-01-01 00:00:03;u3;1.2.3.4;US\n");
         QCOMPARE(semicolon.delimiter, ';');
         QVERIFY(hasNote(semicolon, "read them with --delimiter ';'"));
+        // A first line of names none of which is known, after a byte order mark: its columns are
+        // split at the delimiter in use (what a --map, or the import dialog's combos, can name).
+        SniffOptions semi;
+        semi.parser.delimiter = ';';
+        const SniffResult foreign = sniffText("\xEF\xBB\xBF"
+                                              "Advertiser Ad;When;Who\r\n"
+                                              "a1;05/12/2026 01:00:01;u1\r\n",
+            semi);
+        QCOMPARE(foreign.firstLineColumns, std::vector<std::string>({ "Advertiser Ad", "When", "Who" }));
     }
 
     void limits()

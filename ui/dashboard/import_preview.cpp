@@ -21,11 +21,12 @@ ImportPreview sniffForPreview(const SourceSpec& spec, const QString& openDatabas
     const std::string path = QFile::encodeName(spec.paths.front()).toStdString();
     auto result = core::sniffFile(path, options);
     // Rows that look separated by another delimiter than the one in use, which reads no click: the
-    // preview offers the file read with that one (the dialog shows it, and it can be changed back).
+    // preview offers the file read with that one, even if its columns or times still need choosing
+    // (the dialog shows it, and it can be changed back).
     if (guessDelimiter && result && result->events == 0 && result->delimiter != spec.parser.delimiter
         && spec.parser.format != core::LineFormat::Book && spec.parser.format != core::LineFormat::Jsonl) {
         options.parser.delimiter = result->delimiter;
-        if (auto again = core::sniffFile(path, options); again && again->events > 0) {
+        if (auto again = core::sniffFile(path, options)) {
             result = std::move(again);
             out.spec.parser.delimiter = options.parser.delimiter;
         }
