@@ -59,6 +59,7 @@ Prints {"messages":N,"delivered":N,"failed":N,"too_long":N,…}.
 --format F          auto (default) | book | csv | jsonl: the format of the input lines
 --map F=COLUMN      where field F is in CSV/JSON input (as for ingest; repeatable); clicks are sent
                     as canonical JSON, so the consumer needs no --map
+--delimiter C       the CSV field separator of the input (as for ingest): ',' (default) | ';' | '|' | tab
 --time-format F     how their click times are written (as for adclick ingest; default auto)
 --time-zone Z       the zone of times written without one (UTC, ±hh:mm or Area/City; default UTC)
 --gen-events N      publish N generated clicks instead of a file (with --seed S, --truth PREFIX
@@ -196,10 +197,7 @@ int readProduceRequest(Args& args, ProduceRequest& r)
         return 2;
     r.truth = args.value("truth");
     r.live = args.flag("live");
-    if (auto f = args.value("format"); f && !core::parseLineFormat(*f, o.format))
-        return fail("--format must be auto, book, csv or jsonl", 2);
-    if (!columnMapOption(args, o.map)) return 2;
-    if (!timeFormatOptions(args, o.timeFormat)) return 2;
+    if (const int rc = parserOptions(args, o.parser)) return rc;
     std::string propError;
     auto props = kafkaProperties(args, propError);
     if (!props) return fail(propError, 2);

@@ -57,7 +57,7 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::open(const ProduceOptions&
     std::unique_ptr<KafkaProducer> p(new KafkaProducer());
     p->m_impl = std::make_unique<Impl>();
     p->m_impl->options = options;
-    p->m_impl->parser = LineParser(ParserOptions { options.format, options.map, options.timeFormat });
+    p->m_impl->parser = LineParser(options.parser);
     // Defaults that suit a click stream; --kafka-prop overrides any of them.
     auto made = makeKafkaConf(options.brokers,
         { { "enable.idempotence", "true" }, { "linger.ms", "5" }, { "message.timeout.ms", "30000" },

@@ -15,9 +15,9 @@ struct ProduceOptions {
     std::string brokers;
     std::string topic;
     double ratePerSecond = 0; //!< 0: as fast as the brokers take them
-    LineFormat format = LineFormat::Auto; //!< of the lines handed to produceLine
-    ColumnMap map; //!< --map: where their fields are (sent as canonical JSON, so consumers need none)
-    TimeFormat timeFormat; //!< of their time stamps (the messages carry epoch ms)
+    //! How the lines handed to produceLine are read: format, --map, --delimiter (they are sent as
+    //! canonical JSON, so consumers need none) and time format (the messages carry epoch ms).
+    ParserOptions parser;
     std::vector<std::pair<std::string, std::string>> properties; //!< passed to librdkafka as they are
     int connectTimeoutMs = 10'000;
 };

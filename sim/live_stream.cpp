@@ -159,7 +159,7 @@ Result<std::unique_ptr<LiveClickStream>> LiveClickStream::start(const LiveStream
     ProduceOptions po;
     po.brokers = options.brokers;
     po.topic = options.topic;
-    po.format = LineFormat::Jsonl;
+    po.parser.format = LineFormat::Jsonl;
     po.connectTimeoutMs = kConnectTimeoutMs;
     // Live clicks are stale soon: give up on a message after 10 s rather than the producer's 30 s,
     // which also bounds how long a full local queue can block the producing thread.
