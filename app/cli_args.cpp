@@ -245,8 +245,7 @@ int parserOptions(Args& args, core::ParserOptions& out)
     if (!d) return 0;
     if (!core::parseDelimiter(*d, out.delimiter))
         return fail("--delimiter must be ',', ';', '|' or tab, not '" + *d + "'", 2);
-    // The book format and JSON lines are comma-separated by definition.
-    if (out.delimiter != ',' && out.format != core::LineFormat::Auto && out.format != core::LineFormat::Csv)
+    if (out.delimiter != ',' && !core::takesDelimiter(out.format))
         return fail("--delimiter " + core::delimiterName(out.delimiter)
                 + " reads CSV; it does not go with --format " + std::string(core::lineFormatName(out.format)),
             2);

@@ -75,6 +75,12 @@ std::string fieldSynonyms(ClickField field);
 //! delimiterName writes "tab" for '\t'.
 bool parseDelimiter(std::string_view text, char& out);
 std::string delimiterName(char delimiter);
+//! Whether a delimiter other than ',' can go with `format`: the book format and JSON lines are
+//! comma-separated by definition.
+constexpr bool takesDelimiter(LineFormat format)
+{
+    return format == LineFormat::Auto || format == LineFormat::Csv;
+}
 
 struct ParserOptions {
     LineFormat format = LineFormat::Auto;

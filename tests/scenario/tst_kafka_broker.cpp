@@ -86,12 +86,10 @@ private slots:
     void producedSemicolonLogNeedsNoDelimiterDownstream()
     {
         const QString log = m_dir.filePath("semicolon.csv");
-        QFile f(log);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("ad_id;click_timestamp;user_id;ip;country\n"
-                "a1;2021-01-01 00:00:01;u1;1.2.3.4;DE\n"
-                "\"a;2\";2021-01-01 00:00:02;u2;1.2.3.4;FR\n");
-        f.close();
+        QVERIFY(writeFile(log,
+            "ad_id;click_timestamp;user_id;ip;country\n"
+            "a1;2021-01-01 00:00:01;u1;1.2.3.4;DE\n"
+            "\"a;2\";2021-01-01 00:00:02;u2;1.2.3.4;FR\n"));
         const Run p = runCli(
             { "produce", "--brokers", m_bootstrap, "--topic", "semicolon", "--delimiter", ";", log });
         QVERIFY2(p.exitCode == 0, p.err.constData());

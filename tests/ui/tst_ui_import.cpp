@@ -362,21 +362,6 @@ private slots:
         QVERIFY(s);
         QCOMPARE(s->counters.accepted, 3);
         QCOMPARE(s->counters.rejected, 0);
-
-        // Columns of names none of which is known: ';' still reads the rows better than ',' (their
-        // names are offered to map), so the preview shows them read with ';'.
-        const QString foreign = file(QStringLiteral("semicolon-foreign.csv"),
-            "Advertiser Ad;When;Geo\n"
-            "a1;2021-01-01 00:00:01;DE\n"
-            "a2;2021-01-01 00:00:02;FR\n");
-        w->previewArchive({ foreign });
-        d = waitForPreview(*w);
-        QVERIFY(d);
-        QCOMPARE(d->delimiterCombo()->currentData().toInt(), int(';'));
-        QCOMPARE(d->sniff().events, 0);
-        QVERIFY(d->fieldCombo(core::ClickField::AdId)->isEnabled());
-        QVERIFY(d->fieldCombo(core::ClickField::AdId)->findText(QStringLiteral("Advertiser Ad")) > 0);
-        d->reject();
     }
 
     // A followed file is read in time order: the choice is not offered.

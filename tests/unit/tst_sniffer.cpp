@@ -421,19 +421,17 @@ private slots:
         QCOMPARE(binary.events, 0);
         QVERIFY(hasNote(binary, "not a text file"));
 
-        const SniffResult tsv = sniffText("ad_id\tclick_timestamp\tuser_id\tip\tcountry\n"
-                                          "a1\t2021-01-01 00:00:01\tu1\t1.2.3.4\tUS\n"
-                                          "a2\t2021-01-01 00:00:02\tu2\t1.2.3.4\tUS\n");
+        const std::string tsvText = "ad_id\tclick_timestamp\tuser_id\tip\tcountry\n"
+                                    "a1\t2021-01-01 00:00:01\tu1\t1.2.3.4\tUS\n"
+                                    "a2\t2021-01-01 00:00:02\tu2\t1.2.3.4\tUS\n";
+        const SniffResult tsv = sniffText(tsvText);
         QCOMPARE(tsv.delimiter, '\t');
         QCOMPARE(tsv.events, 0);
         QVERIFY(hasNote(tsv, "read them with --delimiter tab"));
         // Read with that delimiter: every row a click, and no note about it.
         SniffOptions tab;
         tab.parser.delimiter = '\t';
-        const SniffResult read = sniffText("ad_id\tclick_timestamp\tuser_id\tip\tcountry\n"
-                                           "a1\t2021-01-01 00:00:01\tu1\t1.2.3.4\tUS\n"
-                                           "a2\t2021-01-01 00:00:02\tu2\t1.2.3.4\tUS\n",
-            tab);
+        const SniffResult read = sniffText(tsvText, tab);
         QCOMPARE(read.delimiter, '\t');
         QCOMPARE(read.events, 2);
         QVERIFY(!hasNote(read, "--delimiter"));

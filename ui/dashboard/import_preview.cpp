@@ -24,7 +24,7 @@ ImportPreview sniffForPreview(const SourceSpec& spec, const QString& openDatabas
     // preview offers the file read with that one, even if its columns or times still need choosing
     // (the dialog shows it, and it can be changed back).
     if (guessDelimiter && result && result->events == 0 && result->delimiter != spec.parser.delimiter
-        && spec.parser.format != core::LineFormat::Book && spec.parser.format != core::LineFormat::Jsonl) {
+        && core::takesDelimiter(spec.parser.format)) {
         options.parser.delimiter = result->delimiter;
         if (auto again = core::sniffFile(path, options)) {
             result = std::move(again);
