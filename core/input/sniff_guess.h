@@ -1,6 +1,7 @@
 #pragma once
 // The sniffer's guesses about a log it cannot read yet: the strftime pattern of time stamps the
-// time format in use rejects, and the keys of JSON lines (what a column map can name).
+// time format in use rejects, the keys of JSON lines (what a column map can name), and the CSV
+// delimiter.
 
 #include <string>
 #include <string_view>
@@ -28,5 +29,9 @@ TimePatternGuess guessTimePattern(const std::vector<std::string>& texts);
 //! array members of the JSON object `line` ("ad", "ctx.geo.country"); a broken object adds
 //! what was read before the break.
 void addJsonKeyPaths(std::string_view line, std::vector<std::string>& keys);
+
+//! The delimiter the rows look like they use: the candidate (',', tab, ';', '|') found outside
+//! quotes in (nearly) every row, the same number of times, most often; ',' when none is.
+char guessDelimiter(const std::vector<std::string>& rows);
 
 } // namespace adclick::core

@@ -157,44 +157,6 @@ bool zoneApplies(const std::string& format, const std::string& pattern)
     return false;
 }
 
-//! How often `d` stands in `row` outside double quotes (a quoted field may hold it).
-std::size_t countOutsideQuotes(std::string_view row, char d)
-{
-    std::size_t n = 0;
-    bool quoted = false;
-    for (const char c : row) {
-        if (c == '"')
-            quoted = !quoted; // "" inside a quoted field toggles twice
-        else if (c == d && !quoted)
-            ++n;
-    }
-    return n;
-}
-
-//! The delimiter the rows look like they use: the candidate found in (nearly) every row, the same
-//! number of times, most often; ',' when none is.
-char guessDelimiter(const std::vector<std::string>& rows)
-{
-    char best = ',';
-    std::size_t bestCount = 0;
-    for (const char d : { ',', '\t', ';', '|' }) {
-        std::map<std::size_t, std::size_t> perCount; // occurrences in a row → rows
-        for (const std::string& row : rows) {
-            const std::size_t n = countOutsideQuotes(row, d);
-            if (n > 0) ++perCount[n];
-        }
-        if (perCount.empty()) continue;
-        const auto mode = std::max_element(
-            perCount.begin(), perCount.end(), [](auto& a, auto& b) { return a.second < b.second; });
-        if (mode->second * 10 < rows.size() * 8) continue; // not a column separator of most rows
-        if (mode->first > bestCount) {
-            best = d;
-            bestCount = mode->first;
-        }
-    }
-    return best;
-}
-
 //! A duration as an option takes it, rounded up to a convenient unit: 90s, 15m, 9h.
 std::string durationOption(int64_t ms)
 {
