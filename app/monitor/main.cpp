@@ -92,7 +92,7 @@ void openSources(MainWindow& window, const MonitorOptions& o)
     if (o.demo)
         window.startDemo();
     else if (o.follow && !o.sources.isEmpty())
-        window.followFile(o.sources.back());
+        window.openChecked(SourceSpec::follow(o.sources.back()));
     else if (!o.sources.isEmpty())
         window.openArguments(o.sources);
 }

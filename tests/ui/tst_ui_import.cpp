@@ -498,6 +498,57 @@ private slots:
         d->reject();
     }
 
+    // The command line and drag and drop (openArguments) open a file as it is when its first
+    // lines read as clicks. When they do not, the preview comes first with what it found: a ';'
+    // log gets the dialog with ';' chosen, a log whose lines are all rejected the dialog too, and
+    // nothing is opened until the user says how. An empty file opens as it is (nothing to choose).
+    void openedFilesShowThePreviewOnlyWhenTheyNeedIt()
+    {
+        const QString comma = file(QStringLiteral("dropped-comma.csv"),
+            "ad_id,click_timestamp,user_id,ip,country\n"
+            "a1,2021-01-01 00:00:01,u1,1.2.3.4,DE\n");
+        auto w = window();
+        w->openArguments({ comma });
+        QTRY_COMPARE(w->controller()->source().paths, QStringList { comma });
+        QVERIFY(!w->previewDialog());
+        SnapshotPtr s = uitest::settle(*w->controller());
+        QVERIFY(s);
+        QCOMPARE(s->counters.accepted, 1);
+
+        const QString semicolon = file(QStringLiteral("dropped-semicolon.csv"),
+            "ad_id;click_timestamp;user_id;ip;country\n"
+            "a1;2021-01-01 00:00:01;u1;1.2.3.4;DE\n"
+            "a2;2021-01-01 00:00:02;u2;1.2.3.4;FR\n");
+        w->openArguments({ semicolon });
+        ImportPreviewDialog* d = waitForPreview(*w);
+        QVERIFY(d);
+        QCOMPARE(d->delimiterCombo()->currentData().toInt(), int(';'));
+        QCOMPARE(w->controller()->source().paths, QStringList { comma }); // not opened yet
+        d->accept();
+        QTRY_COMPARE(w->controller()->source().paths, QStringList { semicolon });
+        QCOMPARE(w->controller()->source().parser.delimiter, ';');
+        s = uitest::settle(*w->controller());
+        QVERIFY(s);
+        QCOMPARE(s->counters.accepted, 2);
+        QCOMPARE(s->counters.rejected, 0);
+
+        const QString foreign = file(QStringLiteral("dropped-foreign.csv"),
+            "83230,3,1,13,379,2017-11-06 14:32:21,,0\n"
+            "17357,3,1,19,379,2017-11-06 14:33:34,,0\n");
+        w->openArguments({ foreign });
+        d = waitForPreview(*w);
+        QVERIFY(d);
+        QCOMPARE(d->sniff().events, 0);
+        d->reject();
+        QTest::qWait(200);
+        QCOMPARE(w->controller()->source().paths, QStringList { semicolon });
+
+        const QString empty = file(QStringLiteral("dropped-empty.log"), "");
+        w->openArguments({ empty });
+        QTRY_COMPARE(w->controller()->source().paths, QStringList { empty });
+        QVERIFY(!w->previewDialog() || !w->previewDialog()->isVisible());
+    }
+
     void emptyAndBinaryFilesShowANotice()
     {
         auto w = window();

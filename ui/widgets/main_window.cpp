@@ -29,6 +29,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace adclick::ui {
 
 namespace {
@@ -285,15 +287,38 @@ void MainWindow::openArchive(const QStringList& paths, bool orderAny, const core
 void MainWindow::previewArchive(const QStringList& paths)
 {
     if (paths.isEmpty()) return;
+    m_openIfReadable.reset();
     m_status->setText(tr("Reading the first lines of %1…").arg(QFileInfo(paths.front()).fileName()));
     m_controller->previewSource(SourceSpec::archive(paths));
 }
 
 void MainWindow::previewFollow(const QString& path)
 {
+    m_openIfReadable.reset();
     m_status->setText(tr("Reading the first lines of %1…").arg(QFileInfo(path).fileName()));
     m_controller->previewSource(SourceSpec::follow(path));
 }
+
+void MainWindow::openChecked(const SourceSpec& spec)
+{
+    if (spec.paths.isEmpty()) return;
+    m_openIfReadable = spec;
+    m_status->setText(tr("Reading the first lines of %1…").arg(QFileInfo(spec.paths.front()).fileName()));
+    m_controller->previewSource(spec);
+}
+
+namespace {
+
+//! The preview of `asked` read its head as it is: some click, or no line rejected (an empty or
+//! blank file, which the ingest reports or follows), and with the delimiter asked for.
+bool readsAsItIs(const ImportPreview& preview, const SourceSpec& asked)
+{
+    const core::SniffResult& sniff = *preview.sniff;
+    return preview.spec.parser.delimiter == asked.parser.delimiter
+        && (sniff.events > 0 || sniff.rejected == 0);
+}
+
+} // namespace
 
 ImportPreviewDialog* MainWindow::previewDialog() const
 {
@@ -310,8 +335,9 @@ void MainWindow::onPreviewReady(const ImportPreview& preview)
         else
             openArchive(spec.paths, spec.orderAny, spec.parser);
     };
-    if (!preview.ok()) { // nothing to preview (unreadable, missing): the ingest reports why
-        open(preview.spec);
+    const std::optional<SourceSpec> asked = std::exchange(m_openIfReadable, std::nullopt);
+    if (!preview.ok() || (asked && readsAsItIs(preview, *asked))) {
+        open(preview.spec); // nothing to preview (unreadable, missing: the ingest reports why)
         return;
     }
     if (m_preview) m_preview->deleteLater();
@@ -319,6 +345,10 @@ void MainWindow::onPreviewReady(const ImportPreview& preview)
     connect(m_preview, &QDialog::accepted, this, [this, open, dialog = m_preview] { open(dialog->spec()); });
     connect(m_preview, &QDialog::finished, m_preview, &QObject::deleteLater);
     m_preview->open();
+    if (asked)
+        statusBar()->showMessage(
+            tr("%1 does not read as clicks as it is: choose how to read it").arg(preview.spec.displayName()),
+            kWarningMs);
 }
 
 void MainWindow::followFile(const QString& path, const core::ParserOptions& parser)
@@ -360,7 +390,7 @@ void MainWindow::openArguments(const QStringList& arguments)
         }
         files << a;
     }
-    if (!files.isEmpty()) openArchive(files);
+    if (!files.isEmpty()) openChecked(SourceSpec::archive(files));
 }
 
 void MainWindow::startDemo()

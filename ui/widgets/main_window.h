@@ -13,6 +13,8 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <optional>
+
 class QDockWidget;
 class QSplitter;
 
@@ -64,6 +66,12 @@ public:
     //! Read button opens them with the order chosen there.
     void previewArchive(const QStringList& paths);
     void previewFollow(const QString& path);
+    //! The command line and drag and drop: `spec` (an archive or a followed file, default
+    //! options) is opened as it is when the head of its first file reads as clicks or holds no
+    //! line yet. When every line read there is rejected, or the rows look separated by another
+    //! delimiter, the import preview comes first, with what it found chosen: a file dropped on
+    //! the window is never read into nothing without a word.
+    void openChecked(const SourceSpec& spec);
     //! The import preview on screen (nullptr when none).
     ImportPreviewDialog* previewDialog() const;
     void connectKafka(const QString& uri, const KafkaProperties& properties = {});
@@ -149,6 +157,9 @@ private:
     RangeBar* m_rangeBar = nullptr;
     IngestStatusBar* m_status = nullptr;
     QPointer<ImportPreviewDialog> m_preview;
+    //! The spec of the preview on its way when openChecked asked for it (opened without the
+    //! dialog if its head reads as it is).
+    std::optional<SourceSpec> m_openIfReadable;
     QString m_databaseOverride;
     bool m_layoutRestored = false;
     bool m_shownOnce = false;
