@@ -453,6 +453,13 @@ Result<std::unique_ptr<InputFile>> InputFile::open(const std::string& path)
     ssize_t n = preadFull(fd.get(), reinterpret_cast<char*>(magic), sizeof magic, 0);
     if (n < 0) return R::error(sysError("cannot read", path));
     ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+    // A UTF-16 byte order mark: text, but not UTF-8 (Excel's "Unicode text", Windows PowerShell's
+    // `>`). Read as bytes, every line would be rejected as binary, which says the wrong thing.
+    if (n == 2 && ((magic[0] == 0xff && magic[1] == 0xfe) || (magic[0] == 0xfe && magic[1] == 0xff)))
+        return R::error(quoted(path)
+            + " is UTF-16 text (it starts with a UTF-16 byte order mark); click logs are "
+            + "read as UTF-8: convert it (iconv -f UTF-16 -t UTF-8 " + quoted(path) + " > "
+            + quoted(path + ".utf8") + ") and read the converted file instead");
     if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
         auto file = std::make_unique<GzipInputFile>(path, std::move(fd));
         if (auto s = file->init(); !s) return R(s);

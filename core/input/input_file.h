@@ -34,7 +34,8 @@ class InputFile {
 public:
     virtual ~InputFile() = default;
 
-    //! Opens `path`; a clear message when it is missing, unreadable or a directory.
+    //! Opens `path`; a clear message when it is missing, unreadable, a directory or UTF-16 text
+    //! (a byte order mark: the message says how to convert it).
     static Result<std::unique_ptr<InputFile>> open(const std::string& path);
 
     const std::string& path() const { return m_path; }

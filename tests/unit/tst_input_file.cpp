@@ -512,6 +512,23 @@ void TestInputFile::openErrors()
     QVERIFY(!r);
     QCOMPARE(qs(r.message()), qs("'" + dir.path().toStdString() + "' is a directory"));
 
+    // UTF-16 text (Excel's "Unicode text", PowerShell's `>`), either byte order: refused with
+    // how to convert it, not read as lines of binary bytes. A file of one such byte is not.
+    for (const char* bom : { "\xff\xfe", "\xfe\xff" }) {
+        const auto utf16 = join(dir, "unicode.txt");
+        writeFile(utf16, QByteArray(bom) + QByteArray("a\0d\0\n\0", 6));
+        r = InputFile::open(utf16);
+        QVERIFY(!r);
+        QCOMPARE(qs(r.message()),
+            qs("'" + utf16
+                + "' is UTF-16 text (it starts with a UTF-16 byte order mark); click logs are read "
+                + "as UTF-8: convert it (iconv -f UTF-16 -t UTF-8 '" + utf16 + "' > '" + utf16
+                + ".utf8') and read the converted file instead"));
+    }
+    const auto oneByte = join(dir, "one-byte.log");
+    writeFile(oneByte, "\xff");
+    QVERIFY(InputFile::open(oneByte));
+
     if (::geteuid() != 0) { // root reads anything
         const auto locked = join(dir, "locked.log");
         writeFile(locked, "x\n");
