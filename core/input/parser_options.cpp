@@ -208,10 +208,12 @@ bool fieldOfName(std::string_view name, ClickField& field, int& rank)
             return true;
         }
     }
+    // Lower case, and a blank or hyphen between words as '_': a spreadsheet's "Ad ID" or
+    // "Click-Time" is the ad_id or click_time its header means.
     char buf[kLongestSynonym];
     for (std::size_t i = 0; i < name.size(); ++i) {
         const char c = name[i];
-        buf[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+        buf[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c == ' ' || c == '-' ? '_' : c;
     }
     const std::string_view lower(buf, name.size());
     int r = 0;

@@ -744,6 +744,11 @@ void TestLineParser::columnMap_data()
         << QByteArrayList { "clickTs,adId,userId,Client_IP,countryCode,channel,event_id",
                t + ",a1,u1,::1,FR,ch9,e7" }
         << QByteArrayList { kHeader, ev(T, "a1", "u1", "::1", "FR", "e7") };
+    QTest::newRow("csv: names with blanks or hyphens between words (a spreadsheet's header)")
+        << A << QStringList {}
+        << QByteArrayList { "Ad Name,Click Time,Ad ID,User ID,IP Address,Country-Code,Event-ID",
+               QByteArray("Spring,") + t + ",a1,u1,1.2.3.4,DE,e7" }
+        << QByteArrayList { kHeader, ev(T, "a1", "u1", "1.2.3.4", "DE", "e7") };
     QTest::newRow("csv: the own name beats a synonym")
         << C << QStringList {} << QByteArrayList { "time,ad,click_timestamp,ad_id", "x,y," + t + ",a1" }
         << QByteArrayList { kHeader, ev(T, "a1", "", "", "") };
