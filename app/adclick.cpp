@@ -19,7 +19,7 @@ commands:
   ingest     --db F [--format auto|book|csv|jsonl] [--map FIELD=COLUMN]... [--delimiter C]
              [--time-format F] [--time-zone Z] [--order time|any] [--lateness S] [--late drop|update]
              [--dedup-horizon S] [--max-future S] [--max-jump S] [--idle S] [--follow] [--durable] SOURCE...
-             SOURCE: a file, a .gz file, a directory of rotated logs (name order), - for stdin,
+             SOURCE: a file, a .gz or .zst file, a directory of rotated logs (name order), - for stdin,
              or kafka://HOST:PORT[,..]/TOPIC[?group=G].
              Resumes where the database left off. Prints a JSON summary of the counters.
   count      --db F --ad ID --from T --to T [--filter EXPR]        -> {"ad_id":..,"count":N}

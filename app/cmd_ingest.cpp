@@ -21,8 +21,8 @@ const char* kHelp = R"(usage: adclick ingest --db F [options] SOURCE...
 Reads click logs into the database, exactly once: a run that is killed and started again
 continues where the database left off, with the same final counts as an uninterrupted run.
 
-SOURCE           a file, a .gz file, a directory of rotated logs (read oldest first, see below), - for stdin, or
-                 kafka://host:port[,host:port]/topic[?group=NAME]: every partition, one click per message
+SOURCE           a file, a .gz or .zst file, a directory of rotated logs (read oldest first, see below), - for
+                 stdin, or kafka://host:port[,host:port]/topic[?group=NAME]: every partition, one click per message
                  (JSON lines unless --format says otherwise), offsets kept in the database with the results;
                  kafka://…/AGG?kind=aggregates: a cluster's aggregate topic (adclick aggregate, docs/SCALING.md)
 --db F           the database (created when missing; raw events go to F.raw/)

@@ -48,7 +48,7 @@ offsets sent with transactions are not stored. Production means a real Kafka clu
 const char* kProduceHelp
     = R"(usage: adclick produce --brokers B --topic T [--rate N] [--kafka-prop K=V]... (FILE | - | --gen-events N | --live)
 
-Publishes click log lines (book, CSV or JSON lines; FILE may be .gz) to a Kafka topic, one click per
+Publishes click log lines (book, CSV or JSON lines; FILE may be .gz or .zst) to a Kafka topic, one click per
 message keyed by ad_id. Parsed clicks are sent as JSON lines; malformed lines are sent as they are,
 unkeyed (the consumer counts them as rejects, a line over 64 KiB as line_too_long). A line over
 900,000 bytes does not fit a message: it is not sent, counted ("too_long"), and the exit code is 1.

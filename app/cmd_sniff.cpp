@@ -16,7 +16,7 @@ Reads the head of a click log the way `adclick ingest` would, without ingesting 
 as JSON: the detected format and delimiter, the CSV header and the column each field is read
 from, the time format and range, how far the lines are out of time order, a verdict for each of
 the first lines (accepted, late, header, blank, or the reject reason) and notes on what looks
-wrong. FILE may be a .gz file, or a directory (its first file in reading order).
+wrong. FILE may be a .gz or .zst file, or a directory (its first file in reading order).
 "time" says how the stamps are read: the --time-format and --time-zone in use, the detected
 format (iso, epoch-s|ms|us|ns by magnitude, or strftime) with its pattern, whether the zone
 applies (stamps without a zone of their own), and for stamps rejected as bad_timestamp the

@@ -1,7 +1,7 @@
 # Shared by fuzz-smoke.sh and fuzz-nightly.sh (source it): builds the libFuzzer targets with
 # clang-14 + ASan/UBSan and runs one of them against its corpora.
 fuzz_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-fuzz_targets=(fuzz_line_parser fuzz_line_splitter fuzz_filter_expr fuzz_serve_api fuzz_cluster_messages)
+fuzz_targets=(fuzz_line_parser fuzz_line_splitter fuzz_filter_expr fuzz_serve_api fuzz_cluster_messages fuzz_input_file)
 
 # fuzz_build <build-dir>
 fuzz_build() {

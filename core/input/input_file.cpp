@@ -1,13 +1,11 @@
 #include "core/input/input_file.h"
 
 #include "core/base/sys_text.h"
-#include <zlib.h>
+#include "core/input/decoders.h"
 
 #include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <cstring>
-#include <type_traits>
 #include <utility>
 
 #include <fcntl.h>
@@ -32,8 +30,8 @@ namespace {
 
 // Linux transfers at most this much per read(2); asking for more only looks like a short read.
 constexpr std::size_t kMaxIo = 0x7ffff000;
-constexpr std::size_t kGzipInputBytes = 128 * 1024;
-constexpr std::size_t kGzipSeekScratchBytes = 64 * 1024;
+constexpr std::size_t kCompressedInputBytes = 128 * 1024;
+constexpr std::size_t kSeekScratchBytes = 64 * 1024;
 
 std::string displayName(const std::string& path)
 {
@@ -196,172 +194,26 @@ private:
 };
 
 // ---------------------------------------------------------------------------------------------
-// Gzip files.
+// Compressed files (decoders.h).
 
-//! One pass of decompression over a gzip file, from compressed offset 0, through any number of
-//! concatenated members. It reads with pread, so several decoders can share a descriptor (the
-//! fingerprint runs its own pass without disturbing the main one).
-class GzipDecoder {
+class CompressedInputFile final : public InputFile {
 public:
-    enum class Failure { None, Io, Corrupt, Truncated };
-
-    GzipDecoder(int fd, const std::string& path, std::size_t inputBytes)
-        : m_fd(fd)
-        , m_path(path)
-        , m_in(inputBytes)
-    { }
-    GzipDecoder(const GzipDecoder&) = delete;
-    GzipDecoder& operator=(const GzipDecoder&) = delete;
-    ~GzipDecoder()
-    {
-        if (m_initialized) ::inflateEnd(&m_z);
-    }
-
-    Status init()
-    {
-        m_z = z_stream {};
-        // 16 + MAX_WBITS: gzip wrapper only (a zlib or raw stream is not a .gz file).
-        int rc = ::inflateInit2(&m_z, 16 + MAX_WBITS);
-        if (rc != Z_OK)
-            return Status::error(
-                "cannot decompress " + quoted(m_path) + ": " + (m_z.msg ? m_z.msg : ::zError(rc)));
-        m_initialized = true;
-        return Status::ok();
-    }
-
-    //! Back to compressed offset 0, forgetting any failure.
-    void restart()
-    {
-        ::inflateReset(&m_z);
-        m_z.next_in = nullptr;
-        m_z.avail_in = 0;
-        m_filePos = 0;
-        m_inputEof = false;
-        m_state = State::InMember;
-        m_sawPadding = false;
-        m_failure = Failure::None;
-        m_error = Status::ok();
-    }
-
-    Failure failure() const { return m_failure; }
-
-    //! Decompresses up to out.size() bytes straight into `out`; 0 at the clean end of the last
-    //! member. Bytes decoded before a failure are returned first; the failure then comes (and
-    //! stays) on the next call.
-    Result<std::size_t> inflateInto(std::span<char> out)
-    {
-        if (m_failure != Failure::None) return Result<std::size_t>(m_error);
-        std::size_t produced = 0;
-        auto fail = [&](Failure kind, std::string message) -> Result<std::size_t> {
-            m_failure = kind;
-            m_error = Status::error(std::move(message));
-            if (produced > 0) return produced;
-            return Result<std::size_t>(m_error);
-        };
-
-        while (produced < out.size() && m_state != State::Done) {
-            if (m_z.avail_in == 0 && !m_inputEof) {
-                if (!refill()) return fail(Failure::Io, sysError("cannot read", m_path));
-                continue;
-            }
-            if (m_state == State::BetweenMembers) {
-                if (m_z.avail_in == 0) { // EOF right after a member (or its zero padding)
-                    m_state = State::Done;
-                    break;
-                }
-                if (*m_z.next_in == 0) {
-                    // Zero bytes after the last member (tape/block padding) are ignored, as gzip does.
-                    ++m_z.next_in;
-                    --m_z.avail_in;
-                    m_sawPadding = true;
-                    continue;
-                }
-                if (m_sawPadding) return fail(Failure::Corrupt, corruptMessage("data after zero padding"));
-                // Another member follows (`gzip -c a >> f; gzip -c b >> f`).
-                ::inflateReset(&m_z);
-                m_state = State::InMember;
-            }
-
-            const std::size_t chunk = std::min<std::size_t>(out.size() - produced, UINT_MAX);
-            m_z.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
-            m_z.avail_out = static_cast<uInt>(chunk);
-            // Called even with no input left: inflate may still hold output that did not fit before.
-            const int rc = ::inflate(&m_z, Z_NO_FLUSH);
-            produced += chunk - m_z.avail_out;
-            switch (rc) {
-            case Z_STREAM_END:
-                m_state = State::BetweenMembers;
-                m_sawPadding = false;
-                break;
-            case Z_OK:
-                break;
-            case Z_BUF_ERROR: // no progress possible without more input
-                if (m_z.avail_in == 0 && m_inputEof)
-                    return fail(Failure::Truncated, "truncated gzip file " + quoted(m_path));
-                break;
-            case Z_MEM_ERROR:
-                return fail(Failure::Io, "cannot decompress " + quoted(m_path) + ": out of memory");
-            default: // Z_DATA_ERROR, Z_NEED_DICT, Z_STREAM_ERROR
-                return fail(Failure::Corrupt, corruptMessage(m_z.msg ? m_z.msg : ::zError(rc)));
-            }
-        }
-        return produced;
-    }
-
-private:
-    enum class State { InMember, BetweenMembers, Done };
-
-    bool refill()
-    {
-        ssize_t n;
-        do {
-            n = ::pread(m_fd, m_in.data(), m_in.size(), static_cast<off_t>(m_filePos));
-        } while (n < 0 && errno == EINTR);
-        if (n < 0) return false;
-        if (n == 0) m_inputEof = true;
-        m_filePos += static_cast<uint64_t>(n);
-        m_z.next_in = reinterpret_cast<Bytef*>(m_in.data());
-        m_z.avail_in = static_cast<uInt>(n);
-        return true;
-    }
-
-    std::string corruptMessage(const std::string& what) const
-    {
-        const uint64_t at = m_filePos - m_z.avail_in; // compressed bytes consumed
-        return "corrupt gzip data in " + quoted(m_path) + " near compressed offset " + std::to_string(at)
-            + ": " + what;
-    }
-
-    int m_fd;
-    std::string m_path;
-    std::vector<char> m_in;
-    z_stream m_z {};
-    bool m_initialized = false;
-    uint64_t m_filePos = 0; //!< compressed offset of the end of what was read into m_in
-    bool m_inputEof = false;
-    State m_state = State::InMember; // the file starts with the magic bytes: a member
-    bool m_sawPadding = false;
-    Failure m_failure = Failure::None;
-    Status m_error;
-};
-
-class GzipInputFile final : public InputFile {
-public:
-    GzipInputFile(std::string path, Fd fd)
+    CompressedInputFile(std::string path, Fd fd, Compression compression)
         : m_fd(std::move(fd))
-        , m_decoder(m_fd.get(), path, kGzipInputBytes)
+        , m_compression(compression)
+        , m_decoder(makeDecoder(compression, m_fd.get(), path, kCompressedInputBytes))
     {
         m_path = std::move(path);
     }
 
-    Status init() { return m_decoder.init(); }
+    Status init() { return m_decoder->init(); }
 
     bool compressed() const override { return true; }
     bool seekable() const override { return true; }
 
     Result<std::size_t> read(std::span<char> buf) override
     {
-        auto n = m_decoder.inflateInto(buf);
+        auto n = m_decoder->decodeInto(buf);
         if (n) m_offset += *n;
         return n;
     }
@@ -369,15 +221,15 @@ public:
     Status seek(uint64_t offset) override
     {
         if (offset < m_offset) {
-            m_decoder.restart();
+            m_decoder->restart();
             m_offset = 0;
         }
         if (offset == m_offset) return Status::ok();
-        if (m_scratch.empty()) m_scratch.resize(kGzipSeekScratchBytes);
+        if (m_scratch.empty()) m_scratch.resize(kSeekScratchBytes);
         while (m_offset < offset) {
             const auto want
                 = static_cast<std::size_t>(std::min<uint64_t>(offset - m_offset, m_scratch.size()));
-            auto n = m_decoder.inflateInto(std::span<char>(m_scratch.data(), want));
+            auto n = m_decoder->decodeInto(std::span<char>(m_scratch.data(), want));
             if (!n) return n.status();
             if (*n == 0)
                 return Status::error("cannot seek to offset " + std::to_string(offset) + " in "
@@ -392,16 +244,16 @@ public:
     Result<Fingerprint> fingerprint() override
     {
         // A separate short pass from the start; the main decoder's position is untouched.
-        GzipDecoder decoder(m_fd.get(), m_path, 16 * 1024);
-        if (auto s = decoder.init(); !s) return Result<Fingerprint>(s);
+        const auto decoder = makeDecoder(m_compression, m_fd.get(), m_path, 16 * 1024);
+        if (auto s = decoder->init(); !s) return Result<Fingerprint>(s);
         char buf[kFingerprintBytes];
         std::size_t have = 0;
         while (have < sizeof buf) {
-            auto n = decoder.inflateInto(std::span<char>(buf + have, sizeof buf - have));
+            auto n = decoder->decodeInto(std::span<char>(buf + have, sizeof buf - have));
             if (!n) {
                 // A file cut short (say, still being compressed by a log rotation) is known by the
                 // content it has so far, exactly like a short plain file.
-                if (decoder.failure() == GzipDecoder::Failure::Truncated) break;
+                if (decoder->failure() == DecodeFailure::Truncated) break;
                 return Result<Fingerprint>(n.status());
             }
             if (*n == 0) break;
@@ -410,13 +262,14 @@ public:
         return Fingerprint { static_cast<uint32_t>(have), fingerprintHash(buf, have) };
     }
 
-    // A gzip file is read as a finished archive: it is never followed.
+    // A compressed file is read as a finished archive: it is never followed.
     FileChange checkChange(std::string_view) override { return FileChange::Unchanged; }
     Result<bool> waitReadable(int) override { return true; }
 
 private:
     Fd m_fd;
-    GzipDecoder m_decoder;
+    Compression m_compression;
+    std::unique_ptr<Decoder> m_decoder;
     uint64_t m_offset = 0;
     std::vector<char> m_scratch; // seek target for skipped content
 };
@@ -449,19 +302,24 @@ Result<std::unique_ptr<InputFile>> InputFile::open(const std::string& path)
     if (!S_ISREG(st.st_mode)) // a FIFO or a device: a stream like stdin
         return std::unique_ptr<InputFile>(new PlainInputFile(path, std::move(fd), false));
 
-    unsigned char magic[2] = {};
+    unsigned char magic[8] = {};
     ssize_t n = preadFull(fd.get(), reinterpret_cast<char*>(magic), sizeof magic, 0);
     if (n < 0) return R::error(sysError("cannot read", path));
     ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+    const std::span<const unsigned char> head(magic, static_cast<std::size_t>(n));
     // A UTF-16 byte order mark: text, but not UTF-8 (Excel's "Unicode text", Windows PowerShell's
     // `>`). Read as bytes, every line would be rejected as binary, which says the wrong thing.
-    if (n == 2 && ((magic[0] == 0xff && magic[1] == 0xfe) || (magic[0] == 0xfe && magic[1] == 0xff)))
+    if (n >= 2 && ((magic[0] == 0xff && magic[1] == 0xfe) || (magic[0] == 0xfe && magic[1] == 0xff)))
         return R::error(quoted(path)
             + " is UTF-16 text (it starts with a UTF-16 byte order mark); click logs are "
             + "read as UTF-8: convert it (iconv -f UTF-16 -t UTF-8 " + quoted(path) + " > "
             + quoted(path + ".utf8") + ") and read the converted file instead");
-    if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-        auto file = std::make_unique<GzipInputFile>(path, std::move(fd));
+    if (const std::string other = unreadCompressionOfMagic(head); !other.empty())
+        return R::error(quoted(path) + " is " + other
+            + "-compressed; gzip and zstd files are read as they are, " + other
+            + " files must be decompressed first (" + decompressCommand(other, path) + ")");
+    if (Compression compression; compressionOfMagic(head, compression)) {
+        auto file = std::make_unique<CompressedInputFile>(path, std::move(fd), compression);
         if (auto s = file->init(); !s) return R(s);
         return std::unique_ptr<InputFile>(std::move(file));
     }

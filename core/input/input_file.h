@@ -11,7 +11,7 @@
 
 namespace adclick::core {
 
-//! Content identity of a file: a hash of its first `length` content bytes (uncompressed for .gz),
+//! Content identity of a file: a hash of its first `length` content bytes (uncompressed for .gz, .zst),
 //! length ≤ kFingerprintBytes. It survives renames and compression by log rotation, unlike
 //! paths and inodes. A file shorter than kFingerprintBytes gets a shorter fingerprint, which
 //! is extended as it grows.
@@ -28,14 +28,14 @@ uint64_t fingerprintHash(const char* data, std::size_t size);
 //! What a followed file did since the last look.
 enum class FileChange { Unchanged, Grown, Truncated, Replaced, Vanished };
 
-//! A readable source: a plain file, a gzip file (detected by its magic bytes, not its name),
-//! or stdin ("-"). Offsets are content offsets (uncompressed for gzip).
+//! A readable source: a plain file, a gzip or zstd file (detected by its magic bytes, not its
+//! name: decoders.h), or stdin ("-"). Offsets are content offsets (uncompressed when compressed).
 class InputFile {
 public:
     virtual ~InputFile() = default;
 
-    //! Opens `path`; a clear message when it is missing, unreadable, a directory or UTF-16 text
-    //! (a byte order mark: the message says how to convert it).
+    //! Opens `path`; a clear message when it is missing, unreadable, a directory, UTF-16 text (a
+    //! byte order mark: the message says how to convert it) or compressed other than gzip or zstd.
     static Result<std::unique_ptr<InputFile>> open(const std::string& path);
 
     const std::string& path() const { return m_path; }
@@ -43,10 +43,10 @@ public:
     virtual bool seekable() const = 0; //!< false for stdin and pipes
 
     //! Up to buf.size() content bytes; 0 at the current end of the data (a followed plain file
-    //! may grow later). A corrupt gzip stream is an error with the offset it failed at.
+    //! may grow later). A corrupt compressed stream is an error with the offset it failed at.
     virtual Result<std::size_t> read(std::span<char> buf) = 0;
 
-    //! Continue at content offset `offset` (gzip: by decompressing up to it). Fails when the
+    //! Continue at content offset `offset` (compressed: by decompressing up to it). Fails when the
     //! content is shorter than `offset`.
     virtual Status seek(uint64_t offset) = 0;
 

@@ -300,7 +300,8 @@ std::string orderNote(const std::string& dir, const std::vector<std::string>& na
 RotationKey rotationKeyOf(std::string_view name)
 {
     std::string_view n = name;
-    if (n.size() > 3 && n.substr(n.size() - 3) == ".gz") n.remove_suffix(3);
+    for (const std::string_view ext : { std::string_view(".gz"), std::string_view(".zst") })
+        if (n.size() > ext.size() && n.ends_with(ext)) n.remove_suffix(ext.size());
     RotationKey key;
     const std::size_t dot = n.rfind('.');
     if (dot != std::string_view::npos && dot > 0) {

@@ -1,6 +1,7 @@
 // Tests of InputFile and expandSources against real files in a temporary directory, whose
 // content the test knows byte for byte.
 
+#include "core/input/decoders.h"
 #include "core/input/input_file.h"
 #include "core/input/rotated_copy.h"
 #include "core/input/source_list.h"
@@ -11,6 +12,7 @@
 #include <QTest>
 
 #include <zlib.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <array>
@@ -108,6 +110,28 @@ QByteArray gzipMember(const QByteArray& data, int level = Z_DEFAULT_COMPRESSION)
     out.resize(qsizetype(z.total_out));
     deflateEnd(&z);
     return rc == Z_STREAM_END ? out : QByteArray();
+}
+
+//! One zstd frame of `data`, as `zstd` writes it.
+QByteArray zstdFrame(const QByteArray& data)
+{
+    QByteArray out(qsizetype(ZSTD_compressBound(std::size_t(data.size()))), Qt::Uninitialized);
+    const std::size_t n
+        = ZSTD_compress(out.data(), std::size_t(out.size()), data.constData(), std::size_t(data.size()), 3);
+    if (ZSTD_isError(n)) return {};
+    out.resize(qsizetype(n));
+    return out;
+}
+
+//! A zstd skippable frame (magic 0x184D2A50, then the payload's length, little-endian): readers
+//! pass over it.
+QByteArray zstdSkippableFrame(const QByteArray& payload)
+{
+    QByteArray out("\x50\x2a\x4d\x18", 4);
+    const auto n = uint32_t(payload.size());
+    for (int i = 0; i < 4; ++i)
+        out += char((n >> (8 * i)) & 0xff);
+    return out + payload;
 }
 
 //! `content` both as a plain file and as a gzip member: a reader must not tell them apart.
@@ -252,6 +276,11 @@ private slots:
     void checkChange_data();
     void checkChange();
     void checkChangeOfGzipIsUnchanged();
+
+    void zstdFramesReadAsOneStream();
+    void zstdTruncatedOrCorrupt();
+    void otherCompressionsAreRefused();
+    void contentSizeIsEstimatedWithoutReading();
     void truncatedAndRewrittenLongerIsSeenByItsHead();
     void rotatedCopyIsFoundByContent();
     void fifoWithoutWriterIsWaitedForInterruptibly();
@@ -1133,6 +1162,8 @@ void TestInputFile::rotationKeys_data()
     row("app.log.1", "app.log", "", 1);
     row("app.log.10", "app.log", "", 10);
     row("app.log.2.gz", "app.log", "", 2);
+    row("app.log.3.zst", "app.log", "", 3);
+    row("app.log-20261202.zst", "app.log", "20261202000000", -1);
     row("app.log.gz", "app.log", "", -1);
     row("app.log-20261201", "app.log", "20261201000000", -1);
     row("app.log-20261201.gz", "app.log", "20261201000000", -1);
@@ -1332,6 +1363,142 @@ void TestInputFile::givenOrderIsKeptAndWarnedAbout()
         QVERIFY2(ok, ok.message().c_str());
         QVERIFY(ok->warnings.empty());
     }
+}
+
+// Zstd, as log rotation writes it (logrotate's compresscmd zstd): detected by its magic, any
+// number of frames and skippable frames read as one stream, seekable, fingerprinted by content.
+void TestInputFile::zstdFramesReadAsOneStream()
+{
+    QTemporaryDir dir;
+    const QByteArray first = logLines(20000, 31), second = logLines(20000, 32);
+    const QByteArray content = first + second;
+    const auto path = join(dir, "app.log.1"); // no .zst in the name: the magic decides
+    auto file = writeAndOpen(path, zstdFrame(first) + zstdSkippableFrame("index") + zstdFrame(second));
+    QVERIFY(file && file->compressed() && file->seekable());
+    for (const std::size_t buffer : { std::size_t(7), std::size_t(4096), std::size_t(1) << 20 }) {
+        QVERIFY(file->seek(0));
+        checkReadsExactly(*file, buffer, content);
+    }
+    QCOMPARE(*file->fingerprint(), expectedFingerprint(content));
+
+    std::vector<char> buf(1000);
+    QVERIFY(file->seek(uint64_t(first.size()) - 10)); // across the frames
+    QCOMPARE(*file->read(buf), buf.size());
+    QVERIFY(QByteArray(buf.data(), 1000) == content.mid(first.size() - 10, 1000));
+    QVERIFY(file->seek(5)); // backward: from the start again
+    QVERIFY(readAll(*file, 1 << 16).data == content.mid(5));
+    QVERIFY(!file->seek(uint64_t(content.size()) + 1));
+    QCOMPARE(file->checkChange(), FileChange::Unchanged); // an archive: never followed
+
+    auto empty = writeAndOpen(join(dir, "empty.zst"), zstdFrame({}));
+    QVERIFY(empty && empty->compressed());
+    checkReadsExactly(*empty, 4096, {});
+}
+
+void TestInputFile::zstdTruncatedOrCorrupt()
+{
+    QTemporaryDir dir;
+    const QByteArray content = logLines(20000, 33);
+    const QByteArray zst = zstdFrame(content);
+    for (const qsizetype keep : { zst.size() / 2, zst.size() - 1 }) {
+        const auto path = join(dir, "cut.zst");
+        auto file = writeAndOpen(path, zst.left(keep));
+        QVERIFY(file);
+        const ReadOutcome r = readAll(*file, 65536);
+        QVERIFY(!r.ok);
+        QCOMPARE(qs(r.error), qs("truncated zstd file '" + path + "'"));
+        QVERIFY(content.startsWith(r.data)); // what came before the cut is the true content
+        QCOMPARE(file->offset(), uint64_t(r.data.size()));
+        // The fingerprint of a file cut short (still being compressed) is that of its content so far.
+        QVERIFY(file->fingerprint());
+    }
+    QByteArray flipped = zst;
+    flipped[flipped.size() / 2] = char(flipped[flipped.size() / 2] ^ 0x55);
+    flipped[flipped.size() / 2 + 1] = char(flipped[flipped.size() / 2 + 1] ^ 0x55);
+    const auto path = join(dir, "corrupt.zst");
+    auto file = writeAndOpen(path, flipped);
+    QVERIFY(file);
+    const ReadOutcome r = readAll(*file, 65536);
+    QVERIFY(!r.ok);
+    QVERIFY2(
+        r.error.starts_with("corrupt zstd data in '" + path + "' near compressed offset "), r.error.c_str());
+
+    // A header that declares 260 bytes, then an empty last block: zstd itself notices only when
+    // it decodes the frame in one go. Found by fuzz_input_file; an error whatever the read size.
+    const auto lying = join(dir, "lying.zst");
+    writeFile(lying, QByteArray("\x28\xb5\x2f\xfd\x60\x04\x00\x01\x00\x00", 10));
+    for (const std::size_t buffer : { std::size_t(1), std::size_t(4096) }) {
+        auto f = openOk(lying);
+        QVERIFY(f);
+        const ReadOutcome out = readAll(*f, buffer);
+        QVERIFY(!out.ok);
+        QVERIFY2(out.error.ends_with("the frame holds 0 bytes, its header says 260")
+                || out.error.ends_with("Data corruption detected"),
+            out.error.c_str());
+    }
+}
+
+// Compressions no decoder reads are refused at open with what they are, never read as lines of
+// binary bytes. Text that merely starts with the same letters is text.
+void TestInputFile::otherCompressionsAreRefused()
+{
+    QTemporaryDir dir;
+    struct Case {
+        const char* name;
+        QByteArray magic;
+        const char* command;
+    };
+    const Case cases[] = {
+        { "xz",
+            QByteArray("\xfd"
+                       "7zXZ\x00\x00\x04",
+                8),
+            "xz -dk" },
+        { "bzip2", QByteArray("BZh91AY&SY", 10), "bzip2 -dk" },
+        { "zip", QByteArray("PK\x03\x04\x14\x00\x00\x00", 8), "unzip" },
+        { "7z", QByteArray("7z\xbc\xaf\x27\x1c\x00\x04", 8), "7z x" },
+    };
+    for (const Case& c : cases) {
+        const auto path = join(dir, std::string("log.") + c.name);
+        writeFile(path, c.magic + logLines(10, 1));
+        auto r = InputFile::open(path);
+        QVERIFY(!r);
+        QCOMPARE(qs(r.message()),
+            qs("'" + path + "' is " + c.name + "-compressed; gzip and zstd files are read as they are, "
+                + c.name + " files must be decompressed first (" + c.command + " '" + path + "')"));
+    }
+    auto text = writeAndOpen(join(dir, "bz.log"), "BZh9 is an ad id,2021-01-01T00:00:00Z\n");
+    QVERIFY(text && !text->compressed());
+}
+
+// The window's progress bar: the content size of plain, gzip and zstd files, without reading them.
+void TestInputFile::contentSizeIsEstimatedWithoutReading()
+{
+    QTemporaryDir dir;
+    const QByteArray content = logLines(20000, 35);
+    const auto plain = join(dir, "a.log"), gz = join(dir, "a.log.gz"), zst = join(dir, "a.log.zst");
+    writeFile(plain, content);
+    writeFile(gz, gzipMember(content));
+    writeFile(zst, zstdFrame(content));
+    for (const std::string& path : { plain, gz, zst })
+        QCOMPARE(estimatedContentBytes(path), uint64_t(content.size()));
+    // A frame written as a stream (zstd reading a pipe) does not hold the size: the compressed
+    // size stands in for it.
+    ZSTD_CCtx* cctx = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 0);
+    QByteArray streamed(qsizetype(ZSTD_compressBound(std::size_t(content.size()))), Qt::Uninitialized);
+    ZSTD_outBuffer out { streamed.data(), std::size_t(streamed.size()), 0 };
+    ZSTD_inBuffer in { content.constData(), std::size_t(content.size()), 0 };
+    QCOMPARE(ZSTD_compressStream2(cctx, &out, &in, ZSTD_e_end), std::size_t(0));
+    ZSTD_freeCCtx(cctx);
+    streamed.resize(qsizetype(out.pos));
+    const auto unknown = join(dir, "streamed.zst");
+    writeFile(unknown, streamed);
+    QCOMPARE(estimatedContentBytes(unknown), uint64_t(streamed.size()));
+    auto file = openOk(unknown);
+    QVERIFY(file);
+    checkReadsExactly(*file, 65536, content);
+    QCOMPARE(estimatedContentBytes(join(dir, "missing.log")), uint64_t(0));
 }
 
 QTEST_GUILESS_MAIN(TestInputFile)

@@ -1,5 +1,7 @@
 #include "ui/dashboard/source_spec.h"
 
+#include "core/input/decoders.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
@@ -129,20 +131,7 @@ namespace {
 
 uint64_t estimateFile(const QString& path)
 {
-    const QFileInfo info(path);
-    const auto size = static_cast<uint64_t>(info.size());
-    if (!path.endsWith(QLatin1String(".gz"), Qt::CaseInsensitive) || size < 18) return size;
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly) || !f.seek(qint64(size) - 4)) return size;
-    const QByteArray tail = f.read(4);
-    if (tail.size() != 4) return size;
-    uint64_t isize = 0;
-    for (int i = 3; i >= 0; --i)
-        isize = (isize << 8) | static_cast<unsigned char>(tail[i]);
-    // ISIZE is the uncompressed size mod 2^32, which is never below the compressed size.
-    while (isize < size)
-        isize += uint64_t(1) << 32;
-    return isize;
+    return core::estimatedContentBytes(QFile::encodeName(path).toStdString());
 }
 
 } // namespace

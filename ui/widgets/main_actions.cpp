@@ -60,7 +60,7 @@ void MainActions::createFileMenu()
     QMenu* file = m_window->menuBar()->addMenu(tr("&File"));
     m_openArchive = file->addAction(tr("&Open archived logs…"), this, [this] {
         const QStringList files = QFileDialog::getOpenFileNames(m_window, tr("Open archived click logs"),
-            lastDirectory(), tr("Click logs (*.log *.csv *.jsonl *.json *.txt *.gz);;All files (*)"));
+            lastDirectory(), tr("Click logs (*.log *.csv *.jsonl *.json *.txt *.gz *.zst);;All files (*)"));
         if (!files.isEmpty()) emit archiveChosen(files);
     });
     withKeys(m_openArchive, QKeySequence::Open);
