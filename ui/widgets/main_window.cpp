@@ -286,24 +286,23 @@ void MainWindow::openArchive(const QStringList& paths, bool orderAny, const core
 
 void MainWindow::previewArchive(const QStringList& paths)
 {
-    if (paths.isEmpty()) return;
-    m_openIfReadable.reset();
-    m_status->setText(tr("Reading the first lines of %1…").arg(QFileInfo(paths.front()).fileName()));
-    m_controller->previewSource(SourceSpec::archive(paths));
+    if (!paths.isEmpty()) requestPreview(SourceSpec::archive(paths), false);
 }
 
 void MainWindow::previewFollow(const QString& path)
 {
-    m_openIfReadable.reset();
-    m_status->setText(tr("Reading the first lines of %1…").arg(QFileInfo(path).fileName()));
-    m_controller->previewSource(SourceSpec::follow(path));
+    requestPreview(SourceSpec::follow(path), false);
 }
 
 void MainWindow::openChecked(const SourceSpec& spec)
 {
-    if (spec.paths.isEmpty()) return;
-    m_openIfReadable = spec;
-    m_status->setText(tr("Reading the first lines of %1…").arg(QFileInfo(spec.paths.front()).fileName()));
+    if (!spec.paths.isEmpty()) requestPreview(spec, true);
+}
+
+void MainWindow::requestPreview(const SourceSpec& spec, bool openIfReadable)
+{
+    m_openIfReadable = openIfReadable ? std::optional<SourceSpec>(spec) : std::nullopt;
+    m_status->setText(tr("Reading the first lines of %1…").arg(QFileInfo(spec.paths.value(0)).fileName()));
     m_controller->previewSource(spec);
 }
 

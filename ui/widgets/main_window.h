@@ -135,6 +135,9 @@ private:
     void offerPreview();
     void onDemoStarted(bool ok, const QString& error);
     void onPreviewReady(const ImportPreview& preview);
+    //! Sniffs `spec` in the background; onPreviewReady then shows the dialog, or with
+    //! `openIfReadable` opens the source at once when its head reads as it is (openChecked).
+    void requestPreview(const SourceSpec& spec, bool openIfReadable);
     void onReportFinished(const ReportOutcome& outcome);
     //! How an action ended: `done` in the status bar for `doneMs`, or `failed` in the banner.
     void showOutcome(bool ok, const QString& done, const QString& failed, int doneMs);
