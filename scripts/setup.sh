@@ -9,7 +9,7 @@ packages=(
     qt6-charts-dev libqt6opengl6-dev  # the GUI's per-minute charts (Qt Charts needs Qt OpenGL's CMake config)
     desktop-file-utils appstream    # validate the desktop entry and AppStream metadata (packaging test)
     libsqlite3-dev sqlite3 zlib1g-dev gzip
-    libzstd-dev                     # compresses the raw event segments (core/pipeline/raw_frame.h)
+    libzstd-dev                     # compresses the raw event segments (core/pipeline/raw_frame.h), reads .zst logs
     librdkafka-dev kcat             # Kafka client (and its mock cluster); kcat is the independent client in tests
     libbenchmark-dev time           # micro benchmarks; /usr/bin/time for peak RSS
     clang-14 libclang-rt-14-dev     # libFuzzer + sanitizers for the fuzz smoke test
