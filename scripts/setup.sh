@@ -9,6 +9,7 @@ packages=(
     qt6-charts-dev libqt6opengl6-dev  # the GUI's per-minute charts (Qt Charts needs Qt OpenGL's CMake config)
     desktop-file-utils appstream    # validate the desktop entry and AppStream metadata (packaging test)
     libsqlite3-dev sqlite3 zlib1g-dev gzip
+    zstd                            # tests write .zst logs with the zstd tool (tst_end_to_end)
     libzstd-dev                     # compresses the raw event segments (core/pipeline/raw_frame.h), reads .zst logs
     librdkafka-dev kcat             # Kafka client (and its mock cluster); kcat is the independent client in tests
     libbenchmark-dev time           # micro benchmarks; /usr/bin/time for peak RSS

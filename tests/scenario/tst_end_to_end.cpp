@@ -169,7 +169,8 @@ private slots:
         QCOMPARE(aggText(stdinDb), aggText(plainDb));
 
         // Split at a line boundary into a directory of rotated files, read oldest first: the
-        // first half is the older rotation, .2 (docs/semantics.md, "Reading order of a folder").
+        // first half is the older rotation, .2, compressed with zstd as logrotate's compresscmd
+        // does (docs/semantics.md, "Reading order of a folder").
         QFile in(log);
         QVERIFY(in.open(QIODevice::ReadOnly));
         const QByteArray all = in.readAll();
@@ -182,6 +183,8 @@ private slots:
         b.write(all.left(headerEnd) + all.mid(cut)); // each rotated CSV file has its header
         a.close();
         b.close();
+        QCOMPARE(QProcess::execute("zstd", { "-q", "--rm", path("rotated/clicks.log.2") }), 0);
+        QVERIFY(QFile::exists(path("rotated/clicks.log.2.zst")));
         const QString dirDb = path("dir.db");
         const Run r = runCli({ "ingest", "--db", dirDb, path("rotated") });
         QVERIFY2(r.exitCode == 0, r.err.constData());
