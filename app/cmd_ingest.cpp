@@ -40,7 +40,7 @@ SOURCE           a file, a .gz or .zst file, a directory of rotated logs (read o
                  the next click confirms the jump (default 1 day; 0 turns the check off)
 --follow         keep following the last SOURCE as it grows until interrupted, through rotation and
                  truncation (copytruncate: the copy beside it is finished first); lost data is counted
-                 in lost_bytes / lost_predecessors (docs/semantics.md)
+                 in lost_bytes / lost_predecessors (docs/semantics.md); not a .gz or .zst file (it never grows)
 --follow-symlinks  directories: also read symbolic links that lead out of the directory (default:
                  skipped with a warning; links to files inside it are read)
 --idle S         follow mode: after S seconds without input the watermark advances with wall time (default 30)

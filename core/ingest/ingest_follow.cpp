@@ -47,6 +47,11 @@ bool Ingestor::noteRead(Source& src, std::string_view chunk)
 
 Status Ingestor::follow(Source& src, std::stop_token& stop)
 {
+    // Read to its end and then watched forever, it would look followed and never change.
+    if (src.file->compressed())
+        return Status::error(quoted(src.path)
+            + " is compressed, and a compressed log does not grow: it cannot be "
+            + "followed (read it without --follow, or follow the live log it was rotated from)");
     src.verify = true;
     int64_t lastDataMs = steadyMs();
     for (;;) {

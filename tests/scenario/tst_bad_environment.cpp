@@ -225,6 +225,19 @@ private slots:
         QVERIFY2(r.err.contains("no-such.log"), r.err.constData());
     }
 
+    // A .gz or .zst file never grows: following one would wait forever, looking alive.
+    void followingACompressedFileIsAClearError()
+    {
+        const QString gz = path("rotated.log.gz");
+        QVERIFY(testsupport::writeFile(gz, "ad1, 2021-01-01 00:00:01, u1, 1.2.3.4, US\n", true));
+        const Run r = runCli({ "ingest", "--db", path("follow-gz.db"), "--follow", gz });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("'" + gz.toUtf8() + "' is compressed, and a compressed log does not grow"),
+            r.err.constData());
+        // Read without --follow, it is an archive like any other.
+        QCOMPARE(runCli({ "ingest", "--db", path("follow-gz.db"), gz }).exitCode, 0);
+    }
+
     void unwritableDatabaseIsAClearError()
     {
         const Run r = runCli({ "ingest", "--db", "/proc/adclick/x.db", m_log });
