@@ -122,7 +122,7 @@ bool splitCsv(std::string_view line, std::vector<std::string_view>& fields, Scra
 LineParser::RecordEnd LineParser::csvRecordEnd(std::string_view text, char sep)
 {
     // The quoting rules of splitCsv: a quote opens a field only at its start, `""` inside one
-    // stands for `"`, and only spaces may stand between a closing quote and the separator.
+    // stands for `"`, and only blanks (isPad) may stand between a closing quote and the separator.
     const char* p = text.data();
     const char* const e = p + text.size();
     for (;;) {

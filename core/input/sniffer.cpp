@@ -370,7 +370,7 @@ void Sniffer::addNotes()
     if (r.binary) note("this is not a text file (control bytes or broken UTF-8): not a click log");
     if (const char given = m_options.parser.delimiter; !m_rows.empty() && r.delimiter != given) {
         // Quoted for a shell: ';' and '|' are its own separators.
-        const std::string option = r.delimiter == '\t' ? "tab" : "'" + std::string(1, r.delimiter) + "'";
+        const std::string option = r.delimiter == '\t' ? "tab" : "'" + delimiterName(r.delimiter) + "'";
         note("the rows look separated by '" + delimiterName(r.delimiter) + "', not by '"
             + delimiterName(given) + "': read them with --delimiter " + option);
     }

@@ -20,6 +20,13 @@ struct ImportPreview {
     std::shared_ptr<const core::SniffResult> sniff;
     QString openDatabase; //!< the database the window had open, never read (core::SniffOptions::own)
     bool ok() const { return sniff != nullptr; }
+    //! Sniffed, with the delimiter `asked` gives, its head reads as it is: some click, or no line
+    //! rejected (an empty or blank file, which the ingest reports or follows).
+    bool readsAsItIs(const SourceSpec& asked) const
+    {
+        return ok() && spec.parser.delimiter == asked.parser.delimiter
+            && (sniff->events > 0 || sniff->rejected == 0);
+    }
 };
 
 //! Sniffs the first path of `spec` (a folder: its first file in reading order) with the spec's

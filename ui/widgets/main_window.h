@@ -110,6 +110,7 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    static constexpr int kWarningMs = 15'000; //!< how long a warning stays on the status bar
     void createCentral();
     void createDocks();
     QDockWidget* addDock(const QString& title, const QString& name, Qt::DockWidgetArea area);
